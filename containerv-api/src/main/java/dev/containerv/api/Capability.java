@@ -1,0 +1,31 @@
+package dev.containerv.api;
+
+/**
+ * The isolation a container asks for, with the flag values of the original containerv C library.
+ * UTS (the host name) is always isolated.
+ */
+public enum Capability {
+    /** A private network stack: its own interfaces, routes and ports ({@code lo} only, unless a network is given). */
+    NETWORK(0x1),
+    /** A private process tree: the container sees only its own processes. */
+    PROCESS_CONTROL(0x2),
+    /** Private System V IPC and POSIX message queues. */
+    IPC(0x4),
+    /** A private file-system view: the layered root, standard mounts, no host path reachable. */
+    FILESYSTEM(0x8),
+    /** A private cgroup view. */
+    CGROUPS(0x10),
+    /** A user namespace: container ids mapped to other host ids. */
+    USERS(0x20);
+
+    private final int flag;
+
+    Capability(int flag) {
+        this.flag = flag;
+    }
+
+    /** The original library's flag value. */
+    public int flag() {
+        return flag;
+    }
+}

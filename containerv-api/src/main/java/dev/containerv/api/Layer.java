@@ -1,0 +1,122 @@
+package dev.containerv.api;
+
+import dev.containerv.internal.Sizes;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One piece of a container's file system. The root is always the base root file system with a private
+ * writable layer over it (the base is never written to); further layers are mounted over it in the
+ * order given.
+ *
+ * <pre>{@code
+ * Layer.hostDirectory(Path.of("/home/me/src"), "/src", Access.READ_ONLY)
+ * Layer.tmpfs("/tmp", "256M")
+ * }</pre>
+ */
+public final class Layer {
+    /** What a layer is. */
+    public enum Kind {
+        /** The base root file system, a host directory that is never written to. */
+        BASE_ROOTFS,
+        /** A host directory made visible at a container path. */
+        HOST_DIRECTORY,
+        /** An empty in-memory file system at a container path. */
+        TMPFS,
+        /** The private writable layer over the base; always present, may be named explicitly. */
+        WRITABLE_OVERLAY
+    }
+
+    private final Kind kind;
+    private final Path source;
+    private final String containerPath;
+    private final Access access;
+    private final Long sizeBytes;
+
+    private Layer(Kind kind, Path source, String containerPath, Access access, Long sizeBytes) {
+        this.kind = kind;
+        this.source = source;
+        this.containerPath = containerPath;
+        this.access = access;
+        this.sizeBytes = sizeBytes;
+    }
+
+    /** The base root file system; the same as {@link ContainerSpec.Builder#rootfs(Path)}. */
+    public static Layer baseRootfs(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        return new Layer(Kind.BASE_ROOTFS, directory, null, Access.READ_ONLY, null);
+    }
+
+    /**
+     * A host directory made visible at {@code containerPath}.
+     *
+     * @throws ContainerException {@code INVALID_SPEC} if the container path is not absolute or climbs with {@code ..}
+     */
+    public static Layer hostDirectory(Path source, String containerPath, Access access) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(access, "access");
+        return new Layer(Kind.HOST_DIRECTORY, source, ContainerPaths.check("layer.containerPath", containerPath), access, null);
+    }
+
+    /** An empty tmpfs at {@code containerPath}, with the kernel's default size. */
+    public static Layer tmpfs(String containerPath) {
+        return new Layer(Kind.TMPFS, null, ContainerPaths.check("layer.containerPath", containerPath), Access.READ_WRITE, null);
+    }
+
+    /**
+     * An empty tmpfs at {@code containerPath} of at most {@code size} ({@code 64M}, {@code 1G}, {@code max}).
+     */
+    public static Layer tmpfs(String containerPath, String size) {
+        OptionalLong bytes = Sizes.parse("layer.size", size);
+        return new Layer(Kind.TMPFS, null, ContainerPaths.check("layer.containerPath", containerPath), Access.READ_WRITE,
+                bytes.isPresent() ? bytes.getAsLong() : null);
+    }
+
+    /** The private writable layer over the base; present whether or not it is named. */
+    public static Layer writableOverlay() {
+        return new Layer(Kind.WRITABLE_OVERLAY, null, null, Access.READ_WRITE, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The host directory, for {@link Kind#BASE_ROOTFS} and {@link Kind#HOST_DIRECTORY}. */
+    public Optional<Path> source() {
+        return Optional.ofNullable(source);
+    }
+
+    /** Where the layer appears in the container, for {@link Kind#HOST_DIRECTORY} and {@link Kind#TMPFS}. */
+    public Optional<String> containerPath() {
+        return Optional.ofNullable(containerPath);
+    }
+
+    public Access access() {
+        return access;
+    }
+
+    /** The size limit of a tmpfs; empty means the kernel default. */
+    public OptionalLong sizeBytes() {
+        return sizeBytes == null ? OptionalLong.empty() : OptionalLong.of(sizeBytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Layer l && kind == l.kind && Objects.equals(source, l.source)
+                && Objects.equals(containerPath, l.containerPath) && access == l.access && Objects.equals(sizeBytes, l.sizeBytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, source, containerPath, access, sizeBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "Layer[" + kind + (source != null ? " " + source : "") + (containerPath != null ? " at " + containerPath : "")
+                + " " + access + (sizeBytes != null ? " size=" + sizeBytes : "") + "]";
+    }
+}

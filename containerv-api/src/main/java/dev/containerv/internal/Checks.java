@@ -1,0 +1,63 @@
+package dev.containerv.internal;
+
+import dev.containerv.api.ContainerException;
+
+import java.util.regex.Pattern;
+
+/** Shared validation of single values; every failure names the field, the value and what is accepted. */
+public final class Checks {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern HOSTNAME =
+            Pattern.compile("(?=.{1,64}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
+
+    private Checks() {
+    }
+
+    /** Rejects null and any NUL character; returns the value. */
+    public static String text(String field, String value) {
+        if (value == null) {
+            throw ContainerException.invalidSpec(field, null, "a non-null string");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw ContainerException.invalidSpec(field, value, "a string without NUL characters");
+        }
+        return value;
+    }
+
+    /** A container id: {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}}, nothing that could become a path. */
+    public static String id(String field, String value) {
+        text(field, value);
+        if (!ID.matcher(value).matches()) {
+            throw ContainerException.invalidSpec(field, value,
+                    "1 to 64 characters from [A-Za-z0-9_.-], starting with a letter or digit");
+        }
+        return value;
+    }
+
+    /** A host name: RFC 1123 labels, at most 64 characters in all. */
+    public static String hostname(String field, String value) {
+        text(field, value);
+        if (!HOSTNAME.matcher(value).matches()) {
+            throw ContainerException.invalidSpec(field, value,
+                    "1 to 64 characters of dot-separated labels from [A-Za-z0-9-], no label starting or ending with '-'");
+        }
+        return value;
+    }
+
+    /** An environment variable name: non-empty, without '=' or NUL. */
+    public static String envName(String field, String name) {
+        if (name == null || !ENV_NAME.matcher(name).matches()) {
+            throw ContainerException.invalidSpec(field, name, "a non-empty name without '=' or NUL");
+        }
+        return name;
+    }
+
+    /** An int within [min, max]. */
+    public static int range(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw ContainerException.invalidSpec(field, value, "an integer from " + min + " to " + max);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,4 @@
+module dev.containerv.it.consumer {
+    requires dev.containerv.api;
+    exports dev.containerv.it.consumer;
+}

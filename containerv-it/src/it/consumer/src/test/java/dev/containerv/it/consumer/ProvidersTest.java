@@ -1,0 +1,39 @@
+package dev.containerv.it.consumer;
+
+import dev.containerv.api.RuntimeProbe;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProvidersTest {
+    @Test
+    void seesBothProvidersWithTruthfulAvailability() {
+        String expectedPath = System.getProperty("consumer.expectedPath");
+        assertEquals("module".equals(expectedPath), Providers.apiOnModulePath(),
+                "containerv-api should be on the " + expectedPath + " path");
+
+        List<RuntimeProbe> probes = Providers.probe();
+        System.out.println("[" + expectedPath + " path] " + probes);
+        Map<String, RuntimeProbe> byName = probes.stream().collect(Collectors.toMap(RuntimeProbe::name, Function.identity()));
+        assertTrue(byName.containsKey("linux-ns"), "linux-ns found: " + probes);
+        assertTrue(byName.containsKey("windows-hcs"), "windows-hcs found: " + probes);
+
+        boolean onWindows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
+        boolean onLinux = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux");
+        if (!onWindows) {
+            assertFalse(byName.get("windows-hcs").available(), "windows-hcs cannot be available off Windows");
+        }
+        if (!onLinux) {
+            assertFalse(byName.get("linux-ns").available(), "linux-ns cannot be available off Linux");
+        }
+        probes.forEach(p -> assertFalse(p.reason().isBlank(), "every probe gives a reason: " + p));
+    }
+}

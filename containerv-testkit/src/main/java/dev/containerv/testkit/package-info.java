@@ -1,0 +1,2 @@
+/** The containerv conformance suite. */
+package dev.containerv.testkit;

@@ -1,0 +1,9 @@
+/** The containerv conformance suite: every provider extends it to prove it behaves like the others. */
+module dev.containerv.testkit {
+    requires transitive dev.containerv.api;
+    requires transitive org.junit.jupiter.api;
+    requires org.junit.platform.launcher;
+    requires transitive org.assertj.core;
+
+    exports dev.containerv.testkit;
+}

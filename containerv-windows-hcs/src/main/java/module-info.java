@@ -1,0 +1,12 @@
+/** The Windows provider of containerv: the Host Compute Service and Host Network Service through JNA. */
+module dev.containerv.windows {
+    requires dev.containerv.api;
+    requires com.sun.jna;
+    requires com.sun.jna.platform;
+    requires com.fasterxml.jackson.databind;
+    requires static com.google.auto.service;
+
+    exports dev.containerv.windows;
+
+    provides dev.containerv.spi.ContainerRuntimeProvider with dev.containerv.windows.WindowsHcsProvider;
+}
