@@ -1,0 +1,2 @@
+/** The containerv command line. */
+package dev.containerv.cli;
