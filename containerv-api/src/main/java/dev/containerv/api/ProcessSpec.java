@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class ProcessSpec {
     private static final Pattern USER = Pattern.compile(
-            "(\\d{1,10}(:\\d{1,10})?)|([A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?(:[A-Za-z_][A-Za-z0-9_.-]{0,31})?)|([A-Za-z0-9_.-]+\\\\[A-Za-z0-9_. -]+)|(ContainerUser|ContainerAdministrator)");
+            "(\\d{1,10}(:\\d{1,10})?)|([A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?(:[A-Za-z_][A-Za-z0-9_.-]{0,31})?)|([A-Za-z0-9_. -]+\\\\[A-Za-z0-9_. -]+)|(ContainerUser|ContainerAdministrator)");
 
     private final List<String> command;
     private final Map<String, String> environment;
