@@ -1,0 +1,18 @@
+/*
+ * cleanup.h - the supervisor's host-side cleanup (docs/linux-helper-protocol.md section 6).
+ *
+ * Never: follows a symlink while removing, or crosses into another filesystem.
+ */
+#ifndef CV_CLEANUP_H
+#define CV_CLEANUP_H
+
+#include "plan.h"
+
+/* Run every cleanup directive in order; returns 0 when all succeeded, else -1 (each
+ * failure is logged and the next directive still runs). */
+int cv_cleanup_run(const struct cv_plan *p);
+
+/* Remove one tree (exposed for tests). */
+int cv_cleanup_tree(const char *path);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * init.c - the container's PID 1 during setup, in order: detach from the JVM's pipes, wait
+ * for the supervisor's "go" (after cgroup joining), cgroup namespace, mounts, control
+ * socket (bound before pivot_root so it appears in the host's state dir), pivot_root,
+ * hostname, lo, fd sweep, signals; then "ok" to the supervisor and the server loop.
+ *
+ * Never: keeps a host fd other than its log (stderr) and the control socket, retries a
+ * failed step, or continues after a failure (the first failure is reported, then exit).
+ */
+#include "init.h"
+#include "mount.h"
+#include "pid1.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+__attribute__((noreturn)) static void report_fail(int rep_fd, const struct cv_fail *f)
+{
+    char line[3 * sizeof *f + 64];
+    size_t n = cv_fail_format_line(f, line, sizeof line);
+    cv_log("setup failed: %s", line);
+    (void)cv_write_all(rep_fd, line, n);
+    _exit(1);
+}
+
+static int bind_control(const struct cv_plan *p, struct cv_fail *f)
+{
+    int fd cleanup_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        cv_fail_set(f, "control-socket", "socket", errno, p->control_socket, NULL);
+        return -1;
+    }
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    size_t len = strlen(p->control_socket);
+    if (len >= sizeof sa.sun_path) {
+        cv_fail_set(f, "control-socket", "bind", ENAMETOOLONG, p->control_socket, NULL);
+        return -1;
+    }
+    memcpy(sa.sun_path, p->control_socket, len + 1);
+    mode_t old = umask(0177); /* the socket file is created 0600 */
+    int r = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    int e = errno;
+    umask(old);
+    if (r != 0) {
+        cv_fail_set(f, "control-socket", "bind", e, p->control_socket, NULL);
+        return -1;
+    }
+    if (chmod(p->control_socket, 0600) != 0) {
+        cv_fail_set(f, "control-socket", "chmod", errno, p->control_socket, NULL);
+        return -1;
+    }
+    if (listen(fd, 512) != 0) {
+        cv_fail_set(f, "control-socket", "listen", errno, p->control_socket, NULL);
+        return -1;
+    }
+    return cv_steal_fd(&fd);
+}
+
+static int lo_up(struct cv_fail *f)
+{
+    int fd cleanup_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        cv_fail_set(f, "lo-up", "socket", errno, "lo", NULL);
+        return -1;
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
+        cv_fail_set(f, "lo-up", "ioctl(SIOCGIFFLAGS)", errno, "lo", NULL);
+        return -1;
+    }
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) {
+        cv_fail_set(f, "lo-up", "ioctl(SIOCSIFFLAGS)", errno, "lo", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static void noop_handler(int sig)
+{
+    (void)sig;
+}
+
+void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
+{
+    struct cv_fail f;
+    cv_log_role = "init";
+
+    /* The supervisor is single-threaded, so this fires exactly when it dies. */
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+
+    /* Never hold the JVM's owner pipe (stdin) or status pipe (stdout). */
+    int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0) {
+        cv_fail_set(&f, "setup", "open", errno, "/dev/null", NULL);
+        report_fail(rep_fd, &f);
+    }
+    close(nul);
+
+    char go = 0;
+    if (CV_RETRY(read(go_fd, &go, 1)) != 1 || go != 'g')
+        _exit(1); /* the supervisor gave up: it reports and cleans up */
+    close(go_fd);
+
+    umask(0);
+    if ((p->namespaces & CV_NS_CGROUP) && unshare(CLONE_NEWCGROUP) != 0) {
+        cv_fail_set(&f, "unshare-cgroup", "unshare", errno, "", NULL);
+        report_fail(rep_fd, &f);
+    }
+    if (cv_mount_rootfs(p, &f) != 0)
+        report_fail(rep_fd, &f);
+    int lfd = bind_control(p, &f);
+    if (lfd < 0)
+        report_fail(rep_fd, &f);
+    if (cv_mount_pivot(p, &f) != 0)
+        report_fail(rep_fd, &f);
+    if (sethostname(p->hostname, strlen(p->hostname)) != 0) {
+        cv_fail_set(&f, "hostname", "sethostname", errno, "", "%s", p->hostname);
+        report_fail(rep_fd, &f);
+    }
+    if ((p->namespaces & CV_NS_NET) && lo_up(&f) != 0)
+        report_fail(rep_fd, &f);
+    umask(022);
+
+    /* Signals: SIGCHLD/SIGTERM/SIGINT arrive through a signalfd. A handler is installed
+     * as well, because PID 1 of a namespace only receives signals (from the parent
+     * namespace too) that have one. SIGPIPE is ignored: dead clients give EPIPE. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = noop_handler;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sfd = -1;
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+        (sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+        cv_fail_set(&f, "signals", "signalfd", errno, "", NULL);
+        report_fail(rep_fd, &f);
+    }
+
+    int keep[] = { lfd, sfd, rep_fd };
+    cv_close_fds_except(keep, 3);
+
+    if (cv_write_all(rep_fd, "ok\n", 3) != 0)
+        _exit(1);
+    close(rep_fd);
+    cv_log("ready: pid 1 of container %s", p->id);
+    cv_pid1_serve(p, lfd, sfd);
+}

@@ -1,0 +1,55 @@
+/*
+ * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, version.
+ *
+ * Never: does any work itself beyond parsing argv and printing usage errors.
+ */
+#include "copy.h"
+#include "plan.h"
+#include "report.h"
+#include "supervisor.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int usage(const char *detail)
+{
+    struct cv_fail f;
+    char line[3 * sizeof f + 64];
+    cv_fail_set(&f, "usage", "-", EINVAL, "", "%s", detail);
+    size_t n = cv_fail_format_line(&f, line, sizeof line);
+    (void)cv_write_all(STDOUT_FILENO, line, n);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "version") == 0 && argc == 2) {
+        printf("containerv-helper %s plan %d protocol %d\n", CV_HELPER_VERSION, CV_PLAN_VERSION,
+               CV_PROTOCOL_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "init") == 0) {
+        if (argc != 3)
+            return usage("usage: containerv-helper init <plan-path>");
+        return cv_supervisor_main(argv[2]);
+    }
+    if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {
+        if (argc != 3)
+            return usage("usage: containerv-helper check-plan <plan-path>");
+        struct cv_plan p;
+        struct cv_fail f;
+        if (cv_plan_load(argv[2], &p, &f) != 0) {
+            char line[3 * sizeof f + 64];
+            size_t n = cv_fail_format_line(&f, line, sizeof line);
+            (void)cv_write_all(STDOUT_FILENO, line, n);
+            return 2;
+        }
+        cv_plan_free(&p);
+        (void)cv_write_all(STDOUT_FILENO, "ok\n", 3);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "copy") == 0)
+        return cv_copy_main(argc - 2, argv + 2);
+    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | version");
+}

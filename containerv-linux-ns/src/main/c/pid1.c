@@ -1,0 +1,928 @@
+/*
+ * pid1.c - the init's event loop and control-socket server (docs/linux-helper-protocol.md
+ * section 5). Single-threaded epoll loop: accepts connections, reads frames, defers SPAWNs
+ * until their stream connections have attached, forks children (spawn.c), reads their
+ * exec reports, reaps every child and orphan, keeps exit statuses until they were queued
+ * to the spawning client, answers KILL/WAIT/PING, and stops the container on SHUTDOWN or
+ * SIGTERM (TERM, grace, KILL).
+ *
+ * Never: blocks on one client (all sockets are non-blocking, output is buffered), copies
+ * program output (stream sockets go to the child as fds 0/1/2), or decides policy.
+ */
+#include "pid1.h"
+#include "proto.h"
+#include "spawn.h"
+#include "user.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#define MAX_OUT_BACKLOG (16u * 1024u * 1024u)
+#define HELLO_PAYLOAD_MAX 58u
+
+enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_EXEC };
+
+struct ev {
+    enum ev_kind kind;
+};
+
+struct conn {
+    struct ev ev;               /* must be first */
+    int fd;
+    int role;                   /* 0 until HELLO, then CV_ROLE_* */
+    int dead;
+    uint8_t hello[CV_FRAME_HEADER + HELLO_PAYLOAD_MAX];
+    size_t hello_len;
+    struct cv_buf in;
+    struct cv_buf out;
+    size_t out_off;
+    int want_out;
+    uint64_t token;             /* stream: its token */
+    int64_t deadline;           /* stream: closed when not claimed by then */
+    struct conn *next;
+};
+
+struct waiter {
+    struct conn *c;
+    uint32_t req;
+};
+
+struct proc {
+    struct ev ev;               /* must be first */
+    pid_t pid;
+    struct conn *owner;         /* NULL once the spawner disconnected */
+    uint32_t req;
+    int exec_fd;                /* report pipe, -1 once resolved */
+    struct cv_child_report rep;
+    size_t rep_len;
+    int exec_ok, failed, reaped, status;
+    struct waiter *w;
+    size_t nw;
+    struct proc *next;
+};
+
+struct pending {
+    struct conn *owner;
+    struct cv_spawn_req req;
+    struct cv_cred cred;
+    int64_t deadline;
+    struct pending *next;
+};
+
+static struct {
+    const struct cv_plan *plan;
+    int ep, lfd, sfd, nullfd;
+    struct ev lev, sev;
+    struct conn *conns;
+    struct proc *procs;
+    struct pending *pend;
+    int shutting;
+    int64_t shut_deadline;
+} S;
+
+/* ---------- output ---------- */
+
+static void conn_close(struct conn *c);
+
+static void ep_mod(struct conn *c, int want_out)
+{
+    if (c->want_out == want_out || c->dead)
+        return;
+    struct epoll_event e = { .events = EPOLLIN | (want_out ? EPOLLOUT : 0), .data.ptr = c };
+    if (epoll_ctl(S.ep, EPOLL_CTL_MOD, c->fd, &e) == 0)
+        c->want_out = want_out;
+}
+
+static void conn_flush(struct conn *c)
+{
+    while (!c->dead && c->out_off < c->out.len) {
+        ssize_t w = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                ep_mod(c, 1);
+                return;
+            }
+            cv_log("client fd %d: send: %s", c->fd, strerror(errno));
+            conn_close(c);
+            return;
+        }
+        c->out_off += (size_t)w;
+    }
+    if (c->dead)
+        return;
+    c->out.len = c->out_off = 0;
+    ep_mod(c, 0);
+}
+
+/* Called after frames were appended to c->out. */
+static void conn_queued(struct conn *c)
+{
+    if (c->dead)
+        return;
+    if (c->out.oom || c->out.len - c->out_off > MAX_OUT_BACKLOG) {
+        cv_log("client fd %d: output backlog too large or out of memory, closing", c->fd);
+        conn_close(c);
+        return;
+    }
+    conn_flush(c);
+}
+
+static void send_error(struct conn *c, uint32_t req, const char *step, const char *sc, int err,
+                       const char *path, const char *detail)
+{
+    if (!c || c->dead)
+        return;
+    char eb[16];
+    struct cv_error_msg m = { req, step, sc, err ? cv_errno_name(err, eb, sizeof eb) : "", err, path, detail };
+    cv_encode_error(&c->out, &m);
+    conn_queued(c);
+}
+
+static void send_fail(struct conn *c, uint32_t req, const struct cv_fail *f)
+{
+    send_error(c, req, f->step, f->syscall, f->err, f->path, f->detail);
+}
+
+/* ---------- processes ---------- */
+
+static size_t live_count(void)
+{
+    size_t n = 0;
+    for (struct proc *p = S.procs; p; p = p->next)
+        if (!p->reaped && !p->failed)
+            n++;
+    return n;
+}
+
+static void proc_free(struct proc *p)
+{
+    for (struct proc **pp = &S.procs; *pp; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    if (p->exec_fd >= 0)
+        close(p->exec_fd);
+    free(p->w);
+    free(p);
+}
+
+static void deliver_exit(struct proc *p)
+{
+    for (size_t i = 0; i < p->nw; i++) {
+        if (p->w[i].c && !p->w[i].c->dead) {
+            cv_encode_exited(&p->w[i].c->out, p->w[i].req, (uint32_t)p->pid, p->status);
+            conn_queued(p->w[i].c);
+        }
+    }
+    if (p->owner && !p->owner->dead) {
+        cv_encode_exited(&p->owner->out, p->req, (uint32_t)p->pid, p->status);
+        conn_queued(p->owner);
+    }
+    proc_free(p);
+}
+
+static void exec_resolved(struct proc *p)
+{
+    if (p->exec_fd >= 0) {
+        close(p->exec_fd); /* also removes it from epoll */
+        p->exec_fd = -1;
+    }
+    if (p->rep_len == 0) {
+        p->exec_ok = 1;
+        if (p->owner && !p->owner->dead) {
+            cv_encode_spawned(&p->owner->out, p->req, (uint32_t)p->pid);
+            conn_queued(p->owner);
+        }
+        if (p->reaped)
+            deliver_exit(p);
+        return;
+    }
+    p->failed = 1;
+    if (p->rep_len == sizeof p->rep) {
+        p->rep.step[sizeof p->rep.step - 1] = '\0';
+        p->rep.syscall[sizeof p->rep.syscall - 1] = '\0';
+        p->rep.path[sizeof p->rep.path - 1] = '\0';
+        send_error(p->owner, p->req, p->rep.step, p->rep.syscall, p->rep.err, p->rep.path, "");
+    } else {
+        send_error(p->owner, p->req, "exec", "-", EPROTO, "", "truncated child report");
+    }
+    /* Waiters of a failed spawn learn nothing more: tell them there is no child. */
+    for (size_t i = 0; i < p->nw; i++)
+        send_error(p->w[i].c, p->w[i].req, "wait", "-", ECHILD, "", "spawn failed");
+    p->nw = 0;
+    if (p->reaped)
+        proc_free(p);
+}
+
+static void on_exec(struct proc *p)
+{
+    for (;;) {
+        uint8_t *dst = (uint8_t *)&p->rep + p->rep_len;
+        size_t room = sizeof p->rep - p->rep_len;
+        uint8_t scratch[64];
+        ssize_t r = read(p->exec_fd, room ? (void *)dst : scratch, room ? room : sizeof scratch);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                return;
+            exec_resolved(p);
+            return;
+        }
+        if (r == 0) {
+            exec_resolved(p);
+            return;
+        }
+        if (room)
+            p->rep_len += (size_t)r;
+    }
+}
+
+static struct proc *proc_find(pid_t pid)
+{
+    for (struct proc *p = S.procs; p; p = p->next)
+        if (p->pid == pid)
+            return p;
+    return NULL;
+}
+
+static void reap(void)
+{
+    for (;;) {
+        int st;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        if (pid <= 0)
+            return;
+        struct proc *p = proc_find(pid);
+        if (!p)
+            continue; /* an orphan: reaped and forgotten */
+        p->reaped = 1;
+        p->status = st;
+        if (p->exec_fd >= 0)
+            continue; /* SPAWNED/ERROR first, when the report pipe resolves */
+        if (p->failed)
+            proc_free(p);
+        else
+            deliver_exit(p);
+    }
+}
+
+/* ---------- streams and spawns ---------- */
+
+static struct conn *stream_find(uint64_t token)
+{
+    for (struct conn *c = S.conns; c; c = c->next)
+        if (!c->dead && c->role == CV_ROLE_STREAM && c->token == token)
+            return c;
+    return NULL;
+}
+
+static void pending_free(struct pending *pd, int close_streams)
+{
+    for (struct pending **pp = &S.pend; *pp; pp = &(*pp)->next) {
+        if (*pp == pd) {
+            *pp = pd->next;
+            break;
+        }
+    }
+    if (close_streams) {
+        for (int i = 0; i < 3; i++) {
+            struct conn *s = pd->req.tokens[i] ? stream_find(pd->req.tokens[i]) : NULL;
+            if (s)
+                conn_close(s);
+        }
+    }
+    cv_spawn_req_free(&pd->req);
+    free(pd);
+}
+
+static int pending_ready(const struct pending *pd)
+{
+    for (int i = 0; i < 3; i++)
+        if (pd->req.tokens[i] && !stream_find(pd->req.tokens[i]))
+            return 0;
+    return 1;
+}
+
+static void do_spawn(struct pending *pd)
+{
+    struct conn *c = pd->owner;
+    struct cv_fail f;
+    struct cv_spawn_plan sp;
+    memset(&sp, 0, sizeof sp);
+    sp.req = &pd->req;
+    sp.cred = pd->cred;
+    struct conn *streams[3] = { NULL, NULL, NULL };
+    for (int i = 0; i < 3; i++) {
+        streams[i] = pd->req.tokens[i] ? stream_find(pd->req.tokens[i]) : NULL;
+        sp.stdio[i] = streams[i] ? streams[i]->fd : S.nullfd;
+    }
+    sp.candidates = cv_spawn_candidates(&pd->req);
+    if (!sp.candidates) {
+        send_error(c, pd->req.req_id, "fork", "malloc", ENOMEM, "", "");
+        pending_free(pd, 1);
+        return;
+    }
+    int rfd = -1;
+    pid_t pid = cv_spawn_fork(&sp, &rfd, &f);
+    cv_strv_free(sp.candidates);
+    if (pid < 0) {
+        send_fail(c, pd->req.req_id, &f);
+        pending_free(pd, 1);
+        return;
+    }
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p) {
+        /* Cannot track it: the child is still reaped by reap() as an orphan. */
+        close(rfd);
+        send_error(c, pd->req.req_id, "fork", "malloc", ENOMEM, "", "");
+        pending_free(pd, 1);
+        return;
+    }
+    p->ev.kind = EV_EXEC;
+    p->pid = pid;
+    p->owner = c;
+    p->req = pd->req.req_id;
+    p->exec_fd = rfd;
+    p->next = S.procs;
+    S.procs = p;
+    (void)fcntl(rfd, F_SETFL, O_NONBLOCK);
+    struct epoll_event e = { .events = EPOLLIN, .data.ptr = p };
+    if (epoll_ctl(S.ep, EPOLL_CTL_ADD, rfd, &e) != 0) {
+        /* Fall back to a blocking read: the child is about to exec or fail. */
+        (void)fcntl(rfd, F_SETFL, 0);
+        on_exec(p);
+    }
+    pending_free(pd, 1); /* our copies of the stream sockets go now: the child has them */
+}
+
+static void try_pending(void)
+{
+    struct pending *pd = S.pend;
+    while (pd) {
+        struct pending *next = pd->next;
+        if (pending_ready(pd))
+            do_spawn(pd);
+        pd = next;
+    }
+}
+
+static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
+{
+    struct pending *pd = calloc(1, sizeof *pd);
+    if (!pd) {
+        send_error(c, 0, "protocol", "malloc", ENOMEM, "", "");
+        return;
+    }
+    if (cv_decode_spawn(pl, n, &pd->req) != 0) {
+        send_error(c, pd->req.req_id, "protocol", "-", EPROTO, "", "malformed SPAWN payload");
+        free(pd);
+        return;
+    }
+    uint32_t id = pd->req.req_id;
+    const char *bad = NULL;
+    char detail[128] = "";
+    if (S.shutting) {
+        send_error(c, id, "shutdown", "-", ESHUTDOWN, "", "the container is stopping");
+        goto drop;
+    }
+    if (pd->req.argc < 1)
+        bad = "argv is empty";
+    else if (pd->req.flags & ~(uint32_t)CV_SPAWN_KNOWN_FLAGS)
+        bad = "unknown flag bits";
+    for (uint32_t i = 0; !bad && i < pd->req.nrlimits; i++) {
+        if (pd->req.rlimits[i].resource >= RLIM_NLIMITS) {
+            snprintf(detail, sizeof detail, "unknown rlimit resource %u", pd->req.rlimits[i].resource);
+            send_error(c, id, "rlimit", "-", EINVAL, "", detail);
+            goto drop;
+        }
+    }
+    for (int i = 0; !bad && i < 3; i++)
+        for (int j = 0; j < i; j++)
+            if (pd->req.tokens[i] && pd->req.tokens[i] == pd->req.tokens[j] && !(i == 2 && j == 1))
+                bad = "a stream token is used twice (only stdout and stderr may share one)";
+    if (bad) {
+        send_error(c, id, "protocol", "-", EINVAL, "", bad);
+        goto drop;
+    }
+    struct cv_fail f;
+    if (cv_user_resolve(pd->req.user, "/etc/passwd", "/etc/group", &pd->cred, &f) != 0) {
+        send_fail(c, id, &f);
+        goto drop;
+    }
+    pd->owner = c;
+    pd->deadline = cv_now_ms() + (int64_t)S.plan->stream_timeout_ms;
+    pd->next = S.pend;
+    S.pend = pd;
+    if (pending_ready(pd))
+        do_spawn(pd);
+    return;
+drop:
+    cv_spawn_req_free(&pd->req);
+    free(pd);
+}
+
+/* ---------- shutdown ---------- */
+
+static void start_shutdown(uint64_t grace_ms)
+{
+    if (S.shutting)
+        return;
+    cv_log("stopping: SIGTERM to all, grace %llu ms", (unsigned long long)grace_ms);
+    S.shutting = 1;
+    S.shut_deadline = cv_now_ms() + (int64_t)grace_ms;
+    while (S.pend) {
+        send_error(S.pend->owner, S.pend->req.req_id, "shutdown", "-", ESHUTDOWN, "", "the container is stopping");
+        pending_free(S.pend, 1);
+    }
+    (void)kill(-1, SIGTERM);
+}
+
+static int have_children(void)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+__attribute__((noreturn)) static void finish(void)
+{
+    (void)kill(-1, SIGKILL);
+    for (;;) {
+        int st;
+        pid_t pid = waitpid(-1, &st, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        struct proc *p = proc_find(pid);
+        if (p) {
+            p->reaped = 1;
+            p->status = st;
+        }
+    }
+    /* Resolve what is left; every child is dead so the report pipes are at EOF. */
+    while (S.procs) {
+        struct proc *p = S.procs;
+        if (p->exec_fd >= 0) {
+            (void)fcntl(p->exec_fd, F_SETFL, 0);
+            p->reaped = 1;
+            on_exec(p); /* frees p (it is reaped) */
+            if (S.procs == p)
+                proc_free(p);
+            continue;
+        }
+        if (p->failed || !p->reaped)
+            proc_free(p);
+        else
+            deliver_exit(p);
+    }
+    /* Best effort: give each client a short chance to receive its last frames. */
+    struct timeval tv = { 0, 300000 };
+    for (struct conn *c = S.conns; c; c = c->next) {
+        if (c->dead || c->role != CV_ROLE_CONTROL || c->out_off >= c->out.len)
+            continue;
+        (void)fcntl(c->fd, F_SETFL, 0);
+        (void)setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        (void)cv_write_all(c->fd, c->out.data + c->out_off, c->out.len - c->out_off);
+    }
+    cv_log("stopped");
+    _exit(0);
+}
+
+/* ---------- control requests ---------- */
+
+static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
+{
+    struct cv_rd r = { pl, n, 0, 0 };
+    uint32_t req = n >= 4 ? cv_rd_u32(&r) : 0;
+    r.off = 0;
+    char detail[96];
+
+    switch (type) {
+    case CV_T_SPAWN:
+        on_spawn(c, pl, n);
+        return;
+    case CV_T_PING: {
+        (void)cv_rd_u32(&r);
+        if (cv_rd_done(&r) != 0)
+            break;
+        cv_encode_pong(&c->out, req, CV_PROTOCOL_VERSION, (uint32_t)live_count(), CV_HELPER_VERSION);
+        conn_queued(c);
+        return;
+    }
+    case CV_T_KILL: {
+        (void)cv_rd_u32(&r);
+        int32_t pid = (int32_t)cv_rd_u32(&r);
+        int32_t sig = (int32_t)cv_rd_u32(&r);
+        uint32_t flags = cv_rd_u32(&r);
+        if (cv_rd_done(&r) != 0)
+            break;
+        if (pid < 2 || sig < 0 || sig > 64 || (flags & ~(uint32_t)CV_KILL_GROUP)) {
+            send_error(c, req, "kill", "-", EINVAL, "", "pid must be >= 2, signal 0..64, flags only GROUP");
+            return;
+        }
+        if (kill((flags & CV_KILL_GROUP) ? -pid : pid, sig) != 0) {
+            int e = errno;
+            snprintf(detail, sizeof detail, "%s%d", (flags & CV_KILL_GROUP) ? "-" : "", pid);
+            send_error(c, req, "kill", "kill", e, detail, "");
+            return;
+        }
+        cv_encode_ok(&c->out, req);
+        conn_queued(c);
+        return;
+    }
+    case CV_T_WAIT: {
+        (void)cv_rd_u32(&r);
+        uint32_t pid = cv_rd_u32(&r);
+        if (cv_rd_done(&r) != 0)
+            break;
+        struct proc *p = proc_find((pid_t)pid);
+        if (!p || p->failed) {
+            snprintf(detail, sizeof detail, "%u", pid);
+            send_error(c, req, "wait", "-", ECHILD, detail, "no such spawned process or its status was already delivered");
+            return;
+        }
+        struct waiter *w = realloc(p->w, (p->nw + 1) * sizeof *w);
+        if (!w) {
+            send_error(c, req, "wait", "malloc", ENOMEM, "", "");
+            return;
+        }
+        p->w = w;
+        p->w[p->nw].c = c;
+        p->w[p->nw].req = req;
+        p->nw++;
+        return;
+    }
+    case CV_T_SHUTDOWN: {
+        (void)cv_rd_u32(&r);
+        uint32_t grace = cv_rd_u32(&r);
+        if (cv_rd_done(&r) != 0)
+            break;
+        cv_encode_ok(&c->out, req);
+        conn_queued(c);
+        start_shutdown(grace);
+        return;
+    }
+    case CV_T_HELLO:
+        send_error(c, req, "protocol", "-", EPROTO, "", "HELLO was already received on this connection");
+        return;
+    default:
+        snprintf(detail, sizeof detail, "unknown frame type %u", type);
+        send_error(c, req, "protocol", "-", EPROTO, "", detail);
+        return;
+    }
+    snprintf(detail, sizeof detail, "malformed payload of frame type %u", type);
+    send_error(c, req, "protocol", "-", EPROTO, "", detail);
+}
+
+/* ---------- connections ---------- */
+
+static void conn_close(struct conn *c)
+{
+    if (c->dead)
+        return;
+    c->dead = 1;
+    if (c->fd >= 0) {
+        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, c->fd, NULL);
+        close(c->fd);
+        c->fd = -1;
+    }
+    if (c->role != CV_ROLE_CONTROL)
+        return;
+    struct pending *pd = S.pend;
+    while (pd) {
+        struct pending *next = pd->next;
+        if (pd->owner == c)
+            pending_free(pd, 1);
+        pd = next;
+    }
+    struct proc *p = S.procs;
+    while (p) {
+        struct proc *next = p->next;
+        for (size_t i = 0; i < p->nw;) {
+            if (p->w[i].c == c)
+                p->w[i] = p->w[--p->nw];
+            else
+                i++;
+        }
+        if (p->owner == c) {
+            p->owner = NULL;
+            if (p->reaped && p->exec_fd < 0)
+                proc_free(p);
+        }
+        p = next;
+    }
+}
+
+static void on_hello(struct conn *c)
+{
+    struct cv_hello h;
+    char detail[128];
+    int ok = cv_decode_hello(c->hello + CV_FRAME_HEADER, c->hello_len - CV_FRAME_HEADER, &h) == 0;
+    if (!ok || h.version != CV_PROTOCOL_VERSION) {
+        if (ok)
+            snprintf(detail, sizeof detail, "protocol version %u not supported, server speaks %d", h.version,
+                     CV_PROTOCOL_VERSION);
+        else
+            snprintf(detail, sizeof detail, "malformed HELLO (server speaks version %d)", CV_PROTOCOL_VERSION);
+        if (ok && h.role == CV_ROLE_STREAM) {
+            conn_close(c);
+            return;
+        }
+        c->role = CV_ROLE_CONTROL; /* so the ERROR is sent; closed right after */
+        send_error(c, 0, "hello", "-", EPROTO, "", detail);
+        conn_close(c);
+        return;
+    }
+    if (h.role == CV_ROLE_CONTROL && h.fd == 0 && h.token == 0) {
+        c->role = CV_ROLE_CONTROL;
+        cv_encode_hello_server(&c->out, CV_PROTOCOL_VERSION, CV_HELPER_VERSION);
+        conn_queued(c);
+        return;
+    }
+    if (h.role == CV_ROLE_STREAM && h.token != 0 && h.fd <= 2 && !stream_find(h.token)) {
+        /* From now on the socket carries only program bytes: stop watching it. */
+        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, c->fd, NULL);
+        c->role = CV_ROLE_STREAM;
+        c->token = h.token;
+        c->deadline = cv_now_ms() + (int64_t)S.plan->stream_timeout_ms;
+        try_pending();
+        return;
+    }
+    if (h.role == CV_ROLE_STREAM) {
+        conn_close(c);
+        return;
+    }
+    c->role = CV_ROLE_CONTROL;
+    send_error(c, 0, "hello", "-", EPROTO, "", "bad HELLO role or fields");
+    conn_close(c);
+}
+
+/* Before HELLO: read exactly the HELLO frame and not one byte more. */
+static int read_hello(struct conn *c)
+{
+    for (;;) {
+        size_t need;
+        if (c->hello_len < CV_FRAME_HEADER) {
+            need = CV_FRAME_HEADER - c->hello_len;
+        } else {
+            uint32_t flen = (uint32_t)c->hello[0] | ((uint32_t)c->hello[1] << 8) |
+                            ((uint32_t)c->hello[2] << 16) | ((uint32_t)c->hello[3] << 24);
+            uint16_t type = (uint16_t)(c->hello[4] | (c->hello[5] << 8));
+            if (type != CV_T_HELLO || flen < 2 || flen - 2 > HELLO_PAYLOAD_MAX) {
+                c->role = CV_ROLE_CONTROL;
+                send_error(c, 0, "hello", "-", EPROTO, "", "the first frame must be a HELLO");
+                conn_close(c);
+                return -1;
+            }
+            need = 4 + flen - c->hello_len;
+            if (need == 0) {
+                on_hello(c);
+                return c->dead ? -1 : 0;
+            }
+        }
+        ssize_t r = recv(c->fd, c->hello + c->hello_len, need, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                return 1;
+            conn_close(c);
+            return -1;
+        }
+        if (r == 0) {
+            conn_close(c);
+            return -1;
+        }
+        c->hello_len += (size_t)r;
+    }
+}
+
+static void on_conn(struct conn *c, uint32_t events)
+{
+    if (c->dead)
+        return;
+    if (events & EPOLLOUT)
+        conn_flush(c);
+    if (c->dead || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+        return;
+    if (c->role == 0) {
+        int r = read_hello(c);
+        if (r != 0 || c->role != CV_ROLE_CONTROL)
+            return;
+    }
+    for (;;) {
+        uint8_t buf[65536];
+        ssize_t r = recv(c->fd, buf, sizeof buf, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN)
+                conn_close(c);
+            break;
+        }
+        if (r == 0) {
+            conn_close(c);
+            break;
+        }
+        cv_buf_bytes(&c->in, buf, (size_t)r);
+        if (c->in.oom) {
+            conn_close(c);
+            return;
+        }
+        size_t off = 0;
+        for (;;) {
+            uint16_t type;
+            const uint8_t *pl;
+            size_t pn, total;
+            int k = cv_frame_peek(c->in.data + off, c->in.len - off, &type, &pl, &pn, &total);
+            if (k == 0)
+                break;
+            if (k < 0) {
+                send_error(c, 0, "protocol", "-", EMSGSIZE, "", "frame length out of range");
+                conn_close(c);
+                return;
+            }
+            on_frame(c, type, pl, pn);
+            off += total;
+            if (c->dead)
+                return;
+        }
+        if (off) {
+            memmove(c->in.data, c->in.data + off, c->in.len - off);
+            c->in.len -= off;
+        }
+    }
+}
+
+static void on_listen(void)
+{
+    for (;;) {
+        int fd = accept4(S.lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno != EAGAIN)
+                cv_log("accept4: %s", strerror(errno));
+            return;
+        }
+        struct conn *c = calloc(1, sizeof *c);
+        if (!c) {
+            close(fd);
+            continue;
+        }
+        c->ev.kind = EV_CONN;
+        c->fd = fd;
+        struct epoll_event e = { .events = EPOLLIN, .data.ptr = c };
+        if (epoll_ctl(S.ep, EPOLL_CTL_ADD, fd, &e) != 0) {
+            close(fd);
+            free(c);
+            continue;
+        }
+        c->next = S.conns;
+        S.conns = c;
+    }
+}
+
+static void on_signal(void)
+{
+    for (;;) {
+        struct signalfd_siginfo si;
+        ssize_t r = read(S.sfd, &si, sizeof si);
+        if (r != (ssize_t)sizeof si)
+            break;
+        if (si.ssi_signo == SIGCHLD)
+            continue; /* reaped below */
+        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+            start_shutdown(S.plan->stop_grace_ms);
+    }
+    reap();
+}
+
+static void expire(int64_t now)
+{
+    char detail[96];
+    struct pending *pd = S.pend;
+    while (pd) {
+        struct pending *next = pd->next;
+        if (now >= pd->deadline) {
+            int missing = 0;
+            for (int i = 0; i < 3; i++)
+                if (pd->req.tokens[i] && !stream_find(pd->req.tokens[i])) {
+                    missing = i;
+                    break;
+                }
+            snprintf(detail, sizeof detail, "stream for fd %d not attached within %llu ms", missing,
+                     (unsigned long long)S.plan->stream_timeout_ms);
+            send_error(pd->owner, pd->req.req_id, "stream-attach", "-", ETIMEDOUT, "", detail);
+            pending_free(pd, 1);
+        }
+        pd = next;
+    }
+    for (struct conn *c = S.conns; c; c = c->next)
+        if (!c->dead && c->role == CV_ROLE_STREAM && now >= c->deadline)
+            conn_close(c);
+}
+
+static int next_timeout(int64_t now)
+{
+    int64_t t = -1;
+    for (struct pending *pd = S.pend; pd; pd = pd->next)
+        if (t < 0 || pd->deadline < t)
+            t = pd->deadline;
+    for (struct conn *c = S.conns; c; c = c->next)
+        if (!c->dead && c->role == CV_ROLE_STREAM && (t < 0 || c->deadline < t))
+            t = c->deadline;
+    if (S.shutting && (t < 0 || S.shut_deadline < t))
+        t = S.shut_deadline;
+    if (t < 0)
+        return -1;
+    t -= now;
+    if (t < 0)
+        return 0;
+    return t > 60000 ? 60000 : (int)t + 1;
+}
+
+static void sweep(void)
+{
+    for (struct conn **pp = &S.conns; *pp;) {
+        struct conn *c = *pp;
+        if (c->dead) {
+            *pp = c->next;
+            cv_buf_free(&c->in);
+            cv_buf_free(&c->out);
+            free(c);
+        } else {
+            pp = &c->next;
+        }
+    }
+}
+
+void cv_pid1_serve(const struct cv_plan *p, int lfd, int sfd)
+{
+    S.plan = p;
+    S.lfd = lfd;
+    S.sfd = sfd;
+    S.nullfd = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
+    S.ep = epoll_create1(EPOLL_CLOEXEC);
+    if (S.ep < 0 || S.nullfd < 0) {
+        cv_log("event loop setup failed: %s", strerror(errno));
+        _exit(1);
+    }
+    S.lev.kind = EV_LISTEN;
+    S.sev.kind = EV_SIGNAL;
+    struct epoll_event e = { .events = EPOLLIN, .data.ptr = &S.lev };
+    (void)epoll_ctl(S.ep, EPOLL_CTL_ADD, lfd, &e);
+    e.data.ptr = &S.sev;
+    (void)epoll_ctl(S.ep, EPOLL_CTL_ADD, sfd, &e);
+
+    for (;;) {
+        struct epoll_event evs[64];
+        int n = epoll_wait(S.ep, evs, 64, next_timeout(cv_now_ms()));
+        if (n < 0 && errno != EINTR) {
+            cv_log("epoll_wait: %s", strerror(errno));
+            start_shutdown(0);
+            finish();
+        }
+        for (int i = 0; i < n; i++) {
+            struct ev *ev = evs[i].data.ptr;
+            switch (ev->kind) {
+            case EV_LISTEN:
+                on_listen();
+                break;
+            case EV_SIGNAL:
+                on_signal();
+                break;
+            case EV_CONN:
+                on_conn((struct conn *)ev, evs[i].events);
+                break;
+            case EV_EXEC:
+                on_exec((struct proc *)ev);
+                break;
+            default:
+                break;
+            }
+        }
+        int64_t now = cv_now_ms();
+        expire(now);
+        if (S.shutting && (!have_children() || now >= S.shut_deadline)) {
+            reap();
+            finish();
+        }
+        sweep();
+    }
+}

@@ -1,0 +1,436 @@
+/*
+ * plan.c - parser of the launch plan: versioned header, one directive per line, single
+ * spaces, percent-encoded arguments; every error names the line and what is wrong.
+ *
+ * Never: touches the filesystem beyond reading the plan file, and never guesses: an
+ * unknown keyword, wrong arity or repeated single-use directive fails the whole plan.
+ */
+#include "plan.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_ARGS 8
+
+struct ctx {
+    const char *name;
+    unsigned line;
+    struct cv_fail *f;
+};
+
+static int perr(struct ctx *c, const char *fmt, const char *a, const char *b)
+    __attribute__((format(printf, 2, 0)));
+
+static int perr(struct ctx *c, const char *fmt, const char *a, const char *b)
+{
+    char where[CV_PATH_MAX];
+    char detail[512];
+    snprintf(where, sizeof where, "%s:%u", c->name, c->line);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    snprintf(detail, sizeof detail, fmt, a ? a : "", b ? b : "");
+#pragma GCC diagnostic pop
+    cv_fail_set(c->f, "plan", "-", EINVAL, where, "%s", detail);
+    return -1;
+}
+
+static int set_once_str(struct ctx *c, char **slot, const char *kw, const char *val)
+{
+    if (*slot)
+        return perr(c, "directive '%s' given more than once%s", kw, NULL);
+    *slot = strdup(val);
+    if (!*slot) {
+        cv_fail_set(c->f, "plan", "malloc", ENOMEM, c->name, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_abs(struct ctx *c, const char *kw, const char *path)
+{
+    if (path[0] != '/')
+        return perr(c, "directive '%s': path '%s' is not absolute", kw, path);
+    if (strlen(path) >= PATH_MAX)
+        return perr(c, "directive '%s': path too long%s", kw, NULL);
+    return 0;
+}
+
+static int parse_num(struct ctx *c, const char *kw, const char *s, uint64_t *out)
+{
+    if (cv_parse_u64(s, out) != 0)
+        return perr(c, "directive '%s': '%s' is not an unsigned decimal number", kw, s);
+    return 0;
+}
+
+static void *grow(void *arr, size_t n, size_t elem)
+{
+    return realloc(arr, (n + 1) * elem);
+}
+
+static int oom(struct ctx *c)
+{
+    cv_fail_set(c->f, "plan", "malloc", ENOMEM, c->name, "out of memory");
+    return -1;
+}
+
+static int arity(struct ctx *c, const char *kw, int have, int want)
+{
+    if (have != want) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%d, got %d", want, have);
+        return perr(c, "directive '%s' takes %s arguments", kw, buf);
+    }
+    return 0;
+}
+
+static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
+                     unsigned *seen_ns, unsigned *seen_flags)
+{
+    const char *kw = argv[0];
+    int n = argc - 1;
+    char **a = argv + 1;
+
+    struct {
+        const char *kw;
+        char **slot;
+        int path;
+    } strs[] = {
+        { "id", &p->id, 0 },
+        { "hostname", &p->hostname, 0 },
+        { "state-dir", &p->state_dir, 1 },
+        { "control-socket", &p->control_socket, 1 },
+        { "rootfs", &p->rootfs, 1 },
+        { "upper", &p->upper, 1 },
+        { "work", &p->work, 1 },
+        { "merged", &p->merged, 1 },
+    };
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        if (strcmp(kw, strs[i].kw) == 0) {
+            if (arity(c, kw, n, 1))
+                return -1;
+            if (strs[i].path && check_abs(c, kw, a[0]))
+                return -1;
+            return set_once_str(c, strs[i].slot, kw, a[0]);
+        }
+    }
+
+    if (strcmp(kw, "namespaces") == 0) {
+        if (*seen_ns)
+            return perr(c, "directive '%s' given more than once%s", kw, NULL);
+        *seen_ns = 1;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(a[i], "net") == 0)
+                p->namespaces |= CV_NS_NET;
+            else if (strcmp(a[i], "ipc") == 0)
+                p->namespaces |= CV_NS_IPC;
+            else if (strcmp(a[i], "cgroup") == 0)
+                p->namespaces |= CV_NS_CGROUP;
+            else if (strcmp(a[i], "pid") == 0 || strcmp(a[i], "mnt") == 0 ||
+                     strcmp(a[i], "uts") == 0)
+                ; /* always created */
+            else
+                return perr(c, "directive 'namespaces': unknown namespace '%s'%s", a[i], NULL);
+        }
+        return 0;
+    }
+    if (strcmp(kw, "tmpfs-upper") == 0) {
+        if (arity(c, kw, n, 2) || check_abs(c, kw, a[0]))
+            return -1;
+        if (set_once_str(c, &p->tmpfs_upper, kw, a[0]))
+            return -1;
+        return parse_num(c, kw, a[1], &p->tmpfs_upper_size);
+    }
+    if (strcmp(kw, "bind") == 0) {
+        if (arity(c, kw, n, 3) || check_abs(c, kw, a[0]) || check_abs(c, kw, a[1]))
+            return -1;
+        int ro;
+        if (strcmp(a[2], "ro") == 0)
+            ro = 1;
+        else if (strcmp(a[2], "rw") == 0)
+            ro = 0;
+        else
+            return perr(c, "directive 'bind': third argument must be 'ro' or 'rw', got '%s'%s", a[2], NULL);
+        struct cv_mount_op *m = grow(p->mounts, p->nmounts, sizeof *m);
+        if (!m)
+            return oom(c);
+        p->mounts = m;
+        m = &p->mounts[p->nmounts];
+        memset(m, 0, sizeof *m);
+        m->kind = CV_MOUNT_BIND;
+        m->readonly = ro;
+        m->src = strdup(a[0]);
+        m->dst = strdup(a[1]);
+        p->nmounts++;
+        return (m->src && m->dst) ? 0 : oom(c);
+    }
+    if (strcmp(kw, "tmpfs") == 0) {
+        uint64_t size, mode = 0;
+        if (arity(c, kw, n, 3) || check_abs(c, kw, a[0]) || parse_num(c, kw, a[1], &size))
+            return -1;
+        const char *s = a[2];
+        if (*s == '\0' || strlen(s) > 4)
+            return perr(c, "directive 'tmpfs': mode '%s' is not 1-4 octal digits%s", s, NULL);
+        for (; *s; s++) {
+            if (*s < '0' || *s > '7')
+                return perr(c, "directive 'tmpfs': mode '%s' is not 1-4 octal digits%s", a[2], NULL);
+            mode = mode * 8 + (uint64_t)(*s - '0');
+        }
+        struct cv_mount_op *m = grow(p->mounts, p->nmounts, sizeof *m);
+        if (!m)
+            return oom(c);
+        p->mounts = m;
+        m = &p->mounts[p->nmounts];
+        memset(m, 0, sizeof *m);
+        m->kind = CV_MOUNT_TMPFS;
+        m->size = size;
+        m->mode = (unsigned)mode;
+        m->dst = strdup(a[0]);
+        p->nmounts++;
+        return m->dst ? 0 : oom(c);
+    }
+    if (strcmp(kw, "persistent") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        if (*seen_flags & 1)
+            return perr(c, "directive '%s' given more than once%s", kw, NULL);
+        *seen_flags |= 1;
+        p->persistent = 1;
+        return 0;
+    }
+    if (strcmp(kw, "stop-grace-ms") == 0 || strcmp(kw, "stream-timeout-ms") == 0) {
+        unsigned bit = strcmp(kw, "stop-grace-ms") == 0 ? 2 : 4;
+        if (arity(c, kw, n, 1))
+            return -1;
+        if (*seen_flags & bit)
+            return perr(c, "directive '%s' given more than once%s", kw, NULL);
+        *seen_flags |= bit;
+        uint64_t v;
+        if (parse_num(c, kw, a[0], &v))
+            return -1;
+        if (v > 86400000ull)
+            return perr(c, "directive '%s': value '%s' is above 86400000", kw, a[0]);
+        if (bit == 2)
+            p->stop_grace_ms = v;
+        else
+            p->stream_timeout_ms = v;
+        return 0;
+    }
+    if (strcmp(kw, "cgroup-procs") == 0) {
+        if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
+            return -1;
+        char **v = grow(p->cgroup_procs, p->ncgroup_procs, sizeof *v);
+        if (!v)
+            return oom(c);
+        p->cgroup_procs = v;
+        if (!(v[p->ncgroup_procs] = strdup(a[0])))
+            return oom(c);
+        p->ncgroup_procs++;
+        return 0;
+    }
+    if (strcmp(kw, "cleanup-tree") == 0 || strcmp(kw, "cleanup-rmdir") == 0) {
+        if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
+            return -1;
+        if (strcmp(a[0], "/") == 0)
+            return perr(c, "directive '%s': refusing to clean up '/'%s", kw, NULL);
+        struct cv_cleanup_op *v = grow(p->cleanup, p->ncleanup, sizeof *v);
+        if (!v)
+            return oom(c);
+        p->cleanup = v;
+        v[p->ncleanup].kind = kw[8] == 't' ? CV_CLEANUP_TREE : CV_CLEANUP_RMDIR;
+        if (!(v[p->ncleanup].path = strdup(a[0])))
+            return oom(c);
+        p->ncleanup++;
+        return 0;
+    }
+    static const char *reserved[] = { "uid-map", "gid-map", "veth", "seccomp" };
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (strcmp(kw, reserved[i]) == 0)
+            return perr(c, "directive '%s' is reserved for a later plan version; not supported in version 1%s", kw, NULL);
+    return perr(c, "unknown directive '%s'%s", kw, NULL);
+}
+
+static int check_complete(struct ctx *c, struct cv_plan *p)
+{
+    c->line = 0;
+    const struct {
+        const char *kw;
+        const char *val;
+    } req[] = {
+        { "id", p->id }, { "hostname", p->hostname }, { "state-dir", p->state_dir },
+        { "control-socket", p->control_socket }, { "rootfs", p->rootfs }, { "merged", p->merged },
+    };
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
+        if (!req[i].val)
+            return perr(c, "required directive '%s' is missing%s", req[i].kw, NULL);
+    if (p->tmpfs_upper && (p->upper || p->work))
+        return perr(c, "'tmpfs-upper' excludes 'upper' and 'work'%s%s", NULL, NULL);
+    if (!p->tmpfs_upper && (!p->upper || !p->work))
+        return perr(c, "either 'upper' and 'work' or 'tmpfs-upper' is required%s%s", NULL, NULL);
+    size_t hl = strlen(p->hostname);
+    if (hl == 0 || hl > 64)
+        return perr(c, "hostname must be 1 to 64 bytes%s%s", NULL, NULL);
+    if (strlen(p->control_socket) > 107)
+        return perr(c, "control-socket path longer than 107 bytes%s%s", NULL, NULL);
+    return 0;
+}
+
+int cv_plan_parse(const char *text, size_t len, const char *name, struct cv_plan *out,
+                  struct cv_fail *f)
+{
+    struct ctx c = { name, 0, f };
+    memset(out, 0, sizeof *out);
+    out->stop_grace_ms = 10000;
+    out->stream_timeout_ms = 10000;
+    unsigned seen_ns = 0, seen_flags = 0;
+    size_t pos = 0;
+    int header_seen = 0;
+
+    while (pos < len) {
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        c.line++;
+        size_t ll = end - pos;
+        char *line = malloc(ll + 1);
+        if (!line)
+            return oom(&c);
+        memcpy(line, text + pos, ll);
+        line[ll] = '\0';
+        pos = end + 1;
+
+        if (memchr(text + (pos - 1 - ll), '\0', ll)) {
+            free(line);
+            perr(&c, "NUL byte in line%s%s", NULL, NULL);
+            goto fail;
+        }
+        if (!header_seen) {
+            header_seen = 1;
+            if (strcmp(line, "containerv-plan 1") != 0) {
+                int is_plan = strncmp(line, "containerv-plan ", 16) == 0;
+                perr(&c, is_plan ? "unsupported plan version '%s' (this helper reads version 1)%s"
+                                 : "first line must be 'containerv-plan 1', got '%s'%s",
+                     is_plan ? line + 16 : line, NULL);
+                free(line);
+                goto fail;
+            }
+            free(line);
+            continue;
+        }
+        if (ll == 0 || line[0] == '#') {
+            free(line);
+            continue;
+        }
+        char *argv[MAX_ARGS + 1];
+        int argc = 0;
+        char *s = line;
+        int bad = 0;
+        for (;;) {
+            char *sp = strchr(s, ' ');
+            if (sp)
+                *sp = '\0';
+            if (*s == '\0') {
+                bad = 1;
+                break;
+            }
+            if (argc == MAX_ARGS) {
+                bad = 2;
+                break;
+            }
+            argv[argc++] = s;
+            if (!sp)
+                break;
+            s = sp + 1;
+        }
+        if (bad) {
+            perr(&c, bad == 1 ? "empty field (leading, trailing or double space)%s%s"
+                              : "too many arguments%s%s",
+                 NULL, NULL);
+            free(line);
+            goto fail;
+        }
+        for (int i = 1; i < argc; i++) {
+            size_t at;
+            if (cv_pct_decode(argv[i], &at) != 0) {
+                char buf[32];
+                snprintf(buf, sizeof buf, "%d", i);
+                perr(&c, "argument %s: bad percent-encoding (or %%00) in '%s'", buf, argv[i]);
+                free(line);
+                goto fail;
+            }
+        }
+        int r = directive(&c, out, argv, argc, &seen_ns, &seen_flags);
+        free(line);
+        if (r)
+            goto fail;
+    }
+    if (!header_seen) {
+        c.line = 1;
+        perr(&c, "empty plan%s%s", NULL, NULL);
+        goto fail;
+    }
+    if (check_complete(&c, out))
+        goto fail;
+    return 0;
+fail:
+    cv_plan_free(out);
+    return -1;
+}
+
+int cv_plan_load(const char *path, struct cv_plan *out, struct cv_fail *f)
+{
+    memset(out, 0, sizeof *out);
+    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (fd < 0) {
+        cv_fail_set(f, "plan", "open", errno, path, "cannot open plan");
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        cv_fail_set(f, "plan", "fstat", errno, path, NULL);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > 16 * 1024 * 1024) {
+        cv_fail_set(f, "plan", "fstat", EINVAL, path, "plan is not a regular file below 16 MiB");
+        return -1;
+    }
+    char *buf cleanup_free = malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        cv_fail_set(f, "plan", "malloc", ENOMEM, path, NULL);
+        return -1;
+    }
+    ssize_t n = cv_read_full(fd, buf, (size_t)st.st_size);
+    if (n < 0) {
+        cv_fail_set(f, "plan", "read", errno, path, NULL);
+        return -1;
+    }
+    return cv_plan_parse(buf, (size_t)n, path, out, f);
+}
+
+void cv_plan_free(struct cv_plan *p)
+{
+    free(p->id);
+    free(p->hostname);
+    free(p->state_dir);
+    free(p->control_socket);
+    free(p->rootfs);
+    free(p->upper);
+    free(p->work);
+    free(p->tmpfs_upper);
+    free(p->merged);
+    for (size_t i = 0; i < p->nmounts; i++) {
+        free(p->mounts[i].src);
+        free(p->mounts[i].dst);
+    }
+    free(p->mounts);
+    for (size_t i = 0; i < p->ncgroup_procs; i++)
+        free(p->cgroup_procs[i]);
+    free(p->cgroup_procs);
+    for (size_t i = 0; i < p->ncleanup; i++)
+        free(p->cleanup[i].path);
+    free(p->cleanup);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,186 @@
+/*
+ * spawn.c - the child side of SPAWN: default signals, process group, stdio, rlimits,
+ * groups/gid/uid, cwd, no_new_privs, execve; each failure is written (step, syscall,
+ * errno, path) to a CLOEXEC pipe that the init reads, then the child exits 127.
+ *
+ * Never: allocates or takes locks after fork (everything is prepared before), logs from
+ * the child, or lets a host fd through (every fd of the init is CLOEXEC).
+ */
+#include "spawn.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+static const char *env_path(char **envp)
+{
+    for (char **e = envp; e && *e; e++)
+        if (strncmp(*e, "PATH=", 5) == 0)
+            return *e + 5;
+    return NULL;
+}
+
+char **cv_spawn_candidates(const struct cv_spawn_req *req)
+{
+    const char *file = (req->exec_path && req->exec_path[0]) ? req->exec_path : req->argv[0];
+    if (!(req->flags & CV_SPAWN_SEARCH_PATH) || strchr(file, '/') || file[0] == '\0') {
+        char **v = calloc(2, sizeof *v);
+        if (v && !(v[0] = strdup(file))) {
+            free(v);
+            return NULL;
+        }
+        return v;
+    }
+    const char *path = env_path(req->envp);
+    if (!path)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    size_t n = 1;
+    for (const char *p = path; *p; p++)
+        if (*p == ':')
+            n++;
+    char **v = calloc(n + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    size_t i = 0;
+    const char *p = path;
+    for (;;) {
+        const char *e = strchr(p, ':');
+        size_t dl = e ? (size_t)(e - p) : strlen(p);
+        /* An empty PATH element means the current directory, as execvp does. */
+        size_t len = (dl ? dl : 1) + 1 + strlen(file) + 1;
+        v[i] = malloc(len);
+        if (!v[i]) {
+            cv_strv_free(v);
+            return NULL;
+        }
+        snprintf(v[i], len, "%.*s/%s", (int)(dl ? dl : 1), dl ? p : ".", file);
+        i++;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return v;
+}
+
+__attribute__((noreturn)) static void child_fail(int rep, const char *step, const char *sc, int err,
+                                                 const char *path)
+{
+    struct cv_child_report r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.step, sizeof r.step, "%s", step);
+    snprintf(r.syscall, sizeof r.syscall, "%s", sc);
+    r.err = err;
+    snprintf(r.path, sizeof r.path, "%s", path ? path : "");
+    (void)!write(rep, &r, sizeof r);
+    _exit(127);
+}
+
+__attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int rep)
+{
+    const struct cv_spawn_req *req = sp->req;
+    char num[32];
+
+    /* Signals: default dispositions (ignored ones survive exec otherwise), empty mask. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            (void)sigaction(s, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
+        child_fail(rep, "signals", "sigprocmask", errno, NULL);
+
+    if (req->flags & CV_SPAWN_SETSID) {
+        if (setsid() < 0)
+            child_fail(rep, "setsid", "setsid", errno, NULL);
+    } else if (setpgid(0, 0) != 0) {
+        child_fail(rep, "setsid", "setpgid", errno, NULL);
+    }
+
+    for (int i = 0; i < 3; i++) {
+        if (dup2(sp->stdio[i], i) < 0) {
+            snprintf(num, sizeof num, "%d", i);
+            child_fail(rep, "stdio", "dup2", errno, num);
+        }
+        /* Stream sockets were non-blocking in the init; programs expect blocking fds. */
+        int fl = fcntl(i, F_GETFL);
+        if (fl >= 0 && (fl & O_NONBLOCK))
+            (void)fcntl(i, F_SETFL, fl & ~O_NONBLOCK);
+    }
+
+    for (uint32_t i = 0; i < req->nrlimits; i++) {
+        struct rlimit rl = { (rlim_t)req->rlimits[i].soft, (rlim_t)req->rlimits[i].hard };
+        if (req->rlimits[i].soft == UINT64_MAX)
+            rl.rlim_cur = RLIM_INFINITY;
+        if (req->rlimits[i].hard == UINT64_MAX)
+            rl.rlim_max = RLIM_INFINITY;
+        if (setrlimit((__rlimit_resource_t)req->rlimits[i].resource, &rl) != 0) {
+            snprintf(num, sizeof num, "%u", req->rlimits[i].resource);
+            child_fail(rep, "rlimit", "setrlimit", errno, num);
+        }
+    }
+
+    /* Raw syscalls: the process is single-threaded, no need for glibc's setxid broadcast. */
+    if (syscall(SYS_setgroups, sp->cred.ngroups, sp->cred.groups) != 0)
+        child_fail(rep, "setgroups", "setgroups", errno, NULL);
+    if (syscall(SYS_setresgid, sp->cred.gid, sp->cred.gid, sp->cred.gid) != 0)
+        child_fail(rep, "setgid", "setresgid", errno, NULL);
+    if (syscall(SYS_setresuid, sp->cred.uid, sp->cred.uid, sp->cred.uid) != 0)
+        child_fail(rep, "setuid", "setresuid", errno, NULL);
+
+    const char *cwd = (req->cwd && req->cwd[0]) ? req->cwd : "/";
+    if (chdir(cwd) != 0)
+        child_fail(rep, "chdir", "chdir", errno, cwd);
+
+    if ((req->flags & CV_SPAWN_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        child_fail(rep, "no-new-privs", "prctl", errno, NULL);
+
+    int err = ENOENT, seen_eacces = 0;
+    const char *failed = sp->candidates[0];
+    for (char **c = sp->candidates; *c; c++) {
+        execve(*c, req->argv, req->envp);
+        err = errno;
+        if (err == EACCES) {
+            seen_eacces = 1;
+            failed = *c;
+        } else if (err != ENOENT && err != ENOTDIR) {
+            failed = *c;
+            break;
+        }
+    }
+    if (seen_eacces && (err == ENOENT || err == ENOTDIR))
+        err = EACCES;
+    child_fail(rep, "exec", "execve", err, failed);
+}
+
+pid_t cv_spawn_fork(const struct cv_spawn_plan *sp, int *report_fd, struct cv_fail *f)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        cv_fail_set(f, "fork", "pipe2", errno, "", NULL);
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        cv_fail_set(f, "fork", "fork", e, "", NULL);
+        return -1;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        child(sp, p[1]);
+    }
+    close(p[1]);
+    *report_fd = p[0];
+    return pid;
+}

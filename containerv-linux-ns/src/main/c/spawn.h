@@ -1,0 +1,39 @@
+/*
+ * spawn.h - fork + exec of one SPAWN request inside the container, with a CLOEXEC report
+ * pipe so a failure between fork and exec comes back with its exact step and errno.
+ *
+ * Never: blocks the init (the report pipe is read by the event loop), or decides
+ * environment, user or limits (all of it arrives prepared from Java via the request).
+ */
+#ifndef CV_SPAWN_H
+#define CV_SPAWN_H
+
+#include <sys/types.h>
+
+#include "proto.h"
+#include "report.h"
+#include "user.h"
+
+/* What the child writes on the report pipe when it fails (one write, < PIPE_BUF). */
+struct cv_child_report {
+    char step[24];
+    char syscall[24];
+    int err;
+    char path[1024];
+};
+
+struct cv_spawn_plan {
+    const struct cv_spawn_req *req;
+    struct cv_cred cred;
+    char **candidates;   /* exec paths to try, in order (NULL-terminated) */
+    int stdio[3];        /* fds to become 0, 1, 2 */
+};
+
+/* Build the exec candidates for a request (PATH search when asked). */
+char **cv_spawn_candidates(const struct cv_spawn_req *req);
+
+/* Fork the child. Returns the pid and the read end of the report pipe in *report_fd, or
+ * -1 with f filled. */
+pid_t cv_spawn_fork(const struct cv_spawn_plan *sp, int *report_fd, struct cv_fail *f);
+
+#endif

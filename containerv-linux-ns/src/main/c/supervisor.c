@@ -1,0 +1,280 @@
+/*
+ * supervisor.c - `containerv-helper init`: the process Java starts. It parses the plan,
+ * detaches from the JVM's session, clone()s the init into new namespaces (clone rather
+ * than unshare+fork, so the init is PID 1 from its first instruction and no half-entered
+ * process exists), writes the cgroup-procs files, lets the init go, turns the init's
+ * report into the status line, then watches the owner pipe and its own signals until the
+ * init exits, and finally runs the plan's cleanup directives.
+ *
+ * Never: keeps the JVM's status pipe after the status line, keeps a cwd inside a path it
+ * removes, or decides anything the plan does not say.
+ */
+#include "supervisor.h"
+#include "cleanup.h"
+#include "init.h"
+#include "plan.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+enum {
+    EXIT_CLEAN = 0,
+    EXIT_CREATE_FAILED = 1,
+    EXIT_PLAN = 2,
+    EXIT_CLEANUP_INCOMPLETE = 3,
+    EXIT_ABNORMAL = 4,
+};
+
+static void status_line(const char *line)
+{
+    /* The JVM may be gone: EPIPE is ignored (SIGPIPE is ignored too). */
+    (void)cv_write_all(STDOUT_FILENO, line, strlen(line));
+}
+
+static void detach_stdout(void)
+{
+    int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (nul >= 0) {
+        dup2(nul, STDOUT_FILENO);
+        close(nul);
+    }
+}
+
+static void detach_stdin(void)
+{
+    int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (nul >= 0) {
+        dup2(nul, STDIN_FILENO);
+        close(nul);
+    }
+}
+
+static int reap_init(pid_t pid)
+{
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return st;
+}
+
+/* Field 22 of /proc/<pid>/stat; 0 when unreadable. */
+static unsigned long long starttime(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
+    if (fd < 0)
+        return 0;
+    ssize_t n = cv_read_full(fd, buf, sizeof buf - 1);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    /* After ") " comes field 3 (state); field 22 is 19 fields further. */
+    p++;
+    for (int field = 2; field < 21 && p; field++)
+        p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+__attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t pid, const char *line)
+{
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        reap_init(pid);
+    }
+    status_line(line);
+    detach_stdout();
+    int rc = cv_cleanup_run(p) == 0 ? EXIT_CREATE_FAILED : EXIT_CLEANUP_INCOMPLETE;
+    cv_log("create failed, cleanup %s", rc == EXIT_CREATE_FAILED ? "complete" : "incomplete");
+    exit(rc);
+}
+
+__attribute__((noreturn)) static void fail_step(const struct cv_plan *p, pid_t pid, const char *step,
+                                                const char *sc, int err, const char *path)
+{
+    struct cv_fail f;
+    char line[3 * sizeof f + 64];
+    cv_fail_set(&f, step, sc, err, path, NULL);
+    cv_fail_format_line(&f, line, sizeof line);
+    cv_log("%s", line);
+    fail_create(p, pid, line);
+}
+
+int cv_supervisor_main(const char *plan_path)
+{
+    struct cv_plan plan;
+    struct cv_fail f;
+    char line[3 * sizeof f + 64];
+    cv_log_role = "supervisor";
+
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    if (cv_plan_load(plan_path, &plan, &f) != 0) {
+        cv_fail_format_line(&f, line, sizeof line);
+        cv_log("%s", line);
+        status_line(line);
+        return EXIT_PLAN;
+    }
+    /* Survive the JVM: own session, no controlling terminal, cwd not in anything we remove. */
+    (void)setsid();
+    if (chdir("/") != 0)
+        fail_step(&plan, -1, "setup", "chdir", errno, "/");
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sfd;
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+        fail_step(&plan, -1, "setup", "signalfd", errno, "");
+
+    int go[2], rep[2];
+    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0)
+        fail_step(&plan, -1, "setup", "pipe2", errno, "");
+
+    unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | SIGCHLD;
+    if (plan.namespaces & CV_NS_NET)
+        flags |= CLONE_NEWNET;
+    if (plan.namespaces & CV_NS_IPC)
+        flags |= CLONE_NEWIPC;
+    /* CLONE_NEWCGROUP is deliberately not here: the init unshares it after it has been
+     * moved into its cgroup, so the namespace root is the container's own cgroup. */
+
+    /* A raw clone with no new stack behaves like fork (copy-on-write stack). */
+    pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+    if (pid < 0)
+        fail_step(&plan, -1, "clone", "clone", errno, "");
+    if (pid == 0) {
+        close(go[1]);
+        close(rep[0]);
+        close(sfd);
+        cv_init_main(&plan, go[0], rep[1]);
+    }
+    close(go[0]);
+    close(rep[1]);
+    cv_log("cloned init %d for container %s", (int)pid, plan.id);
+
+    /* Between clone and go: join cgroups (later: uid/gid maps, veth). */
+    for (size_t i = 0; i < plan.ncgroup_procs; i++) {
+        int fd = CV_RETRY(open(plan.cgroup_procs[i], O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (fd < 0)
+            fail_step(&plan, pid, "cgroup-procs", "open", errno, plan.cgroup_procs[i]);
+        char num[32];
+        int n = snprintf(num, sizeof num, "%d\n", (int)pid);
+        if (cv_write_all(fd, num, (size_t)n) != 0) {
+            int e = errno;
+            close(fd);
+            fail_step(&plan, pid, "cgroup-procs", "write", e, plan.cgroup_procs[i]);
+        }
+        close(fd);
+    }
+    if (cv_write_all(go[1], "g", 1) != 0)
+        fail_step(&plan, pid, "sync", "write", errno, "");
+    close(go[1]);
+
+    /* Wait for the init's report, or for a signal that aborts the create. */
+    char rbuf[sizeof line];
+    size_t rlen = 0;
+    for (;;) {
+        struct pollfd pf[2] = { { rep[0], POLLIN, 0 }, { sfd, POLLIN, 0 } };
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fail_step(&plan, pid, "sync", "poll", errno, "");
+        }
+        if (pf[1].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si &&
+                (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
+                fail_step(&plan, pid, "sync", "-", EINTR, "create interrupted by a signal");
+        }
+        if (pf[0].revents) {
+            ssize_t r = CV_RETRY(read(rep[0], rbuf + rlen, sizeof rbuf - 1 - rlen));
+            if (r > 0) {
+                rlen += (size_t)r;
+                if (rlen < sizeof rbuf - 1)
+                    continue;
+            }
+            break;
+        }
+    }
+    close(rep[0]);
+    rbuf[rlen] = '\0';
+    if (strcmp(rbuf, "ok\n") != 0) {
+        if (strncmp(rbuf, "error ", 6) == 0 && rlen > 0 && rbuf[rlen - 1] == '\n')
+            fail_create(&plan, pid, rbuf);
+        int st = 0;
+        kill(pid, SIGKILL);
+        st = reap_init(pid);
+        char detail[64];
+        snprintf(detail, sizeof detail, "init died during setup (wait status %d)", st);
+        cv_fail_set(&f, "sync", "-", EPIPE, "", "%s", detail);
+        cv_fail_format_line(&f, line, sizeof line);
+        fail_create(&plan, -1, line);
+    }
+
+    snprintf(line, sizeof line, "ready %d %llu %d\n", (int)pid, starttime(pid), (int)getpid());
+    status_line(line);
+    detach_stdout();
+    cv_log("container %s ready, init %d", plan.id, (int)pid);
+
+    int watch_owner = !plan.persistent;
+    if (!watch_owner)
+        detach_stdin();
+    int init_status = 0;
+    for (;;) {
+        struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { watch_owner ? 0 : -1, POLLIN, 0 } };
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            cv_log("poll: %s", strerror(errno));
+            break;
+        }
+        if (pf[1].revents) {
+            char b[4096];
+            ssize_t r = CV_RETRY(read(0, b, sizeof b));
+            if (r <= 0) {
+                cv_log("owner pipe closed: stopping container %s", plan.id);
+                watch_owner = 0;
+                detach_stdin();
+                kill(pid, SIGTERM);
+            }
+        }
+        if (pf[0].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si)
+                continue;
+            if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+                cv_log("signal %u: stopping container %s", si.ssi_signo, plan.id);
+                kill(pid, SIGTERM);
+            } else if (si.ssi_signo == SIGCHLD) {
+                int st;
+                pid_t w = waitpid(pid, &st, WNOHANG);
+                if (w == pid) {
+                    init_status = st;
+                    break;
+                }
+            }
+        }
+    }
+    cv_log("init exited (wait status %d), cleaning up", init_status);
+    int crc = cv_cleanup_run(&plan);
+    int rc = crc != 0 ? EXIT_CLEANUP_INCOMPLETE
+             : (WIFEXITED(init_status) && WEXITSTATUS(init_status) == 0) ? EXIT_CLEAN
+                                                                          : EXIT_ABNORMAL;
+    cv_log("exit %d", rc);
+    cv_plan_free(&plan);
+    return rc;
+}
