@@ -65,28 +65,6 @@ static int reap_init(pid_t pid)
     return st;
 }
 
-/* Field 22 of /proc/<pid>/stat; 0 when unreadable. */
-static unsigned long long starttime(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
-    if (fd < 0)
-        return 0;
-    ssize_t n = cv_read_full(fd, buf, sizeof buf - 1);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    if (!p)
-        return 0;
-    /* After ") " comes field 3 (state); field 22 is 19 fields further. */
-    p++;
-    for (int field = 2; field < 21 && p; field++)
-        p = strchr(p + 1, ' ');
-    return p ? strtoull(p + 1, NULL, 10) : 0;
-}
-
 __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t pid, const char *line)
 {
     if (pid > 0) {
@@ -225,7 +203,7 @@ int cv_supervisor_main(const char *plan_path)
         fail_create(&plan, -1, line);
     }
 
-    snprintf(line, sizeof line, "ready %d %llu %d\n", (int)pid, starttime(pid), (int)getpid());
+    snprintf(line, sizeof line, "ready %d %llu %d\n", (int)pid, cv_proc_starttime(pid), (int)getpid());
     status_line(line);
     detach_stdout();
     cv_log("container %s ready, init %d", plan.id, (int)pid);

@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -194,4 +195,27 @@ void cv_close_fds_except(const int *keep, size_t nkeep)
         if (i < n)
             lo = (unsigned)sorted[i] + 1;
     }
+}
+
+unsigned long long cv_proc_starttime(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
+    if (fd < 0)
+        return 0;
+    ssize_t n = cv_read_full(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* The command name (field 2) may contain spaces: count from its closing ')'. */
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    /* p[1] is the space before field 3; after k more spaces we are before field 3 + k. */
+    p++;
+    for (int field = 3; field < 22 && p; field++)
+        p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
 }

@@ -86,4 +86,7 @@ int cv_parse_u64(const char *s, uint64_t *out);
 /* Close every fd >= 3 except those listed (keep need not be sorted). */
 void cv_close_fds_except(const int *keep, size_t nkeep);
 
+/* Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; 0 when unreadable. */
+unsigned long long cv_proc_starttime(pid_t pid);
+
 #endif
