@@ -172,8 +172,10 @@ static void proc_free(struct proc *p)
             break;
         }
     }
-    if (p->exec_fd >= 0)
+    if (p->exec_fd >= 0) {
+        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, p->exec_fd, NULL);
         close(p->exec_fd);
+    }
     free(p->w);
     free(p);
 }
@@ -196,7 +198,11 @@ static void deliver_exit(struct proc *p)
 static void exec_resolved(struct proc *p)
 {
     if (p->exec_fd >= 0) {
-        close(p->exec_fd); /* also removes it from epoll */
+        /* Explicit DEL: a child forked meanwhile may still hold a copy of this pipe end
+         * (until its exec), and epoll only drops a registration when every copy is
+         * closed. Without this, stale events would point at a freed proc. */
+        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, p->exec_fd, NULL);
+        close(p->exec_fd);
         p->exec_fd = -1;
     }
     if (p->rep_len == 0) {
