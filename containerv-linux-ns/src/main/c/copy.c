@@ -50,7 +50,7 @@ static int report_fail(void)
 
 static int usage(const char *detail)
 {
-    cv_fail_set(&F, "usage", "-", EINVAL, "", "%s", detail);
+    cv_fail_set(&F, "usage", "", EINVAL, "", "%s", detail);
     report_fail();
     return 2;
 }
@@ -167,7 +167,7 @@ static int copy_entry(int sdir, const char *sname, const char *spath, int ddir, 
     if (exists) {
         if (S_ISDIR(dt.st_mode)) {
             if (!S_ISDIR(st.st_mode))
-                return fail("open", "-", EISDIR, dpath);
+                return fail("open", "", EISDIR, dpath);
             merge = 1;
         } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
             /* Replace, never write through (the entry may be a symlink). */
@@ -270,7 +270,7 @@ static int enter(const char *pid, const char *expect)
     char path[64];
     uint64_t v;
     if (cv_parse_u64(pid, &v) != 0 || v < 1 || v > 0x7fffffff)
-        return fail("target", "-", EINVAL, pid);
+        return fail("target", "", EINVAL, pid);
     snprintf(path, sizeof path, "/proc/%s/ns/mnt", pid);
     int ns cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
     if (ns < 0)
@@ -278,9 +278,9 @@ static int enter(const char *pid, const char *expect)
     if (expect) {
         uint64_t want;
         if (cv_parse_u64(expect, &want) != 0)
-            return fail("target", "-", EINVAL, expect);
+            return fail("target", "", EINVAL, expect);
         if (cv_proc_starttime((pid_t)v) != want)
-            return fail("target", "-", ESRCH, pid);
+            return fail("target", "", ESRCH, pid);
     }
     if (setns(ns, CLONE_NEWNS) != 0)
         return fail("setns", "setns", errno, path);

@@ -16,7 +16,7 @@ static int usage(const char *detail)
 {
     struct cv_fail f;
     char line[3 * sizeof f + 64];
-    cv_fail_set(&f, "usage", "-", EINVAL, "", "%s", detail);
+    cv_fail_set(&f, "usage", "", EINVAL, "", "%s", detail);
     size_t n = cv_fail_format_line(&f, line, sizeof line);
     (void)cv_write_all(STDOUT_FILENO, line, n);
     return 2;

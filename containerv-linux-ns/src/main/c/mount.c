@@ -61,7 +61,7 @@ int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f,
         if (cl == 0 || cl >= sizeof comp || rl + cl + 2 >= sizeof rel) {
             if (parent != rootfd)
                 close(parent);
-            cv_fail_set(f, step, "-", ENAMETOOLONG, path, "path component too long");
+            cv_fail_set(f, step, "", ENAMETOOLONG, path, "path component too long");
             return -1;
         }
         memcpy(comp, p, cl);
@@ -69,7 +69,7 @@ int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f,
         if (strcmp(comp, "..") == 0) {
             if (parent != rootfd)
                 close(parent);
-            cv_fail_set(f, step, "-", EINVAL, path, "'..' is not allowed in container paths");
+            cv_fail_set(f, step, "", EINVAL, path, "'..' is not allowed in container paths");
             return -1;
         }
         if (rl)
@@ -136,7 +136,7 @@ static int check_dir(const char *path, const char *step, struct cv_fail *f)
 static int overlay_safe(const char *path, struct cv_fail *f)
 {
     if (strpbrk(path, ",:\\")) {
-        cv_fail_set(f, "overlay", "-", EINVAL, path, "overlay paths must not contain ',', ':' or '\\'");
+        cv_fail_set(f, "overlay", "", EINVAL, path, "overlay paths must not contain ',', ':' or '\\'");
         return -1;
     }
     return 0;
@@ -319,7 +319,7 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
     char data[3 * CV_PATH_MAX + 64];
     snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs, upper, work);
     if (strlen(data) >= 4095) {
-        cv_fail_set(f, "overlay", "-", ENAMETOOLONG, p->merged, "overlay options longer than a page");
+        cv_fail_set(f, "overlay", "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
         return -1;
     }
     if (mount("overlay", p->merged, "overlay", 0, data) != 0) {

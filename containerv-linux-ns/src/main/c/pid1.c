@@ -222,11 +222,11 @@ static void exec_resolved(struct proc *p)
         p->rep.path[sizeof p->rep.path - 1] = '\0';
         send_error(p->owner, p->req, p->rep.step, p->rep.syscall, p->rep.err, p->rep.path, "");
     } else {
-        send_error(p->owner, p->req, "exec", "-", EPROTO, "", "truncated child report");
+        send_error(p->owner, p->req, "exec", "", EPROTO, "", "truncated child report");
     }
     /* Waiters of a failed spawn learn nothing more: tell them there is no child. */
     for (size_t i = 0; i < p->nw; i++)
-        send_error(p->w[i].c, p->w[i].req, "wait", "-", ECHILD, "", "spawn failed");
+        send_error(p->w[i].c, p->w[i].req, "wait", "", ECHILD, "", "spawn failed");
     p->nw = 0;
     if (p->reaped)
         proc_free(p);
@@ -393,7 +393,7 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
         return;
     }
     if (cv_decode_spawn(pl, n, &pd->req) != 0) {
-        send_error(c, pd->req.req_id, "protocol", "-", EPROTO, "", "malformed SPAWN payload");
+        send_error(c, pd->req.req_id, "protocol", "", EPROTO, "", "malformed SPAWN payload");
         free(pd);
         return;
     }
@@ -401,7 +401,7 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
     const char *bad = NULL;
     char detail[128] = "";
     if (S.shutting) {
-        send_error(c, id, "shutdown", "-", ESHUTDOWN, "", "the container is stopping");
+        send_error(c, id, "shutdown", "", ESHUTDOWN, "", "the container is stopping");
         goto drop;
     }
     if (pd->req.argc < 1)
@@ -411,7 +411,7 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
     for (uint32_t i = 0; !bad && i < pd->req.nrlimits; i++) {
         if (pd->req.rlimits[i].resource >= RLIM_NLIMITS) {
             snprintf(detail, sizeof detail, "unknown rlimit resource %u", pd->req.rlimits[i].resource);
-            send_error(c, id, "rlimit", "-", EINVAL, "", detail);
+            send_error(c, id, "rlimit", "", EINVAL, "", detail);
             goto drop;
         }
     }
@@ -420,7 +420,7 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
             if (pd->req.tokens[i] && pd->req.tokens[i] == pd->req.tokens[j] && !(i == 2 && j == 1))
                 bad = "a stream token is used twice (only stdout and stderr may share one)";
     if (bad) {
-        send_error(c, id, "protocol", "-", EINVAL, "", bad);
+        send_error(c, id, "protocol", "", EINVAL, "", bad);
         goto drop;
     }
     struct cv_fail f;
@@ -450,7 +450,7 @@ static void start_shutdown(uint64_t grace_ms)
     S.shutting = 1;
     S.shut_deadline = cv_now_ms() + (int64_t)grace_ms;
     while (S.pend) {
-        send_error(S.pend->owner, S.pend->req.req_id, "shutdown", "-", ESHUTDOWN, "", "the container is stopping");
+        send_error(S.pend->owner, S.pend->req.req_id, "shutdown", "", ESHUTDOWN, "", "the container is stopping");
         pending_free(S.pend, 1);
     }
     (void)kill(-1, SIGTERM);
@@ -538,7 +538,7 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         if (cv_rd_done(&r) != 0)
             break;
         if (pid < 2 || sig < 0 || sig > 64 || (flags & ~(uint32_t)CV_KILL_GROUP)) {
-            send_error(c, req, "kill", "-", EINVAL, "", "pid must be >= 2, signal 0..64, flags only GROUP");
+            send_error(c, req, "kill", "", EINVAL, "", "pid must be >= 2, signal 0..64, flags only GROUP");
             return;
         }
         if (kill((flags & CV_KILL_GROUP) ? -pid : pid, sig) != 0) {
@@ -559,7 +559,7 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         struct proc *p = proc_find((pid_t)pid);
         if (!p || p->failed) {
             snprintf(detail, sizeof detail, "%u", pid);
-            send_error(c, req, "wait", "-", ECHILD, detail, "no such spawned process or its status was already delivered");
+            send_error(c, req, "wait", "", ECHILD, detail, "no such spawned process or its status was already delivered");
             return;
         }
         struct waiter *w = realloc(p->w, (p->nw + 1) * sizeof *w);
@@ -584,15 +584,15 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         return;
     }
     case CV_T_HELLO:
-        send_error(c, req, "protocol", "-", EPROTO, "", "HELLO was already received on this connection");
+        send_error(c, req, "protocol", "", EPROTO, "", "HELLO was already received on this connection");
         return;
     default:
         snprintf(detail, sizeof detail, "unknown frame type %u", type);
-        send_error(c, req, "protocol", "-", EPROTO, "", detail);
+        send_error(c, req, "protocol", "", EPROTO, "", detail);
         return;
     }
     snprintf(detail, sizeof detail, "malformed payload of frame type %u", type);
-    send_error(c, req, "protocol", "-", EPROTO, "", detail);
+    send_error(c, req, "protocol", "", EPROTO, "", detail);
 }
 
 /* ---------- connections ---------- */
@@ -650,7 +650,7 @@ static void on_hello(struct conn *c)
             return;
         }
         c->role = CV_ROLE_CONTROL; /* so the ERROR is sent; closed right after */
-        send_error(c, 0, "hello", "-", EPROTO, "", detail);
+        send_error(c, 0, "hello", "", EPROTO, "", detail);
         conn_close(c);
         return;
     }
@@ -674,7 +674,7 @@ static void on_hello(struct conn *c)
         return;
     }
     c->role = CV_ROLE_CONTROL;
-    send_error(c, 0, "hello", "-", EPROTO, "", "bad HELLO role or fields");
+    send_error(c, 0, "hello", "", EPROTO, "", "bad HELLO role or fields");
     conn_close(c);
 }
 
@@ -691,7 +691,7 @@ static int read_hello(struct conn *c)
             uint16_t type = (uint16_t)(c->hello[4] | (c->hello[5] << 8));
             if (type != CV_T_HELLO || flen < 2 || flen - 2 > HELLO_PAYLOAD_MAX) {
                 c->role = CV_ROLE_CONTROL;
-                send_error(c, 0, "hello", "-", EPROTO, "", "the first frame must be a HELLO");
+                send_error(c, 0, "hello", "", EPROTO, "", "the first frame must be a HELLO");
                 conn_close(c);
                 return -1;
             }
@@ -759,7 +759,7 @@ static void on_conn(struct conn *c, uint32_t events)
             if (k == 0)
                 break;
             if (k < 0) {
-                send_error(c, 0, "protocol", "-", EMSGSIZE, "", "frame length out of range");
+                send_error(c, 0, "protocol", "", EMSGSIZE, "", "frame length out of range");
                 conn_close(c);
                 return;
             }
@@ -834,7 +834,7 @@ static void expire(int64_t now)
                 }
             snprintf(detail, sizeof detail, "stream for fd %d not attached within %llu ms", missing,
                      (unsigned long long)S.plan->stream_timeout_ms);
-            send_error(pd->owner, pd->req.req_id, "stream-attach", "-", ETIMEDOUT, "", detail);
+            send_error(pd->owner, pd->req.req_id, "stream-attach", "", ETIMEDOUT, "", detail);
             pending_free(pd, 1);
         }
         pd = next;

@@ -34,7 +34,7 @@ static int perr(struct ctx *c, const char *fmt, const char *a, const char *b)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     snprintf(detail, sizeof detail, fmt, a ? a : "", b ? b : "");
 #pragma GCC diagnostic pop
-    cv_fail_set(c->f, "plan", "-", EINVAL, where, "%s", detail);
+    cv_fail_set(c->f, "plan", "", EINVAL, where, "%s", detail);
     return -1;
 }
 
@@ -81,8 +81,8 @@ static int arity(struct ctx *c, const char *kw, int have, int want)
 {
     if (have != want) {
         char buf[64];
-        snprintf(buf, sizeof buf, "%d, got %d", want, have);
-        return perr(c, "directive '%s' takes %s arguments", kw, buf);
+        snprintf(buf, sizeof buf, "%d arguments, got %d", want, have);
+        return perr(c, "directive '%s' takes %s", kw, buf);
     }
     return 0;
 }

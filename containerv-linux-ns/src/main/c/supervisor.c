@@ -176,7 +176,7 @@ int cv_supervisor_main(const char *plan_path)
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si &&
                 (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
-                fail_step(&plan, pid, "sync", "-", EINTR, "create interrupted by a signal");
+                fail_step(&plan, pid, "sync", "", EINTR, "");
         }
         if (pf[0].revents) {
             ssize_t r = CV_RETRY(read(rep[0], rbuf + rlen, sizeof rbuf - 1 - rlen));
@@ -198,7 +198,7 @@ int cv_supervisor_main(const char *plan_path)
         st = reap_init(pid);
         char detail[64];
         snprintf(detail, sizeof detail, "init died during setup (wait status %d)", st);
-        cv_fail_set(&f, "sync", "-", EPIPE, "", "%s", detail);
+        cv_fail_set(&f, "sync", "", EPIPE, "", "%s", detail);
         cv_fail_format_line(&f, line, sizeof line);
         fail_create(&plan, -1, line);
     }

@@ -161,7 +161,7 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
 
     char user[512], *group = NULL;
     if (strlen(spec) >= sizeof user) {
-        cv_fail_set(f, "user", "-", EINVAL, "", "user spec too long");
+        cv_fail_set(f, "user", "", EINVAL, "", "user spec too long");
         return -1;
     }
     strcpy(user, spec);
@@ -170,12 +170,12 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
         *colon = '\0';
         group = colon + 1;
         if (group[0] == '\0' || strchr(group, ':')) {
-            cv_fail_set(f, "user", "-", EINVAL, "", "bad user spec '%s'", spec);
+            cv_fail_set(f, "user", "", EINVAL, "", "bad user spec '%s'", spec);
             return -1;
         }
     }
     if (user[0] == '\0') {
-        cv_fail_set(f, "user", "-", EINVAL, "", "bad user spec '%s'", spec);
+        cv_fail_set(f, "user", "", EINVAL, "", "bad user spec '%s'", spec);
         return -1;
     }
 
@@ -188,7 +188,7 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
         return -1;
     }
     if (r == 0 && !numeric) {
-        cv_fail_set(f, "user", "-", ENOENT, passwd_path, "no user '%s'", user);
+        cv_fail_set(f, "user", "", ENOENT, passwd_path, "no user '%s'", user);
         return -1;
     }
     if (r == 1) {
@@ -208,7 +208,7 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
             return -1;
         }
         if (g == 0) {
-            cv_fail_set(f, "group", "-", ENOENT, group_path, "no group '%s'", group);
+            cv_fail_set(f, "group", "", ENOENT, group_path, "no group '%s'", group);
             return -1;
         }
     }

@@ -1,0 +1,105 @@
+/*
+ * plan_test.c - tests of the launch-plan parser: a complete plan, percent-decoding, and
+ * one precise error per kind of mistake (line number and wording of the detail).
+ *
+ * Never: touches the filesystem.
+ */
+#include "check.h"
+#include "plan.h"
+
+static const char GOOD[] =
+    "containerv-plan 1\n"
+    "# comment\n"
+    "id c1\n"
+    "hostname my%20host\n"
+    "namespaces pid net ipc cgroup\n"
+    "state-dir /run/containerv/c1\n"
+    "control-socket /run/containerv/c1/control\n"
+    "rootfs /img/alpine\n"
+    "upper /var/lib/containerv/c1/upper\n"
+    "work /var/lib/containerv/c1/work\n"
+    "merged /var/lib/containerv/c1/merged\n"
+    "\n"
+    "bind /home/me/a%25b%0Ac /src ro\n"
+    "tmpfs /tmp 1048576 1777\n"
+    "bind /data /data rw\n"
+    "persistent\n"
+    "stop-grace-ms 5000\n"
+    "stream-timeout-ms 250\n"
+    "cgroup-procs /sys/fs/cgroup/cv/c1/cgroup.procs\n"
+    "cleanup-tree /var/lib/containerv/c1\n"
+    "cleanup-rmdir /sys/fs/cgroup/cv/c1\n";
+
+static void expect_error(const char *text, const char *where, const char *detail_part)
+{
+    struct cv_plan p;
+    struct cv_fail f;
+    if (cv_plan_parse(text, strlen(text), "plan", &p, &f) == 0) {
+        fprintf(stderr, "expected failure for:\n%s\n", text);
+        exit(1);
+    }
+    CHECK_STR(f.step, "plan");
+    CHECK_STR(f.path, where);
+    if (!strstr(f.detail, detail_part)) {
+        fprintf(stderr, "detail '%s' lacks '%s'\n", f.detail, detail_part);
+        exit(1);
+    }
+}
+
+static char *with(const char *line)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s%s\n", GOOD, line);
+    return buf;
+}
+
+int main(void)
+{
+    struct cv_plan p;
+    struct cv_fail f;
+    CHECK(cv_plan_parse(GOOD, strlen(GOOD), "plan", &p, &f) == 0);
+    CHECK_STR(p.id, "c1");
+    CHECK_STR(p.hostname, "my host");
+    CHECK(p.namespaces == (CV_NS_NET | CV_NS_IPC | CV_NS_CGROUP));
+    CHECK_STR(p.rootfs, "/img/alpine");
+    CHECK(p.nmounts == 3);
+    CHECK(p.mounts[0].kind == CV_MOUNT_BIND && p.mounts[0].readonly == 1);
+    CHECK_STR(p.mounts[0].src, "/home/me/a%b\nc");
+    CHECK_STR(p.mounts[0].dst, "/src");
+    CHECK(p.mounts[1].kind == CV_MOUNT_TMPFS && p.mounts[1].size == 1048576 && p.mounts[1].mode == 01777);
+    CHECK(p.mounts[2].readonly == 0);
+    CHECK(p.persistent == 1 && p.stop_grace_ms == 5000 && p.stream_timeout_ms == 250);
+    CHECK(p.ncgroup_procs == 1 && p.ncleanup == 2);
+    CHECK(p.cleanup[0].kind == CV_CLEANUP_TREE && p.cleanup[1].kind == CV_CLEANUP_RMDIR);
+    cv_plan_free(&p);
+
+    /* No trailing newline is fine. */
+    char nonl[4096];
+    snprintf(nonl, sizeof nonl, "%s", GOOD);
+    nonl[strlen(nonl) - 1] = '\0';
+    CHECK(cv_plan_parse(nonl, strlen(nonl), "plan", &p, &f) == 0);
+    cv_plan_free(&p);
+
+    expect_error("containerv-plan 2\n", "plan:1", "unsupported plan version '2'");
+    expect_error("hello\n", "plan:1", "first line must be");
+    expect_error("", "plan:1", "empty plan");
+    expect_error(with("bogus a b"), "plan:22", "unknown directive 'bogus'");
+    expect_error(with("uid-map 0 1000 1"), "plan:22", "reserved for a later plan version");
+    expect_error(with("veth a b"), "plan:22", "reserved");
+    expect_error(with("bind /a /b"), "plan:22", "takes 3 arguments, got 2");
+    expect_error(with("bind /a /b rx"), "plan:22", "'ro' or 'rw'");
+    expect_error(with("bind a /b ro"), "plan:22", "not absolute");
+    expect_error(with("tmpfs /t 12x 1777"), "plan:22", "not an unsigned decimal");
+    expect_error(with("tmpfs /t 0 1778"), "plan:22", "octal");
+    expect_error(with("id other"), "plan:22", "more than once");
+    expect_error("containerv-plan 1\nnamespaces net user\n", "plan:2", "unknown namespace 'user'");
+    expect_error(with("bind /a%2 /b ro"), "plan:22", "bad percent-encoding");
+    expect_error(with("bind /a%00 /b ro"), "plan:22", "bad percent-encoding");
+    expect_error(with("bind  /a /b ro"), "plan:22", "empty field");
+    expect_error(with("persistent "), "plan:22", "empty field");
+    expect_error(with("cleanup-tree /"), "plan:22", "refusing");
+    expect_error(with("tmpfs-upper /x 0"), "plan:0", "excludes");
+    expect_error("containerv-plan 1\nid a\n", "plan:0", "required directive 'hostname'");
+    puts("plan_test: ok");
+    return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * user_test.c - tests of SPAWN user resolution against scratch passwd/group files.
+ *
+ * Never: reads the host's /etc/passwd or /etc/group.
+ */
+#include "check.h"
+#include "user.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/cv-user-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char pw[128], gr[128];
+    snprintf(pw, sizeof pw, "%s/passwd", dir);
+    snprintf(gr, sizeof gr, "%s/group", dir);
+    write_file(pw, "root:x:0:0:root:/root:/bin/sh\n# c\nbob:x:1000:1000::/home/bob:/bin/sh\nbroken\n");
+    write_file(gr, "root:x:0:\nbob:x:1000:\nwheel:x:10:alice,bob\naudio:x:29:bobby\nstaff:x:50:bob\n");
+
+    struct cv_cred c;
+    struct cv_fail f;
+    CHECK(cv_user_resolve("", pw, gr, &c, &f) == 0);
+    CHECK(c.uid == 0 && c.gid == 0 && c.ngroups == 0);
+
+    CHECK(cv_user_resolve("bob", pw, gr, &c, &f) == 0);
+    CHECK(c.uid == 1000 && c.gid == 1000 && c.ngroups == 3);
+    CHECK(c.groups[0] == 1000 && c.groups[1] == 10 && c.groups[2] == 50);
+
+    CHECK(cv_user_resolve("1000", pw, gr, &c, &f) == 0); /* numeric with entry */
+    CHECK(c.uid == 1000 && c.gid == 1000 && c.ngroups == 3);
+
+    CHECK(cv_user_resolve("4242", pw, gr, &c, &f) == 0); /* numeric without entry */
+    CHECK(c.uid == 4242 && c.gid == 0 && c.ngroups == 1);
+
+    CHECK(cv_user_resolve("bob:audio", pw, gr, &c, &f) == 0);
+    CHECK(c.uid == 1000 && c.gid == 29 && c.groups[0] == 29);
+
+    CHECK(cv_user_resolve("4242:77", pw, gr, &c, &f) == 0);
+    CHECK(c.uid == 4242 && c.gid == 77 && c.ngroups == 1);
+
+    CHECK(cv_user_resolve("nobody", pw, gr, &c, &f) != 0);
+    CHECK_STR(f.step, "user");
+    CHECK(f.err == ENOENT);
+    CHECK_STR(f.path, pw);
+
+    CHECK(cv_user_resolve("bob:nogroup", pw, gr, &c, &f) != 0);
+    CHECK_STR(f.step, "group");
+    CHECK_STR(f.path, gr);
+
+    CHECK(cv_user_resolve("bob:", pw, gr, &c, &f) != 0);
+    CHECK(cv_user_resolve(":x", pw, gr, &c, &f) != 0);
+
+    unlink(pw);
+    unlink(gr);
+    rmdir(dir);
+    puts("user_test: ok");
+    return 0;
+}
