@@ -3,15 +3,44 @@ package dev.containerv.linux;
 import com.google.auto.service.AutoService;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.GuestOs;
+import dev.containerv.linux.internal.HelperBinary;
+import dev.containerv.linux.internal.LinuxRuntime;
+import dev.containerv.linux.internal.Proc;
 import dev.containerv.spi.ContainerRuntimeProvider;
 import dev.containerv.spi.ProbeResult;
 import dev.containerv.spi.UnavailableRuntime;
 
-/** The Linux namespaces provider, {@code linux-ns}. */
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Linux namespaces provider, {@code linux-ns}: containers from mount, pid, uts (and net, ipc, cgroup)
+ * namespaces with an overlayfs root and {@code pivot_root}, run by a small native helper that is PID 1 in
+ * each container.
+ *
+ * <p>The probe checks, cheapest first: the OS; root or {@code CAP_SYS_ADMIN}; the namespace files in
+ * {@code /proc/self/ns}; {@code overlay} in {@code /proc/filesystems}; the helper (extracted from the jar to
+ * a private cache, or {@code -Dcontainerv.linux.helper=PATH}); then one real run of {@code containerv-helper
+ * version}. The result is cached per provider instance.
+ */
 @AutoService(ContainerRuntimeProvider.class)
 public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
     /** The provider's name. */
     public static final String NAME = "linux-ns";
+    private static final long CAP_SYS_ADMIN = 1L << 21;
+
+    private volatile Probe cached;
+
+    /** For {@link java.util.ServiceLoader}. Does no work. */
+    public LinuxNamespacesProvider() {
+    }
+
+    private record Probe(ProbeResult result, Path helper, boolean onlyPrivileges) {
+    }
 
     @Override
     public String name() {
@@ -25,11 +54,105 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
 
     @Override
     public ProbeResult probe() {
-        return ProbeResult.unavailable("not available: the linux-ns provider is not built yet in this version of containerv");
+        return probeOnce().result();
     }
 
+    private Probe probeOnce() {
+        Probe p = cached;
+        if (p == null) {
+            synchronized (this) {
+                p = cached;
+                if (p == null) {
+                    try {
+                        p = runProbe(Optional.empty());
+                    } catch (RuntimeException | LinkageError e) {
+                        p = new Probe(ProbeResult.unavailable("the probe failed unexpectedly: " + e), null, false);
+                    }
+                    cached = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private static Probe runProbe(Optional<Path> explicitHelper) {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return new Probe(ProbeResult.unavailable("linux-ns needs Linux; this is " + os), null, false);
+        }
+        Proc proc = Proc.HOST;
+        long euid;
+        String privileges = null;
+        try {
+            euid = proc.euid();
+            if (euid != 0 && (proc.effectiveCapabilities() & CAP_SYS_ADMIN) == 0) {
+                privileges = "linux-ns needs root (or CAP_SYS_ADMIN) to create namespaces and mounts; this process runs as uid " + euid
+                        + " without CAP_SYS_ADMIN: run it as root";
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);
+        }
+        for (String ns : List.of("mnt", "pid", "uts", "ipc", "net", "cgroup")) {
+            if (!Files.exists(Path.of("/proc/self/ns", ns))) {
+                return new Probe(ProbeResult.unavailable("this kernel has no " + ns + " namespaces (/proc/self/ns/" + ns
+                        + " is missing); linux-ns needs a kernel with CONFIG_" + ns.toUpperCase(Locale.ROOT) + "_NS"), null, false);
+            }
+        }
+        try {
+            if (Files.readAllLines(Path.of("/proc/filesystems")).stream().noneMatch(l -> l.endsWith("\toverlay"))) {
+                return new Probe(ProbeResult.unavailable("the overlay file system is not available (not in /proc/filesystems); "
+                        + "load it with 'modprobe overlay'"), null, false);
+            }
+        } catch (IOException e) {
+            return new Probe(ProbeResult.unavailable("cannot read /proc/filesystems: " + e), null, false);
+        }
+        Path helper;
+        try {
+            helper = HelperBinary.locate(explicitHelper, euid, proc);
+        } catch (HelperBinary.UnavailableException e) {
+            return new Probe(ProbeResult.unavailable(e.getMessage()), null, false);
+        }
+        String version;
+        try {
+            version = HelperBinary.versionTrial(helper);
+        } catch (IOException e) {
+            return new Probe(ProbeResult.unavailable("the native helper " + helper + " does not work: " + e.getMessage()), helper, false);
+        }
+        if (privileges != null) {
+            return new Probe(ProbeResult.unavailable(privileges), helper, true);
+        }
+        return new Probe(ProbeResult.available("namespaces and overlayfs present, running as uid " + euid + ", helper " + helper + " (" + version + ")"),
+                helper, false);
+    }
+
+    /**
+     * The runtime with the default {@link LinuxOptions}. When the only problem is missing privileges the
+     * runtime is returned anyway, so {@code create} can say {@code PERMISSION_DENIED}; for any other problem
+     * it is an {@link UnavailableRuntime} with the probe's reason.
+     */
     @Override
     public ContainerRuntime createRuntime() {
-        return new UnavailableRuntime(NAME, GuestOs.LINUX, probe().reason());
+        return createRuntime(LinuxOptions.defaults());
+    }
+
+    /**
+     * The runtime, with {@code defaults} for specs without their own {@link LinuxOptions} and as the roots
+     * where {@code open(id)} and {@code list()} look. A helper path in {@code defaults} is probed on its own.
+     */
+    public ContainerRuntime createRuntime(LinuxOptions defaults) {
+        Probe p = defaults.helperPath().isPresent() ? runProbe(defaults.helperPath()) : probeOnce();
+        if (!p.result().available() && !p.onlyPrivileges()) {
+            return new UnavailableRuntime(NAME, GuestOs.LINUX, p.result().reason());
+        }
+        Path helper = p.helper();
+        return new LinuxRuntime(defaults, () -> helper, LinuxNamespacesProvider::euid, Proc.HOST);
+    }
+
+    private static long euid() {
+        try {
+            return Proc.HOST.euid();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 }

@@ -1,0 +1,271 @@
+package dev.containerv.linux.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Reads facts from a {@code /proc} tree. Built on a root path so tests can point it at a fake tree.
+ * Processes that vanish while being read are skipped, never reported as errors.
+ */
+public final class Proc {
+    /** The host's {@code /proc}. */
+    public static final Proc HOST = new Proc(Path.of("/proc"));
+
+    private final Path root;
+    private volatile long clockTicks;
+
+    public Proc(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** One process as seen from the host. */
+    public record Task(long hostPid, long containerPid, String name, long rssBytes, long hwmBytes, long cpuTicks,
+                       long readBytes, long writeBytes) {
+    }
+
+    /**
+     * Field 22 of {@code /proc/<pid>/stat} (start time in clock ticks since boot), or empty if the
+     * process does not exist.
+     */
+    public OptionalLong startTime(long pid) {
+        try {
+            String stat = Files.readString(root.resolve(Long.toString(pid)).resolve("stat"));
+            String[] f = afterComm(stat);
+            // f[0] is field 3 (state), so field 22 is f[19].
+            return OptionalLong.of(Long.parseLong(f[19]));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** {@code true} if the process exists with this start time (a reused pid does not count). */
+    public boolean alive(long pid, long startTime) {
+        OptionalLong st = startTime(pid);
+        return st.isPresent() && st.getAsLong() == startTime;
+    }
+
+    /** The effective uid of this JVM. */
+    public long euid() throws IOException {
+        return Long.parseLong(statusField("self", "Uid").split("\\s+")[1]);
+    }
+
+    /** The effective capability mask of this JVM. */
+    public long effectiveCapabilities() throws IOException {
+        return Long.parseUnsignedLong(statusField("self", "CapEff").trim(), 16);
+    }
+
+    /** The identity of the pid namespace of a process ({@code pid:[4026531836]}), or {@code null} if it is gone. */
+    public String pidNamespace(long pid) {
+        try {
+            return Files.readSymbolicLink(root.resolve(Long.toString(pid)).resolve("ns").resolve("pid")).toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Clock ticks per second from the auxiliary vector ({@code AT_CLKTCK}), 100 if it cannot be read. */
+    public long clockTicks() {
+        long t = clockTicks;
+        if (t == 0) {
+            t = 100;
+            try {
+                ByteBuffer aux = ByteBuffer.wrap(Files.readAllBytes(root.resolve("self").resolve("auxv"))).order(ByteOrder.nativeOrder());
+                while (aux.remaining() >= 16) {
+                    long type = aux.getLong();
+                    long value = aux.getLong();
+                    if (type == 17 && value > 0) {
+                        t = value;
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // keep the Linux default
+            }
+            clockTicks = t;
+        }
+        return t;
+    }
+
+    /**
+     * The processes in the pid namespace {@code namespace} (as {@link #pidNamespace} names it). Costs one
+     * scan of {@code /proc}.
+     */
+    public List<Task> tasksIn(String namespace, boolean withDetails) {
+        List<Task> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, p -> isNumber(p.getFileName().toString()))) {
+            for (Path p : ds) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (!namespace.equals(pidNamespace(pid))) {
+                    continue;
+                }
+                Task t = task(pid, withDetails);
+                if (t != null) {
+                    out.add(t);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The host pid of the process with {@code containerPid} in {@code namespace}, or -1. */
+    public long hostPidOf(String namespace, long containerPid) {
+        for (Task t : tasksIn(namespace, false)) {
+            if (t.containerPid() == containerPid) {
+                return t.hostPid();
+            }
+        }
+        return -1;
+    }
+
+    private Task task(long pid, boolean details) {
+        Path dir = root.resolve(Long.toString(pid));
+        try {
+            List<String> status = Files.readAllLines(dir.resolve("status"));
+            String name = "";
+            long nspid = -1;
+            long rss = 0;
+            long hwm = 0;
+            for (String line : status) {
+                if (line.startsWith("Name:")) {
+                    name = line.substring(5).trim();
+                } else if (line.startsWith("NSpid:")) {
+                    String[] ids = line.substring(6).trim().split("\\s+");
+                    nspid = Long.parseLong(ids[ids.length - 1]);
+                } else if (line.startsWith("VmRSS:")) {
+                    rss = kib(line);
+                } else if (line.startsWith("VmHWM:")) {
+                    hwm = kib(line);
+                }
+            }
+            long cpu = 0;
+            long rb = 0;
+            long wb = 0;
+            if (details) {
+                String[] f = afterComm(Files.readString(dir.resolve("stat")));
+                cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                try {
+                    for (String line : Files.readAllLines(dir.resolve("io"))) {
+                        if (line.startsWith("read_bytes:")) {
+                            rb = Long.parseLong(line.substring(11).trim());
+                        } else if (line.startsWith("write_bytes:")) {
+                            wb = Long.parseLong(line.substring(12).trim());
+                        }
+                    }
+                } catch (IOException e) {
+                    // io accounting may be off in this kernel: report 0
+                }
+            }
+            return new Task(pid, nspid, name, rss, hwm, cpu, rb, wb);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long kib(String line) {
+        String[] f = line.split("\\s+");
+        return Long.parseLong(f[1]) * 1024;
+    }
+
+    private String statusField(String pid, String key) throws IOException {
+        for (String line : Files.readAllLines(root.resolve(pid).resolve("status"))) {
+            if (line.startsWith(key + ":")) {
+                return line.substring(key.length() + 1).trim();
+            }
+        }
+        throw new IOException("no " + key + " in " + root.resolve(pid).resolve("status"));
+    }
+
+    /** The fields after the command name, which may itself contain spaces and parentheses. */
+    private static String[] afterComm(String stat) {
+        int close = stat.lastIndexOf(')');
+        return stat.substring(close + 2).trim().split(" ");
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Mount points at or under {@code dir} in {@code /proc/self/mountinfo}, deepest first. */
+    public List<Path> mountsUnder(Path dir) {
+        List<Path> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(root.resolve("self").resolve("mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length < 5) {
+                    continue;
+                }
+                Path mp = Path.of(unescapeMount(f[4]));
+                if (mp.startsWith(dir)) {
+                    out.add(mp);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        out.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
+        return out;
+    }
+
+    /** The mount options of the mount holding {@code path} (longest mount-point prefix). */
+    public String mountOptionsOf(Path path) {
+        String best = "";
+        int bestLen = -1;
+        try {
+            for (String line : Files.readAllLines(root.resolve("self").resolve("mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length < 6) {
+                    continue;
+                }
+                Path mp = Path.of(unescapeMount(f[4]));
+                if (path.startsWith(mp) && mp.getNameCount() >= bestLen) {
+                    bestLen = mp.getNameCount();
+                    best = f[5];
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return best;
+    }
+
+    private static String unescapeMount(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
