@@ -201,9 +201,9 @@ public final class LinuxContainer implements Container {
                     "working directory " + (cwd.isEmpty() ? "/" : cwd) + " of " + ps.command().get(0)
                             + ("ENOENT".equals(f.errnoName()) ? " does not exist" : " cannot be entered") + in);
             case "user" -> f.toException(op, id(), "ENOENT".equals(f.errnoName()) ? ErrorKind.NOT_FOUND : f.kind(),
-                    "user '" + ps.user().orElse("") + "' is not in the container's /etc/passwd" + in);
+                    "user '" + ps.user().orElse("") + "' is not in /etc/passwd of container " + id());
             case "group" -> f.toException(op, id(), "ENOENT".equals(f.errnoName()) ? ErrorKind.NOT_FOUND : f.kind(),
-                    "the group of user '" + ps.user().orElse("") + "' is not in the container's /etc/group" + in);
+                    "the group of user '" + ps.user().orElse("") + "' is not in /etc/group of container " + id());
             case "shutdown" -> f.toException(op, id(), ErrorKind.NOT_FOUND, "container " + id() + " is stopping; cannot start " + ps.command());
             default -> f.toException(op, id(), f.kind(), "cannot start " + ps.command() + in);
         };

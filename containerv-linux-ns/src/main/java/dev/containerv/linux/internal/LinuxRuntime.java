@@ -384,7 +384,8 @@ public final class LinuxRuntime implements ContainerRuntime {
             case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
             default -> "cannot create container " + spec.id() + " from rootfs " + rootfs;
         };
-        ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE : f.kind();
+        ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE
+                : f.step().equals("bind") && f.errnoName().equals("ENOTDIR") ? ErrorKind.INVALID_SPEC : f.kind();
         ContainerException e = f.toException(op, spec.id(), kind, sentence);
         if (code == 2 || code == 3) {
             LOG.log(Level.DEBUG, () -> "helper exit " + code + " for " + spec.id() + "; cleaning up on the Java side. Log: " + tail(log));

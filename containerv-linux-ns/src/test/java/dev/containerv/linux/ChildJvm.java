@@ -1,0 +1,67 @@
+package dev.containerv.linux;
+
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ExecResult;
+import dev.containerv.api.ProcessSpec;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The other JVM of the lifecycle tests: {@code create <id> <rootfs>} makes a container, prints
+ * {@code created <id> <init-pid>} and waits to be killed; {@code open <id>} joins one and prints what
+ * {@code hostname} says in it.
+ */
+public final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        switch (args[0]) {
+            case "create" -> {
+                Container c = rt.create(ContainerSpec.builder().id(args[1]).rootfs(Path.of(args[2]))
+                        .extension(LinuxOptions.builder().stopGrace(Duration.ofSeconds(1)).build()).build());
+                c.spawn(ProcessSpec.of("/bin/sleep", "1000"));
+                System.out.println("created " + c.id());
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "open" -> {
+                try (Container c = rt.open(args[1])) {
+                    ExecResult r = c.exec(ProcessSpec.of("/bin/hostname"));
+                    System.out.println("opened " + c.id() + " hostname " + r.stdout().trim() + " exit " + r.exitCode());
+                    // close() of an opened container destroys it, which the test checks from the first JVM.
+                }
+            }
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** Starts this class in a new JVM with the test class path. */
+    static Process start(String... args) throws java.io.IOException {
+        Set<String> cp = new LinkedHashSet<>();
+        cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
+        cp.add(Path.of("target/classes").toAbsolutePath().toString());
+        for (String prop : List.of("jdk.module.path", "java.class.path")) {
+            String v = System.getProperty(prop);
+            if (v != null && !v.isBlank()) {
+                cp.addAll(List.of(v.split(File.pathSeparator)));
+            }
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, cp));
+        cmd.add(ChildJvm.class.getName());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+}

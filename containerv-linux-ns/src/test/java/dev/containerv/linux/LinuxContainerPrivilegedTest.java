@@ -1,0 +1,500 @@
+package dev.containerv.linux;
+
+import dev.containerv.api.Capability;
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ContainerStats;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.ExecResult;
+import dev.containerv.api.ProcessInfo;
+import dev.containerv.api.ProcessSpec;
+import dev.containerv.api.Signal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The issue's acceptance list, for real: root, a busybox rootfs, the helper built by this module. Skips
+ * with the reason when not root, fails instead where CONTAINERV_REQUIRE_PRIVILEGED=1.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LinuxContainerPrivilegedTest {
+    private static final Path STATE_ROOT = Path.of("/run/containerv");
+    private static final Path LAYER_ROOT = Path.of("/var/lib/containerv");
+    private static Path work;
+    private static Path rootfs;
+    private static ContainerRuntime runtime;
+    private static Container shared;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Privileged.require();
+        work = Files.createTempDirectory("cv-linux-test");
+        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
+        runtime = new LinuxNamespacesProvider().createRuntime();
+        shared = runtime.create(ContainerSpec.builder().id(newId()).hostname("shared-box").rootfs(rootfs)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.NETWORK).build());
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (shared != null) {
+            shared.destroy();
+            assertGone(shared.id());
+        }
+        if (work != null) {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String newId() {
+        return "t-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ExecResult sh(Container c, String script) {
+        return c.exec(ProcessSpec.of("/bin/sh", "-c", script));
+    }
+
+    static void assertGone(String id) throws IOException {
+        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
+        assertThat(LAYER_ROOT.resolve(id)).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/" + id + "/");
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            assertThat(all.map(h -> h.info().commandLine().orElse("")).filter(l -> l.contains("/" + id + "/plan")).toList())
+                    .as("helper processes of " + id).isEmpty();
+        }
+    }
+
+    // ---- isolation ----
+
+    @Test
+    void hostnameIsTheSpecsAndDefaultsToTheId() throws Exception {
+        assertThat(sh(shared, "hostname").stdout().trim()).isEqualTo("shared-box");
+        String id = newId();
+        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build())) {
+            assertThat(c.exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
+        }
+        assertGone(id);
+    }
+
+    @Test
+    void onlyTheContainersProcessesAreVisibleWithTheHelperAsPid1() {
+        ExecResult r = sh(shared, "for p in /proc/[0-9]*; do echo ${p#/proc/} $(cat $p/comm); done");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).contains("1 containerv-help");
+        assertThat(lines.size()).as(r.stdout()).isLessThanOrEqualTo(4);
+        assertThat(sh(shared, "cat /proc/1/cmdline | tr '\\0' ' '").stdout()).startsWith("/").contains("containerv-helper init");
+    }
+
+    @Test
+    void rootIsTheRootfsAndNoHostFileIsVisible() throws IOException {
+        Path hostFile = Files.writeString(Files.createTempFile("cv-host-only", ".txt"), "host");
+        try {
+            assertThat(sh(shared, "cat /etc/marker").stdout()).isEqualTo("base\n");
+            assertThat(sh(shared, "test -e " + hostFile + " && echo visible || echo hidden").stdout().trim()).isEqualTo("hidden");
+            assertThat(sh(shared, "test -e /usr/lib/jvm && echo visible || echo hidden").stdout().trim()).isEqualTo("hidden");
+            assertThat(sh(shared, "ls /").stdout().lines().toList()).containsExactlyInAnyOrder(
+                    "bin", "dev", "etc", "home", "proc", "root", "sbin", "sys", "tmp", "usr");
+        } finally {
+            Files.delete(hostFile);
+        }
+    }
+
+    @Test
+    void writingEtcDoesNotChangeTheBase() throws IOException {
+        assertThat(sh(shared, "echo changed > /etc/marker && echo new > /etc/added && cat /etc/marker").stdout()).isEqualTo("changed\n");
+        assertThat(Files.readString(rootfs.resolve("etc/marker"))).isEqualTo("base\n");
+        assertThat(rootfs.resolve("etc/added")).doesNotExist();
+        sh(shared, "echo base > /etc/marker; rm /etc/added");
+    }
+
+    @Test
+    void networkCapabilityGivesAnIsolatedStackWithLoOnly() {
+        String dev = sh(shared, "cat /proc/net/dev").stdout();
+        List<String> ifaces = dev.lines().skip(2).map(l -> l.substring(0, l.indexOf(':')).trim()).toList();
+        assertThat(ifaces).containsExactly("lo");
+        assertThat(sh(shared, "ip link show lo").stdout()).contains("UP");
+    }
+
+    @Test
+    void hostRootWorksAsAReadOnlyViewWithAPrivateWritableLayer() throws IOException {
+        String id = newId();
+        String name = "cv-written-" + id;
+        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(Path.of("/")).build())) {
+            ExecResult r = sh(c, "hostname; echo x > /etc/" + name + " && cat /etc/" + name);
+            assertThat(r.stdout()).isEqualTo(id + "\nx\n");
+            assertThat(Path.of("/etc", name)).doesNotExist();
+        }
+        assertGone(id);
+    }
+
+    // ---- processes ----
+
+    @Test
+    void exitCodesComeBackExactlyAndSigkillIs137() throws Exception {
+        for (int code : new int[] {0, 1, 42}) {
+            assertThat(sh(shared, "exit " + code).exitCode()).isEqualTo(code);
+        }
+        ContainerProcess p = shared.spawn(ProcessSpec.of("/bin/sleep", "100"));
+        assertThat(p.isAlive()).isTrue();
+        assertThatThrownBy(p::exitValue).isInstanceOf(IllegalThreadStateException.class).hasMessageContaining(shared.id());
+        assertThat(p.waitFor(50, TimeUnit.MILLISECONDS)).isFalse();
+        p.kill(Signal.KILL);
+        assertThat(p.waitFor()).isEqualTo(137);
+        assertThat(p.exitValue()).isEqualTo(137);
+        assertThat(p.isAlive()).isFalse();
+        ContainerProcess q = shared.spawn(ProcessSpec.of("/bin/sleep", "100"));
+        q.destroy();
+        assertThat(q.onExit().get(10, TimeUnit.SECONDS).exitValue()).isEqualTo(128 + 15);
+        assertThat(q.supportsNormalTermination()).isTrue();
+    }
+
+    @Test
+    void stdoutAndStderrAreSeparateAndCompleteFor50MB() throws Exception {
+        long n = 50L * 1024 * 1024;
+        ContainerProcess p = shared.spawn(ProcessSpec.of("/bin/sh", "-c",
+                "head -c " + n + " /dev/zero & tr '\\000' e </dev/zero | head -c " + n + " >&2; wait"));
+        p.getOutputStream().close();
+        CompletableFuture<long[]> err = CompletableFuture.supplyAsync(() -> count(p.getErrorStream(), (byte) 'e'));
+        long[] out = count(p.getInputStream(), (byte) 0);
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).containsExactly(n, n);
+        assertThat(err.get()).containsExactly(n, n);
+    }
+
+    /** {total bytes, bytes equal to expected}. */
+    private static long[] count(InputStream in, byte expected) {
+        long total = 0;
+        long match = 0;
+        byte[] buf = new byte[65536];
+        try (in) {
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                total += r;
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == expected) {
+                        match++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new long[] {total, match};
+    }
+
+    @Test
+    void hundredParallelSpawnsAllSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<ExecResult>> results = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                results.add(pool.submit((Callable<ExecResult>) () -> shared.exec(ProcessSpec.of("/bin/echo", "n" + n))));
+            }
+            for (int i = 0; i < 100; i++) {
+                ExecResult r = results.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(r.exitCode()).isZero();
+                assertThat(r.stdout()).isEqualTo("n" + i + "\n");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void stdinEnvironmentWorkingDirectoryAndUser() throws Exception {
+        ContainerProcess p = shared.spawn(ProcessSpec.of("/bin/cat"));
+        p.getOutputStream().write("hello through stdin".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello through stdin");
+        assertThat(p.waitFor()).isZero();
+
+        ExecResult env = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "echo $PATH;echo $HOME;echo $TERM;echo $EXTRA;pwd")
+                .environment("EXTRA", "yes").workingDirectory("/etc").build());
+        assertThat(env.stdout()).isEqualTo("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/root\nxterm\nyes\n/etc\n");
+        ExecResult bare = shared.exec(ProcessSpec.builder("/bin/env").defaultEnvironment(false).environment("ONLY", "1").build());
+        assertThat(bare.stdout()).isEqualTo("ONLY=1\n");
+        ExecResult user = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g; id -G; echo $HOME").user("builder").build());
+        assertThat(user.stdout()).isEqualTo("1000\n1000\n1000 10\n/home/builder\n");
+        assertThat(shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g").user("4321:77").build()).stdout()).isEqualTo("4321\n77\n");
+        ExecResult merged = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "echo out; echo err >&2").redirectErrorStream(true).build());
+        assertThat(merged.stdout()).isEqualTo("out\nerr\n");
+        assertThat(merged.stderr()).isEmpty();
+    }
+
+    @Test
+    void redirectsToHostFilesAreServedByTheJvm() throws Exception {
+        Path in = Files.writeString(work.resolve("in.txt"), "from a host file\n");
+        Path out = work.resolve("out.txt");
+        ContainerProcess p = shared.spawn(ProcessSpec.builder("/bin/sh", "-c", "cat; echo tail").redirectInput(Redirect.from(in.toFile()))
+                .redirectOutput(Redirect.to(out.toFile())).redirectError(Redirect.DISCARD).build());
+        assertThat(p.waitFor()).isZero();
+        assertThat(Files.readString(out)).isEqualTo("from a host file\ntail\n");
+        assertThat(p.getInputStream().read()).isEqualTo(-1);
+    }
+
+    @Test
+    void spawnErrorsNameWhatIsMissing() {
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.of("/bin/nope")))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+                    assertThat(e.platformCode()).contains("errno ENOENT");
+                })
+                .hasMessageContaining("program /bin/nope not found in container " + shared.id());
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.of("no-such-program")))
+                .hasMessageContaining("program no-such-program not found");
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.builder("/bin/true").workingDirectory("/no/dir").build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("working directory /no/dir");
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.builder("/bin/true").user("ghost").build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("user 'ghost'");
+        assertThatThrownBy(() -> shared.exec(ProcessSpec.of("/bin/sleep", "30"), Duration.ofMillis(200)))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT));
+    }
+
+    @Test
+    void hostPidStatsAndProcessList() throws Exception {
+        ContainerProcess p = shared.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        try {
+            long host = p.pid();
+            assertThat(host).isNotEqualTo(p.containerPid());
+            assertThat(Files.readString(Path.of("/proc/" + host + "/comm")).trim()).isEqualTo("sleep");
+            assertThat(p.toHandle().pid()).isEqualTo(host);
+            List<ProcessInfo> ps = shared.processes();
+            assertThat(ps).anySatisfy(i -> {
+                assertThat(i.pid()).isEqualTo(p.containerPid());
+                assertThat(i.hostPid()).isEqualTo(host);
+                assertThat(i.name()).isEqualTo("sleep");
+            });
+            assertThat(ps.get(0).pid()).isEqualTo(1);
+            ContainerStats s = shared.stats();
+            assertThat(s.activeProcesses()).isGreaterThanOrEqualTo(2);
+            assertThat(s.memoryUsageBytes()).isPositive();
+            assertThat(s.totalProcesses()).isGreaterThanOrEqualTo(s.activeProcesses());
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    // ---- copy ----
+
+    @Test
+    void binaryAndTreeRoundTripByteForByte() throws Exception {
+        byte[] data = new byte[20 * 1024 * 1024];
+        new Random(7).nextBytes(data);
+        Path big = Files.write(work.resolve("big.bin"), data);
+        Files.setPosixFilePermissions(big, PosixFilePermissions.fromString("rwxr-x--x"));
+        shared.upload(big, "/tmp/big.bin");
+        assertThat(sh(shared, "stat -c '%a %s' /tmp/big.bin").stdout().trim()).isEqualTo("751 " + data.length);
+        Path back = work.resolve("big.back");
+        shared.download("/tmp/big.bin", back);
+        assertThat(Files.readAllBytes(back)).isEqualTo(data);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(back))).isEqualTo("rwxr-x--x");
+
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        for (int i = 0; i < 1000; i++) {
+            Path f = tree.resolve("d" + (i % 10)).resolve("f" + i);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "file " + i + "\n".repeat(i % 7));
+        }
+        shared.upload(tree, "/tmp/tree");
+        assertThat(sh(shared, "find /tmp/tree -type f | wc -l").stdout().trim()).isEqualTo("1000");
+        Path treeBack = work.resolve("tree.back");
+        shared.download("/tmp/tree", treeBack);
+        for (int i = 0; i < 1000; i++) {
+            Path rel = Path.of("d" + (i % 10), "f" + i);
+            assertThat(Files.readAllBytes(treeBack.resolve(rel))).isEqualTo(Files.readAllBytes(tree.resolve(rel)));
+        }
+        sh(shared, "rm -rf /tmp/tree /tmp/big.bin");
+    }
+
+    @Test
+    void uploadOntoASymlinkToAHostPathLeavesTheHostFileAlone() throws Exception {
+        Path victim = Files.writeString(work.resolve("victim.txt"), "precious");
+        assertThat(sh(shared, "ln -sf " + victim + " /tmp/evil && ls -l /tmp/evil").exitCode()).isZero();
+        Path payload = Files.writeString(work.resolve("payload.txt"), "overwritten?");
+        shared.upload(payload, "/tmp/evil");
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        assertThat(sh(shared, "test -L /tmp/evil && echo link || cat /tmp/evil").stdout()).isEqualTo("overwritten?");
+        sh(shared, "rm -f /tmp/evil");
+    }
+
+    @Test
+    void copyErrorsAreClear() {
+        assertThatThrownBy(() -> shared.upload(work.resolve("missing"), "/tmp/x"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining(work.resolve("missing").toString());
+        assertThatThrownBy(() -> shared.download("/no/such/file", work.resolve("dl")))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("/no/such/file");
+        assertThatThrownBy(() -> shared.upload(rootfs.resolve("etc/marker"), "relative/path"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
+        assertThatThrownBy(() -> shared.upload(rootfs.resolve("etc/marker"), "C:\\x"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
+    }
+
+    // ---- lifecycle ----
+
+    @Test
+    void destroyLeavesNothingIsIdempotentAndSafeFromTwoThreads() throws Exception {
+        String id = newId();
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+                .extension(LinuxOptions.builder().stopGrace(Duration.ofMillis(500)).build()).build());
+        ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sh", "-c", "trap '' TERM; sleep 100"));
+        assertThat(runtime.list()).contains(id);
+        assertThat(c.isRunning()).isTrue();
+        CompletableFuture<Void> other = CompletableFuture.runAsync(c::destroy);
+        c.destroy();
+        other.get(30, TimeUnit.SECONDS);
+        c.close();
+        assertThat(c.isRunning()).isFalse();
+        assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertGone(id);
+        assertThat(runtime.list()).doesNotContain(id);
+        assertThatThrownBy(() -> c.spawn(ProcessSpec.of("/bin/true")))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining(id);
+        assertThatThrownBy(() -> runtime.open(id)).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.isNotFound()).isTrue());
+    }
+
+    @Test
+    void aSecondJvmOpensTheContainerByIdAndRunsAProcess() throws Exception {
+        String id = newId();
+        Container c = runtime.create(ContainerSpec.builder().id(id).hostname("opened-box").rootfs(rootfs).build());
+        try {
+            Process child = ChildJvm.start("open", id);
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).isEqualTo("opened " + id + " hostname opened-box exit 0");
+            // The child closed its Container, which destroys it: this JVM's object sees the end.
+            assertThat(c.isRunning()).isFalse();
+        } finally {
+            c.destroy();
+        }
+        assertGone(id);
+    }
+
+    @Test
+    void whenTheCreatingJvmIsKilledNothingIsLeft() throws Exception {
+        String id = newId();
+        Process child = ChildJvm.start("create", id, rootfs.toString());
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(r.readLine()).isEqualTo("created " + id);
+            assertThat(STATE_ROOT.resolve(id).resolve("state.json")).exists();
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(STATE_ROOT.resolve(id)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(200);
+        assertGone(id);
+    }
+
+    @Test
+    void persistentContainerOutlivesItsObjectUntilDestroyedThroughOpen() throws Exception {
+        String id = newId();
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).persistent(true).build());
+        assertThat(runtime.open(id).exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
+        Container again = runtime.open(id);
+        assertThat(again.spec().persistent()).isTrue();
+        assertThat(again.spec().rootfs()).isEqualTo(rootfs.toRealPath());
+        again.destroy();
+        assertThat(c.isRunning()).isFalse();
+        c.destroy();
+        assertGone(id);
+    }
+
+    @Test
+    void staleStateIsCleanedByListAndOpen() throws Exception {
+        String id = newId();
+        Path dir = Files.createDirectories(STATE_ROOT.resolve(id));
+        Path layer = Files.createDirectories(LAYER_ROOT.resolve(id).resolve("upper"));
+        Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"id\":\"" + id + "\",\"phase\":\"running\",\"initPid\":999999999,"
+                + "\"initStartTime\":1,\"layerDir\":\"" + layer.getParent() + "\",\"stateDir\":\"" + dir + "\"}");
+        assertThat(runtime.list()).doesNotContain(id);
+        assertThat(dir).doesNotExist();
+        assertThat(layer.getParent()).doesNotExist();
+        assertThatThrownBy(() -> runtime.open("no-such-" + id)).isInstanceOfSatisfying(ContainerException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+    }
+
+    // ---- refusals that leave nothing ----
+
+    @Test
+    void badRootfsDuplicateIdAndMissingPrivilegesGiveClearErrorsAndLeaveNothing() throws Exception {
+        String id = newId();
+        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(work.resolve("absent")).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("rootfs " + work.resolve("absent"));
+        assertGone(id);
+        Path file = Files.writeString(work.resolve("a-file"), "x");
+        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(file).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("is not a directory");
+        assertGone(id);
+        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(shared.id()).rootfs(rootfs).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
+                .hasMessageContaining(shared.id());
+        assertThat(sh(shared, "echo still-fine").stdout()).isEqualTo("still-fine\n");
+        ContainerRuntime asNobody = new dev.containerv.linux.internal.LinuxRuntime(LinuxOptions.defaults(),
+                () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.internal.Proc.HOST);
+        assertThatThrownBy(() -> asNobody.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("needs root").hasMessageContaining("uid 65534");
+        assertGone(id);
+    }
+
+    @Test
+    void aFailingMountIsReportedWithStepErrnoAndPathAndLeavesNothing() throws Exception {
+        String id = newId();
+        Path src = Files.createDirectories(work.resolve("bind-src"));
+        // /proc inside the container is mounted over by the standard mounts; a bind onto a path under a
+        // regular file of the image makes the mount point creation fail (ENOTDIR).
+        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+                .layer(dev.containerv.api.Layer.hostDirectory(src, "/etc/marker/sub", dev.containerv.api.Access.READ_ONLY)).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.containerId()).contains(id);
+                    assertThat(e.platformCode()).isPresent();
+                })
+                .hasMessageContaining("/etc/marker/sub");
+        assertGone(id);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.containerv.linux;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Skips a privileged test with the reason, or fails it where CONTAINERV_REQUIRE_PRIVILEGED=1. */
+final class Privileged {
+    private Privileged() {
+    }
+
+    static void require() {
+        String missing = null;
+        try {
+            String uid = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:")).findFirst().orElse("");
+            if (!uid.split("\\s+")[2].equals("0")) {
+                missing = "needs root (effective uid is " + uid.split("\\s+")[2] + ")";
+            }
+        } catch (IOException | RuntimeException e) {
+            missing = "cannot tell the uid: " + e;
+        }
+        if (missing == null && !BusyboxRootfs.available()) {
+            missing = "needs a static busybox at /bin/busybox (apt-get install -y busybox-static)";
+        }
+        if (missing == null && !new LinuxNamespacesProvider().probe().available()) {
+            missing = "linux-ns is not available: " + new LinuxNamespacesProvider().probe().reason();
+        }
+        if (missing != null) {
+            String v = System.getenv("CONTAINERV_REQUIRE_PRIVILEGED");
+            if ("1".equals(v) || "true".equalsIgnoreCase(v)) {
+                Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
+            }
+            Assumptions.abort("privileged test skipped: " + missing);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.containerv.linux;
+
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ProcessSpec;
+
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Timing harness, run by hand as root (not a test):
+ * {@code java -cp <test classpath> dev.containerv.linux.SpawnTiming [rounds]}. Prints medians of spawn+wait of
+ * /bin/true in a running container, ProcessBuilder("/bin/true") on the host in the same run, and create+destroy.
+ */
+public final class SpawnTiming {
+    private SpawnTiming() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        Path dir = Files.createTempDirectory("cv-timing");
+        try {
+            Path root = BusyboxRootfs.create(dir.resolve("root"));
+            ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+            ProcessSpec trueSpec = ProcessSpec.builder("/bin/true").redirectInput(Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).build();
+            ProcessSpec truePiped = ProcessSpec.of("/bin/true");
+            try (Container c = rt.create(ContainerSpec.builder().id("timing-" + ProcessHandle.current().pid()).rootfs(root).build())) {
+                for (int i = 0; i < 50; i++) {
+                    c.spawn(trueSpec).waitFor();
+                    new ProcessBuilder("/bin/true").start().waitFor();
+                }
+                long[] spawn = new long[rounds];
+                long[] piped = new long[rounds];
+                long[] host = new long[rounds];
+                for (int i = 0; i < rounds; i++) {
+                    long t0 = System.nanoTime();
+                    c.spawn(trueSpec).waitFor();
+                    long t1 = System.nanoTime();
+                    Process p = c.spawn(truePiped);
+                    p.waitFor();
+                    p.getInputStream().close();
+                    p.getErrorStream().close();
+                    p.getOutputStream().close();
+                    long t2 = System.nanoTime();
+                    Process h = new ProcessBuilder("/bin/true").start();
+                    h.waitFor();
+                    h.getInputStream().close();
+                    h.getErrorStream().close();
+                    h.getOutputStream().close();
+                    long t3 = System.nanoTime();
+                    spawn[i] = t1 - t0;
+                    piped[i] = t2 - t1;
+                    host[i] = t3 - t2;
+                }
+                System.out.printf("spawn+wait /bin/true in container, no pipes:   median %.2f ms%n", median(spawn));
+                System.out.printf("spawn+wait /bin/true in container, 3 pipes:    median %.2f ms%n", median(piped));
+                System.out.printf("ProcessBuilder(/bin/true) on the host (pipes): median %.2f ms%n", median(host));
+            }
+            int cycles = Math.max(20, rounds / 10);
+            long[] cycle = new long[cycles];
+            for (int i = 0; i < cycles + 5; i++) {
+                long t0 = System.nanoTime();
+                try (Container c = rt.create(ContainerSpec.builder().id("cycle-" + ProcessHandle.current().pid() + "-" + i).rootfs(root).build())) {
+                    c.id();
+                }
+                if (i >= 5) {
+                    cycle[i - 5] = System.nanoTime() - t0;
+                }
+            }
+            System.out.printf("create+destroy (busybox rootfs):              median %.2f ms over %d%n", median(cycle), cycles);
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static double median(long[] values) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2] / 1e6;
+    }
+}

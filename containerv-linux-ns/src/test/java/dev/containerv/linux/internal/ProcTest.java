@@ -1,0 +1,75 @@
+package dev.containerv.linux.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /proc parsing on a fake tree. */
+class ProcTest {
+    @TempDir
+    Path root;
+
+    private void process(long pid, String comm, long start, String ns, long nspid, long rssKb, long utime, long stime) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(Long.toString(pid)));
+        // fields 3.. after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+        StringBuilder stat = new StringBuilder(pid + " (" + comm + ") S 1 1 1 0 -1 0 0 0 0 0 " + utime + " " + stime);
+        for (int f = 16; f <= 21; f++) {
+            stat.append(" 0");
+        }
+        stat.append(' ').append(start).append(" 0 0\n");
+        Files.writeString(dir.resolve("stat"), stat);
+        Files.writeString(dir.resolve("status"), "Name:\t" + comm + "\nNSpid:\t" + pid + "\t" + nspid + "\nVmHWM:\t  " + (rssKb * 2)
+                + " kB\nVmRSS:\t  " + rssKb + " kB\n");
+        Files.createDirectories(dir.resolve("ns"));
+        Files.createSymbolicLink(dir.resolve("ns/pid"), Path.of(ns));
+        Files.writeString(dir.resolve("io"), "rchar: 1\nread_bytes: 4096\nwrite_bytes: 8192\n");
+    }
+
+    @Test
+    void startTimeSurvivesCommandNamesWithSpacesAndParentheses() throws IOException {
+        process(4242, "my (odd) name", 987654, "pid:[1]", 4242, 1, 0, 0);
+        Proc proc = new Proc(root);
+        assertThat(proc.startTime(4242)).hasValue(987654);
+        assertThat(proc.alive(4242, 987654)).isTrue();
+        assertThat(proc.alive(4242, 1)).as("a reused pid is not the same process").isFalse();
+        assertThat(proc.startTime(1)).isEmpty();
+    }
+
+    @Test
+    void tasksOfOneNamespaceWithContainerPidsMemoryCpuAndIo() throws IOException {
+        process(100, "containerv-help", 5, "pid:[777]", 1, 1000, 3, 4);
+        process(101, "sleep", 6, "pid:[777]", 2, 500, 10, 20);
+        process(200, "java", 7, "pid:[1]", 200, 9999, 1, 1);
+        Proc proc = new Proc(root);
+        assertThat(proc.pidNamespace(101)).isEqualTo("pid:[777]");
+        assertThat(proc.tasksIn("pid:[777]", true)).containsExactlyInAnyOrder(
+                new Proc.Task(100, 1, "containerv-help", 1000 * 1024, 2000 * 1024, 7, 4096, 8192),
+                new Proc.Task(101, 2, "sleep", 500 * 1024, 1000 * 1024, 30, 4096, 8192));
+        assertThat(proc.hostPidOf("pid:[777]", 2)).isEqualTo(101);
+        assertThat(proc.hostPidOf("pid:[777]", 3)).isEqualTo(-1);
+    }
+
+    @Test
+    void mountsUnderADirectoryDeepestFirstAndOptionsOfTheHoldingMount() throws IOException {
+        Files.createDirectories(root.resolve("self"));
+        Files.writeString(root.resolve("self/mountinfo"), """
+                22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda rw
+                30 22 0:5 / /tmp rw,nosuid,nodev,noexec shared:2 - tmpfs tmpfs rw
+                40 22 0:6 / /var/lib/containerv/c1/merged rw - overlay overlay rw
+                41 40 0:7 / /var/lib/containerv/c1/merged/proc rw - proc proc rw
+                42 22 0:8 / /var/lib/containerv/c10/merged rw - overlay overlay rw
+                43 22 0:9 / /srv/with\\040space rw - tmpfs tmpfs rw
+                """);
+        Proc proc = new Proc(root);
+        assertThat(proc.mountsUnder(Path.of("/var/lib/containerv/c1"))).containsExactly(
+                Path.of("/var/lib/containerv/c1/merged/proc"), Path.of("/var/lib/containerv/c1/merged"));
+        assertThat(proc.mountOptionsOf(Path.of("/tmp/containerv-0/helper"))).contains("noexec");
+        assertThat(proc.mountOptionsOf(Path.of("/var/cache/containerv"))).doesNotContain("noexec");
+        assertThat(proc.mountsUnder(Path.of("/srv/with space"))).containsExactly(Path.of("/srv/with space"));
+    }
+}
