@@ -29,8 +29,7 @@ final class Privileged {
             missing = "linux-ns is not available: " + new LinuxNamespacesProvider().probe().reason();
         }
         if (missing != null) {
-            String v = System.getenv("CONTAINERV_REQUIRE_PRIVILEGED");
-            if ("1".equals(v) || "true".equalsIgnoreCase(v)) {
+            if (dev.containerv.testkit.Privileges.privilegedRequired()) {
                 Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
             }
             Assumptions.abort("privileged test skipped: " + missing);
