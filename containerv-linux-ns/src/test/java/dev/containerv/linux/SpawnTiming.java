@@ -12,7 +12,11 @@ import java.util.Arrays;
 
 /**
  * Timing harness, run by hand as root (not a test):
- * {@code java -cp <test classpath> dev.containerv.linux.SpawnTiming [rounds]}. Prints medians of spawn+wait of
+ * <pre>
+ * mvn -B -q -pl containerv-linux-ns test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * cd containerv-linux-ns &amp;&amp; java -cp "target/classes:target/test-classes:$(cat /tmp/cp.txt)" dev.containerv.linux.SpawnTiming 300
+ * </pre>
+ * Prints medians of spawn+wait of
  * /bin/true in a running container, ProcessBuilder("/bin/true") on the host in the same run, and create+destroy.
  */
 public final class SpawnTiming {

@@ -145,7 +145,14 @@ public final class LinuxRuntime implements ContainerRuntime {
         try {
             StateFile state = initialState(spec, rootfs, options, stateDir, layerDir, socket, helperPath);
             state.write(stateDir);
-            removeTree(layerDir);
+            // The id is ours now; a layer tree without a state dir is debris of an earlier crash.
+            List<Exception> debris = new ArrayList<>();
+            removeWithMounts(layerDir, debris);
+            if (!debris.isEmpty()) {
+                IOException e = new IOException("cannot remove the old layer directory " + layerDir + ": " + debris);
+                debris.forEach(e::addSuppressed);
+                throw e;
+            }
             LaunchPlan plan = plan(spec, rootfs, options, stateDir, layerDir, socket);
             Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
@@ -587,28 +594,32 @@ public final class LinuxRuntime implements ContainerRuntime {
     /** Unmounts what is mounted under either directory, then removes both trees; returns what failed. */
     List<Exception> removeLeftovers(Path stateDir, Path layerDir) {
         List<Exception> problems = new ArrayList<>();
-        for (Path dir : List.of(layerDir, stateDir)) {
-            for (Path mp : proc.mountsUnder(dir)) {
-                try {
-                    Process p = new ProcessBuilder("umount", "--lazy", mp.toString()).redirectErrorStream(true).start();
-                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                    if (p.waitFor() != 0) {
-                        problems.add(new IOException("umount --lazy " + mp + " failed: " + out));
-                    }
-                } catch (IOException e) {
-                    problems.add(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    problems.add(e);
-                }
-            }
+        removeWithMounts(layerDir, problems);
+        removeWithMounts(stateDir, problems);
+        return problems;
+    }
+
+    /** Detaches every mount at or under {@code dir} (deepest first), then removes the tree; adds what failed. */
+    private void removeWithMounts(Path dir, List<Exception> problems) {
+        for (Path mp : proc.mountsUnder(dir)) {
             try {
-                removeTree(dir);
+                Process p = new ProcessBuilder("umount", "--lazy", mp.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor() != 0) {
+                    problems.add(new IOException("umount --lazy " + mp + " failed: " + out));
+                }
             } catch (IOException e) {
+                problems.add(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 problems.add(e);
             }
         }
-        return problems;
+        try {
+            removeTree(dir);
+        } catch (IOException e) {
+            problems.add(e);
+        }
     }
 
     /** Removes a tree without following symlinks (they are removed, never followed). */
