@@ -64,7 +64,7 @@ public interface Container extends AutoCloseable {
     /** The processes running now. */
     List<ProcessInfo> processes();
 
-    /** {@code true} until the container is destroyed or has stopped. */
+    /** {@code true} until the container is destroyed or has stopped, or this handle is detached. */
     boolean isRunning();
 
     /**
@@ -73,7 +73,23 @@ public interface Container extends AutoCloseable {
      */
     void destroy();
 
-    /** Same as {@link #destroy()}. */
+    /**
+     * Lets go of this handle without stopping the container: connections are closed, the container goes on
+     * (a persistent one until it is destroyed, through {@link ContainerRuntime#open} for instance; any other
+     * until its creator ends). Afterwards every operation on this handle fails, and {@link #destroy()} and
+     * {@link #close()} do nothing. Idempotent.
+     *
+     * <p>Use it for a container obtained with {@link ContainerRuntime#open} that another party owns.
+     *
+     * @implSpec The default refuses with {@code NOT_SUPPORTED}; providers override it.
+     * @throws ContainerException {@code NOT_SUPPORTED} if the provider cannot leave a container running
+     */
+    default void detach() {
+        throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "this provider cannot detach from a container without destroying it")
+                .operation("Container::detach").containerId(id()).build();
+    }
+
+    /** Same as {@link #destroy()} (nothing, after {@link #detach()}). */
     @Override
     void close();
 }

@@ -429,6 +429,25 @@ class LinuxContainerPrivilegedTest {
     }
 
     @Test
+    void detachLetsGoOfAnOpenedHandleWithoutStoppingTheContainer() throws Exception {
+        String id = newId();
+        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build())) {
+            Container opened = runtime.open(id);
+            assertThat(opened.exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
+            opened.detach();
+            opened.detach();
+            assertThat(opened.isRunning()).isFalse();
+            assertThatThrownBy(() -> opened.spawn(ProcessSpec.of("true")))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.containerId()).contains(id))
+                    .hasMessageContaining("detached");
+            opened.close();
+            assertThat(c.isRunning()).isTrue();
+            assertThat(c.exec(ProcessSpec.of("true")).exitCode()).isZero();
+        }
+        assertGone(id);
+    }
+
+    @Test
     void persistentContainerOutlivesItsObjectUntilDestroyedThroughOpen() throws Exception {
         String id = newId();
         Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).persistent(true).build());

@@ -62,6 +62,7 @@ public final class LinuxContainer implements Container {
     private final String pidNamespace;
     private final Object destroyLock = new Object();
     private CompletableFuture<Void> destroyed;
+    private boolean detached;
     private long lastCpuNanos = -1;
     private long lastSampleNanos;
 
@@ -515,7 +516,7 @@ public final class LinuxContainer implements Container {
     @Override
     public boolean isRunning() {
         synchronized (destroyLock) {
-            if (destroyed != null) {
+            if (destroyed != null || detached) {
                 return false;
             }
         }
@@ -524,6 +525,10 @@ public final class LinuxContainer implements Container {
 
     private void ensureUsable(String op) {
         synchronized (destroyLock) {
+            if (detached) {
+                throw ContainerException.builder(ErrorKind.NOT_FOUND, "this handle was detached from container " + id()
+                        + "; open the container again with runtime.open(\"" + id() + "\")").operation(op).containerId(id()).build();
+            }
             if (destroyed != null) {
                 throw ContainerException.builder(ErrorKind.NOT_FOUND, "container " + id() + " has been destroyed")
                         .operation(op).containerId(id()).build();
@@ -542,9 +547,24 @@ public final class LinuxContainer implements Container {
     }
 
     @Override
+    public void detach() {
+        synchronized (destroyLock) {
+            if (destroyed != null || detached) {
+                return;
+            }
+            detached = true;
+        }
+        control.close();
+        LOG.log(Level.DEBUG, () -> "detached from container " + id());
+    }
+
+    @Override
     public void destroy() {
         CompletableFuture<Void> mine;
         synchronized (destroyLock) {
+            if (detached) {
+                return;
+            }
             if (destroyed != null) {
                 mine = null;
             } else {
