@@ -36,4 +36,17 @@ class ProvidersTest {
         }
         probes.forEach(p -> assertFalse(p.reason().isBlank(), "every probe gives a reason: " + p));
     }
+
+    @Test
+    void runsAContainerWhereTheLinuxProviderIsAvailable() {
+        RuntimeProbe linux = Providers.probe().stream().filter(p -> p.name().equals("linux-ns")).findFirst().orElseThrow();
+        boolean required = "1".equals(System.getenv("CONTAINERV_REQUIRE_PRIVILEGED"))
+                && System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux");
+        if (required) {
+            assertTrue(linux.available(), "CONTAINERV_REQUIRE_PRIVILEGED=1 but linux-ns is not available: " + linux.reason());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(linux.available(), () -> "linux-ns not available here: " + linux.reason());
+        String id = "it-" + System.getProperty("consumer.expectedPath") + "-" + ProcessHandle.current().pid();
+        assertEquals(id + "\n", Providers.hostnameInContainer(id));
+    }
 }
