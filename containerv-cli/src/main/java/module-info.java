@@ -1,7 +1,12 @@
-/** The containerv command line. */
+/**
+ * The {@code containerv} command line: run, create, exec, ps, stats, cp, rm, ls and runtimes, on top of the
+ * public API only. The providers are found at run time by {@link dev.containerv.api.ContainerRuntimes}.
+ */
 module dev.containerv.cli {
     requires dev.containerv.api;
     requires info.picocli;
+    // -v/--verbose configures java.util.logging, the backend of System.Logger when this module is present.
+    requires java.logging;
 
     opens dev.containerv.cli to info.picocli;
 }

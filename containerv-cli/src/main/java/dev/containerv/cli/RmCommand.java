@@ -1,0 +1,54 @@
+package dev.containerv.cli;
+
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code containerv rm}: destroys containers. */
+@Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Destroy containers.",
+        description = {
+            "Destroys containers: their processes are stopped (TERM, a grace period, KILL) and everything they had is removed. "
+                    + "Prints each id removed. A failure on one id is reported and the others are still removed; the exit status "
+                    + "is that of the first failure."
+        })
+final class RmCommand implements Callable<Integer> {
+    @ParentCommand
+    private ContainervCommand root;
+
+    @Option(names = {"-f", "--force"}, description = "An id with no container is not an error (it is gone already).")
+    private boolean force;
+
+    @Parameters(paramLabel = "ID", arity = "1..*", description = "The containers to destroy.")
+    private List<String> ids;
+
+    @Override
+    public Integer call() {
+        CliContext ctx = root.context();
+        ContainerRuntime runtime = root.runtime();
+        int status = ExitCodes.OK;
+        for (String id : ids) {
+            try {
+                Container c = runtime.open(id);
+                c.destroy();
+                ctx.out().println(id);
+            } catch (ContainerException e) {
+                if (force && e.isNotFound()) {
+                    continue;
+                }
+                ctx.err().println("containerv: " + e.getMessage());
+                if (status == ExitCodes.OK) {
+                    status = ExitCodes.of(e.kind());
+                }
+            }
+        }
+        return status;
+    }
+}
