@@ -1,0 +1,197 @@
+package dev.containerv.cli;
+
+import dev.containerv.api.ContainerRuntimes;
+import dev.containerv.api.RuntimeProbe;
+import dev.containerv.testkit.Privileges;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+/**
+ * The real command against the Linux provider, as root: the README's command in a child JVM exactly as a user runs
+ * it, stdin and exit codes through real pipes, Ctrl-C cleanup, and a create/exec/cp/ps/stats/ls/rm lifecycle.
+ * Skipped with the provider's reason where it is not available; fails instead when
+ * {@code CONTAINERV_REQUIRE_PRIVILEGED=1}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CliPrivilegedTest {
+    private static final Path STATE_ROOT = Path.of("/run/containerv");
+    private final List<String> ids = new ArrayList<>();
+
+    // Per test, not @BeforeAll: each test then shows as skipped with the reason instead of vanishing from the report.
+    @BeforeEach
+    void linuxProviderAvailable() {
+        Optional<RuntimeProbe> linux = ContainerRuntimes.probeAll().stream().filter(p -> p.name().equals("linux-ns")).findFirst();
+        String reason = linux.isEmpty() ? "the linux-ns provider is not on the class path"
+                : linux.get().available() ? null : "linux-ns is not available here: " + linux.get().reason();
+        if (reason != null) {
+            if (Privileges.privilegedRequired()) {
+                fail(Privileges.REQUIRE_PRIVILEGED_ENV + " is set but the real CLI test cannot run: " + reason);
+            }
+            abort(reason);
+        }
+    }
+
+    @AfterEach
+    void removeContainers() {
+        // A failed assertion must not leave a container behind.
+        for (String id : ids) {
+            if (Files.exists(STATE_ROOT.resolve(id))) {
+                inProcess("rm", "-f", id);
+            }
+        }
+    }
+
+    @Test
+    void readmeCommand_printsTheHostnameAndOnlyTheContainersProcesses() throws Exception {
+        String id = newId();
+
+        Child r = child("", "run", "--id", id, "--", "/bin/sh", "-c", "hostname; ps");
+
+        assertThat(r.code).as(r.err).isZero();
+        List<String> lines = r.out.lines().toList();
+        assertThat(lines.get(0)).isEqualTo(id);
+        assertThat(lines.get(1)).contains("PID").contains("CMD");
+        assertThat(lines.subList(2, lines.size())).as(r.out).hasSize(3)
+                .anySatisfy(l -> assertThat(l).matches("\\s*1 .*containerv-help.*"))
+                .anySatisfy(l -> assertThat(l).endsWith(" sh"))
+                .anySatisfy(l -> assertThat(l).endsWith(" ps"));
+        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
+    }
+
+    @Test
+    void run_stdinAndExitCodesGoThroughRealPipes() throws Exception {
+        Child cat = child("through the pipe\n", "run", "--hostname", "piped", "--", "/bin/sh", "-c", "cat; hostname; echo to-err >&2; exit 42");
+        Child missing = child("", "run", "--", "/no/such/program");
+
+        assertThat(cat.code).isEqualTo(42);
+        assertThat(cat.out).isEqualTo("through the pipe\npiped\n");
+        assertThat(cat.err).isEqualTo("to-err\n");
+        assertThat(missing.code).isEqualTo(127);
+        assertThat(missing.err).startsWith("containerv: ").contains("/no/such/program").contains("errno ENOENT").doesNotContain("\tat ");
+    }
+
+    @Test
+    void run_sigterm_destroysTheContainer() throws Exception {
+        String id = newId();
+        Process p = childProcess("run", "--id", id, "--", "/bin/sleep", "100");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(STATE_ROOT.resolve(id).resolve("control")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(STATE_ROOT.resolve(id)).exists();
+        Thread.sleep(300); // let the spawn happen, so that a running command is interrupted
+
+        p.destroy(); // SIGTERM: the shutdown hook path, the same as Ctrl-C's
+
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
+        assertThat(Path.of("/var/lib/containerv").resolve(id)).doesNotExist();
+    }
+
+    @Test
+    void lifecycle_createExecCpPsStatsLsRm(@TempDir Path dir) throws Exception {
+        String id = newId();
+        Path file = Files.writeString(dir.resolve("in.txt"), "from the host\n");
+
+        CliHarnessResult created = inProcess("create", "--id", id, "--hostname", "life", "--tmpfs", "/work");
+        assertThat(created.code).as(created.err).isZero();
+        assertThat(created.out).isEqualTo(id + "\n");
+        // The container outlives the command that made it.
+        assertThat(child("", "exec", id, "--", "/bin/hostname").out).isEqualTo("life\n");
+
+        assertThat(inProcess("cp", file.toString(), id + ":/work/").code).isZero();
+        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/cat", "/work/in.txt").out).isEqualTo("from the host\n");
+        assertThat(inProcess("exec", "--no-stdin", "-w", "/work", "-e", "X=1", id, "--", "/bin/sh", "-c", "echo $X > made.txt").code).isZero();
+        assertThat(inProcess("cp", id + ":/work/made.txt", dir.toString()).code).isZero();
+        assertThat(dir.resolve("made.txt")).hasContent("1");
+
+        CliHarnessResult ps = inProcess("ps", id);
+        assertThat(ps.out).startsWith("PID  HOST PID  NAME").contains("containerv-help");
+        CliHarnessResult stats = inProcess("stats", "--sample", "0", id);
+        assertThat(stats.out).contains("CONTAINER   " + id).contains("PROCESSES   ");
+        assertThat(inProcess("ls").out.lines()).contains(id);
+
+        CliHarnessResult rm = inProcess("rm", id);
+        assertThat(rm.code).isZero();
+        assertThat(rm.out).isEqualTo(id + "\n");
+        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
+        assertThat(inProcess("exec", id, "--", "/bin/true").code).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    private String newId() {
+        String id = "cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        ids.add(id);
+        return id;
+    }
+
+    private record CliHarnessResult(int code, String out, String err) {
+    }
+
+    /** The command in this JVM with the real runtime, streams captured. */
+    private static CliHarnessResult inProcess(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliContext system = CliContext.system();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            CliContext ctx = new CliContext(system.runtimes(), system.probes(), new java.io.ByteArrayInputStream(new byte[0]), o, e,
+                    system.hooks(), system.hostEnv(), system.workingDir(), system.windowsHost());
+            code = Cli.execute(ctx, args);
+        }
+        return new CliHarnessResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Child(int code, String out, String err) {
+    }
+
+    /** The command in a child JVM, as {@code bin/containerv} would start it, with {@code stdin} as its input. */
+    private static Child child(String stdin, String... args) throws IOException, InterruptedException {
+        Process p = childProcess(args);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = new java.util.concurrent.CompletableFuture<String>();
+        Thread reader = new Thread(() -> {
+            try {
+                out.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        reader.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("containerv " + String.join(" ", args) + " did not end within 60 s");
+        }
+        reader.join();
+        return new Child(p.exitValue(), out.join(), err);
+    }
+
+    private static Process childProcess(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).start();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.containerv.cli;
+
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.Signal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A process whose behaviour is a piece of Java running on its own thread, with piped streams. */
+final class FakeProcess extends ContainerProcess {
+    /** What the process does; returns its exit code. */
+    interface Behaviour {
+        int run(InputStream stdin, OutputStream stdout, OutputStream stderr, FakeProcess self) throws Exception;
+    }
+
+    private final String containerId;
+    private final PipedOutputStream stdinWriter = new PipedOutputStream();
+    private final PipedInputStream stdoutReader = new PipedInputStream(64 * 1024);
+    private final PipedInputStream stderrReader = new PipedInputStream(64 * 1024);
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final CountDownLatch destroyed = new CountDownLatch(1);
+    private volatile boolean keepOutputOpen;
+
+    FakeProcess(String containerId, Behaviour behaviour) {
+        this.containerId = containerId;
+        PipedInputStream stdin;
+        PipedOutputStream stdout;
+        PipedOutputStream stderr;
+        try {
+            stdin = new PipedInputStream(stdinWriter, 64 * 1024);
+            stdout = new PipedOutputStream(stdoutReader);
+            stderr = new PipedOutputStream(stderrReader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread t = new Thread(() -> {
+            int code;
+            try {
+                code = behaviour.run(stdin, stdout, stderr, this);
+            } catch (Exception e) {
+                code = 255;
+            }
+            if (!keepOutputOpen) {
+                closeQuietly(stdout);
+                closeQuietly(stderr);
+            }
+            exit.complete(code);
+        }, "fake-process");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Exits with the code after writing both texts. */
+    static Behaviour printing(String out, String err, int code) {
+        return (in, stdout, stderr, self) -> {
+            stdout.write(out.getBytes());
+            stderr.write(err.getBytes());
+            return code;
+        };
+    }
+
+    /** Copies standard input to standard output, like cat. */
+    static Behaviour cat() {
+        return (in, stdout, stderr, self) -> {
+            in.transferTo(stdout);
+            return 0;
+        };
+    }
+
+    /** Runs until destroyed, then exits as a SIGTERM death. */
+    static Behaviour untilDestroyed() {
+        return (in, stdout, stderr, self) -> {
+            self.destroyed.await();
+            return 143;
+        };
+    }
+
+    /** Leaves standard output and error open after the exit, as a background child holding them would. */
+    FakeProcess keepOutputOpen() {
+        keepOutputOpen = true;
+        return this;
+    }
+
+    boolean wasDestroyed() {
+        return destroyed.getCount() == 0;
+    }
+
+    private static void closeQuietly(OutputStream s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // the reader went away
+        }
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdinWriter;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdoutReader;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderrReader;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        Integer code = exit.getNow(null);
+        if (code == null) {
+            throw new IllegalThreadStateException("running");
+        }
+        return code;
+    }
+
+    @Override
+    public void destroy() {
+        destroyed.countDown();
+    }
+
+    @Override
+    public long pid() {
+        return 4242;
+    }
+
+    @Override
+    public long containerPid() {
+        return 7;
+    }
+
+    @Override
+    public void kill(Signal signal) {
+        destroy();
+    }
+
+    @Override
+    public String containerId() {
+        return containerId;
+    }
+}
