@@ -1,0 +1,222 @@
+package dev.containerv.windows.hcs;
+
+import com.sun.jna.WString;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
+import com.sun.jna.ptr.PointerByReference;
+import dev.containerv.windows.jna.ComputeNetwork;
+import dev.containerv.windows.jna.HcsTypes.HCS_PROCESS_INFORMATION;
+import dev.containerv.windows.jna.Kernel32Extras;
+import dev.containerv.windows.jna.NativeMemory;
+import dev.containerv.windows.jna.Natives;
+import dev.containerv.windows.jna.PipeStreams;
+import dev.containerv.windows.jna.VmCompute;
+import dev.containerv.windows.schema.Json;
+import dev.containerv.windows.schema.Properties;
+import dev.containerv.windows.schema.PropertyQuery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@link HcsApi} over vmcompute.dll, the legacy API hcsshim binds: each call returns an HRESULT and an error
+ * document freed with CoTaskMemFree. A call answered with {@code HCS_E_PENDING} (0xC0370103) completes
+ * later; instead of registering notification callbacks this implementation polls the system's
+ * {@code State} until the call's effect shows or the timeout passes (see docs/windows-provider.md).
+ */
+public final class VmComputeHcs extends NativeHcsBase {
+    private final VmCompute vm;
+
+    /** Over the DLLs of this host. */
+    public static VmComputeHcs load() {
+        VmCompute vm = Natives.vmCompute();
+        return new VmComputeHcs(vm, Natives::computeNetwork, Natives::kernel32Extras, () -> Kernel32.INSTANCE, NativeMemory.windows());
+    }
+
+    /** Over the given bindings (tests give mocks). */
+    public VmComputeHcs(VmCompute vm, Supplier<ComputeNetwork> network, Supplier<Kernel32Extras> kernel32Extras,
+                        Supplier<Kernel32> kernel32, NativeMemory memory) {
+        super(() -> vm, network, kernel32Extras, kernel32, memory);
+        this.vm = vm;
+    }
+
+    @Override
+    public String family() {
+        return "vmcompute";
+    }
+
+    /** @return {@code true} if the call is pending */
+    private boolean check(String call, int hr, PointerByReference result) {
+        String doc = memory.takeCoTask(result);
+        if (hr == VmCompute.HCS_E_PENDING) {
+            return true;
+        }
+        if (HResult.failed(hr)) {
+            throw HcsException.fromResult(call, hr, doc);
+        }
+        return false;
+    }
+
+    private void awaitState(HcsSystem system, Set<String> states, Duration timeout, String call) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 20;
+        while (true) {
+            Properties p = Json.read(getComputeSystemProperties(system, Json.write(new PropertyQuery(List.of()))), Properties.class);
+            if (p.state() != null && states.contains(p.state())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new HcsException(call, HResult.HCS_E_OPERATION_TIMEOUT, "state " + p.state() + " after " + timeout.toMillis() + " ms");
+            }
+            sleepQuietly(sleep);
+            sleep = Math.min(sleep * 2, 250);
+        }
+    }
+
+    @Override
+    public HcsSystem createComputeSystem(String id, String configuration, Duration timeout) {
+        HANDLEByReference system = new HANDLEByReference();
+        PointerByReference result = new PointerByReference();
+        int hr = vm.HcsCreateComputeSystem(new WString(id), new WString(configuration), null, system, result);
+        HcsSystem created = null;
+        try {
+            boolean pending = check("HcsCreateComputeSystem", hr, result);
+            created = new HcsSystem(value(system.getValue()), id);
+            if (pending) {
+                awaitState(created, Set.of("Created", "Running"), timeout, "HcsCreateComputeSystem");
+            }
+            return created;
+        } catch (HcsException e) {
+            if (value(system.getValue()) != 0) {
+                vm.HcsCloseComputeSystem(system.getValue());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public HcsSystem openComputeSystem(String id) {
+        HANDLEByReference system = new HANDLEByReference();
+        PointerByReference result = new PointerByReference();
+        check("HcsOpenComputeSystem", vm.HcsOpenComputeSystem(new WString(id), system, result), result);
+        return new HcsSystem(value(system.getValue()), id);
+    }
+
+    @Override
+    public void startComputeSystem(HcsSystem system, Duration timeout) {
+        PointerByReference result = new PointerByReference();
+        if (check("HcsStartComputeSystem", vm.HcsStartComputeSystem(handle(system.handle()), null, result), result)) {
+            awaitState(system, Set.of("Running"), timeout, "HcsStartComputeSystem");
+        }
+    }
+
+    @Override
+    public void shutdownComputeSystem(HcsSystem system, Duration timeout) {
+        PointerByReference result = new PointerByReference();
+        check("HcsShutdownComputeSystem", vm.HcsShutdownComputeSystem(handle(system.handle()), null, result), result);
+        awaitStopped(system, timeout, "HcsShutdownComputeSystem");
+    }
+
+    @Override
+    public void terminateComputeSystem(HcsSystem system, Duration timeout) {
+        PointerByReference result = new PointerByReference();
+        check("HcsTerminateComputeSystem", vm.HcsTerminateComputeSystem(handle(system.handle()), null, result), result);
+        awaitStopped(system, timeout, "HcsTerminateComputeSystem");
+    }
+
+    @Override
+    public void modifyComputeSystem(HcsSystem system, String request, Duration timeout) {
+        PointerByReference result = new PointerByReference();
+        check("HcsModifyComputeSystem", vm.HcsModifyComputeSystem(handle(system.handle()), new WString(request), result), result);
+    }
+
+    @Override
+    public String getComputeSystemProperties(HcsSystem system, String query) {
+        PointerByReference properties = new PointerByReference();
+        PointerByReference result = new PointerByReference();
+        int hr = vm.HcsGetComputeSystemProperties(handle(system.handle()), new WString(query), properties, result);
+        String doc = memory.takeCoTask(properties);
+        check("HcsGetComputeSystemProperties", hr, result);
+        return doc;
+    }
+
+    @Override
+    public String enumerateComputeSystems(String query) {
+        PointerByReference systems = new PointerByReference();
+        PointerByReference result = new PointerByReference();
+        int hr = vm.HcsEnumerateComputeSystems(new WString(query), systems, result);
+        String doc = memory.takeCoTask(systems);
+        check("HcsEnumerateComputeSystems", hr, result);
+        return doc == null ? "[]" : doc;
+    }
+
+    @Override
+    public void closeComputeSystem(HcsSystem system) {
+        int hr = vm.HcsCloseComputeSystem(handle(system.handle()));
+        if (HResult.failed(hr)) {
+            LOG.log(System.Logger.Level.WARNING, "HcsCloseComputeSystem(" + system.id() + ") failed: " + HResult.describe(hr));
+        }
+    }
+
+    @Override
+    public HcsProcess createProcess(HcsSystem system, String parameters, Duration timeout) {
+        HCS_PROCESS_INFORMATION info = new HCS_PROCESS_INFORMATION();
+        HANDLEByReference process = new HANDLEByReference();
+        PointerByReference result = new PointerByReference();
+        int hr = vm.HcsCreateProcess(handle(system.handle()), new WString(parameters), info, process, result);
+        try {
+            check("HcsCreateProcess", hr, result);
+        } catch (HcsException e) {
+            if (value(process.getValue()) != 0) {
+                vm.HcsCloseProcess(process.getValue());
+            }
+            throw e;
+        }
+        return new HcsProcess(value(process.getValue()), info.ProcessId,
+                PipeStreams.output(info.StdInput), PipeStreams.input(info.StdOutput), PipeStreams.input(info.StdError));
+    }
+
+    @Override
+    public void signalProcess(HcsProcess process, String options) {
+        PointerByReference result = new PointerByReference();
+        check("HcsSignalProcess", vm.HcsSignalProcess(handle(process.handle()), new WString(options), result), result);
+    }
+
+    @Override
+    public void terminateProcess(HcsProcess process) {
+        PointerByReference result = new PointerByReference();
+        check("HcsTerminateProcess", vm.HcsTerminateProcess(handle(process.handle()), result), result);
+    }
+
+    @Override
+    public void modifyProcess(HcsProcess process, String settings) {
+        PointerByReference result = new PointerByReference();
+        check("HcsModifyProcess", vm.HcsModifyProcess(handle(process.handle()), new WString(settings), result), result);
+    }
+
+    @Override
+    public String getProcessProperties(HcsProcess process) {
+        PointerByReference properties = new PointerByReference();
+        PointerByReference result = new PointerByReference();
+        int hr = vm.HcsGetProcessProperties(handle(process.handle()), properties, result);
+        String doc = memory.takeCoTask(properties);
+        check("HcsGetProcessProperties", hr, result);
+        return doc;
+    }
+
+    @Override
+    public String waitForProcessExit(HcsProcess process, Duration timeout) {
+        return pollProcessExit(process, timeout, "HcsGetProcessProperties");
+    }
+
+    @Override
+    public void closeProcess(HcsProcess process) {
+        ComputeCoreHcs.closeQuietly(process);
+        int hr = vm.HcsCloseProcess(handle(process.handle()));
+        if (HResult.failed(hr)) {
+            LOG.log(System.Logger.Level.WARNING, "HcsCloseProcess(" + process.processId() + ") failed: " + HResult.describe(hr));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * Utility VM devices.
+ *
+ * <p>HCS schema 2.1 (MicrosoftDocs SchemaReference); absent fields are omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Devices(
+        @JsonProperty("VirtualSmb") VirtualSmb virtualSmb,
+        @JsonProperty("Scsi") Map<String, ScsiController> scsi,
+        @JsonProperty("HvSocket") HvSocket hvSocket) {
+}

@@ -1,0 +1,19 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A network namespace that a container joins and endpoints are added to.
+ *
+ * <p>HCN schema 2.0 (MicrosoftDocs hcn reference): keys spell {@code ID} in capitals; absent fields are
+ * omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record HostComputeNamespace(
+        @JsonProperty("ID") String id,
+        @JsonProperty("Type") String type,
+        @JsonProperty("SchemaVersion") Version schemaVersion) {
+}

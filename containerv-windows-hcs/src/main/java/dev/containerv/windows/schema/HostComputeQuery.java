@@ -1,0 +1,19 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The query given to the {@code HcnEnumerate*} calls.
+ *
+ * <p>HCN schema 2.0 (MicrosoftDocs hcn reference): keys spell {@code ID} in capitals; absent fields are
+ * omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record HostComputeQuery(
+        @JsonProperty("SchemaVersion") Version schemaVersion,
+        @JsonProperty("Flags") Integer flags,
+        @JsonProperty("Filter") String filter) {
+}

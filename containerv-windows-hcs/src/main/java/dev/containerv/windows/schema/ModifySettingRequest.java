@@ -1,0 +1,18 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The document given to {@code HcsModifyComputeSystem}.
+ *
+ * <p>HCS schema 2.1 (MicrosoftDocs SchemaReference); absent fields are omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModifySettingRequest(
+        @JsonProperty("ResourcePath") String resourcePath,
+        @JsonProperty("RequestType") String requestType,
+        @JsonProperty("Settings") Object settings) {
+}

@@ -1,0 +1,17 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The endpoint of a {@link NamespaceResourceRequest}.
+ *
+ * <p>HCN schema 2.0 (MicrosoftDocs hcn reference): keys spell {@code ID} in capitals; absent fields are
+ * omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record NamespaceEndpoint(
+        @JsonProperty("EndpointId") String endpointId) {
+}

@@ -1,0 +1,18 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A route of an endpoint.
+ *
+ * <p>HCN schema 2.0 (MicrosoftDocs hcn reference): keys spell {@code ID} in capitals; absent fields are
+ * omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Route(
+        @JsonProperty("NextHop") String nextHop,
+        @JsonProperty("DestinationPrefix") String destinationPrefix) {
+}

@@ -1,0 +1,16 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The document given to {@code HcsSignalProcess}: {@code CtrlC}, {@code CtrlBreak}, ... for Windows guests, a signal number for Linux guests.
+ *
+ * <p>HCS schema 2.1 (MicrosoftDocs SchemaReference); absent fields are omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SignalProcessOptions(
+        @JsonProperty("Signal") Object signal) {
+}

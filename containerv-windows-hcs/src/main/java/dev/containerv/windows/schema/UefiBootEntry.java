@@ -1,0 +1,19 @@
+package dev.containerv.windows.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A UEFI boot entry.
+ *
+ * <p>HCS schema 2.1 (MicrosoftDocs SchemaReference); absent fields are omitted, unknown ones ignored on read.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record UefiBootEntry(
+        @JsonProperty("DeviceType") String deviceType,
+        @JsonProperty("DevicePath") String devicePath,
+        @JsonProperty("VmbFsRootPath") String vmbFsRootPath,
+        @JsonProperty("OptionalData") String optionalData) {
+}
