@@ -1,0 +1,89 @@
+package dev.containerv.benchmarks;
+
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerRuntimes;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ProcessSpec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A container's whole life on a busybox root file system: create and destroy, and create, run {@code /bin/true},
+ * destroy (what {@code crun run} does). The rootfs is built once per trial and removed after it. Needs root and
+ * the {@code linux-ns} provider.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class ContainerLifecycleBenchmark {
+    /** The runtime and the rootfs. */
+    @State(Scope.Benchmark)
+    public static class Rootfs {
+        Path rootfs;
+        ContainerRuntime runtime;
+        ProcessSpec trueWithoutStreams;
+
+        @Setup(Level.Trial)
+        public void build() throws IOException, InterruptedException {
+            rootfs = BusyboxRootfs.create(Files.createTempDirectory("containerv-bench-rootfs-"));
+            try {
+                runtime = ContainerRuntimes.load(Runtimes.name());
+            } catch (RuntimeException e) {
+                BusyboxRootfs.delete(rootfs);
+                throw e;
+            }
+            trueWithoutStreams = ProcessSpec.builder("/bin/true")
+                    .redirectInput(Redirect.from(new File("/dev/null")))
+                    .redirectOutput(Redirect.DISCARD)
+                    .redirectError(Redirect.DISCARD)
+                    .build();
+        }
+
+        @TearDown(Level.Trial)
+        public void remove() throws IOException {
+            BusyboxRootfs.delete(rootfs);
+        }
+
+        /** A new spec per container: each gets a fresh generated id, as real callers' containers do. */
+        ContainerSpec spec() {
+            return ContainerSpec.builder().rootfs(rootfs).build();
+        }
+    }
+
+    @Benchmark
+    public String createDestroy(Rootfs s) {
+        try (Container c = s.runtime.create(s.spec())) {
+            return c.id();
+        }
+    }
+
+    @Benchmark
+    public int createRunTrueDestroy(Rootfs s) throws IOException, InterruptedException {
+        try (Container c = s.runtime.create(s.spec())) {
+            Process p = c.spawn(s.trueWithoutStreams);
+            int code = p.waitFor();
+            Processes.closeStreams(p);
+            return Processes.check(code, "/bin/true in a new container");
+        }
+    }
+}
