@@ -3,9 +3,12 @@ package dev.containerv.cli;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -22,6 +25,9 @@ final class StatsCommand implements Callable<Integer> {
     @ParentCommand
     private ContainervCommand root;
 
+    @Spec
+    private CommandSpec spec;
+
     @Parameters(paramLabel = "ID", description = "The container.")
     private String id;
 
@@ -32,7 +38,7 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (sampleMillis < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new ParameterException(spec.commandLine(),
                     "--sample: invalid value " + sampleMillis + "; accepted: 0 or more milliseconds");
         }
         Container c = root.runtime().open(id);
@@ -60,7 +66,4 @@ final class StatsCommand implements Callable<Integer> {
         out.println("AT          " + s.timestamp());
         return ExitCodes.OK;
     }
-
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
 }
