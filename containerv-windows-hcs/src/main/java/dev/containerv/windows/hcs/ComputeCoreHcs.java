@@ -213,19 +213,7 @@ public final class ComputeCoreHcs extends NativeHcsBase {
 
     @Override
     public void closeProcess(HcsProcess process) {
-        closeQuietly(process);
         cc.HcsCloseProcess(handle(process.handle()));
     }
 
-    static void closeQuietly(HcsProcess process) {
-        for (AutoCloseable c : new AutoCloseable[] {process.stdin(), process.stdout(), process.stderr()}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing a pipe of process " + process.processId() + ": " + e);
-            }
-        }
-    }
 }

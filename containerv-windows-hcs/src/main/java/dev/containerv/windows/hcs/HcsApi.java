@@ -78,7 +78,7 @@ public interface HcsApi {
      */
     String waitForProcessExit(HcsProcess process, Duration timeout);
 
-    /** HcsCloseProcess; also closes the pipes. Never fails: a close failure is logged. */
+    /** HcsCloseProcess. The pipes are the caller's: they stay open until their streams are closed. Never fails: a close failure is logged. */
     void closeProcess(HcsProcess process);
 
     // ---- layer store (vmcompute.dll exports, used by both families) ----

@@ -213,7 +213,6 @@ public final class VmComputeHcs extends NativeHcsBase {
 
     @Override
     public void closeProcess(HcsProcess process) {
-        ComputeCoreHcs.closeQuietly(process);
         int hr = vm.HcsCloseProcess(handle(process.handle()));
         if (HResult.failed(hr)) {
             LOG.log(System.Logger.Level.WARNING, "HcsCloseProcess(" + process.processId() + ") failed: " + HResult.describe(hr));

@@ -1,0 +1,37 @@
+package dev.containerv.windows.internal;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.windows.hcs.HResult;
+import dev.containerv.windows.hcs.HcsException;
+
+/** Turns {@link HcsException}s into {@link ContainerException}s naming the containerv operation and container. */
+public final class Errors {
+    private Errors() {
+    }
+
+    /** {@code windows::Container::start} for {@code "Container", "start"}. */
+    public static String op(String object, String action) {
+        return "windows::" + object + "::" + action;
+    }
+
+    /**
+     * The mapped exception: kind from the HRESULT table, message with the explanation, the failed C function
+     * and what HCS said, platform code {@code HRESULT 0x... NAME}; the HcsException is kept as the cause.
+     */
+    public static ContainerException map(String operation, String containerId, HcsException e) {
+        HResult.Info info = HResult.info(e.hresult());
+        String message = info.explanation() + " (" + e.call() + " failed" + (e.detail() == null ? "" : ": " + e.detail()) + ")";
+        return ContainerException.builder(info.kind(), message)
+                .operation(operation)
+                .containerId(containerId)
+                .platformCode(HResult.describe(e.hresult()))
+                .cause(e)
+                .build();
+    }
+
+    /** A failure with no HRESULT, of the given kind. */
+    public static ContainerException of(ErrorKind kind, String operation, String containerId, String message, Throwable cause) {
+        return ContainerException.builder(kind, message).operation(operation).containerId(containerId).cause(cause).build();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.containerv.windows.internal;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.Signal;
+import dev.containerv.windows.hcs.HResult;
+import dev.containerv.windows.hcs.HcsApi;
+import dev.containerv.windows.hcs.HcsException;
+import dev.containerv.windows.hcs.HcsProcess;
+import dev.containerv.windows.schema.Json;
+import dev.containerv.windows.schema.ProcessStatus;
+import dev.containerv.windows.schema.SignalProcessOptions;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A process in a Windows container: a {@link Process} over an {@code HCS_PROCESS}. A daemon thread waits for
+ * the exit (HcsWaitForProcessExit, or polling where the host lacks it), then closes the HCS handle; the
+ * streams stay readable until closed. Thread-safe.
+ */
+public final class HcsContainerProcess extends ContainerProcess {
+    private static final System.Logger LOG = System.getLogger(HcsContainerProcess.class.getName());
+
+    private final HcsApi hcs;
+    private final String containerId;
+    private final HcsProcess process;
+    private final boolean hostPids;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final CompletableFuture<Process> onExit = exit.thenApply(v -> this);
+    private final Object handleLock = new Object();
+    private boolean handleClosed;
+
+    HcsContainerProcess(HcsApi hcs, String containerId, HcsProcess process, boolean hostPids,
+                        OutputStream stdin, InputStream stdout, InputStream stderr, CompletableFuture<Void> outputsDrained) {
+        this.hcs = hcs;
+        this.containerId = containerId;
+        this.process = process;
+        this.hostPids = hostPids;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        Thread waiter = new Thread(() -> awaitExit(outputsDrained), "containerv-hcs-wait-" + containerId + "-" + process.processId());
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private void awaitExit(CompletableFuture<Void> outputsDrained) {
+        int code;
+        try {
+            ProcessStatus status = Json.read(hcs.waitForProcessExit(process, null), ProcessStatus.class);
+            code = status.exitCode() == null ? 255 : (int) (long) status.exitCode();
+        } catch (HcsException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + ": " + e.getMessage());
+            code = 128 + Signal.KILL.number();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "waiting for process " + process.processId() + " of " + containerId + " failed", e);
+            code = 255;
+        }
+        closeHandle();
+        int value = code;
+        outputsDrained.whenComplete((v, t) -> exit.complete(value));
+    }
+
+    /** Closes the HCS handle once (at exit, or at container destroy). */
+    void closeHandle() {
+        synchronized (handleLock) {
+            if (handleClosed) {
+                return;
+            }
+            handleClosed = true;
+        }
+        hcs.closeProcess(process);
+    }
+
+    /** Closes the streams, at container destroy. */
+    void closeStreams() {
+        for (AutoCloseable c : new AutoCloseable[] {stdin, stdout, stderr, process.stdin(), process.stdout(), process.stderr()}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing a stream of process " + process.processId() + ": " + e);
+            }
+        }
+    }
+
+    boolean handleOpen() {
+        synchronized (handleLock) {
+            return !handleClosed;
+        }
+    }
+
+    @Override
+    public long containerPid() {
+        return process.processId();
+    }
+
+    @Override
+    public long pid() {
+        if (!hostPids) {
+            throw new UnsupportedOperationException(getClass().getSimpleName()
+                    + ".pid(): a Hyper-V isolated process has no host pid; use containerPid()");
+        }
+        return process.processId();
+    }
+
+    @Override
+    public String containerId() {
+        return containerId;
+    }
+
+    @Override
+    public void kill(Signal signal) {
+        if (exit.isDone()) {
+            return;
+        }
+        String ctrl = switch (signal) {
+            case INT -> "CtrlC";
+            case QUIT -> "CtrlBreak";
+            case HUP -> "CtrlClose";
+            case TERM -> "CtrlShutdown";
+            case KILL -> null;
+            default -> throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "signal " + signal
+                            + " has no Windows equivalent; accepted: INT (CtrlC), QUIT (CtrlBreak), HUP (CtrlClose), TERM (CtrlShutdown, then terminate), KILL (terminate)")
+                    .operation(Errors.op("Process", "kill")).containerId(containerId).build();
+        };
+        synchronized (handleLock) {
+            if (handleClosed) {
+                return;
+            }
+            try {
+                if (ctrl == null) {
+                    hcs.terminateProcess(process);
+                    return;
+                }
+                try {
+                    hcs.signalProcess(process, Json.write(new SignalProcessOptions(ctrl)));
+                } catch (HcsException e) {
+                    if (signal != Signal.TERM || e.isAlreadyStopped() || e.isNotExist()) {
+                        throw e;
+                    }
+                    // A process without a console cannot take a control event: TERM falls back to terminate.
+                    LOG.log(System.Logger.Level.DEBUG, () -> "CtrlShutdown refused (" + e.getMessage() + "); terminating");
+                    hcs.terminateProcess(process);
+                }
+            } catch (HcsException e) {
+                if (e.isAlreadyStopped() || e.isNotExist() || e.hresult() == HResult.fromWin32(HResult.ERROR_INVALID_HANDLE)) {
+                    return;
+                }
+                throw Errors.map(Errors.op("Process", "kill"), containerId, e);
+            }
+        }
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        Integer v = exit.getNow(null);
+        if (v == null) {
+            throw new IllegalThreadStateException("process " + process.processId() + " in container " + containerId + " has not exited");
+        }
+        return v;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return onExit;
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    @Override
+    public void destroy() {
+        kill(Signal.TERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        kill(Signal.KILL);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "HcsContainerProcess[" + containerId + " pid " + process.processId() + (exit.isDone() ? " exited " + exit.getNow(null) : " running") + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.containerv.windows.internal;
+
+import dev.containerv.windows.schema.HostComputeNetwork;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Chooses the HNS network a container joins, as the original does: a network whose switch name matches
+ * the requested switch, else one whose name matches, else (no switch asked, or no match for the default)
+ * the first NAT network, then the first ICS network. An absent {@code Type} means NAT.
+ */
+public final class Networks {
+    /** The switch asked for when none is given. */
+    public static final String DEFAULT_SWITCH = "Default Switch";
+
+    private Networks() {
+    }
+
+    /** The chosen network, or empty if none fits. */
+    public static Optional<HostComputeNetwork> choose(List<HostComputeNetwork> networks, Optional<String> vmSwitch) {
+        String wanted = vmSwitch.orElse(DEFAULT_SWITCH);
+        Optional<HostComputeNetwork> bySwitch = networks.stream().filter(n -> wanted.equalsIgnoreCase(n.switchName())).findFirst();
+        if (bySwitch.isPresent()) {
+            return bySwitch;
+        }
+        Optional<HostComputeNetwork> byName = networks.stream().filter(n -> wanted.equalsIgnoreCase(n.name())).findFirst();
+        if (byName.isPresent() || vmSwitch.isPresent()) {
+            return byName;
+        }
+        return networks.stream().filter(n -> rank(n) < 2).min(Comparator.comparingInt(Networks::rank));
+    }
+
+    private static int rank(HostComputeNetwork n) {
+        String type = n.type() == null ? "NAT" : n.type().toUpperCase(Locale.ROOT);
+        return switch (type) {
+            case "NAT" -> 0;
+            case "ICS" -> 1;
+            default -> 2;
+        };
+    }
+}
