@@ -157,7 +157,7 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         try {
             String json = hcs.enumerateComputeSystems(Json.write(new SystemQuery(null, null, null, List.of(Documents.OWNER))));
             return Json.readList(json, Properties.class).stream()
-                    .filter(p -> p.id() != null && p.hostingSystemId() == null && (p.systemType() == null || p.systemType().equalsIgnoreCase("Container")))
+                    .filter(p -> p.id() != null && (p.systemType() == null || p.systemType().equalsIgnoreCase("Container")))
                     .map(Properties::id).sorted().toList();
         } catch (HcsException e) {
             throw Errors.map(Errors.op("Runtime", "list"), null, e);
