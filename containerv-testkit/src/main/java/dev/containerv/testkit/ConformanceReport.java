@@ -1,0 +1,118 @@
+package dev.containerv.testkit;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Collects the outcome of every conformance test and, after the suite, writes the parity report
+ * {@code target/conformance-<provider>.md}: passed, skipped and failed per area, then every skip with its
+ * reason and every failure with its message. Registered on {@link ContainerConformanceSuite}.
+ */
+public final class ConformanceReport implements TestWatcher, AfterAllCallback {
+    /** Outcome of one test. */
+    public enum Outcome { PASSED, SKIPPED, FAILED }
+
+    /** One test's result. */
+    public record Result(String area, String test, Outcome outcome, String detail) {
+    }
+
+    private final List<Result> results = new ArrayList<>();
+
+    /** The area of a test from its name: {@code required_lifecycle_x} is in {@code lifecycle}. */
+    public static String areaOf(String methodName) {
+        String[] parts = methodName.split("_", 3);
+        return parts.length >= 3 ? parts[1] : "other";
+    }
+
+    private synchronized void record(ExtensionContext context, Outcome outcome, String detail) {
+        String name = context.getRequiredTestMethod().getName();
+        results.add(new Result(areaOf(name), name, outcome, detail == null ? "" : detail));
+    }
+
+    @Override
+    public void testSuccessful(ExtensionContext context) {
+        record(context, Outcome.PASSED, null);
+    }
+
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+        record(context, Outcome.SKIPPED, cause == null ? null : cause.getMessage());
+    }
+
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+        record(context, Outcome.SKIPPED, reason.orElse("disabled"));
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        record(context, Outcome.FAILED, cause == null ? null : String.valueOf(cause));
+    }
+
+    /** The results so far. */
+    public synchronized List<Result> results() {
+        return List.copyOf(results);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        Object instance = context.getTestInstance().orElse(null);
+        String provider = instance instanceof ContainerConformanceSuite suite ? suite.providerName() : context.getRequiredTestClass().getSimpleName();
+        Path file = Path.of("target", "conformance-" + provider.replaceAll("[^A-Za-z0-9_.-]", "_") + ".md");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, render(provider, context.getRequiredTestClass().getName()), StandardCharsets.UTF_8);
+        System.out.println("containerv conformance report for " + provider + ": " + file.toAbsolutePath() + "\n" + summaryLine());
+    }
+
+    private synchronized String summaryLine() {
+        long passed = results.stream().filter(r -> r.outcome == Outcome.PASSED).count();
+        long skipped = results.stream().filter(r -> r.outcome == Outcome.SKIPPED).count();
+        long failed = results.stream().filter(r -> r.outcome == Outcome.FAILED).count();
+        return "conformance: " + passed + " passed, " + failed + " failed, " + skipped + " skipped";
+    }
+
+    /** The report as Markdown. */
+    public synchronized String render(String provider, String testClass) {
+        Map<String, int[]> byArea = new TreeMap<>();
+        for (Result r : results) {
+            byArea.computeIfAbsent(r.area(), a -> new int[3])[r.outcome().ordinal()]++;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Conformance of `").append(provider).append("`\n\n");
+        sb.append("Suite run by `").append(testClass).append("`.\n\n");
+        sb.append("| area | passed | skipped | failed |\n|---|---:|---:|---:|\n");
+        int[] total = new int[3];
+        byArea.forEach((area, n) -> {
+            sb.append("| ").append(area).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" | ").append(n[2]).append(" |\n");
+            for (int i = 0; i < 3; i++) {
+                total[i] += n[i];
+            }
+        });
+        sb.append("| **all** | ").append(total[0]).append(" | ").append(total[1]).append(" | ").append(total[2]).append(" |\n");
+        appendDetails(sb, Outcome.FAILED, "Failed");
+        appendDetails(sb, Outcome.SKIPPED, "Skipped");
+        return sb.toString();
+    }
+
+    private void appendDetails(StringBuilder sb, Outcome outcome, String title) {
+        List<Result> of = results.stream().filter(r -> r.outcome() == outcome).toList();
+        if (of.isEmpty()) {
+            return;
+        }
+        sb.append("\n## ").append(title).append("\n\n");
+        for (Result r : of) {
+            sb.append("- `").append(r.test()).append("`: ").append(r.detail().replace('\n', ' ')).append('\n');
+        }
+    }
+}

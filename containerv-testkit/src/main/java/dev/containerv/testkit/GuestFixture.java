@@ -1,0 +1,115 @@
+package dev.containerv.testkit;
+
+import dev.containerv.api.GuestOs;
+import dev.containerv.api.ProcessSpec;
+
+import java.time.Duration;
+
+/**
+ * How to say things on one guest operating system: the programs the conformance suite runs. A provider's
+ * test supplies one; {@link PosixShellFixture} serves any guest with a POSIX shell and the usual tools
+ * (busybox is enough).
+ *
+ * <p>Every method returns a process description; the suite runs it and checks the output. Outputs are
+ * documented per method; "line" means text followed by a newline.
+ */
+public interface GuestFixture {
+    /** The guest operating system, which decides the form of container paths. */
+    GuestOs guestOs();
+
+    /** A writable container directory that exists in a fresh container ({@code /tmp}, {@code C:\tmp}). */
+    String scratchDirectory();
+
+    /** {@code directory} joined with {@code name} in the guest's path form. */
+    default String path(String directory, String name) {
+        String sep = guestOs() == GuestOs.WINDOWS ? "\\" : "/";
+        return directory.endsWith(sep) ? directory + name : directory + sep + name;
+    }
+
+    /** Prints {@code text} exactly (no newline added) on standard output, exits 0. */
+    ProcessSpec.Builder print(String text);
+
+    /** Prints {@code text} exactly on standard error, nothing on standard output, exits 0. */
+    ProcessSpec.Builder printToStderr(String text);
+
+    /** Exits with {@code code} and prints nothing. */
+    ProcessSpec.Builder exitWith(int code);
+
+    /** Sleeps for {@code duration}, then exits 0. */
+    ProcessSpec.Builder sleep(Duration duration);
+
+    /** Copies standard input to standard output until end of input, then exits 0. */
+    ProcessSpec.Builder echoStdin();
+
+    /** Prints the names in a directory, one line each, without {@code .} and {@code ..}. */
+    ProcessSpec.Builder listDirectory(String path);
+
+    /** Prints a file's content exactly; exits non-zero if it cannot be read. */
+    ProcessSpec.Builder readFile(String path);
+
+    /** Writes {@code content} exactly to a file (created or replaced); exits non-zero on failure. */
+    ProcessSpec.Builder writeFile(String path, String content);
+
+    /** Exits 0 if the path exists (file, directory or link), 1 if it does not. */
+    ProcessSpec.Builder pathExists(String path);
+
+    /** Prints the environment, one {@code NAME=value} line each. */
+    ProcessSpec.Builder printEnvironment();
+
+    /** Prints the working directory as one line. */
+    ProcessSpec.Builder printWorkingDirectory();
+
+    /** Prints the numeric user id of the process as one line. */
+    ProcessSpec.Builder printUserId();
+
+    /** Prints the host name as one line. */
+    ProcessSpec.Builder printHostname();
+
+    /** Prints each argument it gets (after the program) on a line of its own, exactly. */
+    ProcessSpec.Builder printArguments(String... arguments);
+
+    /** Writes {@code bytes} bytes to standard output and as many to standard error, interleaved, then exits 0. */
+    ProcessSpec.Builder floodBothStreams(long bytes);
+
+    /** Uses CPU for about {@code duration}, then exits 0. */
+    ProcessSpec.Builder burnCpu(Duration duration);
+
+    /** Allocates and touches {@code bytes} bytes of memory, then exits 0 (or dies if a limit stops it). */
+    ProcessSpec.Builder allocateMemory(long bytes);
+
+    /** Starts {@code count} processes that each sleep 30 s, waits for them; exits non-zero if any could not start. */
+    ProcessSpec.Builder startProcesses(int count);
+
+    /** Connects to {@code host:port} over TCP, sends {@code message}, prints what comes back, exits 0 if it connected. */
+    ProcessSpec.Builder connectTcp(String host, int port, String message);
+
+    /** Listens on TCP {@code port}, accepts one connection and prints what it receives. */
+    ProcessSpec.Builder listenTcp(int port);
+
+    /** Prints the process ids visible in the container, one line each. */
+    ProcessSpec.Builder listProcessIds();
+
+    /** Prints the network interface names visible in the container, one line each. */
+    ProcessSpec.Builder listNetworkInterfaces();
+
+    /**
+     * Prints the identity of the process's namespace of the given kind ({@code ipc}, {@code net}, ...) as
+     * one line, in the form the host's {@code /proc/self/ns/<kind>} link has; Linux guests only.
+     */
+    ProcessSpec.Builder printNamespace(String kind);
+
+    /** Creates a symbolic link at {@code link} pointing to {@code target}; exits non-zero on failure. */
+    ProcessSpec.Builder createSymlink(String target, String link);
+
+    /** Prints a file's permission bits in octal (such as {@code 755}) as one line. */
+    ProcessSpec.Builder printMode(String path);
+
+    /** A user name from the test root file system with its numeric id, for "run as user" tests. */
+    default KnownUser knownUser() {
+        return new KnownUser("tester", 1000);
+    }
+
+    /** A user of the guest. */
+    record KnownUser(String name, long id) {
+    }
+}

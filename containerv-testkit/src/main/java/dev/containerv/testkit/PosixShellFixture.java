@@ -1,0 +1,171 @@
+package dev.containerv.testkit;
+
+import dev.containerv.api.GuestOs;
+import dev.containerv.api.ProcessSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A {@link GuestFixture} for guests with a POSIX {@code /bin/sh} and busybox-level tools ({@code cat},
+ * {@code ls}, {@code dd}, {@code nc}, {@code stat}). Works with {@link TestRootfs}.
+ */
+public class PosixShellFixture implements GuestFixture {
+    private final String shell;
+
+    /** Uses {@code /bin/sh}. */
+    public PosixShellFixture() {
+        this("/bin/sh");
+    }
+
+    /** Uses the given shell, an absolute path in the guest. */
+    public PosixShellFixture(String shell) {
+        this.shell = shell;
+    }
+
+    /** A process running {@code script} with the shell; extra arguments become {@code $1...}. */
+    protected ProcessSpec.Builder sh(String script, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(shell, "-c", script, "sh"));
+        command.addAll(Arrays.asList(arguments));
+        return ProcessSpec.builder(command);
+    }
+
+    @Override
+    public GuestOs guestOs() {
+        return GuestOs.LINUX;
+    }
+
+    @Override
+    public String scratchDirectory() {
+        return "/tmp";
+    }
+
+    @Override
+    public ProcessSpec.Builder print(String text) {
+        return sh("printf '%s' \"$1\"", text);
+    }
+
+    @Override
+    public ProcessSpec.Builder printToStderr(String text) {
+        return sh("printf '%s' \"$1\" >&2", text);
+    }
+
+    @Override
+    public ProcessSpec.Builder exitWith(int code) {
+        return sh("exit " + code);
+    }
+
+    @Override
+    public ProcessSpec.Builder sleep(Duration duration) {
+        return sh("exec sleep " + Math.max(1, (duration.toMillis() + 999) / 1000));
+    }
+
+    @Override
+    public ProcessSpec.Builder echoStdin() {
+        return sh("exec cat");
+    }
+
+    @Override
+    public ProcessSpec.Builder listDirectory(String path) {
+        return sh("ls -1A -- \"$1\"", path);
+    }
+
+    @Override
+    public ProcessSpec.Builder readFile(String path) {
+        return sh("exec cat -- \"$1\"", path);
+    }
+
+    @Override
+    public ProcessSpec.Builder writeFile(String path, String content) {
+        return sh("printf '%s' \"$2\" > \"$1\"", path, content);
+    }
+
+    @Override
+    public ProcessSpec.Builder pathExists(String path) {
+        return sh("[ -e \"$1\" ] || [ -L \"$1\" ]", path);
+    }
+
+    @Override
+    public ProcessSpec.Builder printEnvironment() {
+        return ProcessSpec.builder("/usr/bin/env");
+    }
+
+    @Override
+    public ProcessSpec.Builder printWorkingDirectory() {
+        return sh("pwd");
+    }
+
+    @Override
+    public ProcessSpec.Builder printUserId() {
+        return sh("id -u");
+    }
+
+    @Override
+    public ProcessSpec.Builder printHostname() {
+        return sh("hostname");
+    }
+
+    @Override
+    public ProcessSpec.Builder printArguments(String... arguments) {
+        return sh("for a in \"$@\"; do printf '%s\\n' \"$a\"; done", arguments);
+    }
+
+    @Override
+    public ProcessSpec.Builder floodBothStreams(long bytes) {
+        return sh("yes out | head -c " + bytes + " & yes err | head -c " + bytes + " >&2; wait");
+    }
+
+    @Override
+    public ProcessSpec.Builder burnCpu(Duration duration) {
+        return sh("end=$(( $(date +%s) + " + Math.max(1, duration.toSeconds()) + " )); while [ $(date +%s) -lt $end ]; do :; done");
+    }
+
+    @Override
+    public ProcessSpec.Builder allocateMemory(long bytes) {
+        // dd allocates its block size at once and writes it all, so the pages are touched.
+        return sh("dd if=/dev/zero of=/dev/null bs=" + bytes + " count=1 2>/dev/null");
+    }
+
+    @Override
+    public ProcessSpec.Builder startProcesses(int count) {
+        return sh("i=0; failed=0; while [ $i -lt " + count + " ]; do sleep 30 & [ $? -eq 0 ] || failed=1; i=$((i+1)); done;"
+                + " kill $(jobs -p) 2>/dev/null; exit $failed");
+    }
+
+    @Override
+    public ProcessSpec.Builder connectTcp(String host, int port, String message) {
+        return sh("printf '%s' \"$3\" | nc -w 5 \"$1\" \"$2\"", host, Integer.toString(port), message);
+    }
+
+    @Override
+    public ProcessSpec.Builder listenTcp(int port) {
+        return sh("exec nc -l -p \"$1\"", Integer.toString(port));
+    }
+
+    @Override
+    public ProcessSpec.Builder listProcessIds() {
+        return sh("for p in /proc/[0-9]*; do echo \"${p#/proc/}\"; done");
+    }
+
+    @Override
+    public ProcessSpec.Builder listNetworkInterfaces() {
+        return sh("ls -1 /sys/class/net");
+    }
+
+    @Override
+    public ProcessSpec.Builder printNamespace(String kind) {
+        return sh("readlink /proc/self/ns/\"$1\"", kind);
+    }
+
+    @Override
+    public ProcessSpec.Builder createSymlink(String target, String link) {
+        return sh("ln -s -- \"$1\" \"$2\"", target, link);
+    }
+
+    @Override
+    public ProcessSpec.Builder printMode(String path) {
+        return sh("stat -c %a -- \"$1\"", path);
+    }
+}
