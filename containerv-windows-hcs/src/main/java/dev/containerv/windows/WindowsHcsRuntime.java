@@ -125,6 +125,7 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capabilities " + missing + " cannot be honoured by this runtime (it offers "
                     + capabilities + ")").operation(op).containerId(spec.id()).build();
         }
+        refuseUndeclared(spec, op);
         WindowsOptions options = Documents.options(spec);
         if (options.containerType() == ContainerType.LINUX) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "LCOW containers need the guest compute service protocol, which this provider "
@@ -135,6 +136,25 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
                     + "object, and Hyper-V isolated processes are not host processes").operation(op).containerId(spec.id()).build();
         }
         return HcsContainer.create(hcs, spec, stateRoot, timeouts);
+    }
+
+    /** A setting whose feature this runtime does not declare is refused, never ignored. */
+    private void refuseUndeclared(ContainerSpec spec, String op) {
+        String what = null;
+        if (!spec.limits().isEmpty() && !features.contains(RuntimeFeature.RESOURCE_LIMITS)) {
+            what = "limits " + spec.limits();
+        } else if (spec.network().isPresent() && !features.contains(RuntimeFeature.NETWORK_ADDRESSING)) {
+            what = "network addressing " + spec.network().get();
+        } else if (spec.persistent() && !features.contains(RuntimeFeature.PERSISTENT)) {
+            what = "a persistent container";
+        } else if (!features.contains(RuntimeFeature.HOST_DIRECTORY_LAYERS)
+                && spec.layers().stream().anyMatch(l -> l.kind() == dev.containerv.api.Layer.Kind.HOST_DIRECTORY)) {
+            what = "host directory layers";
+        }
+        if (what != null) {
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, what + ": this runtime does not offer it (features " + features + ")")
+                    .operation(op).containerId(spec.id()).build();
+        }
     }
 
     /**

@@ -30,6 +30,18 @@ public final class Errors {
                 .build();
     }
 
+    /** As {@link #map(String, String, HcsException)}, with what was being done put first. */
+    public static ContainerException map(String operation, String containerId, String context, HcsException e) {
+        HResult.Info info = HResult.info(e.hresult());
+        String message = context + ": " + info.explanation() + " (" + e.call() + " failed" + (e.detail() == null ? "" : ": " + e.detail()) + ")";
+        return ContainerException.builder(info.kind(), message)
+                .operation(operation)
+                .containerId(containerId)
+                .platformCode(HResult.describe(e.hresult()))
+                .cause(e)
+                .build();
+    }
+
     /** A failure with no HRESULT, of the given kind. */
     public static ContainerException of(ErrorKind kind, String operation, String containerId, String message, Throwable cause) {
         return ContainerException.builder(kind, message).operation(operation).containerId(containerId).cause(cause).build();

@@ -330,7 +330,9 @@ public final class HcsContainer implements Container {
         try {
             p = hcs.createProcess(system, parameters, timeouts.process());
         } catch (HcsException e) {
-            throw Errors.map(op, id(), e);
+            // HCS does not say which name it could not find: the program and the working directory are named here.
+            String cwd = process.workingDirectory().orElse("C:\\");
+            throw Errors.map(op, id(), "cannot start " + process.command().get(0) + " in working directory " + cwd, e);
         }
         if (job != null && options.isolation() == Isolation.PROCESS) {
             try {

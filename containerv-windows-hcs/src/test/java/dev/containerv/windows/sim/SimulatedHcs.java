@@ -340,10 +340,11 @@ public final class SimulatedHcs implements HcsApi {
         if (types.contains("Statistics")) {
             long cpu100ns = 0;
             for (SimProcess p : live) {
-                cpu100ns += p.process().info().totalCpuDuration().map(d -> d.toNanos() / 100).orElse(0L);
+                cpu100ns += cpu100ns(p.process());
             }
+            long rss = live.stream().mapToLong(p -> rssBytes(p.process().pid())).sum();
             stats = new Statistics(Instant.now().toString(), sys.started.toString(), Duration.between(sys.started, Instant.now()).toNanos() / 100,
-                    new ProcessorStats(cpu100ns, null, null), new MemoryStats(0L, 0L, 0L), null);
+                    new ProcessorStats(cpu100ns, null, null), new MemoryStats(rss, rss, rss), null);
         }
         List<ProcessDetails> list = null;
         if (types.contains("ProcessList")) {
@@ -352,6 +353,35 @@ public final class SimulatedHcs implements HcsApi {
         }
         String type = sys.doc.virtualMachine() != null ? "VirtualMachine" : "Container";
         return new Properties(sys.id, type, "windows", sys.id, sys.doc.owner(), sys.state, sys.state.equals("Stopped"), null, stats, list, sys.doc.hostingSystemId());
+    }
+
+    /**
+     * CPU time of a host process and its reaped children, in 100 ns units: /proc/pid/stat utime, stime, cutime
+     * and cstime (USER_HZ 100), since a shell's work is mostly in the children it waits for.
+     */
+    private static long cpu100ns(Process process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return ticks * 100_000L;
+        } catch (IOException | RuntimeException e) {
+            return process.info().totalCpuDuration().map(d -> d.toNanos() / 100).orElse(0L);
+        }
+    }
+
+    /** The resident set of a host process (Linux /proc), 0 where unknown. */
+    private static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     @Override
@@ -404,6 +434,11 @@ public final class SimulatedHcs implements HcsApi {
                 p.environment().forEach((k, v) -> env.put(k, k.equalsIgnoreCase("PATH") ? hostPath(sys, v) : translateAll(sys, v)));
             }
             env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+            // cmd.exe's dynamic %CD% and the machine name, as a Windows guest would report them.
+            env.put("CD", p.workingDirectory() == null ? "C:\\" : p.workingDirectory());
+            String hostName = sys.doc.container() != null ? sys.doc.container().guestOs().hostName()
+                    : sys.doc.hostedSystem() != null ? sys.doc.hostedSystem().container().guestOs().hostName() : sys.id;
+            env.put("COMPUTERNAME", hostName);
             Process process;
             try {
                 process = pb.start();
