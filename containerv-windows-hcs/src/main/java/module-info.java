@@ -8,5 +8,9 @@ module dev.containerv.windows {
 
     exports dev.containerv.windows;
 
+    // Jackson binds the schema records and JNA proxies the bindings and reads the structures by reflection.
+    opens dev.containerv.windows.schema to com.fasterxml.jackson.databind;
+    opens dev.containerv.windows.jna to com.sun.jna;
+
     provides dev.containerv.spi.ContainerRuntimeProvider with dev.containerv.windows.WindowsHcsProvider;
 }
