@@ -1,6 +1,6 @@
 /** The Windows provider of containerv: the Host Compute Service and Host Network Service through JNA. */
 module dev.containerv.windows {
-    requires dev.containerv.api;
+    requires transitive dev.containerv.api;
     requires com.sun.jna;
     requires com.sun.jna.platform;
     requires com.fasterxml.jackson.databind;
