@@ -1,0 +1,39 @@
+package dev.containerv.testkit.reference;
+
+/**
+ * A defect built into the reference provider on purpose, so the meta-tests can prove that the conformance
+ * suite notices it. Each flaw is the kind of mistake a real provider makes (several are the original C
+ * library's).
+ */
+public enum Flaw {
+    /** Standard error goes nowhere. */
+    DROPS_STDERR,
+    /** Processes always start in the container's root. */
+    IGNORES_WORKING_DIRECTORY,
+    /** Every process reports exit value 0. */
+    LOSES_EXIT_CODES,
+    /** Uploads copy the bytes but not the permission bits. */
+    IGNORES_UPLOAD_MODE,
+    /** Destroy stops the processes but leaves the container's root directory on the host (a leaked mount, in effect). */
+    LEAVES_ROOT_BEHIND,
+    /** Capabilities it does not declare are accepted and silently ignored. */
+    ACCEPTS_UNDECLARED_CAPABILITIES,
+    /** Declares RESOURCE_LIMITS, accepts limits and ignores them. */
+    CLAIMS_LIMITS_BUT_IGNORES_THEM,
+    /** Transfers follow symbolic links found in the container, onto host paths. */
+    FOLLOWS_SYMLINKS,
+    /** A second destroy throws. */
+    DESTROY_NOT_IDEMPOTENT,
+    /** Every container gets the same root directory. */
+    SHARES_ONE_ROOT,
+    /** Arguments are joined and split on spaces, as the original library's spawn did. */
+    SPLITS_ARGUMENTS_ON_SPACES,
+    /** The environment of the process spec is not passed. */
+    DROPS_ENVIRONMENT,
+    /** Stats are always zero. */
+    STATS_NEVER_MOVE,
+    /** Destroy forgets the container but leaves its processes running. */
+    KEEPS_PROCESSES_AFTER_DESTROY,
+    /** Create fails as it would without root. */
+    NO_PRIVILEGES
+}
