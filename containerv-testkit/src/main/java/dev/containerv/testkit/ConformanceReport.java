@@ -106,7 +106,8 @@ public final class ConformanceReport implements TestWatcher, AfterAllCallback {
     }
 
     private void appendDetails(StringBuilder sb, Outcome outcome, String title) {
-        List<Result> of = results.stream().filter(r -> r.outcome() == outcome).toList();
+        List<Result> of = results.stream().filter(r -> r.outcome() == outcome)
+                .sorted(java.util.Comparator.comparing(Result::area).thenComparing(Result::test)).toList();
         if (of.isEmpty()) {
             return;
         }

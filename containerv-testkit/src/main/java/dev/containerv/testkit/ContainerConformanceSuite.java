@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
@@ -87,8 +86,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ConformanceReport.class)
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(ConformanceTimeout.class)
 public abstract class ContainerConformanceSuite {
+    /**
+     * Environment variable with the per-test timeout in seconds (default {@value #DEFAULT_TIMEOUT_SECONDS}); see
+     * {@link #testTimeout()}.
+     */
+    public static final String TIMEOUT_ENV = "CONTAINERV_TCK_TIMEOUT";
+    /** The per-test timeout, in seconds, when {@value #TIMEOUT_ENV} is not set. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(60);
 
@@ -143,6 +150,29 @@ public abstract class ContainerConformanceSuite {
         return runtime().name();
     }
 
+    /**
+     * How long one test may take before it fails as hung. The test runs in a thread of its own, so a provider
+     * call that never returns still fails it in time.
+     *
+     * @implSpec {@value #TIMEOUT_ENV} from {@link #environment()} in seconds, else {@value #DEFAULT_TIMEOUT_SECONDS} s.
+     * @throws IllegalArgumentException if the variable is set to something other than a positive whole number
+     */
+    protected Duration testTimeout() {
+        String value = environment().apply(TIMEOUT_ENV);
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted form
+        }
+        throw new IllegalArgumentException(TIMEOUT_ENV + ": invalid value '" + value + "'; accepted: a positive number of seconds");
+    }
+
     /** The environment the suite reads {@value Privileges#REQUIRE_PRIVILEGED_ENV} from; override in meta-tests. */
     protected Function<String, String> environment() {
         return System::getenv;
@@ -195,8 +225,7 @@ public abstract class ContainerConformanceSuite {
         } catch (ContainerException e) {
             if (e.kind() == ErrorKind.PERMISSION_DENIED) {
                 String why = "provider " + providerName() + " cannot create containers here for lack of privileges: " + e.getMessage();
-                String required = environment().apply(Privileges.REQUIRE_PRIVILEGED_ENV);
-                if ("1".equals(required) || "true".equalsIgnoreCase(required)) {
+                if (Privileges.privilegedRequired(environment())) {
                     Assertions.fail(Privileges.REQUIRE_PRIVILEGED_ENV + "=1, so privileged tests must run: " + why, e);
                 }
                 Assumptions.abort(why);
@@ -609,7 +638,7 @@ public abstract class ContainerConformanceSuite {
     @Test
     void required_processes_redirectErrorStreamMergesStderrIntoStdout() throws Exception {
         ContainerProcess p = shared().spawn(fixture().printToStderr("merged").redirectErrorStream(true).build());
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("merged");
+        assertThat(new String(readAllAsync(p.getInputStream()).get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo("merged");
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 

@@ -119,9 +119,10 @@ public class PosixShellFixture implements GuestFixture {
 
     @Override
     public ProcessSpec.Builder burnCpu(Duration duration) {
+        // date +%s has whole seconds, so one more makes the work last at least the duration asked for.
         // The clock is read only every few thousand rounds, so the CPU is spent by the shell itself rather than by
         // short-lived date processes, which some accounting (per-process times) would miss.
-        return sh("end=$(( $(date +%s) + " + Math.max(1, duration.toSeconds()) + " ));"
+        return sh("end=$(( $(date +%s) + " + (Math.max(1, duration.toSeconds()) + 1) + " ));"
                 + " while [ $(date +%s) -lt $end ]; do i=0; while [ $i -lt 5000 ]; do i=$((i+1)); done; done");
     }
 

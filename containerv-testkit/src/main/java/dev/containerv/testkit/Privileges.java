@@ -1,5 +1,7 @@
 package dev.containerv.testkit;
 
+import java.util.function.Function;
+
 /** Whether privileged tests must run here instead of being skipped. */
 public final class Privileges {
     /** Environment variable that turns a skip for lack of privileges into a failure (CI sets it to 1). */
@@ -8,9 +10,19 @@ public final class Privileges {
     private Privileges() {
     }
 
-    /** {@code true} if {@value #REQUIRE_PRIVILEGED_ENV} is {@code 1} or {@code true}. */
+    /** {@code true} if {@value #REQUIRE_PRIVILEGED_ENV} is {@code 1} or {@code true} in the process environment. */
     public static boolean privilegedRequired() {
-        String value = System.getenv(REQUIRE_PRIVILEGED_ENV);
-        return value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
+        return privilegedRequired(System::getenv);
+    }
+
+    /**
+     * {@code true} if {@value #REQUIRE_PRIVILEGED_ENV} is {@code 1} or {@code true} (any case) in the given
+     * environment; for tests that must not depend on the real one.
+     *
+     * @param environment looks a variable up by name; returns {@code null} for an unset one
+     */
+    public static boolean privilegedRequired(Function<String, String> environment) {
+        String value = environment.apply(REQUIRE_PRIVILEGED_ENV);
+        return value != null && (value.strip().equals("1") || value.strip().equalsIgnoreCase("true"));
     }
 }

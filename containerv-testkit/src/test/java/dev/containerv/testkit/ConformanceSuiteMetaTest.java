@@ -164,6 +164,23 @@ class ConformanceSuiteMetaTest {
     }
 
     @Test
+    void aHungProviderFailsTheTestInsteadOfHangingTheBuild() {
+        long t0 = System.nanoTime();
+        Outcomes o = run(EnumSet.of(Flaw.SPAWN_HANGS), Map.of(ContainerConformanceSuite.TIMEOUT_ENV, "2")::get,
+                "required_processes_exitCodesComeBackExactly");
+        assertThat(o.with(TestExecutionResult.Status.FAILED)).containsExactly("required_processes_exitCodesComeBackExactly");
+        assertThat(o.messageOf("required_processes_exitCodesComeBackExactly")).contains("did not finish within 2 s", "host-process");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aBadTimeoutValueIsRefusedNamingTheVariable() {
+        Outcomes o = run(Set.of(), Map.of(ContainerConformanceSuite.TIMEOUT_ENV, "soon")::get, "required_errors_badIdsAreInvalidSpec");
+        assertThat(o.with(TestExecutionResult.Status.FAILED)).containsExactly("required_errors_badIdsAreInvalidSpec");
+        assertThat(o.messageOf("required_errors_badIdsAreInvalidSpec")).contains("CONTAINERV_TCK_TIMEOUT", "'soon'", "positive number of seconds");
+    }
+
+    @Test
     void requirePrivilegedDoesNotTouchAProviderThatHasThem() {
         Outcomes o = run(Set.of(), Map.of(Privileges.REQUIRE_PRIVILEGED_ENV, "1")::get, NEEDS_A_CONTAINER);
         assertThat(o.with(TestExecutionResult.Status.SUCCESSFUL)).containsExactlyInAnyOrder(NEEDS_A_CONTAINER);

@@ -34,6 +34,8 @@ public enum Flaw {
     STATS_NEVER_MOVE,
     /** Destroy forgets the container but leaves its processes running. */
     KEEPS_PROCESSES_AFTER_DESTROY,
+    /** Spawn blocks until the container is destroyed, deaf to interrupts. */
+    SPAWN_HANGS,
     /** Create fails as it would without root. */
     NO_PRIVILEGES
 }

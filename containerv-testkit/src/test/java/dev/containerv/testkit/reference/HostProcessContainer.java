@@ -98,6 +98,9 @@ final class HostProcessContainer implements Container {
     @Override
     public ContainerProcess spawn(ProcessSpec process) {
         requireRunning("spawn");
+        if (runtime.has(Flaw.SPAWN_HANGS)) {
+            hangUntilDestroyed();
+        }
         List<String> command = new ArrayList<>(process.command());
         String program = command.get(0);
         Path hostProgram = resolveProgram(program);
@@ -141,6 +144,21 @@ final class HostProcessContainer implements Container {
             throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "starting " + program + " failed: " + e.getMessage())
                     .operation(HostProcessRuntime.OPERATION + "Container::spawn").containerId(id()).cause(e).build();
         }
+    }
+
+    private void hangUntilDestroyed() {
+        boolean interrupted = false;
+        while (!destroyed) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        throw error(ErrorKind.NOT_FOUND, "spawn", "the container was destroyed while the spawn hung");
     }
 
     private Map<String, String> defaultEnvironment() {
