@@ -35,9 +35,14 @@ public final class ConformanceReport implements TestWatcher, AfterAllCallback {
         return parts.length >= 3 ? parts[1] : "other";
     }
 
-    private synchronized void record(ExtensionContext context, Outcome outcome, String detail) {
+    private void record(ExtensionContext context, Outcome outcome, String detail) {
         String name = context.getRequiredTestMethod().getName();
-        results.add(new Result(areaOf(name), name, outcome, detail == null ? "" : detail));
+        add(new Result(areaOf(name), name, outcome, detail == null ? "" : detail));
+    }
+
+    /** Adds one result (the suite does it through the {@link TestWatcher} callbacks). */
+    synchronized void add(Result result) {
+        results.add(result);
     }
 
     @Override
