@@ -82,6 +82,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * {@link #requiresFeatures}); a provider that does not declare it in {@link ContainerRuntime#capabilities()}
  * or {@link ContainerRuntime#features()} gets the test skipped with the reason. A test that cannot create a
  * container for lack of privileges is skipped, or fails where {@value Privileges#REQUIRE_PRIVILEGED_ENV}=1.
+ * Each test runs in a thread of its own and fails after {@link #testTimeout()}; every container a test made
+ * is destroyed after it, pass or fail, and checked with {@link #hostLeftovers(String)}.
  * After the run, {@link ConformanceReport} writes {@code target/conformance-<provider>.md}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
