@@ -75,9 +75,13 @@ public final class TestRootfs {
 
     /** Builds a root file system in {@code dir} (created; must not exist or be empty). */
     public static Path build(Path dir) throws IOException {
+        return build(dir, busybox());
+    }
+
+    /** Builds from the given busybox, or from host tools when it is empty; for tests of both ways. */
+    static Path build(Path dir, java.util.Optional<Path> busybox) throws IOException {
         Files.createDirectories(dir);
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        java.util.Optional<Path> busybox = busybox();
         if (busybox.isPresent()) {
             Path target = bin.resolve("busybox");
             Files.copy(busybox.get(), target, StandardCopyOption.COPY_ATTRIBUTES);

@@ -1,11 +1,14 @@
 package dev.containerv.testkit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,5 +42,33 @@ class TestRootfsTest {
         } else {
             assertThat(TestRootfs.shared().resolve("bin/cat")).isRegularFile();
         }
+    }
+
+    @Test
+    void withoutBusyboxTheHostToolsAndTheirLibrariesMakeAWorkingRoot(@TempDir Path tmp) throws Exception {
+        Path root = TestRootfs.build(tmp.resolve("rootfs"), Optional.empty());
+        assertThat(root.resolve("bin/busybox")).doesNotExist();
+        assertThat(root.resolve("bin/sh")).isExecutable();
+        assertThat(root.resolve("bin/cat")).isExecutable();
+        assertThat(runChrooted(root, "cat /etc/hostname; ls -1A / >/dev/null && id -u && stat -c %a /tmp && env | head -c 0 && echo works"))
+                .as("the tools PosixShellFixture uses run with only the rootfs's libraries").isEqualTo("testkit\n0\n1777\nworks\n");
+    }
+
+    @Test
+    void theBusyboxRootWorksOnItsOwn(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(TestRootfs.busybox().isPresent(), "no busybox on this host (apt-get install busybox-static)");
+        Path root = TestRootfs.build(tmp.resolve("rootfs"), TestRootfs.busybox());
+        assertThat(runChrooted(root, "id -un; printf '%s' x > /tmp/t && cat /tmp/t")).isEqualTo("root\nx");
+    }
+
+    /** Runs a script with the root as "/" (chroot needs root), so host files cannot stand in for missing ones. */
+    private static String runChrooted(Path root, String script) throws Exception {
+        Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
+                "chroot needs root");
+        Process p = new ProcessBuilder("chroot", root.toString(), "/bin/sh", "-c", script).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 }
