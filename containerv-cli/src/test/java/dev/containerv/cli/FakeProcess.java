@@ -2,6 +2,7 @@ package dev.containerv.cli;
 
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.Signal;
+import dev.containerv.spi.ProcessExit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +10,8 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** A process whose behaviour is a piece of Java running on its own thread, with piped streams. */
 final class FakeProcess extends ContainerProcess {
@@ -26,7 +24,7 @@ final class FakeProcess extends ContainerProcess {
     private final PipedOutputStream stdinWriter = new PipedOutputStream();
     private final PipedInputStream stdoutReader = new PipedInputStream(64 * 1024);
     private final PipedInputStream stderrReader = new PipedInputStream(64 * 1024);
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final ProcessExit exit = new ProcessExit();
     private final CountDownLatch destroyed = new CountDownLatch(1);
     private volatile boolean keepOutputOpen;
 
@@ -119,32 +117,22 @@ final class FakeProcess extends ContainerProcess {
 
     @Override
     public int waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        return exit.await();
     }
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            exit.get(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        return exit.await(timeout, unit);
     }
 
     @Override
     public int exitValue() {
-        Integer code = exit.getNow(null);
-        if (code == null) {
-            throw new IllegalThreadStateException("running");
-        }
-        return code;
+        return exit.valueNow(() -> "fake process in " + containerId);
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class LinuxContainer implements Container {
                 if (stdinSource == null) {
                     process.pipeStdin(ch);
                 } else {
-                    pump(stdinSource, new LinuxOutput(ch), true);
+                    pump(stdinSource, new SocketOutputStream(ch), true);
                 }
             }
             long outToken = 0;
@@ -618,37 +618,6 @@ public final class LinuxContainer implements Container {
                 c.close();
             } catch (Exception e) {
                 primary.addSuppressed(e);
-            }
-        }
-    }
-
-    /** An OutputStream over a stream socket for pumps: close shuts the writing side (EOF for the program). */
-    private static final class LinuxOutput extends OutputStream {
-        private final SocketChannel ch;
-
-        LinuxOutput(SocketChannel ch) {
-            this.ch = ch;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                ch.shutdownOutput();
-            } finally {
-                ch.close();
             }
         }
     }

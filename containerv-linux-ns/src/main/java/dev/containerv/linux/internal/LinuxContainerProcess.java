@@ -2,20 +2,18 @@ package dev.containerv.linux.internal;
 
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.Signal;
+import dev.containerv.spi.ProcessExit;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A process in a Linux container: a {@link Process} over the control connection (spawn, kill, the pushed
@@ -27,8 +25,8 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
     private final LinuxContainer container;
     private final String program;
     final CompletableFuture<Wire.Message> spawnAnswer = new CompletableFuture<>();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    private final CompletableFuture<Process> onExit = exit.thenApply(v -> this);
+    private final ProcessExit exit = new ProcessExit();
+    private final CompletableFuture<Process> onExit = exit.onExit(this);
     private final List<CompletableFuture<Void>> outputPumps = new ArrayList<>();
     private volatile long containerPid = -1;
     private volatile long hostPid = -1;
@@ -113,23 +111,12 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
 
     @Override
     public int waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return exit.await();
     }
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            exit.get(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return exit.await(timeout, unit);
     }
 
     @Override
@@ -139,11 +126,7 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
 
     @Override
     public int exitValue() {
-        Integer v = exit.getNow(null);
-        if (v == null) {
-            throw new IllegalThreadStateException("process " + containerPid + " (" + program + ") in container " + container.id() + " has not exited");
-        }
-        return v;
+        return exit.valueNow(() -> "process " + containerPid + " (" + program + ") in container " + container.id());
     }
 
     @Override
@@ -224,39 +207,6 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
     @Override
     public String toString() {
         return "LinuxContainerProcess[container=" + container.id() + ", pid=" + containerPid + ", program=" + program
-                + (exit.isDone() ? ", exitValue=" + exit.getNow(null) : ", running") + "]";
-    }
-
-    /** stdin: writes go straight to the socket; close shuts the writing side so the program sees EOF. */
-    private static final class SocketOutputStream extends OutputStream {
-        private final SocketChannel ch;
-
-        SocketOutputStream(SocketChannel ch) {
-            this.ch = ch;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (ch.isOpen()) {
-                try {
-                    ch.shutdownOutput();
-                } finally {
-                    ch.close();
-                }
-            }
-        }
+                + (exit.isDone() ? ", exitValue=" + exit.peek().getAsInt() : ", running") + "]";
     }
 }

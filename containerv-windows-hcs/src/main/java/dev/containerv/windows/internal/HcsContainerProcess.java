@@ -4,6 +4,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.Signal;
+import dev.containerv.spi.ProcessExit;
 import dev.containerv.windows.hcs.HResult;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
@@ -15,9 +16,7 @@ import dev.containerv.windows.schema.SignalProcessOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A process in a Windows container: a {@link Process} over an {@code HCS_PROCESS}. A daemon thread waits for
@@ -34,8 +33,8 @@ public final class HcsContainerProcess extends ContainerProcess {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    private final CompletableFuture<Process> onExit = exit.thenApply(v -> this);
+    private final ProcessExit exit = new ProcessExit();
+    private final CompletableFuture<Process> onExit = exit.onExit(this);
     private final Object handleLock = new Object();
     private boolean handleClosed;
 
@@ -177,32 +176,17 @@ public final class HcsContainerProcess extends ContainerProcess {
 
     @Override
     public int waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return exit.await();
     }
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            exit.get(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return exit.await(timeout, unit);
     }
 
     @Override
     public int exitValue() {
-        Integer v = exit.getNow(null);
-        if (v == null) {
-            throw new IllegalThreadStateException("process " + process.processId() + " in container " + containerId + " has not exited");
-        }
-        return v;
+        return exit.valueNow(() -> "process " + process.processId() + " in container " + containerId);
     }
 
     @Override
@@ -233,6 +217,6 @@ public final class HcsContainerProcess extends ContainerProcess {
 
     @Override
     public String toString() {
-        return "HcsContainerProcess[" + containerId + " pid " + process.processId() + (exit.isDone() ? " exited " + exit.getNow(null) : " running") + "]";
+        return "HcsContainerProcess[" + containerId + " pid " + process.processId() + (exit.isDone() ? " exited " + exit.peek().getAsInt() : " running") + "]";
     }
 }
