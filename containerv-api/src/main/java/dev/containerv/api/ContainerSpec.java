@@ -62,8 +62,27 @@ public final class ContainerSpec {
         this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
     }
 
+    /** A builder with no values set: the id is generated and the capabilities are {@link #DEFAULT_CAPABILITIES}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Whether {@code id} is a valid container id: 1 to 64 characters from {@code [A-Za-z0-9_.-]}, starting
+     * with a letter or digit, so it can never become a path. For callers that check ids they did not build
+     * a spec with, such as the argument of {@link ContainerRuntime#open(String)}.
+     */
+    public static boolean isValidId(String id) {
+        return Checks.isId(id);
+    }
+
+    /**
+     * Returns {@code id} if it is valid (see {@link #isValidId(String)}).
+     *
+     * @throws ContainerException {@code INVALID_SPEC} naming the field {@code id}, the value and what is accepted
+     */
+    public static String requireValidId(String id) {
+        return Checks.id("id", id);
     }
 
     /** A builder holding this spec's values, id included. */

@@ -25,10 +25,15 @@ public final class Checks {
         return value;
     }
 
+    /** Whether the value is a container id: {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}}. */
+    public static boolean isId(String value) {
+        return value != null && ID.matcher(value).matches();
+    }
+
     /** A container id: {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}}, nothing that could become a path. */
     public static String id(String field, String value) {
         text(field, value);
-        if (!ID.matcher(value).matches()) {
+        if (!isId(value)) {
             throw ContainerException.invalidSpec(field, value,
                     "1 to 64 characters from [A-Za-z0-9_.-], starting with a letter or digit");
         }

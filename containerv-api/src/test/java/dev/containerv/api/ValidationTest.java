@@ -30,6 +30,8 @@ class ValidationTest {
         @ValueSource(strings = {"a", "build-42", "A.b_c-d", "0", "x123456789012345678901234567890123456789012345678901234567890123"})
         void acceptsIds(String id) {
             assertThat(ContainerSpec.builder().id(id).rootfs(ROOT).build().id()).isEqualTo(id);
+            assertThat(ContainerSpec.isValidId(id)).isTrue();
+            assertThat(ContainerSpec.requireValidId(id)).isEqualTo(id);
         }
 
         @ParameterizedTest
@@ -37,6 +39,14 @@ class ValidationTest {
                 "x1234567890123456789012345678901234567890123456789012345678901234"})
         void rejectsIdsThatCouldBecomePaths(String id) {
             assertInvalid(() -> ContainerSpec.builder().id(id), "id");
+            assertThat(ContainerSpec.isValidId(id)).isFalse();
+            assertInvalid(() -> ContainerSpec.requireValidId(id), "id");
+        }
+
+        @Test
+        void nullIsNoValidId() {
+            assertThat(ContainerSpec.isValidId(null)).isFalse();
+            assertInvalid(() -> ContainerSpec.requireValidId(null), "id");
         }
 
         @Test

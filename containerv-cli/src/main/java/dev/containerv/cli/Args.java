@@ -1,6 +1,7 @@
 package dev.containerv.cli;
 
 import dev.containerv.api.Access;
+import dev.containerv.api.ContainerSpec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -18,8 +19,7 @@ import java.util.regex.Pattern;
 final class Args {
     /** A size as {@link dev.containerv.api.Layer#tmpfs(String, String)} takes it, loosely: containerv-api checks it. */
     private static final Pattern SIZE = Pattern.compile("\\d+\\s*[A-Za-z]{0,3}|max", Pattern.CASE_INSENSITIVE);
-    /** The container id form of containerv-api. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** A drive-absolute Windows host path, which has a ':' but is no {@code ID:PATH}. */
     private static final Pattern DRIVE = Pattern.compile("[A-Za-z]:[\\\\/].*");
 
     private Args() {
@@ -101,7 +101,7 @@ final class Args {
             }
             String id = text.substring(0, colon);
             String path = text.substring(colon + 1);
-            if (!ID.matcher(id).matches()) {
+            if (!ContainerSpec.isValidId(id)) {
                 throw new TypeConversionException("'" + text + "': '" + id + "' before ':' is not a container id (1 to 64 of A-Z a-z 0-9 _ . -,"
                         + " starting with a letter or digit); write a host path that contains ':' as ./" + text);
             }

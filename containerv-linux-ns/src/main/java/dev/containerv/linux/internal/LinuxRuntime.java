@@ -50,7 +50,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The {@code linux-ns} runtime: validates specs, writes launch plans, starts the helper and turns its
@@ -59,7 +58,6 @@ import java.util.regex.Pattern;
  */
 public final class LinuxRuntime implements ContainerRuntime {
     private static final System.Logger LOG = System.getLogger(LinuxRuntime.class.getName());
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
     private static final long STREAM_TIMEOUT_MS = 10_000;
@@ -479,9 +477,7 @@ public final class LinuxRuntime implements ContainerRuntime {
     @Override
     public Container open(String id) {
         String op = "linux::Runtime::open";
-        if (id == null || !ID.matcher(id).matches()) {
-            throw ContainerException.invalidSpec("id", id, "1 to 64 characters from [A-Za-z0-9_.-], starting with a letter or digit");
-        }
+        ContainerSpec.requireValidId(id);
         Path stateDir = defaults.stateRoot().resolve(id);
         StateFile s;
         try {
@@ -538,7 +534,7 @@ public final class LinuxRuntime implements ContainerRuntime {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : ds) {
                 String id = dir.getFileName().toString();
-                if (!ID.matcher(id).matches()) {
+                if (!ContainerSpec.isValidId(id)) {
                     continue;
                 }
                 try {
