@@ -126,7 +126,7 @@ class LinuxContainerPrivilegedTest {
             assertThat(sh(shared, "test -e " + hostFile + " && echo visible || echo hidden").stdout().trim()).isEqualTo("hidden");
             assertThat(sh(shared, "test -e /usr/lib/jvm && echo visible || echo hidden").stdout().trim()).isEqualTo("hidden");
             assertThat(sh(shared, "ls /").stdout().lines().toList()).containsExactlyInAnyOrder(
-                    "bin", "dev", "etc", "home", "proc", "root", "sbin", "sys", "tmp", "usr");
+                    "bin", "dev", "etc", "home", "proc", "root", "run", "sbin", "sys", "tmp", "usr", "var");
         } finally {
             Files.delete(hostFile);
         }
