@@ -2,7 +2,6 @@
 module dev.containerv.testkit {
     requires transitive dev.containerv.api;
     requires transitive org.junit.jupiter.api;
-    requires org.junit.platform.launcher;
     requires transitive org.assertj.core;
 
     exports dev.containerv.testkit;
