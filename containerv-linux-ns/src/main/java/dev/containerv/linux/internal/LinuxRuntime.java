@@ -597,6 +597,11 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     /** Detaches every mount at or under {@code dir} (deepest first), then removes the tree; adds what failed. */
     private void removeWithMounts(Path dir, List<Exception> problems) {
+        // A mount point cannot be removed while mounted, so a missing directory has no mounts: the usual case at
+        // create and after the supervisor's own cleanup, where reading the mount table would be wasted work.
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         for (Path mp : proc.mountsUnder(dir)) {
             try {
                 Process p = new ProcessBuilder("umount", "--lazy", mp.toString()).redirectErrorStream(true).start();
