@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int is_number(const char *s, unsigned long *out)
 {
@@ -21,12 +22,21 @@ static int is_number(const char *s, unsigned long *out)
     return 1;
 }
 
-/* Read a whole (small) file; NULL with errno on failure. */
+/* Read a whole (small) regular file; NULL with errno on failure. The files live in the
+ * container, where a process could replace them with a FIFO or a device: opening without
+ * blocking and refusing anything but a regular file keeps PID 1's event loop responsive. */
 static char *slurp(const char *path)
 {
-    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd < 0)
         return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return NULL;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        return NULL;
+    }
     size_t cap = 8192, len = 0;
     char *buf = malloc(cap);
     if (!buf)
@@ -73,6 +83,9 @@ static int split_fields(char *line, char **fields, int max)
             fields[n++] = p + 1;
         }
     }
+    /* Lines may carry fewer fields than max (a group without members has three). */
+    for (int i = n; i < max; i++)
+        fields[i] = NULL;
     return n;
 }
 

@@ -7,6 +7,7 @@
 #include "user.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void write_file(const char *path, const char *text)
@@ -56,6 +57,27 @@ int main(void)
     CHECK(cv_user_resolve("bob:nogroup", pw, gr, &c, &f) != 0);
     CHECK_STR(f.step, "group");
     CHECK_STR(f.path, gr);
+
+    /* Group lines without the member field (three fields, no trailing colon) are valid;
+     * the helper must treat them as "no members", never read past the fields it found. */
+    write_file(gr, "short:x:5\nwheel:x:10:bob\ntail:x:11\n");
+    CHECK(cv_user_resolve("bob", pw, gr, &c, &f) == 0);
+    CHECK(c.uid == 1000 && c.gid == 1000 && c.ngroups == 2);
+    CHECK(c.groups[0] == 1000 && c.groups[1] == 10);
+    CHECK(cv_user_resolve("bob:tail", pw, gr, &c, &f) == 0);
+    CHECK(c.gid == 11);
+
+    /* A group file replaced by a FIFO (no writer) must fail at once, not block PID 1. */
+    unlink(gr);
+    CHECK(mkfifo(gr, 0600) == 0);
+    alarm(10);
+    CHECK(cv_user_resolve("bob", pw, gr, &c, &f) != 0);
+    alarm(0);
+    CHECK_STR(f.step, "group");
+    CHECK(f.err == EINVAL);
+    CHECK_STR(f.path, gr);
+    unlink(gr);
+    write_file(gr, "wheel:x:10:bob\n");
 
     CHECK(cv_user_resolve("bob:", pw, gr, &c, &f) != 0);
     CHECK(cv_user_resolve(":x", pw, gr, &c, &f) != 0);
