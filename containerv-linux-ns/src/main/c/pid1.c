@@ -316,6 +316,8 @@ static void pending_free(struct pending *pd, int close_streams)
 
 static int pending_ready(const struct pending *pd)
 {
+    if (pd->owner->dead)
+        return 0; /* its client is gone: dropped by sweep(), never spawned */
     for (int i = 0; i < 3; i++)
         if (pd->req.tokens[i] && !stream_find(pd->req.tokens[i]))
             return 0;
@@ -597,6 +599,10 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
 
 /* ---------- connections ---------- */
 
+/* Marks the connection dead and closes its socket; nothing else. Callers are often in the
+ * middle of walking a proc or pending that names this connection (a failed send during
+ * deliver_exit, exec_resolved, do_spawn, expire), so what it owned is let go later, in
+ * sweep(), once no such walk is in progress. Until then every user checks c->dead. */
 static void conn_close(struct conn *c)
 {
     if (c->dead)
@@ -607,8 +613,12 @@ static void conn_close(struct conn *c)
         close(c->fd);
         c->fd = -1;
     }
-    if (c->role != CV_ROLE_CONTROL)
-        return;
+}
+
+/* A dead control connection's pending SPAWNs go (with their streams), its WAITs are
+ * forgotten, and its running children keep running, reaped later as ownerless. */
+static void release_owned(struct conn *c)
+{
     struct pending *pd = S.pend;
     while (pd) {
         struct pending *next = pd->next;
@@ -616,21 +626,15 @@ static void conn_close(struct conn *c)
             pending_free(pd, 1);
         pd = next;
     }
-    struct proc *p = S.procs;
-    while (p) {
-        struct proc *next = p->next;
+    for (struct proc *p = S.procs; p; p = p->next) {
         for (size_t i = 0; i < p->nw;) {
             if (p->w[i].c == c)
                 p->w[i] = p->w[--p->nw];
             else
                 i++;
         }
-        if (p->owner == c) {
+        if (p->owner == c)
             p->owner = NULL;
-            if (p->reaped && p->exec_fd < 0)
-                proc_free(p);
-        }
-        p = next;
     }
 }
 
@@ -865,6 +869,11 @@ static int next_timeout(int64_t now)
 
 static void sweep(void)
 {
+    /* First let go of what dead control connections owned (this may close streams), then
+     * free every dead connection: nothing refers to them any more. */
+    for (struct conn *c = S.conns; c; c = c->next)
+        if (c->dead && c->role == CV_ROLE_CONTROL)
+            release_owned(c);
     for (struct conn **pp = &S.conns; *pp;) {
         struct conn *c = *pp;
         if (c->dead) {

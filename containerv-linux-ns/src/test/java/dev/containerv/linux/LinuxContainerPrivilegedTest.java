@@ -12,6 +12,7 @@ import dev.containerv.api.ExecResult;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
+import dev.containerv.linux.internal.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.ProcessBuilder.Redirect;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -406,6 +410,39 @@ class LinuxContainerPrivilegedTest {
             c.destroy();
         }
         assertGone(id);
+    }
+
+    @Test
+    void theInitSurvivesAClientThatStopsReadingBeforeItsChildExits() throws Exception {
+        String id = newId();
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build());
+        try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(STATE_ROOT.resolve(id).resolve("control")))) {
+            Wire.Reader reader = new Wire.Reader(raw, true);
+            writeAll(raw, Wire.encode(new Wire.Hello(Wire.VERSION, Wire.ROLE_CONTROL, 0, 0, "", false)));
+            assertThat(reader.next()).isInstanceOf(Wire.Hello.class);
+            writeAll(raw, Wire.encode(new Wire.Spawn(7, Wire.SPAWN_SEARCH_PATH, 0, 0, 0, "", List.of("sleep", "600"),
+                    List.of("PATH=/bin:/sbin:/usr/bin"), "/", "", List.of())));
+            long pid = ((Wire.Spawned) reader.next()).pid();
+            // The init's EXITED for this child now fails to send (EPIPE) while it walks the child's record.
+            raw.shutdownInput();
+            assertThat(c.exec(ProcessSpec.of("kill", "-9", Long.toString(pid))).exitCode()).isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (c.exec(ProcessSpec.of("kill", "-0", Long.toString(pid))).exitCode() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(c.exec(ProcessSpec.of("echo", "still", "serving")).stdout()).isEqualTo("still serving\n");
+            assertThat(c.isRunning()).isTrue();
+        } finally {
+            c.destroy();
+        }
+        assertGone(id);
+    }
+
+    private static void writeAll(SocketChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
     }
 
     @Test
