@@ -5,6 +5,7 @@ import dev.containerv.internal.Checks;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything a provider needs to create a container. Immutable; built and validated by {@link Builder}.
@@ -360,9 +362,12 @@ public final class ContainerSpec {
             return "cv-" + HexFormat.of().formatHex(bytes);
         }
 
+        /** The id as a hostname: '_' becomes '-', and every label loses the '-' it starts or ends with. */
         private static String hostnameFor(String id) {
-            String h = id.replace('_', '-');
-            h = h.replaceAll("\\.+", ".").replaceAll("(^[.-]+)|([.-]+$)", "");
+            String h = Arrays.stream(id.replace('_', '-').split("\\.+"))
+                    .map(label -> label.replaceAll("^-+|-+$", ""))
+                    .filter(label -> !label.isEmpty())
+                    .collect(Collectors.joining("."));
             if (h.length() > 63) {
                 h = h.substring(0, 63).replaceAll("[.-]+$", "");
             }

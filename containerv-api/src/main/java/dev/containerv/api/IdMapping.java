@@ -22,7 +22,7 @@ public record IdMapping(long containerStart, long hostStart, long count) {
         if (count < 1) {
             throw ContainerException.invalidSpec("idMapping.count", count, "a count of 1 or more");
         }
-        if (containerStart + count > ID_LIMIT || hostStart + count > ID_LIMIT) {
+        if (count > ID_LIMIT - containerStart || count > ID_LIMIT - hostStart) { // no sum: it could overflow
             throw ContainerException.invalidSpec("idMapping.count", count,
                     "a count that keeps both ranges below " + ID_LIMIT + " (container start " + containerStart + ", host start " + hostStart + ")");
         }

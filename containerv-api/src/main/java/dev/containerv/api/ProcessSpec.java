@@ -3,6 +3,7 @@ package dev.containerv.api;
 import dev.containerv.internal.Checks;
 
 import java.lang.ProcessBuilder.Redirect;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -146,7 +147,8 @@ public final class ProcessSpec {
         private boolean redirectErrorStream;
 
         private Builder(List<String> command) {
-            this.command = List.copyOf(command);
+            // Not List.copyOf: a null argument must reach build(), which names it, not throw a bare NPE here.
+            this.command = new ArrayList<>(command);
         }
 
         /** Adds variables (later values win); names may not contain '=' or NUL, values no NUL. */

@@ -3,12 +3,15 @@ package dev.containerv.api;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,9 +60,26 @@ class ValidationTest {
             assertThat(a.hostname()).isEqualTo(a.id());
         }
 
+        @ParameterizedTest
+        @CsvSource({"my_box.1, my-box.1", "build-.1, build.1", "a_.-b, a.b", "x-_y, x--y", "a._, a", "1..2, 1.2"})
+        void hostnameDefaultsToAValidFormOfTheId(String id, String hostname) {
+            assertThat(ContainerSpec.builder().id(id).rootfs(ROOT).build().hostname()).isEqualTo(hostname);
+        }
+
         @Test
-        void hostnameDefaultsToAValidFormOfTheId() {
-            assertThat(ContainerSpec.builder().id("my_box.1").rootfs(ROOT).build().hostname()).isEqualTo("my-box.1");
+        void everyValidIdGivesAValidDefaultHostname() {
+            Random random = new Random(20261129);
+            String first = "abcXYZ019";
+            String rest = "aZ9_.-";
+            for (int n = 0; n < 20_000; n++) {
+                StringBuilder id = new StringBuilder().append(first.charAt(random.nextInt(first.length())));
+                for (int len = random.nextInt(64); len > 0; len--) {
+                    id.append(rest.charAt(random.nextInt(rest.length())));
+                }
+                String hostname = ContainerSpec.builder().id(id.toString()).rootfs(ROOT).build().hostname();
+                assertThat(ContainerSpec.builder().hostname(hostname).rootfs(ROOT).build().hostname())
+                        .as("default hostname of id %s", id).isEqualTo(hostname);
+            }
         }
     }
 
@@ -247,6 +267,7 @@ class ValidationTest {
             assertInvalid(() -> new IdMapping(-1, 100000, 10), "idMapping.containerStart");
             assertInvalid(() -> new IdMapping(0, -5, 10), "idMapping.hostStart");
             assertInvalid(() -> new IdMapping(0, 0xFFFF_FFF0L, 100), "idMapping.count");
+            assertInvalid(() -> new IdMapping(10, 10, Long.MAX_VALUE), "idMapping.count"); // both sums would overflow
             assertThat(new IdMapping(0, 100000, 65536).count()).isEqualTo(65536);
         }
 
@@ -276,6 +297,8 @@ class ValidationTest {
         @Test
         void noNulAnywhere() {
             assertInvalid(() -> ProcessSpec.of("/bin/echo", "a\0b"), "process.command[1]");
+            assertInvalid(() -> ProcessSpec.of("/bin/echo", null), "process.command[1]");
+            assertInvalid(() -> ProcessSpec.builder(Arrays.asList((String) null)).build(), "process.command[0]");
             assertInvalid(() -> ProcessSpec.builder("/bin/true").environment("A", "x\0y"), "process.environment[A]");
             assertInvalid(() -> ProcessSpec.builder("/bin/true").user("ro\0ot"), "process.user");
         }
