@@ -1,12 +1,15 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.Container;
+import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.ProcessSpec;
 
 import java.io.File;
+import java.io.FileDescriptor;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import java.util.Set;
 /**
  * The other JVM of the lifecycle tests: {@code create <id> <rootfs>} makes a container, prints
  * {@code created <id> <init-pid>} and waits to be killed; {@code open <id>} joins one and prints what
- * {@code hostname} says in it.
+ * {@code hostname} says in it; {@code inherit-stdin <id> <rootfs>} lets a container program read this JVM's
+ * standard input and then reports whether that input is still open.
  */
 public final class ChildJvm {
     private ChildJvm() {
@@ -39,6 +43,16 @@ public final class ChildJvm {
                     ExecResult r = c.exec(ProcessSpec.of("/bin/hostname"));
                     System.out.println("opened " + c.id() + " hostname " + r.stdout().trim() + " exit " + r.exitCode());
                     // close() of an opened container destroys it, which the test checks from the first JVM.
+                }
+            }
+            case "inherit-stdin" -> {
+                try (Container c = rt.create(ContainerSpec.builder().id(args[1]).rootfs(Path.of(args[2])).build())) {
+                    ContainerProcess p = c.spawn(ProcessSpec.builder("/bin/wc", "-c").redirectInput(ProcessBuilder.Redirect.INHERIT).build());
+                    String counted = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                    int exit = p.waitFor();
+                    // The container read this JVM's stdin to its end; the JVM's stdin must still be open.
+                    System.out.println("counted " + counted + " exit " + exit + " stdin valid " + FileDescriptor.in.valid()
+                            + " read " + System.in.read());
                 }
             }
             default -> throw new IllegalArgumentException(args[0]);

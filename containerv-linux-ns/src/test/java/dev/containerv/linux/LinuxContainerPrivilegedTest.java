@@ -22,6 +22,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -443,6 +444,24 @@ class LinuxContainerPrivilegedTest {
         while (b.hasRemaining()) {
             ch.write(b);
         }
+    }
+
+    @Test
+    void inheritedStdinIsReadButNeverClosedForTheJvm() throws Exception {
+        String id = newId();
+        Process child = ChildJvm.start("inherit-stdin", id, rootfs.toString());
+        try {
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("twelve bytes".getBytes(StandardCharsets.US_ASCII));
+            }
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).isEqualTo("counted 12 exit 0 stdin valid true read -1");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        assertGone(id);
     }
 
     @Test

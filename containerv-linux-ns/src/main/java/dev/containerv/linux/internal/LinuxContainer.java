@@ -249,7 +249,12 @@ public final class LinuxContainer implements Container {
             return null;
         }
         if (r.type() == Redirect.Type.INHERIT) {
-            return new FileInputStream(FileDescriptor.in);
+            return new FileInputStream(FileDescriptor.in) {
+                @Override
+                public void close() {
+                    // never close the JVM's own stdin: the pump closes what it reads from
+                }
+            };
         }
         try {
             return new FileInputStream(r.file());
