@@ -52,7 +52,7 @@ final class CpCommand implements Callable<Integer> {
                     + "') and DST ('" + destination + "') must be a container path ID:PATH");
         }
         if (from.inContainer()) {
-            Path host = ctx.workingDir().resolve(to.path());
+            Path host = ctx.workingDir().resolve(to.path()).normalize();
             String name = baseName(from.path());
             if (Files.isDirectory(host) && !name.isEmpty()) {
                 host = host.resolve(name);
@@ -65,7 +65,7 @@ final class CpCommand implements Callable<Integer> {
                 ContainervCommand.release(c);
             }
         } else {
-            Path host = ctx.workingDir().resolve(from.path());
+            Path host = ctx.workingDir().resolve(from.path()).normalize();
             String target = to.path();
             if ((target.endsWith("/") || target.endsWith("\\")) && host.getFileName() != null) {
                 target = target + host.getFileName();

@@ -136,6 +136,19 @@ class OtherCommandsTest {
     }
 
     @Test
+    void cp_hostPathsWithDotSegments_areNormalised(@TempDir Path dir) throws Exception {
+        FakeRuntime.FakeContainer c = cli.runtime.add("c1");
+        cli.workingDir = Files.createDirectories(dir.resolve("proj"));
+
+        assertThat(cli.run("cp", ".", "c1:/src/").code()).isZero();
+        assertThat(cli.run("cp", "c1:/etc/hostname", ".").code()).isZero();
+        assertThat(cli.run("cp", "c1:/etc/hostname", "../copy").code()).isZero();
+
+        assertThat(c.copies).containsExactly("upload " + dir.resolve("proj") + " -> /src/proj",
+                "download /etc/hostname -> " + dir.resolve("proj/hostname"), "download /etc/hostname -> " + dir.resolve("copy"));
+    }
+
+    @Test
     void cp_needsExactlyOneContainerSide() {
         cli.runtime.add("c1");
 

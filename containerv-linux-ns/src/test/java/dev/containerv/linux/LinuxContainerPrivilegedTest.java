@@ -359,6 +359,20 @@ class LinuxContainerPrivilegedTest {
     }
 
     @Test
+    void hostPathsWithDotSegmentsMeanTheDirectoryTheyName() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("dots/inner"));
+        Files.writeString(dir.resolve("note.txt"), "dot segments");
+        shared.upload(dir.resolve("."), "/tmp/dots-up");
+        assertThat(sh(shared, "cat /tmp/dots-up/note.txt").stdout()).isEqualTo("dot segments");
+        shared.upload(dir.resolve("../inner/note.txt"), "/tmp/dots-file");
+        assertThat(sh(shared, "cat /tmp/dots-file").stdout()).isEqualTo("dot segments");
+        Path back = work.resolve("dots/away/..").resolve("back");
+        shared.download("/tmp/dots-up", back);
+        assertThat(Files.readString(work.resolve("dots/back/note.txt"))).isEqualTo("dot segments");
+        sh(shared, "rm -rf /tmp/dots-up /tmp/dots-file");
+    }
+
+    @Test
     void copyErrorsAreClear() {
         assertThatThrownBy(() -> shared.upload(work.resolve("missing"), "/tmp/x"))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))

@@ -425,7 +425,7 @@ public final class LinuxContainer implements Container {
                     .operation(op).containerId(id()).build();
         }
         ensureUsable(op);
-        runtime.copy(this, op, "upload", host.toAbsolutePath(), dst);
+        runtime.copy(this, op, "upload", absolute(host), dst);
     }
 
     @Override
@@ -433,7 +433,12 @@ public final class LinuxContainer implements Container {
         String op = "linux::Container::download";
         String src = ContainerPaths.check("containerPath", containerPath, GuestOs.LINUX);
         ensureUsable(op);
-        runtime.copy(this, op, "download", host.toAbsolutePath(), src);
+        runtime.copy(this, op, "download", absolute(host), src);
+    }
+
+    /** The helper takes only plain absolute paths: {@code dir/.} and {@code a/../b} mean what they name. */
+    private static Path absolute(Path host) {
+        return host.toAbsolutePath().normalize();
     }
 
     // ---- stats, processes ----
