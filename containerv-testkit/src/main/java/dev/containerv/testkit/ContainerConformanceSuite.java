@@ -23,11 +23,13 @@ import dev.containerv.api.SecurityPolicy;
 import dev.containerv.api.Signal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.opentest4j.TestAbortedException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -434,7 +436,7 @@ public abstract class ContainerConformanceSuite {
     @Test
     void required_lifecycle_aTakenIdIsAlreadyExists() {
         Container c = createDefault();
-        assertThatThrownBy(() -> create(specBuilder(c.id()).build()))
+        assertThat(thrownBy(() -> create(specBuilder(c.id()).build())))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
                 .hasMessageContaining(c.id());
         assertThat(exec(c, fixture().exitWith(0)).exitCode()).as("the first container is untouched").isZero();
@@ -454,7 +456,7 @@ public abstract class ContainerConformanceSuite {
         String id = newId();
         Path missing = hostTempDir().resolve("no-such-rootfs");
         ContainerSpec spec = specBuilder(id).rootfs(missing).build();
-        Throwable t = catchThrowable(() -> create(spec));
+        Throwable t = thrownBy(() -> create(spec));
         assertThat(t).isInstanceOf(ContainerException.class).hasMessageContaining("no-such-rootfs");
         assertThat(((ContainerException) t).kind()).isIn(ErrorKind.NOT_FOUND, ErrorKind.INVALID_SPEC);
         assertThat(runtime().list()).doesNotContain(id);
@@ -482,7 +484,7 @@ public abstract class ContainerConformanceSuite {
     @Test
     void required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven() {
         ExecResult r = exec(shared(), fixture().printEnvironment().defaultEnvironment(false).environment("ONLY", "me"));
-        assertThat(r.stdout().lines()).contains("ONLY=me").noneMatch(l -> l.startsWith("TCK_VAR="));
+        assertThat(r.stdout().lines()).containsExactly("ONLY=me");
     }
 
     @Test
@@ -619,12 +621,13 @@ public abstract class ContainerConformanceSuite {
 
     @Test
     void required_processes_hundredConcurrentSpawnsAllSucceed() throws Exception {
+        Container c = shared(); // here, not in the pool: a skip for lack of privileges must reach JUnit
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<ExecResult>> results = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 String text = "n" + i;
-                results.add(pool.submit(() -> shared().exec(fixture().print(text).build(), PROCESS_TIMEOUT)));
+                results.add(pool.submit(() -> c.exec(fixture().print(text).build(), PROCESS_TIMEOUT)));
             }
             for (int i = 0; i < 100; i++) {
                 ExecResult r = results.get(i).get(60, TimeUnit.SECONDS);
@@ -1125,8 +1128,24 @@ public abstract class ContainerConformanceSuite {
     // errors
     // =====================================================================================================
 
+    /**
+     * What the action threw, like {@code catchThrowable}, except that a skip or a failure raised by
+     * {@link #create} (no privileges here, or {@value Privileges#REQUIRE_PRIVILEGED_ENV}=1) is passed on: it
+     * says nothing about the behaviour under test, and caught it would fail the test with a confusing message.
+     */
+    private static Throwable thrownBy(ThrowingCallable action) {
+        Throwable t = catchThrowable(action);
+        if (t instanceof TestAbortedException aborted) {
+            throw aborted;
+        }
+        if (t instanceof AssertionError failed) {
+            throw failed;
+        }
+        return t;
+    }
+
     private static void assertInvalidSpec(Runnable action, String field) {
-        assertThatThrownBy(action::run)
+        assertThat(thrownBy(action::run))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
                 .hasMessageContaining(field);
     }
@@ -1191,7 +1210,7 @@ public abstract class ContainerConformanceSuite {
         Assumptions.assumeFalse(runtime().features().contains(RuntimeFeature.RESOURCE_LIMITS),
                 "the provider declares RESOURCE_LIMITS; the resources tests check that it honours them");
         String id = newId();
-        assertThatThrownBy(() -> create(specBuilder(id).limits(ResourceLimits.builder().memoryMax("1G").build()).build()))
+        assertThat(thrownBy(() -> create(specBuilder(id).limits(ResourceLimits.builder().memoryMax("1G").build()).build())))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED));
         assertThat(runtime().list()).doesNotContain(id);
     }
@@ -1202,7 +1221,7 @@ public abstract class ContainerConformanceSuite {
         Assumptions.assumeFalse(runtime().features().contains(RuntimeFeature.NETWORK_ADDRESSING),
                 "the provider declares NETWORK_ADDRESSING; the network tests check that it honours it");
         String id = newId();
-        assertThatThrownBy(() -> create(specBuilder(id).capabilities(with(Capability.NETWORK)).network(testNetwork()).build()))
+        assertThat(thrownBy(() -> create(specBuilder(id).capabilities(with(Capability.NETWORK)).network(testNetwork()).build())))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED));
         assertThat(runtime().list()).doesNotContain(id);
     }
@@ -1212,7 +1231,7 @@ public abstract class ContainerConformanceSuite {
         Assumptions.assumeFalse(runtime().features().contains(RuntimeFeature.SECURITY_POLICY),
                 "the provider declares SECURITY_POLICY");
         String id = newId();
-        assertThatThrownBy(() -> create(specBuilder(id).policy(SecurityPolicy.of(PolicyProfile.BUILD)).build()))
+        assertThat(thrownBy(() -> create(specBuilder(id).policy(SecurityPolicy.of(PolicyProfile.BUILD)).build())))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED));
         assertThat(runtime().list()).doesNotContain(id);
     }
@@ -1224,7 +1243,7 @@ public abstract class ContainerConformanceSuite {
         Assumptions.assumeFalse(missing.isEmpty(), "the provider declares every capability");
         for (Capability c : missing) {
             String id = newId();
-            assertThatThrownBy(() -> create(specBuilder(id).capabilities(with(c)).build()))
+            assertThat(thrownBy(() -> create(specBuilder(id).capabilities(with(c)).build())))
                     .as("capability %s is not declared, so create must refuse it", c)
                     .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED));
             assertThat(runtime().list()).doesNotContain(id);

@@ -53,7 +53,10 @@ public interface GuestFixture {
     /** Exits 0 if the path exists (file, directory or link), 1 if it does not. */
     ProcessSpec.Builder pathExists(String path);
 
-    /** Prints the environment, one {@code NAME=value} line each. */
+    /**
+     * Prints the process's environment exactly as it was given, one {@code NAME=value} line each, adding no
+     * variable of its own (a shell that exports {@code PWD} or {@code SHLVL} is the wrong program for this).
+     */
     ProcessSpec.Builder printEnvironment();
 
     /** Prints the working directory as one line. */

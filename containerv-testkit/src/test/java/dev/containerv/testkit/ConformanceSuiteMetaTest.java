@@ -125,6 +125,7 @@ class ConformanceSuiteMetaTest {
                 Arguments.of(Flaw.SPLITS_ARGUMENTS_ON_SPACES, List.of("required_processes_argumentsWithSpacesQuotesAndNonAsciiArriveIntact")),
                 Arguments.of(Flaw.DROPS_ENVIRONMENT, List.of("required_processes_environmentIsPassed",
                         "required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
+                Arguments.of(Flaw.ALWAYS_ADDS_DEFAULT_ENVIRONMENT, List.of("required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
                 Arguments.of(Flaw.STATS_NEVER_MOVE, List.of("required_resources_statsMoveAfterWork")),
                 Arguments.of(Flaw.KEEPS_PROCESSES_AFTER_DESTROY, List.of("required_lifecycle_destroyWhileProcessesRunEndsThem")));
     }
@@ -144,8 +145,11 @@ class ConformanceSuiteMetaTest {
                 .containsExactlyInAnyOrderElementsOf(catching);
     }
 
+    /** Tests that need a container, including ones that expect create to fail or create it on another thread. */
     private static final String[] NEEDS_A_CONTAINER = {
-        "required_lifecycle_createGivesTheSpecsIdAndSpec", "required_processes_exitCodesComeBackExactly", "required_files_modesAreKept"};
+        "required_lifecycle_createGivesTheSpecsIdAndSpec", "required_processes_exitCodesComeBackExactly", "required_files_modesAreKept",
+        "required_errors_aCapabilityTheProviderLacksIsRefused", "required_errors_limitsAreHonouredOrRefusedNeverIgnored",
+        "required_lifecycle_aMissingRootfsFailsAndLeavesNothing", "required_processes_hundredConcurrentSpawnsAllSucceed"};
 
     @Test
     void withoutPrivilegesTheTestsAreSkippedWithTheReason() {

@@ -30,6 +30,8 @@ public enum Flaw {
     SPLITS_ARGUMENTS_ON_SPACES,
     /** The environment of the process spec is not passed. */
     DROPS_ENVIRONMENT,
+    /** The default variables (PATH, HOME, ...) are added even when the spec asks for none. */
+    ALWAYS_ADDS_DEFAULT_ENVIRONMENT,
     /** Stats are always zero. */
     STATS_NEVER_MOVE,
     /** Destroy forgets the container but leaves its processes running. */

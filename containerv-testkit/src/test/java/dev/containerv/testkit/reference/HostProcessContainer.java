@@ -124,7 +124,7 @@ final class HostProcessContainer implements Container {
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
-        if (process.defaultEnvironment()) {
+        if (process.defaultEnvironment() || runtime.has(Flaw.ALWAYS_ADDS_DEFAULT_ENVIRONMENT)) {
             env.putAll(defaultEnvironment());
         }
         if (!runtime.has(Flaw.DROPS_ENVIRONMENT)) {

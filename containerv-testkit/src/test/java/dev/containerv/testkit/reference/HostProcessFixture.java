@@ -9,6 +9,11 @@ import dev.containerv.testkit.PosixShellFixture;
  */
 public final class HostProcessFixture extends PosixShellFixture {
     @Override
+    public ProcessSpec.Builder printEnvironment() {
+        return ProcessSpec.builder("/usr/bin/env", "-u", "CV_ROOT"); // the provider's own variable, not the process's
+    }
+
+    @Override
     public ProcessSpec.Builder listDirectory(String path) {
         return sh("ls -1A -- \"$CV_ROOT$1\"", path);
     }
