@@ -51,11 +51,15 @@ class ConformanceSuiteMetaTest {
 
     private static Outcomes run(Set<Flaw> flaws, Function<String, String> env, String... methods) {
         HostProcessSuite.configure(flaws, env);
+        return run(HostProcessSuite.class, methods);
+    }
+
+    private static Outcomes run(Class<? extends ContainerConformanceSuite> suite, String... methods) {
         EngineTestKit.Builder kit = EngineTestKit.engine("junit-jupiter");
         if (methods.length == 0) {
-            kit.selectors(DiscoverySelectors.selectClass(HostProcessSuite.class));
+            kit.selectors(DiscoverySelectors.selectClass(suite));
         } else {
-            kit.selectors(Stream.of(methods).map(m -> DiscoverySelectors.selectMethod(HostProcessSuite.class, m))
+            kit.selectors(Stream.of(methods).map(m -> DiscoverySelectors.selectMethod(suite, m))
                     .toArray(org.junit.platform.engine.DiscoverySelector[]::new));
         }
         EngineExecutionResults results = kit.execute();
@@ -150,6 +154,14 @@ class ConformanceSuiteMetaTest {
         "required_lifecycle_createGivesTheSpecsIdAndSpec", "required_processes_exitCodesComeBackExactly", "required_files_modesAreKept",
         "required_errors_aCapabilityTheProviderLacksIsRefused", "required_errors_limitsAreHonouredOrRefusedNeverIgnored",
         "required_lifecycle_aMissingRootfsFailsAndLeavesNothing", "required_processes_hundredConcurrentSpawnsAllSucceed"};
+
+    @Test
+    void aSuiteThatDoesNotLookForLeftoversSkipsTheDebrisTestSayingSo() {
+        String test = "required_lifecycle_destroyLeavesNothingOnTheHost";
+        Outcomes o = run(SuiteWithoutLeftoverCheck.class, test);
+        assertThat(o.with(TestExecutionResult.Status.ABORTED)).containsExactly(test);
+        assertThat(o.messageOf(test)).contains("host-process-unchecked", "does not override hostLeftovers(String)");
+    }
 
     @Test
     void withoutPrivilegesTheTestsAreSkippedWithTheReason() {
