@@ -68,7 +68,7 @@ public final class ContainerRuntimes {
         return new Discovery(ContainerRuntimes::serviceProviders, System::getProperty, System::getenv).probeAll();
     }
 
-    private static List<Loaded> serviceProviders() {
+    static List<Loaded> serviceProviders() {
         List<Loaded> found = new ArrayList<>();
         Iterator<ServiceLoader.Provider<ContainerRuntimeProvider>> it =
                 ServiceLoader.load(ContainerRuntimeProvider.class).stream().iterator();
