@@ -332,14 +332,16 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         cv_fail_set(f, "overlay", "open", errno, p->merged, NULL);
         return -1;
     }
-    if (plan_mounts(rootfd, p, f) != 0)
-        return -1;
+    /* The standard mounts first, the plan's after: a layer under /dev, /proc or /sys (a tmpfs
+     * at /dev/shm, say) then sits on top of them instead of being hidden beneath. */
     if (mount_at(rootfd, "/proc", 1, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "proc", f) != 0)
         return -1;
     if (mount_at(rootfd, "/sys", 1, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
                  "sys", f) != 0)
         return -1;
-    return make_dev(rootfd, f);
+    if (make_dev(rootfd, f) != 0)
+        return -1;
+    return plan_mounts(rootfd, p, f);
 }
 
 int cv_mount_pivot(const struct cv_plan *p, struct cv_fail *f)

@@ -22,7 +22,7 @@ import java.util.Optional;
  * namespaces with an overlayfs root and {@code pivot_root}, run by a small native helper that is PID 1 in
  * each container.
  *
- * <p>The probe checks, cheapest first: the OS; root or {@code CAP_SYS_ADMIN}; the namespace files in
+ * <p>The probe checks, cheapest first: the OS; root; the namespace files in
  * {@code /proc/self/ns}; {@code overlay} in {@code /proc/filesystems}; the helper (extracted from the jar to
  * a private cache, or {@code -Dcontainerv.linux.helper=PATH}); then one real run of {@code containerv-helper
  * version}. The result is cached per provider instance.
@@ -31,7 +31,6 @@ import java.util.Optional;
 public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
     /** The provider's name. */
     public static final String NAME = "linux-ns";
-    private static final long CAP_SYS_ADMIN = 1L << 21;
 
     private volatile Probe cached;
 
@@ -39,7 +38,7 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
     public LinuxNamespacesProvider() {
     }
 
-    private record Probe(ProbeResult result, Path helper, boolean onlyPrivileges) {
+    record Probe(ProbeResult result, Path helper, boolean onlyPrivileges) {
     }
 
     @Override
@@ -64,7 +63,7 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
                 p = cached;
                 if (p == null) {
                     try {
-                        p = runProbe(Optional.empty());
+                        p = runProbe(Optional.empty(), Proc.HOST);
                     } catch (RuntimeException | LinkageError e) {
                         p = new Probe(ProbeResult.unavailable("the probe failed unexpectedly: " + e), null, false);
                     }
@@ -75,19 +74,21 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         return p;
     }
 
-    private static Probe runProbe(Optional<Path> explicitHelper) {
+    /** The probe, with the {@code /proc} it reads as a seam for tests. */
+    static Probe runProbe(Optional<Path> explicitHelper, Proc proc) {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
             return new Probe(ProbeResult.unavailable("linux-ns needs Linux; this is " + os), null, false);
         }
-        Proc proc = Proc.HOST;
         long euid;
         String privileges = null;
         try {
             euid = proc.euid();
-            if (euid != 0 && (proc.effectiveCapabilities() & CAP_SYS_ADMIN) == 0) {
-                privileges = "linux-ns needs root (or CAP_SYS_ADMIN) to create namespaces and mounts; this process runs as uid " + euid
-                        + " without CAP_SYS_ADMIN: run it as root";
+            // Root, not merely CAP_SYS_ADMIN: create needs uid 0 as well (the state and layer roots, the
+            // helper's cache, the container's files owned by root), so a capability alone would only move the refusal.
+            if (euid != 0) {
+                privileges = "linux-ns needs root to create namespaces, mounts and its state directories; this process runs as uid "
+                        + euid + ": run it as root";
             }
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);
@@ -140,7 +141,7 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
      * where {@code open(id)} and {@code list()} look. A helper path in {@code defaults} is probed on its own.
      */
     public ContainerRuntime createRuntime(LinuxOptions defaults) {
-        Probe p = defaults.helperPath().isPresent() ? runProbe(defaults.helperPath()) : probeOnce();
+        Probe p = defaults.helperPath().isPresent() ? runProbe(defaults.helperPath(), Proc.HOST) : probeOnce();
         if (!p.result().available() && !p.onlyPrivileges()) {
             return new UnavailableRuntime(NAME, GuestOs.LINUX, p.result().reason());
         }

@@ -1,5 +1,6 @@
 package dev.containerv.linux;
 
+import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
@@ -9,6 +10,7 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ContainerStats;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
+import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
@@ -370,6 +372,26 @@ class LinuxContainerPrivilegedTest {
         shared.download("/tmp/dots-up", back);
         assertThat(Files.readString(work.resolve("dots/back/note.txt"))).isEqualTo("dot segments");
         sh(shared, "rm -rf /tmp/dots-up /tmp/dots-file");
+    }
+
+    @Test
+    void layersUnderDevAndAHelperNamedByTheSpecWork() throws Exception {
+        Path shm = Files.createDirectories(work.resolve("shm-layer"));
+        Files.writeString(shm.resolve("seen"), "on top of /dev");
+        Path built = Path.of("target/classes/dev/containerv/linux/native/linux-" + System.getProperty("os.arch") + "/containerv-helper");
+        Path ownHelper = Files.copy(built, work.resolve("own-helper"));
+        Files.setPosixFilePermissions(ownHelper, PosixFilePermissions.fromString("rwx------"));
+        String id = newId();
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+                .layer(Layer.hostDirectory(shm, "/dev/shm", Access.READ_ONLY))
+                .extension(LinuxOptions.builder().helperPath(ownHelper).build()).build());
+        try {
+            assertThat(sh(c, "cat /dev/shm/seen; ls /dev/null").stdout()).isEqualTo("on top of /dev/dev/null\n");
+            assertThat(Files.readString(STATE_ROOT.resolve(id).resolve("state.json"))).contains("\"" + ownHelper + "\"");
+        } finally {
+            c.destroy();
+        }
+        assertGone(id);
     }
 
     @Test

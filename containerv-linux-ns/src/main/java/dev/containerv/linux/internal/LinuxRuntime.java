@@ -130,7 +130,7 @@ public final class LinuxRuntime implements ContainerRuntime {
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(defaults);
         Path rootfs = validate(spec, op);
         requireRoot(op, id, "create a container");
-        Path helperPath = helper.get();
+        Path helperPath = options.helperPath().isPresent() ? requireHelper(op, id, options.helperPath().get()) : helper.get();
         Path stateDir = options.stateRoot().resolve(id);
         Path layerDir = options.layerRoot().resolve(id);
         Path socket = stateDir.resolve("control");
@@ -265,6 +265,19 @@ public final class LinuxRuntime implements ContainerRuntime {
                     + defaults.stateRoot() + "); this process runs as uid " + uid + ": run it as root")
                     .operation(op).containerId(id).build();
         }
+    }
+
+    /** A helper named by the spec's LinuxOptions; the launch itself refuses one of another plan version. */
+    private static Path requireHelper(String op, String id, Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, "linuxOptions.helperPath: the helper " + path
+                    + " does not exist or is not a file; accepted: the path of a containerv-helper binary").operation(op).containerId(id).build();
+        }
+        if (!Files.isExecutable(path)) {
+            throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, "linuxOptions.helperPath: the helper " + path
+                    + " is not executable by this process").operation(op).containerId(id).build();
+        }
+        return path;
     }
 
     private static ContainerException notSupported(String op, String id, String what) {

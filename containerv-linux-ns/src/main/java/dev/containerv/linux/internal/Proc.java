@@ -61,11 +61,6 @@ public final class Proc {
         return Long.parseLong(statusField("self", "Uid").split("\\s+")[1]);
     }
 
-    /** The effective capability mask of this JVM. */
-    public long effectiveCapabilities() throws IOException {
-        return Long.parseUnsignedLong(statusField("self", "CapEff").trim(), 16);
-    }
-
     /** The identity of the pid namespace of a process ({@code pid:[4026531836]}), or {@code null} if it is gone. */
     public String pidNamespace(long pid) {
         try {

@@ -54,6 +54,25 @@ class RuntimeValidationTest {
     }
 
     @Test
+    void aHelperNamedByTheSpecIsUsedAndAMissingOneIsRefusedBeforeAnythingIsMade() {
+        LinuxRuntime asRoot = new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(),
+                () -> {
+                    helperAsked.incrementAndGet();
+                    throw new ContainerException(ErrorKind.NOT_SUPPORTED, "the runtime's helper was asked for");
+                }, () -> 0, Proc.HOST);
+        Path missing = tmp.resolve("no-such-helper");
+        ContainerSpec spec = ContainerSpec.builder().id("c").rootfs(image)
+                .extension(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).helperPath(missing).build())
+                .build();
+        assertThatThrownBy(() -> asRoot.create(spec))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("linuxOptions.helperPath").hasMessageContaining(missing.toString());
+        assertThat(helperAsked).hasValue(0);
+        assertThat(tmp.resolve("state")).doesNotExist();
+        assertThat(tmp.resolve("layers")).doesNotExist();
+    }
+
+    @Test
     void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
         ContainerException limits = refusal(ContainerSpec.builder().id("c").rootfs(image).limits(ResourceLimits.builder().pidsMax(5).build()).build());
         assertThat(limits.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);

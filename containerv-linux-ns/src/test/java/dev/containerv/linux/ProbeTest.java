@@ -1,0 +1,48 @@
+package dev.containerv.linux;
+
+import dev.containerv.spi.ProbeResult;
+import dev.containerv.linux.internal.Proc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The probe against a made-up {@code /proc/self/status}: what it says follows the uid that create will check. */
+class ProbeTest {
+    @TempDir
+    Path tmp;
+
+    private Proc procWith(long uid, String capEff) throws IOException {
+        Path self = Files.createDirectories(tmp.resolve("proc/self"));
+        Files.writeString(self.resolve("status"), "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid
+                + "\nGid:\t0\t0\t0\t0\nCapEff:\t" + capEff + "\n");
+        return new Proc(tmp.resolve("proc"));
+    }
+
+    private Path scriptHelper() throws IOException {
+        Path helper = tmp.resolve("containerv-helper");
+        Files.writeString(helper, "#!/bin/sh\necho 'containerv-helper 1.0.0 plan 1 protocol 1'\n");
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+        return helper;
+    }
+
+    @Test
+    void aNonRootProcessIsUnavailableEvenWithCapSysAdminBecauseCreateNeedsRoot() throws IOException {
+        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "000001ffffffffff")).result();
+        assertThat(r.available()).isFalse();
+        assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
+    }
+
+    @Test
+    void rootIsAvailable() throws IOException {
+        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(0, "000001ffffffffff")).result();
+        assertThat(r.available()).as(r.reason()).isTrue();
+        assertThat(r.reason()).contains("running as uid 0");
+    }
+}
