@@ -43,6 +43,13 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
             RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST,
             RuntimeFeature.FILE_TRANSFER, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.RUN_AS_USER, RuntimeFeature.PERSISTENT));
 
+    /** Why {@link #create} refuses {@link Isolation#HYPERV}: what its utility VM still lacks on a real host. */
+    static final String HYPERV_MISSING = "Isolation.HYPERV: the utility VM this provider builds is not complete yet: "
+            + "(1) HcsGrantVmAccess is never called for the disk and layers it is given, so the VM cannot open its scratch disk <rootfs>\\sandbox.vhdx; "
+            + "(2) the SCSI controller is keyed \"0\" where HCS expects a controller GUID; "
+            + "(3) the hosted container has no Storage.Path, since nothing mounts a scratch for it inside the VM. "
+            + "Use Isolation.PROCESS; describe() and describeUtilityVm() show the draft documents";
+
     private final HcsApi hcs;
     private final Set<Capability> capabilities;
     private final Set<RuntimeFeature> features;
@@ -60,7 +67,7 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
     /**
      * The HCS schema 2.1 compute-system document {@code create} would send for this spec, as indented JSON,
      * computed without a Windows host. For Hyper-V isolation it is the hosted container (see
-     * {@link #describeUtilityVm}).
+     * {@link #describeUtilityVm}): a draft, since {@code create} refuses Hyper-V isolation for now.
      *
      * <p>Differences from what {@code create} sends, because they exist only on the host: {@code Storage.Path}
      * is the rootfs folder instead of the volume path of the mounted scratch layer; layer ids are a stand-in
@@ -75,7 +82,7 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         return Json.writePretty(Documents.containerDocument(describeInputs(spec)));
     }
 
-    /** The utility VM document of a Hyper-V isolated or LCOW spec; empty for process isolation. */
+    /** The utility VM document of a Hyper-V isolated or LCOW spec (drafts: {@code create} refuses both); empty for process isolation. */
     public static Optional<String> describeUtilityVm(ContainerSpec spec) {
         return Documents.utilityVmDocument(describeInputs(spec)).map(Json::writePretty);
     }
@@ -114,6 +121,12 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         return hcs.family();
     }
 
+    /**
+     * Creates and starts a process-isolated Windows container.
+     *
+     * @throws ContainerException {@code NOT_SUPPORTED} for {@link Isolation#HYPERV} and {@link ContainerType#LINUX},
+     *                            which this provider cannot run yet, and as {@link #describe} says
+     */
     @Override
     public Container create(ContainerSpec spec) {
         String op = Errors.op("Runtime", "create");
@@ -134,6 +147,9 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         if (options.isolation() == Isolation.HYPERV && spec.limits().pidsMax().isPresent()) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "limits.pidsMax under Hyper-V isolation: the process limit is a host job "
                     + "object, and Hyper-V isolated processes are not host processes").operation(op).containerId(spec.id()).build();
+        }
+        if (options.isolation() == Isolation.HYPERV) {
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, HYPERV_MISSING).operation(op).containerId(spec.id()).build();
         }
         return HcsContainer.create(hcs, spec, stateRoot, timeouts);
     }

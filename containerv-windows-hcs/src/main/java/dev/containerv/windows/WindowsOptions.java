@@ -15,7 +15,7 @@ import java.util.Optional;
  * <pre>{@code
  * ContainerSpec spec = ContainerSpec.builder()
  *         .rootfs(Path.of("C:\\ProgramData\\docker\\windowsfilter\\<container folder>"))
- *         .extension(WindowsOptions.builder().isolation(Isolation.HYPERV).vmSwitch("Default Switch").build())
+ *         .extension(WindowsOptions.builder().isolation(Isolation.PROCESS).vmSwitch("Default Switch").build())
  *         .build();
  * }</pre>
  *
@@ -115,7 +115,10 @@ public final class WindowsOptions {
         private Builder() {
         }
 
-        /** Process or Hyper-V isolation. Default {@link Isolation#PROCESS}. */
+        /**
+         * Process or Hyper-V isolation. Default {@link Isolation#PROCESS}. {@link Isolation#HYPERV} is accepted here
+         * and by {@code describe}, but {@code create} refuses it with {@code NOT_SUPPORTED} for now (see there).
+         */
         public Builder isolation(Isolation isolation) {
             this.isolation = Objects.requireNonNull(isolation, "isolation");
             return this;

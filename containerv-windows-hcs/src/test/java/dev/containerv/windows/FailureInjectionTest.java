@@ -32,12 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A failure injected at each HCS, HCN, layer and job call of a full container life: the call surfaces as the
  * mapped ContainerException (operation, container id, HRESULT by name), or, where the provider has a
- * documented fallback (shutdown → terminate, CtrlShutdown → terminate, a lost exit wait → killed), the
- * fallback runs. Either way no handle stays open.
+ * documented fallback (shutdown → terminate, CtrlShutdown → terminate), the fallback runs. A failed exit
+ * wait surfaces from waitFor, and the process's handle is closed by destroy. Either way no handle stays open.
  */
 class FailureInjectionTest {
     private static final int INJECTED = HResult.HCS_E_GUEST_CRITICAL_ERROR;
-    private static final Set<String> FALLBACKS = Set.of("HcsShutDownComputeSystem", "HcsSignalProcess", "HcsWaitForProcessExit");
+    private static final Set<String> FALLBACKS = Set.of("HcsShutDownComputeSystem", "HcsSignalProcess");
 
     @TempDir
     Path tmp;

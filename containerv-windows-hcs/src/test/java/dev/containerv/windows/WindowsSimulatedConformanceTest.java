@@ -71,14 +71,14 @@ class WindowsSimulatedConformanceTest extends ContainerConformanceSuite {
 
         @Override
         public ProcessSpec.Builder printWorkingDirectory() {
-            // pwd would print the host directory behind C:; the simulated guest reports %CD% as cmd.exe does.
-            return sh("printf '%s\\n' \"$CD\"");
+            // pwd would print the host directory behind C:; the simulated cmd.exe expands %CD% as the real one does.
+            return ProcessSpec.builder("cmd.exe", "/c", "echo %CD%");
         }
 
         @Override
         public ProcessSpec.Builder printHostname() {
-            // A host process sees the host's name; the simulated guest reports the one HCS was given.
-            return sh("printf '%s\\n' \"$COMPUTERNAME\"");
+            // A host process sees the host's name; the simulated cmd.exe expands %COMPUTERNAME% to the one HCS was given.
+            return ProcessSpec.builder("cmd.exe", "/c", "echo %COMPUTERNAME%");
         }
     }
 

@@ -42,6 +42,21 @@ public final class Errors {
                 .build();
     }
 
+    /**
+     * As {@link #map(String, String, String, HcsException)}, but always {@link ErrorKind#PLATFORM_FAILURE}: for a
+     * failed call that leaves the state of the thing unknown, whatever its HRESULT would mean elsewhere.
+     */
+    public static ContainerException platformFailure(String operation, String containerId, String context, HcsException e) {
+        HResult.Info info = HResult.info(e.hresult());
+        String message = context + ": " + info.explanation() + " (" + e.call() + " failed" + (e.detail() == null ? "" : ": " + e.detail()) + ")";
+        return ContainerException.builder(ErrorKind.PLATFORM_FAILURE, message)
+                .operation(operation)
+                .containerId(containerId)
+                .platformCode(HResult.describe(e.hresult()))
+                .cause(e)
+                .build();
+    }
+
     /** A failure with no HRESULT, of the given kind. */
     public static ContainerException of(ErrorKind kind, String operation, String containerId, String message, Throwable cause) {
         return ContainerException.builder(kind, message).operation(operation).containerId(containerId).cause(cause).build();

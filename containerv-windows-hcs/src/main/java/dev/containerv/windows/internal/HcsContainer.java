@@ -323,9 +323,14 @@ public final class HcsContainer implements Container {
 
     @Override
     public ContainerProcess spawn(ProcessSpec process) {
+        return spawn(process, CommandLines.join(process.command()));
+    }
+
+    /** Spawns {@code process} with the given CommandLine instead of one made from its command. */
+    private ContainerProcess spawn(ProcessSpec process, String commandLine) {
         String op = Errors.op("Container", "spawn");
         checkAlive(op);
-        String parameters = Json.write(ProcessDocuments.of(process));
+        String parameters = Json.write(ProcessDocuments.of(process, commandLine));
         HcsProcess p;
         try {
             p = hcs.createProcess(system, parameters, timeouts.process());
@@ -353,7 +358,12 @@ public final class HcsContainer implements Container {
         spawned.incrementAndGet();
         HcsContainerProcess result = wire(process, p);
         processes.add(result);
-        result.onExit().whenComplete((v, t) -> processes.remove(result));
+        // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
+        result.onExit().whenComplete((v, t) -> {
+            if (t == null) {
+                processes.remove(result);
+            }
+        });
         return result;
     }
 
@@ -504,7 +514,12 @@ public final class HcsContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        ContainerProcess p = spawn(process);
+        return exec(process, CommandLines.join(process.command()), process.command().toString(), timeout);
+    }
+
+    /** Runs {@code process} with the given CommandLine; {@code shown} names it in messages. */
+    private ExecResult exec(ProcessSpec process, String commandLine, String shown, Duration timeout) {
+        ContainerProcess p = spawn(process, commandLine);
         closeAll(p.getOutputStream());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -516,7 +531,7 @@ public final class HcsContainer implements Container {
             } else if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
-                throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + process.command() + " ran longer than " + timeout + " and was killed")
+                throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " ran longer than " + timeout + " and was killed")
                         .operation(Errors.op("Container", "exec")).containerId(id()).build();
             }
             CompletableFuture.allOf(a, b).get(30, TimeUnit.SECONDS);
@@ -525,7 +540,7 @@ public final class HcsContainer implements Container {
             p.destroyForcibly();
             throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "interrupted", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "the output of " + process.command() + " did not end", e);
+            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "the output of " + shown + " did not end", e);
         }
         return new ExecResult(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -536,18 +551,33 @@ public final class HcsContainer implements Container {
         return Documents.STAGING_WINDOWS + "\\" + name;
     }
 
-    private void runCopy(String op, List<String> argv, String what) {
-        ExecResult r = exec(ProcessSpec.builder(argv).build(), timeouts.process());
+    /** Runs a cmd.exe line (never through the C runtime quoting of {@link CommandLines}). */
+    private ExecResult runCmd(CmdLine line) {
+        String text = line.toString();
+        return exec(ProcessSpec.of("cmd.exe"), text, text, timeouts.process());
+    }
+
+    private void runCopy(String op, CmdLine line, String what) {
+        ExecResult r = runCmd(line);
         if (r.exitCode() != 0) {
-            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, what + " failed in the container: " + CommandLines.join(argv)
+            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, what + " failed in the container: " + line
                     + " exited with " + r.exitCode() + ": " + (r.stdout() + r.stderr()).strip()).operation(op).containerId(id()).build();
         }
     }
 
+    /** The xcopy of a tree; {@code /I} makes a missing destination a directory, so it needs no trailing backslash. */
+    private static CmdLine xcopy(String from, String to) {
+        return new CmdLine().text("xcopy").path("containerPath", from).path("containerPath", to).text("/E /I /Y /Q /H /K");
+    }
+
+    private static CmdLine copy(String from, String to) {
+        return new CmdLine().text("copy /Y").path("containerPath", from).path("containerPath", to);
+    }
+
     /** 1 missing, 2 directory, 3 file: asked inside the container with cmd.exe's {@code if exist}. */
     private int kindOf(String op, String containerPath) {
-        ExecResult r = exec(ProcessSpec.of("cmd.exe", "/c", "if exist \"" + containerPath + "\\*\" (exit 2) else if exist \"" + containerPath + "\" (exit 3) else (exit 1)"),
-                timeouts.process());
+        ExecResult r = runCmd(new CmdLine().text("if exist").entriesOf("containerPath", containerPath).text("(exit 2) else if exist")
+                .path("containerPath", containerPath).text("(exit 3) else (exit 1)"));
         if (r.exitCode() < 1 || r.exitCode() > 3) {
             throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot tell what " + containerPath + " is: cmd.exe exited with " + r.exitCode()
                     + ": " + (r.stdout() + r.stderr()).strip()).operation(op).containerId(id()).build();
@@ -559,7 +589,7 @@ public final class HcsContainer implements Container {
     public void upload(Path host, String containerPath) {
         String op = Errors.op("Container", "upload");
         checkAlive(op);
-        String target = ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS);
+        String target = CmdLine.check("containerPath", ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS));
         if (!Files.exists(host)) {
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "the host path " + host + " does not exist").operation(op).containerId(id()).build();
         }
@@ -568,9 +598,9 @@ public final class HcsContainer implements Container {
         try {
             copyTree(host, staged);
             if (Files.isDirectory(host)) {
-                runCopy(op, List.of("cmd.exe", "/c", "xcopy", stagingInContainer(name), target + "\\", "/E", "/I", "/Y", "/Q", "/H", "/K"), "copying " + host);
+                runCopy(op, xcopy(stagingInContainer(name), target), "copying " + host);
             } else {
-                runCopy(op, List.of("cmd.exe", "/c", "copy", "/Y", stagingInContainer(name), target), "copying " + host);
+                runCopy(op, copy(stagingInContainer(name), target), "copying " + host);
             }
         } catch (IOException e) {
             throw Errors.of(ErrorKind.PLATFORM_FAILURE, op, id(), "cannot stage " + host + ": " + e, e);
@@ -583,7 +613,7 @@ public final class HcsContainer implements Container {
     public void download(String containerPath, Path host) {
         String op = Errors.op("Container", "download");
         checkAlive(op);
-        String source = ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS);
+        String source = CmdLine.check("containerPath", ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS));
         int kind = kindOf(op, source);
         if (kind == 1) {
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "the container path " + source + " does not exist").operation(op).containerId(id()).build();
@@ -592,9 +622,9 @@ public final class HcsContainer implements Container {
         Path staged = staging.resolve(name);
         try {
             if (kind == 2) {
-                runCopy(op, List.of("cmd.exe", "/c", "xcopy", source, stagingInContainer(name) + "\\", "/E", "/I", "/Y", "/Q", "/H", "/K"), "copying " + source);
+                runCopy(op, xcopy(source, stagingInContainer(name)), "copying " + source);
             } else {
-                runCopy(op, List.of("cmd.exe", "/c", "copy", "/Y", source, stagingInContainer(name)), "copying " + source);
+                runCopy(op, copy(source, stagingInContainer(name)), "copying " + source);
             }
             copyTree(staged, host);
         } catch (IOException e) {

@@ -15,13 +15,22 @@ import dev.containerv.windows.schema.SignalProcessOptions;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A process in a Windows container: a {@link Process} over an {@code HCS_PROCESS}. A daemon thread waits for
  * the exit (HcsWaitForProcessExit, or polling where the host lacks it), then closes the HCS handle; the
- * streams stay readable until closed. Thread-safe.
+ * streams stay readable until closed.
+ *
+ * <p>The exit code is taken only from a ProcessStatus that says {@code Exited} with {@code LastWaitResult} 0
+ * (or absent). If the wait fails, or the status does not say so, the process may still run: {@link #waitFor()},
+ * {@link #waitFor(long, TimeUnit)} and {@link #exitValue()} throw a {@code PLATFORM_FAILURE}
+ * {@link ContainerException}, {@link #onExit()} completes with it, {@link #isAlive()} stays {@code true}, and
+ * the handle stays open (so {@link #kill} still works) until the container is destroyed. Thread-safe.
  */
 public final class HcsContainerProcess extends ContainerProcess {
     private static final System.Logger LOG = System.getLogger(HcsContainerProcess.class.getName());
@@ -34,7 +43,9 @@ public final class HcsContainerProcess extends ContainerProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final ProcessExit exit = new ProcessExit();
-    private final CompletableFuture<Process> onExit = exit.onExit(this);
+    /** Completes when the exit value is recorded, or exceptionally with {@link #waitFailure}. */
+    private final CompletableFuture<Process> onExit = new CompletableFuture<>();
+    private volatile ContainerException waitFailure;
     private final Object handleLock = new Object();
     private boolean handleClosed;
 
@@ -53,20 +64,59 @@ public final class HcsContainerProcess extends ContainerProcess {
     }
 
     private void awaitExit(CompletableFuture<Void> outputsDrained) {
-        int code;
+        String op = Errors.op("Process", "waitFor");
+        String what = "cannot tell whether process " + process.processId() + " exited";
+        ProcessStatus status;
         try {
-            ProcessStatus status = Json.read(hcs.waitForProcessExit(process, null), ProcessStatus.class);
-            code = status.exitCode() == null ? 255 : (int) (long) status.exitCode();
+            status = Json.read(hcs.waitForProcessExit(process, null), ProcessStatus.class);
         } catch (HcsException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + ": " + e.getMessage());
-            code = 128 + Signal.KILL.number();
+            if (!handleOpen()) {
+                // The container's destroy killed the process, then closed the handle this wait was using.
+                LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + " after destroy: " + e.getMessage());
+                outputsDrained.whenComplete((v, t) -> exited(128 + Signal.KILL.number()));
+                return;
+            }
+            failed(Errors.platformFailure(op, containerId, what, e));
+            return;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "waiting for process " + process.processId() + " of " + containerId + " failed", e);
-            code = 255;
+            failed(Errors.of(ErrorKind.PLATFORM_FAILURE, op, containerId, what + ": the exit status could not be read: " + e.getMessage(), e));
+            return;
+        }
+        int lastWaitResult = status.lastWaitResult() == null ? 0 : status.lastWaitResult();
+        if (!Boolean.TRUE.equals(status.exited()) || lastWaitResult != 0) {
+            // ExitCode means something only when Exited is true and LastWaitResult is 0.
+            ContainerException.Builder b = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, what + ": HCS returned from the exit wait with a status of Exited "
+                    + status.exited() + ", LastWaitResult " + HResult.hex(lastWaitResult)
+                    + (lastWaitResult != 0 ? " (" + HResult.info(lastWaitResult).explanation() + ")" : "") + ", so its ExitCode " + status.exitCode() + " is not trusted")
+                    .operation(op).containerId(containerId);
+            if (lastWaitResult != 0) {
+                b.platformCode(HResult.describe(lastWaitResult));
+            }
+            failed(b.build());
+            return;
         }
         closeHandle();
-        int value = code;
-        outputsDrained.whenComplete((v, t) -> exit.complete(value));
+        int code = status.exitCode() == null ? 255 : (int) (long) status.exitCode();
+        outputsDrained.whenComplete((v, t) -> exited(code));
+    }
+
+    private void exited(int code) {
+        exit.complete(code);
+        onExit.complete(this);
+    }
+
+    /** The wait failed: the process may still run, so its handle stays open until the container's destroy. */
+    private void failed(ContainerException e) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + ": " + e.getMessage());
+        waitFailure = e;
+        onExit.completeExceptionally(e);
+    }
+
+    private void throwIfWaitFailed() {
+        ContainerException e = waitFailure;
+        if (e != null) {
+            throw e;
+        }
     }
 
     /** Closes the HCS handle once (at exit, or at container destroy). */
@@ -174,18 +224,42 @@ public final class HcsContainerProcess extends ContainerProcess {
         return stderr;
     }
 
+    /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
     @Override
     public int waitFor() throws InterruptedException {
+        try {
+            onExit.get();
+        } catch (ExecutionException e) {
+            throwIfWaitFailed();
+            throw new IllegalStateException("the exit value was never recorded", e.getCause());
+        }
         return exit.await();
     }
 
+    /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return exit.await(timeout, unit);
+        Objects.requireNonNull(unit, "unit");
+        if (!onExit.isDone()) {
+            if (timeout <= 0) {
+                return false;
+            }
+            try {
+                onExit.get(timeout, unit);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                // the failure is thrown below
+            }
+        }
+        throwIfWaitFailed();
+        return true;
     }
 
+    /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
     @Override
     public int exitValue() {
+        throwIfWaitFailed();
         return exit.valueNow(() -> "process " + process.processId() + " in container " + containerId);
     }
 

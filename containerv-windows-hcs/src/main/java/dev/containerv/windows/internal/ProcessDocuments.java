@@ -23,13 +23,21 @@ public final class ProcessDocuments {
      * @throws dev.containerv.api.ContainerException {@code INVALID_SPEC} for a POSIX working directory
      */
     public static ProcessParameters of(ProcessSpec spec) {
+        return of(spec, CommandLines.join(spec.command()));
+    }
+
+    /**
+     * As {@link #of(ProcessSpec)}, with a CommandLine made by the caller instead of from {@code spec.command()}
+     * (a {@link CmdLine}, which follows cmd.exe's rules and not the C runtime's).
+     */
+    public static ProcessParameters of(ProcessSpec spec, String commandLine) {
         String cwd = spec.workingDirectory().map(d -> ContainerPaths.check("process.workingDirectory", d, GuestOs.WINDOWS)).orElse("C:\\");
         Map<String, String> env = new LinkedHashMap<>();
         if (spec.defaultEnvironment()) {
             env.put("PATH", DEFAULT_PATH);
         }
         env.putAll(spec.environment());
-        return new ProcessParameters(null, CommandLines.join(spec.command()), null, spec.user().orElse(null), cwd,
+        return new ProcessParameters(null, commandLine, null, spec.user().orElse(null), cwd,
                 env.isEmpty() ? null : env, false, true, true, true, null);
     }
 }

@@ -47,6 +47,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,7 +63,9 @@ import java.util.stream.Stream;
  * from the parents' {@code Files} folders at PrepareLayer); mapped directories map their container paths
  * onto their host paths. Windows paths in a process's arguments, working directory and PATH are
  * translated to host paths; programs are host programs, and the cmd.exe built-ins the provider issues
- * ({@code copy}, {@code xcopy}, {@code if exist}) are emulated with {@code cp} and {@code sh}.
+ * ({@code copy}, {@code xcopy}, {@code if exist}) are emulated with {@code cp} and {@code sh}. A
+ * {@code cmd.exe /c} line is read by cmd.exe's rules (plain quotes, no backslash escapes), every other
+ * CommandLine by the C runtime's.
  */
 public final class SimulatedHcs implements HcsApi {
     /** The calls {@link #failNext} can target, in the order a full container life makes them. */
@@ -76,6 +79,7 @@ public final class SimulatedHcs implements HcsApi {
             "HcnDeleteEndpoint", "HcnDeleteNamespace", "UnprepareLayer", "DeactivateLayer");
 
     private static final Pattern WINDOWS_PATH = Pattern.compile("(?i)(?<![A-Za-z0-9])[A-Z]:\\\\[^\"'\\s;|&<>*]*");
+    private static final Pattern CMD_C = Pattern.compile("(?is)\\s*cmd(?:\\.exe)?\\s+/c\\s(.*)");
     private static final String VSMB_PREFIX = "\\\\?\\VMSMB\\VSMB-{dcc079ae-60ba-4d07-847c-3493609c0870}\\";
 
     private final Path root;
@@ -91,6 +95,7 @@ public final class SimulatedHcs implements HcsApi {
     private final Map<UUID, HostComputeEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<UUID, List<String>> namespaces = new ConcurrentHashMap<>();
     private final Map<Long, SimJob> jobs = new ConcurrentHashMap<>();
+    private final Deque<UnaryOperator<ProcessStatus>> exitStatusEdits = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private static final class SimSystem {
         final String id;
@@ -128,6 +133,14 @@ public final class SimulatedHcs implements HcsApi {
     /** Makes the next call of the C function {@code call} fail with {@code hresult}. */
     public void failNext(String call, int hresult) {
         failures.computeIfAbsent(call, k -> new ArrayDeque<>()).add(hresult);
+    }
+
+    /**
+     * Makes the next HcsWaitForProcessExit that returns give the ProcessStatus {@code edit} makes of the true one
+     * (to report a process that did not exit, or a failed wait in {@code LastWaitResult}).
+     */
+    public void editNextExitStatus(UnaryOperator<ProcessStatus> edit) {
+        exitStatusEdits.add(edit);
     }
 
     /** Handles open now (systems, processes, operations, HCN handles, jobs). */
@@ -425,20 +438,25 @@ public final class SimulatedHcs implements HcsApi {
                 throw new HcsException("HcsCreateProcess", HResult.HCS_E_INVALID_STATE, "state " + sys.state);
             }
             ProcessParameters p = Json.read(parameters, ProcessParameters.class);
-            List<String> argv = guestCommand(sys, CommandLines.split(p.commandLine()));
+            String cwd = p.workingDirectory() == null ? "C:\\" : p.workingDirectory();
+            String hostName = sys.doc.container() != null ? sys.doc.container().guestOs().hostName()
+                    : sys.doc.hostedSystem() != null ? sys.doc.hostedSystem().container().guestOs().hostName() : sys.id;
+            // What cmd.exe expands in %...%: the given environment, its dynamic %CD%, and the machine name.
+            Map<String, String> cmdVariables = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            if (p.environment() != null) {
+                cmdVariables.putAll(p.environment());
+            }
+            cmdVariables.put("CD", cwd);
+            cmdVariables.put("COMPUTERNAME", hostName);
+            List<String> argv = guestCommand(sys, p.commandLine(), cmdVariables);
             ProcessBuilder pb = new ProcessBuilder(argv);
-            pb.directory(translate(sys, p.workingDirectory() == null ? "C:\\" : p.workingDirectory()).toFile());
+            pb.directory(translate(sys, cwd).toFile());
+            // Exactly the given environment, as HCS does: nothing added (programs are found on the JVM's PATH).
             Map<String, String> env = pb.environment();
             env.clear();
             if (p.environment() != null) {
                 p.environment().forEach((k, v) -> env.put(k, k.equalsIgnoreCase("PATH") ? hostPath(sys, v) : translateAll(sys, v)));
             }
-            env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
-            // cmd.exe's dynamic %CD% and the machine name, as a Windows guest would report them.
-            env.put("CD", p.workingDirectory() == null ? "C:\\" : p.workingDirectory());
-            String hostName = sys.doc.container() != null ? sys.doc.container().guestOs().hostName()
-                    : sys.doc.hostedSystem() != null ? sys.doc.hostedSystem().container().guestOs().hostName() : sys.id;
-            env.put("COMPUTERNAME", hostName);
             Process process;
             try {
                 process = pb.start();
@@ -533,7 +551,9 @@ public final class SimulatedHcs implements HcsApi {
             Thread.currentThread().interrupt();
             throw new HcsException("HcsWaitForProcessExit", HResult.E_FAIL, "interrupted");
         }
-        return status(sp.process());
+        UnaryOperator<ProcessStatus> edit = exitStatusEdits.poll();
+        String status = status(sp.process());
+        return edit == null ? status : Json.write(edit.apply(Json.read(status, ProcessStatus.class)));
     }
 
     @Override
@@ -615,13 +635,15 @@ public final class SimulatedHcs implements HcsApi {
         return String.join(":", entries);
     }
 
-    private List<String> guestCommand(SimSystem sys, List<String> argv) {
+    private List<String> guestCommand(SimSystem sys, String commandLine, Map<String, String> cmdVariables) {
+        Matcher cmd = CMD_C.matcher(commandLine);
+        if (cmd.matches()) {
+            // cmd.exe does not split its line by the C runtime rules: /c takes the rest of the line verbatim.
+            return cmdBuiltin(sys, cmd.group(1), cmdVariables);
+        }
+        List<String> argv = CommandLines.split(commandLine);
         if (argv.isEmpty()) {
             throw new HcsException("HcsCreateProcess", HResult.E_INVALIDARG, "empty CommandLine");
-        }
-        String program = argv.get(0).toLowerCase(Locale.ROOT);
-        if ((program.equals("cmd.exe") || program.equals("cmd")) && argv.size() > 2 && argv.get(1).equalsIgnoreCase("/c")) {
-            return cmdBuiltin(sys, argv.subList(2, argv.size()));
         }
         List<String> out = new ArrayList<>();
         for (String a : argv) {
@@ -630,11 +652,33 @@ public final class SimulatedHcs implements HcsApi {
         return out;
     }
 
-    private static final Pattern IF_EXIST = Pattern.compile("(?i)if exist \"(.+?)\\\\\\*\" \\(exit 2\\) else if exist \"(.+?)\" \\(exit 3\\) else \\(exit 1\\)");
-
-    private List<String> cmdBuiltin(SimSystem sys, List<String> rest) {
-        String verb = rest.get(0).toLowerCase(Locale.ROOT);
-        List<String> args = rest.stream().skip(1).filter(a -> !a.startsWith("/")).map(a -> translateAll(sys, a)).toList();
+    /**
+     * Runs what follows {@code cmd.exe /c} the way cmd.exe reads it. First its rule for a leading quote
+     * ({@code cmd /?}, the "old behavior"): the first quote and the last one are removed. Then {@code %NAME%}
+     * is expanded wherever it is, quoted or not (a name not defined stays as it is). Then the words: a
+     * quote starts or ends a quoted stretch and is dropped, a backslash is an ordinary character, and outside
+     * quotes {@code & | < >} would start another command (not emulated: refused like an unknown command).
+     * The words must make one of the commands the provider issues: {@code copy}, {@code xcopy}, or
+     * {@code if exist "<p>\*" (exit 2) else if exist "<p>" (exit 3) else (exit 1)}; or {@code echo <text>},
+     * which the conformance fixture uses for {@code %CD%} and {@code %COMPUTERNAME%}.
+     */
+    private List<String> cmdBuiltin(SimSystem sys, String line, Map<String, String> variables) {
+        String rest = line.strip();
+        if (rest.startsWith("\"")) {
+            int last = rest.lastIndexOf('"');
+            rest = last == 0 ? rest.substring(1) : rest.substring(1, last) + rest.substring(last + 1);
+        }
+        rest = expand(rest, variables);
+        Matcher echo = ECHO.matcher(rest);
+        if (echo.matches()) {
+            return List.of("/bin/sh", "-c", "printf '%s\\n' \"$1\"", "echo", echo.group(1));
+        }
+        List<String> words = cmdWords(rest);
+        if (words == null || words.isEmpty()) {
+            return notRecognized(rest);
+        }
+        String verb = words.get(0).toLowerCase(Locale.ROOT);
+        List<String> args = words.stream().skip(1).filter(a -> !a.startsWith("/")).map(a -> cmdPath(sys, a)).toList();
         switch (verb) {
             case "copy":
                 if (args.size() == 2) {
@@ -646,14 +690,85 @@ public final class SimulatedHcs implements HcsApi {
                     return List.of("/bin/sh", "-c", "mkdir -p -- \"$2\" && cp -a -- \"$1\"/. \"$2\"", "xcopy", args.get(0), args.get(1));
                 }
                 break;
-            default:
-                Matcher m = IF_EXIST.matcher(String.join(" ", rest));
-                if (m.matches()) {
-                    return List.of("/bin/sh", "-c", "if [ -d \"$1\" ]; then exit 2; elif [ -e \"$1\" ]; then exit 3; else exit 1; fi", "if",
-                            translate(sys, m.group(2)).toString());
+            case "if":
+                List<String> shape = List.of("if", "exist", "?", "(exit", "2)", "else", "if", "exist", "?", "(exit", "3)", "else", "(exit", "1)");
+                if (words.size() == shape.size()) {
+                    boolean fits = true;
+                    for (int i = 0; i < shape.size(); i++) {
+                        fits &= shape.get(i).equals("?") || shape.get(i).equalsIgnoreCase(words.get(i));
+                    }
+                    if (fits) {
+                        return List.of("/bin/sh", "-c", "if " + existTest(words.get(2), "$1") + "; then exit 2; elif " + existTest(words.get(8), "$2")
+                                + "; then exit 3; else exit 1; fi", "if", existPath(sys, words.get(2)), existPath(sys, words.get(8)));
+                    }
                 }
+                break;
+            default:
+                break;
         }
-        return List.of("/bin/sh", "-c", "echo \"'$1' is not recognized as an internal or external command (simulated cmd.exe)\" >&2; exit 9009", "cmd", verb);
+        return notRecognized(verb);
+    }
+
+    private static final Pattern ECHO = Pattern.compile("(?is)echo[ \\t](.*)");
+    private static final Pattern CMD_VARIABLE = Pattern.compile("%([^%\\s]+)%");
+
+    private static String expand(String text, Map<String, String> variables) {
+        Matcher m = CMD_VARIABLE.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String value = variables.get(m.group(1));
+            m.appendReplacement(sb, Matcher.quoteReplacement(value == null ? m.group() : value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private static List<String> notRecognized(String what) {
+        return List.of("/bin/sh", "-c", "echo \"'$1' is not recognized as an internal or external command (simulated cmd.exe)\" >&2; exit 9009", "cmd", what);
+    }
+
+    /** cmd.exe's words: quotes toggle and are dropped, no escapes; {@code null} if a command separator or redirection is unquoted. */
+    private static List<String> cmdWords(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+                inWord = true;
+            } else if (!quoted && (c == ' ' || c == '\t')) {
+                if (inWord) {
+                    words.add(cur.toString());
+                    cur.setLength(0);
+                    inWord = false;
+                }
+            } else if (!quoted && "&|<>".indexOf(c) >= 0) {
+                return null;
+            } else {
+                cur.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(cur.toString());
+        }
+        return words;
+    }
+
+    /** A word of a cmd.exe line as a host path: drive paths translated, anything else as it is (a relative name). */
+    private String cmdPath(SimSystem sys, String word) {
+        return word.matches("[A-Za-z]:\\\\.*") ? translate(sys, word).toString() : word;
+    }
+
+    /** {@code if exist "<dir>\*"} tests for a directory; {@code if exist "<p>"} for anything. */
+    private static String existTest(String word, String arg) {
+        return (word.endsWith("\\*") ? "[ -d \"" : "[ -e \"") + arg + "\" ]";
+    }
+
+    private String existPath(SimSystem sys, String word) {
+        return cmdPath(sys, word.endsWith("\\*") ? word.substring(0, word.length() - 2) : word);
     }
 
     // ---- layers ----

@@ -1,0 +1,120 @@
+package dev.containerv.windows;
+
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.ProcessSpec;
+import dev.containerv.windows.hcs.HResult;
+import dev.containerv.windows.schema.ProcessStatus;
+import dev.containerv.windows.sim.SimulatedHcs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * How a process's exit is established: a failed exit wait, or a status that does not say the process exited,
+ * is a PLATFORM_FAILURE from waitFor and exitValue (never a made-up exit code), and the handle of a process
+ * that may still run stays open until the container is destroyed.
+ */
+class ProcessExitTest {
+    @TempDir
+    Path tmp;
+    SimulatedHcs hcs;
+    WindowsHcsRuntime runtime;
+    ContainerSpec spec;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        hcs = new SimulatedHcs(Files.createDirectories(tmp.resolve("sim")));
+        runtime = SimRuntimes.runtime(hcs, tmp.resolve("state"));
+        spec = ContainerSpec.builder().id("exit-1").rootfs(SimRuntimes.windowsfilter(tmp)).capabilities().build();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        hcs.killAll();
+        assertThat(hcs.openHandleDescriptions()).isEmpty();
+    }
+
+    private long processHandles() {
+        return hcs.openHandleDescriptions().stream().filter(d -> d.startsWith("process ")).count();
+    }
+
+    @Test
+    void aFailedExitWaitIsAFailureAndTheHandleStaysOpenUntilDestroy() throws Exception {
+        try (Container c = runtime.create(spec)) {
+            hcs.failNext("HcsWaitForProcessExit", HResult.HCS_E_CONNECTION_CLOSED);
+            ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sleep", "30"));
+            Consumer<ContainerException> waitFailed = e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
+                assertThat(e.platformCode()).contains(HResult.describe(HResult.HCS_E_CONNECTION_CLOSED));
+                assertThat(e.operation()).contains("windows::Process::waitFor");
+                assertThat(e.containerId()).contains("exit-1");
+                assertThat(e.getMessage()).contains("HcsWaitForProcessExit failed").contains("process " + p.containerPid());
+            };
+            assertThatThrownBy(p::waitFor).isInstanceOfSatisfying(ContainerException.class, waitFailed);
+            assertThatThrownBy(() -> p.waitFor(1, TimeUnit.SECONDS)).isInstanceOfSatisfying(ContainerException.class, waitFailed);
+            assertThatThrownBy(p::exitValue).isInstanceOfSatisfying(ContainerException.class, waitFailed);
+            assertThatThrownBy(() -> p.onExit().join()).isInstanceOf(CompletionException.class).hasCauseInstanceOf(ContainerException.class);
+            assertThat(p.isAlive()).isTrue();
+            assertThat(hcs.calls()).doesNotContain("HcsCloseProcess");
+            assertThat(processHandles()).isOne();
+        }
+        // destroy terminated the process before closing its handle
+        assertThat(hcs.calls()).containsSubsequence("HcsTerminateProcess", "HcsCloseProcess");
+        assertThat(processHandles()).isZero();
+    }
+
+    @Test
+    void anExitCodeIsNotTrustedUnlessTheStatusSaysExited() throws Exception {
+        try (Container c = runtime.create(spec)) {
+            hcs.editNextExitStatus(s -> new ProcessStatus(s.processId(), false, 0L, 0));
+            ContainerProcess p = c.spawn(ProcessSpec.of("/bin/true"));
+            assertThatThrownBy(p::waitFor).isInstanceOfSatisfying(ContainerException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
+                assertThat(e.getMessage()).contains("Exited false").contains("not trusted");
+            });
+            assertThat(processHandles()).isOne();
+        }
+        assertThat(processHandles()).isZero();
+    }
+
+    @Test
+    void anExitCodeIsNotTrustedWhenTheLastWaitFailed() throws Exception {
+        int waitResult = HResult.fromWin32(HResult.ERROR_INVALID_HANDLE);
+        try (Container c = runtime.create(spec)) {
+            hcs.editNextExitStatus(s -> new ProcessStatus(s.processId(), true, 0L, waitResult));
+            ContainerProcess p = c.spawn(ProcessSpec.of("/bin/true"));
+            assertThatThrownBy(() -> p.waitFor(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ContainerException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
+                assertThat(e.platformCode()).contains(HResult.describe(waitResult));
+                assertThat(e.getMessage()).contains("LastWaitResult " + HResult.hex(waitResult));
+            });
+            assertThatThrownBy(p::exitValue).isInstanceOf(ContainerException.class);
+        }
+    }
+
+    @Test
+    void aStatusThatSaysExitedGivesItsExitCodeAndClosesTheHandle() throws Exception {
+        try (Container c = runtime.create(spec)) {
+            ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sh", "-c", "exit 3"));
+            assertThat(p.waitFor()).isEqualTo(3);
+            assertThat(p.exitValue()).isEqualTo(3);
+            assertThat(p.onExit().join()).isSameAs(p);
+            assertThat(hcs.calls()).contains("HcsCloseProcess");
+        }
+    }
+}
