@@ -75,6 +75,8 @@ final class Attach {
         private final PrintStream to;
         private final Thread thread;
         private volatile long lastActivity = System.nanoTime();
+        /** True while bytes that arrived are being written: a slow terminal is not a quiet stream. */
+        private volatile boolean writing;
 
         private Pump(String name, InputStream from, PrintStream to) {
             this.from = from;
@@ -96,19 +98,32 @@ final class Attach {
                 int n;
                 while ((n = from.read(buffer)) >= 0) {
                     lastActivity = System.nanoTime();
-                    to.write(buffer, 0, n);
-                    to.flush();
+                    writing = true;
+                    try {
+                        to.write(buffer, 0, n);
+                        to.flush();
+                    } finally {
+                        lastActivity = System.nanoTime();
+                        writing = false;
+                    }
                 }
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, () -> Thread.currentThread().getName() + " ended: " + e);
             }
         }
 
-        /** Waits for the end of the stream, or until it has been quiet for {@link #DRAIN_QUIET_MILLIS}. */
+        /**
+         * Waits for the end of the stream, or until nothing has arrived for {@link #DRAIN_QUIET_MILLIS} after the
+         * last write finished; time spent writing to a slow terminal does not count as quiet.
+         */
         void drain() throws InterruptedException {
             // Quiet counts from the exit at the earliest: bytes written just before it may not have been read yet.
             long exitSeen = System.nanoTime();
             while (thread.isAlive()) {
+                if (writing) {
+                    thread.join(DRAIN_QUIET_MILLIS);
+                    continue;
+                }
                 long quietFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - (lastActivity - exitSeen > 0 ? lastActivity : exitSeen));
                 if (quietFor >= DRAIN_QUIET_MILLIS) {
                     LOG.log(Level.DEBUG, () -> thread.getName() + " still open after the exit (a background process holds it?); not waiting");
