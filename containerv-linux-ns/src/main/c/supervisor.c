@@ -212,7 +212,10 @@ int cv_supervisor_main(const char *plan_path)
     if (!watch_owner)
         detach_stdin();
     int init_status = 0;
-    for (;;) {
+    /* The init may already be gone: a SIGCHLD read (and dropped) by the report loop above
+     * would never come again, so the exit is asked for on every wake, not only on SIGCHLD. */
+    int init_gone = waitpid(pid, &init_status, WNOHANG) == pid;
+    while (!init_gone) {
         struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { watch_owner ? 0 : -1, POLLIN, 0 } };
         if (poll(pf, 2, -1) < 0) {
             if (errno == EINTR)
@@ -237,15 +240,9 @@ int cv_supervisor_main(const char *plan_path)
             if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
                 cv_log("signal %u: stopping container %s", si.ssi_signo, plan.id);
                 kill(pid, SIGTERM);
-            } else if (si.ssi_signo == SIGCHLD) {
-                int st;
-                pid_t w = waitpid(pid, &st, WNOHANG);
-                if (w == pid) {
-                    init_status = st;
-                    break;
-                }
             }
         }
+        init_gone = waitpid(pid, &init_status, WNOHANG) == pid;
     }
     cv_log("init exited (wait status %d), cleaning up", init_status);
     int crc = cv_cleanup_run(&plan);

@@ -30,7 +30,8 @@ public interface Container extends AutoCloseable {
     ContainerProcess spawn(ProcessSpec process);
 
     /**
-     * Runs a process to its end and captures both streams (its standard input is empty).
+     * Runs a process to its end and captures both streams until they end (its standard input is empty). A
+     * background process it leaves holding them keeps this waiting; {@link #exec(ProcessSpec, Duration)} does not.
      *
      * @throws ContainerException as {@link #spawn}
      */
@@ -38,7 +39,8 @@ public interface Container extends AutoCloseable {
 
     /**
      * Like {@link #exec(ProcessSpec)} but kills the process and throws {@code TIMEOUT} if it runs longer
-     * than {@code timeout}.
+     * than {@code timeout}; also {@code TIMEOUT} if it exited but its output streams are still open when the
+     * timeout ends (held by a background process it started).
      */
     ExecResult exec(ProcessSpec process, Duration timeout);
 

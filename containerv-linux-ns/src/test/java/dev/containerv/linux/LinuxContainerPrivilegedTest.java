@@ -501,6 +501,23 @@ class LinuxContainerPrivilegedTest {
     }
 
     @Test
+    void execWithATimeoutReturnsWhenABackgroundProcessHoldsTheOutput() throws IOException {
+        String id = newId();
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build());
+        try {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> c.exec(ProcessSpec.of("/bin/sh", "-c", "sleep 60 & echo started"), Duration.ofSeconds(2)))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT))
+                    .hasMessageContaining("exited with 0").hasMessageContaining("output was still open");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+            assertThat(c.exec(ProcessSpec.of("echo", "still", "usable"), Duration.ofSeconds(10)).stdout()).isEqualTo("still usable\n");
+        } finally {
+            c.destroy();
+        }
+        assertGone(id);
+    }
+
+    @Test
     void whenTheCreatingJvmIsKilledNothingIsLeft() throws Exception {
         String id = newId();
         Process child = ChildJvm.start("create", id, rootfs.toString());

@@ -383,16 +383,30 @@ public final class LinuxContainer implements Container {
                 .redirectError(process.redirectErrorStream() ? Redirect.DISCARD : Redirect.PIPE).build(), true);
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), runtime.executor());
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), runtime.executor());
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         try {
             if (timeout == null) {
                 p.waitFor();
-            } else if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return new ExecResult(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8), new String(err.get(), StandardCharsets.UTF_8));
+            }
+            if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 throw ContainerException.builder(ErrorKind.TIMEOUT, process.command() + " ran longer than " + timeout
                         + " and was killed").operation(op).containerId(id()).build();
             }
-            return new ExecResult(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8), new String(err.get(), StandardCharsets.UTF_8));
+            try {
+                // The timeout bounds the whole call: a background process it started may hold the output open.
+                byte[] stdout = out.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                byte[] stderr = err.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return new ExecResult(p.exitValue(), new String(stdout, StandardCharsets.UTF_8), new String(stderr, StandardCharsets.UTF_8));
+            } catch (TimeoutException e) {
+                closeQuietly(p.getInputStream());
+                closeQuietly(p.getErrorStream());
+                throw ContainerException.builder(ErrorKind.TIMEOUT, process.command() + " exited with " + p.exitValue()
+                        + ", but its output was still open after " + timeout + " (a background process it started holds it?)")
+                        .operation(op).containerId(id()).build();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -401,6 +415,14 @@ public final class LinuxContainer implements Container {
         } catch (ExecutionException e) {
             throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot read the output of " + process.command())
                     .operation(op).containerId(id()).cause(e.getCause()).build();
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing an output stream of an exec: " + e);
         }
     }
 
