@@ -153,10 +153,32 @@ public final class NetworkSpec {
             return this;
         }
 
-        /** @throws ContainerException {@code INVALID_SPEC} if no container address was given */
+        /**
+         * @throws ContainerException {@code INVALID_SPEC} if no container address was given, if it is its subnet's
+         *                            network or broadcast address, if the host address or gateway equals it, or if
+         *                            the gateway lies outside the container's subnet (it could not be reached)
+         */
         public NetworkSpec build() {
             if (containerAddress == null) {
                 throw ContainerException.invalidSpec("network.containerAddress", null, "an IPv4 address with prefix, such as 10.0.0.2/24");
+            }
+            int address = Ipv4.parse("network.containerAddress", containerAddress);
+            int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+            if (prefixLength <= 30 && ((address & ~mask) == 0 || (address | mask) == -1)) {
+                throw ContainerException.invalidSpec("network.containerAddress", containerAddress + "/" + prefixLength,
+                        "an address that is neither the network nor the broadcast address of its /" + prefixLength + " subnet");
+            }
+            if (containerAddress.equals(hostAddress)) {
+                throw ContainerException.invalidSpec("network.hostAddress", hostAddress, "an address other than the container's own");
+            }
+            if (gateway != null) {
+                if (gateway.equals(containerAddress)) {
+                    throw ContainerException.invalidSpec("network.gateway", gateway, "an address other than the container's own");
+                }
+                if ((Ipv4.parse("network.gateway", gateway) & mask) != (address & mask)) {
+                    throw ContainerException.invalidSpec("network.gateway", gateway, "an address inside the container's subnet "
+                            + Ipv4.format(address & mask) + "/" + prefixLength + ", where the container can reach it");
+                }
             }
             return new NetworkSpec(this);
         }

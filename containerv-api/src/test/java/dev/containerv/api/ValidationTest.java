@@ -211,6 +211,17 @@ class ValidationTest {
         }
 
         @Test
+        void addressesMustFitTogether() {
+            assertInvalid(() -> NetworkSpec.builder().containerAddress("10.0.0.0/24").build(), "network.containerAddress");
+            assertInvalid(() -> NetworkSpec.builder().containerAddress("10.0.0.255/24").build(), "network.containerAddress");
+            assertInvalid(() -> NetworkSpec.builder().containerAddress("10.0.0.2/24").hostAddress("10.0.0.2").build(), "network.hostAddress");
+            assertInvalid(() -> NetworkSpec.builder().containerAddress("10.0.0.2/24").gateway("10.0.0.2").build(), "network.gateway");
+            assertInvalid(() -> NetworkSpec.builder().containerAddress("10.0.0.2/24").gateway("10.0.1.1").build(), "network.gateway");
+            assertThat(NetworkSpec.builder().containerAddress("10.0.1.2/23").gateway("10.0.0.1").build().gateway()).contains("10.0.0.1");
+            assertThat(NetworkSpec.builder().containerAddress("10.0.0.0/31").build().containerAddress()).isEqualTo("10.0.0.0");
+        }
+
+        @Test
         void needsTheNetworkCapability() {
             NetworkSpec net = NetworkSpec.builder().containerAddress("10.0.0.2/24").build();
             assertInvalid(() -> ContainerSpec.builder().rootfs(ROOT).network(net).build(), "network");
