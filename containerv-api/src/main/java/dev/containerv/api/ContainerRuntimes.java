@@ -6,9 +6,11 @@ import dev.containerv.spi.ProbeResult;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -97,7 +99,11 @@ public final class ContainerRuntimes {
     /** A provider instance, or the failure to get one. */
     record Loaded(String name, ContainerRuntimeProvider provider, Throwable failure) {
         static Loaded of(ContainerRuntimeProvider provider) {
-            return new Loaded(provider.name(), provider, null);
+            String name = provider.name();
+            if (name == null || name.isBlank()) {
+                return broken(provider.getClass().getName(), new IllegalStateException("its name() is " + (name == null ? "null" : "blank")));
+            }
+            return new Loaded(name, provider, null);
         }
 
         static Loaded broken(String name, Throwable failure) {
@@ -168,13 +174,34 @@ public final class ContainerRuntimes {
         }
 
         private List<Probed> probeProviders() {
+            List<Loaded> loaded = providers.get();
+            Map<String, List<String>> classesByName = new HashMap<>();
+            for (Loaded l : loaded) {
+                classesByName.computeIfAbsent(l.name(), n -> new ArrayList<>())
+                        .add(l.provider() == null ? l.name() : l.provider().getClass().getName());
+            }
             List<Probed> out = new ArrayList<>();
-            for (Loaded l : providers.get()) {
-                out.add(new Probed(l, probe(l)));
+            for (Loaded l : loaded) {
+                List<String> same = classesByName.get(l.name());
+                if (same.size() > 1) {
+                    // Neither is chosen: which one a name means would depend on the class path order.
+                    out.add(new Probed(l, new RuntimeProbe(l.name(), priorityOf(l), false, "the name '" + l.name()
+                            + "' is claimed by " + same.size() + " providers " + same + "; keep one of them on the class path or module path")));
+                } else {
+                    out.add(new Probed(l, probe(l)));
+                }
             }
             out.sort(Comparator.comparingInt((Probed p) -> p.probe.priority()).reversed()
                     .thenComparing(p -> p.probe.name()));
             return out;
+        }
+
+        private static int priorityOf(Loaded l) {
+            try {
+                return l.provider() == null ? Integer.MIN_VALUE : l.provider().priority();
+            } catch (RuntimeException | LinkageError e) {
+                return Integer.MIN_VALUE;
+            }
         }
 
         private static RuntimeProbe probe(Loaded l) {

@@ -74,6 +74,26 @@ class DiscoveryTest {
     }
 
     @Test
+    void aProviderWithoutANameIsListedAsBrokenAndTheOthersStillWork() {
+        Discovery d = discovery(Loaded.of(new FakeProvider(null, 900, ProbeResult.available("ok"))), provider("fine", 10, true));
+        assertThat(d.load().name()).isEqualTo("fine");
+        assertThat(d.probeAll()).anySatisfy(p -> {
+            assertThat(p.name()).isEqualTo(FakeProvider.class.getName());
+            assertThat(p.available()).isFalse();
+            assertThat(p.reason()).contains("name() is null");
+        });
+    }
+
+    @Test
+    void twoProvidersClaimingOneNameAreNeitherChosen() {
+        Discovery d = discovery(provider("twin", 90, true), provider("twin", 80, true), provider("other", 10, true));
+        assertThat(d.load().name()).isEqualTo("other");
+        assertThatThrownBy(() -> d.load("twin"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
+                .hasMessageContaining("the name 'twin' is claimed by 2 providers");
+    }
+
+    @Test
     void noProviderAtAllSaysWhatToAdd() {
         assertThatThrownBy(() -> discovery().load())
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
