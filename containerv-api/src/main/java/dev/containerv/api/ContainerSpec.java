@@ -121,6 +121,7 @@ public final class ContainerSpec {
         return layers;
     }
 
+    /** The requested capabilities (an unmodifiable set). */
     public Set<Capability> capabilities() {
         return capabilities;
     }
@@ -135,6 +136,7 @@ public final class ContainerSpec {
         return hostname;
     }
 
+    /** The network addressing; empty for none (with {@link Capability#NETWORK}: an isolated stack with loopback only). */
     public Optional<NetworkSpec> network() {
         return Optional.ofNullable(network);
     }
@@ -144,14 +146,17 @@ public final class ContainerSpec {
         return limits;
     }
 
+    /** The user id mappings; empty for none. */
     public List<IdMapping> uidMappings() {
         return uidMappings;
     }
 
+    /** The group id mappings; empty for none. */
     public List<IdMapping> gidMappings() {
         return gidMappings;
     }
 
+    /** The security policy; empty for none. */
     public Optional<SecurityPolicy> policy() {
         return Optional.ofNullable(policy);
     }

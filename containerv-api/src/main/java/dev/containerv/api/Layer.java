@@ -80,6 +80,7 @@ public final class Layer {
         return new Layer(Kind.WRITABLE_OVERLAY, null, null, Access.READ_WRITE, null);
     }
 
+    /** What kind of layer this is. */
     public Kind kind() {
         return kind;
     }
@@ -94,6 +95,7 @@ public final class Layer {
         return Optional.ofNullable(containerPath);
     }
 
+    /** Whether the container may write to it. */
     public Access access() {
         return access;
     }

@@ -35,6 +35,7 @@ public final class NetworkSpec {
         this.dns = List.copyOf(b.dns);
     }
 
+    /** A builder; {@link Builder#containerAddress} is required. */
     public static Builder builder() {
         return new Builder();
     }

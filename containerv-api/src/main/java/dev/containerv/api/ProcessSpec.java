@@ -112,14 +112,17 @@ public final class ProcessSpec {
         return Optional.ofNullable(user);
     }
 
+    /** Where standard input comes from; {@link Redirect#PIPE} (the process's output stream) by default. */
     public Redirect stdin() {
         return stdin;
     }
 
+    /** Where standard output goes; {@link Redirect#PIPE} (the process's input stream) by default. */
     public Redirect stdout() {
         return stdout;
     }
 
+    /** Where standard error goes; {@link Redirect#PIPE} (the process's error stream) by default. */
     public Redirect stderr() {
         return stderr;
     }

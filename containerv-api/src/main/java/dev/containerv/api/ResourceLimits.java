@@ -29,6 +29,7 @@ public final class ResourceLimits {
         this.pidsMax = b.pidsMax;
     }
 
+    /** A builder with no limit set. */
     public static Builder builder() {
         return new Builder();
     }
@@ -49,22 +50,27 @@ public final class ResourceLimits {
         return b;
     }
 
+    /** The memory limit in bytes; empty for none. */
     public OptionalLong memoryMaxBytes() {
         return memoryMaxBytes == null ? OptionalLong.empty() : OptionalLong.of(memoryMaxBytes);
     }
 
+    /** The relative CPU weight, 1 to 10000; empty for none. */
     public OptionalInt cpuWeight() {
         return cpuWeight == null ? OptionalInt.empty() : OptionalInt.of(cpuWeight);
     }
 
+    /** The hard CPU cap as a percentage of the whole host, 1 to 100; empty for none. */
     public OptionalInt cpuPercent() {
         return cpuPercent == null ? OptionalInt.empty() : OptionalInt.of(cpuPercent);
     }
 
+    /** The number of CPUs; empty for none. */
     public OptionalInt cpuCount() {
         return cpuCount == null ? OptionalInt.empty() : OptionalInt.of(cpuCount);
     }
 
+    /** The maximum number of processes; empty for none. */
     public OptionalLong pidsMax() {
         return pidsMax == null ? OptionalLong.empty() : OptionalLong.of(pidsMax);
     }
@@ -150,6 +156,7 @@ public final class ResourceLimits {
             }
         }
 
+        /** The limits; each setter validated its value already. */
         public ResourceLimits build() {
             return new ResourceLimits(this);
         }

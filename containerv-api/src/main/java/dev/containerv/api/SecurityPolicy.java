@@ -25,6 +25,7 @@ public final class SecurityPolicy {
 
     /** A path rule: processes may use {@code path} and what lies below it with {@code access}. */
     public record PathRule(String path, Access access) {
+        /** @throws ContainerException {@code INVALID_SPEC} for a path that is not absolute */
         public PathRule {
             path = ContainerPaths.check("policy.path", path);
             Objects.requireNonNull(access, "access");
@@ -46,10 +47,12 @@ public final class SecurityPolicy {
         return builder(profile).build();
     }
 
+    /** A builder starting from the profile, to add syscalls and path rules to. */
     public static Builder builder(PolicyProfile profile) {
         return new Builder(Objects.requireNonNull(profile, "profile"));
     }
 
+    /** The profile the policy starts from. */
     public PolicyProfile profile() {
         return profile;
     }
@@ -110,6 +113,7 @@ public final class SecurityPolicy {
             return this;
         }
 
+        /** The policy; each adder validated its value already. */
         public SecurityPolicy build() {
             return new SecurityPolicy(this);
         }

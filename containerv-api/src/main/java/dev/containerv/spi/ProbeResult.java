@@ -11,6 +11,7 @@ import java.util.Objects;
  * @since 0.1
  */
 public record ProbeResult(boolean available, String reason) {
+    /** @throws NullPointerException if {@code reason} is null */
     public ProbeResult {
         Objects.requireNonNull(reason, "reason");
     }

@@ -25,6 +25,11 @@ public final class UnavailableRuntime implements ContainerRuntime {
     private final GuestOs guestOs;
     private final String reason;
 
+    /**
+     * @param name    the provider's name
+     * @param guestOs the guest OS its containers would have
+     * @param reason  why it is unavailable, as the probe said
+     */
     public UnavailableRuntime(String name, GuestOs guestOs, String reason) {
         this.name = Objects.requireNonNull(name, "name");
         this.guestOs = Objects.requireNonNull(guestOs, "guestOs");

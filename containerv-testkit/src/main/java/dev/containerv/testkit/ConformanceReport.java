@@ -21,7 +21,14 @@ import java.util.TreeMap;
  */
 public final class ConformanceReport implements TestWatcher, AfterAllCallback {
     /** Outcome of one test. */
-    public enum Outcome { PASSED, SKIPPED, FAILED }
+    public enum Outcome {
+        /** The test passed. */
+        PASSED,
+        /** The test was skipped, with its reason. */
+        SKIPPED,
+        /** The test failed. */
+        FAILED
+    }
 
     /** One test's result. */
     public record Result(String area, String test, Outcome outcome, String detail) {
