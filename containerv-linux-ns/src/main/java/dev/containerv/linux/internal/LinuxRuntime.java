@@ -286,9 +286,17 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     /** mkdir of the state directory is the lock on the id; stale state of a dead container is cleaned first. */
     private void claimStateDir(String op, String id, LinuxOptions options, Path stateDir, Path layerDir) {
+        try (StateRootLock held = StateRootLock.acquire(options.stateRoot())) {
+            claimStateDirLocked(op, id, options, stateDir, layerDir);
+        } catch (IOException e) {
+            throw ContainerException.builder(ioKind(e), "cannot lock the state root " + options.stateRoot() + ": " + e)
+                    .operation(op).containerId(id).cause(e).build();
+        }
+    }
+
+    private void claimStateDirLocked(String op, String id, LinuxOptions options, Path stateDir, Path layerDir) {
         for (int attempt = 0; ; attempt++) {
             try {
-                Files.createDirectories(options.stateRoot(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 Files.createDirectories(options.layerRoot(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 return;
@@ -496,8 +504,8 @@ public final class LinuxRuntime implements ContainerRuntime {
         try {
             s = StateFile.read(stateDir);
         } catch (NoSuchFileException e) {
-            if (Files.isDirectory(stateDir) && isStale(stateDir)) {
-                cleanStale(stateDir, defaults.layerRoot().resolve(id));
+            if (Files.isDirectory(stateDir)) {
+                cleanIfStale(stateDir, defaults.layerRoot().resolve(id));
             }
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "no container with id '" + id + "' under " + defaults.stateRoot())
                     .operation(op).containerId(id).build();
@@ -508,7 +516,7 @@ public final class LinuxRuntime implements ContainerRuntime {
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "container '" + id + "' is still being created").operation(op).containerId(id).build();
         }
         if (!proc.alive(s.initPid(), s.initStartTime())) {
-            cleanStale(stateDir, Path.of(s.layerDir()));
+            cleanIfStale(stateDir, Path.of(s.layerDir()));
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "container '" + id + "' has stopped (its init, pid " + s.initPid()
                     + ", is gone); its stale state was removed").operation(op).containerId(id).build();
         }
@@ -560,7 +568,7 @@ public final class LinuxRuntime implements ContainerRuntime {
                     LOG.log(Level.DEBUG, () -> "no readable state in " + dir + ": " + e);
                 }
                 if (isStale(dir)) {
-                    cleanStale(dir, defaults.layerRoot().resolve(id));
+                    cleanIfStale(dir, defaults.layerRoot().resolve(id));
                 }
             }
         } catch (IOException e) {
@@ -593,6 +601,21 @@ public final class LinuxRuntime implements ContainerRuntime {
         return !creatorAlive && !supervisorAlive;
     }
 
+    /**
+     * Removes the state if it is stale, judged again under the state root's lock: between a first look and the
+     * removal, another process may have replaced the dead container's state with a new container's.
+     */
+    private void cleanIfStale(Path stateDir, Path layerDir) {
+        try (StateRootLock held = StateRootLock.acquire(stateDir.getParent())) {
+            if (isStale(stateDir)) {
+                cleanStale(stateDir, layerDir);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, () -> "cannot lock " + stateDir.getParent() + " to remove stale state of " + stateDir + ": " + e);
+        }
+    }
+
+    /** Removes a stale container's state and layers; the caller holds the state root's lock. */
     private void cleanStale(Path stateDir, Path layerDir) {
         List<Exception> left = removeLeftovers(stateDir, layerDir);
         if (!left.isEmpty()) {

@@ -18,6 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +77,26 @@ class RuntimeValidationTest {
         assertThat(helperAsked).hasValue(0);
         assertThat(tmp.resolve("state")).doesNotExist();
         assertThat(tmp.resolve("layers")).doesNotExist();
+    }
+
+    @Test
+    void staleStateIsJudgedAndRemovedOnlyUnderTheStateRootLock() throws Exception {
+        Path stale = Files.createDirectories(tmp.resolve("state").resolve("gone1"));
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(3600))); // no state, an hour old: stale
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<String>> listing;
+            try (StateRootLock held = StateRootLock.acquire(tmp.resolve("state"))) {
+                listing = other.submit(runtime::list);
+                Thread.sleep(300);
+                assertThat(listing.isDone()).as("list() must wait for the lock before removing stale state").isFalse();
+                assertThat(stale).exists();
+            }
+            assertThat(listing.get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(stale).doesNotExist();
+        } finally {
+            other.shutdownNow();
+        }
     }
 
     @Test
