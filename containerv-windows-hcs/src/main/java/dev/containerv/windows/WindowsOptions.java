@@ -63,11 +63,15 @@ public final class WindowsOptions {
         return b;
     }
 
+    /** Process or Hyper-V isolation; {@link Isolation#PROCESS} by default. */
     public Isolation isolation() {
         return isolation;
     }
 
-    /** The utility VM image directory ({@code <base layer>\UtilityVM}); empty means found from the base layer. */
+    /**
+     * The utility VM image directory for Hyper-V isolation; empty means the first {@code <layer>\UtilityVM} of the
+     * parent layers, from the base up, that holds {@code UtilityVM.vhdx} or {@code Files\}.
+     */
     public Optional<Path> utilityVmPath() {
         return Optional.ofNullable(utilityVmPath);
     }
@@ -86,7 +90,10 @@ public final class WindowsOptions {
         return Optional.ofNullable(lcow);
     }
 
-    /** The virtual switch whose HNS network the container joins; empty means {@code Default Switch}, then any NAT network. */
+    /**
+     * The HNS network the container joins, by its HCN network {@code Name} (as {@code Get-HnsNetwork} lists it);
+     * empty means the network named {@code Default Switch}, else the first NAT, then ICS network.
+     */
     public Optional<String> vmSwitch() {
         return Optional.ofNullable(vmSwitch);
     }
@@ -124,7 +131,12 @@ public final class WindowsOptions {
             return this;
         }
 
-        /** The utility VM image directory for Hyper-V isolation. Default: the first {@code UtilityVM} folder from the base layer up. */
+        /**
+         * The utility VM image directory for Hyper-V isolation (the folder holding {@code UtilityVM.vhdx} or {@code Files\}),
+         * used as given. Default: the first {@code <layer>\UtilityVM} folder holding either, from the base layer
+         * (the last parent) up; if no parent layer has one, {@code describeUtilityVm} (and the Hyper-V path of
+         * {@code create}) fails with {@code INVALID_SPEC} naming {@code windows.utilityVmPath}.
+         */
         public Builder utilityVmPath(Path directory) {
             this.utilityVmPath = Objects.requireNonNull(directory, "utilityVmPath");
             return this;
@@ -152,10 +164,17 @@ public final class WindowsOptions {
             return this;
         }
 
-        /** The virtual switch (HNS network switch name or network name). Default: {@code Default Switch}, else the first NAT, then ICS network. */
+        /**
+         * The HNS network to join, matched (ignoring case) against the {@code Name} of each HCN network; HCN network
+         * documents carry no switch name, so a virtual switch is named by its network. A name that matches no network
+         * makes {@code create} fail with {@code NOT_FOUND}. Default: the network named {@code Default Switch}, else
+         * the first NAT, then ICS network.
+         *
+         * @throws ContainerException {@code INVALID_SPEC} for a null, blank or NUL-containing name
+         */
         public Builder vmSwitch(String name) {
             if (name == null || name.isBlank() || name.indexOf('\0') >= 0) {
-                throw ContainerException.invalidSpec("windows.vmSwitch", name, "a non-blank switch or network name");
+                throw ContainerException.invalidSpec("windows.vmSwitch", name, "a non-blank HNS network name");
             }
             this.vmSwitch = name;
             return this;

@@ -149,6 +149,56 @@ class DescribeTest {
     }
 
     @Test
+    void defaultUtilityVmIsTheFirstUtilityVmFolderFromTheBaseLayerUp(@TempDir Path dir) throws IOException {
+        Path container = SimRuntimes.windowsfilter(dir);
+        Path base = container.resolveSibling("base");
+        Path mid = container.resolveSibling("mid");
+        Files.createDirectories(mid.resolve("UtilityVM").resolve("Files"));
+        assertThat(osShare(hyperv(container))).isEqualTo(base.resolve("UtilityVM").resolve("Files").toString());
+
+        deleteTree(base.resolve("UtilityVM"));
+        deleteTree(mid.resolve("UtilityVM"));
+        Files.createDirectories(mid.resolve("UtilityVM"));
+        Files.writeString(mid.resolve("UtilityVM").resolve("UtilityVM.vhdx"), "");
+        Files.createDirectories(base.resolve("UtilityVM"));
+        assertThat(osShare(hyperv(container))).as("a UtilityVM folder holding neither UtilityVM.vhdx nor Files does not count")
+                .isEqualTo(mid.resolve("UtilityVM").resolve("Files").toString());
+    }
+
+    @Test
+    void noUtilityVmAnywhereIsInvalidSpecNamingTheOption(@TempDir Path dir) throws IOException {
+        Path container = SimRuntimes.windowsfilter(dir);
+        deleteTree(container.resolveSibling("base").resolve("UtilityVM"));
+        assertThatThrownBy(() -> WindowsHcsRuntime.describeUtilityVm(hyperv(container)))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+                    assertThat(e.getMessage()).startsWith("windows.utilityVmPath:").contains("UtilityVM.vhdx").contains("Files\\")
+                            .contains(container.resolveSibling("base").toString());
+                });
+        ContainerSpec given = ContainerSpec.builder().id("golden-1").rootfs(container)
+                .extension(WindowsOptions.builder().isolation(Isolation.HYPERV).utilityVmPath(Path.of("C:\\uvm")).build()).build();
+        assertThat(osShare(given)).as("an explicit utilityVmPath is used as given").isEqualTo("C:\\uvm\\Files");
+    }
+
+    private static ContainerSpec hyperv(Path container) {
+        return ContainerSpec.builder().id("golden-1").rootfs(container).extension(WindowsOptions.builder().isolation(Isolation.HYPERV).build()).build();
+    }
+
+    private static String osShare(ContainerSpec spec) throws IOException {
+        JsonNode share = Json.mapper().readTree(WindowsHcsRuntime.describeUtilityVm(spec).orElseThrow()).at("/VirtualMachine/Devices/VirtualSmb/Shares/0");
+        assertThat(share.get("Name").asText()).isEqualTo("os");
+        return share.get("Path").asText();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
     void processIsolationHasNoUtilityVm() throws IOException {
         assertThat(WindowsHcsRuntime.describeUtilityVm(base().build())).isEmpty();
     }

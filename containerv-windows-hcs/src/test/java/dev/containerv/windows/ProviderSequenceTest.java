@@ -20,7 +20,11 @@ import org.mockito.InOrder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +118,26 @@ class ProviderSequenceTest {
         verify(hcs, never()).closeComputeSystem(any());
         verify(hcs).unprepareLayer(rootfs);
         verify(hcs).deactivateLayer(rootfs);
+    }
+
+    @Test
+    void execWithATimeoutReturnsWhenOutputStaysOpenAfterTheExit() throws Exception {
+        // As when a background process the program started holds its stdout: the program exited, the pipe did not end.
+        PipedOutputStream heldOpen = new PipedOutputStream();
+        PipedInputStream stdout = new PipedInputStream(heldOpen);
+        heldOpen.write("started\n".getBytes(StandardCharsets.UTF_8));
+        HcsProcess p = new HcsProcess(22, 778, OutputStream.nullOutputStream(), stdout, InputStream.nullInputStream());
+        when(hcs.createProcess(eq(system), anyString(), any())).thenReturn(p);
+        when(hcs.waitForProcessExit(eq(p), any())).thenReturn("{\"Exited\":true,\"ExitCode\":0,\"LastWaitResult\":0}");
+        try (Container c = runtime.create(spec())) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> c.exec(ProcessSpec.of("cmd.exe", "/c", "start", "/b", "ping", "-t", "localhost"), Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT))
+                    .hasMessageContaining("exited with 0").hasMessageContaining("output was still open");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        } finally {
+            heldOpen.close();
+        }
     }
 
     @Test

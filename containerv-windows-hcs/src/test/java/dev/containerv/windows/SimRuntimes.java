@@ -30,7 +30,8 @@ public final class SimRuntimes {
 
     /**
      * A windowsfilter store under {@code dir}: layers {@code base} and {@code mid}, and a container folder whose
-     * layerchain.json names mid, then base. {@code base/Files} holds {@code Windows/System32/hello.txt}.
+     * layerchain.json names mid, then base. {@code base/Files} holds {@code Windows/System32/hello.txt};
+     * {@code base/UtilityVM/Files} is the (empty) utility VM image a Hyper-V spec finds by default.
      *
      * @return the container folder
      */
@@ -40,6 +41,7 @@ public final class SimRuntimes {
         Path mid = Files.createDirectories(store.resolve("mid"));
         Files.createDirectories(base.resolve("Files").resolve("Windows").resolve("System32"));
         Files.writeString(base.resolve("Files").resolve("Windows").resolve("System32").resolve("hello.txt"), "from base\n");
+        Files.createDirectories(base.resolve("UtilityVM").resolve("Files"));
         Files.createDirectories(mid.resolve("Files"));
         Files.writeString(mid.resolve("Files").resolve("mid.txt"), "from mid\n");
         Path container = Files.createDirectories(store.resolve("container"));

@@ -232,6 +232,26 @@ class SimulatedLifecycleTest {
     }
 
     @Test
+    void vmSwitchNamesTheHcnNetworkToJoin() {
+        String external = java.util.UUID.nameUUIDFromBytes("external".getBytes(StandardCharsets.UTF_8)).toString();
+        hcs.addNetwork(new dev.containerv.windows.schema.HostComputeNetwork(external, "External", "Transparent"));
+        WindowsHcsRuntime withNetwork = new WindowsHcsRuntime(hcs, java.util.EnumSet.of(Capability.NETWORK), SimRuntimes.SIM_FEATURES,
+                tmp.resolve("state"), HcsContainer.Timeouts.fromProperties());
+        NetworkSpec net = NetworkSpec.builder().containerAddress("10.0.0.2/24").build();
+        try (Container c = withNetwork.create(spec().capabilities(Capability.NETWORK).network(net)
+                .extension(WindowsOptions.builder().vmSwitch("external").build()).build())) {
+            assertThat(hcs.endpoints().values()).extracting("hostComputeNetwork").containsExactly(external);
+        }
+        assertThatThrownBy(() -> withNetwork.create(spec().capabilities(Capability.NETWORK).network(net)
+                .extension(WindowsOptions.builder().vmSwitch("Other Switch").build()).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("no HNS network named 'Other Switch'").contains("WindowsOptions.vmSwitch")
+                            .contains("[nat (NAT), External (Transparent)]").doesNotContain(", switch ");
+                });
+    }
+
+    @Test
     void statsProcessesListAndIdempotentDestroy() throws Exception {
         Container c = runtime.create(spec().build());
         ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sleep", "30"));

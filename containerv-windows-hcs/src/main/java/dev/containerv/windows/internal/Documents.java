@@ -49,7 +49,8 @@ import java.util.function.Function;
 /**
  * Builds the HCS schema 2.1 documents of a container from its spec: the single container document of
  * process isolation, or the utility VM plus the hosted container of Hyper-V isolation (and LCOW's utility
- * VM). Pure functions of their inputs, so {@code describe} and {@code create} produce the same JSON.
+ * VM). Pure functions of their inputs (apart from the search for a default utility VM folder, see
+ * {@link #utilityVmDocument}), so {@code describe} and {@code create} produce the same JSON.
  */
 public final class Documents {
     /** The Owner HCS records for our systems. */
@@ -212,7 +213,13 @@ public final class Documents {
         return shares;
     }
 
-    /** The utility VM document for Hyper-V isolation or LCOW; empty for process isolation. */
+    /**
+     * The utility VM document for Hyper-V isolation or LCOW; empty for process isolation. A Windows utility VM
+     * boots from {@code WindowsOptions.utilityVmPath}, else from the first {@code <layer>\UtilityVM} of the
+     * parents, base layer first ({@link LayerChain#utilityVm}), which is looked for on disk.
+     *
+     * @throws ContainerException {@code INVALID_SPEC} naming {@code windows.utilityVmPath} if neither exists
+     */
     public static Optional<ComputeSystem> utilityVmDocument(Inputs in) {
         WindowsOptions o = in.options();
         if (o.isolation() == Isolation.PROCESS && o.containerType() == ContainerType.WINDOWS) {
@@ -231,7 +238,10 @@ public final class Documents {
             Devices devices = new Devices(null, null, new HvSocket(null));
             return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
         }
-        String uvm = o.utilityVmPath().map(HostPaths::of).orElseGet(() -> HostPaths.join(in.parents().get(in.parents().size() - 1), "UtilityVM"));
+        String uvm = o.utilityVmPath().map(HostPaths::of).or(() -> LayerChain.utilityVm(in.parents())).orElseThrow(() ->
+                ContainerException.invalidSpec("windows.utilityVmPath", null, "for Isolation.HYPERV, a utility VM image folder (holding "
+                        + "UtilityVM.vhdx or Files\\); none was given and no parent layer has a " + LayerChain.UTILITY_VM
+                        + " folder holding either (looked from the base layer up in " + in.parents() + ")"));
         Chipset chipset = new Chipset(new Uefi(new UefiBootEntry("VmbFs", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", null, null)), null);
         List<VirtualSmbShare> shares = new ArrayList<>();
         shares.add(new VirtualSmbShare("os", HostPaths.join(uvm, "Files"), new VirtualSmbShareOptions(true, true, true)));

@@ -213,9 +213,9 @@ public final class HcsContainer implements Container {
     private static String attachNetwork(HcsApi hcs, NetworkSpec net, WindowsOptions options, String id, Deque<Runnable> undo, String op) {
         List<HostComputeNetwork> networks = Json.readList(hcs.listNetworks(), HostComputeNetwork.class);
         HostComputeNetwork chosen = Networks.choose(networks, options.vmSwitch()).orElseThrow(() ->
-                ContainerException.builder(ErrorKind.NOT_FOUND, "no HNS network for switch '" + options.vmSwitch().orElse(Networks.DEFAULT_SWITCH)
-                                + "' and no NAT or ICS network to fall back on; networks found: "
-                                + networks.stream().map(n -> n.name() + " (" + (n.type() == null ? "NAT" : n.type()) + ", switch " + n.switchName() + ")").toList()
+                ContainerException.builder(ErrorKind.NOT_FOUND, "no HNS network named '" + options.vmSwitch().orElse(Networks.DEFAULT_SWITCH)
+                                + "' (WindowsOptions.vmSwitch) and no NAT or ICS network to fall back on; networks found: "
+                                + networks.stream().map(n -> n.name() + " (" + (n.type() == null ? "NAT" : n.type()) + ")").toList()
                                 + " (see Get-HnsNetwork)")
                         .operation(op).containerId(id).build());
         List<Route> routes = net.gateway().map(g -> List.of(new Route(g, "0.0.0.0/0"))).orElse(null);
@@ -525,22 +525,32 @@ public final class HcsContainer implements Container {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Void> a = pump(p::getInputStream, out, true);
         CompletableFuture<Void> b = pump(p::getErrorStream, err, true);
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         try {
             if (timeout == null) {
                 p.waitFor();
-            } else if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-                throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " ran longer than " + timeout + " and was killed")
-                        .operation(Errors.op("Container", "exec")).containerId(id()).build();
+                CompletableFuture.allOf(a, b).get();
+            } else {
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                    throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " ran longer than " + timeout + " and was killed")
+                            .operation(Errors.op("Container", "exec")).containerId(id()).build();
+                }
+                // The timeout bounds the whole call: a background process it started may hold the output open.
+                CompletableFuture.allOf(a, b).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
-            CompletableFuture.allOf(a, b).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "the output of " + shown + " did not end", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            closeAll(p.getInputStream(), p.getErrorStream());
+            throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " exited with " + p.exitValue()
+                    + ", but its output was still open after " + timeout + " (a background process it started holds it?)")
+                    .operation(Errors.op("Container", "exec")).containerId(id()).build();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "the output of " + shown + " could not be read", e.getCause());
         }
         return new ExecResult(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -10,19 +10,26 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The parent layers of a windowsfilter container folder, from its {@code layerchain.json}: a JSON array of
  * layer folder paths, nearest parent first, base last. An entry that does not exist as written is looked
  * for relative to the folder and as {@code <folder>\parents\<name>}; each parent's own chain is appended,
- * without duplicates, so the order of the file is kept.
+ * and followed in turn to any depth, without duplicates, so the order of the file is kept. A layer listed by
+ * several chains (each chain naming all its ancestors) counts once; a layer that names itself or a layer it
+ * descends from is a cycle.
  */
 public final class LayerChain {
     /** The file name. */
     public static final String FILE = "layerchain.json";
+    /** The folder of a (base) layer holding the utility VM image. */
+    public static final String UTILITY_VM = "UtilityVM";
 
     private LayerChain() {
     }
@@ -31,7 +38,8 @@ public final class LayerChain {
      * The parent layer paths of {@code containerFolder}, as strings HCS can take.
      *
      * @throws ContainerException {@code NOT_FOUND} if the folder has no layerchain.json, {@code INVALID_SPEC}
-     *                            if it is not a JSON array of paths or is empty
+     *                            if it or a parent's is not a JSON array of paths, if it is empty, or if the
+     *                            chains form a cycle (naming the layerchain.json and the layer seen again)
      */
     public static List<String> read(Path containerFolder, String operation, String containerId) {
         Path file = containerFolder.resolve(FILE);
@@ -45,20 +53,63 @@ public final class LayerChain {
         if (direct.isEmpty()) {
             throw ContainerException.invalidSpec("rootfs", containerFolder, "a container folder whose " + FILE + " names at least the base layer");
         }
-        Set<String> chain = new LinkedHashSet<>();
-        for (String entry : direct) {
-            String resolved = resolve(containerFolder, entry);
-            chain.add(resolved);
+        Map<String, String> chain = new LinkedHashMap<>();
+        Set<String> done = new HashSet<>();
+        List<String> descent = new ArrayList<>(List.of(key(containerFolder.toString())));
+        follow(containerFolder, direct, chain, descent, done, operation, containerId);
+        return List.copyOf(chain.values());
+    }
+
+    /**
+     * Appends the layers {@code entries} of {@code folder} names, then follows each one's own chain.
+     * {@code descent} holds the keys of the layers from the container folder down to {@code folder}: meeting one
+     * of them again is a cycle. {@code done} holds the layers whose chains have been followed already.
+     */
+    private static void follow(Path folder, List<String> entries, Map<String, String> chain, List<String> descent, Set<String> done,
+                               String operation, String containerId) {
+        List<String> resolved = new ArrayList<>();
+        for (String entry : entries) {
+            String layer = resolve(folder, entry);
+            if (descent.contains(key(layer))) {
+                throw ContainerException.builder(ErrorKind.INVALID_SPEC, folder.resolve(FILE) + " names " + layer
+                                + ", which is this layer or one it descends from: the layer chains form a cycle (" + String.join(" -> ", descent)
+                                + " -> " + key(layer) + ")")
+                        .operation(operation).containerId(containerId).build();
+            }
+            chain.putIfAbsent(key(layer), layer);
+            resolved.add(layer);
         }
-        for (String parent : new ArrayList<>(chain)) {
-            Path parentFile = asPath(parent);
-            if (parentFile != null && Files.isRegularFile(parentFile.resolve(FILE))) {
-                for (String entry : entries(parentFile.resolve(FILE), operation, containerId)) {
-                    chain.add(resolve(parentFile, entry));
-                }
+        for (String layer : resolved) {
+            Path layerFolder = asPath(layer);
+            if (layerFolder == null || !done.add(key(layer)) || !Files.isRegularFile(layerFolder.resolve(FILE))) {
+                continue;
+            }
+            descent.add(key(layer));
+            follow(layerFolder, entries(layerFolder.resolve(FILE), operation, containerId), chain, descent, done, operation, containerId);
+            descent.remove(descent.size() - 1);
+        }
+    }
+
+    /** What identifies a layer folder: its absolute, normalized path, or the entry as written if it is no path. */
+    private static String key(String layer) {
+        Path p = asPath(layer);
+        return p == null ? layer : p.toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * The utility VM image folder of a layer chain for Hyper-V isolation: the first {@code <layer>\UtilityVM},
+     * from the base layer (the last of {@code parents}) up, that holds {@code UtilityVM.vhdx} or a {@code Files}
+     * folder; empty if no layer has one.
+     */
+    public static Optional<String> utilityVm(List<String> parents) {
+        for (int i = parents.size() - 1; i >= 0; i--) {
+            Path layer = asPath(parents.get(i));
+            Path uvm = layer == null ? null : layer.resolve(UTILITY_VM);
+            if (uvm != null && (Files.isRegularFile(uvm.resolve("UtilityVM.vhdx")) || Files.isDirectory(uvm.resolve("Files")))) {
+                return Optional.of(uvm.toString());
             }
         }
-        return List.copyOf(chain);
+        return Optional.empty();
     }
 
     private static List<String> entries(Path file, String operation, String containerId) {

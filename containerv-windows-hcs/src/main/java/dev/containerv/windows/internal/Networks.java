@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Chooses the HNS network a container joins, as the original does: a network whose switch name matches
- * the requested switch, else one whose name matches, else (no switch asked, or no match for the default)
- * the first NAT network, then the first ICS network. An absent {@code Type} means NAT.
+ * Chooses the HNS network a container joins: the network whose HCN {@code Name} matches the requested
+ * switch (ignoring case), else, only when none was asked for, the first NAT network, then the first ICS
+ * network. An absent {@code Type} means NAT. The original also matched a {@code SwitchName}; HCN network
+ * documents have no such field, so only {@code Name} is matched.
  */
 public final class Networks {
-    /** The switch asked for when none is given. */
+    /** The network name asked for when no switch is given. */
     public static final String DEFAULT_SWITCH = "Default Switch";
 
     private Networks() {
@@ -22,10 +23,6 @@ public final class Networks {
     /** The chosen network, or empty if none fits. */
     public static Optional<HostComputeNetwork> choose(List<HostComputeNetwork> networks, Optional<String> vmSwitch) {
         String wanted = vmSwitch.orElse(DEFAULT_SWITCH);
-        Optional<HostComputeNetwork> bySwitch = networks.stream().filter(n -> wanted.equalsIgnoreCase(n.switchName())).findFirst();
-        if (bySwitch.isPresent()) {
-            return bySwitch;
-        }
         Optional<HostComputeNetwork> byName = networks.stream().filter(n -> wanted.equalsIgnoreCase(n.name())).findFirst();
         if (byName.isPresent() || vmSwitch.isPresent()) {
             return byName;

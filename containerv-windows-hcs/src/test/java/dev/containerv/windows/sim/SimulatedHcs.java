@@ -122,10 +122,10 @@ public final class SimulatedHcs implements HcsApi {
     private record SimJob(String name, long limit, List<Process> members) {
     }
 
-    /** A simulation keeping its volumes under {@code root}. One default NAT network on the "Default Switch". */
+    /** A simulation keeping its volumes under {@code root}. One NAT network, named "nat". */
     public SimulatedHcs(Path root) {
         this.root = root;
-        networks.add(new HostComputeNetwork(UUID.nameUUIDFromBytes("nat".getBytes()).toString(), "nat", "NAT", "Default Switch", null));
+        networks.add(new HostComputeNetwork(UUID.nameUUIDFromBytes("nat".getBytes()).toString(), "nat", "NAT"));
     }
 
     // ---- test controls ----
