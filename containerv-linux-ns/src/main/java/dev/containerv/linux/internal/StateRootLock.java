@@ -15,11 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The lock of one state root, held while a state directory is judged stale and removed, and while one is
  * claimed by {@code create}. Without it, a process removing a dead container's state could remove the fresh
  * state of a container another process just created under the same id. An {@code fcntl} lock on
- * {@code <stateRoot>/.lock} serialises processes; since such locks belong to the whole JVM, a lock per root
- * serialises the threads of this one first. Not reentrant.
+ * {@code <stateRoot>.lock}, beside the root (where lock files usually are, as {@code /run/xtables.lock}), serialises
+ * processes; since such locks belong to the whole JVM, a lock per root serialises the threads of this one
+ * first. The file stays: removing a lock file others may hold is never safe. Not reentrant.
  */
 final class StateRootLock implements AutoCloseable {
-    static final String FILE_NAME = ".lock";
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
 
     private final ReentrantLock local;
@@ -38,7 +38,7 @@ final class StateRootLock implements AutoCloseable {
         local.lock();
         try {
             Files.createDirectories(stateRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            FileChannel channel = FileChannel.open(stateRoot.resolve(FILE_NAME), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            FileChannel channel = FileChannel.open(fileOf(stateRoot), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 return new StateRootLock(local, channel, channel.lock());
@@ -50,6 +50,12 @@ final class StateRootLock implements AutoCloseable {
             local.unlock();
             throw e;
         }
+    }
+
+    /** {@code /run/containerv.lock} for {@code /run/containerv}. */
+    static Path fileOf(Path stateRoot) {
+        Path root = stateRoot.toAbsolutePath().normalize();
+        return root.getFileName() == null ? root.resolve(".containerv.lock") : root.resolveSibling(root.getFileName() + ".lock");
     }
 
     @Override
