@@ -56,4 +56,21 @@ class ProcessExitTest {
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(42);
         assertThat(exit.await(10, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aFailureCountsAsRunningAndEveryReadThrowsIt() throws Exception {
+        ProcessExit exit = new ProcessExit();
+        Process process = new ProcessBuilder("true").start();
+        CompletableFuture<Process> onExit = exit.onExit(process);
+        IllegalStateException unknown = new IllegalStateException("the platform's wait failed");
+        assertThat(exit.fail(unknown)).isTrue();
+        assertThat(exit.complete(0)).isFalse();
+        assertThat(exit.isDone()).isFalse();
+        assertThat(exit.peek()).isEmpty();
+        assertThatThrownBy(exit::await).isSameAs(unknown);
+        assertThatThrownBy(() -> exit.await(0, TimeUnit.SECONDS)).isSameAs(unknown);
+        assertThatThrownBy(() -> exit.valueNow(() -> "unused")).isSameAs(unknown);
+        assertThat(onExit).isCompletedExceptionally();
+        process.waitFor();
+    }
 }

@@ -275,7 +275,7 @@ public final class LinuxRuntime implements ContainerRuntime {
         }
         if (!Files.isExecutable(path)) {
             throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, "linuxOptions.helperPath: the helper " + path
-                    + " is not executable by this process").operation(op).containerId(id).build();
+                    + " is not executable by this process; accepted: a containerv-helper binary this process may execute").operation(op).containerId(id).build();
         }
         return path;
     }

@@ -15,11 +15,8 @@ import dev.containerv.windows.schema.SignalProcessOptions;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A process in a Windows container: a {@link Process} over an {@code HCS_PROCESS}. A daemon thread waits for
@@ -43,9 +40,7 @@ public final class HcsContainerProcess extends ContainerProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final ProcessExit exit = new ProcessExit();
-    /** Completes when the exit value is recorded, or exceptionally with {@link #waitFailure}. */
-    private final CompletableFuture<Process> onExit = new CompletableFuture<>();
-    private volatile ContainerException waitFailure;
+    private final CompletableFuture<Process> onExit = exit.onExit(this);
     private final Object handleLock = new Object();
     private boolean handleClosed;
 
@@ -73,7 +68,7 @@ public final class HcsContainerProcess extends ContainerProcess {
             if (!handleOpen()) {
                 // The container's destroy killed the process, then closed the handle this wait was using.
                 LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + " after destroy: " + e.getMessage());
-                outputsDrained.whenComplete((v, t) -> exited(128 + Signal.KILL.number()));
+                outputsDrained.whenComplete((v, t) -> exit.complete(128 + Signal.KILL.number()));
                 return;
             }
             failed(Errors.platformFailure(op, containerId, what, e));
@@ -97,26 +92,13 @@ public final class HcsContainerProcess extends ContainerProcess {
         }
         closeHandle();
         int code = status.exitCode() == null ? 255 : (int) (long) status.exitCode();
-        outputsDrained.whenComplete((v, t) -> exited(code));
-    }
-
-    private void exited(int code) {
-        exit.complete(code);
-        onExit.complete(this);
+        outputsDrained.whenComplete((v, t) -> exit.complete(code));
     }
 
     /** The wait failed: the process may still run, so its handle stays open until the container's destroy. */
     private void failed(ContainerException e) {
         LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + ": " + e.getMessage());
-        waitFailure = e;
-        onExit.completeExceptionally(e);
-    }
-
-    private void throwIfWaitFailed() {
-        ContainerException e = waitFailure;
-        if (e != null) {
-            throw e;
-        }
+        exit.fail(e);
     }
 
     /** Closes the HCS handle once (at exit, or at container destroy). */
@@ -227,39 +209,18 @@ public final class HcsContainerProcess extends ContainerProcess {
     /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
     @Override
     public int waitFor() throws InterruptedException {
-        try {
-            onExit.get();
-        } catch (ExecutionException e) {
-            throwIfWaitFailed();
-            throw new IllegalStateException("the exit value was never recorded", e.getCause());
-        }
         return exit.await();
     }
 
     /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (!onExit.isDone()) {
-            if (timeout <= 0) {
-                return false;
-            }
-            try {
-                onExit.get(timeout, unit);
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException e) {
-                // the failure is thrown below
-            }
-        }
-        throwIfWaitFailed();
-        return true;
+        return exit.await(timeout, unit);
     }
 
     /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
     @Override
     public int exitValue() {
-        throwIfWaitFailed();
         return exit.valueNow(() -> "process " + process.processId() + " in container " + containerId);
     }
 
