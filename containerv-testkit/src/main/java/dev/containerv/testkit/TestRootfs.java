@@ -1,17 +1,15 @@
 package dev.containerv.testkit;
 
+import dev.containerv.spi.FileTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -130,6 +128,14 @@ public final class TestRootfs {
         return build(dir, busybox());
     }
 
+    /**
+     * Builds a root file system in {@code dir} from the given busybox (with the shared libraries it needs, if it is
+     * not static): for a caller that must know which busybox the tree holds, such as benchmarks comparing tools.
+     */
+    public static Path build(Path dir, Path busybox) throws IOException {
+        return build(dir, java.util.Optional.of(busybox));
+    }
+
     /** Builds from the given busybox, or from host tools when it is empty; for tests of both ways. */
     static Path build(Path dir, Optional<Path> busybox) throws IOException {
         Files.createDirectories(dir);
@@ -233,29 +239,12 @@ public final class TestRootfs {
         return out;
     }
 
-    /** Removes a tree without following symbolic links. */
+    /** Removes a tree with {@link FileTrees#deleteTree}, reporting a failure on standard error instead of throwing (cleanup). */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<IOException> failures = new ArrayList<>();
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.deleteTree(dir);
         } catch (IOException e) {
-            failures.add(e);
+            System.err.println("containerv-testkit: could not remove " + dir + ": " + e);
         }
-        failures.forEach(e -> System.err.println("containerv-testkit: could not remove " + dir + ": " + e));
     }
 }
