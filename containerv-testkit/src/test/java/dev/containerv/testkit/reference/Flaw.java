@@ -39,5 +39,10 @@ public enum Flaw {
     /** Spawn blocks until the container is destroyed, deaf to interrupts. */
     SPAWN_HANGS,
     /** Create fails as it would without root. */
-    NO_PRIVILEGES
+    NO_PRIVILEGES,
+    /**
+     * Declares none of the features it has, as a provider that forgot them would. No rule may fail for it: the
+     * suite must skip exactly the {@code optional_} rules, saying what is not declared.
+     */
+    DECLARES_NO_FEATURES
 }
