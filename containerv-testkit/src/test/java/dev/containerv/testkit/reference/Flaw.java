@@ -41,5 +41,10 @@ public enum Flaw {
     /** {@code destroy()} of a process that is gone throws, as a platform's kill does. */
     DESTROY_THROWS_WHEN_GONE,
     /** Create fails as it would without root. */
-    NO_PRIVILEGES
+    NO_PRIVILEGES,
+    /**
+     * Declares none of the features it has, as a provider that forgot them would. No rule may fail for it: the
+     * suite must skip exactly the {@code optional_} rules, saying what is not declared.
+     */
+    DECLARES_NO_FEATURES
 }
