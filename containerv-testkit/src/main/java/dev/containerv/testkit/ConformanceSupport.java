@@ -295,4 +295,28 @@ public final class ConformanceSupport {
             return t;
         };
     }
+
+    /** A {@code System.in} with known content that records whether it was closed. */
+    static final class StdinProbe extends java.io.ByteArrayInputStream {
+        private final String text;
+        private volatile boolean closed;
+
+        StdinProbe(String text) {
+            super(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            this.text = text;
+        }
+
+        String text() {
+            return text;
+        }
+
+        boolean closed() {
+            return closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
 }

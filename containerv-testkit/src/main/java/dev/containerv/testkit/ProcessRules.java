@@ -11,6 +11,7 @@ import dev.containerv.api.Signal;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -168,6 +169,30 @@ public interface ProcessRules extends ConformanceRules {
         p.kill(Signal.KILL);
         p.destroy();
         assertThat(p.exitValue()).isEqualTo(3);
+    }
+
+    @Test
+    default void required_processes_inheritedStdinReadsTheJvmsStdinAndLeavesItOpen() throws Exception {
+        // INHERIT means the JVM's standard input, as for ProcessBuilder; a provider that transports it reads
+        // System.in, which this test replaces for the while, and must never close it.
+        InputStream jvmStdin = System.in;
+        ConformanceSupport.StdinProbe probe = new ConformanceSupport.StdinProbe("from the JVM's stdin\n");
+        System.setIn(probe);
+        try {
+            ContainerProcess p = tck().shared().spawn(tck().fixture().echoStdin().redirectInput(Redirect.INHERIT).build());
+            CompletableFuture<byte[]> out = readAllAsync(p.getInputStream());
+            boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            assertThat(exited).as("the process reading an inherited stdin ends when System.in ends").isTrue();
+            assertThat(new String(out.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8)).as("what the process read").isEqualTo(probe.text());
+            assertThat(p.exitValue()).isZero();
+            assertThat(probe.closed()).as("System.in closed by the provider").isFalse();
+        } finally {
+            System.setIn(jvmStdin);
+        }
+        assertThatCode(jvmStdin::available).as("the JVM's own stdin is still open").doesNotThrowAnyException();
     }
 
     @Test

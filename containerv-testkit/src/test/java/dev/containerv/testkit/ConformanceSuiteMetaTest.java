@@ -153,6 +153,7 @@ class ConformanceSuiteMetaTest {
                 Arguments.of(Flaw.ALWAYS_ADDS_DEFAULT_ENVIRONMENT, List.of("required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
                 Arguments.of(Flaw.STATS_NEVER_MOVE, List.of("optional_resources_statsMoveAfterWork")),
                 Arguments.of(Flaw.KEEPS_PROCESSES_AFTER_DESTROY, List.of("required_lifecycle_destroyWhileProcessesRunEndsThem")),
+                Arguments.of(Flaw.CLOSES_INHERITED_STDIN, List.of("required_processes_inheritedStdinReadsTheJvmsStdinAndLeavesItOpen")),
                 Arguments.of(Flaw.DESTROY_THROWS_WHEN_GONE, List.of("required_processes_destroyOfAnExitedProcessIsHarmless")));
     }
 
