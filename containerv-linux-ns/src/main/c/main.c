@@ -1,5 +1,5 @@
 /*
- * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, version.
+ * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, steps, version.
  *
  * Never: does any work itself beyond parsing argv and printing usage errors.
  */
@@ -16,7 +16,7 @@ static int usage(const char *detail)
 {
     struct cv_fail f;
     char line[3 * sizeof f + 64];
-    cv_fail_set(&f, "usage", "", EINVAL, "", "%s", detail);
+    cv_fail_set(&f, CV_STEP_USAGE, "", EINVAL, "", "%s", detail);
     size_t n = cv_fail_format_line(&f, line, sizeof line);
     (void)cv_write_all(STDOUT_FILENO, line, n);
     return 2;
@@ -49,7 +49,12 @@ int main(int argc, char **argv)
         (void)cv_write_all(STDOUT_FILENO, "ok\n", 3);
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], "steps") == 0) {
+        for (int s = 0; s < CV_STEP_COUNT; s++)
+            printf("%s\n", cv_step_name((enum cv_step)s));
+        return 0;
+    }
     if (argc >= 2 && strcmp(argv[1], "copy") == 0)
         return cv_copy_main(argc - 2, argv + 2);
-    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | version");
+    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | steps | version");
 }

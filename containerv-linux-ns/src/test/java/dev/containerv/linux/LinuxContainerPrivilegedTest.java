@@ -254,6 +254,10 @@ class LinuxContainerPrivilegedTest {
         assertThat(env.stdout()).isEqualTo("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/root\nxterm\nyes\n/etc\n");
         ExecResult bare = shared.exec(ProcessSpec.builder("/bin/env").defaultEnvironment(false).environment("ONLY", "1").build());
         assertThat(bare.stdout()).isEqualTo("ONLY=1\n");
+        // No PATH in the environment: the program name is searched in the plan's default-path, which Java chose.
+        ExecResult searched = shared.exec(ProcessSpec.builder("env").defaultEnvironment(false).environment("ONLY", "2").build());
+        assertThat(searched.exitCode()).as(searched.stderr()).isZero();
+        assertThat(searched.stdout()).isEqualTo("ONLY=2\n");
         ExecResult user = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g; id -G; echo $HOME").user("builder").build());
         assertThat(user.stdout()).isEqualTo("1000\n1000\n1000 10\n/home/builder\n");
         assertThat(shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g").user("4321:77").build()).stdout()).isEqualTo("4321\n77\n");

@@ -27,7 +27,7 @@ class ProbeTest {
 
     private Path scriptHelper() throws IOException {
         Path helper = tmp.resolve("containerv-helper");
-        Files.writeString(helper, "#!/bin/sh\necho 'containerv-helper 1.0.0 plan 1 protocol 1'\n");
+        Files.writeString(helper, "#!/bin/sh\necho 'containerv-helper 1.0.0 plan 2 protocol 1'\n");
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
         return helper;
     }

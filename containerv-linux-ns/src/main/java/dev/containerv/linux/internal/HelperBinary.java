@@ -169,7 +169,8 @@ public final class HelperBinary {
     }
 
     /**
-     * Runs {@code helper version} and returns its line, which must announce plan 1 and protocol 1.
+     * Runs {@code helper version} and returns its line, which must announce this build's plan and protocol
+     * versions ({@link LaunchPlan#VERSION}, {@link Wire#VERSION}).
      *
      * @throws IOException naming what went wrong (cannot run, hangs, wrong versions)
      */
@@ -187,7 +188,8 @@ public final class HelperBinary {
             }
             String[] f = out.split(" ");
             if (f.length < 6 || !f[0].equals("containerv-helper") || !f[2].equals("plan") || !f[4].equals("protocol")) {
-                throw new IOException("'" + helper + " version' printed '" + out + "', not 'containerv-helper <version> plan 1 protocol 1'");
+                throw new IOException("'" + helper + " version' printed '" + out + "', not 'containerv-helper <version> plan "
+                        + LaunchPlan.VERSION + " protocol " + Wire.VERSION + "'");
             }
             if (!f[3].equals(Integer.toString(LaunchPlan.VERSION)) || !f[5].equals(Integer.toString(Wire.VERSION))) {
                 throw new IOException("the helper " + helper + " speaks plan " + f[3] + " and protocol " + f[5]

@@ -8,13 +8,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A launch plan for {@code containerv-helper init}, version 1 (docs/linux-helper-protocol.md section 2).
+ * A launch plan for {@code containerv-helper init}, version 2 (docs/linux-helper-protocol.md section 2).
  * Holds typed directives and renders them in the documented text form; it makes no decisions, the
- * runtime fills it in. Not thread-safe.
+ * runtime fills it in. The container's file systems besides its root ({@code /proc}, {@code /sys},
+ * {@code /dev} with its nodes and links, binds, tmpfs) are setup operations the helper performs in the
+ * order they were added. Not thread-safe.
  */
 public final class LaunchPlan {
     /** The plan version this writer produces. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private final String id;
     private final String hostname;
@@ -27,7 +29,8 @@ public final class LaunchPlan {
     private Path tmpfsUpper;
     private long tmpfsUpperSize;
     private Path merged;
-    private final List<String> mounts = new ArrayList<>();
+    private final List<String> setup = new ArrayList<>();
+    private String defaultPath;
     private boolean persistent;
     private long stopGraceMs = -1;
     private long streamTimeoutMs = -1;
@@ -75,12 +78,60 @@ public final class LaunchPlan {
     }
 
     public LaunchPlan bind(Path hostSource, String containerPath, boolean readOnly) {
-        mounts.add(line("bind", hostSource.toString(), containerPath, readOnly ? "ro" : "rw"));
+        setup.add(line("bind", hostSource.toString(), containerPath, readOnly ? "ro" : "rw"));
         return this;
     }
 
     public LaunchPlan tmpfs(String containerPath, long sizeBytes, int mode) {
-        mounts.add(line("tmpfs", containerPath, Long.toString(sizeBytes), Integer.toOctalString(mode)));
+        setup.add(line("tmpfs", containerPath, Long.toString(sizeBytes), Integer.toOctalString(mode)));
+        return this;
+    }
+
+    /** A proc file system (nosuid, nodev, noexec) showing the container's pids. */
+    public LaunchPlan proc(String containerPath) {
+        setup.add(line("proc", containerPath));
+        return this;
+    }
+
+    /** A read-only sysfs (nosuid, nodev, noexec). */
+    public LaunchPlan sysfs(String containerPath) {
+        setup.add(line("sysfs", containerPath));
+        return this;
+    }
+
+    /** A small tmpfs (mode 0755, nosuid, noexec) to hold device nodes. */
+    public LaunchPlan dev(String containerPath) {
+        setup.add(line("dev", containerPath));
+        return this;
+    }
+
+    /** A character device node, mode 0666. */
+    public LaunchPlan device(String containerPath, int major, int minor) {
+        setup.add(line("device", containerPath, Integer.toString(major), Integer.toString(minor)));
+        return this;
+    }
+
+    /** A symbolic link at {@code containerPath} with the text {@code target}. */
+    public LaunchPlan symlink(String target, String containerPath) {
+        setup.add(line("symlink", target, containerPath));
+        return this;
+    }
+
+    /** A new devpts instance (ptmxmode 0666, mode 0620). */
+    public LaunchPlan devpts(String containerPath) {
+        setup.add(line("devpts", containerPath));
+        return this;
+    }
+
+    /** A POSIX message queue file system. */
+    public LaunchPlan mqueue(String containerPath) {
+        setup.add(line("mqueue", containerPath));
+        return this;
+    }
+
+    /** The directories a program name is searched in when its environment has no {@code PATH}. */
+    public LaunchPlan defaultPath(String searchPath) {
+        this.defaultPath = searchPath;
         return this;
     }
 
@@ -128,7 +179,10 @@ public final class LaunchPlan {
             sb.append(line("work", work.toString())).append('\n');
         }
         sb.append(line("merged", merged.toString())).append('\n');
-        mounts.forEach(m -> sb.append(m).append('\n'));
+        setup.forEach(m -> sb.append(m).append('\n'));
+        if (defaultPath != null) {
+            sb.append(line("default-path", defaultPath)).append('\n');
+        }
         if (persistent) {
             sb.append("persistent\n");
         }

@@ -48,7 +48,6 @@ import java.util.concurrent.TimeoutException;
 public final class LinuxContainer implements Container {
     private static final System.Logger LOG = System.getLogger(LinuxContainer.class.getName());
     private static final SecureRandom TOKENS = new SecureRandom();
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration SPAWN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -213,7 +212,7 @@ public final class LinuxContainer implements Container {
     private List<String> environment(ProcessSpec ps) {
         Map<String, String> env = new LinkedHashMap<>();
         if (ps.defaultEnvironment()) {
-            env.put("PATH", DEFAULT_PATH);
+            env.put("PATH", StandardSetup.DEFAULT_PATH);
             env.put("HOME", ps.user().map(this::homeOf).orElse("/root"));
             env.put("TERM", "xterm");
         }

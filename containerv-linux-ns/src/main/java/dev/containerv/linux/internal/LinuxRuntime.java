@@ -357,6 +357,7 @@ public final class LinuxRuntime implements ContainerRuntime {
             Files.createDirectories(work);
             plan.overlay(rootfs, upper, work, merged);
         }
+        StandardSetup.apply(plan);
         for (Layer l : spec.layers()) {
             String at = l.containerPath().orElseThrow();
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {

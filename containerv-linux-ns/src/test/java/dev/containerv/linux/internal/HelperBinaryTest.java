@@ -28,22 +28,23 @@ class HelperBinaryTest {
     }
 
     @Test
-    void theVersionTrialInsistsOnPlanAndProtocolOne() throws IOException {
-        Path fake = script("echo 'containerv-helper 9.9 plan 2 protocol 1'");
-        assertThatThrownBy(() -> HelperBinary.versionTrial(fake)).hasMessageContaining("speaks plan 2 and protocol 1");
+    void theVersionTrialInsistsOnThePlanAndProtocolVersionsOfThisBuild() throws IOException {
+        Path fake = script("echo 'containerv-helper 9.9 plan 1 protocol 1'");
+        assertThatThrownBy(() -> HelperBinary.versionTrial(fake)).hasMessageContaining("speaks plan 1 and protocol 1")
+                .hasMessageContaining("needs plan 2 and protocol 1");
         Path garbage = script("echo hello");
         assertThatThrownBy(() -> HelperBinary.versionTrial(garbage)).hasMessageContaining("printed 'hello'");
         Path failing = script("echo broken >&2; exit 3");
         assertThatThrownBy(() -> HelperBinary.versionTrial(failing)).hasMessageContaining("exited with 3").hasMessageContaining("broken");
-        Path good = script("echo 'containerv-helper 1.0.0 plan 1 protocol 1'");
-        assertThat(HelperBinary.versionTrial(good)).isEqualTo("containerv-helper 1.0.0 plan 1 protocol 1");
+        Path good = script("echo 'containerv-helper 1.0.0 plan 2 protocol 1'");
+        assertThat(HelperBinary.versionTrial(good)).isEqualTo("containerv-helper 1.0.0 plan 2 protocol 1");
     }
 
     @Test
     void theBuiltHelperPassesTheTrial() throws IOException {
         Path helper = TestSupport.builtHelper();
         org.junit.jupiter.api.Assumptions.assumeTrue(helper != null, "the native helper is not built (no C compiler?)");
-        assertThat(HelperBinary.versionTrial(helper)).startsWith("containerv-helper ").endsWith(" plan 1 protocol 1");
+        assertThat(HelperBinary.versionTrial(helper)).startsWith("containerv-helper ").endsWith(" plan 2 protocol 1");
     }
 
     private Path script(String body) throws IOException {

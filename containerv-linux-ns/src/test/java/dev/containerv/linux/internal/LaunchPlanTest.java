@@ -29,11 +29,14 @@ class LaunchPlanTest {
                         Path.of("/var/lib/containerv/c1/merged"))
                 .bind(Path.of("/home/me/my project"), "/src", true)
                 .tmpfs("/tmp", 0, 01777)
+                .proc("/proc").sysfs("/sys").dev("/dev").device("/dev/null", 1, 3).symlink("pts/ptmx", "/dev/ptmx")
+                .devpts("/dev/pts").mqueue("/dev/mqueue")
+                .defaultPath("/usr/bin:/bin")
                 .stopGraceMs(5000)
                 .cleanupTree(Path.of("/var/lib/containerv/c1"))
                 .cleanupTree(Path.of("/run/containerv/c1"));
         assertThat(plan.render()).isEqualTo("""
-                containerv-plan 1
+                containerv-plan 2
                 id c1
                 hostname c1
                 namespaces net ipc
@@ -45,6 +48,14 @@ class LaunchPlanTest {
                 merged /var/lib/containerv/c1/merged
                 bind /home/me/my%20project /src ro
                 tmpfs /tmp 0 1777
+                proc /proc
+                sysfs /sys
+                dev /dev
+                device /dev/null 1 3
+                symlink pts/ptmx /dev/ptmx
+                devpts /dev/pts
+                mqueue /dev/mqueue
+                default-path /usr/bin:/bin
                 stop-grace-ms 5000
                 cleanup-tree /var/lib/containerv/c1
                 cleanup-tree /run/containerv/c1
@@ -77,6 +88,22 @@ class LaunchPlanTest {
         assertThat(text).contains("namespaces ipc\n", "upper " + layers.resolve("upper") + "\n", "work " + layers.resolve("work") + "\n",
                 "bind " + Percent.encode(src.toString()) + " /src rw\ntmpfs /scratch 67108864 1777\n", "stop-grace-ms 10000\n");
         assertThat(text).doesNotContain("persistent");
+    }
+
+    /** Java, not the helper, decides /proc, /sys, /dev and its nodes, in an order that puts the spec's layers on top. */
+    @Test
+    void runtimePlanListsTheStandardFileSystemsAndDevicesBeforeTheLayers() throws IOException {
+        Path image = Files.createDirectories(tmp.resolve("image"));
+        ContainerSpec spec = ContainerSpec.builder().id("c5").rootfs(image).layer(Layer.tmpfs("/dev/shm", "1M")).build();
+        String text = LinuxRuntime.plan(spec, image, LinuxOptions.defaults(), tmp.resolve("state/c5"), tmp.resolve("layers/c5"),
+                tmp.resolve("state/c5/control")).render();
+        assertThat(text).containsSubsequence("proc /proc\n", "sysfs /sys\n", "dev /dev\n", "device /dev/null 1 3\n",
+                "device /dev/zero 1 5\n", "device /dev/full 1 7\n", "device /dev/random 1 8\n", "device /dev/urandom 1 9\n",
+                "device /dev/tty 5 0\n", "symlink pts/ptmx /dev/ptmx\n", "symlink /proc/self/fd /dev/fd\n",
+                "symlink /proc/self/fd/0 /dev/stdin\n", "symlink /proc/self/fd/1 /dev/stdout\n", "symlink /proc/self/fd/2 /dev/stderr\n",
+                "devpts /dev/pts\n", "tmpfs /dev/shm 0 1777\n", "mqueue /dev/mqueue\n",
+                "tmpfs /dev/shm 1048576 1777\n");
+        assertThat(text).contains("default-path /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
     }
 
     @Test

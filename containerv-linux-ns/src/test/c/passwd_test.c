@@ -1,10 +1,10 @@
 /*
- * user_test.c - tests of SPAWN user resolution against scratch passwd/group files.
+ * passwd_test.c - tests of SPAWN user resolution against scratch passwd/group files.
  *
  * Never: reads the host's /etc/passwd or /etc/group.
  */
 #include "check.h"
-#include "user.h"
+#include "passwd.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -30,61 +30,61 @@ int main(void)
 
     struct cv_cred c;
     struct cv_fail f;
-    CHECK(cv_user_resolve("", pw, gr, &c, &f) == 0);
+    CHECK(cv_passwd_resolve("", pw, gr, &c, &f) == 0);
     CHECK(c.uid == 0 && c.gid == 0 && c.ngroups == 0);
 
-    CHECK(cv_user_resolve("bob", pw, gr, &c, &f) == 0);
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) == 0);
     CHECK(c.uid == 1000 && c.gid == 1000 && c.ngroups == 3);
     CHECK(c.groups[0] == 1000 && c.groups[1] == 10 && c.groups[2] == 50);
 
-    CHECK(cv_user_resolve("1000", pw, gr, &c, &f) == 0); /* numeric with entry */
+    CHECK(cv_passwd_resolve("1000", pw, gr, &c, &f) == 0); /* numeric with entry */
     CHECK(c.uid == 1000 && c.gid == 1000 && c.ngroups == 3);
 
-    CHECK(cv_user_resolve("4242", pw, gr, &c, &f) == 0); /* numeric without entry */
+    CHECK(cv_passwd_resolve("4242", pw, gr, &c, &f) == 0); /* numeric without entry */
     CHECK(c.uid == 4242 && c.gid == 0 && c.ngroups == 1);
 
-    CHECK(cv_user_resolve("bob:audio", pw, gr, &c, &f) == 0);
+    CHECK(cv_passwd_resolve("bob:audio", pw, gr, &c, &f) == 0);
     CHECK(c.uid == 1000 && c.gid == 29 && c.groups[0] == 29);
 
-    CHECK(cv_user_resolve("4242:77", pw, gr, &c, &f) == 0);
+    CHECK(cv_passwd_resolve("4242:77", pw, gr, &c, &f) == 0);
     CHECK(c.uid == 4242 && c.gid == 77 && c.ngroups == 1);
 
-    CHECK(cv_user_resolve("nobody", pw, gr, &c, &f) != 0);
-    CHECK_STR(f.step, "user");
+    CHECK(cv_passwd_resolve("nobody", pw, gr, &c, &f) != 0);
+    CHECK(f.step == CV_STEP_USER);
     CHECK(f.err == ENOENT);
     CHECK_STR(f.path, pw);
 
-    CHECK(cv_user_resolve("bob:nogroup", pw, gr, &c, &f) != 0);
-    CHECK_STR(f.step, "group");
+    CHECK(cv_passwd_resolve("bob:nogroup", pw, gr, &c, &f) != 0);
+    CHECK(f.step == CV_STEP_GROUP);
     CHECK_STR(f.path, gr);
 
     /* Group lines without the member field (three fields, no trailing colon) are valid;
      * the helper must treat them as "no members", never read past the fields it found. */
     write_file(gr, "short:x:5\nwheel:x:10:bob\ntail:x:11\n");
-    CHECK(cv_user_resolve("bob", pw, gr, &c, &f) == 0);
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) == 0);
     CHECK(c.uid == 1000 && c.gid == 1000 && c.ngroups == 2);
     CHECK(c.groups[0] == 1000 && c.groups[1] == 10);
-    CHECK(cv_user_resolve("bob:tail", pw, gr, &c, &f) == 0);
+    CHECK(cv_passwd_resolve("bob:tail", pw, gr, &c, &f) == 0);
     CHECK(c.gid == 11);
 
     /* A group file replaced by a FIFO (no writer) must fail at once, not block PID 1. */
     unlink(gr);
     CHECK(mkfifo(gr, 0600) == 0);
     alarm(10);
-    CHECK(cv_user_resolve("bob", pw, gr, &c, &f) != 0);
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) != 0);
     alarm(0);
-    CHECK_STR(f.step, "group");
+    CHECK(f.step == CV_STEP_GROUP);
     CHECK(f.err == EINVAL);
     CHECK_STR(f.path, gr);
     unlink(gr);
     write_file(gr, "wheel:x:10:bob\n");
 
-    CHECK(cv_user_resolve("bob:", pw, gr, &c, &f) != 0);
-    CHECK(cv_user_resolve(":x", pw, gr, &c, &f) != 0);
+    CHECK(cv_passwd_resolve("bob:", pw, gr, &c, &f) != 0);
+    CHECK(cv_passwd_resolve(":x", pw, gr, &c, &f) != 0);
 
     unlink(pw);
     unlink(gr);
     rmdir(dir);
-    puts("user_test: ok");
+    puts("passwd_test: ok");
     return 0;
 }

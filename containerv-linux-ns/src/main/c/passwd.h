@@ -1,12 +1,12 @@
 /*
- * user.h - resolution of a SPAWN's user spec ("", "name", "uid", "user:group") into
+ * passwd.h - resolution of a SPAWN's user spec ("", "name", "uid", "user:group") into
  * uid, gid and supplementary groups, from the container's own /etc/passwd and /etc/group.
  *
  * Never: uses NSS/getpwnam (a static helper must not load NSS modules) or changes any
  * credentials itself.
  */
-#ifndef CV_USER_H
-#define CV_USER_H
+#ifndef CV_PASSWD_H
+#define CV_PASSWD_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,7 +23,7 @@ struct cv_cred {
 };
 
 /* Resolve spec. Returns 0, or -1 with f filled (step "user" or "group"). */
-int cv_user_resolve(const char *spec, const char *passwd_path, const char *group_path,
+int cv_passwd_resolve(const char *spec, const char *passwd_path, const char *group_path,
                     struct cv_cred *out, struct cv_fail *f);
 
 #endif

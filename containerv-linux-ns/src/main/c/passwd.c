@@ -1,10 +1,10 @@
 /*
- * user.c - minimal parser of passwd(5) and group(5) files, used to resolve SPAWN users
+ * passwd.c - minimal parser of passwd(5) and group(5) files, used to resolve SPAWN users
  * inside the container (docs/linux-helper-protocol.md 5.4).
  *
  * Never: follows NSS configuration, consults the host's files, or switches credentials.
  */
-#include "user.h"
+#include "passwd.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -165,7 +165,7 @@ static int scan_groups(const char *path, const char *group_name, unsigned long *
     return found;
 }
 
-int cv_user_resolve(const char *spec, const char *passwd_path, const char *group_path,
+int cv_passwd_resolve(const char *spec, const char *passwd_path, const char *group_path,
                     struct cv_cred *out, struct cv_fail *f)
 {
     memset(out, 0, sizeof *out);
@@ -174,7 +174,7 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
 
     char user[512], *group = NULL;
     if (strlen(spec) >= sizeof user) {
-        cv_fail_set(f, "user", "", EINVAL, "", "user spec too long");
+        cv_fail_set(f, CV_STEP_USER, "", EINVAL, "", "user spec too long");
         return -1;
     }
     strcpy(user, spec);
@@ -183,12 +183,12 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
         *colon = '\0';
         group = colon + 1;
         if (group[0] == '\0' || strchr(group, ':')) {
-            cv_fail_set(f, "user", "", EINVAL, "", "bad user spec '%s'", spec);
+            cv_fail_set(f, CV_STEP_USER, "", EINVAL, "", "bad user spec '%s'", spec);
             return -1;
         }
     }
     if (user[0] == '\0') {
-        cv_fail_set(f, "user", "", EINVAL, "", "bad user spec '%s'", spec);
+        cv_fail_set(f, CV_STEP_USER, "", EINVAL, "", "bad user spec '%s'", spec);
         return -1;
     }
 
@@ -197,11 +197,11 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
     int numeric = is_number(user, &num);
     int r = find_passwd(passwd_path, numeric ? NULL : user, numeric ? num : 0, &pw);
     if (r < 0) {
-        cv_fail_set(f, "user", "read", errno, passwd_path, "cannot read passwd file");
+        cv_fail_set(f, CV_STEP_USER, "read", errno, passwd_path, "cannot read passwd file");
         return -1;
     }
     if (r == 0 && !numeric) {
-        cv_fail_set(f, "user", "", ENOENT, passwd_path, "no user '%s'", user);
+        cv_fail_set(f, CV_STEP_USER, "", ENOENT, passwd_path, "no user '%s'", user);
         return -1;
     }
     if (r == 1) {
@@ -217,11 +217,11 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
     if (group && !gnumeric) {
         int g = scan_groups(group_path, group, &gnum, NULL, NULL);
         if (g < 0) {
-            cv_fail_set(f, "group", "read", errno, group_path, "cannot read group file");
+            cv_fail_set(f, CV_STEP_GROUP, "read", errno, group_path, "cannot read group file");
             return -1;
         }
         if (g == 0) {
-            cv_fail_set(f, "group", "", ENOENT, group_path, "no group '%s'", group);
+            cv_fail_set(f, CV_STEP_GROUP, "", ENOENT, group_path, "no group '%s'", group);
             return -1;
         }
     }
@@ -231,7 +231,7 @@ int cv_user_resolve(const char *spec, const char *passwd_path, const char *group
     add_group(out, out->gid);
     if (r == 1) {
         if (scan_groups(group_path, NULL, NULL, pw.name, out) < 0) {
-            cv_fail_set(f, "group", "read", errno, group_path, "cannot read group file");
+            cv_fail_set(f, CV_STEP_GROUP, "read", errno, group_path, "cannot read group file");
             return -1;
         }
     }
