@@ -4,6 +4,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A structured failure reported by the helper (status line, ERROR frame or copy result): the step, the
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param detail      a short technical detail, or empty
  */
 public record HelperFailure(String step, String syscall, String errnoName, int errnoNumber, String path, String detail) {
+    /** Step → what it means, in words; one entry per row of the helper's steps.h, no more. */
     private static final Map<String, String> STEPS = Map.ofEntries(
             Map.entry("usage", "calling the helper"),
             Map.entry("plan", "reading the launch plan"),
@@ -38,8 +40,7 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("dev", "mounting /dev"),
             Map.entry("mknod", "creating a device node"),
             Map.entry("devpts", "mounting /dev/pts"),
-            Map.entry("symlink", "creating a /dev link"),
-            Map.entry("shm", "mounting /dev/shm"),
+            Map.entry("symlink", "creating a symbolic link"),
             Map.entry("mqueue", "mounting /dev/mqueue"),
             Map.entry("pivot-root", "switching to the container root (pivot_root)"),
             Map.entry("umount-old-root", "detaching the host root"),
@@ -47,9 +48,8 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("hostname", "setting the host name"),
             Map.entry("unshare-cgroup", "creating the cgroup namespace"),
             Map.entry("lo-up", "bringing up the loopback interface"),
-            Map.entry("close-fds", "closing inherited file descriptors"),
             Map.entry("signals", "setting up signals"),
-            Map.entry("event-loop", "running the container's event loop"),
+            Map.entry("event-loop", "starting the container's event loop"),
             Map.entry("setsid", "starting a new session"),
             Map.entry("stdio", "connecting standard streams"),
             Map.entry("rlimit", "setting a resource limit"),
@@ -66,6 +66,7 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("protocol", "speaking the control protocol"),
             Map.entry("hello", "greeting the control socket"),
             Map.entry("kill", "signalling a process"),
+            Map.entry("wait", "waiting for a process"),
             Map.entry("target", "finding the container's init"),
             Map.entry("host-open", "opening the host path"),
             Map.entry("setns", "entering the container's mount namespace"),
@@ -83,6 +84,14 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("chmod", "setting the mode"),
             Map.entry("utimes", "setting the modification time"),
             Map.entry("stat", "examining a file"));
+
+    /**
+     * The steps this class has words for: exactly the helper's step table ({@code containerv-helper steps}), as
+     * HelperFailureTest checks against the built helper.
+     */
+    static Set<String> wordedSteps() {
+        return STEPS.keySet();
+    }
 
     /** The errno name with a {@code errno } prefix, or {@code null} when there is none. */
     public String platformCode() {

@@ -4,7 +4,14 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +33,22 @@ class HelperFailureTest {
         assertThat(e.platformCode()).contains("errno ENOENT");
         assertThat(e.getMessage()).isEqualTo("linux::Runtime::create: container 'c1': cannot mount a host directory layer into container c1"
                 + " (while bind-mounting a host directory: mount() on /src) (errno ENOENT)");
+    }
+
+    /** One step vocabulary: every step the helper can report has words here, and no words lack a step. */
+    @Test
+    void everyStepOfTheHelperHasWordingAndEveryWordingHasAStep() throws Exception {
+        Path helper = TestSupport.builtHelper();
+        Assumptions.assumeTrue(helper != null, "the native helper is not built (no C compiler?)");
+        Process p = new ProcessBuilder(helper.toString(), "steps").redirectErrorStream(true).start();
+        List<String> printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor()).as(String.join("\n", printed)).isZero();
+        assertThat(printed).doesNotHaveDuplicates().contains("plan", "exec", "wait", "event-loop", "host-open");
+        Set<String> helperSteps = new TreeSet<>(printed);
+        assertThat(new TreeSet<>(HelperFailure.wordedSteps())).as("steps worded in Java").isEqualTo(helperSteps);
+        for (String step : printed) {
+            assertThat(new HelperFailure(step, "", "", 0, "", "").stepDescription()).doesNotStartWith("step '");
+        }
     }
 
     @Test
