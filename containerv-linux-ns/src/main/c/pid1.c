@@ -8,6 +8,11 @@
  *
  * Never: blocks on one client (all sockets are non-blocking, output is buffered), copies
  * program output (stream sockets go to the child as fds 0/1/2), or decides policy.
+ *
+ * Why one long file: connections, pending spawns, processes and shutdown share one event loop
+ * and one set of lifetimes (a dead connection is swept only when no walk over processes or
+ * spawns can still name it); split apart, those rules would be spread over files that each
+ * must know all of them. Frame encoding lives in proto.c, the child's side in spawn.c.
  */
 #include "pid1.h"
 #include "proto.h"

@@ -1,5 +1,8 @@
 package dev.containerv.linux;
 
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.runtime.LinuxRuntime;
+
 import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
@@ -14,7 +17,7 @@ import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
-import dev.containerv.linux.internal.Wire;
+import dev.containerv.linux.control.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -606,8 +609,8 @@ class LinuxContainerPrivilegedTest {
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
                 .hasMessageContaining(shared.id());
         assertThat(sh(shared, "echo still-fine").stdout()).isEqualTo("still-fine\n");
-        ContainerRuntime asNobody = new dev.containerv.linux.internal.LinuxRuntime(LinuxOptions.defaults(),
-                () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.internal.Proc.HOST);
+        ContainerRuntime asNobody = new dev.containerv.linux.runtime.LinuxRuntime(LinuxOptions.defaults(),
+                () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.proc.Proc.HOST);
         assertThatThrownBy(() -> asNobody.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                 .hasMessageContaining("needs root").hasMessageContaining("uid 65534");

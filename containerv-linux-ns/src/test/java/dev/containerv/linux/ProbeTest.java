@@ -1,7 +1,7 @@
 package dev.containerv.linux;
 
 import dev.containerv.spi.ProbeResult;
-import dev.containerv.linux.internal.Proc;
+import dev.containerv.linux.proc.Proc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
