@@ -195,31 +195,28 @@ static int mount_at(int rootfd, const char *dst, int create, const char *src, co
     return 0;
 }
 
-/* Splits a container path into its parent and last component (not "." or ".."). */
-static int split_last(const char *path, char *parent, size_t pn, char *name, size_t nn, enum cv_step step,
-                      struct cv_fail *f)
+/* Opens (O_PATH, created if missing) the parent of a container path and puts its last
+ * component (not "." or "..") into name; the fd the *at calls below create in. */
+static int open_parent(int rootfd, const char *path, char *name, size_t nn, enum cv_step step, struct cv_fail *f)
 {
+    char parent[CV_PATH_MAX];
     const char *slash = strrchr(path, '/');
     const char *last = slash ? slash + 1 : path;
     if (*last == '\0' || strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || strlen(last) >= nn ||
-        (size_t)(last - path) >= pn) {
+        (size_t)(last - path) >= sizeof parent) {
         cv_fail_set(f, step, "", EINVAL, path, "needs a last path component");
         return -1;
     }
-    snprintf(parent, pn, "%.*s", (int)(last - path), path);
-    if (parent[0] == '\0')
-        snprintf(parent, pn, "/");
+    snprintf(parent, sizeof parent, "%.*s", (int)(last - path), path);
     snprintf(name, nn, "%s", last);
-    return 0;
+    return cv_open_in_root(rootfd, parent[0] ? parent : "/", 1, f, step);
 }
 
-/* A character device (mode 0666) at a container path; its parent is created if missing. */
+/* A character device (mode 0666) at a container path. */
 static int make_device(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
 {
-    char parent[CV_PATH_MAX], name[256];
-    if (split_last(m->dst, parent, sizeof parent, name, sizeof name, CV_STEP_MKNOD, f) != 0)
-        return -1;
-    int dir cleanup_fd = cv_open_in_root(rootfd, parent, 1, f, CV_STEP_MKNOD);
+    char name[256];
+    int dir cleanup_fd = open_parent(rootfd, m->dst, name, sizeof name, CV_STEP_MKNOD, f);
     if (dir < 0)
         return -1;
     if (mknodat(dir, name, S_IFCHR | 0666, makedev(m->major, m->minor)) != 0 || fchmodat(dir, name, 0666, 0) != 0) {
@@ -229,16 +226,14 @@ static int make_device(int rootfd, const struct cv_setup_op *m, struct cv_fail *
     return 0;
 }
 
+/* A symbolic link with the plan's text at a container path. */
 static int make_symlink(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
 {
-    char parent[CV_PATH_MAX], name[256];
-    if (split_last(m->dst, parent, sizeof parent, name, sizeof name, CV_STEP_SYMLINK, f) != 0)
-        return -1;
-    int dir cleanup_fd = cv_open_in_root(rootfd, parent, 1, f, CV_STEP_SYMLINK);
-    if (dir < 0)
-        return -1;
-    if (symlinkat(m->src, dir, name) != 0) {
-        cv_fail_set(f, CV_STEP_SYMLINK, "symlinkat", errno, m->dst, "-> %s", m->src);
+    char name[256];
+    int dir cleanup_fd = open_parent(rootfd, m->dst, name, sizeof name, CV_STEP_SYMLINK, f);
+    if (dir < 0 || symlinkat(m->src, dir, name) != 0) {
+        if (dir >= 0)
+            cv_fail_set(f, CV_STEP_SYMLINK, "symlinkat", errno, m->dst, "-> %s", m->src);
         return -1;
     }
     return 0;

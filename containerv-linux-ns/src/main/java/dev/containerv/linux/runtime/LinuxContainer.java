@@ -19,6 +19,7 @@ import dev.containerv.linux.helper.HelperCopy;
 import dev.containerv.linux.proc.ContainerStatsReader;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
+import dev.containerv.spi.DeadlineExec;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.System.Logger.Level;
@@ -29,18 +30,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A handle on a running Linux container, made by this process ({@link LinuxRuntime#create}) or joined by id:
  * it holds the container's one control connection and its state, and delegates each operation ({@link Spawner},
- * {@link Exec}, {@link HelperCopy}, {@link ContainerStatsReader}, {@link ContainerStop}). Thread-safe.
+ * the SPI's {@link DeadlineExec}, {@link HelperCopy}, {@link ContainerStatsReader}, {@link ContainerStop}).
+ * Thread-safe.
  */
 public final class LinuxContainer implements Container {
     private static final System.Logger LOG = System.getLogger(LinuxContainer.class.getName());
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Redirect NO_INPUT = Redirect.from(Redirect.DISCARD.file());
 
     private final LinuxRuntime runtime;
     private final ContainerSpec spec;
@@ -85,16 +87,12 @@ public final class LinuxContainer implements Container {
         return runtime.proc();
     }
 
-    ExecutorService executor() {
-        return runtime.executor();
-    }
-
     // ---- processes ----
 
     @Override
     public ContainerProcess spawn(ProcessSpec ps) {
         ensureUsable("linux::Container::spawn");
-        return spawner.spawn(ps, false);
+        return spawner.spawn(ps);
     }
 
     @Override
@@ -104,10 +102,10 @@ public final class LinuxContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        ensureUsable("linux::Container::exec");
-        LinuxContainerProcess p = spawner.spawn(process.toBuilder().redirectOutput(Redirect.PIPE)
-                .redirectError(process.redirectErrorStream() ? Redirect.DISCARD : Redirect.PIPE).build(), true);
-        return Exec.run(p, process, timeout, runtime.executor(), id());
+        String op = "linux::Container::exec";
+        ensureUsable(op);
+        // The program's stdin is the container's /dev/null: no stream connection for an input nobody writes.
+        return DeadlineExec.run(piped -> spawner.spawn(piped.toBuilder().redirectInput(NO_INPUT).build()), process, timeout, op, id());
     }
 
     void kill(LinuxContainerProcess p, Signal signal) {

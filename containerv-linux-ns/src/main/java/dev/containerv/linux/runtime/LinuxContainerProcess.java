@@ -1,65 +1,39 @@
 package dev.containerv.linux.runtime;
 
-import dev.containerv.linux.control.ControlConnection;
-import dev.containerv.linux.control.SocketOutputStream;
-import dev.containerv.linux.control.Wire;
-
-import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.Signal;
-import dev.containerv.spi.ProcessExit;
+import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.control.Wire;
+import dev.containerv.spi.AbstractContainerProcess;
+import dev.containerv.spi.StdioRedirects;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A process in a Linux container: a {@link Process} over the control connection (spawn, kill, the pushed
- * EXITED) and one socket per piped stream. Thread-safe.
+ * EXITED) and one socket per piped stream. Waiting, exit value and destroy are the SPI's
+ * {@link AbstractContainerProcess}; this class supplies the streams, the ids and the kill primitive. Thread-safe.
  */
-public final class LinuxContainerProcess extends ContainerProcess implements ControlConnection.Receiver {
+public final class LinuxContainerProcess extends AbstractContainerProcess implements ControlConnection.Receiver {
     private static final System.Logger LOG = System.getLogger(LinuxContainerProcess.class.getName());
 
     private final LinuxContainer container;
     private final String program;
     final CompletableFuture<Wire.Message> spawnAnswer = new CompletableFuture<>();
-    private final ProcessExit exit = new ProcessExit();
-    private final CompletableFuture<Process> onExit = exit.onExit(this);
-    private final List<CompletableFuture<Void>> outputPumps = new ArrayList<>();
     private volatile long containerPid = -1;
     private volatile long hostPid = -1;
-    private OutputStream stdin = OutputStream.nullOutputStream();
-    private InputStream stdout = InputStream.nullInputStream();
-    private InputStream stderr = InputStream.nullInputStream();
+    private volatile StdioRedirects.ProcessStreams streams;
 
     LinuxContainerProcess(LinuxContainer container, String program) {
         this.container = container;
         this.program = program;
     }
 
-    // ---- wiring, before the SPAWN is sent ----
-
-    void pipeStdin(SocketChannel ch) {
-        stdin = new SocketOutputStream(ch);
-    }
-
-    void pipeStdout(SocketChannel ch) {
-        stdout = new BufferedInputStream(Channels.newInputStream(ch), 65536);
-    }
-
-    void pipeStderr(SocketChannel ch) {
-        stderr = new BufferedInputStream(Channels.newInputStream(ch), 65536);
-    }
-
-    /** An output served by the JVM (file, inherit): the exit is reported only once it has drained. */
-    void addOutputPump(CompletableFuture<Void> pump) {
-        outputPumps.add(pump);
+    /** Before the SPAWN is sent: the streams this process exposes, and when the JVM-served outputs have drained. */
+    void connect(StdioRedirects.ProcessStreams connected) {
+        this.streams = connected;
     }
 
     // ---- ControlConnection.Receiver ----
@@ -88,11 +62,13 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
         finish(128 + Signal.KILL.number());
     }
 
+    /** The exit is recorded once the outputs the JVM serves (file, inherit) have drained, as for a local process. */
     private void finish(int value) {
-        if (outputPumps.isEmpty()) {
-            exit.complete(value);
+        StdioRedirects.ProcessStreams s = streams;
+        if (s == null) {
+            exit().complete(value);
         } else {
-            CompletableFuture.allOf(outputPumps.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> exit.complete(value));
+            s.outputsServed().whenComplete((v, t) -> exit().complete(value));
         }
     }
 
@@ -100,75 +76,30 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
 
     @Override
     public OutputStream getOutputStream() {
-        return stdin;
+        StdioRedirects.ProcessStreams s = streams;
+        return s == null ? OutputStream.nullOutputStream() : s.stdin();
     }
 
     @Override
     public InputStream getInputStream() {
-        return stdout;
+        StdioRedirects.ProcessStreams s = streams;
+        return s == null ? InputStream.nullInputStream() : s.stdout();
     }
 
     @Override
     public InputStream getErrorStream() {
-        return stderr;
+        StdioRedirects.ProcessStreams s = streams;
+        return s == null ? InputStream.nullInputStream() : s.stderr();
     }
 
     @Override
-    public int waitFor() throws InterruptedException {
-        return exit.await();
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return exit.await(timeout, unit);
-    }
-
-    @Override
-    public CompletableFuture<Process> onExit() {
-        return onExit;
-    }
-
-    @Override
-    public int exitValue() {
-        return exit.valueNow(() -> "process " + containerPid + " (" + program + ") in container " + container.id());
-    }
-
-    @Override
-    public boolean isAlive() {
-        return !exit.isDone();
-    }
-
-    @Override
-    public void destroy() {
-        quietKill(Signal.TERM);
-    }
-
-    @Override
-    public Process destroyForcibly() {
-        quietKill(Signal.KILL);
-        return this;
-    }
-
-    private void quietKill(Signal signal) {
-        try {
-            kill(signal);
-        } catch (RuntimeException e) {
-            // Process.destroy() does not throw; the container being gone means the process is too.
-            LOG.log(System.Logger.Level.DEBUG, () -> "kill " + signal + " of " + containerPid + " in " + container.id() + ": " + e.getMessage());
-        }
-    }
-
-    @Override
-    public boolean supportsNormalTermination() {
-        return true;
-    }
-
-    @Override
-    public void kill(Signal signal) {
-        if (exit.isDone()) {
-            return;
-        }
+    protected void signal(Signal signal) {
         container.kill(this, signal);
+    }
+
+    @Override
+    protected String describe() {
+        return "process " + containerPid + " (" + program + ") in container " + container.id();
     }
 
     /**
@@ -206,11 +137,5 @@ public final class LinuxContainerProcess extends ContainerProcess implements Con
     @Override
     public String containerId() {
         return container.id();
-    }
-
-    @Override
-    public String toString() {
-        return "LinuxContainerProcess[container=" + container.id() + ", pid=" + containerPid + ", program=" + program
-                + (exit.isDone() ? ", exitValue=" + exit.peek().getAsInt() : ", running") + "]";
     }
 }

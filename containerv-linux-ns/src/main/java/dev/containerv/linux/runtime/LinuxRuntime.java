@@ -22,9 +22,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -39,18 +36,6 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.OPEN_BY_ID,
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS));
-    /** Stream pumps of redirects served by the JVM, shared by every container. */
-    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-        private final AtomicInteger n = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "containerv-stream-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
-
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;
@@ -145,9 +130,5 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     StateStore store() {
         return store;
-    }
-
-    ExecutorService executor() {
-        return PUMPS;
     }
 }

@@ -10,8 +10,9 @@ import dev.containerv.linux.control.SocketOutputStream;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.plan.StandardSetup;
+import dev.containerv.spi.StdioRedirects;
 
-import java.io.FileDescriptor;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,15 +30,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One spawn: the JVM-served redirects opened first (like {@code ProcessBuilder.start()}, a bad file fails before
- * anything runs), one stream connection per wanted stream with a random token, the environment, one SPAWN frame
- * on the container's control connection, and the answer turned into the process or a worded exception.
+ * One spawn: the JVM-served redirects opened first through the SPI's {@link StdioRedirects} (like
+ * {@code ProcessBuilder.start()}, a bad file fails before anything runs), one stream connection per stream that
+ * needs a transport with a random token, the environment, one SPAWN frame on the container's control connection,
+ * and the answer turned into the process or a worded exception.
  */
 final class Spawner {
     private static final System.Logger LOG = System.getLogger(Spawner.class.getName());
     private static final SecureRandom TOKENS = new SecureRandom();
     private static final Duration SPAWN_TIMEOUT = Duration.ofSeconds(60);
     private static final String OP = "linux::Container::spawn";
+    private static final int STREAM_BUFFER = 65536;
 
     private final LinuxContainer container;
     private final ControlConnection control;
@@ -47,62 +50,42 @@ final class Spawner {
         this.control = control;
     }
 
-    /** @param emptyStdin give the program {@code /dev/null} as stdin whatever the spec says (exec) */
-    LinuxContainerProcess spawn(ProcessSpec ps, boolean emptyStdin) {
+    LinuxContainerProcess spawn(ProcessSpec ps) {
         String id = container.id();
         String cwd = ps.workingDirectory().map(d -> ContainerPaths.check("process.workingDirectory", d, GuestOs.LINUX)).orElse("");
         String program = ps.command().get(0);
         LinuxContainerProcess process = new LinuxContainerProcess(container, program);
         List<AutoCloseable> opened = new ArrayList<>();
-        try {
-            InputStream stdinSource = emptyStdin ? null : Redirects.inputSource(ps.stdin(), OP, id);
-            if (stdinSource != null) {
-                opened.add(stdinSource);
-            }
-            OutputStream stdoutSink = Redirects.outputSink(ps.stdout(), FileDescriptor.out, OP, id);
-            if (stdoutSink != null) {
-                opened.add(stdoutSink);
-            }
-            OutputStream stderrSink = ps.redirectErrorStream() ? null : Redirects.outputSink(ps.stderr(), FileDescriptor.err, OP, id);
-            if (stderrSink != null) {
-                opened.add(stderrSink);
-            }
-
+        // Files first, like ProcessBuilder.start(): a bad redirect fails before anything runs.
+        try (StdioRedirects stdio = StdioRedirects.open(ps, OP, id)) {
+            // A stream the program does not need gets token 0: the init gives it the container's /dev/null.
             long inToken = 0;
-            if (!emptyStdin && !Redirects.isNull(ps.stdin())) {
+            OutputStream stdin = null;
+            if (stdio.needsStdinTransport()) {
                 inToken = token();
                 SocketChannel ch = control.openStream(0, inToken);
                 opened.add(ch);
-                if (stdinSource == null) {
-                    process.pipeStdin(ch);
-                } else {
-                    Redirects.pump(stdinSource, new SocketOutputStream(ch), true, container.executor(), id);
-                }
+                stdin = new SocketOutputStream(ch);
             }
             long outToken = 0;
-            if (!Redirects.isNull(ps.stdout())) {
+            InputStream stdout = null;
+            if (stdio.needsStdoutTransport()) {
                 outToken = token();
                 SocketChannel ch = control.openStream(1, outToken);
                 opened.add(ch);
-                if (stdoutSink == null) {
-                    process.pipeStdout(ch);
-                } else {
-                    process.addOutputPump(Redirects.pump(Channels.newInputStream(ch), stdoutSink, false, container.executor(), id));
-                }
+                stdout = new BufferedInputStream(Channels.newInputStream(ch), STREAM_BUFFER);
             }
             long errToken = 0;
+            InputStream stderr = null;
             if (ps.redirectErrorStream()) {
-                errToken = outToken;
-            } else if (!Redirects.isNull(ps.stderr())) {
+                errToken = outToken; // the init gives both fds the same socket: merged in the kernel, in order
+            } else if (stdio.needsStderrTransport()) {
                 errToken = token();
                 SocketChannel ch = control.openStream(2, errToken);
                 opened.add(ch);
-                if (stderrSink == null) {
-                    process.pipeStderr(ch);
-                } else {
-                    process.addOutputPump(Redirects.pump(Channels.newInputStream(ch), stderrSink, false, container.executor(), id));
-                }
+                stderr = new BufferedInputStream(Channels.newInputStream(ch), STREAM_BUFFER);
             }
+            process.connect(stdio.connect(stdin, stdout, stderr));
             int flags = program.indexOf('/') < 0 ? Wire.SPAWN_SEARCH_PATH : 0;
             long req = control.newRequestId();
             Wire.Spawn frame = new Wire.Spawn(req, flags, inToken, outToken, errToken, "", ps.command(),
@@ -115,6 +98,7 @@ final class Spawner {
             if (!(answer instanceof Wire.Spawned)) {
                 throw new ContainerException(ErrorKind.PLATFORM_FAILURE, "unexpected answer to SPAWN: " + answer);
             }
+            stdio.endInputWith(process.onExit());
             return process;
         } catch (ContainerException e) {
             closeAll(opened, e);

@@ -2,15 +2,12 @@ package dev.containerv.linux.state;
 
 import dev.containerv.linux.helper.HelperCommand;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.spi.FileTrees;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +18,7 @@ import java.util.function.Supplier;
  * failed early): the state and layer trees. A tree with a mount at or under it is handed to
  * {@code containerv-helper cleanup}, which detaches the mounts (deepest first) and removes the tree without
  * following symlinks, the same code the supervisor runs; a tree without mounts (the usual case) is removed here,
- * without following symlinks either. Nothing is done for a tree that does not exist, so the common path starts no
+ * without following symlinks either (the SPI's {@link FileTrees#deleteTree}). Nothing is done for a tree that does not exist, so the common path starts no
  * process.
  */
 public final class Leftovers {
@@ -47,7 +44,7 @@ public final class Leftovers {
             }
             try {
                 if (proc.mountsUnder(dir).isEmpty()) {
-                    removeTree(dir);
+                    FileTrees.deleteTree(dir);
                 } else {
                     removeThroughHelper(dir);
                 }
@@ -67,36 +64,5 @@ public final class Leftovers {
             throw new IOException("containerv-helper cleanup " + dir + " failed (exit " + r.exitCode() + (r.timedOut() ? ", timed out" : "")
                     + "): " + r.output().replace('\n', '|'));
         }
-    }
-
-    /** Removes a tree without following symlinks (they are removed, never followed). */
-    static void removeTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null && !(exc instanceof NoSuchFileException)) {
-                    throw exc;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
