@@ -22,6 +22,11 @@ class ProbeTest {
         Path self = Files.createDirectories(tmp.resolve("proc/self"));
         Files.writeString(self.resolve("status"), "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid
                 + "\nGid:\t0\t0\t0\t0\nCapEff:\t" + capEff + "\n");
+        Path ns = Files.createDirectories(self.resolve("ns"));
+        for (String n : new String[] {"mnt", "pid", "uts", "ipc", "net", "cgroup"}) {
+            Files.writeString(ns.resolve(n), "");
+        }
+        Files.writeString(tmp.resolve("proc/filesystems"), "nodev\tsysfs\nnodev\ttmpfs\nnodev\toverlay\n");
         return new Proc(tmp.resolve("proc"));
     }
 
@@ -37,6 +42,21 @@ class ProbeTest {
         ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "000001ffffffffff")).result();
         assertThat(r.available()).isFalse();
         assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
+    }
+
+    /** The probe reads /proc through its seam only, so a kernel without overlayfs or a namespace is testable. */
+    @Test
+    void aKernelWithoutOverlayOrACgroupNamespaceIsUnavailableNamingIt() throws IOException {
+        Proc proc = procWith(0, "000001ffffffffff");
+        Files.writeString(tmp.resolve("proc/filesystems"), "nodev\tsysfs\nnodev\ttmpfs\n");
+        ProbeResult noOverlay = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), proc).result();
+        assertThat(noOverlay.available()).isFalse();
+        assertThat(noOverlay.reason()).contains("overlay", "modprobe overlay");
+        Files.writeString(tmp.resolve("proc/filesystems"), "nodev\toverlay\n");
+        Files.delete(tmp.resolve("proc/self/ns/cgroup"));
+        ProbeResult noCgroupNs = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), proc).result();
+        assertThat(noCgroupNs.available()).isFalse();
+        assertThat(noCgroupNs.reason()).contains("no cgroup namespaces", "CONFIG_CGROUP_NS");
     }
 
     @Test

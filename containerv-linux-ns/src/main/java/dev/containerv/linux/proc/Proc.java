@@ -64,6 +64,16 @@ public final class Proc {
         return Long.parseLong(statusField("self", "Uid").split("\\s+")[1]);
     }
 
+    /** Whether this kernel offers the namespace {@code ns} ({@code mnt}, {@code pid}, ...): {@code self/ns/<ns>} exists. */
+    public boolean hasNamespace(String ns) {
+        return Files.exists(root.resolve("self").resolve("ns").resolve(ns));
+    }
+
+    /** Whether the kernel knows the file system type {@code type} ({@code filesystems}). */
+    public boolean hasFilesystem(String type) throws IOException {
+        return Files.readAllLines(root.resolve("filesystems")).stream().anyMatch(l -> l.endsWith("\t" + type));
+    }
+
     /** The identity of the pid namespace of a process ({@code pid:[4026531836]}), or {@code null} if it is gone. */
     public String pidNamespace(long pid) {
         try {
