@@ -71,9 +71,7 @@ final class Spawner {
             InputStream stdout = null;
             if (stdio.needsStdoutTransport()) {
                 outToken = token();
-                SocketChannel ch = control.openStream(1, outToken);
-                opened.add(ch);
-                stdout = new BufferedInputStream(Channels.newInputStream(ch), STREAM_BUFFER);
+                stdout = outputTransport(1, outToken, opened);
             }
             long errToken = 0;
             InputStream stderr = null;
@@ -81,9 +79,7 @@ final class Spawner {
                 errToken = outToken; // the init gives both fds the same socket: merged in the kernel, in order
             } else if (stdio.needsStderrTransport()) {
                 errToken = token();
-                SocketChannel ch = control.openStream(2, errToken);
-                opened.add(ch);
-                stderr = new BufferedInputStream(Channels.newInputStream(ch), STREAM_BUFFER);
+                stderr = outputTransport(2, errToken, opened);
             }
             process.connect(stdio.connect(stdin, stdout, stderr));
             int flags = program.indexOf('/') < 0 ? Wire.SPAWN_SEARCH_PATH : 0;
@@ -116,6 +112,13 @@ final class Spawner {
             closeAll(opened, e);
             throw container.gone(OP, "cannot spawn " + ps.command(), e instanceof ExecutionException ? e.getCause() : e);
         }
+    }
+
+    /** A stream connection for the program's fd 1 or 2, read through a buffer; recorded in {@code opened}. */
+    private InputStream outputTransport(int fd, long token, List<AutoCloseable> opened) throws IOException {
+        SocketChannel ch = control.openStream(fd, token);
+        opened.add(ch);
+        return new BufferedInputStream(Channels.newInputStream(ch), STREAM_BUFFER);
     }
 
     private ContainerException spawnError(HelperFailure f, ProcessSpec ps, String cwd) {
