@@ -1,0 +1,172 @@
+package dev.containerv.linux.cgroup;
+
+import dev.containerv.api.ResourceLimits;
+import dev.containerv.testkit.Privileges;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The manager on this host's real cgroups (hybrid here), as root, under a {@code containerv-test} parent with a
+ * unique id. Only processes this test starts go into the cgroup; everything is killed and removed afterwards, pass
+ * or fail. Skipped when not root or when no cgroup is mounted, failing instead with CONTAINERV_REQUIRE_PRIVILEGED=1.
+ */
+class CgroupHostPrivilegedTest {
+    private static final String PARENT = "containerv-test";
+
+    private CgroupManager manager;
+    private final List<Process> started = new ArrayList<>();
+    private final List<ContainerCgroup> made = new ArrayList<>();
+
+    @BeforeEach
+    void requireRootAndCgroups() throws IOException {
+        String missing = null;
+        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:")).findFirst().orElse("Uid: ? ?");
+        if (!uid.split("\\s+")[2].equals("0")) {
+            missing = "needs root (effective uid " + uid.split("\\s+")[2] + ")";
+        } else if (CgroupLayout.host().kind() == CgroupLayout.Kind.NONE) {
+            missing = "no cgroup file system is mounted";
+        }
+        if (missing != null) {
+            if (Privileges.privilegedRequired()) {
+                Assertions.fail("privileged cgroup test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
+            }
+            Assumptions.abort("privileged cgroup test skipped: " + missing);
+        }
+        manager = new CgroupManager(CgroupLayout.host(), CgroupFiles.HOST, PARENT, CgroupManager.SIGKILL);
+    }
+
+    @AfterEach
+    void removeEverything() throws IOException {
+        AssertionError failure = null;
+        for (Process p : started) {
+            p.destroyForcibly();
+        }
+        for (ContainerCgroup c : made) {
+            try {
+                c.killAll(Duration.ofSeconds(5));
+                c.remove();
+            } catch (RuntimeException e) {
+                failure = new AssertionError("cleanup of " + c.directories() + " failed", e);
+            }
+        }
+        for (CgroupMount m : manager.hierarchies()) {
+            Path parent = manager.parentDir(m);
+            if (Files.isDirectory(parent) && CgroupFiles.HOST.children(parent).isEmpty()) {
+                CgroupFiles.HOST.rmdir(parent);
+            }
+        }
+        for (ContainerCgroup c : made) {
+            for (Path d : c.directories()) {
+                assertThat(d).as("no cgroup left behind").doesNotExist();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private ContainerCgroup create(ResourceLimits limits) {
+        String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        ContainerCgroup c = manager.create(id, CgroupLimits.of(limits, Runtime.getRuntime().availableProcessors()));
+        made.add(c);
+        return c;
+    }
+
+    /** A shell that waits for a line on stdin (so it can be moved into the cgroup first), then runs {@code script}. */
+    private Process shell(String script) throws IOException {
+        Process p = new ProcessBuilder("/bin/sh", "-c", "read go; " + script).redirectErrorStream(true).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void go(Process p) throws IOException {
+        OutputStream in = p.getOutputStream();
+        in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+    }
+
+    @Test
+    void limitsAreWrittenTheProcessIsInEveryHierarchyStatsMoveAndKillAllEmptiesIt() throws Exception {
+        ContainerCgroup c = create(ResourceLimits.builder().memoryMax("64M").cpuWeight(50).cpuPercent(50).pidsMax(16).build());
+        for (Path d : c.directories()) {
+            assertThat(d).isDirectory();
+        }
+        Path memory = c.directory(Controller.MEMORY).orElseThrow();
+        if (manager.locate(Controller.MEMORY).orElseThrow().unified()) {
+            assertThat(Files.readString(memory.resolve("memory.max")).trim()).isEqualTo("67108864");
+        } else {
+            assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo("67108864");
+        }
+        assertThat(Files.readString(c.directory(Controller.PIDS).orElseThrow().resolve("pids.max")).trim()).isEqualTo("16");
+
+        Process p = shell("dd if=/dev/zero of=/dev/null bs=8M count=40 2>/dev/null; echo done; exec sleep 60");
+        c.join(p.pid());
+        String own = Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"));
+        assertThat(own.lines().filter(l -> l.endsWith("/" + PARENT + "/" + c.id())).count())
+                .as("the process is in the container's cgroup in each hierarchy used: " + own).isEqualTo(c.directories().size());
+        CgroupSample before = c.sample();
+        go(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(out.readLine()).isEqualTo("done");
+        CgroupSample after = c.sample();
+        assertThat(after.cpuNanos()).as("dd used cpu in the cgroup").isGreaterThan(before.cpuNanos());
+        assertThat(after.memoryPeakBytes()).as("dd's 8M buffer was charged").isGreaterThan(8L << 20);
+        assertThat(after.memoryPeakBytes()).isLessThanOrEqualTo(64L << 20);
+        assertThat(after.processes()).isEqualTo(1);
+        assertThat(c.pids()).containsExactly(p.pid());
+
+        c.killAll(Duration.ofSeconds(10));
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("SIGKILL").isEqualTo(137);
+        assertThat(c.isEmpty()).isTrue();
+        c.remove();
+        for (Path d : c.directories()) {
+            assertThat(d).doesNotExist();
+        }
+    }
+
+    @Test
+    void aProcessOverTheMemoryLimitIsKilledByTheOomKiller() throws Exception {
+        ContainerCgroup c = create(ResourceLimits.builder().memoryMax("64M").build());
+        Process p = shell("dd if=/dev/zero of=/dev/null bs=256M count=1 2>/dev/null; exit $?");
+        c.join(p.pid());
+        go(p);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("dd killed by SIGKILL from the OOM killer").isEqualTo(137);
+        assertThat(c.sample().memoryPeakBytes()).isGreaterThan(48L << 20).isLessThanOrEqualTo(64L << 20);
+    }
+
+    @Test
+    void thePidsLimitStopsAForkLoopAndKillAllTakesEveryProcess() throws Exception {
+        ContainerCgroup c = create(ResourceLimits.builder().pidsMax(8).build());
+        // dash gives up a script whose fork fails, so the loop runs in a subshell that may die at the limit
+        Process p = shell("(i=0; while [ $i -lt 40 ]; do sleep 60 >/dev/null 2>&1 & i=$((i+1)); done) 2>/dev/null; echo forked; exec sleep 60");
+        c.join(p.pid());
+        go(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(out.readLine()).isEqualTo("forked");
+        assertThat(c.pids()).hasSizeBetween(2, 8);
+        assertThat(c.sample().processes()).isBetween(2L, 8L);
+        c.killAll(Duration.ofSeconds(10));
+        assertThat(c.pids()).isEmpty();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+}
