@@ -84,10 +84,23 @@ class CgroupHostPrivilegedTest {
     }
 
     private ContainerCgroup create(ResourceLimits limits) {
+        return create(manager, limits);
+    }
+
+    private ContainerCgroup create(CgroupManager m, ResourceLimits limits) {
         String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        ContainerCgroup c = manager.create(id, CgroupLimits.of(limits, Runtime.getRuntime().availableProcessors()));
+        ContainerCgroup c = m.create(id, CgroupLimits.of(limits, Runtime.getRuntime().availableProcessors()));
         made.add(c);
         return c;
+    }
+
+    /** The real host seen through only some of its cgroup mounts (a v1-only or v2-only view of a hybrid host). */
+    private static CgroupManager view(java.util.function.Predicate<String> keepLine) throws IOException {
+        String mountinfo = Files.readString(Path.of("/proc/self/mountinfo")).lines().filter(keepLine)
+                .reduce("", (a, b) -> a + b + "\n");
+        CgroupLayout layout = CgroupLayout.parse(mountinfo, Files.readString(Path.of("/proc/self/cgroup")));
+        Assumptions.assumeTrue(layout.kind() != CgroupLayout.Kind.NONE, "this view of the host has no cgroup mount: " + layout);
+        return new CgroupManager(layout, CgroupFiles.HOST, PARENT, CgroupManager.SIGKILL);
     }
 
     /** A shell that waits for a line on stdin (so it can be moved into the cgroup first), then runs {@code script}. */
@@ -167,6 +180,48 @@ class CgroupHostPrivilegedTest {
         assertThat(c.sample().processes()).isBetween(2L, 8L);
         c.killAll(Duration.ofSeconds(10));
         assertThat(c.pids()).isEmpty();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void onAV1OnlyViewKillAllFreezesKillsAndThawsForReal() throws Exception {
+        CgroupManager legacy = view(l -> !l.contains(" - cgroup2 "));
+        Assumptions.assumeTrue(legacy.locate(Controller.FREEZER).isPresent(), "no v1 freezer on this host");
+        assertThat(legacy.layout().kind()).isEqualTo(CgroupLayout.Kind.LEGACY);
+        ContainerCgroup c = create(legacy, ResourceLimits.builder().pidsMax(64).build());
+        assertThat(c.directories()).noneMatch(d -> d.toString().contains("unified"));
+        Process p = shell("i=0; while [ $i -lt 5 ]; do sleep 60 >/dev/null 2>&1 & i=$((i+1)); done; echo forked; exec sleep 60");
+        c.join(p.pid());
+        go(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(out.readLine()).isEqualTo("forked");
+        assertThat(c.pids()).hasSize(6);
+        c.killAll(Duration.ofSeconds(10));
+        assertThat(c.pids()).isEmpty();
+        Path freezer = c.directory(Controller.FREEZER).orElseThrow();
+        assertThat(Files.readString(freezer.resolve("freezer.state")).trim()).as("thawed after the kill").isEqualTo("THAWED");
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        c.remove();
+    }
+
+    @Test
+    void onAV2OnlyViewALimitTheTreeDoesNotOfferIsRefusedAndNothingIsLeft() throws Exception {
+        CgroupManager unified = view(l -> !l.contains(" - cgroup "));
+        Assumptions.assumeTrue(unified.locate(Controller.MEMORY).isEmpty(), "the v2 tree here offers memory; nothing to refuse");
+        String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> unified.create(id, CgroupLimits.of(ResourceLimits.builder().memoryMax("64M").build(), 1)))
+                .isInstanceOfSatisfying(dev.containerv.api.ContainerException.class, e -> assertThat(e.isNotSupported()).isTrue())
+                .hasMessageContaining("memory.max");
+        assertThat(unified.parentDir(unified.layout().unified().orElseThrow()).resolve(id)).doesNotExist();
+        // without limits it works, and cpu time comes from the v2 cpu.stat
+        ContainerCgroup c = create(unified, ResourceLimits.none());
+        Process p = shell("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo spun; exec sleep 60");
+        c.join(p.pid());
+        go(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(out.readLine()).isEqualTo("spun");
+        assertThat(c.sample().cpuNanos()).isPositive();
+        c.killAll(Duration.ofSeconds(10));
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 }
