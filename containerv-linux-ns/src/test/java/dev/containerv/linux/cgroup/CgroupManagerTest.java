@@ -319,6 +319,16 @@ class CgroupManagerTest {
     }
 
     @Test
+    void aCgroupWhoseLastProcessIsStillExitingIsRemovedOnceItIsGone() throws IOException {
+        CgroupManager m = manager(Fixtures.Host.UNIFIED);
+        ContainerCgroup c = m.create("c1", CgroupLimits.NONE);
+        c.join(650);
+        fs.exitLater(650, 150);
+        c.remove();
+        assertThat(remaining("c1")).isEmpty();
+    }
+
+    @Test
     void aBusyCgroupIsReportedWithItsDirectory() throws IOException {
         CgroupManager m = manager(Fixtures.Host.UNIFIED);
         ContainerCgroup c = m.create("c1", CgroupLimits.NONE);

@@ -308,6 +308,22 @@ final class FakeCgroupFs implements CgroupFiles {
         Files.delete(dir);
     }
 
+    /** Lets a fake process exit on its own after {@code millis}, as a process still exiting when rmdir comes. */
+    void exitLater(long pid, long millis) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+                synchronized (this) {
+                    die(pid);
+                }
+            } catch (InterruptedException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Puts a fake process into a cgroup directory as if it had been started there. */
     void spawnIn(Path dir, long pid) throws IOException {
         write(dir.resolve("cgroup.procs"), Long.toString(pid));
