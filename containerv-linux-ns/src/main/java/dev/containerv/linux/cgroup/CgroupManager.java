@@ -249,7 +249,8 @@ public final class CgroupManager {
     private void enable(Path dir, Set<Controller> required) {
         Path control = dir.resolve("cgroup.subtree_control");
         Set<String> enabled = words(readOr(control, ""));
-        Set<Controller> wanted = EnumSet.copyOf(required.isEmpty() ? EnumSet.noneOf(Controller.class) : required);
+        Set<Controller> wanted = EnumSet.noneOf(Controller.class);
+        wanted.addAll(required);
         for (Controller c : FOR_STATS) {
             if (c.v2Name().isPresent() && v2Available.contains(c.v2Name().get()) && located.get(c) != null && located.get(c).unified()) {
                 wanted.add(c);
