@@ -224,4 +224,26 @@ class CgroupHostPrivilegedTest {
         c.killAll(Duration.ofSeconds(10));
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aCpuCapOfHalfACpuHoldsABusyLoopToAboutHalfItsWallTime() throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Assumptions.assumeTrue(50 % cpus == 0, "half a CPU is no whole percentage of " + cpus + " CPUs");
+        // cpuPercent is of the whole host: 50 / cpus percent of it is half of one CPU
+        ContainerCgroup c = create(ResourceLimits.builder().cpuPercent(50 / cpus).build());
+        Process p = shell("timeout 2 sh -c 'while :; do :; done'; echo spun; exec sleep 60");
+        c.join(p.pid());
+        CgroupSample before = c.sample();
+        go(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(out.readLine()).isEqualTo("spun");
+        CgroupSample after = c.sample();
+        double cpuSeconds = (after.cpuNanos() - before.cpuNanos()) / 1e9;
+        double wallSeconds = (after.monotonicNanos() - before.monotonicNanos()) / 1e9;
+        System.out.printf("cpu cap 0.5 CPU: %.3f s of cpu in %.3f s of wall (%.1f%% of one CPU)%n", cpuSeconds, wallSeconds,
+                after.cpuPercentSince(before));
+        // the cap: about 1 s of a 2 s busy loop; a loaded machine may give less, never more than the quota allows
+        assertThat(cpuSeconds).isBetween(0.2, 1.3);
+        c.killAll(Duration.ofSeconds(10));
+    }
 }
