@@ -77,12 +77,15 @@ public final class ContainerCgroup {
     }
 
     /**
-     * The host pids of every process in the cgroup and its sub-cgroups, from the v2 directory where there is one
-     * (every process of the container is in it), else from the first v1 hierarchy. Empty if the cgroup is gone.
+     * The host pids of every process in the cgroup and its sub-cgroups, in any of its hierarchies (the v2 one first;
+     * a process that joined only some hierarchies is listed too). Empty if the cgroup is gone.
      */
     public List<Long> pids() {
         Set<Long> out = new LinkedHashSet<>();
         collectPids(primary(), out);
+        for (Path dir : dirs.values()) {
+            collectPids(dir, out);
+        }
         return List.copyOf(out);
     }
 
@@ -109,20 +112,32 @@ public final class ContainerCgroup {
         return dirs.values().iterator().next();
     }
 
-    /** {@code true} if no process is in the cgroup (v2: {@code cgroup.events} says {@code populated 0}). */
+    /**
+     * {@code true} if no process is in the cgroup in any hierarchy (v2: {@code cgroup.events} says
+     * {@code populated 0}; v1: every {@code cgroup.procs} of the subtree is empty).
+     */
     public boolean isEmpty() {
-        Path v2 = primary();
-        if (dirs.keySet().stream().anyMatch(CgroupMount::unified)) {
-            try {
-                OptionalLong populated = CgroupValues.keyed("cgroup.events", manager.files().read(v2.resolve("cgroup.events")), "populated");
-                if (populated.isPresent()) {
-                    return populated.getAsLong() == 0;
+        for (Map.Entry<CgroupMount, Path> e : dirs.entrySet()) {
+            if (e.getKey().unified()) {
+                try {
+                    OptionalLong populated = CgroupValues.keyed("cgroup.events", manager.files().read(e.getValue().resolve("cgroup.events")), "populated");
+                    if (populated.isPresent()) {
+                        if (populated.getAsLong() != 0) {
+                            return false;
+                        }
+                        continue;
+                    }
+                } catch (IOException ex) {
+                    // no cgroup.events (before Linux 4.11) or gone: its processes are counted below
                 }
-            } catch (IOException e) {
-                // no cgroup.events (before Linux 4.11?) or gone: count the processes
+            }
+            Set<Long> pids = new LinkedHashSet<>();
+            collectPids(e.getValue(), pids);
+            if (!pids.isEmpty()) {
+                return false;
             }
         }
-        return pids().isEmpty();
+        return true;
     }
 
     /**
@@ -140,12 +155,13 @@ public final class ContainerCgroup {
         if (v2.isPresent() && files.exists(v2.get().resolve("cgroup.kill"))) {
             try {
                 files.write(v2.get().resolve("cgroup.kill"), "1");
-                awaitEmpty(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-                return;
-            } catch (NoSuchFileException e) {
-                return;
+                // killed processes are gone in milliseconds; one that is in v1 hierarchies only (it never joined the
+                // v2 cgroup) is left to the freezer below
+                if (awaitEmptyUntil(Math.min(deadline, System.nanoTime() + 1_000_000_000L))) {
+                    return;
+                }
             } catch (IOException e) {
-                // fall back to freezing and killing one by one
+                // gone, or refused: freeze and kill one by one below (an empty cgroup ends that loop at once)
             }
         }
         while (!isEmpty()) {

@@ -276,6 +276,25 @@ class CgroupManagerTest {
     }
 
     @Test
+    void onHybridAProcessThatJoinedOnlyV1HierarchiesIsListedAndKilledToo() throws IOException {
+        CgroupManager m = manager(Fixtures.Host.HYBRID);
+        ContainerCgroup c = m.create("c1", CgroupLimits.NONE);
+        c.join(801);
+        for (Path d : c.directories()) {
+            if (!d.startsWith(cg("unified"))) {
+                fs.spawnIn(d, 802);
+            }
+        }
+        assertThat(c.pids()).containsExactly(801L, 802L);
+        c.killAll(Duration.ofSeconds(5));
+        assertThat(fs.killedWhile).containsExactly("cgroup.kill", "FROZEN");
+        assertThat(c.isEmpty()).isTrue();
+        assertThat(c.pids()).isEmpty();
+        c.remove();
+        assertThat(remaining("c1")).isEmpty();
+    }
+
+    @Test
     void withoutAnyFreezerMembersAreKilledInRounds() throws IOException {
         String mountinfo = Fixtures.Host.LEGACY.mountinfo().lines().filter(l -> !l.endsWith("rw,freezer")).reduce("", (a, b) -> a + b + "\n")
                 .replace(" /sys/fs/cgroup", " " + root + "/sys/fs/cgroup");
