@@ -42,6 +42,11 @@ public final class ContainerCgroup {
         return List.copyOf(dirs.values());
     }
 
+    /** The cgroup's directory in each hierarchy it has one in, v1 ones first, then the v2 one. */
+    public Map<CgroupMount, Path> directoriesByHierarchy() {
+        return java.util.Collections.unmodifiableMap(dirs);
+    }
+
     /** The directory in one hierarchy. */
     Path directory(CgroupMount mount) {
         Path p = dirs.get(mount);
