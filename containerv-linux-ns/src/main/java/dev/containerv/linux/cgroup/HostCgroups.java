@@ -64,8 +64,8 @@ public final class HostCgroups {
     }
 
     /**
-     * The cgroup of a new container with its limits applied, or empty when the host has no cgroups and the spec
-     * asks for no limit.
+     * The cgroup of a new container with its limits applied, or empty when the spec asks for no limit and the host
+     * has no cgroups or refuses to make one (logged as a warning).
      *
      * @throws ContainerException {@code NOT_SUPPORTED} for a limit the host cannot apply (naming the controller and
      *                            the file), or when limits are asked for on a host without cgroups
@@ -80,7 +80,17 @@ public final class HostCgroups {
             throw new ContainerException(ErrorKind.NOT_SUPPORTED, "resource limits " + limits + " need cgroups, and this host has no usable cgroup mount"
                     + (detectFailure != null ? " (" + detectFailure.getMessage() + ")" : ""));
         }
-        return Optional.of(m.get().create(id, cl));
+        try {
+            return Optional.of(m.get().create(id, cl));
+        } catch (ContainerException e) {
+            if (!cl.isEmpty() || e.kind() == ErrorKind.ALREADY_EXISTS) {
+                throw e;
+            }
+            // No limit asked for: a host whose cgroups this process may not write (a read-only cgroupfs in an outer
+            // container, no delegation) still runs the container, as before cgroups; stats then come from /proc.
+            LOG.log(Level.WARNING, () -> "container " + id + " runs without a cgroup of its own: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

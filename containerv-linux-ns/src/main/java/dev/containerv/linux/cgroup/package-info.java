@@ -61,6 +61,8 @@
  * parent inside the subtree ({@code CgroupManager(layout, files, "<subtree>/containerv", killer)}). Without
  * delegation, writes are refused (EACCES/EPERM/EROFS) and every limit is {@code NOT_SUPPORTED} naming its file.
  *
- * <p>Nothing here is wired into create/destroy yet; see "cgroups" in {@code docs/linux-provider.md}.
+ * <p>Wiring ({@link dev.containerv.linux.cgroup.HostCgroups}): the runtime detects the manager once, creates each
+ * container's cgroup before its helper starts, and removes a dead container's cgroup by id; the plan's lines come
+ * from {@code plan.CgroupSetup}; see "cgroups" in {@code docs/linux-provider.md}.
  */
 package dev.containerv.linux.cgroup;
