@@ -199,6 +199,39 @@ class LinuxCgroupPrivilegedTest {
     }
 
     @Test
+    void aCgroupLeftByAKilledSupervisorIsRemovedByTheStaleStateCleanup() throws Exception {
+        String id = newId();
+        Container c = create(id, ResourceLimits.builder().pidsMax(64).build());
+        try {
+            c.spawn(ProcessSpec.of("/bin/sleep", "60"));
+            ProcessHandle supervisor;
+            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+                supervisor = all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/plan")).findFirst().orElseThrow();
+            }
+            supervisor.destroyForcibly();
+            supervisor.onExit().get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (c.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(HostCgroupDirs.of(id)).as("a killed supervisor removes nothing").isNotEmpty();
+            // The init dies with its supervisor (PDEATHSIG); list() sees the state as stale once it is gone.
+            while (runtime.list().contains(id) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(runtime.list()).doesNotContain(id);
+            assertThat(HostCgroupDirs.of(id)).as("removed with the stale state, by id").isEmpty();
+        } finally {
+            try {
+                c.destroy();
+            } catch (ContainerException e) {
+                // the container is gone already; destroy only tidies up
+            }
+        }
+        LinuxContainerPrivilegedTest.assertGone(id);
+    }
+
+    @Test
     void aLimitTheHostCannotApplyIsNotSupportedNamingControllerAndFile() throws Exception {
         // This host seen through its v2 tree only: on a hybrid host that tree has no memory controller.
         String mountinfo = Files.readString(Path.of("/proc/self/mountinfo")).lines().filter(l -> l.contains(" - cgroup2 "))
