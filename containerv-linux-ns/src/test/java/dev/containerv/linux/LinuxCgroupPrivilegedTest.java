@@ -245,7 +245,11 @@ class LinuxCgroupPrivilegedTest {
                 .orElseGet(LinuxCgroupPrivilegedTest::builtHelper), () -> 0, Proc.HOST, new HostCgroups(() -> v2Only));
         String id = newId();
         assertThatThrownBy(() -> partial.create(ContainerSpec.builder().id(id).rootfs(rootfs).limits(ResourceLimits.builder().memoryMax("64M").build()).build()))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+                    assertThat(e.containerId()).contains(id);
+                    assertThat(e.operation()).contains("linux::Runtime::create");
+                })
                 .hasMessageContaining("memory").hasMessageContaining("memory.max");
         LinuxContainerPrivilegedTest.assertGone(id);
     }

@@ -76,7 +76,12 @@ final class ContainerCreation {
             LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
             // Made before the helper starts, so the supervisor can move the init in before it runs anything; removed
             // again by abort (removeLeftovers) if anything later fails.
-            Optional<ContainerCgroup> cgroup = runtime.cgroups().create(id, spec.limits(), Runtime.getRuntime().availableProcessors());
+            Optional<ContainerCgroup> cgroup;
+            try {
+                cgroup = runtime.cgroups().create(id, spec.limits(), Runtime.getRuntime().availableProcessors());
+            } catch (ContainerException e) {
+                throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
+            }
             if (cgroup.isPresent()) {
                 CgroupSetup.apply(plan, cgroup.get(), spec.has(Capability.CGROUPS));
             }
