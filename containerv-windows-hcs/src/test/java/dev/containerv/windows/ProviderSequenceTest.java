@@ -12,6 +12,9 @@ import dev.containerv.windows.hcs.HcsException;
 import dev.containerv.windows.hcs.HcsJob;
 import dev.containerv.windows.hcs.HcsProcess;
 import dev.containerv.windows.hcs.HcsSystem;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import dev.containerv.windows.jna.PipeStreams;
+import dev.containerv.windows.jna.SimulatedPipeKernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -138,6 +142,25 @@ class ProviderSequenceTest {
         } finally {
             heldOpen.close();
         }
+    }
+
+    @Test
+    void execTimeoutEndsAReadBlockedInTheKernel() {
+        // The real pipes: a read is pending in the kernel while a background process holds stdout open.
+        SimulatedPipeKernel kernel = new SimulatedPipeKernel();
+        HANDLE out = kernel.pipe();
+        HANDLE err = kernel.pipe();
+        kernel.end(err);
+        HcsProcess p = new HcsProcess(23, 779, OutputStream.nullOutputStream(), PipeStreams.input(kernel, out), PipeStreams.input(kernel, err));
+        when(hcs.createProcess(eq(system), anyString(), any())).thenReturn(p);
+        when(hcs.waitForProcessExit(eq(p), any())).thenReturn("{\"Exited\":true,\"ExitCode\":0,\"LastWaitResult\":0}");
+        try (Container c = runtime.create(spec())) {
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThatThrownBy(() -> c.exec(ProcessSpec.of("cmd.exe"), Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT)));
+        } finally {
+            kernel.shutdown();
+        }
+        assertThat(kernel.violations()).isEmpty();
     }
 
     @Test

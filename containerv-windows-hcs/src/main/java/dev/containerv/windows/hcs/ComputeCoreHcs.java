@@ -11,7 +11,6 @@ import dev.containerv.windows.jna.HcsTypes.HCS_PROCESS_INFORMATION;
 import dev.containerv.windows.jna.Kernel32Extras;
 import dev.containerv.windows.jna.NativeMemory;
 import dev.containerv.windows.jna.Natives;
-import dev.containerv.windows.jna.PipeStreams;
 import dev.containerv.windows.jna.VmCompute;
 
 import java.time.Duration;
@@ -167,8 +166,7 @@ public final class ComputeCoreHcs extends NativeHcsBase {
                 }
                 throw HcsException.fromResult("HcsCreateProcess", hr, doc);
             }
-            return new HcsProcess(value(process.getValue()), info.ProcessId,
-                    PipeStreams.output(info.StdInput), PipeStreams.input(info.StdOutput), PipeStreams.input(info.StdError));
+            return process(value(process.getValue()), info);
         } finally {
             cc.HcsCloseOperation(op);
         }

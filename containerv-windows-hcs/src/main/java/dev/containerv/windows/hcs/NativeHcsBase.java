@@ -10,7 +10,11 @@ import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.containerv.windows.jna.ComputeNetwork;
 import dev.containerv.windows.jna.Kernel32Extras;
+import dev.containerv.windows.jna.HcsTypes.HCS_PROCESS_INFORMATION;
 import dev.containerv.windows.jna.NativeMemory;
+import dev.containerv.windows.jna.Natives;
+import dev.containerv.windows.jna.OverlappedIo;
+import dev.containerv.windows.jna.PipeStreams;
 import dev.containerv.windows.jna.VmCompute;
 import dev.containerv.windows.schema.HostComputeQuery;
 import dev.containerv.windows.schema.Json;
@@ -52,6 +56,13 @@ abstract class NativeHcsBase implements HcsApi {
         this.kernel32Extras = kernel32Extras;
         this.kernel32 = kernel32;
         this.memory = memory;
+    }
+
+    /** The process handle with streams over the pipes of {@code info} (kernel32 is bound only if HCS gave a pipe). */
+    static HcsProcess process(long handle, HCS_PROCESS_INFORMATION info) {
+        java.util.function.Function<HANDLE, OverlappedIo> io = h -> PipeStreams.absent(h) ? null : Natives.overlappedIo();
+        return new HcsProcess(handle, info.ProcessId, PipeStreams.output(io.apply(info.StdInput), info.StdInput),
+                PipeStreams.input(io.apply(info.StdOutput), info.StdOutput), PipeStreams.input(io.apply(info.StdError), info.StdError));
     }
 
     static HANDLE handle(long value) {

@@ -9,7 +9,6 @@ import dev.containerv.windows.jna.HcsTypes.HCS_PROCESS_INFORMATION;
 import dev.containerv.windows.jna.Kernel32Extras;
 import dev.containerv.windows.jna.NativeMemory;
 import dev.containerv.windows.jna.Natives;
-import dev.containerv.windows.jna.PipeStreams;
 import dev.containerv.windows.jna.VmCompute;
 import dev.containerv.windows.schema.Json;
 import dev.containerv.windows.schema.Properties;
@@ -174,8 +173,7 @@ public final class VmComputeHcs extends NativeHcsBase {
             }
             throw e;
         }
-        return new HcsProcess(value(process.getValue()), info.ProcessId,
-                PipeStreams.output(info.StdInput), PipeStreams.input(info.StdOutput), PipeStreams.input(info.StdError));
+        return process(value(process.getValue()), info);
     }
 
     @Override
