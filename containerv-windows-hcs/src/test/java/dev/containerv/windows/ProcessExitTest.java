@@ -47,6 +47,7 @@ class ProcessExitTest {
     void nothingLeft() {
         hcs.killAll();
         assertThat(hcs.openHandleDescriptions()).isEmpty();
+        assertThat(hcs.violations()).isEmpty();
     }
 
     private long processHandles() {

@@ -52,6 +52,7 @@ class SimulatedLifecycleTest {
     void nothingLeft() {
         hcs.killAll();
         assertThat(hcs.openHandleDescriptions()).isEmpty();
+        assertThat(hcs.violations()).isEmpty();
         assertThat(hcs.systemIds()).isEmpty();
         assertThat(hcs.activeLayers()).isEmpty();
         assertThat(hcs.endpoints()).isEmpty();

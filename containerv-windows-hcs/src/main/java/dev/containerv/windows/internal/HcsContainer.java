@@ -369,13 +369,14 @@ public final class HcsContainer implements Container {
 
     private HcsContainerProcess wire(ProcessSpec process, HcsProcess p) {
         List<CompletableFuture<Void>> pumps = new ArrayList<>();
-        OutputStream stdin = p.stdin();
+        OpenProcessHandle handle = new OpenProcessHandle(hcs, p);
+        OutputStream stdin = new ContainerStdin(p.stdin(), handle);
         Redirect in = process.stdin();
         if (in.type() == Redirect.Type.READ) {
-            pumps.add(pump(() -> Files.newInputStream(in.file().toPath()), p.stdin(), true));
+            pumps.add(pump(() -> Files.newInputStream(in.file().toPath()), stdin, true));
             stdin = OutputStream.nullOutputStream();
         } else if (in.type() == Redirect.Type.INHERIT) {
-            closeAll(p.stdin());
+            closeAll(stdin);
             stdin = OutputStream.nullOutputStream();
         }
         InputStream stdout;
@@ -402,7 +403,7 @@ public final class HcsContainer implements Container {
             stderr = redirectOutput(process.stderr(), p.stderr(), pumps);
         }
         CompletableFuture<Void> drained = CompletableFuture.allOf(pumps.toArray(new CompletableFuture<?>[0]));
-        return new HcsContainerProcess(hcs, id(), p, options.isolation() == Isolation.PROCESS, stdin, stdout, stderr, drained);
+        return new HcsContainerProcess(hcs, id(), handle, options.isolation() == Isolation.PROCESS, stdin, stdout, stderr, drained);
     }
 
     private InputStream redirectOutput(Redirect r, InputStream source, List<CompletableFuture<Void>> pumps) {
@@ -776,7 +777,7 @@ public final class HcsContainer implements Container {
             failures.add(e);
         }
         for (HcsContainerProcess p : processes) {
-            p.closeHandle();
+            p.closeHandleAfterWaiter(timeouts.terminate());
             p.closeStreams();
         }
         while (!undo.isEmpty()) {

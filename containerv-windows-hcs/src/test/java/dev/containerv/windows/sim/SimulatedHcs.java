@@ -17,6 +17,7 @@ import dev.containerv.windows.schema.MappedDirectory;
 import dev.containerv.windows.schema.MemoryStats;
 import dev.containerv.windows.schema.NamespaceResourceRequest;
 import dev.containerv.windows.schema.ProcessDetails;
+import dev.containerv.windows.schema.ProcessModifyRequest;
 import dev.containerv.windows.schema.ProcessParameters;
 import dev.containerv.windows.schema.ProcessStatus;
 import dev.containerv.windows.schema.ProcessorStats;
@@ -28,6 +29,7 @@ import dev.containerv.windows.schema.SystemQuery;
 import dev.containerv.windows.schema.VirtualSmbShare;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,7 @@ public final class SimulatedHcs implements HcsApi {
 
     private static final Pattern WINDOWS_PATH = Pattern.compile("(?i)(?<![A-Za-z0-9])[A-Z]:\\\\[^\"'\\s;|&<>*]*");
     private static final Pattern CMD_C = Pattern.compile("(?is)\\s*cmd(?:\\.exe)?\\s+/c\\s(.*)");
+    private static final long EXIT_NOTIFICATION_DELAY_MS = 30;
     private static final String VSMB_PREFIX = "\\\\?\\VMSMB\\VSMB-{dcc079ae-60ba-4d07-847c-3493609c0870}\\";
 
     private final Path root;
@@ -95,6 +98,9 @@ public final class SimulatedHcs implements HcsApi {
     private final Map<UUID, HostComputeEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<UUID, List<String>> namespaces = new ConcurrentHashMap<>();
     private final Map<Long, SimJob> jobs = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> waiting = new ConcurrentHashMap<>();
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> exitHold = new java.util.concurrent.atomic.AtomicReference<>();
     private final Deque<UnaryOperator<ProcessStatus>> exitStatusEdits = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private static final class SimSystem {
@@ -141,6 +147,24 @@ public final class SimulatedHcs implements HcsApi {
      */
     public void editNextExitStatus(UnaryOperator<ProcessStatus> edit) {
         exitStatusEdits.add(edit);
+    }
+
+    /** Rules of the real HCS the provider broke (a handle closed while a wait on it was in progress, ...). */
+    public List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    /** Exit waits do not return, even for exited processes, until {@link #releaseExits()} (a slow exit notification). */
+    public void holdExits() {
+        exitHold.set(new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Lets held exit waits return. */
+    public void releaseExits() {
+        java.util.concurrent.CountDownLatch hold = exitHold.getAndSet(null);
+        if (hold != null) {
+            hold.countDown();
+        }
     }
 
     /** Handles open now (systems, processes, operations, HCN handles, jobs). */
@@ -467,7 +491,23 @@ public final class SimulatedHcs implements HcsApi {
             }
             long h = open("process " + process.pid() + " of " + sys.id);
             processes.put(h, new SimProcess(sys.id, process, Path.of(argv.get(0)).getFileName().toString()));
-            return new HcsProcess(h, (int) process.pid(), process.getOutputStream(), process.getInputStream(), process.getErrorStream());
+            // As with the real relay, closing the host's end of stdin does not end the process's stdin: HcsModifyProcess does.
+            OutputStream hostEnd = new java.io.FilterOutputStream(process.getOutputStream()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try {
+                        flush();
+                    } catch (IOException gone) {
+                        // the process ended: nothing to flush to
+                    }
+                }
+            };
+            return new HcsProcess(h, (int) process.pid(), hostEnd, process.getInputStream(), process.getErrorStream());
         });
     }
 
@@ -484,7 +524,8 @@ public final class SimulatedHcs implements HcsApi {
         operation("HcsSignalProcess", () -> {
             SimProcess sp = process(p, "HcsSignalProcess");
             if (!sp.process().isAlive()) {
-                throw new HcsException("HcsSignalProcess", HResult.HCS_E_PROCESS_ALREADY_STOPPED, null);
+                // What vmcompute answers for a process that exited: the invalid-state code, not "already stopped".
+                throw new HcsException("HcsSignalProcess", HResult.HCS_LEGACY_INVALID_STATE, null);
             }
             Object signal = Json.read(options, SignalProcessOptions.class).signal();
             String posix = switch (String.valueOf(signal)) {
@@ -508,7 +549,8 @@ public final class SimulatedHcs implements HcsApi {
         operation("HcsTerminateProcess", () -> {
             SimProcess sp = process(p, "HcsTerminateProcess");
             if (!sp.process().isAlive()) {
-                throw new HcsException("HcsTerminateProcess", HResult.HCS_E_PROCESS_ALREADY_STOPPED, null);
+                // TerminateProcess on a process that ended fails with ERROR_ACCESS_DENIED (its documentation's remarks).
+                throw new HcsException("HcsTerminateProcess", HResult.fromWin32(5), null);
             }
             sp.process().destroyForcibly();
             return null;
@@ -519,6 +561,11 @@ public final class SimulatedHcs implements HcsApi {
     public void modifyProcess(HcsProcess p, String settings) {
         operation("HcsModifyProcess", () -> {
             SimProcess sp = process(p, "HcsModifyProcess");
+            ProcessModifyRequest request = Json.read(settings, ProcessModifyRequest.class);
+            if (!"CloseHandle".equals(request.operation()) || request.closeHandle() == null
+                    || !List.of("StdIn", "All").contains(request.closeHandle().handle())) {
+                throw new HcsException("HcsModifyProcess", HResult.E_INVALIDARG, "not a CloseHandle request for StdIn: " + settings);
+            }
             try {
                 sp.process().getOutputStream().close();
             } catch (IOException e) {
@@ -541,15 +588,23 @@ public final class SimulatedHcs implements HcsApi {
     public String waitForProcessExit(HcsProcess p, Duration timeout) {
         SimProcess sp = process(p, "HcsWaitForProcessExit");
         enter("HcsWaitForProcessExit");
+        waiting.merge(p.handle(), 1, Integer::sum);
         try {
-            if (timeout == null) {
-                sp.process().waitFor();
-            } else if (!sp.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+            if (!sp.process().waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null);
+            }
+            // HCS learns of the exit a little later than the kernel: the wait is still in progress meanwhile.
+            Thread.sleep(EXIT_NOTIFICATION_DELAY_MS);
+            java.util.concurrent.CountDownLatch hold = exitHold.get();
+            if (hold != null && !hold.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HcsException("HcsWaitForProcessExit", HResult.E_FAIL, "interrupted");
+        } finally {
+            waiting.merge(p.handle(), -1, Integer::sum);
         }
         UnaryOperator<ProcessStatus> edit = exitStatusEdits.poll();
         String status = status(sp.process());
@@ -559,6 +614,12 @@ public final class SimulatedHcs implements HcsApi {
     @Override
     public void closeProcess(HcsProcess p) {
         calls.add("HcsCloseProcess");
+        if (waiting.getOrDefault(p.handle(), 0) > 0) {
+            // hcsshim: closing a process handle while HcsWaitForProcessExit uses it crashes inside computecore.dll.
+            String v = "HcsCloseProcess of process " + p.processId() + " while a wait on its handle is in progress";
+            violations.add(v);
+            throw new AssertionError(v);
+        }
         close(p.handle());
         processes.remove(p.handle());
     }
