@@ -2,6 +2,7 @@ package dev.containerv.windows.hcs;
 
 import com.sun.jna.WString;
 import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.containerv.windows.jna.ComputeNetwork;
@@ -10,23 +11,22 @@ import dev.containerv.windows.jna.Kernel32Extras;
 import dev.containerv.windows.jna.NativeMemory;
 import dev.containerv.windows.jna.Natives;
 import dev.containerv.windows.jna.VmCompute;
-import dev.containerv.windows.schema.Json;
-import dev.containerv.windows.schema.Properties;
-import dev.containerv.windows.schema.PropertyQuery;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * {@link HcsApi} over vmcompute.dll, the legacy API hcsshim binds: each call returns an HRESULT and an error
- * document freed with CoTaskMemFree. A call answered with {@code HCS_E_PENDING} (0xC0370103) completes
- * later; instead of registering notification callbacks this implementation polls the system's
- * {@code State} until the call's effect shows or the timeout passes (see docs/windows-provider.md).
+ * document freed with CoTaskMemFree. Every system handle gets a notification callback
+ * ({@code HcsRegisterComputeSystemCallback}, unregistered before the handle closes); a create or start answered
+ * with {@code HCS_E_PENDING} (0xC0370103) completes with its completion notification and that notification's
+ * HRESULT, and fails if the system exits first. Shutdown and terminate wait by polling the State.
  */
 public final class VmComputeHcs extends NativeHcsBase {
     private final VmCompute vm;
+    private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
 
     /** Over the DLLs of this host. */
     public static VmComputeHcs load() {
@@ -58,20 +58,27 @@ public final class VmComputeHcs extends NativeHcsBase {
         return false;
     }
 
-    private void awaitState(HcsSystem system, Set<String> states, Duration timeout, String call) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 20;
-        while (true) {
-            Properties p = Json.read(getComputeSystemProperties(system, Json.write(new PropertyQuery(List.of()))), Properties.class);
-            if (p.state() != null && states.contains(p.state())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new HcsException(call, HResult.HCS_E_OPERATION_TIMEOUT, "state " + p.state() + " after " + timeout.toMillis() + " ms");
-            }
-            sleepQuietly(sleep);
-            sleep = Math.min(sleep * 2, 250);
+    /** A system handle with its notification registration. */
+    private record Watch(VmComputeNotifications notifications, HANDLE registration) {
+    }
+
+    /** HcsRegisterComputeSystemCallback, as hcsshim does for every handle it creates or opens. */
+    private void watch(long system, String id) {
+        VmComputeNotifications notifications = new VmComputeNotifications(id);
+        HANDLEByReference registration = new HANDLEByReference();
+        int hr = vm.HcsRegisterComputeSystemCallback(handle(system), notifications.callback(), null, registration);
+        if (HResult.failed(hr)) {
+            throw new HcsException("HcsRegisterComputeSystemCallback", hr, null);
         }
+        watches.put(system, new Watch(notifications, registration.getValue()));
+    }
+
+    private VmComputeNotifications notifications(HcsSystem system, String call) {
+        Watch w = watches.get(system.handle());
+        if (w == null) {
+            throw new HcsException(call, HResult.fromWin32(HResult.ERROR_INVALID_HANDLE), "no notification registration for " + system.id());
+        }
+        return w.notifications();
     }
 
     @Override
@@ -79,17 +86,19 @@ public final class VmComputeHcs extends NativeHcsBase {
         HANDLEByReference system = new HANDLEByReference();
         PointerByReference result = new PointerByReference();
         int hr = vm.HcsCreateComputeSystem(new WString(id), new WString(configuration), null, system, result);
-        HcsSystem created = null;
+        long handle = value(system.getValue());
         try {
             boolean pending = check("HcsCreateComputeSystem", hr, result);
-            created = new HcsSystem(value(system.getValue()), id);
+            HcsSystem created = new HcsSystem(handle, id);
+            watch(handle, id);
             if (pending) {
-                awaitState(created, Set.of("Created", "Running"), timeout, "HcsCreateComputeSystem");
+                // The create completes on the callback, with its own HRESULT (a failure after "pending" is not lost).
+                notifications(created, "HcsCreateComputeSystem").await(VmComputeNotifications.SYSTEM_CREATE_COMPLETED, "HcsCreateComputeSystem", timeout);
             }
             return created;
         } catch (HcsException e) {
-            if (value(system.getValue()) != 0) {
-                vm.HcsCloseComputeSystem(system.getValue());
+            if (handle != 0) {
+                closeComputeSystem(new HcsSystem(handle, id));
             }
             throw e;
         }
@@ -100,14 +109,21 @@ public final class VmComputeHcs extends NativeHcsBase {
         HANDLEByReference system = new HANDLEByReference();
         PointerByReference result = new PointerByReference();
         check("HcsOpenComputeSystem", vm.HcsOpenComputeSystem(new WString(id), system, result), result);
-        return new HcsSystem(value(system.getValue()), id);
+        HcsSystem opened = new HcsSystem(value(system.getValue()), id);
+        try {
+            watch(opened.handle(), id);
+        } catch (HcsException e) {
+            vm.HcsCloseComputeSystem(system.getValue());
+            throw e;
+        }
+        return opened;
     }
 
     @Override
     public void startComputeSystem(HcsSystem system, Duration timeout) {
         PointerByReference result = new PointerByReference();
         if (check("HcsStartComputeSystem", vm.HcsStartComputeSystem(handle(system.handle()), null, result), result)) {
-            awaitState(system, Set.of("Running"), timeout, "HcsStartComputeSystem");
+            notifications(system, "HcsStartComputeSystem").await(VmComputeNotifications.SYSTEM_START_COMPLETED, "HcsStartComputeSystem", timeout);
         }
     }
 
@@ -153,6 +169,13 @@ public final class VmComputeHcs extends NativeHcsBase {
 
     @Override
     public void closeComputeSystem(HcsSystem system) {
+        Watch w = watches.remove(system.handle());
+        if (w != null) {
+            int uhr = vm.HcsUnregisterComputeSystemCallback(w.registration());
+            if (HResult.failed(uhr)) {
+                LOG.log(System.Logger.Level.WARNING, "HcsUnregisterComputeSystemCallback(" + system.id() + ") failed: " + HResult.describe(uhr));
+            }
+        }
         int hr = vm.HcsCloseComputeSystem(handle(system.handle()));
         if (HResult.failed(hr)) {
             LOG.log(System.Logger.Level.WARNING, "HcsCloseComputeSystem(" + system.id() + ") failed: " + HResult.describe(hr));
