@@ -86,13 +86,16 @@ public interface HcsApi {
     /** NameToGuid: the layer id HCS expects for a layer folder's name. */
     UUID nameToGuid(String name);
 
+    /** CreateSandboxLayer: creates the scratch {@code sandbox.vhdx} in a layer folder over its parents (nearest first). */
+    void createScratchLayer(Path layer, List<Path> parents);
+
     /** ActivateLayer on a layer folder. */
     void activateLayer(Path layer);
 
     /** PrepareLayer: stacks the scratch layer on its parents (nearest first). */
     void prepareLayer(Path layer, List<Path> parents);
 
-    /** GetLayerMountPath: the volume path ({@code \\?\Volume{...}\}) of an activated, prepared layer. */
+    /** GetLayerMountPath: the volume path ({@code \\?\Volume{...}}, with or without the trailing backslash) of an activated, prepared layer. */
     String getLayerMountPath(Path layer);
 
     /** UnprepareLayer. */

@@ -41,7 +41,6 @@ abstract class NativeHcsBase implements HcsApi {
     static final System.Logger LOG = System.getLogger(HcsApi.class.getName());
     private static final String HCN_QUERY = Json.write(new HostComputeQuery(new Version(2, 0), 0, ""));
     private static final GUID ZERO_GUID = new GUID();
-    private static final int MOUNT_RETRIES = 5;
 
     private final Supplier<VmCompute> layers;
     private final Supplier<ComputeNetwork> network;
@@ -171,46 +170,46 @@ abstract class NativeHcsBase implements HcsApi {
         check("ActivateLayer", layers.get().ActivateLayer(driverInfo(layer), layerId(layer)));
     }
 
-    @Override
-    public void prepareLayer(Path layer, List<Path> parents) {
-        VmCompute.WC_LAYER_DESCRIPTOR[] descriptors = null;
-        if (!parents.isEmpty()) {
-            descriptors = (VmCompute.WC_LAYER_DESCRIPTOR[]) new VmCompute.WC_LAYER_DESCRIPTOR().toArray(parents.size());
-            for (int i = 0; i < parents.size(); i++) {
-                Path parent = parents.get(i);
-                descriptors[i].LayerId = guid(nameToGuid(parent.getFileName().toString()));
-                descriptors[i].Flags = 0;
-                descriptors[i].Path = new WString(parent.toString());
-            }
+    private VmCompute.WC_LAYER_DESCRIPTOR[] descriptors(List<Path> parents) {
+        if (parents.isEmpty()) {
+            return null;
         }
-        check("PrepareLayer", layers.get().PrepareLayer(driverInfo(layer), layerId(layer), descriptors, parents.size()));
+        VmCompute.WC_LAYER_DESCRIPTOR[] descriptors = (VmCompute.WC_LAYER_DESCRIPTOR[]) new VmCompute.WC_LAYER_DESCRIPTOR().toArray(parents.size());
+        for (int i = 0; i < parents.size(); i++) {
+            Path parent = parents.get(i);
+            descriptors[i].LayerId = guid(nameToGuid(parent.getFileName().toString()));
+            descriptors[i].Flags = 0;
+            descriptors[i].Path = new WString(parent.toString());
+        }
+        return descriptors;
     }
 
     @Override
+    public void createScratchLayer(Path layer, List<Path> parents) {
+        check("CreateSandboxLayer", layers.get().CreateSandboxLayer(driverInfo(layer), layerId(layer), null, descriptors(parents), parents.size()));
+    }
+
+    @Override
+    public void prepareLayer(Path layer, List<Path> parents) {
+        check("PrepareLayer", layers.get().PrepareLayer(driverInfo(layer), layerId(layer), descriptors(parents), parents.size()));
+    }
+
+    /** One attempt: the mount race is retried around ActivateLayer and PrepareLayer, by the caller. */
+    @Override
     public String getLayerMountPath(Path layer) {
-        // hcsshim retries: the volume of a freshly prepared layer is sometimes not ready yet.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                ULONG_PTRByReference length = new ULONG_PTRByReference();
-                check("GetLayerMountPath", layers.get().GetLayerMountPath(driverInfo(layer), layerId(layer), length, null));
-                int chars = (int) length.getValue().longValue();
-                if (chars == 0) {
-                    throw new HcsException("GetLayerMountPath", HResult.fromWin32(HResult.ERROR_NOT_READY), "empty mount path");
-                }
-                char[] buffer = new char[chars];
-                check("GetLayerMountPath", layers.get().GetLayerMountPath(driverInfo(layer), layerId(layer), length, buffer));
-                int end = 0;
-                while (end < buffer.length && buffer[end] != 0) {
-                    end++;
-                }
-                return new String(buffer, 0, end);
-            } catch (HcsException e) {
-                if (!HResult.isMountRace(e.hresult()) || attempt >= MOUNT_RETRIES) {
-                    throw e;
-                }
-                sleepQuietly(100L * attempt);
-            }
+        ULONG_PTRByReference length = new ULONG_PTRByReference();
+        check("GetLayerMountPath", layers.get().GetLayerMountPath(driverInfo(layer), layerId(layer), length, null));
+        int chars = (int) length.getValue().longValue();
+        if (chars == 0) {
+            throw new HcsException("GetLayerMountPath", HResult.fromWin32(HResult.ERROR_NOT_READY), "empty mount path");
         }
+        char[] buffer = new char[chars];
+        check("GetLayerMountPath", layers.get().GetLayerMountPath(driverInfo(layer), layerId(layer), length, buffer));
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end);
     }
 
     @Override

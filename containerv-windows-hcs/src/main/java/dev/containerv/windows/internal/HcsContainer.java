@@ -146,18 +146,14 @@ public final class HcsContainer implements Container {
             Files.createDirectories(staging);
             undo.push(() -> deleteTree(stateDir));
 
-            List<String> parents = options.parentLayers().map(l -> l.stream().map(HostPaths::of).toList())
-                    .orElseGet(() -> LayerChain.read(spec.rootfs(), createOp, id));
+            ScratchLayer.Plan plan = ScratchLayer.plan(spec.rootfs(), options.parentLayers().map(l -> l.stream().map(HostPaths::of).toList()),
+                    stateDir, createOp, id);
+            List<String> parents = plan.parents().stream().map(HostPaths::of).toList();
 
             String scratch = null;
-            Path rootfs = spec.rootfs();
             if (options.isolation() == Isolation.PROCESS) {
                 step = Errors.op("Container", "mountScratch");
-                hcs.activateLayer(rootfs);
-                undo.push(() -> hcs.deactivateLayer(rootfs));
-                hcs.prepareLayer(rootfs, parents.stream().map(Path::of).toList());
-                undo.push(() -> hcs.unprepareLayer(rootfs));
-                scratch = hcs.getLayerMountPath(rootfs);
+                scratch = ScratchLayer.mount(hcs, plan, undo, step, id);
             }
 
             String namespace = null;

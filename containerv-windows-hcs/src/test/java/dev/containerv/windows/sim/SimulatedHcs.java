@@ -72,7 +72,7 @@ import java.util.stream.Stream;
 public final class SimulatedHcs implements HcsApi {
     /** The calls {@link #failNext} can target, in the order a full container life makes them. */
     public static final List<String> CALLS = List.of(
-            "ActivateLayer", "NameToGuid", "PrepareLayer", "GetLayerMountPath",
+            "CreateSandboxLayer", "ActivateLayer", "NameToGuid", "PrepareLayer", "GetLayerMountPath",
             "HcnEnumerateNetworks", "HcnCreateNamespace", "HcnCreateEndpoint", "HcnModifyNamespace",
             "HcsCreateComputeSystem", "HcsStartComputeSystem", "CreateJobObjectW",
             "HcsCreateProcess", "AssignProcessToJobObject", "HcsWaitForProcessExit", "HcsGetComputeSystemProperties",
@@ -841,10 +841,30 @@ public final class SimulatedHcs implements HcsApi {
     }
 
     @Override
+    public void createScratchLayer(Path layer, List<Path> parents) {
+        enter("CreateSandboxLayer");
+        for (Path parent : parents) {
+            if (!Files.isDirectory(parent.resolve("Files"))) {
+                throw new HcsException("CreateSandboxLayer", HResult.HCS_E_INVALID_LAYER, "parent layer " + parent + " has no Files folder");
+            }
+        }
+        try {
+            Files.createDirectories(layer);
+            Files.writeString(layer.resolve("sandbox.vhdx"), "simulated scratch VHDX\n");
+        } catch (IOException e) {
+            throw new HcsException("CreateSandboxLayer", HResult.fromWin32(HResult.ERROR_PATH_NOT_FOUND), e.toString());
+        }
+    }
+
+    @Override
     public void activateLayer(Path layer) {
         enter("ActivateLayer");
         if (!Files.isDirectory(layer)) {
             throw new HcsException("ActivateLayer", HResult.fromWin32(HResult.ERROR_PATH_NOT_FOUND), layer.toString());
+        }
+        if (!Files.isRegularFile(layer.resolve("sandbox.vhdx"))) {
+            // The scratch folder's VHDX is what gets mounted: without one there is nothing to activate.
+            throw new HcsException("ActivateLayer", HResult.fromWin32(2), "no sandbox.vhdx in " + layer);
         }
         if (layers.putIfAbsent(layer, new SimLayer()) != null) {
             throw new HcsException("ActivateLayer", HResult.fromWin32(HResult.ERROR_ALREADY_EXISTS), "layer " + layer + " is active already");
@@ -883,7 +903,8 @@ public final class SimulatedHcs implements HcsApi {
         if (l == null || !l.prepared) {
             throw new HcsException("GetLayerMountPath", HResult.fromWin32(HResult.ERROR_NOT_READY), "layer not prepared");
         }
-        return l.volume;
+        // As wclayer returns it: without the trailing backslash HCS needs in Storage.Path.
+        return l.volume.substring(0, l.volume.length() - 1);
     }
 
     @Override
