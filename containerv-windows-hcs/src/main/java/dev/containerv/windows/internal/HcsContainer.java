@@ -218,7 +218,8 @@ public final class HcsContainer implements Container {
         HostComputeEndpoint settings = new HostComputeEndpoint(null, "containerv-" + id, chosen.id(), null,
                 List.of(new IpConfig(net.containerAddress(), net.prefixLength())),
                 net.dns().isEmpty() ? null : new Dns(null, null, net.dns()), routes, new Version(2, 0));
-        HostComputeNamespace ns = Json.read(hcs.createNamespace(Json.write(new HostComputeNamespace(null, "HostDefault", new Version(2, 0)))),
+        // No Type: "HostDefault" names the host's own namespace (hcsshim, containerd create a container's without one).
+        HostComputeNamespace ns = Json.read(hcs.createNamespace(Json.write(new HostComputeNamespace(null, null, new Version(2, 0)))),
                 HostComputeNamespace.class);
         UUID nsId = UUID.fromString(ns.id());
         undo.push(() -> hcs.deleteNamespace(nsId));

@@ -970,9 +970,13 @@ public final class SimulatedHcs implements HcsApi {
     @Override
     public String createNamespace(String settings) {
         enter("HcnCreateNamespace");
+        HostComputeNamespace s = Json.read(settings, HostComputeNamespace.class);
+        if (s.type() != null) {
+            // A typed namespace ("HostDefault") is the host's own: endpoints added to it would join the host, not a container.
+            throw new HcsException("HcnCreateNamespace", HResult.E_INVALIDARG, "a container's namespace has no Type; " + s.type() + " is the host's");
+        }
         UUID id = UUID.randomUUID();
         namespaces.put(id, new java.util.concurrent.CopyOnWriteArrayList<>());
-        HostComputeNamespace s = Json.read(settings, HostComputeNamespace.class);
         return Json.write(new HostComputeNamespace(id.toString(), s.type(), s.schemaVersion()));
     }
 
