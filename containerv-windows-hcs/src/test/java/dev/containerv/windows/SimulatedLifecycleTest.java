@@ -206,6 +206,17 @@ class SimulatedLifecycleTest {
     }
 
     @Test
+    void aCpuCountAboveTheHostsIsClampedToIt() {
+        int host = Runtime.getRuntime().availableProcessors();
+        try (Container c = runtime.create(spec().limits(ResourceLimits.builder().cpuCount(host + 60).build()).build())) {
+            assertThat(hcs.document("sim-1").orElseThrow().container().processor().count()).isEqualTo(host);
+        }
+        // describe shows what the spec asks for: clamping is the host's business.
+        assertThat(WindowsHcsRuntime.describe(spec().limits(ResourceLimits.builder().cpuCount(host + 60).build()).build()))
+                .contains("\"Count\" : " + (host + 60));
+    }
+
+    @Test
     void networkEndpointIsCreatedAttachedAndDeleted() {
         ContainerSpec s = spec().capabilities(Capability.NETWORK)
                 .network(NetworkSpec.builder().containerAddress("10.0.0.2/24").gateway("10.0.0.1").dns("10.0.0.1").build()).build();

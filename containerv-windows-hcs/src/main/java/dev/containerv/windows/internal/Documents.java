@@ -53,6 +53,7 @@ import java.util.function.Function;
  * {@link #utilityVmDocument}), so {@code describe} and {@code create} produce the same JSON.
  */
 public final class Documents {
+    private static final System.Logger LOG = System.getLogger(Documents.class.getName());
     /** The Owner HCS records for our systems. */
     public static final String OWNER = "containerv";
     /** Schema 2.1. */
@@ -136,6 +137,20 @@ public final class Documents {
     private static ContainerException refuse(String operation, String id, String what) {
         return ContainerException.builder(ErrorKind.NOT_SUPPORTED, "not supported by the windows-hcs provider: " + what)
                 .operation(operation).containerId(id).build();
+    }
+
+    /**
+     * The spec with its cpuCount clamped to the host's logical processors, as hcsshim normalises it (HCS refuses
+     * more processors than the host has). Only create clamps: describe shows what the spec asks for.
+     */
+    static ContainerSpec clampProcessors(ContainerSpec spec, int hostProcessors) {
+        ResourceLimits limits = spec.limits();
+        if (limits.cpuCount().isEmpty() || limits.cpuCount().getAsInt() <= hostProcessors) {
+            return spec;
+        }
+        LOG.log(System.Logger.Level.WARNING, "container " + spec.id() + ": cpuCount " + limits.cpuCount().getAsInt()
+                + " is more than the host's " + hostProcessors + " logical processors; using " + hostProcessors);
+        return spec.toBuilder().limits(limits.toBuilder().cpuCount(hostProcessors).build()).build();
     }
 
     /** Processor settings from the limits: exactly one of Count, Maximum (percent × 100), Weight. */

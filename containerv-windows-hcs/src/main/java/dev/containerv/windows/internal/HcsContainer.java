@@ -163,7 +163,8 @@ public final class HcsContainer implements Container {
             }
 
             step = createOp;
-            Documents.Inputs inputs = new Documents.Inputs(spec, options, parents, n -> hcs.nameToGuid(n), scratch, namespace, staging.toString());
+            ContainerSpec docSpec = Documents.clampProcessors(spec, Runtime.getRuntime().availableProcessors());
+            Documents.Inputs inputs = new Documents.Inputs(docSpec, options, parents, n -> hcs.nameToGuid(n), scratch, namespace, staging.toString());
             HcsSystem uvm = null;
             Optional<ComputeSystem> uvmDoc = Documents.utilityVmDocument(inputs);
             if (uvmDoc.isPresent()) {

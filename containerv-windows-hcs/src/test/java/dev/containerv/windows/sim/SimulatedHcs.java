@@ -292,6 +292,11 @@ public final class SimulatedHcs implements HcsApi {
                 throw new HcsException("HcsCreateComputeSystem", HResult.HCS_E_INVALID_JSON, "SchemaVersion 2.x required");
             }
             Path drive;
+            if (doc.container() != null && doc.container().processor() != null && doc.container().processor().count() != null
+                    && doc.container().processor().count() > Runtime.getRuntime().availableProcessors()) {
+                throw new HcsException("HcsCreateComputeSystem", HResult.E_INVALIDARG, "Processor.Count " + doc.container().processor().count()
+                        + " is more than the host's " + Runtime.getRuntime().availableProcessors() + " logical processors");
+            }
             if (doc.container() != null) {
                 String volume = doc.container().storage() == null ? null : doc.container().storage().path();
                 drive = volume == null ? null : volumes.get(volume);
