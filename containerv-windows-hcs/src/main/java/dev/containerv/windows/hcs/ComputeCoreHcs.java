@@ -23,7 +23,10 @@ import java.util.function.Supplier;
  * on every path, and every returned string is freed with LocalFree.
  */
 public final class ComputeCoreHcs extends NativeHcsBase {
+    /** The bound of calls that have no timeout of their own (properties, signal, terminate, modify): HCS can hang. */
+    public static final String CALL_TIMEOUT_PROPERTY = "containerv.windows.timeout.call";
     private final ComputeCore cc;
+    private final Duration callTimeout = callTimeout();
 
     /** Over the DLLs of this host, each loaded on first use. */
     public static ComputeCoreHcs load() {
@@ -36,6 +39,16 @@ public final class ComputeCoreHcs extends NativeHcsBase {
                           Supplier<Kernel32Extras> kernel32Extras, Supplier<Kernel32> kernel32, NativeMemory memory) {
         super(layers, network, kernel32Extras, kernel32, memory);
         this.cc = cc;
+    }
+
+    private static Duration callTimeout() {
+        String v = System.getProperty(CALL_TIMEOUT_PROPERTY);
+        try {
+            return v == null ? Duration.ofSeconds(60) : Duration.ofSeconds(Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "-D" + CALL_TIMEOUT_PROPERTY + "=" + v + " is not a whole number of seconds; using 60");
+            return Duration.ofSeconds(60);
+        }
     }
 
     @Override
@@ -131,12 +144,12 @@ public final class ComputeCoreHcs extends NativeHcsBase {
 
     @Override
     public String getComputeSystemProperties(HcsSystem system, String query) {
-        return run("HcsGetComputeSystemProperties", null, op -> cc.HcsGetComputeSystemProperties(handle(system.handle()), op, new WString(query)));
+        return run("HcsGetComputeSystemProperties", callTimeout, op -> cc.HcsGetComputeSystemProperties(handle(system.handle()), op, new WString(query)));
     }
 
     @Override
     public String enumerateComputeSystems(String query) {
-        String doc = run("HcsEnumerateComputeSystems", null, op -> cc.HcsEnumerateComputeSystems(new WString(query), op));
+        String doc = run("HcsEnumerateComputeSystems", callTimeout, op -> cc.HcsEnumerateComputeSystems(new WString(query), op));
         return doc == null ? "[]" : doc;
     }
 
@@ -174,22 +187,22 @@ public final class ComputeCoreHcs extends NativeHcsBase {
 
     @Override
     public void signalProcess(HcsProcess process, String options) {
-        run("HcsSignalProcess", null, op -> cc.HcsSignalProcess(handle(process.handle()), op, new WString(options)));
+        run("HcsSignalProcess", callTimeout, op -> cc.HcsSignalProcess(handle(process.handle()), op, new WString(options)));
     }
 
     @Override
     public void terminateProcess(HcsProcess process) {
-        run("HcsTerminateProcess", null, op -> cc.HcsTerminateProcess(handle(process.handle()), op, null));
+        run("HcsTerminateProcess", callTimeout, op -> cc.HcsTerminateProcess(handle(process.handle()), op, null));
     }
 
     @Override
     public void modifyProcess(HcsProcess process, String settings) {
-        run("HcsModifyProcess", null, op -> cc.HcsModifyProcess(handle(process.handle()), op, new WString(settings)));
+        run("HcsModifyProcess", callTimeout, op -> cc.HcsModifyProcess(handle(process.handle()), op, new WString(settings)));
     }
 
     @Override
     public String getProcessProperties(HcsProcess process) {
-        return run("HcsGetProcessProperties", null, op -> cc.HcsGetProcessProperties(handle(process.handle()), op, null));
+        return run("HcsGetProcessProperties", callTimeout, op -> cc.HcsGetProcessProperties(handle(process.handle()), op, null));
     }
 
     @Override
