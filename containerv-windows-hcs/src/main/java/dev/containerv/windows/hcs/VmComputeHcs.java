@@ -25,6 +25,11 @@ import java.util.function.Supplier;
  * HRESULT, and fails if the system exits first. Shutdown and terminate wait by polling the State.
  */
 public final class VmComputeHcs extends NativeHcsBase {
+    /**
+     * The options of start, shutdown and terminate: vmcompute.dll is undocumented, and hcsshim, its one client to
+     * follow, passes an empty string there (computecore.dll's documentation asks for NULL; ComputeCoreHcs passes NULL).
+     */
+    private static final WString NO_OPTIONS = new WString("");
     private final VmCompute vm;
     private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
 
@@ -122,7 +127,7 @@ public final class VmComputeHcs extends NativeHcsBase {
     @Override
     public void startComputeSystem(HcsSystem system, Duration timeout) {
         PointerByReference result = new PointerByReference();
-        if (check("HcsStartComputeSystem", vm.HcsStartComputeSystem(handle(system.handle()), null, result), result)) {
+        if (check("HcsStartComputeSystem", vm.HcsStartComputeSystem(handle(system.handle()), NO_OPTIONS, result), result)) {
             notifications(system, "HcsStartComputeSystem").await(VmComputeNotifications.SYSTEM_START_COMPLETED, "HcsStartComputeSystem", timeout);
         }
     }
@@ -130,14 +135,14 @@ public final class VmComputeHcs extends NativeHcsBase {
     @Override
     public void shutdownComputeSystem(HcsSystem system, Duration timeout) {
         PointerByReference result = new PointerByReference();
-        check("HcsShutdownComputeSystem", vm.HcsShutdownComputeSystem(handle(system.handle()), null, result), result);
+        check("HcsShutdownComputeSystem", vm.HcsShutdownComputeSystem(handle(system.handle()), NO_OPTIONS, result), result);
         awaitStopped(system, timeout, "HcsShutdownComputeSystem");
     }
 
     @Override
     public void terminateComputeSystem(HcsSystem system, Duration timeout) {
         PointerByReference result = new PointerByReference();
-        check("HcsTerminateComputeSystem", vm.HcsTerminateComputeSystem(handle(system.handle()), null, result), result);
+        check("HcsTerminateComputeSystem", vm.HcsTerminateComputeSystem(handle(system.handle()), NO_OPTIONS, result), result);
         awaitStopped(system, timeout, "HcsTerminateComputeSystem");
     }
 

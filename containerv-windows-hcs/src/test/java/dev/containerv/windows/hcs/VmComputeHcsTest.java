@@ -72,7 +72,7 @@ class VmComputeHcsTest {
 
     @Test
     void pendingCreateAndStartCompleteThroughTheCallback() {
-        when(vm.HcsStartComputeSystem(eq(SYSTEM), isNull(), any())).thenAnswer(i -> {
+        when(vm.HcsStartComputeSystem(eq(SYSTEM), eq(new WString("")), any())).thenAnswer(i -> {
             notifyLater(3, 0);
             return VmCompute.HCS_E_PENDING;
         });
@@ -89,7 +89,7 @@ class VmComputeHcsTest {
         InOrder order = inOrder(vm);
         order.verify(vm).HcsCreateComputeSystem(eq(new WString("c1")), eq(new WString("{}")), isNull(), any(), any());
         order.verify(vm).HcsRegisterComputeSystemCallback(eq(SYSTEM), any(), any(), any());
-        order.verify(vm).HcsStartComputeSystem(eq(SYSTEM), isNull(), any());
+        order.verify(vm).HcsStartComputeSystem(eq(SYSTEM), eq(new WString("")), any());
         order.verify(vm).HcsUnregisterComputeSystemCallback(REGISTRATION);
         order.verify(vm).HcsCloseComputeSystem(SYSTEM);
     }
@@ -98,7 +98,7 @@ class VmComputeHcsTest {
     void aStartThatFailsAfterPendingReportsItsOwnHresultAtOnce() {
         callbackCompletesCreate();
         HcsSystem system = hcs.createComputeSystem("c1", "{}", Duration.ofSeconds(5));
-        when(vm.HcsStartComputeSystem(eq(SYSTEM), isNull(), any())).thenAnswer(i -> {
+        when(vm.HcsStartComputeSystem(eq(SYSTEM), eq(new WString("")), any())).thenAnswer(i -> {
             notifyLater(3, HResult.HCS_E_IMAGE_MISMATCH);
             return VmCompute.HCS_E_PENDING;
         });
@@ -116,7 +116,7 @@ class VmComputeHcsTest {
     void aSystemThatExitsWhileItsStartIsPendingFailsTheStart() {
         callbackCompletesCreate();
         HcsSystem system = hcs.createComputeSystem("c1", "{}", Duration.ofSeconds(5));
-        when(vm.HcsStartComputeSystem(eq(SYSTEM), isNull(), any())).thenAnswer(i -> {
+        when(vm.HcsStartComputeSystem(eq(SYSTEM), eq(new WString("")), any())).thenAnswer(i -> {
             notifyLater(1, 0);
             return VmCompute.HCS_E_PENDING;
         });
@@ -168,7 +168,7 @@ class VmComputeHcsTest {
         order.verify(vm).HcsModifyProcess(eq(process), eq(new WString("{\"Operation\":\"CloseHandle\",\"CloseHandle\":{\"Handle\":\"StdIn\"}}")), any());
         order.verify(vm).HcsTerminateProcess(eq(process), any());
         order.verify(vm).HcsCloseProcess(process);
-        order.verify(vm).HcsTerminateComputeSystem(eq(SYSTEM), isNull(), any());
+        order.verify(vm).HcsTerminateComputeSystem(eq(SYSTEM), eq(new WString("")), any());
         order.verify(vm).HcsUnregisterComputeSystemCallback(REGISTRATION);
         order.verify(vm).HcsCloseComputeSystem(SYSTEM);
         verify(vm, never()).HcsStartComputeSystem(any(), any(), any());
