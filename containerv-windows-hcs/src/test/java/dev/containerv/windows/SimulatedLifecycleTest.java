@@ -306,7 +306,10 @@ class SimulatedLifecycleTest {
             assertThat(hcs.systemIds()).containsExactlyInAnyOrder("sim-1", "sim-1-uvm");
             assertThat(c.exec(ProcessSpec.of("/bin/cat", "C:\\src\\x")).stdout()).isEqualTo("vsmb");
             assertThat(runtime.list()).containsExactly("sim-1");
+            // The UVM's own scratch: a copy of the image's SystemTemplate.vhdx, not the container's sandbox.vhdx.
+            assertThat(rootfs.resolve("utilityvm-scratch.vhdx")).hasSameTextualContentAs(rootfs.resolveSibling("base").resolve("UtilityVM/SystemTemplate.vhdx"));
         }
+        assertThat(rootfs.resolve("utilityvm-scratch.vhdx")).doesNotExist();
         assertThat(hcs.calls()).doesNotContain("ActivateLayer");
     }
 

@@ -22,6 +22,7 @@ import dev.containerv.windows.schema.ContainerProcessor;
 import dev.containerv.windows.schema.Devices;
 import dev.containerv.windows.schema.HostedSystem;
 import dev.containerv.windows.schema.HvSocket;
+import dev.containerv.windows.schema.HvSocketSystemConfig;
 import dev.containerv.windows.schema.LinuxKernelDirect;
 import dev.containerv.windows.schema.MappedDirectory;
 import dev.containerv.windows.schema.Networking;
@@ -250,22 +251,48 @@ public final class Documents {
             String cmdline = "console=ttyS0 panic=-1 quiet" + lcow.bootParameters().map(p -> " " + p).orElse("");
             Chipset chipset = new Chipset(null, new LinuxKernelDirect(HostPaths.join(bundle, lcow.kernelFile()),
                     HostPaths.join(bundle, lcow.initrdFile()), cmdline));
-            Devices devices = new Devices(null, null, new HvSocket(null));
+            Devices devices = new Devices(null, null, hvSocket());
             return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
         }
-        String uvm = o.utilityVmPath().map(HostPaths::of).or(() -> LayerChain.utilityVm(in.parents())).orElseThrow(() ->
+        String uvm = utilityVmImage(in);
+        Chipset chipset = new Chipset(new Uefi(new UefiBootEntry("VmbFs", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", null, null)), null);
+        List<VirtualSmbShare> shares = new ArrayList<>();
+        shares.add(new VirtualSmbShare("os", HostPaths.join(uvm, "Files"), new VirtualSmbShareOptions(true, true, true, true, true)));
+        vsmbShares(in).forEach((host, name) -> shares.add(new VirtualSmbShare(name, host,
+                new VirtualSmbShareOptions(!name.equals("staging") && !isWritableMapped(in, host), true, null, null, null))));
+        // The UVM boots from its own scratch, a copy of the image's SystemTemplate.vhdx (made by create), on the first
+        // SCSI controller, keyed by the controller GUID as hcsshim keys it.
+        Map<String, ScsiController> scsi = Map.of(SCSI_CONTROLLER_0, new ScsiController(Map.of("0",
+                new ScsiAttachment("VirtualDisk", utilityVmScratch(in.spec())))));
+        Devices devices = new Devices(new VirtualSmb(shares), scsi, hvSocket());
+        return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
+    }
+
+    /**
+     * The utility VM image folder of a Windows Hyper-V container: {@code WindowsOptions.utilityVmPath}, else the first
+     * parent's {@code UtilityVM} folder holding UtilityVM.vhdx or Files, from the base layer up.
+     *
+     * @throws ContainerException {@code INVALID_SPEC} naming {@code windows.utilityVmPath} if neither exists
+     */
+    public static String utilityVmImage(Inputs in) {
+        return in.options().utilityVmPath().map(HostPaths::of).or(() -> LayerChain.utilityVm(in.parents())).orElseThrow(() ->
                 ContainerException.invalidSpec("windows.utilityVmPath", null, "for Isolation.HYPERV, a utility VM image folder (holding "
                         + "UtilityVM.vhdx or Files\\); none was given and no parent layer has a " + LayerChain.UTILITY_VM
                         + " folder holding either (looked from the base layer up in " + in.parents() + ")"));
-        Chipset chipset = new Chipset(new Uefi(new UefiBootEntry("VmbFs", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", null, null)), null);
-        List<VirtualSmbShare> shares = new ArrayList<>();
-        shares.add(new VirtualSmbShare("os", HostPaths.join(uvm, "Files"), new VirtualSmbShareOptions(true, true, true)));
-        vsmbShares(in).forEach((host, name) -> shares.add(new VirtualSmbShare(name, host,
-                new VirtualSmbShareOptions(!name.equals("staging") && !isWritableMapped(in, host), true, null))));
-        Map<String, ScsiController> scsi = Map.of("0", new ScsiController(Map.of("0",
-                new ScsiAttachment("VirtualDisk", HostPaths.join(HostPaths.of(in.spec().rootfs()), "sandbox.vhdx")))));
-        Devices devices = new Devices(new VirtualSmb(shares), scsi, new HvSocket(null));
-        return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
+    }
+
+    /** The first SCSI controller's key: hcsshim's v5 GUID for controller 0. */
+    static final String SCSI_CONTROLLER_0 = "df6d0690-79e5-55b6-a5ec-c1e2f77f580a";
+    /** The utility VM image's scratch template, copied for each utility VM. */
+    public static final String UVM_SCRATCH_TEMPLATE = "SystemTemplate.vhdx";
+
+    /** The utility VM's own scratch, {@code utilityvm-scratch.vhdx} in the rootfs folder: a copy of the image's SystemTemplate.vhdx. */
+    public static String utilityVmScratch(ContainerSpec spec) {
+        return HostPaths.join(HostPaths.of(spec.rootfs()), "utilityvm-scratch.vhdx");
+    }
+
+    private static HvSocket hvSocket() {
+        return new HvSocket(new HvSocketSystemConfig(HvSocketSystemConfig.SYSTEM_AND_ADMINISTRATORS, null));
     }
 
     private static boolean isWritableMapped(Inputs in, String host) {

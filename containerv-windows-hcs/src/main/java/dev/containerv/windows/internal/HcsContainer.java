@@ -169,6 +169,9 @@ public final class HcsContainer implements Container {
             Optional<ComputeSystem> uvmDoc = Documents.utilityVmDocument(inputs);
             if (uvmDoc.isPresent()) {
                 step = Errors.op("UtilityVm", "create");
+                if (options.containerType() == dev.containerv.windows.ContainerType.WINDOWS) {
+                    copyUtilityVmScratch(Path.of(Documents.utilityVmImage(inputs)), spec, undo, step);
+                }
                 uvm = hcs.createComputeSystem(Documents.utilityVmId(id), Json.write(uvmDoc.get()), timeouts.create());
                 undo.push(stopAndClose(hcs, uvm, timeouts));
                 step = Errors.op("UtilityVm", "start");
@@ -205,6 +208,24 @@ public final class HcsContainer implements Container {
             ContainerException wrapped = Errors.of(ErrorKind.PLATFORM_FAILURE, step, id, "unexpected failure: " + e, e);
             throw rollback(undo, wrapped);
         }
+    }
+
+    /** The utility VM's own scratch: a copy of its image's SystemTemplate.vhdx, removed with the container (as hcsshim makes it). */
+    private static void copyUtilityVmScratch(Path image, ContainerSpec spec, Deque<Runnable> undo, String op) throws IOException {
+        Path template = image.resolve(Documents.UVM_SCRATCH_TEMPLATE);
+        if (!Files.isRegularFile(template)) {
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, "the utility VM image " + image + " has no " + Documents.UVM_SCRATCH_TEMPLATE
+                    + " to copy as the utility VM's scratch").operation(op).containerId(spec.id()).build();
+        }
+        Path scratch = Path.of(Documents.utilityVmScratch(spec));
+        Files.copy(template, scratch, StandardCopyOption.REPLACE_EXISTING);
+        undo.push(() -> {
+            try {
+                Files.deleteIfExists(scratch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the utility VM scratch " + scratch, e);
+            }
+        });
     }
 
     private static String attachNetwork(HcsApi hcs, NetworkSpec net, WindowsOptions options, String id, Deque<Runnable> undo, String op) {

@@ -304,6 +304,15 @@ public final class SimulatedHcs implements HcsApi {
                     throw new HcsException("HcsCreateComputeSystem", HResult.HCS_E_INVALID_LAYER, "Storage.Path " + volume + " is not a mounted volume");
                 }
             } else {
+                if (doc.virtualMachine() != null && doc.virtualMachine().devices() != null && doc.virtualMachine().devices().scsi() != null) {
+                    for (var controller : doc.virtualMachine().devices().scsi().values()) {
+                        for (var disk : controller.attachments().values()) {
+                            if (!Files.isRegularFile(Path.of(disk.path()))) {
+                                throw new HcsException("HcsCreateComputeSystem", HResult.fromWin32(2), "SCSI disk " + disk.path() + " does not exist");
+                            }
+                        }
+                    }
+                }
                 drive = mkdirs(root.resolve("vm-" + id));
             }
             if (doc.hostedSystem() != null) {
