@@ -16,10 +16,11 @@ import dev.containerv.windows.WindowsOptions;
 import dev.containerv.windows.schema.Chipset;
 import dev.containerv.windows.schema.ComputeSystem;
 import dev.containerv.windows.schema.ComputeTopology;
-import dev.containerv.windows.schema.Container;
+import dev.containerv.windows.schema.ContainerConfig;
 import dev.containerv.windows.schema.ContainerMemory;
 import dev.containerv.windows.schema.ContainerProcessor;
 import dev.containerv.windows.schema.Devices;
+import dev.containerv.windows.schema.GuestOsConfig;
 import dev.containerv.windows.schema.HostedSystem;
 import dev.containerv.windows.schema.HvSocket;
 import dev.containerv.windows.schema.HvSocketSystemConfig;
@@ -192,13 +193,13 @@ public final class Documents {
         return dirs.isEmpty() ? null : dirs;
     }
 
-    private static Container container(Inputs in, Function<String, String> hostPathInGuest, String scratch) {
+    private static ContainerConfig container(Inputs in, Function<String, String> hostPathInGuest, String scratch) {
         List<StorageLayer> layers = new ArrayList<>();
         for (String parent : in.parents()) {
             layers.add(new StorageLayer(in.layerId().apply(HostPaths.fileName(parent)).toString(), hostPathInGuest.apply(parent), null));
         }
         Networking networking = in.networkNamespace() == null ? null : new Networking(null, null, in.networkNamespace());
-        return new Container(new dev.containerv.windows.schema.GuestOs(in.spec().hostname()), new Storage(layers, scratch),
+        return new ContainerConfig(new GuestOsConfig(in.spec().hostname()), new Storage(layers, scratch),
                 mappedDirectories(in, hostPathInGuest), memory(in.spec().limits()), processor(in.spec().limits()), networking);
     }
 
@@ -210,7 +211,7 @@ public final class Documents {
         }
         // Hyper-V: the utility VM sees host directories through VSMB shares named in utilityVmDocument.
         Map<String, String> shares = vsmbShares(in);
-        Container hosted = container(in, p -> VSMB_PREFIX + shares.get(p), null);
+        ContainerConfig hosted = container(in, p -> VSMB_PREFIX + shares.get(p), null);
         return new ComputeSystem(OWNER, SCHEMA, utilityVmId(in.spec().id()), new HostedSystem(SCHEMA, hosted), null, null, terminateOnClose);
     }
 
