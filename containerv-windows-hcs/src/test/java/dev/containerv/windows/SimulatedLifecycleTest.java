@@ -302,7 +302,7 @@ class SimulatedLifecycleTest {
         Files.writeString(src.resolve("x"), "vsmb");
         ContainerSpec s = spec().layer(Layer.hostDirectory(src, "C:\\src", Access.READ_ONLY))
                 .extension(WindowsOptions.builder().isolation(Isolation.HYPERV).build()).build();
-        try (Container c = HcsContainer.create(hcs, s, tmp.resolve("state"), HcsContainer.Timeouts.fromProperties())) {
+        try (Container c = dev.containerv.windows.internal.ContainerFactory.create(hcs, s, tmp.resolve("state"), HcsContainer.Timeouts.fromProperties())) {
             assertThat(hcs.systemIds()).containsExactlyInAnyOrder("sim-1", "sim-1-uvm");
             assertThat(c.exec(ProcessSpec.of("/bin/cat", "C:\\src\\x")).stdout()).isEqualTo("vsmb");
             assertThat(runtime.list()).containsExactly("sim-1");

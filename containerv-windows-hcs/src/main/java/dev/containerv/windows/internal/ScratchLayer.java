@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -58,7 +57,7 @@ final class ScratchLayer {
     }
 
     /** Creates (if missing), activates and prepares the scratch; its volume path. Each step pushes its undo. */
-    static String mount(HcsApi hcs, Plan plan, Deque<Runnable> undo, String op, String id) {
+    static String mount(HcsApi hcs, Plan plan, UndoStack undo, String op, String id) {
         Path folder = plan.folder();
         Path vhdx = folder.resolve(SANDBOX_VHDX);
         if (!Files.exists(vhdx)) {
