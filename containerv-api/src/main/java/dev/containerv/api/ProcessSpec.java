@@ -192,7 +192,11 @@ public final class ProcessSpec {
             return this;
         }
 
-        /** Where standard input comes from. Default {@link Redirect#PIPE}. */
+        /**
+         * Where standard input comes from. Default {@link Redirect#PIPE}. {@link Redirect#INHERIT} is the JVM's
+         * standard input as Java sees it, {@code System.in}, which the provider reads while the process runs and
+         * never closes.
+         */
         public Builder redirectInput(Redirect redirect) {
             this.stdin = requireRedirect("process.stdin", redirect, Redirect.Type.READ);
             return this;

@@ -1,22 +1,21 @@
 package dev.containerv.benchmarks;
 
+import dev.containerv.spi.FileTrees;
+import dev.containerv.testkit.TestRootfs;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.List;
 
 /**
- * A minimal root file system made of the host's statically linked busybox and its applet links: the same tree for
- * the containerv benchmarks and for the crun, runc and bubblewrap runs of {@code compare.sh}, so every tool
- * starts the same {@code /bin/true}.
+ * The root file system of the benchmarks: the testkit's {@link TestRootfs} built from the host's statically linked
+ * busybox, the same tree for the containerv benchmarks and for the crun, runc and bubblewrap runs of
+ * {@code compare.sh}, so every tool starts the same {@code /bin/true}. What this class adds is the check that the
+ * busybox is static: the external tools get the tree as it is, and a dynamic busybox would need libraries
+ * {@code compare.sh} does not give them.
  *
  * <p>{@code java -cp benchmarks.jar dev.containerv.benchmarks.BusyboxRootfs DIR} builds one in {@code DIR}.
  */
@@ -32,7 +31,7 @@ public final class BusyboxRootfs {
     }
 
     /** Builds a rootfs in {@code args[0]}, which must not exist yet or be empty. */
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: BusyboxRootfs DIR   (builds a busybox root file system in DIR)");
             System.exit(2);
@@ -54,57 +53,14 @@ public final class BusyboxRootfs {
         return busybox;
     }
 
-    /** Creates the tree: /bin with busybox and its applets, /etc with root, and the usual empty mount points. */
-    public static Path create(Path dir) throws IOException, InterruptedException {
-        Path busybox = busybox();
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.copy(busybox, bin.resolve("busybox"));
-        Process list = new ProcessBuilder(busybox.toString(), "--list").redirectErrorStream(true).start();
-        List<String> applets;
-        try (InputStream in = list.getInputStream()) {
-            applets = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
-        if (list.waitFor() != 0) {
-            throw new IllegalStateException(busybox + " --list failed: " + applets);
-        }
-        for (String applet : applets) {
-            if (!applet.equals("busybox") && !applet.isBlank() && !applet.contains("/")) {
-                Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
-            }
-        }
-        Files.createSymbolicLink(dir.resolve("sbin"), Path.of("bin"));
-        Files.createDirectories(dir.resolve("usr"));
-        Files.createSymbolicLink(dir.resolve("usr/bin"), Path.of("../bin"));
-        Path etc = Files.createDirectories(dir.resolve("etc"));
-        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
-        Files.writeString(etc.resolve("group"), "root:x:0:\n");
-        for (String d : List.of("root", "tmp", "proc", "sys", "dev")) {
-            Files.createDirectories(dir.resolve(d));
-        }
-        return dir;
+    /** Builds the tree in {@code dir} with {@link TestRootfs#build(Path, Path)} from the checked static busybox. */
+    public static Path create(Path dir) throws IOException {
+        return TestRootfs.build(dir, busybox());
     }
 
-    /** Removes a tree without following symlinks (the applet links point inside it, but never trust that). */
+    /** Removes the tree with {@link FileTrees#deleteTree}, which never follows its links. */
     public static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.deleteTree(dir);
     }
 
     /** Whether the ELF file asks for a program interpreter (PT_INTERP), that is, needs ld.so and shared libraries. */

@@ -1,8 +1,7 @@
 package dev.containerv.cli;
 
-import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.Signal;
-import dev.containerv.spi.ProcessExit;
+import dev.containerv.spi.AbstractContainerProcess;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +10,9 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** A process whose behaviour is a piece of Java running on its own thread, with piped streams. */
-final class FakeProcess extends ContainerProcess {
+final class FakeProcess extends AbstractContainerProcess {
     /** What the process does; returns its exit code. */
     interface Behaviour {
         int run(InputStream stdin, OutputStream stdout, OutputStream stderr, FakeProcess self) throws Exception;
@@ -24,7 +22,6 @@ final class FakeProcess extends ContainerProcess {
     private final PipedOutputStream stdinWriter = new PipedOutputStream();
     private final PipedInputStream stdoutReader = new PipedInputStream(64 * 1024);
     private final PipedInputStream stderrReader = new PipedInputStream(64 * 1024);
-    private final ProcessExit exit = new ProcessExit();
     private final CountDownLatch destroyed = new CountDownLatch(1);
     private volatile boolean keepOutputOpen;
 
@@ -51,7 +48,7 @@ final class FakeProcess extends ContainerProcess {
                 closeQuietly(stdout);
                 closeQuietly(stderr);
             }
-            exit.complete(code);
+            exit().complete(code);
         }, "fake-process");
         t.setDaemon(true);
         t.start();
@@ -115,29 +112,15 @@ final class FakeProcess extends ContainerProcess {
         return stderrReader;
     }
 
+    /** Any signal ends a process that runs {@link #untilDestroyed()}. */
     @Override
-    public int waitFor() throws InterruptedException {
-        return exit.await();
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return exit.await(timeout, unit);
-    }
-
-    @Override
-    public int exitValue() {
-        return exit.valueNow(() -> "fake process in " + containerId);
-    }
-
-    @Override
-    public boolean isAlive() {
-        return !exit.isDone();
-    }
-
-    @Override
-    public void destroy() {
+    protected void signal(Signal signal) {
         destroyed.countDown();
+    }
+
+    @Override
+    protected String describe() {
+        return "fake process in " + containerId;
     }
 
     @Override
@@ -148,11 +131,6 @@ final class FakeProcess extends ContainerProcess {
     @Override
     public long containerPid() {
         return 7;
-    }
-
-    @Override
-    public void kill(Signal signal) {
-        destroy();
     }
 
     @Override

@@ -415,7 +415,11 @@ class LinuxContainerPrivilegedTest {
         String id = newId();
         Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
                 .extension(LinuxOptions.builder().stopGrace(Duration.ofMillis(500)).build()).build());
-        ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sh", "-c", "trap '' TERM; sleep 100"));
+        // The handshake line comes after the trap is set, so the destroy below meets a process that ignores TERM
+        // (the ignored disposition survives the exec) and must end it with KILL after the grace period.
+        ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sh", "-c", "trap '' TERM; echo ready; exec sleep 100"));
+        assertThat(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                .readLine()).isEqualTo("ready");
         assertThat(runtime.list()).contains(id);
         assertThat(c.isRunning()).isTrue();
         CompletableFuture<Void> other = CompletableFuture.runAsync(c::destroy);

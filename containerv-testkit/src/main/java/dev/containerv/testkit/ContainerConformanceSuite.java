@@ -699,6 +699,31 @@ public abstract class ContainerConformanceSuite {
     }
 
     @Test
+    void required_processes_destroyOfAnExitedProcessIsHarmless() throws Exception {
+        ContainerProcess p = shared().spawn(fixture().exitWith(3).build());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        org.assertj.core.api.Assertions.assertThatCode(() -> {
+            p.destroy();
+            p.destroyForcibly();
+            p.destroy();
+        }).as("destroy of an exited process").doesNotThrowAnyException();
+        assertThat(p.isAlive()).isFalse();
+        assertThat(p.exitValue()).isEqualTo(3);
+        assertThat(p.onExit().get(30, TimeUnit.SECONDS).exitValue()).isEqualTo(3);
+
+        // Gone with its container: Process.destroy() has no way to report a failure, so it must not throw one.
+        Container c = createDefault();
+        ContainerProcess q = c.spawn(fixture().sleep(Duration.ofSeconds(60)).build());
+        c.destroy();
+        org.assertj.core.api.Assertions.assertThatCode(() -> {
+            q.destroy();
+            q.destroyForcibly();
+        }).as("destroy of a process whose container is destroyed").doesNotThrowAnyException();
+        assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.isAlive()).isFalse();
+    }
+
+    @Test
     void required_processes_pidsAreReported() throws Exception {
         ContainerProcess p = shared().spawn(fixture().sleep(Duration.ofSeconds(60)).build());
         try {

@@ -35,10 +35,20 @@ public interface GuestFixture {
     /** Exits with {@code code} and prints nothing. */
     ProcessSpec.Builder exitWith(int code);
 
-    /** Sleeps for {@code duration}, then exits 0. */
+    /**
+     * Sleeps for {@code duration}, then exits 0.
+     *
+     * <p>The process must be the sleeping program itself, so that once {@code spawn} returns it is sleeping:
+     * not a shell or launcher that has yet to look the program up or exec it. Tests destroy, signal or inspect
+     * it right after spawn; with a shell in between, a destroy that races the shell's lookup makes the program
+     * "not found", the process ends by itself, and a provider that fails to end processes passes unseen.
+     */
     ProcessSpec.Builder sleep(Duration duration);
 
-    /** Copies standard input to standard output until end of input, then exits 0. */
+    /**
+     * Copies standard input to standard output until end of input, then exits 0. Like {@link #sleep}, the
+     * process is the copying program itself.
+     */
     ProcessSpec.Builder echoStdin();
 
     /** Prints the names in a directory, one line each, without {@code .} and {@code ..}. */
@@ -86,7 +96,10 @@ public interface GuestFixture {
     /** Connects to {@code host:port} over TCP, sends {@code message}, prints what comes back, exits 0 if it connected. */
     ProcessSpec.Builder connectTcp(String host, int port, String message);
 
-    /** Listens on TCP {@code port}, accepts one connection and prints what it receives. */
+    /**
+     * Listens on TCP {@code port}, accepts one connection and prints what it receives. Like {@link #sleep}, the
+     * process is the listening program itself.
+     */
     ProcessSpec.Builder listenTcp(int port);
 
     /** Prints the process ids visible in the container, one line each. */

@@ -57,14 +57,20 @@ public class PosixShellFixture implements GuestFixture {
         return sh("exit " + code);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @implNote {@code sleep} itself, found on the guest's {@code PATH}: a shell that execs it later would leave a
+     *           window after spawn in which the program is not yet looked up (see {@link GuestFixture#sleep}).
+     */
     @Override
     public ProcessSpec.Builder sleep(Duration duration) {
-        return sh("exec sleep " + Math.max(1, (duration.toMillis() + 999) / 1000));
+        return ProcessSpec.builder("sleep", Long.toString(Math.max(1, (duration.toMillis() + 999) / 1000)));
     }
 
     @Override
     public ProcessSpec.Builder echoStdin() {
-        return sh("exec cat");
+        return ProcessSpec.builder("cat");
     }
 
     @Override
@@ -74,7 +80,7 @@ public class PosixShellFixture implements GuestFixture {
 
     @Override
     public ProcessSpec.Builder readFile(String path) {
-        return sh("exec cat -- \"$1\"", path);
+        return ProcessSpec.builder("cat", "--", path);
     }
 
     @Override
@@ -134,8 +140,10 @@ public class PosixShellFixture implements GuestFixture {
 
     @Override
     public ProcessSpec.Builder startProcesses(int count) {
-        return sh("i=0; failed=0; while [ $i -lt " + count + " ]; do sleep 30 & [ $? -eq 0 ] || failed=1; i=$((i+1)); done;"
-                + " kill $(jobs -p) 2>/dev/null; exit $failed");
+        // The pids are collected from $! because $(jobs -p) runs in a subshell, which in dash has no jobs: the sleeps
+        // would outlive the script and hold its output open.
+        return sh("i=0; failed=0; pids=; while [ $i -lt " + count + " ]; do sleep 30 & [ $? -eq 0 ] || failed=1; pids=\"$pids $!\";"
+                + " i=$((i+1)); done; kill $pids 2>/dev/null; exit $failed");
     }
 
     @Override
@@ -145,7 +153,7 @@ public class PosixShellFixture implements GuestFixture {
 
     @Override
     public ProcessSpec.Builder listenTcp(int port) {
-        return sh("exec nc -l -p \"$1\"", Integer.toString(port));
+        return ProcessSpec.builder("nc", "-l", "-p", Integer.toString(port));
     }
 
     @Override

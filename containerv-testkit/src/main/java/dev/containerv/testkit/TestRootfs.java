@@ -1,19 +1,18 @@
 package dev.containerv.testkit;
 
+import dev.containerv.spi.FileTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -26,7 +25,10 @@ import java.util.regex.Pattern;
  * {@code tester} (1000), {@code /etc/group}, {@code /etc/hosts}, a world-writable {@code /tmp} and the
  * marker file {@value #MARKER}.
  *
- * <p>{@link #shared()} builds one per JVM and removes it when the JVM exits.
+ * <p>{@link #shared()} builds one per JVM and removes it when the JVM exits. Which kind it builds is chosen
+ * with the system property {@value #KIND_PROPERTY} or the environment variable {@value #KIND_ENV}
+ * ({@code auto}, the default: busybox where the host has one, else host tools; {@code busybox}; {@code host-tools}),
+ * so a build can run its tests on both kinds even where busybox is installed.
  */
 public final class TestRootfs {
     /** A file that exists only in test root file systems, so a test can tell it sees one. */
@@ -34,12 +36,26 @@ public final class TestRootfs {
     /** The content of {@link #MARKER}. */
     public static final String MARKER_CONTENT = "containerv-testkit rootfs\n";
 
+    /** System property choosing the kind of {@link #shared()} root: {@code auto}, {@code busybox} or {@code host-tools}. */
+    public static final String KIND_PROPERTY = "containerv.testkit.rootfs";
+    /** Environment variable with the same meaning as {@value #KIND_PROPERTY}; the property wins. */
+    public static final String KIND_ENV = "CONTAINERV_TESTKIT_ROOTFS";
+
+    /** What a test root file system is made of. */
+    public enum Kind {
+        /** A static busybox and its applet links. */
+        BUSYBOX,
+        /** The host's own shell and tools, with the shared libraries they need. */
+        HOST_TOOLS
+    }
+
     private static final List<String> BUSYBOX_PLACES = List.of("/bin/busybox", "/usr/bin/busybox", "/sbin/busybox");
     private static final List<String> HOST_TOOLS = List.of("sh", "cat", "ls", "env", "id", "hostname", "sleep", "dd", "head", "yes",
             "readlink", "ln", "stat", "date", "pwd", "true", "false", "echo", "printf", "mkdir", "rm", "kill", "ps", "nc", "wc");
     private static final Pattern LDD_PATH = Pattern.compile("(/\\S+)");
 
     private static Path shared;
+    private static Kind sharedKind;
 
     private TestRootfs() {
     }
@@ -51,10 +67,12 @@ public final class TestRootfs {
      */
     public static synchronized Path shared() {
         if (shared == null) {
+            Kind kind = chosenKind(System.getProperty(KIND_PROPERTY), System.getenv(KIND_ENV));
             try {
                 Path dir = Files.createTempDirectory("containerv-rootfs-");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "containerv-rootfs-cleanup"));
-                shared = build(dir.resolve("rootfs"));
+                shared = build(dir.resolve("rootfs"), kind == Kind.BUSYBOX ? busybox() : Optional.empty());
+                sharedKind = kind;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot build a test root file system", e);
             }
@@ -62,15 +80,47 @@ public final class TestRootfs {
         return shared;
     }
 
+    /** The kind of the {@link #shared()} root file system (built on first use). */
+    public static synchronized Kind sharedKind() {
+        shared();
+        return sharedKind;
+    }
+
+    /**
+     * The kind the setting asks for: {@code property} if set, else {@code env}; {@code auto} or unset means busybox
+     * where the host has one, else host tools.
+     *
+     * @throws IllegalStateException if the value is not one of {@code auto}, {@code busybox}, {@code host-tools}, or
+     *                               asks for busybox on a host without one
+     */
+    static Kind chosenKind(String property, String env) {
+        String value = property != null && !property.isBlank() ? property.strip() : env != null ? env.strip() : "";
+        String source = property != null && !property.isBlank() ? "-D" + KIND_PROPERTY : KIND_ENV;
+        switch (value) {
+            case "", "auto":
+                return busybox().isPresent() ? Kind.BUSYBOX : Kind.HOST_TOOLS;
+            case "busybox":
+                if (busybox().isEmpty()) {
+                    throw new IllegalStateException(source + "=busybox, but this host has no busybox at any of " + BUSYBOX_PLACES
+                            + "; install busybox-static (apt-get install busybox-static) or choose host-tools");
+                }
+                return Kind.BUSYBOX;
+            case "host-tools":
+                return Kind.HOST_TOOLS;
+            default:
+                throw new IllegalStateException(source + ": invalid value '" + value + "'; accepted: auto, busybox, host-tools");
+        }
+    }
+
     /** Where a busybox was found on this host, if any. */
-    public static java.util.Optional<Path> busybox() {
+    public static Optional<Path> busybox() {
         for (String place : BUSYBOX_PLACES) {
             Path p = Path.of(place);
             if (Files.isExecutable(p)) {
-                return java.util.Optional.of(p);
+                return Optional.of(p);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Builds a root file system in {@code dir} (created; must not exist or be empty). */
@@ -78,8 +128,16 @@ public final class TestRootfs {
         return build(dir, busybox());
     }
 
+    /**
+     * Builds a root file system in {@code dir} from the given busybox (with the shared libraries it needs, if it is
+     * not static): for a caller that must know which busybox the tree holds, such as benchmarks comparing tools.
+     */
+    public static Path build(Path dir, Path busybox) throws IOException {
+        return build(dir, java.util.Optional.of(busybox));
+    }
+
     /** Builds from the given busybox, or from host tools when it is empty; for tests of both ways. */
-    static Path build(Path dir, java.util.Optional<Path> busybox) throws IOException {
+    static Path build(Path dir, Optional<Path> busybox) throws IOException {
         Files.createDirectories(dir);
         Path bin = Files.createDirectories(dir.resolve("bin"));
         if (busybox.isPresent()) {
@@ -181,29 +239,12 @@ public final class TestRootfs {
         return out;
     }
 
-    /** Removes a tree without following symbolic links. */
+    /** Removes a tree with {@link FileTrees#deleteTree}, reporting a failure on standard error instead of throwing (cleanup). */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<IOException> failures = new ArrayList<>();
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.deleteTree(dir);
         } catch (IOException e) {
-            failures.add(e);
+            System.err.println("containerv-testkit: could not remove " + dir + ": " + e);
         }
-        failures.forEach(e -> System.err.println("containerv-testkit: could not remove " + dir + ": " + e));
     }
 }

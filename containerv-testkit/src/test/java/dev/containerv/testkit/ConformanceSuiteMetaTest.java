@@ -112,7 +112,8 @@ class ConformanceSuiteMetaTest {
                         "required_processes_aMissingWorkingDirectoryFailsClearly")),
                 Arguments.of(Flaw.LOSES_EXIT_CODES, List.of("required_processes_exitCodesComeBackExactly",
                         "required_processes_killGivesExitValue128PlusTheSignal", "required_processes_termAndOtherSignalsAreDelivered",
-                        "required_processes_onExitCompletesWithTheProcess", "required_processes_killingAnExitedProcessIsHarmless")),
+                        "required_processes_onExitCompletesWithTheProcess", "required_processes_killingAnExitedProcessIsHarmless",
+                        "required_processes_destroyOfAnExitedProcessIsHarmless")),
                 Arguments.of(Flaw.IGNORES_UPLOAD_MODE, List.of("required_files_modesAreKept")),
                 // Every test that destroys a container checks for debris afterwards, not only the one about it.
                 Arguments.of(Flaw.LEAVES_ROOT_BEHIND, List.of("required_lifecycle_destroyLeavesNothingOnTheHost",
@@ -131,7 +132,8 @@ class ConformanceSuiteMetaTest {
                         "required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
                 Arguments.of(Flaw.ALWAYS_ADDS_DEFAULT_ENVIRONMENT, List.of("required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
                 Arguments.of(Flaw.STATS_NEVER_MOVE, List.of("required_resources_statsMoveAfterWork")),
-                Arguments.of(Flaw.KEEPS_PROCESSES_AFTER_DESTROY, List.of("required_lifecycle_destroyWhileProcessesRunEndsThem")));
+                Arguments.of(Flaw.KEEPS_PROCESSES_AFTER_DESTROY, List.of("required_lifecycle_destroyWhileProcessesRunEndsThem")),
+                Arguments.of(Flaw.DESTROY_THROWS_WHEN_GONE, List.of("required_processes_destroyOfAnExitedProcessIsHarmless")));
     }
 
     @ParameterizedTest(name = "{0} fails {1}")

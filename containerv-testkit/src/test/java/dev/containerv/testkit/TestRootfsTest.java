@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestRootfsTest {
     @Test
@@ -35,8 +36,24 @@ class TestRootfsTest {
     }
 
     @Test
-    void busyboxIsUsedWhereTheHostHasIt() throws IOException {
-        if (TestRootfs.busybox().isPresent()) {
+    void theSettingChoosesTheKindAndABadValueIsNamed() {
+        assertThat(TestRootfs.chosenKind("host-tools", "busybox")).as("the property wins").isEqualTo(TestRootfs.Kind.HOST_TOOLS);
+        assertThat(TestRootfs.chosenKind(null, "host-tools")).isEqualTo(TestRootfs.Kind.HOST_TOOLS);
+        TestRootfs.Kind auto = TestRootfs.busybox().isPresent() ? TestRootfs.Kind.BUSYBOX : TestRootfs.Kind.HOST_TOOLS;
+        assertThat(TestRootfs.chosenKind(null, null)).isEqualTo(auto);
+        assertThat(TestRootfs.chosenKind(" ", "auto")).isEqualTo(auto);
+        assertThatThrownBy(() -> TestRootfs.chosenKind("tiny", null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("-D" + TestRootfs.KIND_PROPERTY).hasMessageContaining("'tiny'")
+                .hasMessageContaining("auto, busybox, host-tools");
+        assertThatThrownBy(() -> TestRootfs.chosenKind(null, "static")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(TestRootfs.KIND_ENV);
+    }
+
+    @Test
+    void theSharedRootIsOfTheChosenKind() throws IOException {
+        TestRootfs.Kind chosen = TestRootfs.chosenKind(System.getProperty(TestRootfs.KIND_PROPERTY), System.getenv(TestRootfs.KIND_ENV));
+        assertThat(TestRootfs.sharedKind()).isEqualTo(chosen);
+        if (chosen == TestRootfs.Kind.BUSYBOX) {
             assertThat(Files.isRegularFile(TestRootfs.shared().resolve("bin/busybox"))).isTrue();
             assertThat(Files.readSymbolicLink(TestRootfs.shared().resolve("bin/cat")).toString()).isEqualTo("busybox");
         } else {

@@ -38,6 +38,8 @@ public enum Flaw {
     KEEPS_PROCESSES_AFTER_DESTROY,
     /** Spawn blocks until the container is destroyed, deaf to interrupts. */
     SPAWN_HANGS,
+    /** {@code destroy()} of a process that is gone throws, as a platform's kill does. */
+    DESTROY_THROWS_WHEN_GONE,
     /** Create fails as it would without root. */
     NO_PRIVILEGES
 }

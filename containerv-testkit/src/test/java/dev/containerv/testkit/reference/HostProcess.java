@@ -1,26 +1,37 @@
 package dev.containerv.testkit.reference;
 
 import dev.containerv.api.ContainerException;
-import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.Signal;
+import dev.containerv.spi.AbstractContainerProcess;
+import dev.containerv.spi.StdioRedirects;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A host process seen as a container process; its container pid is its host pid. */
-final class HostProcess extends ContainerProcess {
+/**
+ * A host process seen as a container process; its container pid is its host pid. Its pipes are the transport
+ * the toolkit's {@link StdioRedirects} serves the spec's redirects over, as a real provider's sockets are.
+ */
+final class HostProcess extends AbstractContainerProcess {
     private final Process process;
     private final String containerId;
-    private final boolean losesExitCodes;
+    private final String program;
+    private final StdioRedirects.ProcessStreams streams;
+    private final boolean destroyThrowsWhenGone;
 
-    HostProcess(Process process, String containerId, boolean losesExitCodes) {
+    HostProcess(Process process, String containerId, String program, StdioRedirects.ProcessStreams streams, boolean losesExitCodes,
+                boolean destroyThrowsWhenGone) {
+        this.destroyThrowsWhenGone = destroyThrowsWhenGone;
         this.process = process;
         this.containerId = containerId;
-        this.losesExitCodes = losesExitCodes;
+        this.program = program;
+        this.streams = streams;
+        // The exit counts once the outputs served by the JVM (files, inherit) are written, as for a local process.
+        process.onExit().thenCombine(streams.outputsServed(), (p, served) -> p.exitValue())
+                .thenAccept(value -> exit().complete(losesExitCodes ? 0 : value));
     }
 
     @Override
@@ -34,12 +45,19 @@ final class HostProcess extends ContainerProcess {
     }
 
     @Override
-    public void kill(Signal signal) {
-        if (!process.isAlive()) {
-            return;
-        }
+    protected String describe() {
+        return "process " + process.pid() + " (" + program + ") in container " + containerId;
+    }
+
+    @Override
+    protected void signal(Signal signal) {
         switch (signal) {
-            case KILL -> process.destroyForcibly();
+            case KILL -> {
+                // Its descendants too: a background child would otherwise hold exec's output open and outlive the
+                // container's list of processes.
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
             case TERM -> process.destroy();
             default -> sendWithKillCommand(signal);
         }
@@ -64,56 +82,27 @@ final class HostProcess extends ContainerProcess {
     }
 
     @Override
+    public void destroy() {
+        if (destroyThrowsWhenGone && !process.isAlive()) {
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, "process " + process.pid() + " is gone")
+                    .operation(HostProcessRuntime.OPERATION + "Process::destroy").containerId(containerId).build();
+        }
+        super.destroy();
+    }
+
+    @Override
     public OutputStream getOutputStream() {
-        return process.getOutputStream();
+        return streams.stdin();
     }
 
     @Override
     public InputStream getInputStream() {
-        return process.getInputStream();
+        return streams.stdout();
     }
 
     @Override
     public InputStream getErrorStream() {
-        return process.getErrorStream();
-    }
-
-    @Override
-    public int waitFor() throws InterruptedException {
-        process.waitFor();
-        return exitValue();
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return process.waitFor(timeout, unit);
-    }
-
-    @Override
-    public int exitValue() {
-        int value = process.exitValue();
-        return losesExitCodes ? 0 : value;
-    }
-
-    @Override
-    public void destroy() {
-        process.destroy();
-    }
-
-    @Override
-    public Process destroyForcibly() {
-        process.destroyForcibly();
-        return this;
-    }
-
-    @Override
-    public boolean supportsNormalTermination() {
-        return true;
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
+        return streams.stderr();
     }
 
     @Override
@@ -124,10 +113,5 @@ final class HostProcess extends ContainerProcess {
     @Override
     public ProcessHandle toHandle() {
         return process.toHandle();
-    }
-
-    @Override
-    public CompletableFuture<Process> onExit() {
-        return process.onExit().thenApply(p -> this);
     }
 }

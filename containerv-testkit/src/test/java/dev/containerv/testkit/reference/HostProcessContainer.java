@@ -11,8 +11,9 @@ import dev.containerv.api.ExecResult;
 import dev.containerv.api.GuestOs;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.StdioRedirects;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -131,13 +131,16 @@ final class HostProcessContainer implements Container {
             env.putAll(process.environment());
         }
         env.put("CV_ROOT", root.toString());
-        pb.redirectInput(process.stdin()).redirectOutput(process.stdout()).redirectError(process.stderr())
-                .redirectErrorStream(process.redirectErrorStream());
-        if (runtime.has(Flaw.DROPS_STDERR)) {
-            pb.redirectError(Redirect.DISCARD);
-        }
-        try {
-            HostProcess p = new HostProcess(pb.start(), id(), runtime.has(Flaw.LOSES_EXIT_CODES));
+        ProcessSpec served = runtime.has(Flaw.DROPS_STDERR) ? process.toBuilder().redirectError(Redirect.DISCARD).build() : process;
+        // Every stream a pipe, as a real provider's sockets: the toolkit serves the spec's redirects over them.
+        pb.redirectErrorStream(served.redirectErrorStream());
+        try (StdioRedirects stdio = StdioRedirects.open(served, HostProcessRuntime.OPERATION + "Container::spawn", id())) {
+            Process host = pb.start();
+            StdioRedirects.ProcessStreams streams = stdio.connect(host.getOutputStream(), host.getInputStream(),
+                    served.redirectErrorStream() ? null : host.getErrorStream());
+            HostProcess p = new HostProcess(host, id(), program, streams, runtime.has(Flaw.LOSES_EXIT_CODES),
+                    runtime.has(Flaw.DESTROY_THROWS_WHEN_GONE));
+            stdio.endInputWith(p.onExit());
             processes.add(p);
             return p;
         } catch (IOException e) {
@@ -188,52 +191,12 @@ final class HostProcessContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process) {
-        return exec(process, Duration.ofDays(1));
+        return exec(process, null);
     }
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        ContainerProcess p = spawn(process.toBuilder().redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE)
-                .redirectError(Redirect.PIPE).build());
-        try {
-            p.getOutputStream().close();
-            CompletableFuture<String> out = readAsync(p.getInputStream());
-            CompletableFuture<String> err = readAsync(p.getErrorStream());
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(p.toHandle());
-                throw error(ErrorKind.TIMEOUT, "exec", process + " ran longer than " + timeout);
-            }
-            return new ExecResult(p.exitValue(), out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS));
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            killTree(p.toHandle());
-            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "reading the output of " + process + " failed")
-                    .operation(HostProcessRuntime.OPERATION + "Container::exec").containerId(id()).cause(e).build();
-        } catch (InterruptedException e) {
-            killTree(p.toHandle());
-            Thread.currentThread().interrupt();
-            throw error(ErrorKind.TIMEOUT, "exec", "interrupted while waiting for " + process);
-        }
-    }
-
-    private static CompletableFuture<String> readAsync(InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (in) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                in.transferTo(buf);
-                f.complete(buf.toString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        }, "host-process-exec-reader");
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    static void killTree(ProcessHandle h) {
-        h.descendants().forEach(ProcessHandle::destroyForcibly);
-        h.destroyForcibly();
+        return DeadlineExec.run(this::spawn, process, timeout, HostProcessRuntime.OPERATION + "Container::exec", id());
     }
 
     @Override

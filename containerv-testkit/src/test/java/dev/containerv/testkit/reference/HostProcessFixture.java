@@ -7,7 +7,7 @@ import dev.containerv.testkit.PosixShellFixture;
  * The guest of {@link HostProcessRuntime}: a POSIX shell whose container paths live under {@code $CV_ROOT}
  * on the host. Paths given as arguments are prefixed with it, and the working directory is printed without it.
  */
-public final class HostProcessFixture extends PosixShellFixture {
+public class HostProcessFixture extends PosixShellFixture {
     @Override
     public ProcessSpec.Builder printEnvironment() {
         return ProcessSpec.builder("/usr/bin/env", "-u", "CV_ROOT"); // the provider's own variable, not the process's

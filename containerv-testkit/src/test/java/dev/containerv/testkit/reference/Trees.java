@@ -1,5 +1,7 @@
 package dev.containerv.testkit.reference;
 
+import dev.containerv.spi.FileTrees;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
-/** File tree copies and removals that never follow symbolic links. */
+/** File tree copies that never follow symbolic links, and the toolkit's removal. */
 final class Trees {
     private Trees() {
     }
@@ -64,25 +66,10 @@ final class Trees {
         }
     }
 
-    /** Removes a file, link or tree, without following links; a missing path is fine. */
+    /** Removes a file, link or tree with {@link FileTrees#deleteTree}; a missing path is fine. */
     static void delete(Path path) {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.deleteTree(path);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot remove " + path, e);
         }
