@@ -164,6 +164,24 @@ class ProviderSequenceTest {
     }
 
     @Test
+    void destroyOfAProcessNeverThrowsEvenWhenTheKillFails() {
+        HcsProcess p = new HcsProcess(24, 780, OutputStream.nullOutputStream(), InputStream.nullInputStream(), InputStream.nullInputStream());
+        when(hcs.createProcess(eq(system), anyString(), any())).thenReturn(p);
+        when(hcs.waitForProcessExit(eq(p), any())).thenThrow(new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null));
+        doThrow(new HcsException("HcsTerminateProcess", HResult.E_FAIL, null)).when(hcs).terminateProcess(p);
+        doThrow(new HcsException("HcsSignalProcess", HResult.E_FAIL, null)).when(hcs).signalProcess(eq(p), anyString());
+        try (Container c = runtime.create(spec())) {
+            Process process = c.spawn(ProcessSpec.of("cmd.exe"));
+            org.assertj.core.api.Assertions.assertThatCode(process::destroyForcibly).doesNotThrowAnyException();
+            org.assertj.core.api.Assertions.assertThatCode(process::destroy).doesNotThrowAnyException();
+            assertThatThrownBy(() -> ((dev.containerv.api.ContainerProcess) process).kill(dev.containerv.api.Signal.KILL))
+                    .isInstanceOf(ContainerException.class);
+        } catch (ContainerException destroyFailure) {
+            // the container's destroy reports the failed kill; the process's destroy() did not
+        }
+    }
+
+    @Test
     void refusedJobAssignmentTerminatesAndClosesTheProcess() {
         HcsJob job = new HcsJob(5, "containerv-seq");
         when(hcs.createJobObject("containerv-seq", 2)).thenReturn(job);

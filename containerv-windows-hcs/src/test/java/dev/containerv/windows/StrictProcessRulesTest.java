@@ -98,4 +98,19 @@ class StrictProcessRulesTest {
             assertThat(p.exitValue()).isZero();
         }
     }
+
+    @Test
+    void inheritedStdinFeedsTheProcessFromTheJvmsStdin() throws Exception {
+        java.io.InputStream jvmIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("from the JVM".getBytes(StandardCharsets.UTF_8)));
+        try (Container c = runtime.create(spec)) {
+            ContainerProcess cat = c.spawn(ProcessSpec.builder("/bin/cat").redirectInput(ProcessBuilder.Redirect.INHERIT).build());
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertThat(new String(cat.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("from the JVM");
+                assertThat(cat.waitFor()).isZero();
+            });
+        } finally {
+            System.setIn(jvmIn);
+        }
+    }
 }

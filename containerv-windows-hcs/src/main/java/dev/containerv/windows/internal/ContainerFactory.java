@@ -3,6 +3,7 @@ package dev.containerv.windows.internal;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
+import dev.containerv.spi.FileTrees;
 import dev.containerv.windows.ContainerType;
 import dev.containerv.windows.Isolation;
 import dev.containerv.windows.WindowsOptions;
@@ -51,7 +52,13 @@ public final class ContainerFactory {
             }
             Path staging = stateDir.resolve("staging");
             Files.createDirectories(staging);
-            undo.push(() -> FileTrees.deleteTree(stateDir));
+            undo.push(() -> {
+                try {
+                    FileTrees.deleteTree(stateDir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove the state folder " + stateDir, e);
+                }
+            });
 
             ScratchLayer.Plan plan = ScratchLayer.plan(spec.rootfs(), options.parentLayers().map(l -> l.stream().map(HostPaths::of).toList()),
                     stateDir, createOp, id);

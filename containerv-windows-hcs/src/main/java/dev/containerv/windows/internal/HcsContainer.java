@@ -12,6 +12,8 @@ import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
 import dev.containerv.windows.Isolation;
 import dev.containerv.windows.WindowsOptions;
+import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.StdioRedirects;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
 import dev.containerv.windows.hcs.HcsJob;
@@ -23,17 +25,13 @@ import dev.containerv.windows.schema.Properties;
 import dev.containerv.windows.schema.PropertyQuery;
 import dev.containerv.windows.schema.Statistics;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -89,11 +87,7 @@ public final class HcsContainer implements Container {
         this.options = options;
         this.timeouts = timeouts;
         this.stateDir = stateDir;
-        this.transfer = new StagingTransfer(spec.id(), staging, line -> {
-            String text = line.toString();
-            // cmd.exe reads its own line: never through the C runtime quoting of CommandLines.
-            return exec(ProcessSpec.of("cmd.exe"), text, text, timeouts.process());
-        });
+        this.transfer = new StagingTransfer(spec.id(), staging, this::runCmd);
         this.undo = undo;
         this.system = system;
         this.utilityVm = utilityVm;
@@ -147,45 +141,68 @@ public final class HcsContainer implements Container {
         return spawn(process, CommandLines.join(process.command()));
     }
 
-    /** Spawns {@code process} with the given CommandLine instead of one made from its command. */
+    /**
+     * Spawns {@code process} with the given CommandLine instead of one made from its command. Redirect files are
+     * opened first (a bad one fails before anything runs); redirects other than PIPE are served by
+     * {@link StdioRedirects}, stdin's end goes through {@link ContainerStdin}, which tells HCS.
+     */
     private ContainerProcess spawn(ProcessSpec process, String commandLine) {
         String op = Errors.op("Container", "spawn");
         checkAlive(op);
         String parameters = Json.write(ProcessDocuments.of(process, commandLine));
-        HcsProcess p;
-        try {
-            p = hcs.createProcess(system, parameters, timeouts.process());
-        } catch (HcsException e) {
-            // HCS does not say which name it could not find: the program and the working directory are named here.
-            String cwd = process.workingDirectory().orElse("C:\\");
-            throw Errors.map(op, id(), "cannot start " + process.command().get(0) + " in working directory " + cwd, e);
-        }
-        if (job != null && options.isolation() == Isolation.PROCESS) {
+        try (StdioRedirects stdio = StdioRedirects.open(process, op, id())) {
+            HcsProcess p;
             try {
-                hcs.assignProcessToJobObject(job, p.processId());
+                p = hcs.createProcess(system, parameters, timeouts.process());
             } catch (HcsException e) {
-                ContainerException mapped = Errors.map(op, id(), e);
-                try {
-                    hcs.terminateProcess(p);
-                } catch (HcsException t) {
-                    mapped.addSuppressed(t);
-                } finally {
-                    hcs.closeProcess(p);
-                    StdioWiring.closeAll(p.stdin(), p.stdout(), p.stderr());
+                // HCS does not say which name it could not find: the program and the working directory are named here.
+                String cwd = process.workingDirectory().orElse("C:\\");
+                throw Errors.map(op, id(), "cannot start " + process.command().get(0) + " in working directory " + cwd, e);
+            }
+            if (job != null && options.isolation() == Isolation.PROCESS) {
+                assignToJob(op, p);
+            }
+            spawned.incrementAndGet();
+            OpenProcessHandle handle = new OpenProcessHandle(hcs, p);
+            StdioRedirects.ProcessStreams streams = stdio.connect(new ContainerStdin(p.stdin(), handle), p.stdout(), p.stderr());
+            HcsContainerProcess result = new HcsContainerProcess(hcs, id(), handle, options.isolation() == Isolation.PROCESS, streams);
+            stdio.endInputWith(result.onExit());
+            processes.add(result);
+            // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
+            result.onExit().whenComplete((v, t) -> {
+                if (t == null) {
+                    processes.remove(result);
                 }
-                throw mapped;
-            }
+            });
+            return result;
         }
-        spawned.incrementAndGet();
-        HcsContainerProcess result = StdioWiring.wire(hcs, id(), options.isolation() == Isolation.PROCESS, process, p);
-        processes.add(result);
-        // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
-        result.onExit().whenComplete((v, t) -> {
-            if (t == null) {
-                processes.remove(result);
+    }
+
+    /**
+     * AssignProcessToJobObject for pidsMax: HCS has started the process already, so children it starts before this
+     * call are outside the job (docs/windows-provider.md, "What the limit covers"). A refusal ends the process.
+     */
+    private void assignToJob(String op, HcsProcess p) {
+        try {
+            hcs.assignProcessToJobObject(job, p.processId());
+        } catch (HcsException e) {
+            ContainerException mapped = Errors.map(op, id(), e);
+            try {
+                hcs.terminateProcess(p);
+            } catch (HcsException t) {
+                mapped.addSuppressed(t);
+            } finally {
+                hcs.closeProcess(p);
+                for (AutoCloseable c : new AutoCloseable[] {p.stdin(), p.stdout(), p.stderr()}) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // the process is ended: its pipes have nothing to report
+                    }
+                }
             }
-        });
-        return result;
+            throw mapped;
+        }
     }
 
     @Override
@@ -195,45 +212,13 @@ public final class HcsContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        return exec(process, CommandLines.join(process.command()), process.command().toString(), timeout);
+        return DeadlineExec.run(piped -> spawn(piped, CommandLines.join(piped.command())), process, timeout, Errors.op("Container", "exec"), id());
     }
 
-    /** Runs {@code process} with the given CommandLine; {@code shown} names it in messages. */
-    private ExecResult exec(ProcessSpec process, String commandLine, String shown, Duration timeout) {
-        ContainerProcess p = spawn(process, commandLine);
-        StdioWiring.closeAll(p.getOutputStream());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CompletableFuture<Void> a = StdioWiring.pump(p::getInputStream, out, true);
-        CompletableFuture<Void> b = StdioWiring.pump(p::getErrorStream, err, true);
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        try {
-            if (timeout == null) {
-                p.waitFor();
-                CompletableFuture.allOf(a, b).get();
-            } else {
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " ran longer than " + timeout + " and was killed")
-                            .operation(Errors.op("Container", "exec")).containerId(id()).build();
-                }
-                // The timeout bounds the whole call: a background process it started may hold the output open.
-                CompletableFuture.allOf(a, b).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "interrupted", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            StdioWiring.closeAll(p.getInputStream(), p.getErrorStream());
-            throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " exited with " + p.exitValue()
-                    + ", but its output was still open after " + timeout + " (a background process it started holds it?)")
-                    .operation(Errors.op("Container", "exec")).containerId(id()).build();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "the output of " + shown + " could not be read", e.getCause());
-        }
-        return new ExecResult(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** Runs a cmd.exe line (cmd.exe reads its own line: never through the C runtime quoting of CommandLines). */
+    private ExecResult runCmd(CmdLine line) {
+        String text = line.toString();
+        return DeadlineExec.run(piped -> spawn(piped, text), ProcessSpec.of("cmd.exe"), text, timeouts.process(), Errors.op("Container", "exec"), id());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.containerv.windows.internal;
 
 import dev.containerv.api.ContainerException;
-import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.Signal;
-import dev.containerv.spi.ProcessExit;
+import dev.containerv.spi.AbstractContainerProcess;
+import dev.containerv.spi.StdioRedirects;
 import dev.containerv.windows.hcs.HResult;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
@@ -21,9 +21,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process in a Windows container: a {@link Process} over an {@code HCS_PROCESS}. A daemon thread waits for
- * the exit (HcsWaitForProcessExit, or polling where the host lacks it), then closes the HCS handle; the
- * streams stay readable until closed.
+ * A process in a Windows container: an {@link AbstractContainerProcess} over an {@code HCS_PROCESS}. A daemon
+ * thread waits for the exit (HcsWaitForProcessExit, or polling where the host lacks it), then closes the HCS
+ * handle; the streams stay readable until closed. {@code destroy()} never throws (the toolkit's contract).
  *
  * <p>The exit code is taken only from a ProcessStatus that says {@code Exited} with {@code LastWaitResult} 0
  * (or absent). If the wait fails, or the status does not say so, the process may still run: {@link #waitFor()},
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * {@link ContainerException}, {@link #onExit()} completes with it, {@link #isAlive()} stays {@code true}, and
  * the handle stays open (so {@link #kill} still works) until the container is destroyed. Thread-safe.
  */
-public final class HcsContainerProcess extends ContainerProcess {
+public final class HcsContainerProcess extends AbstractContainerProcess {
     private static final System.Logger LOG = System.getLogger(HcsContainerProcess.class.getName());
     /** How long one exit wait lasts before the waiter checks whether destroy asked it to stop. */
     static final Duration WAIT_SLICE = Duration.ofMillis(500);
@@ -41,24 +41,19 @@ public final class HcsContainerProcess extends ContainerProcess {
     private final HcsProcess process;
     private final OpenProcessHandle handle;
     private final boolean hostPids;
-    private final OutputStream stdin;
-    private final InputStream stdout;
-    private final InputStream stderr;
-    private final ProcessExit exit = new ProcessExit();
-    private final CompletableFuture<Process> onExit = exit.onExit(this);
+    private final StdioRedirects.ProcessStreams streams;
     private final CountDownLatch waiterReturned = new CountDownLatch(1);
     private volatile boolean stopWaiting;
 
-    HcsContainerProcess(HcsApi hcs, String containerId, OpenProcessHandle handle, boolean hostPids,
-                        OutputStream stdin, InputStream stdout, InputStream stderr, CompletableFuture<Void> outputsDrained) {
+    /** Starts the exit waiter; the exit is recorded once the outputs the JVM serves ({@code streams}) are written. */
+    HcsContainerProcess(HcsApi hcs, String containerId, OpenProcessHandle handle, boolean hostPids, StdioRedirects.ProcessStreams streams) {
         this.hcs = hcs;
         this.containerId = containerId;
         this.handle = handle;
         this.process = handle.process();
         this.hostPids = hostPids;
-        this.stdin = stdin;
-        this.stdout = stdout;
-        this.stderr = stderr;
+        this.streams = streams;
+        CompletableFuture<Void> outputsDrained = streams.outputsServed();
         Thread waiter = new Thread(() -> awaitExit(outputsDrained), "containerv-hcs-wait-" + containerId + "-" + process.processId());
         waiter.setDaemon(true);
         waiter.start();
@@ -98,7 +93,7 @@ public final class HcsContainerProcess extends ContainerProcess {
             if (stopWaiting) {
                 // The container's destroy killed the process and ended this wait.
                 LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + " after destroy: " + e.getMessage());
-                outputsDrained.whenComplete((v, t) -> exit.complete(128 + Signal.KILL.number()));
+                outputsDrained.whenComplete((v, t) -> exit().complete(128 + Signal.KILL.number()));
                 return;
             }
             failed(Errors.platformFailure(op, containerId, what, e));
@@ -122,13 +117,13 @@ public final class HcsContainerProcess extends ContainerProcess {
         }
         closeHandle();
         int code = status.exitCode() == null ? 255 : (int) (long) status.exitCode();
-        outputsDrained.whenComplete((v, t) -> exit.complete(code));
+        outputsDrained.whenComplete((v, t) -> exit().complete(code));
     }
 
     /** The wait failed: the process may still run, so its handle stays open until the container's destroy. */
     private void failed(ContainerException e) {
         LOG.log(System.Logger.Level.DEBUG, () -> "waiting for process " + process.processId() + " of " + containerId + ": " + e.getMessage());
-        exit.fail(e);
+        exit().fail(e);
     }
 
     /**
@@ -157,7 +152,7 @@ public final class HcsContainerProcess extends ContainerProcess {
 
     /** Closes the streams, at container destroy. */
     void closeStreams() {
-        for (AutoCloseable c : new AutoCloseable[] {stdin, stdout, stderr, process.stdin(), process.stdout(), process.stderr()}) {
+        for (AutoCloseable c : new AutoCloseable[] {streams.stdin(), streams.stdout(), streams.stderr(), process.stdin(), process.stdout(), process.stderr()}) {
             try {
                 c.close();
             } catch (Exception e) {
@@ -185,11 +180,9 @@ public final class HcsContainerProcess extends ContainerProcess {
         return containerId;
     }
 
+    /** INT→CtrlC, QUIT→CtrlBreak, HUP→CtrlClose, TERM→CtrlShutdown (terminate if refused), KILL→terminate. */
     @Override
-    public void kill(Signal signal) {
-        if (exit.isDone()) {
-            return;
-        }
+    protected void signal(Signal signal) {
         String ctrl = switch (signal) {
             case INT -> "CtrlC";
             case QUIT -> "CtrlBreak";
@@ -245,65 +238,21 @@ public final class HcsContainerProcess extends ContainerProcess {
 
     @Override
     public OutputStream getOutputStream() {
-        return stdin;
+        return streams.stdin();
     }
 
     @Override
     public InputStream getInputStream() {
-        return stdout;
+        return streams.stdout();
     }
 
     @Override
     public InputStream getErrorStream() {
-        return stderr;
-    }
-
-    /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
-    @Override
-    public int waitFor() throws InterruptedException {
-        return exit.await();
-    }
-
-    /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return exit.await(timeout, unit);
-    }
-
-    /** @throws ContainerException {@code PLATFORM_FAILURE} if the exit could not be established (see the class comment) */
-    @Override
-    public int exitValue() {
-        return exit.valueNow(() -> "process " + process.processId() + " in container " + containerId);
+        return streams.stderr();
     }
 
     @Override
-    public boolean isAlive() {
-        return !exit.isDone();
-    }
-
-    @Override
-    public CompletableFuture<Process> onExit() {
-        return onExit;
-    }
-
-    @Override
-    public boolean supportsNormalTermination() {
-        return true;
-    }
-
-    @Override
-    public void destroy() {
-        kill(Signal.TERM);
-    }
-
-    @Override
-    public Process destroyForcibly() {
-        kill(Signal.KILL);
-        return this;
-    }
-
-    @Override
-    public String toString() {
-        return "HcsContainerProcess[" + containerId + " pid " + process.processId() + (exit.isDone() ? " exited " + exit.peek().getAsInt() : " running") + "]";
+    protected String describe() {
+        return "process " + process.processId() + " in container " + containerId;
     }
 }

@@ -5,10 +5,15 @@ import dev.containerv.api.ContainerPaths;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.GuestOs;
+import dev.containerv.spi.FileTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -18,6 +23,7 @@ import java.util.function.Function;
  * ({@code copy}, {@code xcopy}, {@code if exist}), with lines built by {@link CmdLine} in cmd.exe's own quoting.
  */
 final class StagingTransfer {
+    private static final System.Logger LOG = System.getLogger(StagingTransfer.class.getName());
     private final String containerId;
     private final Path staging;
     private final Function<CmdLine, ExecResult> cmd;
@@ -76,7 +82,7 @@ final class StagingTransfer {
         String name = "upload-" + transfers.incrementAndGet();
         Path staged = staging.resolve(name);
         try {
-            FileTrees.copyTree(host, staged);
+            copyTree(host, staged);
             if (Files.isDirectory(host)) {
                 runCopy(op, xcopy(stagingInContainer(name), target), "copying " + host);
             } else {
@@ -85,7 +91,7 @@ final class StagingTransfer {
         } catch (IOException e) {
             throw Errors.of(ErrorKind.PLATFORM_FAILURE, op, containerId, "cannot stage " + host + ": " + e, e);
         } finally {
-            FileTrees.deleteQuietly(staged);
+            deleteQuietly(staged);
         }
     }
 
@@ -105,11 +111,41 @@ final class StagingTransfer {
             } else {
                 runCopy(op, copy(source, stagingInContainer(name)), "copying " + source);
             }
-            FileTrees.copyTree(staged, host);
+            copyTree(staged, host);
         } catch (IOException e) {
             throw Errors.of(ErrorKind.PLATFORM_FAILURE, op, containerId, "cannot copy the staged " + source + " to " + host + ": " + e, e);
         } finally {
-            FileTrees.deleteQuietly(staged);
+            deleteQuietly(staged);
+        }
+    }
+
+    /** Copies a file, or a tree into {@code to}, attributes included. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            return;
+        }
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Removes a tree, logging instead of failing. */
+    private static void deleteQuietly(Path p) {
+        try {
+            FileTrees.deleteTree(p);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot remove staging " + p + ": " + e.getMessage());
         }
     }
 }
