@@ -4,7 +4,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.NetworkSpec;
 import dev.containerv.windows.WindowsOptions;
-import dev.containerv.windows.hcs.HcsApi;
+import dev.containerv.windows.hcs.HostNetwork;
 import dev.containerv.windows.schema.Dns;
 import dev.containerv.windows.schema.HostComputeEndpoint;
 import dev.containerv.windows.schema.HostComputeNamespace;
@@ -28,7 +28,7 @@ final class HnsAttachment {
     }
 
     /** Joins the container to the chosen network: its namespace id, for {@code Container.Networking.Namespace}. */
-    static String attach(HcsApi hcs, NetworkSpec net, WindowsOptions options, String id, UndoStack undo, String op) {
+    static String attach(HostNetwork hcs, NetworkSpec net, WindowsOptions options, String id, UndoStack undo, String op) {
         List<HostComputeNetwork> networks = Json.readList(hcs.listNetworks(), HostComputeNetwork.class);
         HostComputeNetwork chosen = Networks.choose(networks, options.vmSwitch()).orElseThrow(() ->
                 ContainerException.builder(ErrorKind.NOT_FOUND, "no HNS network named '" + options.vmSwitch().orElse(Networks.DEFAULT_SWITCH)

@@ -3,7 +3,7 @@ package dev.containerv.windows.internal;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.windows.hcs.HResult;
-import dev.containerv.windows.hcs.HcsApi;
+import dev.containerv.windows.hcs.LayerStore;
 import dev.containerv.windows.hcs.HcsException;
 
 import java.io.IOException;
@@ -57,7 +57,7 @@ final class ScratchLayer {
     }
 
     /** Creates (if missing), activates and prepares the scratch; its volume path. Each step pushes its undo. */
-    static String mount(HcsApi hcs, Plan plan, UndoStack undo, String op, String id) {
+    static String mount(LayerStore hcs, Plan plan, UndoStack undo, String op, String id) {
         Path folder = plan.folder();
         Path vhdx = folder.resolve(SANDBOX_VHDX);
         if (!Files.exists(vhdx)) {
