@@ -6,11 +6,7 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.windows.hcs.HResult;
-import dev.containerv.windows.sim.SimulatedHcs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,27 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The scratch layer against the strict simulator: no sandbox.vhdx until CreateSandboxLayer made one, mount paths
  * without the trailing backslash, and the mount race on PrepareLayer.
  */
-class ScratchLayerTest {
-    @TempDir
-    Path tmp;
-    SimulatedHcs hcs;
-    WindowsHcsRuntime runtime;
-    Path rootfs;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        hcs = new SimulatedHcs(Files.createDirectories(tmp.resolve("sim")));
-        runtime = SimRuntimes.runtime(hcs, tmp.resolve("state"));
-        rootfs = SimRuntimes.windowsfilter(tmp);
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        hcs.killAll();
-        assertThat(hcs.openHandleDescriptions()).isEmpty();
-        assertThat(hcs.activeLayers()).isEmpty();
-        assertThat(hcs.violations()).isEmpty();
-    }
+class ScratchLayerTest extends SimulatedHcsTestBase {
 
     @Test
     void aContainerFolderWithoutScratchGetsOneForItsLifeOnly() {

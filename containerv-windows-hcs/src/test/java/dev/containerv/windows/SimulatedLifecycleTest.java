@@ -16,11 +16,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.windows.hcs.HResult;
 import dev.containerv.windows.internal.HcsContainer;
 import dev.containerv.windows.schema.ComputeSystem;
-import dev.containerv.windows.sim.SimulatedHcs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,30 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The provider against the simulated HCS: the whole life of a container, and that nothing is left behind. */
-class SimulatedLifecycleTest {
-    @TempDir
-    Path tmp;
-    SimulatedHcs hcs;
-    WindowsHcsRuntime runtime;
-    Path rootfs;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        hcs = new SimulatedHcs(Files.createDirectories(tmp.resolve("sim")));
-        runtime = SimRuntimes.runtime(hcs, tmp.resolve("state"));
-        rootfs = SimRuntimes.windowsfilter(tmp);
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        hcs.killAll();
-        assertThat(hcs.openHandleDescriptions()).isEmpty();
-        assertThat(hcs.violations()).isEmpty();
-        assertThat(hcs.systemIds()).isEmpty();
-        assertThat(hcs.activeLayers()).isEmpty();
-        assertThat(hcs.endpoints()).isEmpty();
-        assertThat(hcs.namespaces()).isEmpty();
-    }
+class SimulatedLifecycleTest extends SimulatedHcsTestBase {
 
     private ContainerSpec.Builder spec() {
         return ContainerSpec.builder().id("sim-1").rootfs(rootfs).capabilities();

@@ -5,16 +5,10 @@ import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
-import dev.containerv.windows.sim.SimulatedHcs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -27,26 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * progress; the end of stdin reaches the process only through HcsModifyProcess; a kill that races the exit gets
  * the codes a process that just ended gives (ERROR_ACCESS_DENIED from terminate, the invalid-state code from a signal).
  */
-class StrictProcessRulesTest {
-    @TempDir
-    Path tmp;
-    SimulatedHcs hcs;
-    WindowsHcsRuntime runtime;
+class StrictProcessRulesTest extends SimulatedHcsTestBase {
     ContainerSpec spec;
 
     @BeforeEach
-    void setUp() throws IOException {
-        hcs = new SimulatedHcs(Files.createDirectories(tmp.resolve("sim")));
-        runtime = SimRuntimes.runtime(hcs, tmp.resolve("state"));
-        spec = ContainerSpec.builder().id("strict").rootfs(SimRuntimes.windowsfilter(tmp)).capabilities().build();
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        hcs.releaseExits();
-        hcs.killAll();
-        assertThat(hcs.violations()).isEmpty();
-        assertThat(hcs.openHandleDescriptions()).isEmpty();
+    void setUp() {
+        spec = ContainerSpec.builder().id("strict").rootfs(rootfs).capabilities().build();
     }
 
     @Test
