@@ -23,10 +23,8 @@ import java.util.function.Supplier;
  * on every path, and every returned string is freed with LocalFree.
  */
 public final class ComputeCoreHcs extends NativeHcsBase {
-    /** The bound of calls that have no timeout of their own (properties, signal, terminate, modify): HCS can hang. */
-    public static final String CALL_TIMEOUT_PROPERTY = "containerv.windows.timeout.call";
     private final ComputeCore cc;
-    private final Duration callTimeout = callTimeout();
+    private final Duration callTimeout;
 
     /** Over the DLLs of this host, each loaded on first use. */
     public static ComputeCoreHcs load() {
@@ -37,18 +35,15 @@ public final class ComputeCoreHcs extends NativeHcsBase {
     /** Over the given bindings (tests give mocks). */
     public ComputeCoreHcs(ComputeCore cc, Supplier<VmCompute> layers, Supplier<ComputeNetwork> network,
                           Supplier<Kernel32Extras> kernel32Extras, Supplier<Kernel32> kernel32, NativeMemory memory) {
-        super(layers, network, kernel32Extras, kernel32, memory);
-        this.cc = cc;
+        this(cc, layers, network, kernel32Extras, kernel32, memory, CallTimeouts.fromProperties());
     }
 
-    private static Duration callTimeout() {
-        String v = System.getProperty(CALL_TIMEOUT_PROPERTY);
-        try {
-            return v == null ? Duration.ofSeconds(60) : Duration.ofSeconds(Long.parseLong(v.trim()));
-        } catch (NumberFormatException e) {
-            LOG.log(System.Logger.Level.WARNING, "-D" + CALL_TIMEOUT_PROPERTY + "=" + v + " is not a whole number of seconds; using 60");
-            return Duration.ofSeconds(60);
-        }
+    /** Over the given bindings, calls without a timeout of their own bounded by {@code timeouts}. */
+    public ComputeCoreHcs(ComputeCore cc, Supplier<VmCompute> layers, Supplier<ComputeNetwork> network,
+                          Supplier<Kernel32Extras> kernel32Extras, Supplier<Kernel32> kernel32, NativeMemory memory, CallTimeouts timeouts) {
+        super(layers, network, kernel32Extras, kernel32, memory);
+        this.cc = cc;
+        this.callTimeout = timeouts.call();
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class VmComputeHcs extends NativeHcsBase {
      */
     private static final WString NO_OPTIONS = new WString("");
     private final VmCompute vm;
+    private final CallTimeouts timeouts;
     private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
 
     /** Over the DLLs of this host. */
@@ -42,8 +43,15 @@ public final class VmComputeHcs extends NativeHcsBase {
     /** Over the given bindings (tests give mocks). */
     public VmComputeHcs(VmCompute vm, Supplier<ComputeNetwork> network, Supplier<Kernel32Extras> kernel32Extras,
                         Supplier<Kernel32> kernel32, NativeMemory memory) {
+        this(vm, network, kernel32Extras, kernel32, memory, CallTimeouts.fromProperties());
+    }
+
+    /** Over the given bindings, a synchronous call that outlasts {@code timeouts} reported. */
+    public VmComputeHcs(VmCompute vm, Supplier<ComputeNetwork> network, Supplier<Kernel32Extras> kernel32Extras,
+                        Supplier<Kernel32> kernel32, NativeMemory memory, CallTimeouts timeouts) {
         super(() -> vm, network, kernel32Extras, kernel32, memory);
         this.vm = vm;
+        this.timeouts = timeouts;
     }
 
     @Override
@@ -156,7 +164,10 @@ public final class VmComputeHcs extends NativeHcsBase {
     public String getComputeSystemProperties(HcsSystem system, String query) {
         PointerByReference properties = new PointerByReference();
         PointerByReference result = new PointerByReference();
-        int hr = vm.HcsGetComputeSystemProperties(handle(system.handle()), new WString(query), properties, result);
+        int hr;
+        try (CallTimeouts.Watch w = timeouts.watch("HcsGetComputeSystemProperties(" + system.id() + ")")) {
+            hr = vm.HcsGetComputeSystemProperties(handle(system.handle()), new WString(query), properties, result);
+        }
         String doc = memory.takeCoTask(properties);
         check("HcsGetComputeSystemProperties", hr, result);
         return doc;
@@ -166,7 +177,10 @@ public final class VmComputeHcs extends NativeHcsBase {
     public String enumerateComputeSystems(String query) {
         PointerByReference systems = new PointerByReference();
         PointerByReference result = new PointerByReference();
-        int hr = vm.HcsEnumerateComputeSystems(new WString(query), systems, result);
+        int hr;
+        try (CallTimeouts.Watch w = timeouts.watch("HcsEnumerateComputeSystems")) {
+            hr = vm.HcsEnumerateComputeSystems(new WString(query), systems, result);
+        }
         String doc = memory.takeCoTask(systems);
         check("HcsEnumerateComputeSystems", hr, result);
         return doc == null ? "[]" : doc;
@@ -207,26 +221,35 @@ public final class VmComputeHcs extends NativeHcsBase {
     @Override
     public void signalProcess(HcsProcess process, String options) {
         PointerByReference result = new PointerByReference();
-        check("HcsSignalProcess", vm.HcsSignalProcess(handle(process.handle()), new WString(options), result), result);
+        try (CallTimeouts.Watch w = timeouts.watch("HcsSignalProcess(" + process.processId() + ")")) {
+            check("HcsSignalProcess", vm.HcsSignalProcess(handle(process.handle()), new WString(options), result), result);
+        }
     }
 
     @Override
     public void terminateProcess(HcsProcess process) {
         PointerByReference result = new PointerByReference();
-        check("HcsTerminateProcess", vm.HcsTerminateProcess(handle(process.handle()), result), result);
+        try (CallTimeouts.Watch w = timeouts.watch("HcsTerminateProcess(" + process.processId() + ")")) {
+            check("HcsTerminateProcess", vm.HcsTerminateProcess(handle(process.handle()), result), result);
+        }
     }
 
     @Override
     public void modifyProcess(HcsProcess process, String settings) {
         PointerByReference result = new PointerByReference();
-        check("HcsModifyProcess", vm.HcsModifyProcess(handle(process.handle()), new WString(settings), result), result);
+        try (CallTimeouts.Watch w = timeouts.watch("HcsModifyProcess(" + process.processId() + ")")) {
+            check("HcsModifyProcess", vm.HcsModifyProcess(handle(process.handle()), new WString(settings), result), result);
+        }
     }
 
     @Override
     public String getProcessProperties(HcsProcess process) {
         PointerByReference properties = new PointerByReference();
         PointerByReference result = new PointerByReference();
-        int hr = vm.HcsGetProcessProperties(handle(process.handle()), properties, result);
+        int hr;
+        try (CallTimeouts.Watch w = timeouts.watch("HcsGetProcessProperties(" + process.processId() + ")")) {
+            hr = vm.HcsGetProcessProperties(handle(process.handle()), properties, result);
+        }
         String doc = memory.takeCoTask(properties);
         check("HcsGetProcessProperties", hr, result);
         return doc;

@@ -174,6 +174,23 @@ class VmComputeHcsTest {
         verify(vm, never()).HcsStartComputeSystem(any(), any(), any());
     }
 
+    @Test
+    void aSynchronousCallThatOutlastsTheBoundIsReported() {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VmComputeHcs watched = new VmComputeHcs(vm, () -> mock(ComputeNetwork.class), () -> mock(Kernel32Extras.class), () -> mock(Kernel32.class),
+                memory, new CallTimeouts(Duration.ofMillis(100), warnings::add));
+        when(vm.HcsSignalProcess(any(), any(), any())).thenAnswer(i -> {
+            Thread.sleep(600);
+            return 0;
+        });
+        when(vm.HcsTerminateProcess(any(), any())).thenReturn(0);
+        HcsProcess p = new HcsProcess(0x99, 7, null, null, null);
+        watched.terminateProcess(p);
+        assertThat(warnings).isEmpty();
+        watched.signalProcess(p, "{}");
+        assertThat(warnings).singleElement().asString().contains("HcsSignalProcess(7)").contains("100 ms");
+    }
+
     private void callbackCompletesCreate() {
         CompletableFuture.runAsync(() -> {
             while (callback.get() == null) {
