@@ -74,6 +74,17 @@ final class SimCalls {
         }
     }
 
+    /** An operation handle around a computecore-style call, closed on every path. */
+    <T> T operation(String call, java.util.function.Supplier<T> body) {
+        long op = open("operation " + call);
+        try {
+            enter(call);
+            return body.get();
+        } finally {
+            close(op);
+        }
+    }
+
     void violation(String what) {
         violations.add(what);
     }

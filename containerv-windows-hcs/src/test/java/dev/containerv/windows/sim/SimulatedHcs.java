@@ -12,31 +12,24 @@ import dev.containerv.windows.schema.HostComputeNetwork;
 import dev.containerv.windows.schema.Json;
 import dev.containerv.windows.schema.MemoryStats;
 import dev.containerv.windows.schema.ProcessDetails;
-import dev.containerv.windows.schema.ProcessModifyRequest;
-import dev.containerv.windows.schema.ProcessParameters;
 import dev.containerv.windows.schema.ProcessStatus;
 import dev.containerv.windows.schema.ProcessorStats;
 import dev.containerv.windows.schema.Properties;
 import dev.containerv.windows.schema.PropertyQuery;
-import dev.containerv.windows.schema.SignalProcessOptions;
 import dev.containerv.windows.schema.Statistics;
 import dev.containerv.windows.schema.SystemQuery;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,8 +39,8 @@ import java.util.function.UnaryOperator;
  * namespaces, job objects with an active-process limit, and HRESULT failures injected on demand at any
  * call ({@link #failNext}).
  *
- * <p>It is cut as the seam is: compute systems and processes here, the guest they run in
- * ({@link SimulatedGuest}), the layer store ({@link SimulatedLayerStore}), HCN ({@link SimulatedHostNetwork}) and
+ * <p>It is cut as the seam is: compute systems here, their processes ({@link SimulatedProcesses}), the
+ * guest they run in ({@link SimulatedGuest}), the layer store ({@link SimulatedLayerStore}), HCN ({@link SimulatedHostNetwork}) and
  * job objects ({@link SimulatedJobObjects}), sharing the call log and handle count ({@link SimCalls}). It is
  * strict where the real platform is: a process handle closed while a wait on it is in progress, a stdin that ends
  * only through HcsModifyProcess, the exit codes of a kill that races the exit, more processors than the host has.
@@ -63,23 +56,13 @@ public final class SimulatedHcs implements HcsApi {
             "HcsShutDownComputeSystem", "HcsTerminateComputeSystem", "TerminateJobObject",
             "HcnDeleteEndpoint", "HcnDeleteNamespace", "UnprepareLayer", "DeactivateLayer");
 
-    private static final long EXIT_NOTIFICATION_DELAY_MS = 30;
-
     private final Path root;
     private final SimCalls calls = new SimCalls();
     private final Map<String, SimSystem> systems = new ConcurrentHashMap<>();
-    private final Map<Long, SimProcess> processes = new ConcurrentHashMap<>();
-    private final SimulatedGuest guest = new SimulatedGuest(systems::get);
+    private final SimulatedProcesses processes = new SimulatedProcesses(calls, new SimulatedGuest(systems::get), this::system);
     private final SimulatedLayerStore layerStore;
     private final SimulatedHostNetwork network = new SimulatedHostNetwork(calls);
-    private final SimulatedJobObjects jobs = new SimulatedJobObjects(calls, pid -> processes.values().stream().map(SimProcess::process)
-            .filter(x -> x.pid() == pid).findFirst());
-    private final Map<Long, Integer> waiting = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> exitHold = new java.util.concurrent.atomic.AtomicReference<>();
-    private final Deque<UnaryOperator<ProcessStatus>> exitStatusEdits = new java.util.concurrent.ConcurrentLinkedDeque<>();
-
-    private record SimProcess(String systemId, Process process, String image) {
-    }
+    private final SimulatedJobObjects jobs = new SimulatedJobObjects(calls, processes::hostProcess);
 
     /** A simulation keeping its volumes under {@code root}. One NAT network, named "nat". */
     public SimulatedHcs(Path root) {
@@ -99,7 +82,7 @@ public final class SimulatedHcs implements HcsApi {
      * (to report a process that did not exit, or a failed wait in {@code LastWaitResult}).
      */
     public void editNextExitStatus(UnaryOperator<ProcessStatus> edit) {
-        exitStatusEdits.add(edit);
+        processes.editNextExitStatus(edit);
     }
 
     /** Rules of the real HCS the provider broke (a handle closed while a wait on it was in progress, ...). */
@@ -109,15 +92,12 @@ public final class SimulatedHcs implements HcsApi {
 
     /** Exit waits do not return, even for exited processes, until {@link #releaseExits()} (a slow exit notification). */
     public void holdExits() {
-        exitHold.set(new java.util.concurrent.CountDownLatch(1));
+        processes.holdExits();
     }
 
     /** Lets held exit waits return. */
     public void releaseExits() {
-        java.util.concurrent.CountDownLatch hold = exitHold.getAndSet(null);
-        if (hold != null) {
-            hold.countDown();
-        }
+        processes.releaseExits();
     }
 
     /** Handles open now (systems, processes, operations, HCN handles, jobs). */
@@ -177,7 +157,7 @@ public final class SimulatedHcs implements HcsApi {
 
     /** Kills every host process still running; for test cleanup. */
     public void killAll() {
-        processes.values().forEach(p -> p.process().destroyForcibly());
+        processes.killAll();
     }
 
     private void enter(String call) {
@@ -194,13 +174,7 @@ public final class SimulatedHcs implements HcsApi {
 
     /** An operation handle around a computecore-style call, closed on every path. */
     private <T> T operation(String call, java.util.function.Supplier<T> body) {
-        long op = open("operation " + call);
-        try {
-            enter(call);
-            return body.get();
-        } finally {
-            close(op);
-        }
+        return calls.operation(call, body);
     }
 
     private SimSystem system(HcsSystem s, String call) {
@@ -297,7 +271,7 @@ public final class SimulatedHcs implements HcsApi {
             if (sys.state.equals("Stopped")) {
                 throw new HcsException(call, HResult.HCS_E_SYSTEM_ALREADY_STOPPED, null);
             }
-            processes.values().stream().filter(p -> p.systemId().equals(sys.id)).forEach(p -> p.process().destroyForcibly());
+            processes.killAllOf(sys.id);
             sys.state = "Stopped";
             return null;
         });
@@ -328,7 +302,7 @@ public final class SimulatedHcs implements HcsApi {
     }
 
     private Properties properties(SimSystem sys, List<String> types) {
-        List<SimProcess> live = processes.values().stream().filter(p -> p.systemId().equals(sys.id) && p.process().isAlive()).toList();
+        List<SimProcess> live = processes.live(sys.id);
         Statistics stats = null;
         if (types.contains("Statistics")) {
             long cpu100ns = 0;
@@ -370,7 +344,7 @@ public final class SimulatedHcs implements HcsApi {
         // ShouldTerminateOnLastHandleClosed: the last handle of a stopped (or terminating) system removes it.
         if (sys != null && !calls.anyOpen("system " + s.id())) {
             if (Boolean.TRUE.equals(sys.doc.shouldTerminateOnLastHandleClosed()) || sys.state.equals("Stopped")) {
-                processes.values().stream().filter(p -> p.systemId().equals(sys.id)).forEach(p -> p.process().destroyForcibly());
+                processes.killAllOf(sys.id);
                 systems.remove(s.id());
                 if (sys.doc.container() == null || sys.doc.hostedSystem() != null) {
                     SimFiles.deleteTree(sys.drive);
@@ -383,172 +357,37 @@ public final class SimulatedHcs implements HcsApi {
 
     @Override
     public HcsProcess createProcess(HcsSystem s, String parameters, Duration timeout) {
-        return operation("HcsCreateProcess", () -> {
-            SimSystem sys = system(s, "HcsCreateProcess");
-            if (!sys.state.equals("Running")) {
-                throw new HcsException("HcsCreateProcess", HResult.HCS_E_INVALID_STATE, "state " + sys.state);
-            }
-            ProcessParameters p = Json.read(parameters, ProcessParameters.class);
-            String cwd = p.workingDirectory() == null ? "C:\\" : p.workingDirectory();
-            String hostName = sys.doc.container() != null ? sys.doc.container().guestOs().hostName()
-                    : sys.doc.hostedSystem() != null ? sys.doc.hostedSystem().container().guestOs().hostName() : sys.id;
-            // What cmd.exe expands in %...%: the given environment, its dynamic %CD%, and the machine name.
-            Map<String, String> cmdVariables = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            if (p.environment() != null) {
-                cmdVariables.putAll(p.environment());
-            }
-            cmdVariables.put("CD", cwd);
-            cmdVariables.put("COMPUTERNAME", hostName);
-            List<String> argv = guest.guestCommand(sys, p.commandLine(), cmdVariables);
-            ProcessBuilder pb = new ProcessBuilder(argv);
-            pb.directory(guest.translate(sys, cwd).toFile());
-            // Exactly the given environment, as HCS does: nothing added (programs are found on the JVM's PATH).
-            Map<String, String> env = pb.environment();
-            env.clear();
-            if (p.environment() != null) {
-                p.environment().forEach((k, v) -> env.put(k, k.equalsIgnoreCase("PATH") ? guest.hostPath(sys, v) : guest.translateAll(sys, v)));
-            }
-            Process process;
-            try {
-                process = pb.start();
-            } catch (IOException e) {
-                boolean missingDir = !pb.directory().isDirectory();
-                throw new HcsException("HcsCreateProcess", HResult.fromWin32(missingDir ? HResult.ERROR_PATH_NOT_FOUND : HResult.ERROR_FILE_NOT_FOUND),
-                        "The system cannot find the " + (missingDir ? "path" : "file") + " specified: " + e.getMessage());
-            }
-            long h = open("process " + process.pid() + " of " + sys.id);
-            processes.put(h, new SimProcess(sys.id, process, Path.of(argv.get(0)).getFileName().toString()));
-            // As with the real relay, closing the host's end of stdin does not end the process's stdin: HcsModifyProcess does.
-            OutputStream hostEnd = new java.io.FilterOutputStream(process.getOutputStream()) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    try {
-                        flush();
-                    } catch (IOException gone) {
-                        // the process ended: nothing to flush to
-                    }
-                }
-            };
-            return new HcsProcess(h, (int) process.pid(), hostEnd, process.getInputStream(), process.getErrorStream());
-        });
-    }
-
-    private SimProcess process(HcsProcess p, String call) {
-        SimProcess sp = processes.get(p.handle());
-        if (sp == null || !calls.isOpen(p.handle())) {
-            throw new HcsException(call, HResult.fromWin32(HResult.ERROR_INVALID_HANDLE), "process handle closed");
-        }
-        return sp;
+        return processes.createProcess(s, parameters);
     }
 
     @Override
     public void signalProcess(HcsProcess p, String options) {
-        operation("HcsSignalProcess", () -> {
-            SimProcess sp = process(p, "HcsSignalProcess");
-            if (!sp.process().isAlive()) {
-                // What vmcompute answers for a process that exited: the invalid-state code, not "already stopped".
-                throw new HcsException("HcsSignalProcess", HResult.HCS_LEGACY_INVALID_STATE, null);
-            }
-            Object signal = Json.read(options, SignalProcessOptions.class).signal();
-            String posix = switch (String.valueOf(signal)) {
-                case "CtrlC" -> "INT";
-                case "CtrlBreak" -> "QUIT";
-                case "CtrlClose" -> "HUP";
-                case "CtrlShutdown", "CtrlLogOff" -> "TERM";
-                default -> throw new HcsException("HcsSignalProcess", HResult.E_INVALIDARG, "unknown signal " + signal);
-            };
-            try {
-                new ProcessBuilder("kill", "-" + posix, Long.toString(sp.process().pid())).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException | InterruptedException e) {
-                throw new HcsException("HcsSignalProcess", HResult.E_FAIL, e.toString());
-            }
-            return null;
-        });
+        processes.signalProcess(p, options);
     }
 
     @Override
     public void terminateProcess(HcsProcess p) {
-        operation("HcsTerminateProcess", () -> {
-            SimProcess sp = process(p, "HcsTerminateProcess");
-            if (!sp.process().isAlive()) {
-                // TerminateProcess on a process that ended fails with ERROR_ACCESS_DENIED (its documentation's remarks).
-                throw new HcsException("HcsTerminateProcess", HResult.fromWin32(5), null);
-            }
-            sp.process().destroyForcibly();
-            return null;
-        });
+        processes.terminateProcess(p);
     }
 
     @Override
     public void modifyProcess(HcsProcess p, String settings) {
-        operation("HcsModifyProcess", () -> {
-            SimProcess sp = process(p, "HcsModifyProcess");
-            ProcessModifyRequest request = Json.read(settings, ProcessModifyRequest.class);
-            if (!"CloseHandle".equals(request.operation()) || request.closeHandle() == null
-                    || !List.of("StdIn", "All").contains(request.closeHandle().handle())) {
-                throw new HcsException("HcsModifyProcess", HResult.E_INVALIDARG, "not a CloseHandle request for StdIn: " + settings);
-            }
-            try {
-                sp.process().getOutputStream().close();
-            } catch (IOException e) {
-                throw new HcsException("HcsModifyProcess", HResult.E_FAIL, e.toString());
-            }
-            return null;
-        });
-    }
-
-    private static String status(Process process) {
-        return Json.write(new ProcessStatus((int) process.pid(), !process.isAlive(), process.isAlive() ? null : (long) process.exitValue(), 0));
+        processes.modifyProcess(p, settings);
     }
 
     @Override
     public String getProcessProperties(HcsProcess p) {
-        return operation("HcsGetProcessProperties", () -> status(process(p, "HcsGetProcessProperties").process()));
+        return processes.getProcessProperties(p);
     }
 
     @Override
     public String waitForProcessExit(HcsProcess p, Duration timeout) {
-        SimProcess sp = process(p, "HcsWaitForProcessExit");
-        enter("HcsWaitForProcessExit");
-        waiting.merge(p.handle(), 1, Integer::sum);
-        try {
-            long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-            if (!sp.process().waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null);
-            }
-            // HCS learns of the exit a little later than the kernel: the wait is still in progress meanwhile.
-            Thread.sleep(EXIT_NOTIFICATION_DELAY_MS);
-            java.util.concurrent.CountDownLatch hold = exitHold.get();
-            if (hold != null && !hold.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HcsException("HcsWaitForProcessExit", HResult.E_FAIL, "interrupted");
-        } finally {
-            waiting.merge(p.handle(), -1, Integer::sum);
-        }
-        UnaryOperator<ProcessStatus> edit = exitStatusEdits.poll();
-        String status = status(sp.process());
-        return edit == null ? status : Json.write(edit.apply(Json.read(status, ProcessStatus.class)));
+        return processes.waitForProcessExit(p, timeout);
     }
 
     @Override
     public void closeProcess(HcsProcess p) {
-        calls.record("HcsCloseProcess");
-        if (waiting.getOrDefault(p.handle(), 0) > 0) {
-            // hcsshim: closing a process handle while HcsWaitForProcessExit uses it crashes inside computecore.dll.
-            String v = "HcsCloseProcess of process " + p.processId() + " while a wait on its handle is in progress";
-            calls.violation(v);
-            throw new AssertionError(v);
-        }
-        close(p.handle());
-        processes.remove(p.handle());
+        processes.closeProcess(p);
     }
 
     // ---- the other seams, simulated apart ----
