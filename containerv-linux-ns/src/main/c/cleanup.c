@@ -2,11 +2,12 @@
  * cleanup.c - removal of the container's host-side leftovers once the init is gone:
  * detach stray mount points under a path, then remove the tree with openat/unlinkat
  * (O_NOFOLLOW, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR) without ever following a symlink or
- * descending into another device; rmdir cgroup directories with a short EBUSY retry.
+ * descending into another device; rmdir cgroup directories (cgroup.c, which retries EBUSY).
  *
  * Never: decides what to remove (the plan lists it), or stops at the first failure.
  */
 #include "cleanup.h"
+#include "cgroup.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <time.h>
 
 static void log_fail(const char *what, const char *sc, int err, const char *path)
 {
@@ -184,14 +184,8 @@ int cv_cleanup_tree(const char *path)
 
 static int cleanup_rmdir(const char *path)
 {
-    for (int i = 0; i < 200; i++) {
-        if (rmdir(path) == 0 || errno == ENOENT)
-            return 0;
-        if (errno != EBUSY)
-            break;
-        struct timespec ts = { 0, 10 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
+    if (cv_cgroup_remove(path) == 0)
+        return 0;
     log_fail("rmdir", "rmdir", errno, path);
     return -1;
 }

@@ -12,7 +12,9 @@
  * failure is logged and the next directive still runs). */
 int cv_cleanup_run(const struct cv_plan *p);
 
-/* Remove one tree (exposed for tests). */
+/* Detach every mount at or under path (deepest first), then remove the tree without following
+ * symlinks or crossing devices; a missing path is fine. Returns 0, or -1 (failures logged).
+ * Also `containerv-helper cleanup`, which Java uses for leftovers of dead containers. */
 int cv_cleanup_tree(const char *path);
 
 #endif

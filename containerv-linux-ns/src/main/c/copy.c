@@ -29,7 +29,7 @@ static struct stats ST;
 static struct cv_fail F;
 static char *BUF; /* 1 MiB fallback buffer */
 
-static int fail(const char *step, const char *sc, int err, const char *path)
+static int fail(enum cv_step step, const char *sc, int err, const char *path)
 {
     cv_fail_set(&F, step, sc, err, path, NULL);
     return -1;
@@ -50,7 +50,7 @@ static int report_fail(void)
 
 static int usage(const char *detail)
 {
-    cv_fail_set(&F, "usage", "", EINVAL, "", "%s", detail);
+    cv_fail_set(&F, CV_STEP_USAGE, "", EINVAL, "", "%s", detail);
     report_fail();
     return 2;
 }
@@ -87,14 +87,14 @@ static int copy_data(int in, int out, off_t size, const char *spath, const char 
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
-                return fail("read", "read", errno, spath);
+                return fail(CV_STEP_READ, "read", errno, spath);
             if (n > 0 && cv_write_all(out, BUF, (size_t)n) != 0)
-                return fail("write", "write", errno, dpath);
+                return fail(CV_STEP_WRITE, "write", errno, dpath);
         }
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return fail("copy", mode == 0 ? "copy_file_range" : "sendfile", errno, dpath);
+            return fail(CV_STEP_COPY, mode == 0 ? "copy_file_range" : "sendfile", errno, dpath);
         }
         if (n == 0)
             return 0;
@@ -106,12 +106,12 @@ static int copy_data(int in, int out, off_t size, const char *spath, const char 
 static int set_attrs(int fd, const struct stat *st, const char *dpath)
 {
     if (fchown(fd, st->st_uid, st->st_gid) != 0)
-        return fail("chown", "fchown", errno, dpath);
+        return fail(CV_STEP_CHOWN, "fchown", errno, dpath);
     if (fchmod(fd, st->st_mode & 07777) != 0)
-        return fail("chmod", "fchmod", errno, dpath);
+        return fail(CV_STEP_CHMOD, "fchmod", errno, dpath);
     struct timespec ts[2] = { st->st_atim, st->st_mtim };
     if (futimens(fd, ts) != 0)
-        return fail("utimes", "futimens", errno, dpath);
+        return fail(CV_STEP_UTIMES, "futimens", errno, dpath);
     return 0;
 }
 
@@ -122,12 +122,12 @@ static int copy_dir_contents(int sfd, const char *spath, int dfd, const char *dp
 {
     int dupfd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
     if (dupfd < 0)
-        return fail("readdir", "fcntl", errno, spath);
+        return fail(CV_STEP_READDIR, "fcntl", errno, spath);
     DIR *d = fdopendir(dupfd);
     if (!d) {
         int e = errno;
         close(dupfd);
-        return fail("readdir", "fdopendir", e, spath);
+        return fail(CV_STEP_READDIR, "fdopendir", e, spath);
     }
     int rc = 0;
     for (;;) {
@@ -135,7 +135,7 @@ static int copy_dir_contents(int sfd, const char *spath, int dfd, const char *dp
         struct dirent *de = readdir(d);
         if (!de) {
             if (errno)
-                rc = fail("readdir", "readdir", errno, spath);
+                rc = fail(CV_STEP_READDIR, "readdir", errno, spath);
             break;
         }
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -157,36 +157,36 @@ static int copy_entry(int sdir, const char *sname, const char *spath, int ddir, 
 {
     struct stat st, dt;
     if (depth > 1024)
-        return fail("open", "openat", ELOOP, spath);
+        return fail(CV_STEP_OPEN, "openat", ELOOP, spath);
     if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return fail("stat", "fstatat", errno, spath);
+        return fail(CV_STEP_STAT, "fstatat", errno, spath);
     int exists = fstatat(ddir, dname, &dt, AT_SYMLINK_NOFOLLOW) == 0;
     if (!exists && errno != ENOENT)
-        return fail("stat", "fstatat", errno, dpath);
+        return fail(CV_STEP_STAT, "fstatat", errno, dpath);
     int merge = 0;
     if (exists) {
         if (S_ISDIR(dt.st_mode)) {
             if (!S_ISDIR(st.st_mode))
-                return fail("open", "", EISDIR, dpath);
+                return fail(CV_STEP_OPEN, "", EISDIR, dpath);
             merge = 1;
         } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
             /* Replace, never write through (the entry may be a symlink). */
             if (unlinkat(ddir, dname, 0) != 0)
-                return fail("unlink", "unlinkat", errno, dpath);
+                return fail(CV_STEP_UNLINK, "unlinkat", errno, dpath);
         }
     }
 
     if (S_ISREG(st.st_mode)) {
         int in cleanup_fd = CV_RETRY(openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
         if (in < 0)
-            return fail("open", "openat", errno, spath);
+            return fail(CV_STEP_OPEN, "openat", errno, spath);
         struct stat st2;
         if (fstat(in, &st2) != 0 || !S_ISREG(st2.st_mode))
-            return fail("open", "fstat", EINVAL, spath);
+            return fail(CV_STEP_OPEN, "fstat", EINVAL, spath);
         (void)fcntl(in, F_SETFL, 0);
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (out < 0)
-            return fail("open", "openat", errno, dpath);
+            return fail(CV_STEP_OPEN, "openat", errno, dpath);
         if (copy_data(in, out, st2.st_size, spath, dpath) != 0 || set_attrs(out, &st2, dpath) != 0)
             return -1;
         ST.files++;
@@ -194,13 +194,13 @@ static int copy_entry(int sdir, const char *sname, const char *spath, int ddir, 
     }
     if (S_ISDIR(st.st_mode)) {
         if (!merge && mkdirat(ddir, dname, 0700) != 0)
-            return fail("mkdir", "mkdirat", errno, dpath);
+            return fail(CV_STEP_MKDIR, "mkdirat", errno, dpath);
         int in cleanup_fd = CV_RETRY(openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (in < 0)
-            return fail("open", "openat", errno, spath);
+            return fail(CV_STEP_OPEN, "openat", errno, spath);
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (out < 0)
-            return fail("open", "openat", errno, dpath);
+            return fail(CV_STEP_OPEN, "openat", errno, dpath);
         if (copy_dir_contents(in, spath, out, dpath, depth) != 0)
             return -1;
         /* Attributes after the contents, so the mtime sticks; merged dirs keep theirs. */
@@ -213,15 +213,15 @@ static int copy_entry(int sdir, const char *sname, const char *spath, int ddir, 
         char target[CV_PATH_MAX];
         ssize_t n = readlinkat(sdir, sname, target, sizeof target - 1);
         if (n < 0)
-            return fail("readlink", "readlinkat", errno, spath);
+            return fail(CV_STEP_READLINK, "readlinkat", errno, spath);
         target[n] = '\0';
         if (symlinkat(target, ddir, dname) != 0)
-            return fail("symlink", "symlinkat", errno, dpath);
+            return fail(CV_STEP_SYMLINK, "symlinkat", errno, dpath);
         if (fchownat(ddir, dname, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
-            return fail("chown", "fchownat", errno, dpath);
+            return fail(CV_STEP_CHOWN, "fchownat", errno, dpath);
         struct timespec ts[2] = { st.st_atim, st.st_mtim };
         if (utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW) != 0)
-            return fail("utimes", "utimensat", errno, dpath);
+            return fail(CV_STEP_UTIMES, "utimensat", errno, dpath);
         ST.links++;
         return 0;
     }
@@ -257,7 +257,7 @@ static int split(const char *path, char *parent, size_t pn, char *name, size_t n
     return 0;
 }
 
-static int open_dir(const char *path, const char *step)
+static int open_dir(const char *path, enum cv_step step)
 {
     int fd = CV_RETRY(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd < 0)
@@ -270,25 +270,25 @@ static int enter(const char *pid, const char *expect)
     char path[64];
     uint64_t v;
     if (cv_parse_u64(pid, &v) != 0 || v < 1 || v > 0x7fffffff)
-        return fail("target", "", EINVAL, pid);
+        return fail(CV_STEP_TARGET, "", EINVAL, pid);
     snprintf(path, sizeof path, "/proc/%s/ns/mnt", pid);
     int ns cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
     if (ns < 0)
-        return fail("target", "open", errno, path);
+        return fail(CV_STEP_TARGET, "open", errno, path);
     if (expect) {
         uint64_t want;
         if (cv_parse_u64(expect, &want) != 0)
-            return fail("target", "", EINVAL, expect);
+            return fail(CV_STEP_TARGET, "", EINVAL, expect);
         if (cv_proc_starttime((pid_t)v) != want)
-            return fail("target", "", ESRCH, pid);
+            return fail(CV_STEP_TARGET, "", ESRCH, pid);
     }
     if (setns(ns, CLONE_NEWNS) != 0)
-        return fail("setns", "setns", errno, path);
+        return fail(CV_STEP_SETNS, "setns", errno, path);
     /* setns put us at the namespace's root; make it our root for good. */
     if (chroot(".") != 0)
-        return fail("chroot", "chroot", errno, "/");
+        return fail(CV_STEP_CHROOT, "chroot", errno, "/");
     if (chdir("/") != 0)
-        return fail("chroot", "chdir", errno, "/");
+        return fail(CV_STEP_CHROOT, "chdir", errno, "/");
     return 0;
 }
 
@@ -322,7 +322,7 @@ int cv_copy_main(int argc, char **argv)
         return usage("--host and --container must be absolute paths");
     BUF = malloc(1u << 20);
     if (!BUF) {
-        fail("copy", "malloc", ENOMEM, "");
+        fail(CV_STEP_COPY, "malloc", ENOMEM, "");
         return report_fail();
     }
 
@@ -335,19 +335,19 @@ int cv_copy_main(int argc, char **argv)
         return usage("refusing to upload the host's /");
 
     /* Host side first, before we can be confused by anything in the container. */
-    int hdir cleanup_fd = open_dir(hparent, "host-open");
+    int hdir cleanup_fd = open_dir(hparent, CV_STEP_HOST_OPEN);
     if (hdir < 0)
         return report_fail();
     if (upload) {
         struct stat st;
         if (fstatat(hdir, hname, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            fail("host-open", "fstatat", errno, host);
+            fail(CV_STEP_HOST_OPEN, "fstatat", errno, host);
             return report_fail();
         }
     }
     if (enter(pid, expect) != 0)
         return report_fail();
-    int cdir cleanup_fd = open_dir(cparent, "container-open");
+    int cdir cleanup_fd = open_dir(cparent, CV_STEP_CONTAINER_OPEN);
     if (cdir < 0)
         return report_fail();
 

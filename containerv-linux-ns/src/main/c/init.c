@@ -2,23 +2,24 @@
  * init.c - the container's PID 1 during setup, in order: detach from the JVM's pipes, wait
  * for the supervisor's "go" (after cgroup joining), cgroup namespace, mounts, control
  * socket (bound before pivot_root so it appears in the host's state dir), pivot_root,
- * hostname, lo, fd sweep, signals; then "ok" to the supervisor and the server loop.
+ * hostname, lo (net.c), signals, fd sweep, the event loop's epoll set; then "ok" to the
+ * supervisor and the server loop (pid1.c).
  *
  * Never: keeps a host fd other than its log (stderr) and the control socket, retries a
  * failed step, or continues after a failure (the first failure is reported, then exit).
  */
 #include "init.h"
 #include "mount.h"
+#include "net.h"
+#include "ns.h"
 #include "pid1.h"
 #include "util.h"
 
 #include <fcntl.h>
-#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -38,7 +39,7 @@ static int bind_control(const struct cv_plan *p, struct cv_fail *f)
 {
     int fd cleanup_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        cv_fail_set(f, "control-socket", "socket", errno, p->control_socket, NULL);
+        cv_fail_set(f, CV_STEP_CONTROL_SOCKET, "socket", errno, p->control_socket, NULL);
         return -1;
     }
     struct sockaddr_un sa;
@@ -46,7 +47,7 @@ static int bind_control(const struct cv_plan *p, struct cv_fail *f)
     sa.sun_family = AF_UNIX;
     size_t len = strlen(p->control_socket);
     if (len >= sizeof sa.sun_path) {
-        cv_fail_set(f, "control-socket", "bind", ENAMETOOLONG, p->control_socket, NULL);
+        cv_fail_set(f, CV_STEP_CONTROL_SOCKET, "bind", ENAMETOOLONG, p->control_socket, NULL);
         return -1;
     }
     memcpy(sa.sun_path, p->control_socket, len + 1);
@@ -55,40 +56,18 @@ static int bind_control(const struct cv_plan *p, struct cv_fail *f)
     int e = errno;
     umask(old);
     if (r != 0) {
-        cv_fail_set(f, "control-socket", "bind", e, p->control_socket, NULL);
+        cv_fail_set(f, CV_STEP_CONTROL_SOCKET, "bind", e, p->control_socket, NULL);
         return -1;
     }
     if (chmod(p->control_socket, 0600) != 0) {
-        cv_fail_set(f, "control-socket", "chmod", errno, p->control_socket, NULL);
+        cv_fail_set(f, CV_STEP_CONTROL_SOCKET, "chmod", errno, p->control_socket, NULL);
         return -1;
     }
     if (listen(fd, 512) != 0) {
-        cv_fail_set(f, "control-socket", "listen", errno, p->control_socket, NULL);
+        cv_fail_set(f, CV_STEP_CONTROL_SOCKET, "listen", errno, p->control_socket, NULL);
         return -1;
     }
     return cv_steal_fd(&fd);
-}
-
-static int lo_up(struct cv_fail *f)
-{
-    int fd cleanup_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        cv_fail_set(f, "lo-up", "socket", errno, "lo", NULL);
-        return -1;
-    }
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-        cv_fail_set(f, "lo-up", "ioctl(SIOCGIFFLAGS)", errno, "lo", NULL);
-        return -1;
-    }
-    ifr.ifr_flags |= IFF_UP;
-    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) {
-        cv_fail_set(f, "lo-up", "ioctl(SIOCSIFFLAGS)", errno, "lo", NULL);
-        return -1;
-    }
-    return 0;
 }
 
 static void noop_handler(int sig)
@@ -107,7 +86,7 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     /* Never hold the JVM's owner pipe (stdin) or status pipe (stdout). */
     int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0) {
-        cv_fail_set(&f, "setup", "open", errno, "/dev/null", NULL);
+        cv_fail_set(&f, CV_STEP_SETUP, "open", errno, "/dev/null", NULL);
         report_fail(rep_fd, &f);
     }
     close(nul);
@@ -118,10 +97,8 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     close(go_fd);
 
     umask(0);
-    if ((p->namespaces & CV_NS_CGROUP) && unshare(CLONE_NEWCGROUP) != 0) {
-        cv_fail_set(&f, "unshare-cgroup", "unshare", errno, "", NULL);
+    if (cv_ns_enter_cgroup(p, &f) != 0)
         report_fail(rep_fd, &f);
-    }
     if (cv_mount_rootfs(p, &f) != 0)
         report_fail(rep_fd, &f);
     int lfd = bind_control(p, &f);
@@ -130,10 +107,10 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     if (cv_mount_pivot(p, &f) != 0)
         report_fail(rep_fd, &f);
     if (sethostname(p->hostname, strlen(p->hostname)) != 0) {
-        cv_fail_set(&f, "hostname", "sethostname", errno, "", "%s", p->hostname);
+        cv_fail_set(&f, CV_STEP_HOSTNAME, "sethostname", errno, "", "%s", p->hostname);
         report_fail(rep_fd, &f);
     }
-    if ((p->namespaces & CV_NS_NET) && lo_up(&f) != 0)
+    if ((p->namespaces & CV_NS_NET) && cv_net_lo_up(&f) != 0)
         report_fail(rep_fd, &f);
     umask(022);
 
@@ -156,16 +133,18 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     int sfd = -1;
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
         (sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-        cv_fail_set(&f, "signals", "signalfd", errno, "", NULL);
+        cv_fail_set(&f, CV_STEP_SIGNALS, "signalfd", errno, "", NULL);
         report_fail(rep_fd, &f);
     }
 
     int keep[] = { lfd, sfd, rep_fd };
     cv_close_fds_except(keep, 3);
+    if (cv_pid1_prepare(p, lfd, sfd, &f) != 0)
+        report_fail(rep_fd, &f);
 
     if (cv_write_all(rep_fd, "ok\n", 3) != 0)
         _exit(1);
     close(rep_fd);
     cv_log("ready: pid 1 of container %s", p->id);
-    cv_pid1_serve(p, lfd, sfd);
+    cv_pid1_serve();
 }

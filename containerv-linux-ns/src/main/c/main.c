@@ -1,8 +1,10 @@
 /*
- * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, version.
+ * main.c - command-line dispatch of containerv-helper: init, copy, cleanup, check-plan, steps,
+ * version.
  *
  * Never: does any work itself beyond parsing argv and printing usage errors.
  */
+#include "cleanup.h"
 #include "copy.h"
 #include "plan.h"
 #include "report.h"
@@ -16,7 +18,7 @@ static int usage(const char *detail)
 {
     struct cv_fail f;
     char line[3 * sizeof f + 64];
-    cv_fail_set(&f, "usage", "", EINVAL, "", "%s", detail);
+    cv_fail_set(&f, CV_STEP_USAGE, "", EINVAL, "", "%s", detail);
     size_t n = cv_fail_format_line(&f, line, sizeof line);
     (void)cv_write_all(STDOUT_FILENO, line, n);
     return 2;
@@ -49,7 +51,25 @@ int main(int argc, char **argv)
         (void)cv_write_all(STDOUT_FILENO, "ok\n", 3);
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "cleanup") == 0) {
+        if (argc < 3)
+            return usage("usage: containerv-helper cleanup <host-path>...");
+        for (int i = 2; i < argc; i++)
+            if (argv[i][0] != '/' || strcmp(argv[i], "/") == 0)
+                return usage("cleanup paths must be absolute and not '/'");
+        cv_log_role = "cleanup";
+        int rc = 0;
+        for (int i = 2; i < argc; i++)
+            if (cv_cleanup_tree(argv[i]) != 0)
+                rc = 3;
+        return rc;
+    }
+    if (argc == 2 && strcmp(argv[1], "steps") == 0) {
+        for (int s = 0; s < CV_STEP_COUNT; s++)
+            printf("%s\n", cv_step_name((enum cv_step)s));
+        return 0;
+    }
     if (argc >= 2 && strcmp(argv[1], "copy") == 0)
         return cv_copy_main(argc - 2, argv + 2);
-    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | version");
+    return usage("usage: containerv-helper init <plan> | copy upload|download ... | cleanup <path>... | check-plan <plan> | steps | version");
 }

@@ -1,11 +1,12 @@
 /*
  * mount.c - filesystem setup of the init, in its private mount namespace: overlay (lower =
- * base rootfs, never written), the plan's binds/tmpfs in order, standard mounts, minimal
- * /dev, then pivot_root and detaching the old root so no host path stays reachable.
+ * base rootfs, never written), then the plan's setup operations in plan order (binds, tmpfs,
+ * /proc, /sys, a /dev tmpfs with the device nodes and links Java lists, devpts, mqueue), then
+ * pivot_root and detaching the old root so no host path stays reachable.
  * Container paths are resolved with openat2(RESOLVE_IN_ROOT), so a symlink in the image
  * can never make a mount point or directory appear on the host.
  *
- * Never: decides what to mount (the plan does), follows image symlinks out of the root,
+ * Never: decides what to mount or which devices exist (the plan does), follows image symlinks out of the root,
  * or leaves a mount visible in the host's namespace (propagation is private first).
  */
 #include "mount.h"
@@ -31,7 +32,7 @@ static int openat2_in_root(int rootfd, const char *rel, int flags)
     return (int)CV_RETRY(syscall(SYS_openat2, rootfd, rel, &how, sizeof how));
 }
 
-int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f, const char *step)
+int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f, enum cv_step step)
 {
     char rel[CV_PATH_MAX];
     size_t rl = 0;
@@ -91,7 +92,7 @@ int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f,
                 int e2 = errno;
                 if (parent != rootfd)
                     close(parent);
-                cv_fail_set(f, "mountpoint", last && create == 2 ? "openat" : "mkdirat", e2, path,
+                cv_fail_set(f, CV_STEP_MOUNTPOINT, last && create == 2 ? "openat" : "mkdirat", e2, path,
                             "creating '%s'", rel);
                 return -1;
             }
@@ -119,7 +120,7 @@ static void fdpath(char *buf, size_t n, int fd)
     snprintf(buf, n, "/proc/self/fd/%d", fd);
 }
 
-static int check_dir(const char *path, const char *step, struct cv_fail *f)
+static int check_dir(const char *path, enum cv_step step, struct cv_fail *f)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -136,7 +137,7 @@ static int check_dir(const char *path, const char *step, struct cv_fail *f)
 static int overlay_safe(const char *path, struct cv_fail *f)
 {
     if (strpbrk(path, ",:\\")) {
-        cv_fail_set(f, "overlay", "", EINVAL, path, "overlay paths must not contain ',', ':' or '\\'");
+        cv_fail_set(f, CV_STEP_OVERLAY, "", EINVAL, path, "overlay paths must not contain ',', ':' or '\\'");
         return -1;
     }
     return 0;
@@ -145,7 +146,7 @@ static int overlay_safe(const char *path, struct cv_fail *f)
 static int bind_readonly(int rootfd, const char *dst, struct cv_fail *f)
 {
     /* Re-open after mounting so the fd refers to the new mount, not the dir below it. */
-    int fd cleanup_fd = cv_open_in_root(rootfd, dst, 0, f, "bind-remount-ro");
+    int fd cleanup_fd = cv_open_in_root(rootfd, dst, 0, f, CV_STEP_BIND_REMOUNT_RO);
     if (fd < 0)
         return -1;
     struct mount_attr attr;
@@ -155,7 +156,7 @@ static int bind_readonly(int rootfd, const char *dst, struct cv_fail *f)
     if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0)
         return 0;
     if (errno != ENOSYS) {
-        cv_fail_set(f, "bind-remount-ro", "mount_setattr", errno, dst, NULL);
+        cv_fail_set(f, CV_STEP_BIND_REMOUNT_RO, "mount_setattr", errno, dst, NULL);
         return -1;
     }
     /* Old kernel: remount the top mount, keeping the flags a remount must not drop. */
@@ -172,14 +173,14 @@ static int bind_readonly(int rootfd, const char *dst, struct cv_fail *f)
             keep |= MS_NOEXEC;
     }
     if (mount(NULL, tp, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) != 0) {
-        cv_fail_set(f, "bind-remount-ro", "mount", errno, dst, NULL);
+        cv_fail_set(f, CV_STEP_BIND_REMOUNT_RO, "mount", errno, dst, NULL);
         return -1;
     }
     return 0;
 }
 
 static int mount_at(int rootfd, const char *dst, int create, const char *src, const char *type,
-                    unsigned long flags, const char *data, const char *step, struct cv_fail *f)
+                    unsigned long flags, const char *data, enum cv_step step, struct cv_fail *f)
 {
     int fd cleanup_fd = cv_open_in_root(rootfd, dst, create, f, step);
     if (fd < 0)
@@ -194,84 +195,120 @@ static int mount_at(int rootfd, const char *dst, int create, const char *src, co
     return 0;
 }
 
-static int plan_mounts(int rootfd, const struct cv_plan *p, struct cv_fail *f)
+/* Opens (O_PATH, created if missing) the parent of a container path and puts its last
+ * component (not "." or "..") into name; the fd the *at calls below create in. */
+static int open_parent(int rootfd, const char *path, char *name, size_t nn, enum cv_step step, struct cv_fail *f)
 {
-    for (size_t i = 0; i < p->nmounts; i++) {
-        const struct cv_mount_op *m = &p->mounts[i];
-        if (m->kind == CV_MOUNT_BIND) {
-            struct stat st;
-            if (stat(m->src, &st) != 0) {
-                cv_fail_set(f, "bind", "stat", errno, m->src, "bind source");
-                return -1;
-            }
-            if (mount_at(rootfd, m->dst, S_ISDIR(st.st_mode) ? 1 : 2, m->src, NULL, MS_BIND | MS_REC,
-                         NULL, "bind", f) != 0) {
-                /* Report the host source too: which of the two failed matters. */
-                size_t dl = strlen(f->detail);
-                snprintf(f->detail + dl, sizeof f->detail - dl, " (source %s)", m->src);
-                return -1;
-            }
-            if (m->readonly && bind_readonly(rootfd, m->dst, f) != 0)
-                return -1;
-        } else {
-            char data[96];
-            if (m->size)
-                snprintf(data, sizeof data, "mode=%04o,size=%llu", m->mode, (unsigned long long)m->size);
-            else
-                snprintf(data, sizeof data, "mode=%04o", m->mode);
-            if (mount_at(rootfd, m->dst, 1, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, data, "tmpfs", f) != 0)
-                return -1;
-        }
+    char parent[CV_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *last = slash ? slash + 1 : path;
+    if (*last == '\0' || strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || strlen(last) >= nn ||
+        (size_t)(last - path) >= sizeof parent) {
+        cv_fail_set(f, step, "", EINVAL, path, "needs a last path component");
+        return -1;
+    }
+    snprintf(parent, sizeof parent, "%.*s", (int)(last - path), path);
+    snprintf(name, nn, "%s", last);
+    return cv_open_in_root(rootfd, parent[0] ? parent : "/", 1, f, step);
+}
+
+/* A character device (mode 0666) at a container path. */
+static int make_device(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    char name[256];
+    int dir cleanup_fd = open_parent(rootfd, m->dst, name, sizeof name, CV_STEP_MKNOD, f);
+    if (dir < 0)
+        return -1;
+    if (mknodat(dir, name, S_IFCHR | 0666, makedev(m->major, m->minor)) != 0 || fchmodat(dir, name, 0666, 0) != 0) {
+        cv_fail_set(f, CV_STEP_MKNOD, "mknodat", errno, m->dst, "%u:%u", m->major, m->minor);
+        return -1;
     }
     return 0;
 }
 
-static int make_dev(int rootfd, struct cv_fail *f)
+/* A symbolic link with the plan's text at a container path. */
+static int make_symlink(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
 {
-    if (mount_at(rootfd, "/dev", 1, "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=65536",
-                 "dev", f) != 0)
+    char name[256];
+    int dir cleanup_fd = open_parent(rootfd, m->dst, name, sizeof name, CV_STEP_SYMLINK, f);
+    if (dir < 0 || symlinkat(m->src, dir, name) != 0) {
+        if (dir >= 0)
+            cv_fail_set(f, CV_STEP_SYMLINK, "symlinkat", errno, m->dst, "-> %s", m->src);
         return -1;
-    int dev cleanup_fd = cv_open_in_root(rootfd, "/dev", 0, f, "dev");
-    if (dev < 0)
-        return -1;
-    static const struct {
-        const char *name;
-        unsigned maj, min;
-    } nodes[] = {
-        { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
-        { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-    };
-    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-        if (mknodat(dev, nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) != 0 ||
-            fchmodat(dev, nodes[i].name, 0666, 0) != 0) {
-            char path[64];
-            snprintf(path, sizeof path, "/dev/%s", nodes[i].name);
-            cv_fail_set(f, "mknod", "mknodat", errno, path, NULL);
-            return -1;
-        }
     }
-    static const struct {
-        const char *name, *target;
-    } links[] = {
-        { "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
-        { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
-    };
-    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-        if (symlinkat(links[i].target, dev, links[i].name) != 0) {
-            char path[64];
-            snprintf(path, sizeof path, "/dev/%s", links[i].name);
-            cv_fail_set(f, "symlink", "symlinkat", errno, path, NULL);
-            return -1;
-        }
+    return 0;
+}
+
+static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    struct stat st;
+    if (stat(m->src, &st) != 0) {
+        cv_fail_set(f, CV_STEP_BIND, "stat", errno, m->src, "bind source");
+        return -1;
     }
-    if (mount_at(rootfd, "/dev/pts", 1, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-                 "newinstance,ptmxmode=0666,mode=0620", "devpts", f) != 0)
+    if (mount_at(rootfd, m->dst, S_ISDIR(st.st_mode) ? 1 : 2, m->src, NULL, MS_BIND | MS_REC, NULL, CV_STEP_BIND,
+                 f) != 0) {
+        /* Report the host source too: which of the two failed matters. */
+        size_t dl = strlen(f->detail);
+        snprintf(f->detail + dl, sizeof f->detail - dl, " (source %s)", m->src);
         return -1;
-    if (mount_at(rootfd, "/dev/shm", 1, "shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", "shm", f) != 0)
-        return -1;
-    if (mount_at(rootfd, "/dev/mqueue", 1, "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-                 "mqueue", f) != 0)
-        return -1;
+    }
+    return m->readonly ? bind_readonly(rootfd, m->dst, f) : 0;
+}
+
+/* The plan's setup operations, in plan order (Java puts /proc, /sys and /dev first, so a layer
+ * under them sits on top instead of being hidden beneath). */
+static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
+{
+    for (size_t i = 0; i < p->nsetup; i++) {
+        const struct cv_setup_op *m = &p->setup[i];
+        char data[96];
+        int r;
+        switch (m->kind) {
+        case CV_SETUP_BIND:
+            r = bind_op(rootfd, m, f);
+            break;
+        case CV_SETUP_TMPFS:
+            if (m->size)
+                snprintf(data, sizeof data, "mode=%04o,size=%llu", m->mode, (unsigned long long)m->size);
+            else
+                snprintf(data, sizeof data, "mode=%04o", m->mode);
+            r = mount_at(rootfd, m->dst, 1, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, data, CV_STEP_TMPFS, f);
+            break;
+        case CV_SETUP_PROC:
+            /* Mounted by PID 1 of the new pid namespace, so it shows the container's pids. */
+            r = mount_at(rootfd, m->dst, 1, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, CV_STEP_PROC, f);
+            break;
+        case CV_SETUP_SYSFS:
+            r = mount_at(rootfd, m->dst, 1, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+                         CV_STEP_SYS, f);
+            break;
+        case CV_SETUP_DEV:
+            r = mount_at(rootfd, m->dst, 1, "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=65536",
+                         CV_STEP_DEV, f);
+            break;
+        case CV_SETUP_DEVICE:
+            r = make_device(rootfd, m, f);
+            break;
+        case CV_SETUP_SYMLINK:
+            r = make_symlink(rootfd, m, f);
+            break;
+        case CV_SETUP_DEVPTS:
+            r = mount_at(rootfd, m->dst, 1, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+                         "newinstance,ptmxmode=0666,mode=0620", CV_STEP_DEVPTS, f);
+            break;
+        case CV_SETUP_MQUEUE:
+            r = mount_at(rootfd, m->dst, 1, "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+                         CV_STEP_MQUEUE, f);
+            break;
+        default:
+            cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, m->dst, "unknown setup operation %d", (int)m->kind);
+            r = -1;
+            break;
+        }
+        if (r != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -279,16 +316,16 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
 {
     /* Our copy of the host's mounts must never propagate back (or receive) anything. */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
-        cv_fail_set(f, "mount-private", "mount", errno, "/", NULL);
+        cv_fail_set(f, CV_STEP_MOUNT_PRIVATE, "mount", errno, "/", NULL);
         return -1;
     }
-    if (check_dir(p->rootfs, "overlay", f) || check_dir(p->merged, "overlay", f) ||
+    if (check_dir(p->rootfs, CV_STEP_OVERLAY, f) || check_dir(p->merged, CV_STEP_OVERLAY, f) ||
         overlay_safe(p->rootfs, f))
         return -1;
 
     char upper[CV_PATH_MAX], work[CV_PATH_MAX];
     if (p->tmpfs_upper) {
-        if (check_dir(p->tmpfs_upper, "tmpfs-upper", f) || overlay_safe(p->tmpfs_upper, f))
+        if (check_dir(p->tmpfs_upper, CV_STEP_TMPFS_UPPER, f) || overlay_safe(p->tmpfs_upper, f))
             return -1;
         char data[64];
         if (p->tmpfs_upper_size)
@@ -296,72 +333,63 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         else
             snprintf(data, sizeof data, "mode=0700");
         if (mount("tmpfs", p->tmpfs_upper, "tmpfs", MS_NOSUID | MS_NODEV, data) != 0) {
-            cv_fail_set(f, "tmpfs-upper", "mount", errno, p->tmpfs_upper, "%s", data);
+            cv_fail_set(f, CV_STEP_TMPFS_UPPER, "mount", errno, p->tmpfs_upper, "%s", data);
             return -1;
         }
         snprintf(upper, sizeof upper, "%s/upper", p->tmpfs_upper);
         snprintf(work, sizeof work, "%s/work", p->tmpfs_upper);
         if (mkdir(upper, 0755) != 0) {
-            cv_fail_set(f, "tmpfs-upper", "mkdir", errno, upper, NULL);
+            cv_fail_set(f, CV_STEP_TMPFS_UPPER, "mkdir", errno, upper, NULL);
             return -1;
         }
         if (mkdir(work, 0700) != 0) {
-            cv_fail_set(f, "tmpfs-upper", "mkdir", errno, work, NULL);
+            cv_fail_set(f, CV_STEP_TMPFS_UPPER, "mkdir", errno, work, NULL);
             return -1;
         }
     } else {
         snprintf(upper, sizeof upper, "%s", p->upper);
         snprintf(work, sizeof work, "%s", p->work);
-        if (check_dir(upper, "overlay", f) || check_dir(work, "overlay", f) || overlay_safe(upper, f) ||
+        if (check_dir(upper, CV_STEP_OVERLAY, f) || check_dir(work, CV_STEP_OVERLAY, f) || overlay_safe(upper, f) ||
             overlay_safe(work, f))
             return -1;
     }
     char data[3 * CV_PATH_MAX + 64];
     snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs, upper, work);
     if (strlen(data) >= 4095) {
-        cv_fail_set(f, "overlay", "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
+        cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
         return -1;
     }
     if (mount("overlay", p->merged, "overlay", 0, data) != 0) {
-        cv_fail_set(f, "overlay", "mount", errno, p->merged, "%s", data);
+        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "%s", data);
         return -1;
     }
 
     int rootfd cleanup_fd = CV_RETRY(open(p->merged, O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (rootfd < 0) {
-        cv_fail_set(f, "overlay", "open", errno, p->merged, NULL);
+        cv_fail_set(f, CV_STEP_OVERLAY, "open", errno, p->merged, NULL);
         return -1;
     }
-    /* The standard mounts first, the plan's after: a layer under /dev, /proc or /sys (a tmpfs
-     * at /dev/shm, say) then sits on top of them instead of being hidden beneath. */
-    if (mount_at(rootfd, "/proc", 1, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "proc", f) != 0)
-        return -1;
-    if (mount_at(rootfd, "/sys", 1, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-                 "sys", f) != 0)
-        return -1;
-    if (make_dev(rootfd, f) != 0)
-        return -1;
-    return plan_mounts(rootfd, p, f);
+    return setup_ops(rootfd, p, f);
 }
 
 int cv_mount_pivot(const struct cv_plan *p, struct cv_fail *f)
 {
     if (chdir(p->merged) != 0) {
-        cv_fail_set(f, "pivot-root", "chdir", errno, p->merged, NULL);
+        cv_fail_set(f, CV_STEP_PIVOT_ROOT, "chdir", errno, p->merged, NULL);
         return -1;
     }
     /* pivot_root(".", ".") stacks the old root on top of the new one; detaching "."
      * then removes the old root, so no host path stays reachable. */
     if (syscall(SYS_pivot_root, ".", ".") != 0) {
-        cv_fail_set(f, "pivot-root", "pivot_root", errno, p->merged, NULL);
+        cv_fail_set(f, CV_STEP_PIVOT_ROOT, "pivot_root", errno, p->merged, NULL);
         return -1;
     }
     if (umount2(".", MNT_DETACH) != 0) {
-        cv_fail_set(f, "umount-old-root", "umount2", errno, "/", NULL);
+        cv_fail_set(f, CV_STEP_UMOUNT_OLD_ROOT, "umount2", errno, "/", NULL);
         return -1;
     }
     if (chdir("/") != 0) {
-        cv_fail_set(f, "chdir", "chdir", errno, "/", NULL);
+        cv_fail_set(f, CV_STEP_CHDIR, "chdir", errno, "/", NULL);
         return -1;
     }
     return 0;

@@ -1,6 +1,6 @@
 /*
  * mount.h - the init's filesystem setup: private propagation, overlay root, the plan's
- * binds and tmpfs mounts, the standard mounts (/proc, /sys, /dev...), pivot_root.
+ * setup operations (binds, tmpfs, /proc, /sys, /dev and its nodes...), pivot_root.
  *
  * Never: runs outside the init's own mount namespace, or writes to the base rootfs.
  */
@@ -18,6 +18,6 @@ int cv_mount_pivot(const struct cv_plan *p, struct cv_fail *f);
 
 /* Open (O_PATH) a container path resolved inside rootfd, creating missing components:
  * create 0 = none, 1 = directories, 2 = directories and the last one as an empty file. */
-int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f, const char *step);
+int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f, enum cv_step step);
 
 #endif

@@ -8,11 +8,16 @@
  *
  * Never: blocks on one client (all sockets are non-blocking, output is buffered), copies
  * program output (stream sockets go to the child as fds 0/1/2), or decides policy.
+ *
+ * Why one long file: connections, pending spawns, processes and shutdown share one event loop
+ * and one set of lifetimes (a dead connection is swept only when no walk over processes or
+ * spawns can still name it); split apart, those rules would be spread over files that each
+ * must know all of them. Frame encoding lives in proto.c, the child's side in spawn.c.
  */
 #include "pid1.h"
 #include "proto.h"
 #include "spawn.h"
-#include "user.h"
+#include "passwd.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -88,6 +93,29 @@ static struct {
     int64_t shut_deadline;
 } S;
 
+/* ---------- the epoll set ---------- */
+
+/* A registration the loop cannot change means events it relies on are lost (a client never
+ * flushed) or stale ones arrive for freed state (a stream socket read as frames): no way to
+ * go on correctly, so PID 1 exits; the kernel kills the container's processes and the
+ * supervisor cleans up (exit 4). */
+__attribute__((noreturn)) static void event_loop_fatal(const char *what, int fd, int err)
+{
+    char eb[16];
+    cv_log("fatal: event-loop epoll_ctl(%s) on fd %d: %s", what, fd, cv_errno_name(err, eb, sizeof eb));
+    _exit(1);
+}
+
+static void ep_ctl(int op, int fd, struct epoll_event *e)
+{
+    if (epoll_ctl(S.ep, op, fd, e) == 0)
+        return;
+    /* DEL of an fd that was never added (do_spawn's blocking fallback) is no loss. */
+    if (op == EPOLL_CTL_DEL && errno == ENOENT)
+        return;
+    event_loop_fatal(op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL", fd, errno);
+}
+
 /* ---------- output ---------- */
 
 static void conn_close(struct conn *c);
@@ -97,8 +125,8 @@ static void ep_mod(struct conn *c, int want_out)
     if (c->want_out == want_out || c->dead)
         return;
     struct epoll_event e = { .events = EPOLLIN | (want_out ? EPOLLOUT : 0), .data.ptr = c };
-    if (epoll_ctl(S.ep, EPOLL_CTL_MOD, c->fd, &e) == 0)
-        c->want_out = want_out;
+    ep_ctl(EPOLL_CTL_MOD, c->fd, &e);
+    c->want_out = want_out;
 }
 
 static void conn_flush(struct conn *c)
@@ -137,13 +165,13 @@ static void conn_queued(struct conn *c)
     conn_flush(c);
 }
 
-static void send_error(struct conn *c, uint32_t req, const char *step, const char *sc, int err,
+static void send_error(struct conn *c, uint32_t req, enum cv_step step, const char *sc, int err,
                        const char *path, const char *detail)
 {
     if (!c || c->dead)
         return;
     char eb[16];
-    struct cv_error_msg m = { req, step, sc, err ? cv_errno_name(err, eb, sizeof eb) : "", err, path, detail };
+    struct cv_error_msg m = { req, cv_step_name(step), sc, err ? cv_errno_name(err, eb, sizeof eb) : "", err, path, detail };
     cv_encode_error(&c->out, &m);
     conn_queued(c);
 }
@@ -173,7 +201,7 @@ static void proc_free(struct proc *p)
         }
     }
     if (p->exec_fd >= 0) {
-        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, p->exec_fd, NULL);
+        ep_ctl(EPOLL_CTL_DEL, p->exec_fd, NULL);
         close(p->exec_fd);
     }
     free(p->w);
@@ -201,7 +229,7 @@ static void exec_resolved(struct proc *p)
         /* Explicit DEL: a child forked meanwhile may still hold a copy of this pipe end
          * (until its exec), and epoll only drops a registration when every copy is
          * closed. Without this, stale events would point at a freed proc. */
-        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, p->exec_fd, NULL);
+        ep_ctl(EPOLL_CTL_DEL, p->exec_fd, NULL);
         close(p->exec_fd);
         p->exec_fd = -1;
     }
@@ -217,16 +245,15 @@ static void exec_resolved(struct proc *p)
     }
     p->failed = 1;
     if (p->rep_len == sizeof p->rep) {
-        p->rep.step[sizeof p->rep.step - 1] = '\0';
         p->rep.syscall[sizeof p->rep.syscall - 1] = '\0';
         p->rep.path[sizeof p->rep.path - 1] = '\0';
         send_error(p->owner, p->req, p->rep.step, p->rep.syscall, p->rep.err, p->rep.path, "");
     } else {
-        send_error(p->owner, p->req, "exec", "", EPROTO, "", "truncated child report");
+        send_error(p->owner, p->req, CV_STEP_EXEC, "", EPROTO, "", "truncated child report");
     }
     /* Waiters of a failed spawn learn nothing more: tell them there is no child. */
     for (size_t i = 0; i < p->nw; i++)
-        send_error(p->w[i].c, p->w[i].req, "wait", "", ECHILD, "", "spawn failed");
+        send_error(p->w[i].c, p->w[i].req, CV_STEP_WAIT, "", ECHILD, "", "spawn failed");
     p->nw = 0;
     if (p->reaped)
         proc_free(p);
@@ -337,9 +364,9 @@ static void do_spawn(struct pending *pd)
         streams[i] = pd->req.tokens[i] ? stream_find(pd->req.tokens[i]) : NULL;
         sp.stdio[i] = streams[i] ? streams[i]->fd : S.nullfd;
     }
-    sp.candidates = cv_spawn_candidates(&pd->req);
+    sp.candidates = cv_spawn_candidates(&pd->req, S.plan->default_path);
     if (!sp.candidates) {
-        send_error(c, pd->req.req_id, "fork", "malloc", ENOMEM, "", "");
+        send_error(c, pd->req.req_id, CV_STEP_FORK, "malloc", ENOMEM, "", "");
         pending_free(pd, 1);
         return;
     }
@@ -355,7 +382,7 @@ static void do_spawn(struct pending *pd)
     if (!p) {
         /* Cannot track it: the child is still reaped by reap() as an orphan. */
         close(rfd);
-        send_error(c, pd->req.req_id, "fork", "malloc", ENOMEM, "", "");
+        send_error(c, pd->req.req_id, CV_STEP_FORK, "malloc", ENOMEM, "", "");
         pending_free(pd, 1);
         return;
     }
@@ -391,11 +418,11 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
 {
     struct pending *pd = calloc(1, sizeof *pd);
     if (!pd) {
-        send_error(c, 0, "protocol", "malloc", ENOMEM, "", "");
+        send_error(c, 0, CV_STEP_PROTOCOL, "malloc", ENOMEM, "", "");
         return;
     }
     if (cv_decode_spawn(pl, n, &pd->req) != 0) {
-        send_error(c, pd->req.req_id, "protocol", "", EPROTO, "", "malformed SPAWN payload");
+        send_error(c, pd->req.req_id, CV_STEP_PROTOCOL, "", EPROTO, "", "malformed SPAWN payload");
         free(pd);
         return;
     }
@@ -403,7 +430,7 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
     const char *bad = NULL;
     char detail[128] = "";
     if (S.shutting) {
-        send_error(c, id, "shutdown", "", ESHUTDOWN, "", "the container is stopping");
+        send_error(c, id, CV_STEP_SHUTDOWN, "", ESHUTDOWN, "", "the container is stopping");
         goto drop;
     }
     if (pd->req.argc < 1)
@@ -413,7 +440,7 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
     for (uint32_t i = 0; !bad && i < pd->req.nrlimits; i++) {
         if (pd->req.rlimits[i].resource >= RLIM_NLIMITS) {
             snprintf(detail, sizeof detail, "unknown rlimit resource %u", pd->req.rlimits[i].resource);
-            send_error(c, id, "rlimit", "", EINVAL, "", detail);
+            send_error(c, id, CV_STEP_RLIMIT, "", EINVAL, "", detail);
             goto drop;
         }
     }
@@ -422,11 +449,11 @@ static void on_spawn(struct conn *c, const uint8_t *pl, size_t n)
             if (pd->req.tokens[i] && pd->req.tokens[i] == pd->req.tokens[j] && !(i == 2 && j == 1))
                 bad = "a stream token is used twice (only stdout and stderr may share one)";
     if (bad) {
-        send_error(c, id, "protocol", "", EINVAL, "", bad);
+        send_error(c, id, CV_STEP_PROTOCOL, "", EINVAL, "", bad);
         goto drop;
     }
     struct cv_fail f;
-    if (cv_user_resolve(pd->req.user, "/etc/passwd", "/etc/group", &pd->cred, &f) != 0) {
+    if (cv_passwd_resolve(pd->req.user, "/etc/passwd", "/etc/group", &pd->cred, &f) != 0) {
         send_fail(c, id, &f);
         goto drop;
     }
@@ -452,7 +479,7 @@ static void start_shutdown(uint64_t grace_ms)
     S.shutting = 1;
     S.shut_deadline = cv_now_ms() + (int64_t)grace_ms;
     while (S.pend) {
-        send_error(S.pend->owner, S.pend->req.req_id, "shutdown", "", ESHUTDOWN, "", "the container is stopping");
+        send_error(S.pend->owner, S.pend->req.req_id, CV_STEP_SHUTDOWN, "", ESHUTDOWN, "", "the container is stopping");
         pending_free(S.pend, 1);
     }
     (void)kill(-1, SIGTERM);
@@ -540,13 +567,13 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         if (cv_rd_done(&r) != 0)
             break;
         if (pid < 2 || sig < 0 || sig > 64 || (flags & ~(uint32_t)CV_KILL_GROUP)) {
-            send_error(c, req, "kill", "", EINVAL, "", "pid must be >= 2, signal 0..64, flags only GROUP");
+            send_error(c, req, CV_STEP_KILL, "", EINVAL, "", "pid must be >= 2, signal 0..64, flags only GROUP");
             return;
         }
         if (kill((flags & CV_KILL_GROUP) ? -pid : pid, sig) != 0) {
             int e = errno;
             snprintf(detail, sizeof detail, "%s%d", (flags & CV_KILL_GROUP) ? "-" : "", pid);
-            send_error(c, req, "kill", "kill", e, detail, "");
+            send_error(c, req, CV_STEP_KILL, "kill", e, detail, "");
             return;
         }
         cv_encode_ok(&c->out, req);
@@ -561,12 +588,12 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         struct proc *p = proc_find((pid_t)pid);
         if (!p || p->failed) {
             snprintf(detail, sizeof detail, "%u", pid);
-            send_error(c, req, "wait", "", ECHILD, detail, "no such spawned process or its status was already delivered");
+            send_error(c, req, CV_STEP_WAIT, "", ECHILD, detail, "no such spawned process or its status was already delivered");
             return;
         }
         struct waiter *w = realloc(p->w, (p->nw + 1) * sizeof *w);
         if (!w) {
-            send_error(c, req, "wait", "malloc", ENOMEM, "", "");
+            send_error(c, req, CV_STEP_WAIT, "malloc", ENOMEM, "", "");
             return;
         }
         p->w = w;
@@ -586,15 +613,15 @@ static void on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         return;
     }
     case CV_T_HELLO:
-        send_error(c, req, "protocol", "", EPROTO, "", "HELLO was already received on this connection");
+        send_error(c, req, CV_STEP_PROTOCOL, "", EPROTO, "", "HELLO was already received on this connection");
         return;
     default:
         snprintf(detail, sizeof detail, "unknown frame type %u", type);
-        send_error(c, req, "protocol", "", EPROTO, "", detail);
+        send_error(c, req, CV_STEP_PROTOCOL, "", EPROTO, "", detail);
         return;
     }
     snprintf(detail, sizeof detail, "malformed payload of frame type %u", type);
-    send_error(c, req, "protocol", "", EPROTO, "", detail);
+    send_error(c, req, CV_STEP_PROTOCOL, "", EPROTO, "", detail);
 }
 
 /* ---------- connections ---------- */
@@ -609,7 +636,7 @@ static void conn_close(struct conn *c)
         return;
     c->dead = 1;
     if (c->fd >= 0) {
-        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, c->fd, NULL);
+        ep_ctl(EPOLL_CTL_DEL, c->fd, NULL);
         close(c->fd);
         c->fd = -1;
     }
@@ -654,7 +681,7 @@ static void on_hello(struct conn *c)
             return;
         }
         c->role = CV_ROLE_CONTROL; /* so the ERROR is sent; closed right after */
-        send_error(c, 0, "hello", "", EPROTO, "", detail);
+        send_error(c, 0, CV_STEP_HELLO, "", EPROTO, "", detail);
         conn_close(c);
         return;
     }
@@ -666,7 +693,7 @@ static void on_hello(struct conn *c)
     }
     if (h.role == CV_ROLE_STREAM && h.token != 0 && h.fd <= 2 && !stream_find(h.token)) {
         /* From now on the socket carries only program bytes: stop watching it. */
-        (void)epoll_ctl(S.ep, EPOLL_CTL_DEL, c->fd, NULL);
+        ep_ctl(EPOLL_CTL_DEL, c->fd, NULL);
         c->role = CV_ROLE_STREAM;
         c->token = h.token;
         c->deadline = cv_now_ms() + (int64_t)S.plan->stream_timeout_ms;
@@ -678,7 +705,7 @@ static void on_hello(struct conn *c)
         return;
     }
     c->role = CV_ROLE_CONTROL;
-    send_error(c, 0, "hello", "", EPROTO, "", "bad HELLO role or fields");
+    send_error(c, 0, CV_STEP_HELLO, "", EPROTO, "", "bad HELLO role or fields");
     conn_close(c);
 }
 
@@ -690,12 +717,11 @@ static int read_hello(struct conn *c)
         if (c->hello_len < CV_FRAME_HEADER) {
             need = CV_FRAME_HEADER - c->hello_len;
         } else {
-            uint32_t flen = (uint32_t)c->hello[0] | ((uint32_t)c->hello[1] << 8) |
-                            ((uint32_t)c->hello[2] << 16) | ((uint32_t)c->hello[3] << 24);
-            uint16_t type = (uint16_t)(c->hello[4] | (c->hello[5] << 8));
-            if (type != CV_T_HELLO || flen < 2 || flen - 2 > HELLO_PAYLOAD_MAX) {
+            uint32_t flen;
+            uint16_t type;
+            if (cv_frame_header(c->hello, &flen, &type) != 0 || type != CV_T_HELLO || flen - 2 > HELLO_PAYLOAD_MAX) {
                 c->role = CV_ROLE_CONTROL;
-                send_error(c, 0, "hello", "", EPROTO, "", "the first frame must be a HELLO");
+                send_error(c, 0, CV_STEP_HELLO, "", EPROTO, "", "the first frame must be a HELLO");
                 conn_close(c);
                 return -1;
             }
@@ -763,7 +789,7 @@ static void on_conn(struct conn *c, uint32_t events)
             if (k == 0)
                 break;
             if (k < 0) {
-                send_error(c, 0, "protocol", "", EMSGSIZE, "", "frame length out of range");
+                send_error(c, 0, CV_STEP_PROTOCOL, "", EMSGSIZE, "", "frame length out of range");
                 conn_close(c);
                 return;
             }
@@ -838,7 +864,7 @@ static void expire(int64_t now)
                 }
             snprintf(detail, sizeof detail, "stream for fd %d not attached within %llu ms", missing,
                      (unsigned long long)S.plan->stream_timeout_ms);
-            send_error(pd->owner, pd->req.req_id, "stream-attach", "", ETIMEDOUT, "", detail);
+            send_error(pd->owner, pd->req.req_id, CV_STEP_STREAM_ATTACH, "", ETIMEDOUT, "", detail);
             pending_free(pd, 1);
         }
         pd = next;
@@ -887,24 +913,38 @@ static void sweep(void)
     }
 }
 
-void cv_pid1_serve(const struct cv_plan *p, int lfd, int sfd)
+int cv_pid1_prepare(const struct cv_plan *p, int lfd, int sfd, struct cv_fail *f)
 {
     S.plan = p;
     S.lfd = lfd;
     S.sfd = sfd;
     S.nullfd = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (S.nullfd < 0) {
+        cv_fail_set(f, CV_STEP_EVENT_LOOP, "open", errno, "/dev/null", NULL);
+        return -1;
+    }
     S.ep = epoll_create1(EPOLL_CLOEXEC);
-    if (S.ep < 0 || S.nullfd < 0) {
-        cv_log("event loop setup failed: %s", strerror(errno));
-        _exit(1);
+    if (S.ep < 0) {
+        cv_fail_set(f, CV_STEP_EVENT_LOOP, "epoll_create1", errno, "", NULL);
+        return -1;
     }
     S.lev.kind = EV_LISTEN;
     S.sev.kind = EV_SIGNAL;
     struct epoll_event e = { .events = EPOLLIN, .data.ptr = &S.lev };
-    (void)epoll_ctl(S.ep, EPOLL_CTL_ADD, lfd, &e);
+    if (epoll_ctl(S.ep, EPOLL_CTL_ADD, lfd, &e) != 0) {
+        cv_fail_set(f, CV_STEP_EVENT_LOOP, "epoll_ctl", errno, p->control_socket, "adding the control socket");
+        return -1;
+    }
     e.data.ptr = &S.sev;
-    (void)epoll_ctl(S.ep, EPOLL_CTL_ADD, sfd, &e);
+    if (epoll_ctl(S.ep, EPOLL_CTL_ADD, sfd, &e) != 0) {
+        cv_fail_set(f, CV_STEP_EVENT_LOOP, "epoll_ctl", errno, "", "adding the signalfd");
+        return -1;
+    }
+    return 0;
+}
 
+void cv_pid1_serve(void)
+{
     for (;;) {
         struct epoll_event evs[64];
         int n = epoll_wait(S.ep, evs, 64, next_timeout(cv_now_ms()));

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,29 +23,28 @@ struct ctx {
     struct cv_fail *f;
 };
 
-static int perr(struct ctx *c, const char *fmt, const char *a, const char *b)
-    __attribute__((format(printf, 2, 0)));
+static int perr(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int perr(struct ctx *c, const char *fmt, const char *a, const char *b)
+static int perr(struct ctx *c, const char *fmt, ...)
 {
     char where[CV_PATH_MAX];
     char detail[512];
     snprintf(where, sizeof where, "%s:%u", c->name, c->line);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    snprintf(detail, sizeof detail, fmt, a ? a : "", b ? b : "");
-#pragma GCC diagnostic pop
-    cv_fail_set(c->f, "plan", "", EINVAL, where, "%s", detail);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    cv_fail_set(c->f, CV_STEP_PLAN, "", EINVAL, where, "%s", detail);
     return -1;
 }
 
 static int set_once_str(struct ctx *c, char **slot, const char *kw, const char *val)
 {
     if (*slot)
-        return perr(c, "directive '%s' given more than once%s", kw, NULL);
+        return perr(c, "directive '%s' given more than once", kw);
     *slot = strdup(val);
     if (!*slot) {
-        cv_fail_set(c->f, "plan", "malloc", ENOMEM, c->name, "out of memory");
+        cv_fail_set(c->f, CV_STEP_PLAN, "malloc", ENOMEM, c->name, "out of memory");
         return -1;
     }
     return 0;
@@ -55,7 +55,7 @@ static int check_abs(struct ctx *c, const char *kw, const char *path)
     if (path[0] != '/')
         return perr(c, "directive '%s': path '%s' is not absolute", kw, path);
     if (strlen(path) >= PATH_MAX)
-        return perr(c, "directive '%s': path too long%s", kw, NULL);
+        return perr(c, "directive '%s': path too long", kw);
     return 0;
 }
 
@@ -73,8 +73,31 @@ static void *grow(void *arr, size_t n, size_t elem)
 
 static int oom(struct ctx *c)
 {
-    cv_fail_set(c->f, "plan", "malloc", ENOMEM, c->name, "out of memory");
+    cv_fail_set(c->f, CV_STEP_PLAN, "malloc", ENOMEM, c->name, "out of memory");
     return -1;
+}
+
+/* Appends a setup operation with its container path (and source or link text). */
+static struct cv_setup_op *add_op(struct ctx *c, struct cv_plan *p, enum cv_setup_kind kind, const char *dst,
+                                  const char *src)
+{
+    struct cv_setup_op *v = grow(p->setup, p->nsetup, sizeof *v);
+    if (!v) {
+        oom(c);
+        return NULL;
+    }
+    p->setup = v;
+    struct cv_setup_op *m = &v[p->nsetup];
+    memset(m, 0, sizeof *m);
+    m->kind = kind;
+    m->dst = strdup(dst);
+    m->src = src ? strdup(src) : NULL;
+    p->nsetup++;
+    if (!m->dst || (src && !m->src)) {
+        oom(c);
+        return NULL;
+    }
+    return m;
 }
 
 static int arity(struct ctx *c, const char *kw, int have, int want)
@@ -120,7 +143,7 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
 
     if (strcmp(kw, "namespaces") == 0) {
         if (*seen_ns)
-            return perr(c, "directive '%s' given more than once%s", kw, NULL);
+            return perr(c, "directive '%s' given more than once", kw);
         *seen_ns = 1;
         for (int i = 0; i < n; i++) {
             if (strcmp(a[i], "net") == 0)
@@ -133,7 +156,7 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
                      strcmp(a[i], "uts") == 0)
                 ; /* always created */
             else
-                return perr(c, "directive 'namespaces': unknown namespace '%s'%s", a[i], NULL);
+                return perr(c, "directive 'namespaces': unknown namespace '%s'", a[i]);
         }
         return 0;
     }
@@ -153,19 +176,12 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         else if (strcmp(a[2], "rw") == 0)
             ro = 0;
         else
-            return perr(c, "directive 'bind': third argument must be 'ro' or 'rw', got '%s'%s", a[2], NULL);
-        struct cv_mount_op *m = grow(p->mounts, p->nmounts, sizeof *m);
+            return perr(c, "directive 'bind': third argument must be 'ro' or 'rw', got '%s'", a[2]);
+        struct cv_setup_op *m = add_op(c, p, CV_SETUP_BIND, a[1], a[0]);
         if (!m)
-            return oom(c);
-        p->mounts = m;
-        m = &p->mounts[p->nmounts];
-        memset(m, 0, sizeof *m);
-        m->kind = CV_MOUNT_BIND;
+            return -1;
         m->readonly = ro;
-        m->src = strdup(a[0]);
-        m->dst = strdup(a[1]);
-        p->nmounts++;
-        return (m->src && m->dst) ? 0 : oom(c);
+        return 0;
     }
     if (strcmp(kw, "tmpfs") == 0) {
         uint64_t size, mode = 0;
@@ -173,30 +189,62 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
             return -1;
         const char *s = a[2];
         if (*s == '\0' || strlen(s) > 4)
-            return perr(c, "directive 'tmpfs': mode '%s' is not 1-4 octal digits%s", s, NULL);
+            return perr(c, "directive 'tmpfs': mode '%s' is not 1-4 octal digits", s);
         for (; *s; s++) {
             if (*s < '0' || *s > '7')
-                return perr(c, "directive 'tmpfs': mode '%s' is not 1-4 octal digits%s", a[2], NULL);
+                return perr(c, "directive 'tmpfs': mode '%s' is not 1-4 octal digits", a[2]);
             mode = mode * 8 + (uint64_t)(*s - '0');
         }
-        struct cv_mount_op *m = grow(p->mounts, p->nmounts, sizeof *m);
+        struct cv_setup_op *m = add_op(c, p, CV_SETUP_TMPFS, a[0], NULL);
         if (!m)
-            return oom(c);
-        p->mounts = m;
-        m = &p->mounts[p->nmounts];
-        memset(m, 0, sizeof *m);
-        m->kind = CV_MOUNT_TMPFS;
+            return -1;
         m->size = size;
         m->mode = (unsigned)mode;
-        m->dst = strdup(a[0]);
-        p->nmounts++;
-        return m->dst ? 0 : oom(c);
+        return 0;
+    }
+    static const struct {
+        const char *kw;
+        enum cv_setup_kind kind;
+    } single[] = {
+        { "proc", CV_SETUP_PROC }, { "sysfs", CV_SETUP_SYSFS }, { "dev", CV_SETUP_DEV },
+        { "devpts", CV_SETUP_DEVPTS }, { "mqueue", CV_SETUP_MQUEUE },
+    };
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        if (strcmp(kw, single[i].kw) == 0) {
+            if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
+                return -1;
+            return add_op(c, p, single[i].kind, a[0], NULL) ? 0 : -1;
+        }
+    }
+    if (strcmp(kw, "device") == 0) {
+        uint64_t major, minor;
+        if (arity(c, kw, n, 3) || check_abs(c, kw, a[0]) || parse_num(c, kw, a[1], &major) ||
+            parse_num(c, kw, a[2], &minor))
+            return -1;
+        if (major > 4095 || minor > 1048575)
+            return perr(c, "directive 'device': %s:%s is outside major 0..4095, minor 0..1048575", a[1], a[2]);
+        struct cv_setup_op *m = add_op(c, p, CV_SETUP_DEVICE, a[0], NULL);
+        if (!m)
+            return -1;
+        m->major = (unsigned)major;
+        m->minor = (unsigned)minor;
+        return 0;
+    }
+    if (strcmp(kw, "symlink") == 0) {
+        if (arity(c, kw, n, 2) || check_abs(c, kw, a[1]))
+            return -1;
+        return add_op(c, p, CV_SETUP_SYMLINK, a[1], a[0]) ? 0 : -1;
+    }
+    if (strcmp(kw, "default-path") == 0) {
+        if (arity(c, kw, n, 1))
+            return -1;
+        return set_once_str(c, &p->default_path, kw, a[0]);
     }
     if (strcmp(kw, "persistent") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
         if (*seen_flags & 1)
-            return perr(c, "directive '%s' given more than once%s", kw, NULL);
+            return perr(c, "directive '%s' given more than once", kw);
         *seen_flags |= 1;
         p->persistent = 1;
         return 0;
@@ -206,7 +254,7 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         if (arity(c, kw, n, 1))
             return -1;
         if (*seen_flags & bit)
-            return perr(c, "directive '%s' given more than once%s", kw, NULL);
+            return perr(c, "directive '%s' given more than once", kw);
         *seen_flags |= bit;
         uint64_t v;
         if (parse_num(c, kw, a[0], &v))
@@ -235,7 +283,7 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
             return -1;
         if (strcmp(a[0], "/") == 0)
-            return perr(c, "directive '%s': refusing to clean up '/'%s", kw, NULL);
+            return perr(c, "directive '%s': refusing to clean up '/'", kw);
         struct cv_cleanup_op *v = grow(p->cleanup, p->ncleanup, sizeof *v);
         if (!v)
             return oom(c);
@@ -249,8 +297,9 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
     static const char *reserved[] = { "uid-map", "gid-map", "veth", "seccomp" };
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (strcmp(kw, reserved[i]) == 0)
-            return perr(c, "directive '%s' is reserved for a later plan version; not supported in version 1%s", kw, NULL);
-    return perr(c, "unknown directive '%s'%s", kw, NULL);
+            return perr(c, "directive '%s' is reserved for a later plan version; not supported in version %d", kw,
+                        CV_PLAN_VERSION);
+    return perr(c, "unknown directive '%s'", kw);
 }
 
 static int check_complete(struct ctx *c, struct cv_plan *p)
@@ -265,16 +314,16 @@ static int check_complete(struct ctx *c, struct cv_plan *p)
     };
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
         if (!req[i].val)
-            return perr(c, "required directive '%s' is missing%s", req[i].kw, NULL);
+            return perr(c, "required directive '%s' is missing", req[i].kw);
     if (p->tmpfs_upper && (p->upper || p->work))
-        return perr(c, "'tmpfs-upper' excludes 'upper' and 'work'%s%s", NULL, NULL);
+        return perr(c, "'tmpfs-upper' excludes 'upper' and 'work'");
     if (!p->tmpfs_upper && (!p->upper || !p->work))
-        return perr(c, "either 'upper' and 'work' or 'tmpfs-upper' is required%s%s", NULL, NULL);
+        return perr(c, "either 'upper' and 'work' or 'tmpfs-upper' is required");
     size_t hl = strlen(p->hostname);
     if (hl == 0 || hl > 64)
-        return perr(c, "hostname must be 1 to 64 bytes%s%s", NULL, NULL);
+        return perr(c, "hostname must be 1 to 64 bytes");
     if (strlen(p->control_socket) > 107)
-        return perr(c, "control-socket path longer than 107 bytes%s%s", NULL, NULL);
+        return perr(c, "control-socket path longer than 107 bytes");
     return 0;
 }
 
@@ -304,16 +353,20 @@ int cv_plan_parse(const char *text, size_t len, const char *name, struct cv_plan
 
         if (memchr(text + (pos - 1 - ll), '\0', ll)) {
             free(line);
-            perr(&c, "NUL byte in line%s%s", NULL, NULL);
+            perr(&c, "NUL byte in line");
             goto fail;
         }
         if (!header_seen) {
             header_seen = 1;
-            if (strcmp(line, "containerv-plan 1") != 0) {
+            char header[32];
+            snprintf(header, sizeof header, "containerv-plan %d", CV_PLAN_VERSION);
+            if (strcmp(line, header) != 0) {
                 int is_plan = strncmp(line, "containerv-plan ", 16) == 0;
-                perr(&c, is_plan ? "unsupported plan version '%s' (this helper reads version 1)%s"
-                                 : "first line must be 'containerv-plan 1', got '%s'%s",
-                     is_plan ? line + 16 : line, NULL);
+                if (is_plan)
+                    perr(&c, "unsupported plan version '%s' (this helper reads version %d)", line + 16,
+                         CV_PLAN_VERSION);
+                else
+                    perr(&c, "first line must be 'containerv-plan %d', got '%s'", CV_PLAN_VERSION, line);
                 free(line);
                 goto fail;
             }
@@ -346,9 +399,7 @@ int cv_plan_parse(const char *text, size_t len, const char *name, struct cv_plan
             s = sp + 1;
         }
         if (bad) {
-            perr(&c, bad == 1 ? "empty field (leading, trailing or double space)%s%s"
-                              : "too many arguments%s%s",
-                 NULL, NULL);
+            perr(&c, bad == 1 ? "empty field (leading, trailing or double space)" : "too many arguments");
             free(line);
             goto fail;
         }
@@ -369,7 +420,7 @@ int cv_plan_parse(const char *text, size_t len, const char *name, struct cv_plan
     }
     if (!header_seen) {
         c.line = 1;
-        perr(&c, "empty plan%s%s", NULL, NULL);
+        perr(&c, "empty plan");
         goto fail;
     }
     if (check_complete(&c, out))
@@ -385,26 +436,26 @@ int cv_plan_load(const char *path, struct cv_plan *out, struct cv_fail *f)
     memset(out, 0, sizeof *out);
     int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd < 0) {
-        cv_fail_set(f, "plan", "open", errno, path, "cannot open plan");
+        cv_fail_set(f, CV_STEP_PLAN, "open", errno, path, "cannot open plan");
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        cv_fail_set(f, "plan", "fstat", errno, path, NULL);
+        cv_fail_set(f, CV_STEP_PLAN, "fstat", errno, path, NULL);
         return -1;
     }
     if (!S_ISREG(st.st_mode) || st.st_size > 16 * 1024 * 1024) {
-        cv_fail_set(f, "plan", "fstat", EINVAL, path, "plan is not a regular file below 16 MiB");
+        cv_fail_set(f, CV_STEP_PLAN, "fstat", EINVAL, path, "plan is not a regular file below 16 MiB");
         return -1;
     }
     char *buf cleanup_free = malloc((size_t)st.st_size + 1);
     if (!buf) {
-        cv_fail_set(f, "plan", "malloc", ENOMEM, path, NULL);
+        cv_fail_set(f, CV_STEP_PLAN, "malloc", ENOMEM, path, NULL);
         return -1;
     }
     ssize_t n = cv_read_full(fd, buf, (size_t)st.st_size);
     if (n < 0) {
-        cv_fail_set(f, "plan", "read", errno, path, NULL);
+        cv_fail_set(f, CV_STEP_PLAN, "read", errno, path, NULL);
         return -1;
     }
     return cv_plan_parse(buf, (size_t)n, path, out, f);
@@ -421,11 +472,12 @@ void cv_plan_free(struct cv_plan *p)
     free(p->work);
     free(p->tmpfs_upper);
     free(p->merged);
-    for (size_t i = 0; i < p->nmounts; i++) {
-        free(p->mounts[i].src);
-        free(p->mounts[i].dst);
+    free(p->default_path);
+    for (size_t i = 0; i < p->nsetup; i++) {
+        free(p->setup[i].src);
+        free(p->setup[i].dst);
     }
-    free(p->mounts);
+    free(p->setup);
     for (size_t i = 0; i < p->ncgroup_procs; i++)
         free(p->cgroup_procs[i]);
     free(p->cgroup_procs);

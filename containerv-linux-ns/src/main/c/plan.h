@@ -1,6 +1,8 @@
 /*
- * plan.h - the launch plan (plan version 1, docs/linux-helper-protocol.md section 2) as a
- * typed structure, and its parser.
+ * plan.h - the launch plan (plan version 2, docs/linux-helper-protocol.md section 2) as a
+ * typed structure, and its parser. What the container's file system gets besides its root
+ * (/proc, /sys, /dev and its nodes and links, binds, tmpfs) is a list of setup operations in
+ * plan order, chosen by Java, as bubblewrap's setup operations are.
  *
  * Never: performs any of the plan's operations; it only parses and validates syntax.
  */
@@ -18,15 +20,26 @@ enum {
     CV_NS_CGROUP = 1u << 2,
 };
 
-enum cv_mount_kind { CV_MOUNT_BIND = 1, CV_MOUNT_TMPFS = 2 };
+enum cv_setup_kind {
+    CV_SETUP_BIND = 1, /* bind <host-src> <dst> ro|rw */
+    CV_SETUP_TMPFS,    /* tmpfs <dst> <size> <mode> */
+    CV_SETUP_PROC,     /* proc <dst> */
+    CV_SETUP_SYSFS,    /* sysfs <dst> */
+    CV_SETUP_DEV,      /* dev <dst> */
+    CV_SETUP_DEVICE,   /* device <dst> <major> <minor> */
+    CV_SETUP_SYMLINK,  /* symlink <target> <dst> */
+    CV_SETUP_DEVPTS,   /* devpts <dst> */
+    CV_SETUP_MQUEUE,   /* mqueue <dst> */
+};
 
-struct cv_mount_op {
-    enum cv_mount_kind kind;
-    char *src;        /* bind: host source */
+struct cv_setup_op {
+    enum cv_setup_kind kind;
+    char *src;        /* bind: host source; symlink: link text */
     char *dst;        /* container path */
     int readonly;     /* bind: 1 for "ro" */
     uint64_t size;    /* tmpfs: bytes, 0 = kernel default */
     unsigned mode;    /* tmpfs: permission bits */
+    unsigned major, minor; /* device */
 };
 
 enum cv_cleanup_kind { CV_CLEANUP_TREE = 1, CV_CLEANUP_RMDIR = 2 };
@@ -51,8 +64,9 @@ struct cv_plan {
     int persistent;        /* persistent */
     uint64_t stop_grace_ms;      /* stop-grace-ms, default 10000 */
     uint64_t stream_timeout_ms;  /* stream-timeout-ms, default 10000 */
-    struct cv_mount_op *mounts;  /* bind / tmpfs, in file order */
-    size_t nmounts;
+    char *default_path;          /* default-path: search path of a SPAWN whose env has no PATH */
+    struct cv_setup_op *setup;   /* setup operations, in file order */
+    size_t nsetup;
     char **cgroup_procs;         /* cgroup-procs */
     size_t ncgroup_procs;
     struct cv_cleanup_op *cleanup; /* cleanup-tree / cleanup-rmdir, in file order */

@@ -182,18 +182,23 @@ int cv_rd_done(const struct cv_rd *r)
     return (r->bad || r->off != r->len) ? -1 : 0;
 }
 
+int cv_frame_header(const uint8_t *buf, uint32_t *length, uint16_t *type)
+{
+    *length = (uint32_t)buf[0] | ((uint32_t)buf[1] << 8) | ((uint32_t)buf[2] << 16) | ((uint32_t)buf[3] << 24);
+    *type = (uint16_t)(buf[4] | (buf[5] << 8));
+    return (*length < 2 || *length > CV_MAX_FRAME) ? -1 : 0;
+}
+
 int cv_frame_peek(const uint8_t *buf, size_t len, uint16_t *type, const uint8_t **payload,
                   size_t *payload_len, size_t *total)
 {
-    if (len < 4)
+    if (len < CV_FRAME_HEADER)
         return 0;
-    uint32_t flen = (uint32_t)buf[0] | ((uint32_t)buf[1] << 8) | ((uint32_t)buf[2] << 16) |
-                    ((uint32_t)buf[3] << 24);
-    if (flen < 2 || flen > CV_MAX_FRAME)
+    uint32_t flen;
+    if (cv_frame_header(buf, &flen, type) != 0)
         return -1;
     if (len < 4 + (size_t)flen)
         return 0;
-    *type = (uint16_t)(buf[4] | (buf[5] << 8));
     *payload = buf + CV_FRAME_HEADER;
     *payload_len = flen - 2;
     *total = 4 + (size_t)flen;

@@ -79,6 +79,10 @@ int cv_rd_done(const struct cv_rd *r);
 
 void cv_strv_free(char **v);
 
+/* Decode the CV_FRAME_HEADER bytes at buf: the length field (type + payload) and the type.
+ * Returns 0, or -1 when the length is outside 2..CV_MAX_FRAME (both are still set). */
+int cv_frame_header(const uint8_t *buf, uint32_t *length, uint16_t *type);
+
 /* Peek a frame header in buf; returns 1 when a whole frame is present (and sets type,
  * payload, payload_len, total), 0 when more bytes are needed, -1 when the length field is
  * invalid. */

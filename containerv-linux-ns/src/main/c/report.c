@@ -1,5 +1,6 @@
 /*
- * report.c - errno name table and formatting of structured failure lines.
+ * report.c - errno name table, step names (steps.h) and formatting of structured failure
+ * lines.
  *
  * Never: calls strerror for user output, or interprets which errors are "expected".
  */
@@ -45,10 +46,19 @@ const char *cv_errno_name(int err, char *buf, size_t bufsz)
     return buf;
 }
 
-void cv_fail_set(struct cv_fail *f, const char *step, const char *syscall, int err,
+#define CV_STEP_NAME_(id, name) name,
+static const char *const step_names[] = { CV_STEP_TABLE(CV_STEP_NAME_) };
+#undef CV_STEP_NAME_
+
+const char *cv_step_name(enum cv_step step)
+{
+    return (unsigned)step < CV_STEP_COUNT ? step_names[step] : step_names[CV_STEP_PROTOCOL];
+}
+
+void cv_fail_set(struct cv_fail *f, enum cv_step step, const char *syscall, int err,
                  const char *path, const char *detail_fmt, ...)
 {
-    snprintf(f->step, sizeof f->step, "%s", step ? step : "");
+    f->step = step;
     snprintf(f->syscall, sizeof f->syscall, "%s", syscall ? syscall : "");
     f->err = err;
     snprintf(f->path, sizeof f->path, "%s", path ? path : "");
@@ -63,9 +73,9 @@ void cv_fail_set(struct cv_fail *f, const char *step, const char *syscall, int e
 
 size_t cv_fail_format_line(const struct cv_fail *f, char *out, size_t outsz)
 {
-    char step[3 * sizeof f->step], sc[3 * sizeof f->syscall], path[3 * sizeof f->path],
+    char step[96], sc[3 * sizeof f->syscall], path[3 * sizeof f->path],
         detail[3 * sizeof f->detail], ebuf[16], name[64];
-    cv_pct_encode_field(f->step, step, sizeof step);
+    cv_pct_encode_field(cv_step_name(f->step), step, sizeof step);
     cv_pct_encode_field(f->syscall, sc, sizeof sc);
     cv_pct_encode_field(f->path, path, sizeof path);
     cv_pct_encode_field(f->detail, detail, sizeof detail);

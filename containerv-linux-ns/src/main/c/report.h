@@ -9,10 +9,12 @@
 
 #include <stddef.h>
 
+#include "steps.h"
+
 #define CV_PATH_MAX 4200
 
 struct cv_fail {
-    char step[32];
+    enum cv_step step;       /* steps.h */
     char syscall[32];
     int err;                 /* errno value, 0 when not applicable */
     char path[CV_PATH_MAX];  /* empty when not applicable */
@@ -24,7 +26,7 @@ struct cv_fail {
 const char *cv_errno_name(int err, char *buf, size_t bufsz);
 
 /* Fill a failure record. err is taken as given (callers pass errno saved first). */
-void cv_fail_set(struct cv_fail *f, const char *step, const char *syscall, int err,
+void cv_fail_set(struct cv_fail *f, enum cv_step step, const char *syscall, int err,
                  const char *path, const char *detail_fmt, ...)
     __attribute__((format(printf, 6, 7)));
 

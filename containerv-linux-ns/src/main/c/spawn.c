@@ -26,7 +26,7 @@ static const char *env_path(char **envp)
     return NULL;
 }
 
-char **cv_spawn_candidates(const struct cv_spawn_req *req)
+char **cv_spawn_candidates(const struct cv_spawn_req *req, const char *default_path)
 {
     const char *file = (req->exec_path && req->exec_path[0]) ? req->exec_path : req->argv[0];
     if (!(req->flags & CV_SPAWN_SEARCH_PATH) || strchr(file, '/') || file[0] == '\0') {
@@ -39,7 +39,9 @@ char **cv_spawn_candidates(const struct cv_spawn_req *req)
     }
     const char *path = env_path(req->envp);
     if (!path)
-        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        path = default_path;
+    if (!path)
+        return calloc(1, sizeof(char *)); /* nowhere to search: the exec fails with ENOENT */
     size_t n = 1;
     for (const char *p = path; *p; p++)
         if (*p == ':')
@@ -68,12 +70,12 @@ char **cv_spawn_candidates(const struct cv_spawn_req *req)
     return v;
 }
 
-__attribute__((noreturn)) static void child_fail(int rep, const char *step, const char *sc, int err,
+__attribute__((noreturn)) static void child_fail(int rep, enum cv_step step, const char *sc, int err,
                                                  const char *path)
 {
     struct cv_child_report r;
     memset(&r, 0, sizeof r);
-    snprintf(r.step, sizeof r.step, "%s", step);
+    r.step = step;
     snprintf(r.syscall, sizeof r.syscall, "%s", sc);
     r.err = err;
     snprintf(r.path, sizeof r.path, "%s", path ? path : "");
@@ -96,19 +98,19 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
     sigset_t none;
     sigemptyset(&none);
     if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
-        child_fail(rep, "signals", "sigprocmask", errno, NULL);
+        child_fail(rep, CV_STEP_SIGNALS, "sigprocmask", errno, NULL);
 
     if (req->flags & CV_SPAWN_SETSID) {
         if (setsid() < 0)
-            child_fail(rep, "setsid", "setsid", errno, NULL);
+            child_fail(rep, CV_STEP_SETSID, "setsid", errno, NULL);
     } else if (setpgid(0, 0) != 0) {
-        child_fail(rep, "setsid", "setpgid", errno, NULL);
+        child_fail(rep, CV_STEP_SETSID, "setpgid", errno, NULL);
     }
 
     for (int i = 0; i < 3; i++) {
         if (dup2(sp->stdio[i], i) < 0) {
             snprintf(num, sizeof num, "%d", i);
-            child_fail(rep, "stdio", "dup2", errno, num);
+            child_fail(rep, CV_STEP_STDIO, "dup2", errno, num);
         }
         /* Stream sockets were non-blocking in the init; programs expect blocking fds. */
         int fl = fcntl(i, F_GETFL);
@@ -124,27 +126,27 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
             rl.rlim_max = RLIM_INFINITY;
         if (setrlimit((__rlimit_resource_t)req->rlimits[i].resource, &rl) != 0) {
             snprintf(num, sizeof num, "%u", req->rlimits[i].resource);
-            child_fail(rep, "rlimit", "setrlimit", errno, num);
+            child_fail(rep, CV_STEP_RLIMIT, "setrlimit", errno, num);
         }
     }
 
     /* Raw syscalls: the process is single-threaded, no need for glibc's setxid broadcast. */
     if (syscall(SYS_setgroups, sp->cred.ngroups, sp->cred.groups) != 0)
-        child_fail(rep, "setgroups", "setgroups", errno, NULL);
+        child_fail(rep, CV_STEP_SETGROUPS, "setgroups", errno, NULL);
     if (syscall(SYS_setresgid, sp->cred.gid, sp->cred.gid, sp->cred.gid) != 0)
-        child_fail(rep, "setgid", "setresgid", errno, NULL);
+        child_fail(rep, CV_STEP_SETGID, "setresgid", errno, NULL);
     if (syscall(SYS_setresuid, sp->cred.uid, sp->cred.uid, sp->cred.uid) != 0)
-        child_fail(rep, "setuid", "setresuid", errno, NULL);
+        child_fail(rep, CV_STEP_SETUID, "setresuid", errno, NULL);
 
     const char *cwd = (req->cwd && req->cwd[0]) ? req->cwd : "/";
     if (chdir(cwd) != 0)
-        child_fail(rep, "chdir", "chdir", errno, cwd);
+        child_fail(rep, CV_STEP_CHDIR, "chdir", errno, cwd);
 
     if ((req->flags & CV_SPAWN_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        child_fail(rep, "no-new-privs", "prctl", errno, NULL);
+        child_fail(rep, CV_STEP_NO_NEW_PRIVS, "prctl", errno, NULL);
 
     int err = ENOENT, seen_eacces = 0;
-    const char *failed = sp->candidates[0];
+    const char *failed = sp->candidates[0] ? sp->candidates[0] : req->argv[0];
     for (char **c = sp->candidates; *c; c++) {
         execve(*c, req->argv, req->envp);
         err = errno;
@@ -158,14 +160,14 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
     }
     if (seen_eacces && (err == ENOENT || err == ENOTDIR))
         err = EACCES;
-    child_fail(rep, "exec", "execve", err, failed);
+    child_fail(rep, CV_STEP_EXEC, "execve", err, failed);
 }
 
 pid_t cv_spawn_fork(const struct cv_spawn_plan *sp, int *report_fd, struct cv_fail *f)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) {
-        cv_fail_set(f, "fork", "pipe2", errno, "", NULL);
+        cv_fail_set(f, CV_STEP_FORK, "pipe2", errno, "", NULL);
         return -1;
     }
     pid_t pid = fork();
@@ -173,7 +175,7 @@ pid_t cv_spawn_fork(const struct cv_spawn_plan *sp, int *report_fd, struct cv_fa
         int e = errno;
         close(p[0]);
         close(p[1]);
-        cv_fail_set(f, "fork", "fork", e, "", NULL);
+        cv_fail_set(f, CV_STEP_FORK, "fork", e, "", NULL);
         return -1;
     }
     if (pid == 0) {

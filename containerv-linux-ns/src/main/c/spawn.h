@@ -12,11 +12,11 @@
 
 #include "proto.h"
 #include "report.h"
-#include "user.h"
+#include "passwd.h"
 
 /* What the child writes on the report pipe when it fails (one write, < PIPE_BUF). */
 struct cv_child_report {
-    char step[24];
+    enum cv_step step;
     char syscall[24];
     int err;
     char path[1024];
@@ -29,8 +29,9 @@ struct cv_spawn_plan {
     int stdio[3];        /* fds to become 0, 1, 2 */
 };
 
-/* Build the exec candidates for a request (PATH search when asked). */
-char **cv_spawn_candidates(const struct cv_spawn_req *req);
+/* Build the exec candidates for a request (PATH search when asked: the PATH of its
+ * environment, else default_path, the plan's default-path; NULL = none). */
+char **cv_spawn_candidates(const struct cv_spawn_req *req, const char *default_path);
 
 /* Fork the child. Returns the pid and the read end of the report pipe in *report_fd, or
  * -1 with f filled. */

@@ -1,28 +1,27 @@
 /*
  * supervisor.c - `containerv-helper init`: the process Java starts. It parses the plan,
- * detaches from the JVM's session, clone()s the init into new namespaces (clone rather
- * than unshare+fork, so the init is PID 1 from its first instruction and no half-entered
- * process exists), writes the cgroup-procs files, lets the init go, turns the init's
- * report into the status line, then watches the owner pipe and its own signals until the
- * init exits, and finally runs the plan's cleanup directives.
+ * detaches from the JVM's session, clones the init into its namespaces (ns.c), moves it
+ * into its cgroups (cgroup.c), lets the init go, turns the init's report into the status
+ * line, then watches the owner pipe and its own signals until the init exits, and finally
+ * runs the plan's cleanup directives (cleanup.c).
  *
  * Never: keeps the JVM's status pipe after the status line, keeps a cwd inside a path it
  * removes, or decides anything the plan does not say.
  */
 #include "supervisor.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "init.h"
+#include "ns.h"
 #include "plan.h"
 #include "util.h"
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 enum {
@@ -78,15 +77,20 @@ __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t
     exit(rc);
 }
 
-__attribute__((noreturn)) static void fail_step(const struct cv_plan *p, pid_t pid, const char *step,
+__attribute__((noreturn)) static void fail_with(const struct cv_plan *p, pid_t pid, const struct cv_fail *f)
+{
+    char line[3 * sizeof *f + 64];
+    cv_fail_format_line(f, line, sizeof line);
+    cv_log("%s", line);
+    fail_create(p, pid, line);
+}
+
+__attribute__((noreturn)) static void fail_step(const struct cv_plan *p, pid_t pid, enum cv_step step,
                                                 const char *sc, int err, const char *path)
 {
     struct cv_fail f;
-    char line[3 * sizeof f + 64];
     cv_fail_set(&f, step, sc, err, path, NULL);
-    cv_fail_format_line(&f, line, sizeof line);
-    cv_log("%s", line);
-    fail_create(p, pid, line);
+    fail_with(p, pid, &f);
 }
 
 int cv_supervisor_main(const char *plan_path)
@@ -107,7 +111,7 @@ int cv_supervisor_main(const char *plan_path)
     /* Survive the JVM: own session, no controlling terminal, cwd not in anything we remove. */
     (void)setsid();
     if (chdir("/") != 0)
-        fail_step(&plan, -1, "setup", "chdir", errno, "/");
+        fail_step(&plan, -1, CV_STEP_SETUP, "chdir", errno, "/");
 
     sigset_t set;
     sigemptyset(&set);
@@ -116,24 +120,15 @@ int cv_supervisor_main(const char *plan_path)
     sigaddset(&set, SIGINT);
     int sfd;
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
-        fail_step(&plan, -1, "setup", "signalfd", errno, "");
+        fail_step(&plan, -1, CV_STEP_SETUP, "signalfd", errno, "");
 
     int go[2], rep[2];
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0)
-        fail_step(&plan, -1, "setup", "pipe2", errno, "");
+        fail_step(&plan, -1, CV_STEP_SETUP, "pipe2", errno, "");
 
-    unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | SIGCHLD;
-    if (plan.namespaces & CV_NS_NET)
-        flags |= CLONE_NEWNET;
-    if (plan.namespaces & CV_NS_IPC)
-        flags |= CLONE_NEWIPC;
-    /* CLONE_NEWCGROUP is deliberately not here: the init unshares it after it has been
-     * moved into its cgroup, so the namespace root is the container's own cgroup. */
-
-    /* A raw clone with no new stack behaves like fork (copy-on-write stack). */
-    pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+    pid_t pid = cv_ns_clone(&plan, &f);
     if (pid < 0)
-        fail_step(&plan, -1, "clone", "clone", errno, "");
+        fail_with(&plan, -1, &f);
     if (pid == 0) {
         close(go[1]);
         close(rep[0]);
@@ -145,21 +140,10 @@ int cv_supervisor_main(const char *plan_path)
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
 
     /* Between clone and go: join cgroups (later: uid/gid maps, veth). */
-    for (size_t i = 0; i < plan.ncgroup_procs; i++) {
-        int fd = CV_RETRY(open(plan.cgroup_procs[i], O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-        if (fd < 0)
-            fail_step(&plan, pid, "cgroup-procs", "open", errno, plan.cgroup_procs[i]);
-        char num[32];
-        int n = snprintf(num, sizeof num, "%d\n", (int)pid);
-        if (cv_write_all(fd, num, (size_t)n) != 0) {
-            int e = errno;
-            close(fd);
-            fail_step(&plan, pid, "cgroup-procs", "write", e, plan.cgroup_procs[i]);
-        }
-        close(fd);
-    }
+    if (cv_cgroup_join(&plan, pid, &f) != 0)
+        fail_with(&plan, pid, &f);
     if (cv_write_all(go[1], "g", 1) != 0)
-        fail_step(&plan, pid, "sync", "write", errno, "");
+        fail_step(&plan, pid, CV_STEP_SYNC, "write", errno, "");
     close(go[1]);
 
     /* Wait for the init's report, or for a signal that aborts the create. */
@@ -170,13 +154,13 @@ int cv_supervisor_main(const char *plan_path)
         if (poll(pf, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            fail_step(&plan, pid, "sync", "poll", errno, "");
+            fail_step(&plan, pid, CV_STEP_SYNC, "poll", errno, "");
         }
         if (pf[1].revents) {
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si &&
                 (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
-                fail_step(&plan, pid, "sync", "", EINTR, "");
+                fail_step(&plan, pid, CV_STEP_SYNC, "", EINTR, "");
         }
         if (pf[0].revents) {
             ssize_t r = CV_RETRY(read(rep[0], rbuf + rlen, sizeof rbuf - 1 - rlen));
@@ -198,7 +182,7 @@ int cv_supervisor_main(const char *plan_path)
         st = reap_init(pid);
         char detail[64];
         snprintf(detail, sizeof detail, "init died during setup (wait status %d)", st);
-        cv_fail_set(&f, "sync", "", EPIPE, "", "%s", detail);
+        cv_fail_set(&f, CV_STEP_SYNC, "", EPIPE, "", "%s", detail);
         cv_fail_format_line(&f, line, sizeof line);
         fail_create(&plan, -1, line);
     }

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #define CV_HELPER_VERSION "1.0.0"
-#define CV_PLAN_VERSION 1
+#define CV_PLAN_VERSION 2
 #define CV_PROTOCOL_VERSION 1
 
 /* Retry a syscall expression while it fails with EINTR; yields the final result. */

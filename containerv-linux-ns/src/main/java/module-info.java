@@ -10,8 +10,8 @@ module dev.containerv.linux {
 
     exports dev.containerv.linux;
 
-    // state.json is bound by Jackson to records of the implementation package.
-    opens dev.containerv.linux.internal to com.fasterxml.jackson.databind;
+    // state.json is bound by Jackson to the records of the state package.
+    opens dev.containerv.linux.state to com.fasterxml.jackson.databind;
 
     provides dev.containerv.spi.ContainerRuntimeProvider with dev.containerv.linux.LinuxNamespacesProvider;
 }

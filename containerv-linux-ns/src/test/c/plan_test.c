@@ -8,7 +8,7 @@
 #include "plan.h"
 
 static const char GOOD[] =
-    "containerv-plan 1\n"
+    "containerv-plan 2\n"
     "# comment\n"
     "id c1\n"
     "hostname my%20host\n"
@@ -23,6 +23,14 @@ static const char GOOD[] =
     "bind /home/me/a%25b%0Ac /src ro\n"
     "tmpfs /tmp 1048576 1777\n"
     "bind /data /data rw\n"
+    "proc /proc\n"
+    "sysfs /sys\n"
+    "dev /dev\n"
+    "device /dev/null 1 3\n"
+    "symlink pts/ptmx /dev/ptmx\n"
+    "devpts /dev/pts\n"
+    "mqueue /dev/mqueue\n"
+    "default-path /usr/bin:/bin\n"
     "persistent\n"
     "stop-grace-ms 5000\n"
     "stream-timeout-ms 250\n"
@@ -38,7 +46,7 @@ static void expect_error(const char *text, const char *where, const char *detail
         fprintf(stderr, "expected failure for:\n%s\n", text);
         exit(1);
     }
-    CHECK_STR(f.step, "plan");
+    CHECK(f.step == CV_STEP_PLAN);
     CHECK_STR(f.path, where);
     if (!strstr(f.detail, detail_part)) {
         fprintf(stderr, "detail '%s' lacks '%s'\n", f.detail, detail_part);
@@ -62,12 +70,23 @@ int main(void)
     CHECK_STR(p.hostname, "my host");
     CHECK(p.namespaces == (CV_NS_NET | CV_NS_IPC | CV_NS_CGROUP));
     CHECK_STR(p.rootfs, "/img/alpine");
-    CHECK(p.nmounts == 3);
-    CHECK(p.mounts[0].kind == CV_MOUNT_BIND && p.mounts[0].readonly == 1);
-    CHECK_STR(p.mounts[0].src, "/home/me/a%b\nc");
-    CHECK_STR(p.mounts[0].dst, "/src");
-    CHECK(p.mounts[1].kind == CV_MOUNT_TMPFS && p.mounts[1].size == 1048576 && p.mounts[1].mode == 01777);
-    CHECK(p.mounts[2].readonly == 0);
+    CHECK(p.nsetup == 10);
+    CHECK(p.setup[0].kind == CV_SETUP_BIND && p.setup[0].readonly == 1);
+    CHECK_STR(p.setup[0].src, "/home/me/a%b\nc");
+    CHECK_STR(p.setup[0].dst, "/src");
+    CHECK(p.setup[1].kind == CV_SETUP_TMPFS && p.setup[1].size == 1048576 && p.setup[1].mode == 01777);
+    CHECK(p.setup[2].readonly == 0);
+    /* Setup operations keep plan order: Java decides what lies on top of what. */
+    CHECK(p.setup[3].kind == CV_SETUP_PROC && strcmp(p.setup[3].dst, "/proc") == 0);
+    CHECK(p.setup[4].kind == CV_SETUP_SYSFS && strcmp(p.setup[4].dst, "/sys") == 0);
+    CHECK(p.setup[5].kind == CV_SETUP_DEV && strcmp(p.setup[5].dst, "/dev") == 0);
+    CHECK(p.setup[6].kind == CV_SETUP_DEVICE && p.setup[6].major == 1 && p.setup[6].minor == 3);
+    CHECK_STR(p.setup[6].dst, "/dev/null");
+    CHECK(p.setup[7].kind == CV_SETUP_SYMLINK);
+    CHECK_STR(p.setup[7].src, "pts/ptmx");
+    CHECK_STR(p.setup[7].dst, "/dev/ptmx");
+    CHECK(p.setup[8].kind == CV_SETUP_DEVPTS && p.setup[9].kind == CV_SETUP_MQUEUE);
+    CHECK_STR(p.default_path, "/usr/bin:/bin");
     CHECK(p.persistent == 1 && p.stop_grace_ms == 5000 && p.stream_timeout_ms == 250);
     CHECK(p.ncgroup_procs == 1 && p.ncleanup == 2);
     CHECK(p.cleanup[0].kind == CV_CLEANUP_TREE && p.cleanup[1].kind == CV_CLEANUP_RMDIR);
@@ -80,26 +99,33 @@ int main(void)
     CHECK(cv_plan_parse(nonl, strlen(nonl), "plan", &p, &f) == 0);
     cv_plan_free(&p);
 
-    expect_error("containerv-plan 2\n", "plan:1", "unsupported plan version '2'");
+    expect_error("containerv-plan 1\n", "plan:1", "unsupported plan version '1' (this helper reads version 2)");
     expect_error("hello\n", "plan:1", "first line must be");
     expect_error("", "plan:1", "empty plan");
-    expect_error(with("bogus a b"), "plan:22", "unknown directive 'bogus'");
-    expect_error(with("uid-map 0 1000 1"), "plan:22", "reserved for a later plan version");
-    expect_error(with("veth a b"), "plan:22", "reserved");
-    expect_error(with("bind /a /b"), "plan:22", "takes 3 arguments, got 2");
-    expect_error(with("bind /a /b rx"), "plan:22", "'ro' or 'rw'");
-    expect_error(with("bind a /b ro"), "plan:22", "not absolute");
-    expect_error(with("tmpfs /t 12x 1777"), "plan:22", "not an unsigned decimal");
-    expect_error(with("tmpfs /t 0 1778"), "plan:22", "octal");
-    expect_error(with("id other"), "plan:22", "more than once");
-    expect_error("containerv-plan 1\nnamespaces net user\n", "plan:2", "unknown namespace 'user'");
-    expect_error(with("bind /a%2 /b ro"), "plan:22", "bad percent-encoding");
-    expect_error(with("bind /a%00 /b ro"), "plan:22", "bad percent-encoding");
-    expect_error(with("bind  /a /b ro"), "plan:22", "empty field");
-    expect_error(with("persistent "), "plan:22", "empty field");
-    expect_error(with("cleanup-tree /"), "plan:22", "refusing");
+    expect_error(with("bogus a b"), "plan:30", "unknown directive 'bogus'");
+    expect_error(with("uid-map 0 1000 1"), "plan:30", "reserved for a later plan version");
+    expect_error(with("veth a b"), "plan:30", "reserved");
+    expect_error(with("bind /a /b"), "plan:30", "takes 3 arguments, got 2");
+    expect_error(with("bind /a /b rx"), "plan:30", "'ro' or 'rw'");
+    expect_error(with("bind a /b ro"), "plan:30", "not absolute");
+    expect_error(with("tmpfs /t 12x 1777"), "plan:30", "not an unsigned decimal");
+    expect_error(with("tmpfs /t 0 1778"), "plan:30", "octal");
+    expect_error(with("id other"), "plan:30", "more than once");
+    expect_error("containerv-plan 2\nnamespaces net user\n", "plan:2", "unknown namespace 'user'");
+    expect_error(with("bind /a%2 /b ro"), "plan:30", "bad percent-encoding");
+    expect_error(with("bind /a%00 /b ro"), "plan:30", "bad percent-encoding");
+    expect_error(with("bind  /a /b ro"), "plan:30", "empty field");
+    expect_error(with("persistent "), "plan:30", "empty field");
+    expect_error(with("cleanup-tree /"), "plan:30", "refusing");
+    expect_error(with("proc proc"), "plan:30", "not absolute");
+    expect_error(with("proc /a /b"), "plan:30", "takes 1 arguments, got 2");
+    expect_error(with("device /dev/x 1"), "plan:30", "takes 3 arguments, got 2");
+    expect_error(with("device /dev/x 4096 0"), "plan:30", "outside major");
+    expect_error(with("device /dev/x a 0"), "plan:30", "not an unsigned decimal");
+    expect_error(with("symlink /a b"), "plan:30", "not absolute");
+    expect_error(with("default-path /x"), "plan:30", "more than once");
     expect_error(with("tmpfs-upper /x 0"), "plan:0", "excludes");
-    expect_error("containerv-plan 1\nid a\n", "plan:0", "required directive 'hostname'");
+    expect_error("containerv-plan 2\nid a\n", "plan:0", "required directive 'hostname'");
     puts("plan_test: ok");
     return 0;
 }

@@ -162,7 +162,7 @@ int main(int argc, char **argv)
     CHECK_STR(cv_errno_name(ESHUTDOWN, eb, sizeof eb), "ESHUTDOWN");
     CHECK_STR(cv_errno_name(4095, eb, sizeof eb), "E4095");
     struct cv_fail f;
-    cv_fail_set(&f, "bind", "mount", EACCES, "/a b", NULL);
+    cv_fail_set(&f, CV_STEP_BIND, "mount", EACCES, "/a b", NULL);
     char line[3 * sizeof f + 64];
     cv_fail_format_line(&f, line, sizeof line);
     CHECK_STR(line, "error bind mount EACCES 13 /a%20b -\n");

@@ -114,7 +114,7 @@ class ValidationTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"", "0", "-1", "1.5G", "1X", "G", "1 G B", "99999999999999999999", "9000000000000000000K", "8388608T"})
+        @ValueSource(strings = {"", "0", "-1", "1.5G", "1X", "G", "lots", "1 G B", "99999999999999999999", "9000000000000000000K", "8388608T"})
         void rejectsBadSyntaxZeroAndOverflow(String size) {
             assertInvalid(() -> ResourceLimits.builder().memoryMax(size), "limits.memoryMax");
         }
@@ -186,7 +186,7 @@ class ValidationTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"10.0.0.256/24", "10.0.0/24", "10.0.0.2/33", "10.0.0.2/255.0.255.0", "10.0.0.2/", "host/24",
+        @ValueSource(strings = {"10.0.0.256/24", "10.0.0.300/24", "10.0.0/24", "10.0.0.2/33", "10.0.0.2/255.0.255.0", "10.0.0.2/", "host/24",
                 "010.0.0.2/24", "10.0.0.2/-1", "1.2.3.4.5/8", " 10.0.0.2/24"})
         void rejectsBadAddresses(String cidr) {
             assertInvalid(() -> NetworkSpec.builder().containerAddress(cidr), "network.containerAddress");
@@ -197,6 +197,7 @@ class ValidationTest {
             assertInvalid(() -> NetworkSpec.builder().hostAddress("example.org"), "network.hostAddress");
             assertInvalid(() -> NetworkSpec.builder().gateway("10.0.0.300"), "network.gateway");
             assertInvalid(() -> NetworkSpec.builder().dns("10.0.0.1 nameserver"), "network.dns");
+            assertInvalid(() -> NetworkSpec.builder().dns("10.0.0.1;not-an-address"), "network.dns");
         }
 
         @Test
@@ -343,6 +344,7 @@ class ValidationTest {
         @Test
         void workingDirectoryIsAnAbsoluteContainerPath() {
             assertInvalid(() -> ProcessSpec.builder("/bin/pwd").workingDirectory("src"), "process.workingDirectory");
+            assertInvalid(() -> ProcessSpec.builder("/bin/pwd").workingDirectory("/a/../b"), "process.workingDirectory");
             assertThat(ProcessSpec.builder("/bin/pwd").workingDirectory("/src/").build().workingDirectory()).contains("/src");
         }
 

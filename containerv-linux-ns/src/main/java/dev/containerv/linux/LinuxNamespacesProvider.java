@@ -3,15 +3,14 @@ package dev.containerv.linux;
 import com.google.auto.service.AutoService;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.GuestOs;
-import dev.containerv.linux.internal.HelperBinary;
-import dev.containerv.linux.internal.LinuxRuntime;
-import dev.containerv.linux.internal.Proc;
+import dev.containerv.linux.helper.HelperBinary;
+import dev.containerv.linux.runtime.LinuxRuntime;
+import dev.containerv.linux.proc.Proc;
 import dev.containerv.spi.ContainerRuntimeProvider;
 import dev.containerv.spi.ProbeResult;
 import dev.containerv.spi.UnavailableRuntime;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -94,13 +93,13 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);
         }
         for (String ns : List.of("mnt", "pid", "uts", "ipc", "net", "cgroup")) {
-            if (!Files.exists(Path.of("/proc/self/ns", ns))) {
+            if (!proc.hasNamespace(ns)) {
                 return new Probe(ProbeResult.unavailable("this kernel has no " + ns + " namespaces (/proc/self/ns/" + ns
                         + " is missing); linux-ns needs a kernel with CONFIG_" + ns.toUpperCase(Locale.ROOT) + "_NS"), null, false);
             }
         }
         try {
-            if (Files.readAllLines(Path.of("/proc/filesystems")).stream().noneMatch(l -> l.endsWith("\toverlay"))) {
+            if (!proc.hasFilesystem("overlay")) {
                 return new Probe(ProbeResult.unavailable("the overlay file system is not available (not in /proc/filesystems); "
                         + "load it with 'modprobe overlay'"), null, false);
             }

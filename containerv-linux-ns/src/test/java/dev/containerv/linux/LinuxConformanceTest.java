@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** The conformance suite against the real Linux provider (as root; skipped or failed otherwise, see {@link Privileged}). */
@@ -41,7 +42,7 @@ class LinuxConformanceTest extends ContainerConformanceSuite {
     }
 
     @Override
-    protected List<String> hostLeftovers(String id) {
+    protected Optional<List<String>> hostLeftovers(String id) {
         List<String> left = new ArrayList<>();
         if (Files.exists(STATE_ROOT.resolve(id))) {
             left.add("state directory " + STATE_ROOT.resolve(id));
@@ -59,6 +60,6 @@ class LinuxConformanceTest extends ContainerConformanceSuite {
             all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/"))
                     .forEach(h -> left.add("process " + h.pid() + " " + h.info().commandLine().orElse("")));
         }
-        return left;
+        return Optional.of(left);
     }
 }

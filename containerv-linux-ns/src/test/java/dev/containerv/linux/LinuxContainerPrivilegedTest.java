@@ -1,5 +1,8 @@
 package dev.containerv.linux;
 
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.runtime.LinuxRuntime;
+
 import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
@@ -14,7 +17,7 @@ import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
-import dev.containerv.linux.internal.Wire;
+import dev.containerv.linux.control.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -254,6 +257,10 @@ class LinuxContainerPrivilegedTest {
         assertThat(env.stdout()).isEqualTo("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/root\nxterm\nyes\n/etc\n");
         ExecResult bare = shared.exec(ProcessSpec.builder("/bin/env").defaultEnvironment(false).environment("ONLY", "1").build());
         assertThat(bare.stdout()).isEqualTo("ONLY=1\n");
+        // No PATH in the environment: the program name is searched in the plan's default-path, which Java chose.
+        ExecResult searched = shared.exec(ProcessSpec.builder("env").defaultEnvironment(false).environment("ONLY", "2").build());
+        assertThat(searched.exitCode()).as(searched.stderr()).isZero();
+        assertThat(searched.stdout()).isEqualTo("ONLY=2\n");
         ExecResult user = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g; id -G; echo $HOME").user("builder").build());
         assertThat(user.stdout()).isEqualTo("1000\n1000\n1000 10\n/home/builder\n");
         assertThat(shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g").user("4321:77").build()).stdout()).isEqualTo("4321\n77\n");
@@ -606,8 +613,8 @@ class LinuxContainerPrivilegedTest {
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
                 .hasMessageContaining(shared.id());
         assertThat(sh(shared, "echo still-fine").stdout()).isEqualTo("still-fine\n");
-        ContainerRuntime asNobody = new dev.containerv.linux.internal.LinuxRuntime(LinuxOptions.defaults(),
-                () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.internal.Proc.HOST);
+        ContainerRuntime asNobody = new dev.containerv.linux.runtime.LinuxRuntime(LinuxOptions.defaults(),
+                () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.proc.Proc.HOST);
         assertThatThrownBy(() -> asNobody.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                 .hasMessageContaining("needs root").hasMessageContaining("uid 65534");

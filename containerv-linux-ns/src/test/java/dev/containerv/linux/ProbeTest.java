@@ -1,7 +1,7 @@
 package dev.containerv.linux;
 
 import dev.containerv.spi.ProbeResult;
-import dev.containerv.linux.internal.Proc;
+import dev.containerv.linux.proc.Proc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +22,17 @@ class ProbeTest {
         Path self = Files.createDirectories(tmp.resolve("proc/self"));
         Files.writeString(self.resolve("status"), "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid
                 + "\nGid:\t0\t0\t0\t0\nCapEff:\t" + capEff + "\n");
+        Path ns = Files.createDirectories(self.resolve("ns"));
+        for (String n : new String[] {"mnt", "pid", "uts", "ipc", "net", "cgroup"}) {
+            Files.writeString(ns.resolve(n), "");
+        }
+        Files.writeString(tmp.resolve("proc/filesystems"), "nodev\tsysfs\nnodev\ttmpfs\nnodev\toverlay\n");
         return new Proc(tmp.resolve("proc"));
     }
 
     private Path scriptHelper() throws IOException {
         Path helper = tmp.resolve("containerv-helper");
-        Files.writeString(helper, "#!/bin/sh\necho 'containerv-helper 1.0.0 plan 1 protocol 1'\n");
+        Files.writeString(helper, "#!/bin/sh\necho 'containerv-helper 1.0.0 plan 2 protocol 1'\n");
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
         return helper;
     }
@@ -37,6 +42,21 @@ class ProbeTest {
         ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "000001ffffffffff")).result();
         assertThat(r.available()).isFalse();
         assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
+    }
+
+    /** The probe reads /proc through its seam only, so a kernel without overlayfs or a namespace is testable. */
+    @Test
+    void aKernelWithoutOverlayOrACgroupNamespaceIsUnavailableNamingIt() throws IOException {
+        Proc proc = procWith(0, "000001ffffffffff");
+        Files.writeString(tmp.resolve("proc/filesystems"), "nodev\tsysfs\nnodev\ttmpfs\n");
+        ProbeResult noOverlay = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), proc).result();
+        assertThat(noOverlay.available()).isFalse();
+        assertThat(noOverlay.reason()).contains("overlay", "modprobe overlay");
+        Files.writeString(tmp.resolve("proc/filesystems"), "nodev\toverlay\n");
+        Files.delete(tmp.resolve("proc/self/ns/cgroup"));
+        ProbeResult noCgroupNs = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), proc).result();
+        assertThat(noCgroupNs.available()).isFalse();
+        assertThat(noCgroupNs.reason()).contains("no cgroup namespaces", "CONFIG_CGROUP_NS");
     }
 
     @Test

@@ -9,15 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Collects the outcome of every conformance test and, after the suite, writes the parity report
- * {@code target/conformance-<provider>.md}: passed, skipped and failed per area, then every skip with its
- * reason and every failure with its message. Registered on {@link ContainerConformanceSuite}.
+ * {@code target/conformance-<provider>.md}: passed, skipped and failed per area and per class of rule
+ * ({@code required}, {@code optional}), every failure with its message, every skip with its reason, and then
+ * every test with its area, class and outcome. Registered on {@link ContainerConformanceSuite}.
  */
 public final class ConformanceReport implements TestWatcher, AfterAllCallback {
     /** Outcome of one test. */
@@ -32,14 +36,33 @@ public final class ConformanceReport implements TestWatcher, AfterAllCallback {
 
     /** One test's result. */
     public record Result(String area, String test, Outcome outcome, String detail) {
+        /** The class of the test's rule, from its name (see {@link #ruleClassOf}). */
+        public String ruleClass() {
+            return ruleClassOf(test);
+        }
     }
+
+    /** The classes of rule a test name may start with, as the reactive-streams TCK names them. */
+    private static final List<String> RULE_CLASSES = List.of("required", "optional", "untested");
+
+    private static final Comparator<Result> BY_AREA_THEN_NAME = Comparator.comparing(Result::area).thenComparing(Result::test);
 
     private final List<Result> results = new ArrayList<>();
 
-    /** The area of a test from its name: {@code required_lifecycle_x} is in {@code lifecycle}. */
+    /** The area of a test from its name: {@code required_lifecycle_x} and {@code optional_lifecycle_x} are in {@code lifecycle}. */
     public static String areaOf(String methodName) {
         String[] parts = methodName.split("_", 3);
         return parts.length >= 3 ? parts[1] : "other";
+    }
+
+    /**
+     * The class of a rule from its name: {@code required_lifecycle_x} is {@code required}, {@code optional_network_x}
+     * is {@code optional} (likewise {@code untested}); a name without one of these prefixes is {@code other}.
+     */
+    public static String ruleClassOf(String methodName) {
+        int end = methodName.indexOf('_');
+        String prefix = end < 0 ? "" : methodName.substring(0, end);
+        return RULE_CLASSES.contains(prefix) ? prefix : "other";
     }
 
     private void record(ExtensionContext context, Outcome outcome, String detail) {
@@ -96,30 +119,46 @@ public final class ConformanceReport implements TestWatcher, AfterAllCallback {
 
     /** The report as Markdown. */
     public synchronized String render(String provider, String testClass) {
-        Map<String, int[]> byArea = new TreeMap<>();
-        for (Result r : results) {
-            byArea.computeIfAbsent(r.area(), a -> new int[3])[r.outcome().ordinal()]++;
-        }
         StringBuilder sb = new StringBuilder();
         sb.append("# Conformance of `").append(provider).append("`\n\n");
         sb.append("Suite run by `").append(testClass).append("`.\n\n");
-        sb.append("| area | passed | skipped | failed |\n|---|---:|---:|---:|\n");
+        appendCounts(sb, "area", Result::area);
+        sb.append('\n');
+        appendCounts(sb, "class", Result::ruleClass);
+        appendDetails(sb, Outcome.FAILED, "Failed");
+        appendDetails(sb, Outcome.SKIPPED, "Skipped");
+        appendEveryTest(sb);
+        return sb.toString();
+    }
+
+    private void appendCounts(StringBuilder sb, String by, Function<Result, String> key) {
+        Map<String, int[]> counts = new TreeMap<>();
+        for (Result r : results) {
+            counts.computeIfAbsent(key.apply(r), a -> new int[3])[r.outcome().ordinal()]++;
+        }
+        sb.append("| ").append(by).append(" | passed | skipped | failed |\n|---|---:|---:|---:|\n");
         int[] total = new int[3];
-        byArea.forEach((area, n) -> {
-            sb.append("| ").append(area).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" | ").append(n[2]).append(" |\n");
+        counts.forEach((name, n) -> {
+            sb.append("| ").append(name).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" | ").append(n[2]).append(" |\n");
             for (int i = 0; i < 3; i++) {
                 total[i] += n[i];
             }
         });
         sb.append("| **all** | ").append(total[0]).append(" | ").append(total[1]).append(" | ").append(total[2]).append(" |\n");
-        appendDetails(sb, Outcome.FAILED, "Failed");
-        appendDetails(sb, Outcome.SKIPPED, "Skipped");
-        return sb.toString();
+    }
+
+    private void appendEveryTest(StringBuilder sb) {
+        if (results.isEmpty()) {
+            return;
+        }
+        sb.append("\n## Every test\n\n| area | class | test | outcome |\n|---|---|---|---|\n");
+        results.stream().sorted(BY_AREA_THEN_NAME).forEach(r -> sb.append("| ").append(r.area()).append(" | ").append(r.ruleClass())
+                .append(" | `").append(r.test()).append("` | ").append(r.outcome().name().toLowerCase(Locale.ROOT)).append(" |\n"));
     }
 
     private void appendDetails(StringBuilder sb, Outcome outcome, String title) {
         List<Result> of = results.stream().filter(r -> r.outcome() == outcome)
-                .sorted(java.util.Comparator.comparing(Result::area).thenComparing(Result::test)).toList();
+                .sorted(BY_AREA_THEN_NAME).toList();
         if (of.isEmpty()) {
             return;
         }

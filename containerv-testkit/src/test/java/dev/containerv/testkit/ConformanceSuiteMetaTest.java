@@ -86,7 +86,7 @@ class ConformanceSuiteMetaTest {
         assertThat(o.with(TestExecutionResult.Status.FAILED)).as("failures: %s", o.failures()).isEmpty();
         assertThat(o.byTest()).hasSizeGreaterThanOrEqualTo(60);
         assertThat(o.with(TestExecutionResult.Status.SUCCESSFUL)).hasSizeGreaterThanOrEqualTo(45)
-                .allMatch(n -> n.startsWith("required_"));
+                .allMatch(n -> n.startsWith("required_") || n.startsWith("optional_"));
         for (String skipped : o.with(TestExecutionResult.Status.ABORTED)) {
             assertThat(o.messageOf(skipped)).as(skipped).containsAnyOf("does not declare", "isolation cannot be verified",
                     "the provider declares");
@@ -95,13 +95,33 @@ class ConformanceSuiteMetaTest {
         assertThat(o.with(TestExecutionResult.Status.SUCCESSFUL)).contains(
                 "required_errors_aCapabilityTheProviderLacksIsRefused",
                 "required_errors_limitsAreHonouredOrRefusedNeverIgnored",
-                "required_files_uploadIntoADirectoryThatIsASymlinkOutsideStaysInside",
+                "optional_files_uploadIntoADirectoryThatIsASymlinkOutsideStaysInside",
                 "required_lifecycle_destroyLeavesNothingOnTheHost");
         Path report = Path.of("target", "conformance-host-process.md");
         assertThat(report).exists();
         String text = Files.readString(report);
         assertThat(text).contains("| area | passed | skipped | failed |", "| lifecycle |", "| processes |", "| files |",
-                "| isolation | 0 |", "## Skipped", "host processes share the host's namespaces").doesNotContain("## Failed");
+                "| isolation | 0 |", "| class | passed | skipped | failed |", "| required |", "| optional |", "## Skipped",
+                "host processes share the host's namespaces", "## Every test").doesNotContain("## Failed");
+        String everyTest = text.substring(text.indexOf("## Every test"));
+        for (String test : o.byTest().keySet()) {
+            assertThat(everyTest).as("the report's list of every test").contains("| " + ConformanceReport.ruleClassOf(test) + " | `" + test + "` |");
+        }
+    }
+
+    @Test
+    void optionalRulesAreExactlyTheOnesSkippedForAProviderThatDeclaresNothing() {
+        Outcomes o = run(SuiteOfAProviderThatDeclaresNothing.class);
+        assertThat(o.with(TestExecutionResult.Status.FAILED)).as("failures: %s", o.failures()).isEmpty();
+        List<String> optional = o.byTest().keySet().stream().filter(t -> t.startsWith("optional_")).toList();
+        List<String> required = o.byTest().keySet().stream().filter(t -> t.startsWith("required_")).toList();
+        assertThat(optional.size() + required.size()).as("every rule is required_ or optional_: %s", o.byTest().keySet())
+                .isEqualTo(o.byTest().size());
+        assertThat(optional).isNotEmpty().allSatisfy(t -> {
+            assertThat(o.byTest().get(t).getStatus()).as(t).isEqualTo(TestExecutionResult.Status.ABORTED);
+            assertThat(o.messageOf(t)).as(t).contains("does not declare");
+        });
+        assertThat(required).isNotEmpty().allSatisfy(t -> assertThat(o.messageOf(t)).as(t).doesNotContain("does not declare"));
     }
 
     static Stream<Arguments> flawsAndTheTestsThatCatchThem() {
@@ -111,19 +131,19 @@ class ConformanceSuiteMetaTest {
                 Arguments.of(Flaw.IGNORES_WORKING_DIRECTORY, List.of("required_processes_workingDirectoryIsHonoured",
                         "required_processes_aMissingWorkingDirectoryFailsClearly")),
                 Arguments.of(Flaw.LOSES_EXIT_CODES, List.of("required_processes_exitCodesComeBackExactly",
-                        "required_processes_killGivesExitValue128PlusTheSignal", "required_processes_termAndOtherSignalsAreDelivered",
+                        "required_processes_killGivesExitValue128PlusTheSignal", "optional_processes_termAndOtherSignalsAreDelivered",
                         "required_processes_onExitCompletesWithTheProcess", "required_processes_killingAnExitedProcessIsHarmless",
                         "required_processes_destroyOfAnExitedProcessIsHarmless")),
-                Arguments.of(Flaw.IGNORES_UPLOAD_MODE, List.of("required_files_modesAreKept")),
+                Arguments.of(Flaw.IGNORES_UPLOAD_MODE, List.of("optional_files_modesAreKept")),
                 // Every test that destroys a container checks for debris afterwards, not only the one about it.
                 Arguments.of(Flaw.LEAVES_ROOT_BEHIND, List.of("required_lifecycle_destroyLeavesNothingOnTheHost",
                         "required_lifecycle_twoContainersAtOnceAreSeparate", "required_lifecycle_destroyTwiceIsHarmless")),
                 Arguments.of(Flaw.ACCEPTS_UNDECLARED_CAPABILITIES, List.of("required_errors_aCapabilityTheProviderLacksIsRefused")),
-                Arguments.of(Flaw.CLAIMS_LIMITS_BUT_IGNORES_THEM, List.of("required_resources_memoryLimitIsEnforced",
-                        "required_resources_pidsLimitIsEnforced")),
-                Arguments.of(Flaw.FOLLOWS_SYMLINKS, List.of("required_files_uploadOntoAContainerSymlinkToAHostPathLeavesTheHostFileAlone",
-                        "required_files_uploadIntoADirectoryThatIsASymlinkOutsideStaysInside",
-                        "required_files_downloadOfASymlinkToAHostPathDoesNotLeakTheHostFile")),
+                Arguments.of(Flaw.CLAIMS_LIMITS_BUT_IGNORES_THEM, List.of("optional_resources_memoryLimitIsEnforced",
+                        "optional_resources_pidsLimitIsEnforced")),
+                Arguments.of(Flaw.FOLLOWS_SYMLINKS, List.of("optional_files_uploadOntoAContainerSymlinkToAHostPathLeavesTheHostFileAlone",
+                        "optional_files_uploadIntoADirectoryThatIsASymlinkOutsideStaysInside",
+                        "optional_files_downloadOfASymlinkToAHostPathDoesNotLeakTheHostFile")),
                 Arguments.of(Flaw.DESTROY_NOT_IDEMPOTENT, List.of("required_lifecycle_destroyTwiceIsHarmless",
                         "required_lifecycle_closeAfterDestroyIsHarmless")),
                 Arguments.of(Flaw.SHARES_ONE_ROOT, List.of("required_lifecycle_twoContainersAtOnceAreSeparate")),
@@ -131,8 +151,9 @@ class ConformanceSuiteMetaTest {
                 Arguments.of(Flaw.DROPS_ENVIRONMENT, List.of("required_processes_environmentIsPassed",
                         "required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
                 Arguments.of(Flaw.ALWAYS_ADDS_DEFAULT_ENVIRONMENT, List.of("required_processes_environmentWithoutDefaultsHasOnlyWhatIsGiven")),
-                Arguments.of(Flaw.STATS_NEVER_MOVE, List.of("required_resources_statsMoveAfterWork")),
+                Arguments.of(Flaw.STATS_NEVER_MOVE, List.of("optional_resources_statsMoveAfterWork")),
                 Arguments.of(Flaw.KEEPS_PROCESSES_AFTER_DESTROY, List.of("required_lifecycle_destroyWhileProcessesRunEndsThem")),
+                Arguments.of(Flaw.CLOSES_INHERITED_STDIN, List.of("required_processes_inheritedStdinReadsTheJvmsStdinAndLeavesItOpen")),
                 Arguments.of(Flaw.DESTROY_THROWS_WHEN_GONE, List.of("required_processes_destroyOfAnExitedProcessIsHarmless")));
     }
 
@@ -153,7 +174,7 @@ class ConformanceSuiteMetaTest {
 
     /** Tests that need a container, including ones that expect create to fail or create it on another thread. */
     private static final String[] NEEDS_A_CONTAINER = {
-        "required_lifecycle_createGivesTheSpecsIdAndSpec", "required_processes_exitCodesComeBackExactly", "required_files_modesAreKept",
+        "required_lifecycle_createGivesTheSpecsIdAndSpec", "required_processes_exitCodesComeBackExactly", "optional_files_modesAreKept",
         "required_errors_aCapabilityTheProviderLacksIsRefused", "required_errors_limitsAreHonouredOrRefusedNeverIgnored",
         "required_lifecycle_aMissingRootfsFailsAndLeavesNothing", "required_processes_hundredConcurrentSpawnsAllSucceed"};
 
@@ -162,7 +183,8 @@ class ConformanceSuiteMetaTest {
         String test = "required_lifecycle_destroyLeavesNothingOnTheHost";
         Outcomes o = run(SuiteWithoutLeftoverCheck.class, test);
         assertThat(o.with(TestExecutionResult.Status.ABORTED)).containsExactly(test);
-        assertThat(o.messageOf(test)).contains("host-process-unchecked", "does not override hostLeftovers(String)");
+        assertThat(o.messageOf(test)).contains("host-process-unchecked", "does not look for what a destroyed container leaves",
+                "hostLeftovers(String) answers empty");
     }
 
     @Test
@@ -195,9 +217,10 @@ class ConformanceSuiteMetaTest {
 
     @Test
     void aBadTimeoutValueIsRefusedNamingTheVariable() {
-        Outcomes o = run(Set.of(), Map.of(ContainerConformanceSuite.TIMEOUT_ENV, "soon")::get, "required_errors_badIdsAreInvalidSpec");
-        assertThat(o.with(TestExecutionResult.Status.FAILED)).containsExactly("required_errors_badIdsAreInvalidSpec");
-        assertThat(o.messageOf("required_errors_badIdsAreInvalidSpec")).contains("CONTAINERV_TCK_TIMEOUT", "'soon'", "positive number of seconds");
+        String test = "required_errors_aSecurityPolicyIsHonouredOrRefusedNeverIgnored";
+        Outcomes o = run(Set.of(), Map.of(ContainerConformanceSuite.TIMEOUT_ENV, "soon")::get, test);
+        assertThat(o.with(TestExecutionResult.Status.FAILED)).containsExactly(test);
+        assertThat(o.messageOf(test)).contains("CONTAINERV_TCK_TIMEOUT", "'soon'", "positive number of seconds");
     }
 
     @Test

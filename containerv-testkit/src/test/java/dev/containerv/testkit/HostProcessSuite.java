@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -36,13 +37,13 @@ class HostProcessSuite extends ReferenceSuite {
     }
 
     @Override
-    protected List<String> hostLeftovers(String containerId) {
+    protected Optional<List<String>> hostLeftovers(String containerId) {
         List<String> left = new ArrayList<>();
         Path root = referenceRuntime().rootOf(containerId);
         if (Files.exists(root)) {
             left.add("root directory " + root);
         }
-        return left;
+        return Optional.of(left);
     }
 
     @Override

@@ -4,8 +4,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A provider's suite that forgot to override {@link #hostLeftovers(String)}: the test about debris must say
- * so by skipping, not pass having looked at nothing. Run only by {@link ConformanceSuiteMetaTest}.
+ * A provider's suite that does not look for debris ({@link #hostLeftovers(String)} keeps its empty answer): the
+ * test about debris must say so by skipping, not pass having looked at nothing. Run only by
+ * {@link ConformanceSuiteMetaTest}.
  */
 class SuiteWithoutLeftoverCheck extends ReferenceSuite {
     SuiteWithoutLeftoverCheck() {

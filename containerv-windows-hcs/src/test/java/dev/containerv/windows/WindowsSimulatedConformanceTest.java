@@ -119,7 +119,7 @@ class WindowsSimulatedConformanceTest extends ContainerConformanceSuite {
     }
 
     @Override
-    protected List<String> hostLeftovers(String containerId) {
+    protected Optional<List<String>> hostLeftovers(String containerId) {
         List<String> left = new ArrayList<>();
         if (HCS.systemIds().contains(containerId)) {
             left.add("compute system " + containerId);
@@ -128,6 +128,6 @@ class WindowsSimulatedConformanceTest extends ContainerConformanceSuite {
         if (Files.exists(ROOT.resolve("state").resolve(containerId))) {
             left.add("state folder " + ROOT.resolve("state").resolve(containerId));
         }
-        return left;
+        return Optional.of(left);
     }
 }

@@ -38,8 +38,15 @@ public enum Flaw {
     KEEPS_PROCESSES_AFTER_DESTROY,
     /** Spawn blocks until the container is destroyed, deaf to interrupts. */
     SPAWN_HANGS,
+    /** Standard input {@code INHERIT} gets an empty input instead of the JVM's {@code System.in}. */
+    CLOSES_INHERITED_STDIN,
     /** {@code destroy()} of a process that is gone throws, as a platform's kill does. */
     DESTROY_THROWS_WHEN_GONE,
     /** Create fails as it would without root. */
-    NO_PRIVILEGES
+    NO_PRIVILEGES,
+    /**
+     * Declares none of the features it has, as a provider that forgot them would. No rule may fail for it: the
+     * suite must skip exactly the {@code optional_} rules, saying what is not declared.
+     */
+    DECLARES_NO_FEATURES
 }

@@ -132,6 +132,9 @@ final class HostProcessContainer implements Container {
         }
         env.put("CV_ROOT", root.toString());
         ProcessSpec served = runtime.has(Flaw.DROPS_STDERR) ? process.toBuilder().redirectError(Redirect.DISCARD).build() : process;
+        if (runtime.has(Flaw.CLOSES_INHERITED_STDIN) && served.stdin().type() == Redirect.Type.INHERIT) {
+            served = served.toBuilder().redirectInput(Redirect.from(Redirect.DISCARD.file())).build();
+        }
         // Every stream a pipe, as a real provider's sockets: the toolkit serves the spec's redirects over them.
         pb.redirectErrorStream(served.redirectErrorStream());
         try (StdioRedirects stdio = StdioRedirects.open(served, HostProcessRuntime.OPERATION + "Container::spawn", id())) {

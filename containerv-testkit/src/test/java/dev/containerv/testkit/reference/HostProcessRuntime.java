@@ -66,6 +66,9 @@ public final class HostProcessRuntime implements ContainerRuntime {
 
     @Override
     public Set<RuntimeFeature> features() {
+        if (has(Flaw.DECLARES_NO_FEATURES)) {
+            return Set.of();
+        }
         EnumSet<RuntimeFeature> features = EnumSet.of(RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST,
                 RuntimeFeature.FILE_TRANSFER, RuntimeFeature.POSIX_SIGNALS);
         if (has(Flaw.CLAIMS_LIMITS_BUT_IGNORES_THEM)) {

@@ -1,0 +1,97 @@
+package dev.containerv.linux.helper;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One transfer between the host and a running container through {@code containerv-helper copy} (protocol
+ * section 7): the helper opens the host side first, then enters the container's mount namespace and root, so a
+ * container symlink can never reach a host path. Its result line becomes success or a worded
+ * {@link ContainerException}.
+ */
+public final class HelperCopy {
+    private static final System.Logger LOG = System.getLogger(HelperCopy.class.getName());
+    private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
+
+    /** Which way the bytes go. */
+    public enum Direction {
+        UPLOAD("upload"), DOWNLOAD("download");
+
+        private final String word;
+
+        Direction(String word) {
+            this.word = word;
+        }
+    }
+
+    /** The running container, as the copy needs it: its helper and its init (pid and start time, so a reused pid is refused). */
+    public record Target(String containerId, Path helper, long initPid, long initStartTime) {
+    }
+
+    private HelperCopy() {
+    }
+
+    /** Copies {@code host} to {@code containerPath} or back; both paths are absolute and checked by the caller. */
+    public static void copy(Target t, String op, Direction direction, Path host, String containerPath) {
+        boolean upload = direction == Direction.UPLOAD;
+        List<String> cmd = new ArrayList<>(List.of(t.helper().toString(), "copy", direction.word, "--pid", Long.toString(t.initPid()),
+                "--expect-starttime", Long.toString(t.initStartTime())));
+        if (upload) {
+            cmd.addAll(List.of("--host", host.toString(), "--container", containerPath));
+        } else {
+            cmd.addAll(List.of("--container", containerPath, "--host", host.toString()));
+        }
+        String what = upload ? "upload " + host + " to " + containerPath + " in container " + t.containerId()
+                : "download " + containerPath + " of container " + t.containerId() + " to " + host;
+        try {
+            HelperCommand.Result r = HelperCommand.run(cmd, COPY_TIMEOUT, false);
+            if (r.output().isEmpty()) {
+                throw ContainerException.builder(r.timedOut() ? ErrorKind.TIMEOUT : ErrorKind.PLATFORM_FAILURE, "cannot " + what + ": the helper "
+                        + (r.timedOut() ? "did not finish within " + COPY_TIMEOUT.toMinutes() + " min" : "exited with " + r.exitCode() + " without a result"))
+                        .operation(op).containerId(t.containerId()).build();
+            }
+            String out = r.output();
+            StatusLine line = StatusLine.parse(out.lines().reduce((a, b) -> b).orElse(out));
+            if (line instanceof StatusLine.Error e) {
+                throw copyError(t.containerId(), op, upload, what, e.failure(), host, containerPath);
+            }
+            if (line instanceof StatusLine.CopyOk ok) {
+                LOG.log(Level.DEBUG, () -> what + ": " + ok);
+                return;
+            }
+            throw new IllegalArgumentException("unexpected copy result '" + out + "'");
+        } catch (IOException | IllegalArgumentException e) {
+            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot " + what + ": " + e.getMessage())
+                    .operation(op).containerId(t.containerId()).cause(e).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "interrupted: " + what).operation(op).containerId(t.containerId()).cause(e).build();
+        }
+    }
+
+    private static ContainerException copyError(String id, String op, boolean upload, String what, HelperFailure f, Path host, String containerPath) {
+        boolean hostSide = f.step().equals("host-open") || (!upload && f.path().equals(host.toString()));
+        ErrorKind kind = f.kind();
+        String sentence;
+        if (f.step().equals("target")) {
+            kind = ErrorKind.NOT_FOUND;
+            sentence = "cannot " + what + ": the container is no longer running";
+        } else if ("ENOENT".equals(f.errnoName())) {
+            sentence = "cannot " + what + ": " + (hostSide ? "host path " : "container path ") + (f.path().isEmpty() ? (hostSide ? host : containerPath) : f.path())
+                    + " does not exist" + (upload || hostSide ? " (the parent of the destination must exist)" : "");
+        } else if ("EISDIR".equals(f.errnoName()) || "ENOTDIR".equals(f.errnoName())) {
+            kind = ErrorKind.INVALID_SPEC;
+            sentence = "cannot " + what + ": the destination is a directory and the source is not, or a parent is not a directory";
+        } else {
+            sentence = "cannot " + what;
+        }
+        return f.toException(op, id, kind, sentence);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.containerv.linux.helper;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A structured failure reported by the helper (status line, ERROR frame or copy result): the step, the
+ * syscall, the errno by name and number, the path and a short technical detail. The helper never writes
+ * prose for users; {@link #toException} does.
+ *
+ * @param step        the helper step, such as {@code overlay} or {@code exec}
+ * @param syscall     the failing syscall, or empty
+ * @param errnoName   {@code ENOENT}, ..., or empty
+ * @param errnoNumber the errno value, 0 when not applicable
+ * @param path        the path concerned, or empty
+ * @param detail      a short technical detail, or empty
+ */
+public record HelperFailure(String step, String syscall, String errnoName, int errnoNumber, String path, String detail) {
+    /** Step → what it means, in words; one entry per row of the helper's steps.h, no more. */
+    private static final Map<String, String> STEPS = Map.ofEntries(
+            Map.entry("usage", "calling the helper"),
+            Map.entry("plan", "reading the launch plan"),
+            Map.entry("setup", "preparing the supervisor"),
+            Map.entry("clone", "creating the namespaces"),
+            Map.entry("cgroup-procs", "moving the init into its cgroup"),
+            Map.entry("sync", "synchronising supervisor and init"),
+            Map.entry("mount-private", "making the mount tree private"),
+            Map.entry("control-socket", "binding the control socket"),
+            Map.entry("tmpfs-upper", "mounting the tmpfs for the writable layer"),
+            Map.entry("overlay", "mounting the overlay root file system"),
+            Map.entry("bind", "bind-mounting a host directory"),
+            Map.entry("bind-remount-ro", "making a bind mount read-only"),
+            Map.entry("tmpfs", "mounting a tmpfs layer"),
+            Map.entry("mountpoint", "creating a mount point"),
+            Map.entry("proc", "mounting /proc"),
+            Map.entry("sys", "mounting /sys"),
+            Map.entry("dev", "mounting /dev"),
+            Map.entry("mknod", "creating a device node"),
+            Map.entry("devpts", "mounting /dev/pts"),
+            Map.entry("symlink", "creating a symbolic link"),
+            Map.entry("mqueue", "mounting /dev/mqueue"),
+            Map.entry("pivot-root", "switching to the container root (pivot_root)"),
+            Map.entry("umount-old-root", "detaching the host root"),
+            Map.entry("chdir", "changing to the working directory"),
+            Map.entry("hostname", "setting the host name"),
+            Map.entry("unshare-cgroup", "creating the cgroup namespace"),
+            Map.entry("lo-up", "bringing up the loopback interface"),
+            Map.entry("signals", "setting up signals"),
+            Map.entry("event-loop", "starting the container's event loop"),
+            Map.entry("setsid", "starting a new session"),
+            Map.entry("stdio", "connecting standard streams"),
+            Map.entry("rlimit", "setting a resource limit"),
+            Map.entry("setgroups", "setting supplementary groups"),
+            Map.entry("setgid", "switching group"),
+            Map.entry("setuid", "switching user"),
+            Map.entry("no-new-privs", "setting no_new_privs"),
+            Map.entry("exec", "starting the program"),
+            Map.entry("user", "looking up the user"),
+            Map.entry("group", "looking up the group"),
+            Map.entry("stream-attach", "waiting for the stream connections"),
+            Map.entry("fork", "forking the process"),
+            Map.entry("shutdown", "the container is stopping"),
+            Map.entry("protocol", "speaking the control protocol"),
+            Map.entry("hello", "greeting the control socket"),
+            Map.entry("kill", "signalling a process"),
+            Map.entry("wait", "waiting for a process"),
+            Map.entry("target", "finding the container's init"),
+            Map.entry("host-open", "opening the host path"),
+            Map.entry("setns", "entering the container's mount namespace"),
+            Map.entry("chroot", "entering the container root"),
+            Map.entry("container-open", "opening the container path"),
+            Map.entry("open", "opening a file"),
+            Map.entry("mkdir", "creating a directory"),
+            Map.entry("readdir", "reading a directory"),
+            Map.entry("read", "reading"),
+            Map.entry("write", "writing"),
+            Map.entry("copy", "copying"),
+            Map.entry("readlink", "reading a symlink"),
+            Map.entry("unlink", "replacing an existing entry"),
+            Map.entry("chown", "setting the owner"),
+            Map.entry("chmod", "setting the mode"),
+            Map.entry("utimes", "setting the modification time"),
+            Map.entry("stat", "examining a file"));
+
+    /**
+     * The steps this class has words for: exactly the helper's step table ({@code containerv-helper steps}), as
+     * HelperFailureTest checks against the built helper.
+     */
+    static Set<String> wordedSteps() {
+        return STEPS.keySet();
+    }
+
+    /** The errno name with a {@code errno } prefix, or {@code null} when there is none. */
+    public String platformCode() {
+        return errnoName.isEmpty() ? null : "errno " + errnoName;
+    }
+
+    /** What the step means, in words; unknown steps are shown verbatim. */
+    public String stepDescription() {
+        return STEPS.getOrDefault(step, "step '" + step + "'");
+    }
+
+    /** The error kind for this failure's errno. */
+    public ErrorKind kind() {
+        return kindOf(errnoName);
+    }
+
+    /** Maps an errno name to the kind of failure it means to a caller. */
+    public static ErrorKind kindOf(String errnoName) {
+        return switch (errnoName) {
+            case "ENOENT", "ESRCH", "ECHILD" -> ErrorKind.NOT_FOUND;
+            case "EACCES", "EPERM", "EROFS" -> ErrorKind.PERMISSION_DENIED;
+            case "EEXIST" -> ErrorKind.ALREADY_EXISTS;
+            case "ENOSPC", "ENOMEM", "EDQUOT", "EMFILE", "ENFILE", "EAGAIN", "EFBIG", "E2BIG" -> ErrorKind.RESOURCE_LIMIT;
+            case "ETIMEDOUT" -> ErrorKind.TIMEOUT;
+            default -> ErrorKind.PLATFORM_FAILURE;
+        };
+    }
+
+    /**
+     * The technical tail of a message: {@code syscall mount on /x: detail}. Used after a sentence Java wrote.
+     */
+    public String technical() {
+        StringBuilder sb = new StringBuilder();
+        if (!syscall.isEmpty() && !syscall.equals("-")) {
+            sb.append(syscall).append("()");
+        }
+        if (!path.isEmpty()) {
+            sb.append(sb.length() > 0 ? " on " : "on ").append(path);
+        }
+        if (!detail.isEmpty()) {
+            sb.append(sb.length() > 0 ? ": " : "").append(detail);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A {@link ContainerException} whose message is {@code sentence}, then the step and technical facts.
+     *
+     * @param operation such as {@code linux::Runtime::create}
+     * @param sentence  what failed, in words, for this particular case
+     */
+    public ContainerException toException(String operation, String containerId, ErrorKind kind, String sentence) {
+        String tech = technical();
+        String message = sentence + " (while " + stepDescription() + (tech.isEmpty() ? "" : ": " + tech) + ")";
+        return ContainerException.builder(kind, message).operation(operation).containerId(containerId)
+                .platformCode(platformCode()).build();
+    }
+
+    @Override
+    public String toString() {
+        return step + " " + syscall + " " + errnoName + "(" + errnoNumber + ") " + path + " " + detail;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.containerv.linux.plan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A launch plan for {@code containerv-helper init}, version 2 (docs/linux-helper-protocol.md section 2).
+ * Holds typed directives and renders them in the documented text form; it makes no decisions, the
+ * runtime fills it in. The container's file systems besides its root ({@code /proc}, {@code /sys},
+ * {@code /dev} with its nodes and links, binds, tmpfs) are setup operations the helper performs in the
+ * order they were added. Not thread-safe.
+ */
+public final class LaunchPlan {
+    /** The plan version this writer produces. */
+    public static final int VERSION = 2;
+
+    private final String id;
+    private final String hostname;
+    private final Set<String> namespaces = new LinkedHashSet<>();
+    private Path stateDir;
+    private Path controlSocket;
+    private Path rootfs;
+    private Path upper;
+    private Path work;
+    private Path tmpfsUpper;
+    private long tmpfsUpperSize;
+    private Path merged;
+    private final List<String> setup = new ArrayList<>();
+    private String defaultPath;
+    private boolean persistent;
+    private long stopGraceMs = -1;
+    private long streamTimeoutMs = -1;
+    private final List<String> cleanup = new ArrayList<>();
+
+    public LaunchPlan(String id, String hostname) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.hostname = Objects.requireNonNull(hostname, "hostname");
+    }
+
+    /** Adds one of {@code net}, {@code ipc}, {@code cgroup} (pid, mnt and uts are always made). */
+    public LaunchPlan namespace(String name) {
+        if (!Set.of("net", "ipc", "cgroup", "pid", "mnt", "uts").contains(name)) {
+            throw new IllegalArgumentException("unknown namespace " + name);
+        }
+        namespaces.add(name);
+        return this;
+    }
+
+    public LaunchPlan stateDir(Path dir, Path socket) {
+        this.stateDir = dir;
+        this.controlSocket = socket;
+        return this;
+    }
+
+    /** The base root with an upper and work dir on disk. */
+    public LaunchPlan overlay(Path lower, Path upperDir, Path workDir, Path mergedDir) {
+        this.rootfs = lower;
+        this.upper = upperDir;
+        this.work = workDir;
+        this.tmpfsUpper = null;
+        this.merged = mergedDir;
+        return this;
+    }
+
+    /** The base root with its writable layer on a tmpfs the init mounts at {@code scratch}. */
+    public LaunchPlan overlayOnTmpfs(Path lower, Path scratch, long sizeBytes, Path mergedDir) {
+        this.rootfs = lower;
+        this.tmpfsUpper = scratch;
+        this.tmpfsUpperSize = sizeBytes;
+        this.upper = null;
+        this.work = null;
+        this.merged = mergedDir;
+        return this;
+    }
+
+    public LaunchPlan bind(Path hostSource, String containerPath, boolean readOnly) {
+        setup.add(line("bind", hostSource.toString(), containerPath, readOnly ? "ro" : "rw"));
+        return this;
+    }
+
+    public LaunchPlan tmpfs(String containerPath, long sizeBytes, int mode) {
+        setup.add(line("tmpfs", containerPath, Long.toString(sizeBytes), Integer.toOctalString(mode)));
+        return this;
+    }
+
+    /** A proc file system (nosuid, nodev, noexec) showing the container's pids. */
+    public LaunchPlan proc(String containerPath) {
+        setup.add(line("proc", containerPath));
+        return this;
+    }
+
+    /** A read-only sysfs (nosuid, nodev, noexec). */
+    public LaunchPlan sysfs(String containerPath) {
+        setup.add(line("sysfs", containerPath));
+        return this;
+    }
+
+    /** A small tmpfs (mode 0755, nosuid, noexec) to hold device nodes. */
+    public LaunchPlan dev(String containerPath) {
+        setup.add(line("dev", containerPath));
+        return this;
+    }
+
+    /** A character device node, mode 0666. */
+    public LaunchPlan device(String containerPath, int major, int minor) {
+        setup.add(line("device", containerPath, Integer.toString(major), Integer.toString(minor)));
+        return this;
+    }
+
+    /** A symbolic link at {@code containerPath} with the text {@code target}. */
+    public LaunchPlan symlink(String target, String containerPath) {
+        setup.add(line("symlink", target, containerPath));
+        return this;
+    }
+
+    /** A new devpts instance (ptmxmode 0666, mode 0620). */
+    public LaunchPlan devpts(String containerPath) {
+        setup.add(line("devpts", containerPath));
+        return this;
+    }
+
+    /** A POSIX message queue file system. */
+    public LaunchPlan mqueue(String containerPath) {
+        setup.add(line("mqueue", containerPath));
+        return this;
+    }
+
+    /** The directories a program name is searched in when its environment has no {@code PATH}. */
+    public LaunchPlan defaultPath(String searchPath) {
+        this.defaultPath = searchPath;
+        return this;
+    }
+
+    public LaunchPlan persistent(boolean value) {
+        this.persistent = value;
+        return this;
+    }
+
+    public LaunchPlan stopGraceMs(long ms) {
+        this.stopGraceMs = ms;
+        return this;
+    }
+
+    public LaunchPlan streamTimeoutMs(long ms) {
+        this.streamTimeoutMs = ms;
+        return this;
+    }
+
+    /** A tree the supervisor removes once the init is gone. */
+    public LaunchPlan cleanupTree(Path path) {
+        cleanup.add(line("cleanup-tree", path.toString()));
+        return this;
+    }
+
+    /** The plan text. */
+    public String render() {
+        if (stateDir == null || rootfs == null || merged == null) {
+            throw new IllegalStateException("plan for " + id + " lacks state-dir, rootfs or merged");
+        }
+        StringBuilder sb = new StringBuilder("containerv-plan ").append(VERSION).append('\n');
+        sb.append(line("id", id)).append('\n');
+        sb.append(line("hostname", hostname)).append('\n');
+        if (!namespaces.isEmpty()) {
+            sb.append("namespaces");
+            namespaces.forEach(n -> sb.append(' ').append(n));
+            sb.append('\n');
+        }
+        sb.append(line("state-dir", stateDir.toString())).append('\n');
+        sb.append(line("control-socket", controlSocket.toString())).append('\n');
+        sb.append(line("rootfs", rootfs.toString())).append('\n');
+        if (tmpfsUpper != null) {
+            sb.append(line("tmpfs-upper", tmpfsUpper.toString(), Long.toString(tmpfsUpperSize))).append('\n');
+        } else {
+            sb.append(line("upper", upper.toString())).append('\n');
+            sb.append(line("work", work.toString())).append('\n');
+        }
+        sb.append(line("merged", merged.toString())).append('\n');
+        setup.forEach(m -> sb.append(m).append('\n'));
+        if (defaultPath != null) {
+            sb.append(line("default-path", defaultPath)).append('\n');
+        }
+        if (persistent) {
+            sb.append("persistent\n");
+        }
+        if (stopGraceMs >= 0) {
+            sb.append(line("stop-grace-ms", Long.toString(stopGraceMs))).append('\n');
+        }
+        if (streamTimeoutMs >= 0) {
+            sb.append(line("stream-timeout-ms", Long.toString(streamTimeoutMs))).append('\n');
+        }
+        cleanup.forEach(c -> sb.append(c).append('\n'));
+        return sb.toString();
+    }
+
+    private static String line(String keyword, String... args) {
+        StringBuilder sb = new StringBuilder(keyword);
+        for (String a : args) {
+            if (a.isEmpty()) {
+                throw new IllegalArgumentException(keyword + ": empty argument");
+            }
+            sb.append(' ').append(Percent.encode(a));
+        }
+        return sb.toString();
+    }
+}

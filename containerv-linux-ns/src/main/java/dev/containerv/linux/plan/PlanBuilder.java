@@ -1,0 +1,71 @@
+package dev.containerv.linux.plan;
+
+import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.Layer;
+import dev.containerv.linux.LinuxOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns a validated spec into its launch plan: namespaces from the capabilities, the overlay (upper and work on
+ * disk, or on a tmpfs when the rootfs contains the layer directory), the standard file systems
+ * ({@link StandardSetup}), the layers in the spec's order, the stop grace, and the trees the supervisor removes.
+ * Creates the layer directories the plan names.
+ */
+public final class PlanBuilder {
+    /** How long a SPAWN waits for its stream connections, and an unclaimed stream connection is kept. */
+    private static final long STREAM_TIMEOUT_MS = 10_000;
+
+    private PlanBuilder() {
+    }
+
+    /** The plan for a validated spec whose rootfs real path is {@code rootfs}. */
+    public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket) throws IOException {
+        LaunchPlan plan = new LaunchPlan(spec.id(), spec.hostname());
+        if (spec.has(Capability.NETWORK)) {
+            plan.namespace("net");
+        }
+        if (spec.has(Capability.IPC)) {
+            plan.namespace("ipc");
+        }
+        if (spec.has(Capability.CGROUPS)) {
+            plan.namespace("cgroup");
+        }
+        plan.stateDir(stateDir, socket);
+        Path merged = layerDir.resolve("merged");
+        Files.createDirectories(layerDir);
+        Files.createDirectories(merged);
+        // overlayfs refuses an upper or work dir inside (or around) its lower dir: then the writable layer lives on a tmpfs.
+        Path layerReal = layerDir.toRealPath();
+        if (layerReal.startsWith(rootfs) || rootfs.startsWith(layerReal)) {
+            Path scratch = layerDir.resolve("scratch");
+            Files.createDirectories(scratch);
+            plan.overlayOnTmpfs(rootfs, scratch, 0, merged);
+        } else {
+            Path upper = layerDir.resolve("upper");
+            Path work = layerDir.resolve("work");
+            Files.createDirectories(upper);
+            Files.createDirectories(work);
+            plan.overlay(rootfs, upper, work, merged);
+        }
+        StandardSetup.apply(plan);
+        for (Layer l : spec.layers()) {
+            String at = l.containerPath().orElseThrow();
+            if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
+                plan.bind(l.source().orElseThrow().toAbsolutePath(), at, l.access() == Access.READ_ONLY);
+            } else if (l.kind() == Layer.Kind.TMPFS) {
+                plan.tmpfs(at, l.sizeBytes().orElse(0), 01777);
+            }
+        }
+        plan.persistent(spec.persistent());
+        plan.stopGraceMs(options.stopGrace().toMillis());
+        plan.streamTimeoutMs(STREAM_TIMEOUT_MS);
+        plan.cleanupTree(layerDir);
+        plan.cleanupTree(stateDir);
+        return plan;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.containerv.linux.plan;
+
+import java.util.List;
+
+/**
+ * What every container's file system gets besides its root and layers, decided here and sent to the helper as
+ * plan directives (the helper has no list of its own): {@code /proc}, a read-only {@code /sys}, a minimal
+ * {@code /dev} with the device nodes below and the usual links, {@code /dev/pts}, {@code /dev/shm},
+ * {@code /dev/mqueue}; and the search path for programs whose environment has no {@code PATH}.
+ */
+public final class StandardSetup {
+    /** The search path of a process whose environment has no {@code PATH}; also its default {@code PATH}. */
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** A character device node of the container's {@code /dev}. */
+    public record Device(String path, int major, int minor) {
+    }
+
+    /** The device nodes, mode 0666: the ones every program may expect, and nothing that reaches hardware. */
+    public static final List<Device> DEVICES = List.of(
+            new Device("/dev/null", 1, 3), new Device("/dev/zero", 1, 5), new Device("/dev/full", 1, 7),
+            new Device("/dev/random", 1, 8), new Device("/dev/urandom", 1, 9), new Device("/dev/tty", 5, 0));
+
+    private StandardSetup() {
+    }
+
+    /**
+     * Adds the standard file systems to a plan. They come before the spec's layers, so a layer under
+     * {@code /dev}, {@code /proc} or {@code /sys} sits on top of them instead of being hidden beneath.
+     */
+    public static LaunchPlan apply(LaunchPlan plan) {
+        plan.proc("/proc").sysfs("/sys").dev("/dev");
+        DEVICES.forEach(d -> plan.device(d.path(), d.major(), d.minor()));
+        plan.symlink("pts/ptmx", "/dev/ptmx").symlink("/proc/self/fd", "/dev/fd").symlink("/proc/self/fd/0", "/dev/stdin")
+                .symlink("/proc/self/fd/1", "/dev/stdout").symlink("/proc/self/fd/2", "/dev/stderr");
+        plan.devpts("/dev/pts").tmpfs("/dev/shm", 0, 01777).mqueue("/dev/mqueue");
+        return plan.defaultPath(DEFAULT_PATH);
+    }
+}

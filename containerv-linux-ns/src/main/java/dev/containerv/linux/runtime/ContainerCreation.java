@@ -1,0 +1,145 @@
+package dev.containerv.linux.runtime;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.helper.HelperFailure;
+import dev.containerv.linux.helper.InitLauncher;
+import dev.containerv.linux.helper.StatusLine;
+import dev.containerv.linux.plan.LaunchPlan;
+import dev.containerv.linux.plan.PlanBuilder;
+import dev.containerv.linux.spec.SpecChecks;
+import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StateStore;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code create}, in order: spec checks, root, the helper, the state directory claimed, {@code state.json}
+ * (creating), the plan written, the supervisor started with the owner pipe, its status line read, the control
+ * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
+ * is stopped (it kills the init and cleans up) and the leftovers are removed, so nothing half-made survives.
+ */
+final class ContainerCreation {
+    private static final System.Logger LOG = System.getLogger(ContainerCreation.class.getName());
+
+    /**
+     * Owner pipes of the non-persistent containers this JVM made, held strongly: a pipe closed by the garbage
+     * collector would stop a container the caller merely stopped referencing. Keyed by state directory.
+     */
+    static final Map<String, OutputStream> OWNER_PIPES = new ConcurrentHashMap<>();
+
+    private ContainerCreation() {
+    }
+
+    static LinuxContainer create(LinuxRuntime runtime, ContainerSpec spec) {
+        String op = "linux::Runtime::create";
+        String id = spec.id();
+        LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
+        Path rootfs = SpecChecks.validate(spec, op);
+        SpecChecks.requireRoot(runtime.euid(), runtime.defaults().stateRoot(), op, id, "create a container");
+        Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
+        Path stateDir = options.stateRoot().resolve(id);
+        Path layerDir = options.layerRoot().resolve(id);
+        Path socket = stateDir.resolve("control");
+        SpecChecks.requireSocketPathFits(options, socket);
+        StateStore store = runtime.store();
+        store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+        Process helperProcess = null;
+        try {
+            StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis(), stateDir, layerDir, socket, helperPath);
+            state.write(stateDir);
+            // The id is ours now; a layer tree without a state dir is debris of an earlier crash.
+            List<Exception> debris = store.removeTrees(layerDir);
+            if (!debris.isEmpty()) {
+                IOException e = new IOException("cannot remove the old layer directory " + layerDir + ": " + debris);
+                debris.forEach(e::addSuppressed);
+                throw e;
+            }
+            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
+            Path planFile = stateDir.resolve("plan");
+            Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    plan.render());
+            Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // Held open so the log can still be read after the supervisor has removed the state directory.
+            try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
+                helperProcess = InitLauncher.start(helperPath, planFile, log);
+                state = state.withSupervisor(helperProcess.pid());
+                state.write(stateDir);
+                StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);
+                if (status instanceof StatusLine.Error e) {
+                    throw createFailed(op, spec, rootfs, e.failure(), helperProcess, stateDir, layerDir, logReader);
+                }
+                StatusLine.Ready ready = (StatusLine.Ready) status;
+                state = state.running(ready.supervisorPid(), ready.initPid(), ready.initStartTime());
+                ControlConnection control = ControlConnection.connect(socket, id);
+                try {
+                    state.write(stateDir);
+                } catch (IOException e) {
+                    control.close();
+                    throw e;
+                }
+                if (spec.persistent()) {
+                    helperProcess.getOutputStream().close();
+                } else {
+                    OWNER_PIPES.put(stateDir.toString(), helperProcess.getOutputStream());
+                }
+                LOG.log(Level.DEBUG, () -> "created container " + id + " (init pid " + ready.initPid() + ")");
+                return new LinuxContainer(runtime, spec, state, helperProcess, control);
+            }
+        } catch (ContainerException e) {
+            abort(store, helperProcess, stateDir, layerDir, e);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            ContainerException ce = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot create container " + id + ": " + e.getMessage())
+                    .operation(op).containerId(id).cause(e).build();
+            abort(store, helperProcess, stateDir, layerDir, ce);
+            throw ce;
+        }
+    }
+
+    private static ContainerException createFailed(String op, ContainerSpec spec, Path rootfs, HelperFailure f, Process helperProcess,
+                                                   Path stateDir, Path layerDir, RandomAccessFile log) {
+        // The supervisor cleans up after an error line; its exit says it has finished (exit 2: it has not).
+        int code = InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(30));
+        String sentence = switch (f.step()) {
+            case "plan", "usage" -> "the helper rejected the launch plan (a containerv bug; please report it with "
+                    + stateDir.resolve("plan") + ")";
+            case "bind", "bind-remount-ro" -> "cannot mount a host directory layer into container " + spec.id();
+            case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
+            default -> "cannot create container " + spec.id() + " from rootfs " + rootfs;
+        };
+        ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE
+                : f.step().equals("bind") && f.errnoName().equals("ENOTDIR") ? ErrorKind.INVALID_SPEC : f.kind();
+        ContainerException e = f.toException(op, spec.id(), kind, sentence);
+        if (code == 2 || code == 3) {
+            LOG.log(Level.DEBUG, () -> "helper exit " + code + " for " + spec.id() + "; cleaning up on the Java side. Log: " + InitLauncher.tail(log));
+        }
+        return e;
+    }
+
+    private static void abort(StateStore store, Process helperProcess, Path stateDir, Path layerDir, ContainerException primary) {
+        if (helperProcess != null && helperProcess.isAlive()) {
+            // Before ready: the supervisor SIGKILLs the init and cleans up on SIGTERM.
+            helperProcess.destroy();
+            if (InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(10)) == Integer.MIN_VALUE) {
+                helperProcess.destroyForcibly();
+                InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(5));
+            }
+        }
+        OWNER_PIPES.remove(stateDir.toString());
+        store.removeLeftovers(stateDir, layerDir).forEach(primary::addSuppressed);
+    }
+}

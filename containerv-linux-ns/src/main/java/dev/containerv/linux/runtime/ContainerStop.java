@@ -1,0 +1,89 @@
+package dev.containerv.linux.runtime;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.control.Wire;
+import dev.containerv.linux.helper.InitLauncher;
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StateStore;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code destroy}: SHUTDOWN with the stop grace (the init TERMs, waits, KILLs), the control connection's end,
+ * the supervisor's exit (its cleanup is then done), the init's, and the leftovers removed as a safety net. What
+ * is still there afterwards is a {@code PLATFORM_FAILURE} listing it.
+ */
+final class ContainerStop {
+    private static final System.Logger LOG = System.getLogger(ContainerStop.class.getName());
+
+    private ContainerStop() {
+    }
+
+    /** @param supervisor the helper process when this JVM made the container, else {@code null} */
+    static void stop(String id, StateFile s, Process supervisor, ControlConnection control, StateStore store, Proc proc) {
+        String op = "linux::Container::destroy";
+        long graceMs = s.stopGraceMs();
+        List<Exception> problems = new ArrayList<>();
+        if (control.isOpen()) {
+            long req = control.newRequestId();
+            try {
+                control.request(req, Wire.encode(new Wire.Shutdown(req, graceMs))).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, () -> "SHUTDOWN of " + id + ": " + e);
+            }
+        }
+        Duration patience = Duration.ofMillis(graceMs).plusSeconds(15);
+        try {
+            control.onClose().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            problems.add(e);
+        }
+        control.close();
+        if (supervisor != null) {
+            if (InitLauncher.waitQuietly(supervisor, Duration.ofSeconds(15)) == Integer.MIN_VALUE) {
+                LOG.log(Level.WARNING, () -> "the supervisor of " + id + " did not exit; killing it");
+                supervisor.destroyForcibly();
+                InitLauncher.waitQuietly(supervisor, Duration.ofSeconds(5));
+            }
+            ContainerCreation.OWNER_PIPES.remove(s.stateDir());
+            try {
+                supervisor.getOutputStream().close();
+            } catch (IOException e) {
+                problems.add(e);
+            }
+        } else {
+            awaitGone(s.supervisorPid(), Duration.ofSeconds(15));
+        }
+        awaitGone(s.initPid(), Duration.ofSeconds(5));
+        List<Exception> left = store.removeLeftovers(Path.of(s.stateDir()), Path.of(s.layerDir()));
+        if (!left.isEmpty() || proc.alive(s.initPid(), s.initStartTime())) {
+            ContainerException e = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "container " + id
+                    + " could not be removed completely: " + left).operation(op).containerId(id).build();
+            left.forEach(e::addSuppressed);
+            problems.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private static void awaitGone(long pid, Duration timeout) {
+        if (pid <= 0) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(h -> {
+            try {
+                h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, () -> "pid " + pid + " still there after " + timeout);
+            }
+        });
+    }
+}

@@ -1,0 +1,134 @@
+package dev.containerv.linux.runtime;
+
+import dev.containerv.api.Capability;
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.GuestOs;
+import dev.containerv.api.RuntimeFeature;
+import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.spec.SpecChecks;
+import dev.containerv.linux.state.Leftovers;
+import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StateStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The {@code linux-ns} runtime, a facade: {@code create} is {@link ContainerCreation}, {@code open} and {@code list}
+ * read the {@link StateStore}, and each container is a {@link LinuxContainer} handle. Thread-safe.
+ */
+public final class LinuxRuntime implements ContainerRuntime {
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
+    private static final Set<RuntimeFeature> FEATURES = Collections.unmodifiableSet(EnumSet.of(
+            RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.OPEN_BY_ID,
+            RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
+            RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS));
+    private final LinuxOptions defaults;
+    private final Supplier<Path> helper;
+    private final LongSupplier euid;
+    private final Proc proc;
+    private final StateStore store;
+
+    /**
+     * @param defaults options for specs without a {@link LinuxOptions} extension, and the roots of open/list
+     * @param helper   the helper binary; throws a {@link ContainerException} when there is none
+     * @param euid     this process's effective uid (a seam for tests)
+     * @param proc     the {@code /proc} to read
+     */
+    public LinuxRuntime(LinuxOptions defaults, Supplier<Path> helper, LongSupplier euid, Proc proc) {
+        this.defaults = defaults;
+        this.helper = helper;
+        this.euid = euid;
+        this.proc = proc;
+        this.store = new StateStore(proc, new Leftovers(helper, proc));
+    }
+
+    @Override
+    public String name() {
+        return "linux-ns";
+    }
+
+    @Override
+    public GuestOs guestOs() {
+        return GuestOs.LINUX;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Set<RuntimeFeature> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public Container create(ContainerSpec spec) {
+        return ContainerCreation.create(this, spec);
+    }
+
+    @Override
+    public Container open(String id) {
+        String op = "linux::Runtime::open";
+        ContainerSpec.requireValidId(id);
+        StateFile s = store.running(op, id, defaults.stateRoot(), defaults.layerRoot());
+        SpecChecks.requireRoot(euid.getAsLong(), defaults.stateRoot(), op, id, "open a container");
+        try {
+            ControlConnection control = ControlConnection.connect(Path.of(s.controlSocket()), id);
+            return new LinuxContainer(this, s.spec(), s, null, control);
+        } catch (IOException e) {
+            throw ContainerException.builder(proc.alive(s.initPid(), s.initStartTime()) ? ErrorKind.PLATFORM_FAILURE : ErrorKind.NOT_FOUND,
+                    "cannot connect to container " + id + " at " + s.controlSocket() + ": " + e.getMessage())
+                    .operation(op).containerId(id).cause(e).build();
+        }
+    }
+
+    @Override
+    public List<String> list() {
+        return store.list(defaults.stateRoot(), defaults.layerRoot());
+    }
+
+    /** For LinuxOptions-less callers. */
+    public LinuxOptions defaults() {
+        return defaults;
+    }
+
+    /** A supplier that always throws: for a runtime whose helper could not be found. */
+    public static Supplier<Path> failingHelper(String reason) {
+        return () -> {
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, "linux-ns has no usable helper: " + reason);
+        };
+    }
+
+    // ---- for the containers and the create flow of this package ----
+
+    Path helper() {
+        return helper.get();
+    }
+
+    long euid() {
+        return euid.getAsLong();
+    }
+
+    Proc proc() {
+        return proc;
+    }
+
+    StateStore store() {
+        return store;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.containerv.linux.state;
+
+import dev.containerv.linux.helper.HelperCommand;
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.spi.FileTrees;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Removes what a container left on the host when its supervisor could not (it was killed, or the create
+ * failed early): the state and layer trees. A tree with a mount at or under it is handed to
+ * {@code containerv-helper cleanup}, which detaches the mounts (deepest first) and removes the tree without
+ * following symlinks, the same code the supervisor runs; a tree without mounts (the usual case) is removed here,
+ * without following symlinks either (the SPI's {@link FileTrees#deleteTree}). Nothing is done for a tree that does not exist, so the common path starts no
+ * process.
+ */
+public final class Leftovers {
+    private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Supplier<Path> helper;
+    private final Proc proc;
+
+    /** @param helper the helper binary; asked for only when a tree has mounts */
+    public Leftovers(Supplier<Path> helper, Proc proc) {
+        this.helper = helper;
+        this.proc = proc;
+    }
+
+    /** Removes each tree; returns what failed (empty when everything is gone). */
+    public List<Exception> remove(Path... trees) {
+        List<Exception> problems = new ArrayList<>();
+        for (Path dir : trees) {
+            // A mount point cannot be removed while mounted, so a missing directory has no mounts: the usual case at
+            // create and after the supervisor's own cleanup, where reading the mount table would be wasted work.
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                if (proc.mountsUnder(dir).isEmpty()) {
+                    FileTrees.deleteTree(dir);
+                } else {
+                    removeThroughHelper(dir);
+                }
+            } catch (IOException | RuntimeException e) {
+                problems.add(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problems.add(e);
+            }
+        }
+        return problems;
+    }
+
+    private void removeThroughHelper(Path dir) throws IOException, InterruptedException {
+        HelperCommand.Result r = HelperCommand.run(List.of(helper.get().toString(), "cleanup", dir.toString()), CLEANUP_TIMEOUT, true);
+        if (r.exitCode() != 0 || Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("containerv-helper cleanup " + dir + " failed (exit " + r.exitCode() + (r.timedOut() ? ", timed out" : "")
+                    + "): " + r.output().replace('\n', '|'));
+        }
+    }
+}

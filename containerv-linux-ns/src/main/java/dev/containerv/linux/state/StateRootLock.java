@@ -1,0 +1,70 @@
+package dev.containerv.linux.state;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lock of one state root, held while a state directory is judged stale and removed, and while one is
+ * claimed by {@code create}. Without it, a process removing a dead container's state could remove the fresh
+ * state of a container another process just created under the same id. An {@code fcntl} lock on
+ * {@code <stateRoot>.lock}, beside the root (where lock files usually are, as {@code /run/xtables.lock}), serialises
+ * processes; since such locks belong to the whole JVM, a lock per root serialises the threads of this one
+ * first. The file stays: removing a lock file others may hold is never safe. Not reentrant.
+ */
+public final class StateRootLock implements AutoCloseable {
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
+
+    private final ReentrantLock local;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private StateRootLock(ReentrantLock local, FileChannel channel, FileLock lock) {
+        this.local = local;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Blocks until this thread holds the lock of {@code stateRoot}, creating the root (0700) if needed. */
+    public static StateRootLock acquire(Path stateRoot) throws IOException {
+        ReentrantLock local = IN_THIS_JVM.computeIfAbsent(stateRoot.toAbsolutePath().normalize(), k -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(stateRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            FileChannel channel = FileChannel.open(fileOf(stateRoot), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                return new StateRootLock(local, channel, channel.lock());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            local.unlock();
+            throw e;
+        }
+    }
+
+    /** {@code /run/containerv.lock} for {@code /run/containerv}. */
+    static Path fileOf(Path stateRoot) {
+        Path root = stateRoot.toAbsolutePath().normalize();
+        return root.getFileName() == null ? root.resolve(".containerv.lock") : root.resolveSibling(root.getFileName() + ".lock");
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+            channel.close();
+        } finally {
+            local.unlock();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.containerv.linux.state;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.Layer;
+import dev.containerv.linux.proc.Proc;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The containers' state on the host: claiming a state directory (its {@code mkdir} is the lock on an id), the
+ * initial {@link StateFile}, the running containers of a state root, and stale state (a container whose init, or
+ * whose creator and supervisor, are gone), which is judged and removed only under the state root's
+ * {@link StateRootLock}. Thread-safe.
+ */
+public final class StateStore {
+    private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
+
+    private final Proc proc;
+    private final Leftovers leftovers;
+
+    public StateStore(Proc proc, Leftovers leftovers) {
+        this.proc = proc;
+        this.leftovers = leftovers;
+    }
+
+    /** Removes a container's layer and state trees (mounts first, through the helper); returns what failed. */
+    public List<Exception> removeLeftovers(Path stateDir, Path layerDir) {
+        return leftovers.remove(layerDir, stateDir);
+    }
+
+    /** Removes trees (mounts first, through the helper); returns what failed. */
+    public List<Exception> removeTrees(Path... trees) {
+        return leftovers.remove(trees);
+    }
+
+    /**
+     * Makes {@code stateDir} (and the layer root) under the state root's lock. An existing one is cleaned and
+     * claimed once if it is stale; otherwise the id is taken ({@code ALREADY_EXISTS}).
+     */
+    public void claim(String op, String id, Path stateRoot, Path layerRoot, Path stateDir, Path layerDir) {
+        try (StateRootLock held = StateRootLock.acquire(stateRoot)) {
+            claimLocked(op, id, layerRoot, stateDir, layerDir);
+        } catch (IOException e) {
+            throw ContainerException.builder(ioKind(e), "cannot lock the state root " + stateRoot + ": " + e)
+                    .operation(op).containerId(id).cause(e).build();
+        }
+    }
+
+    private void claimLocked(String op, String id, Path layerRoot, Path stateDir, Path layerDir) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.createDirectories(layerRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                return;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 0 && isStale(stateDir)) {
+                    LOG.log(Level.INFO, () -> "removing stale state of container " + id + " (its init is gone)");
+                    cleanStale(stateDir, layerDir);
+                    continue;
+                }
+                throw ContainerException.builder(ErrorKind.ALREADY_EXISTS, "a container with id '" + id + "' exists already (" + stateDir + ")")
+                        .operation(op).containerId(id).build();
+            } catch (IOException e) {
+                throw ContainerException.builder(ioKind(e), "cannot create the state directory " + stateDir + ": " + e)
+                        .operation(op).containerId(id).cause(e).build();
+            }
+        }
+    }
+
+    /** The state of a container being created by this process (phase {@code creating}). */
+    public StateFile creating(ContainerSpec spec, Path rootfs, long stopGraceMs, Path stateDir, Path layerDir, Path socket, Path helperPath) {
+        long self = ProcessHandle.current().pid();
+        List<StateFile.LayerRecord> layers = new ArrayList<>();
+        for (Layer l : spec.layers()) {
+            layers.add(new StateFile.LayerRecord(l.kind().name(), l.source().map(Path::toString).orElse(null),
+                    l.containerPath().orElse(null), l.access().name(), l.sizeBytes().isPresent() ? l.sizeBytes().getAsLong() : null));
+        }
+        List<String> caps = spec.capabilities().stream().map(Enum::name).sorted().toList();
+        return new StateFile(1, spec.id(), StateFile.CREATING, self, proc.startTime(self).orElse(0), 0, 0, 0, Instant.now().toString(),
+                spec.persistent(), spec.hostname(), rootfs.toString(), caps, layers, stateDir.toString(), layerDir.toString(),
+                socket.toString(), helperPath.toString(), stopGraceMs);
+    }
+
+    /**
+     * The state of a running container, or {@code NOT_FOUND} (no such id, still being created, or stopped: then its
+     * stale state is removed on the way).
+     */
+    public StateFile running(String op, String id, Path stateRoot, Path layerRoot) {
+        Path stateDir = stateRoot.resolve(id);
+        StateFile s;
+        try {
+            s = StateFile.read(stateDir);
+        } catch (NoSuchFileException e) {
+            if (Files.isDirectory(stateDir)) {
+                cleanIfStale(stateDir, layerRoot.resolve(id));
+            }
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, "no container with id '" + id + "' under " + stateRoot)
+                    .operation(op).containerId(id).build();
+        } catch (IOException e) {
+            throw ContainerException.builder(ioKind(e), "cannot read the state of container " + id + ": " + e).operation(op).containerId(id).cause(e).build();
+        }
+        if (!StateFile.RUNNING.equals(s.phase())) {
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, "container '" + id + "' is still being created").operation(op).containerId(id).build();
+        }
+        if (!proc.alive(s.initPid(), s.initStartTime())) {
+            cleanIfStale(stateDir, Path.of(s.layerDir()));
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, "container '" + id + "' has stopped (its init, pid " + s.initPid()
+                    + ", is gone); its stale state was removed").operation(op).containerId(id).build();
+        }
+        return s;
+    }
+
+    /** The ids of the running containers under {@code stateRoot}, sorted; stale state met on the way is removed. */
+    public List<String> list(Path stateRoot, Path layerRoot) {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(stateRoot)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateRoot, Files::isDirectory)) {
+            for (Path dir : ds) {
+                String id = dir.getFileName().toString();
+                if (!ContainerSpec.isValidId(id)) {
+                    continue;
+                }
+                try {
+                    StateFile s = StateFile.read(dir);
+                    if (StateFile.RUNNING.equals(s.phase()) && proc.alive(s.initPid(), s.initStartTime())) {
+                        ids.add(id);
+                        continue;
+                    }
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, () -> "no readable state in " + dir + ": " + e);
+                }
+                if (isStale(dir)) {
+                    cleanIfStale(dir, layerRoot.resolve(id));
+                }
+            }
+        } catch (IOException e) {
+            throw ContainerException.builder(ioKind(e), "cannot list " + stateRoot + ": " + e).operation("linux::Runtime::list").cause(e).build();
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    /**
+     * Stale: its init is gone (running state), or it was being created by a process that is gone and no
+     * supervisor of it is alive. A directory without readable state older than a minute is stale too.
+     */
+    public boolean isStale(Path stateDir) {
+        StateFile s;
+        try {
+            s = StateFile.read(stateDir);
+        } catch (IOException e) {
+            try {
+                return Files.getLastModifiedTime(stateDir).toInstant().isBefore(Instant.now().minusSeconds(60));
+            } catch (IOException gone) {
+                return false;
+            }
+        }
+        if (StateFile.RUNNING.equals(s.phase())) {
+            return !proc.alive(s.initPid(), s.initStartTime());
+        }
+        boolean creatorAlive = proc.alive(s.creatorPid(), s.creatorStartTime());
+        boolean supervisorAlive = s.supervisorPid() > 0 && proc.startTime(s.supervisorPid()).isPresent();
+        return !creatorAlive && !supervisorAlive;
+    }
+
+    /**
+     * Removes the state if it is stale, judged again under the state root's lock: between a first look and the
+     * removal, another process may have replaced the dead container's state with a new container's.
+     */
+    private void cleanIfStale(Path stateDir, Path layerDir) {
+        try (StateRootLock held = StateRootLock.acquire(stateDir.getParent())) {
+            if (isStale(stateDir)) {
+                cleanStale(stateDir, layerDir);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, () -> "cannot lock " + stateDir.getParent() + " to remove stale state of " + stateDir + ": " + e);
+        }
+    }
+
+    /** Removes a stale container's state and layers; the caller holds the state root's lock. */
+    private void cleanStale(Path stateDir, Path layerDir) {
+        List<Exception> left = removeLeftovers(stateDir, layerDir);
+        if (!left.isEmpty()) {
+            LOG.log(Level.WARNING, () -> "could not remove all stale state of " + stateDir + ": " + left);
+        }
+    }
+
+    /** The error kind of a failed file operation. */
+    public static ErrorKind ioKind(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return ErrorKind.PERMISSION_DENIED;
+        }
+        if (e instanceof NoSuchFileException) {
+            return ErrorKind.NOT_FOUND;
+        }
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No space left") ? ErrorKind.RESOURCE_LIMIT : ErrorKind.PLATFORM_FAILURE;
+    }
+}

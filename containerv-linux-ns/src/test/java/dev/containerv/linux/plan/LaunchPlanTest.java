@@ -1,0 +1,136 @@
+package dev.containerv.linux.plan;
+
+import dev.containerv.linux.helper.TestSupport;
+
+import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.Layer;
+import dev.containerv.linux.LinuxOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LaunchPlanTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rendersEveryDirectiveInTheDocumentedForm() {
+        LaunchPlan plan = new LaunchPlan("c1", "c1").namespace("net").namespace("ipc")
+                .stateDir(Path.of("/run/containerv/c1"), Path.of("/run/containerv/c1/control"))
+                .overlay(Path.of("/opt/images/alpine"), Path.of("/var/lib/containerv/c1/upper"), Path.of("/var/lib/containerv/c1/work"),
+                        Path.of("/var/lib/containerv/c1/merged"))
+                .bind(Path.of("/home/me/my project"), "/src", true)
+                .tmpfs("/tmp", 0, 01777)
+                .proc("/proc").sysfs("/sys").dev("/dev").device("/dev/null", 1, 3).symlink("pts/ptmx", "/dev/ptmx")
+                .devpts("/dev/pts").mqueue("/dev/mqueue")
+                .defaultPath("/usr/bin:/bin")
+                .stopGraceMs(5000)
+                .cleanupTree(Path.of("/var/lib/containerv/c1"))
+                .cleanupTree(Path.of("/run/containerv/c1"));
+        assertThat(plan.render()).isEqualTo("""
+                containerv-plan 2
+                id c1
+                hostname c1
+                namespaces net ipc
+                state-dir /run/containerv/c1
+                control-socket /run/containerv/c1/control
+                rootfs /opt/images/alpine
+                upper /var/lib/containerv/c1/upper
+                work /var/lib/containerv/c1/work
+                merged /var/lib/containerv/c1/merged
+                bind /home/me/my%20project /src ro
+                tmpfs /tmp 0 1777
+                proc /proc
+                sysfs /sys
+                dev /dev
+                device /dev/null 1 3
+                symlink pts/ptmx /dev/ptmx
+                devpts /dev/pts
+                mqueue /dev/mqueue
+                default-path /usr/bin:/bin
+                stop-grace-ms 5000
+                cleanup-tree /var/lib/containerv/c1
+                cleanup-tree /run/containerv/c1
+                """);
+    }
+
+    @Test
+    void runtimePlanForTheHostRootPutsTheWritableLayerOnTmpfs() throws IOException {
+        Path layers = tmp.resolve("layers/c2");
+        ContainerSpec spec = ContainerSpec.builder().id("c2").rootfs(Path.of("/")).hostname("box")
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.CGROUPS)
+                .persistent(true).build();
+        LinuxOptions options = LinuxOptions.builder().stopGrace(Duration.ofMillis(250)).build();
+        String text = PlanBuilder.plan(spec, Path.of("/"), options, tmp.resolve("state/c2"), layers, tmp.resolve("state/c2/control")).render();
+        assertThat(text).contains("hostname box\n", "namespaces net cgroup\n", "rootfs /\n",
+                "tmpfs-upper " + layers.resolve("scratch") + " 0\n", "merged " + layers.resolve("merged") + "\n", "persistent\n",
+                "stop-grace-ms 250\n", "cleanup-tree " + layers + "\n");
+        assertThat(text).doesNotContain("\nupper ", "\nwork ");
+        assertThat(Files.isDirectory(layers.resolve("scratch"))).isTrue();
+    }
+
+    @Test
+    void runtimePlanForAnImageUsesUpperAndWorkOnDiskAndListsLayersInOrder() throws IOException {
+        Path image = Files.createDirectories(tmp.resolve("image"));
+        Path src = Files.createDirectories(tmp.resolve("src dir"));
+        Path layers = tmp.resolve("layers/c3");
+        ContainerSpec spec = ContainerSpec.builder().id("c3").rootfs(image)
+                .layer(Layer.hostDirectory(src, "/src", Access.READ_WRITE)).layer(Layer.tmpfs("/scratch", "64M")).build();
+        String text = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), tmp.resolve("state/c3"), layers, tmp.resolve("state/c3/control")).render();
+        assertThat(text).contains("namespaces ipc\n", "upper " + layers.resolve("upper") + "\n", "work " + layers.resolve("work") + "\n",
+                "bind " + Percent.encode(src.toString()) + " /src rw\ntmpfs /scratch 67108864 1777\n", "stop-grace-ms 10000\n");
+        assertThat(text).doesNotContain("persistent");
+    }
+
+    /** Java, not the helper, decides /proc, /sys, /dev and its nodes, in an order that puts the spec's layers on top. */
+    @Test
+    void runtimePlanListsTheStandardFileSystemsAndDevicesBeforeTheLayers() throws IOException {
+        Path image = Files.createDirectories(tmp.resolve("image"));
+        ContainerSpec spec = ContainerSpec.builder().id("c5").rootfs(image).layer(Layer.tmpfs("/dev/shm", "1M")).build();
+        String text = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), tmp.resolve("state/c5"), tmp.resolve("layers/c5"),
+                tmp.resolve("state/c5/control")).render();
+        assertThat(text).containsSubsequence("proc /proc\n", "sysfs /sys\n", "dev /dev\n", "device /dev/null 1 3\n",
+                "device /dev/zero 1 5\n", "device /dev/full 1 7\n", "device /dev/random 1 8\n", "device /dev/urandom 1 9\n",
+                "device /dev/tty 5 0\n", "symlink pts/ptmx /dev/ptmx\n", "symlink /proc/self/fd /dev/fd\n",
+                "symlink /proc/self/fd/0 /dev/stdin\n", "symlink /proc/self/fd/1 /dev/stdout\n", "symlink /proc/self/fd/2 /dev/stderr\n",
+                "devpts /dev/pts\n", "tmpfs /dev/shm 0 1777\n", "mqueue /dev/mqueue\n",
+                "tmpfs /dev/shm 1048576 1777\n");
+        assertThat(text).contains("default-path /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
+    }
+
+    @Test
+    void rejectsEmptyArgumentsAndUnknownNamespaces() {
+        assertThatThrownBy(() -> new LaunchPlan("c", "c").namespace("user")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LaunchPlan("", "c").stateDir(Path.of("/s"), Path.of("/s/c"))
+                .overlay(Path.of("/r"), Path.of("/u"), Path.of("/w"), Path.of("/m")).render()).hasMessageContaining("id: empty argument");
+    }
+
+    /** The helper's own parser is the judge: every plan the runtime writes must pass check-plan. */
+    @Test
+    void theHelperAcceptsTheRuntimesPlans() throws Exception {
+        Path helper = TestSupport.builtHelper();
+        org.junit.jupiter.api.Assumptions.assumeTrue(helper != null, "the native helper is not built (no C compiler?)");
+        Path image = Files.createDirectories(tmp.resolve("image"));
+        Path layers = tmp.resolve("layers/c4");
+        Path state = Files.createDirectories(tmp.resolve("state/c4"));
+        ContainerSpec spec = ContainerSpec.builder().id("c4").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS)
+                .layer(Layer.hostDirectory(tmp, "/host tmp", Access.READ_ONLY)).layer(Layer.tmpfs("/t")).build();
+        Path planFile = state.resolve("plan");
+        Files.writeString(planFile, PlanBuilder.plan(spec, image, LinuxOptions.defaults(), state, layers, state.resolve("control")).render());
+        Process p = new ProcessBuilder(helper.toString(), "check-plan", planFile.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("ok");
+    }
+}

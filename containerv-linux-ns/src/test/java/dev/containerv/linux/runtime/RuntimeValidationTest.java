@@ -1,0 +1,180 @@
+package dev.containerv.linux.runtime;
+
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.state.StateRootLock;
+
+import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.IdMapping;
+import dev.containerv.api.Layer;
+import dev.containerv.api.NetworkSpec;
+import dev.containerv.api.ResourceLimits;
+import dev.containerv.api.SecurityPolicy;
+import dev.containerv.linux.LinuxOptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Refusals that happen before anything is created; they need neither root nor the helper. */
+class RuntimeValidationTest {
+    @TempDir
+    Path tmp;
+    private LinuxRuntime runtime;
+    private final AtomicInteger helperAsked = new AtomicInteger();
+    private Path image;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        image = Files.createDirectories(tmp.resolve("image"));
+        LinuxOptions options = LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build();
+        runtime = new LinuxRuntime(options, () -> {
+            helperAsked.incrementAndGet();
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, "no helper in this test");
+        }, () -> 1000, Proc.HOST);
+    }
+
+    private ContainerException refusal(ContainerSpec spec) {
+        try {
+            runtime.create(spec);
+        } catch (ContainerException e) {
+            assertThat(tmp.resolve("state")).doesNotExist();
+            assertThat(tmp.resolve("layers")).doesNotExist();
+            assertThat(helperAsked).hasValue(0);
+            return e;
+        }
+        throw new AssertionError("create did not refuse " + spec);
+    }
+
+    @Test
+    void aHelperNamedByTheSpecIsUsedAndAMissingOneIsRefusedBeforeAnythingIsMade() {
+        LinuxRuntime asRoot = new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(),
+                () -> {
+                    helperAsked.incrementAndGet();
+                    throw new ContainerException(ErrorKind.NOT_SUPPORTED, "the runtime's helper was asked for");
+                }, () -> 0, Proc.HOST);
+        Path missing = tmp.resolve("no-such-helper");
+        ContainerSpec spec = ContainerSpec.builder().id("c").rootfs(image)
+                .extension(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).helperPath(missing).build())
+                .build();
+        assertThatThrownBy(() -> asRoot.create(spec))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("linuxOptions.helperPath").hasMessageContaining(missing.toString());
+        assertThat(helperAsked).hasValue(0);
+        assertThat(tmp.resolve("state")).doesNotExist();
+        assertThat(tmp.resolve("layers")).doesNotExist();
+    }
+
+    @Test
+    void staleStateIsJudgedAndRemovedOnlyUnderTheStateRootLock() throws Exception {
+        Path stale = Files.createDirectories(tmp.resolve("state").resolve("gone1"));
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(3600))); // no state, an hour old: stale
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<String>> listing;
+            try (StateRootLock held = StateRootLock.acquire(tmp.resolve("state"))) {
+                listing = other.submit(runtime::list);
+                Thread.sleep(300);
+                assertThat(listing.isDone()).as("list() must wait for the lock before removing stale state").isFalse();
+                assertThat(stale).exists();
+            }
+            assertThat(listing.get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(stale).doesNotExist();
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    @Test
+    void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
+        ContainerException limits = refusal(ContainerSpec.builder().id("c").rootfs(image).limits(ResourceLimits.builder().pidsMax(5).build()).build());
+        assertThat(limits.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(limits.getMessage()).contains("resource limits", "later version");
+        assertThat(limits.operation()).contains("linux::Runtime::create");
+        assertThat(limits.containerId()).contains("c");
+
+        ContainerException net = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
+                .network(NetworkSpec.builder().containerAddress("10.0.0.2/24").build()).build());
+        assertThat(net.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(net.getMessage()).contains("NetworkSpec", "later version");
+
+        ContainerException users = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
+        assertThat(users.getMessage()).contains("USERS", "later version");
+
+        ContainerException maps = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS)
+                .uidMappings(new IdMapping(0, 100000, 65536)).build());
+        assertThat(maps.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+
+        ContainerException policy = refusal(ContainerSpec.builder().id("c").rootfs(image).policy(SecurityPolicy.of(dev.containerv.api.PolicyProfile.MINIMAL)).build());
+        assertThat(policy.getMessage()).contains("SecurityPolicy", "later version");
+    }
+
+    @Test
+    void filesystemAndProcessControlAreRequiredByThisDesign() {
+        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image).capabilities(Capability.FILESYSTEM, Capability.IPC).build());
+        assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("PROCESS_CONTROL", "pid namespace");
+        assertThat(refusal(ContainerSpec.builder().id("c").rootfs(image).capabilities(Capability.PROCESS_CONTROL).build()).getMessage())
+                .contains("Capability.FILESYSTEM");
+    }
+
+    @Test
+    void rootfsMustExistBeADirectoryAndBeNameableByOverlayfs() throws IOException {
+        ContainerException missing = refusal(ContainerSpec.builder().id("c").rootfs(tmp.resolve("absent")).build());
+        assertThat(missing.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+        assertThat(missing.getMessage()).contains("rootfs " + tmp.resolve("absent"));
+        ContainerException file = refusal(ContainerSpec.builder().id("c").rootfs(Files.writeString(tmp.resolve("f"), "x")).build());
+        assertThat(file.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        ContainerException colon = refusal(ContainerSpec.builder().id("c").rootfs(Files.createDirectories(tmp.resolve("a:b"))).build());
+        assertThat(colon.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(colon.getMessage()).contains("rootfs", "overlayfs");
+    }
+
+    @Test
+    void layerPathsMustBePosixAndSourcesMustExist() {
+        ContainerException windows = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .layer(Layer.hostDirectory(tmp, "C:\\src", Access.READ_ONLY)).build());
+        assertThat(windows.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(windows.getMessage()).contains("layer.containerPath", "POSIX");
+        ContainerException source = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .layer(Layer.hostDirectory(tmp.resolve("gone"), "/src", Access.READ_ONLY)).build());
+        assertThat(source.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+        assertThat(source.getMessage()).contains(tmp.resolve("gone").toString(), "/src");
+    }
+
+    @Test
+    void withoutRootCreateIsPermissionDeniedAndTouchesNothing() {
+        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image).build());
+        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+        assertThat(e.getMessage()).contains("needs root", "uid 1000");
+    }
+
+    @Test
+    void openRejectsIdsThatCouldTraverseAndReportsUnknownIds() {
+        assertThatThrownBy(() -> runtime.open("../etc")).isInstanceOfSatisfying(ContainerException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
+        assertThatThrownBy(() -> runtime.open("nobody-here")).isInstanceOfSatisfying(ContainerException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND)).hasMessageContaining("nobody-here");
+        assertThat(runtime.list()).isEmpty();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.containerv.testkit;
+
+import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.GuestOs;
+import dev.containerv.api.Layer;
+import dev.containerv.api.RuntimeFeature;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code isolation} area of the conformance suite. What a container sees of the host: its own root, host
+ * name, processes, mounts, network and IPC. Implemented by {@link ContainerConformanceSuite}; see {@link
+ * ConformanceRules} for the names.
+ */
+public interface IsolationRules extends ConformanceRules {
+    @Test
+    default void required_isolation_hostnameIsTheSpecsAndDefaultsToTheId() {
+        tck().requiresIsolation();
+        Container named = tck().create(tck().specBuilder(tck().newId()).hostname("tck-host").build());
+        assertThat(tck().exec(named, tck().fixture().printHostname()).stdout().strip()).isEqualTo("tck-host");
+        assertThat(tck().exec(tck().shared(), tck().fixture().printHostname()).stdout().strip()).isEqualTo(tck().shared().spec().hostname());
+    }
+
+    @Test
+    default void optional_isolation_onlyTheContainersProcessesAreVisible() throws Exception {
+        tck().requires(Capability.PROCESS_CONTROL);
+        tck().requiresIsolation();
+        Container c = tck().createDefault();
+        ContainerProcess sleeper = c.spawn(tck().fixture().sleep(Duration.ofSeconds(60)).build());
+        List<String> pids = tck().exec(c, tck().fixture().listProcessIds()).stdout().lines().toList();
+        assertThat(pids).contains("1", Long.toString(sleeper.containerPid()));
+        assertThat(pids.size()).as("a fresh container runs a handful of processes, not the host's: %s", pids).isLessThan(10);
+        assertThat(pids).doesNotContain(Long.toString(ProcessHandle.current().pid()));
+        sleeper.destroyForcibly();
+    }
+
+    @Test
+    default void optional_isolation_rootIsTheRootfsAndHostFilesAreNotVisible() throws IOException {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresIsolation();
+        Path hostOnly = tck().hostTempDir().resolve("host-only-marker");
+        Files.writeString(hostOnly, "host");
+        Assumptions.assumeTrue(Files.exists(tck().rootfs().resolve(TestRootfs.MARKER.substring(1))),
+                "the rootfs is not a TestRootfs, so there is no marker to look for");
+        assertThat(tck().exec(tck().shared(), tck().fixture().readFile(TestRootfs.MARKER)).stdout()).isEqualTo(TestRootfs.MARKER_CONTENT);
+        assertThat(tck().exec(tck().shared(), tck().fixture().pathExists(hostOnly.toString())).exitCode()).isNotZero();
+        assertThat(tck().exec(tck().shared(), tck().fixture().pathExists(hostOnly.getParent().toString())).exitCode()).isNotZero();
+    }
+
+    @Test
+    default void optional_isolation_writesNeverReachTheBaseRootfs() {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresIsolation();
+        String name = "written-" + tck().newId();
+        assertThat(tck().exec(tck().shared(), tck().fixture().writeFile("/etc/" + name, "inside")).exitCode()).isZero();
+        assertThat(tck().exec(tck().shared(), tck().fixture().readFile("/etc/" + name)).stdout()).isEqualTo("inside");
+        assertThat(tck().rootfs().resolve("etc").resolve(name)).doesNotExist();
+    }
+
+    @Test
+    default void optional_isolation_aReadOnlyHostDirectoryCannotBeWritten() throws IOException {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresFeatures(RuntimeFeature.HOST_DIRECTORY_LAYERS);
+        tck().requiresIsolation();
+        Path dir = tck().hostTempDir();
+        Files.writeString(dir.resolve("given.txt"), "from the host");
+        String at = tck().fixture().guestOs() == GuestOs.WINDOWS ? "C:\\src" : "/src";
+        Container c = tck().create(tck().specBuilder(tck().newId()).layer(Layer.hostDirectory(dir, at, Access.READ_ONLY)).build());
+        assertThat(tck().exec(c, tck().fixture().readFile(tck().fixture().path(at, "given.txt"))).stdout()).isEqualTo("from the host");
+        assertThat(tck().exec(c, tck().fixture().writeFile(tck().fixture().path(at, "new.txt"), "x")).exitCode()).isNotZero();
+        assertThat(dir.resolve("new.txt")).doesNotExist();
+    }
+
+    @Test
+    default void optional_isolation_aReadWriteHostDirectoryIsShared() throws IOException {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresFeatures(RuntimeFeature.HOST_DIRECTORY_LAYERS);
+        tck().requiresIsolation();
+        Path dir = tck().hostTempDir();
+        String at = tck().fixture().guestOs() == GuestOs.WINDOWS ? "C:\\work" : "/work";
+        Container c = tck().create(tck().specBuilder(tck().newId()).layer(Layer.hostDirectory(dir, at, Access.READ_WRITE)).build());
+        assertThat(tck().exec(c, tck().fixture().writeFile(tck().fixture().path(at, "out.txt"), "from inside")).exitCode()).isZero();
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("from inside");
+    }
+
+    @Test
+    default void optional_isolation_aTmpfsLayerIsEmptyWritableAndPrivate() {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresFeatures(RuntimeFeature.TMPFS_LAYERS);
+        tck().requiresIsolation();
+        String at = tck().fixture().guestOs() == GuestOs.WINDOWS ? "C:\\scratch" : "/scratch";
+        Container c = tck().create(tck().specBuilder(tck().newId()).layer(Layer.tmpfs(at, "16M")).build());
+        assertThat(tck().exec(c, tck().fixture().listDirectory(at)).stdout()).isEmpty();
+        assertThat(tck().exec(c, tck().fixture().writeFile(tck().fixture().path(at, "t"), "t")).exitCode()).isZero();
+        assertThat(tck().exec(tck().shared(), tck().fixture().pathExists(tck().fixture().path(at, "t"))).exitCode()).isNotZero();
+    }
+
+    @Test
+    default void optional_isolation_theNetworkViewHasOnlyLoopback() {
+        tck().requires(Capability.NETWORK);
+        tck().requiresIsolation();
+        Container c = tck().create(tck().specBuilder(tck().newId()).capabilities(tck().with(Capability.NETWORK)).build());
+        assertThat(tck().exec(c, tck().fixture().listNetworkInterfaces()).stdout().lines().toList()).containsExactly("lo");
+    }
+
+    @Test
+    default void optional_isolation_ipcIsPrivate() throws IOException {
+        tck().requires(Capability.IPC);
+        tck().requiresGuest(GuestOs.LINUX);
+        tck().requiresIsolation();
+        Path hostIpc = Path.of("/proc/self/ns/ipc");
+        Assumptions.assumeTrue(Files.exists(hostIpc, LinkOption.NOFOLLOW_LINKS), "the host has no /proc/self/ns/ipc to compare with");
+        Container c = tck().create(tck().specBuilder(tck().newId()).capabilities(tck().with(Capability.IPC)).build());
+        String inside = tck().exec(c, tck().fixture().printNamespace("ipc")).stdout().strip();
+        assertThat(inside).startsWith("ipc:[").isNotEqualTo(Files.readSymbolicLink(hostIpc).toString());
+        assertThat(tck().exec(tck().shared(), tck().fixture().printNamespace("ipc")).stdout().strip()).isNotEqualTo(inside);
+    }
+
+    @Test
+    default void optional_isolation_theMountViewIsPrivate() throws IOException {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresGuest(GuestOs.LINUX);
+        tck().requiresIsolation();
+        Path hostMnt = Path.of("/proc/self/ns/mnt");
+        Assumptions.assumeTrue(Files.exists(hostMnt, LinkOption.NOFOLLOW_LINKS), "the host has no /proc/self/ns/mnt to compare with");
+        List<String> standardMountPrefixes = List.of("/proc", "/sys", "/dev", "/tmp", "/run", "/etc");
+        String inside = tck().exec(tck().shared(), tck().fixture().printNamespace("mnt")).stdout().strip();
+        assertThat(inside).startsWith("mnt:[").isNotEqualTo(Files.readSymbolicLink(hostMnt).toString());
+        List<String> targets = tck().exec(tck().shared(), tck().fixture().readFile("/proc/self/mounts")).stdout().lines()
+                .map(l -> l.split(" ")).filter(f -> f.length > 1).map(f -> f[1]).toList();
+        // A container sees its root and the standard file systems; a host mount point elsewhere (a leaked old
+        // root, the host's own binds) means the host's mount table reached the container.
+        assertThat(targets).as("mount points inside the container").contains("/", "/proc")
+                .allMatch(t -> t.equals("/") || standardMountPrefixes.stream().anyMatch(p -> t.equals(p) || t.startsWith(p + "/")),
+                        "is / or under " + standardMountPrefixes);
+    }
+}
