@@ -40,14 +40,20 @@ int cv_cgroup_join(const struct cv_plan *p, pid_t init, struct cv_fail *f)
 }
 
 /* Reads a small cgroup file into buf (NUL-terminated); returns its length or -1. */
-static ssize_t read_small(const char *dir, const char *name, char *buf, size_t n)
+/* Opens dir/name, never following a symlink. */
+static int open_in(const char *dir, const char *name, int flags)
 {
     char path[CV_PATH_MAX];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    return CV_RETRY(open(path, flags | O_CLOEXEC | O_NOFOLLOW));
+}
+
+static ssize_t read_small(const char *dir, const char *name, char *buf, size_t n)
+{
+    int fd cleanup_fd = open_in(dir, name, O_RDONLY);
     if (fd < 0)
         return -1;
     size_t got = 0;
@@ -65,12 +71,7 @@ static ssize_t read_small(const char *dir, const char *name, char *buf, size_t n
 
 static int write_small(const char *dir, const char *name, const char *text)
 {
-    char path[CV_PATH_MAX];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd cleanup_fd = CV_RETRY(open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+    int fd cleanup_fd = open_in(dir, name, O_WRONLY);
     if (fd < 0)
         return -1;
     return cv_write_all(fd, text, strlen(text));
