@@ -1,7 +1,8 @@
 /*
  * cgroup.c - joining and removing cgroups on the supervisor's side. The supervisor moves the
- * init before letting it go, so every process of the container starts inside its cgroup; it
- * removes the (empty) cgroup after the init is gone.
+ * init before letting it go, so every process of the container starts inside its cgroup; once
+ * the init is gone it kills whatever is still in the cgroup (v2 cgroup.kill, else freeze, kill,
+ * thaw), waits until it is empty and removes it, sub-cgroups first.
  *
  * Never: follows a symlink in a cgroup-procs path (O_NOFOLLOW), or decides which cgroups
  * exist (Java makes them and names them in the plan).
@@ -9,9 +10,16 @@
 #include "cgroup.h"
 #include "util.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int cv_cgroup_join(const struct cv_plan *p, pid_t init, struct cv_fail *f)
 {
@@ -31,15 +39,135 @@ int cv_cgroup_join(const struct cv_plan *p, pid_t init, struct cv_fail *f)
     return 0;
 }
 
+/* Reads a small cgroup file into buf (NUL-terminated); returns its length or -1. */
+/* Opens dir/name, never following a symlink. */
+static int open_in(const char *dir, const char *name, int flags)
+{
+    char path[CV_PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return CV_RETRY(open(path, flags | O_CLOEXEC | O_NOFOLLOW));
+}
+
+static ssize_t read_small(const char *dir, const char *name, char *buf, size_t n)
+{
+    int fd cleanup_fd = open_in(dir, name, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    size_t got = 0;
+    while (got + 1 < n) {
+        ssize_t r = CV_RETRY(read(fd, buf + got, n - 1 - got));
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    return (ssize_t)got;
+}
+
+static int write_small(const char *dir, const char *name, const char *text)
+{
+    int fd cleanup_fd = open_in(dir, name, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    return cv_write_all(fd, text, strlen(text));
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+}
+
+/* SIGKILLs every pid listed in cgroup.procs; returns how many were listed (0: empty or gone). */
+static int kill_listed(const char *dir)
+{
+    char buf[65536];
+    if (read_small(dir, "cgroup.procs", buf, sizeof buf) < 0)
+        return 0;
+    int n = 0;
+    for (char *s = buf, *end; *s; s = end) {
+        long pid = strtol(s, &end, 10);
+        if (end == s)
+            break;
+        if (pid > 0) {
+            (void)kill((pid_t)pid, SIGKILL);
+            n++;
+        }
+        while (*end == '\n')
+            end++;
+    }
+    return n;
+}
+
+/* Empties one cgroup directory: v2 cgroup.kill where the kernel has it; else freeze (v1
+ * freezer.state, v2 cgroup.freeze) so nothing forks away, SIGKILL each member, thaw. Then
+ * waits (up to 2 s) until cgroup.procs lists nobody. */
+static void empty_cgroup(const char *dir)
+{
+    char buf[64];
+    if (write_small(dir, "cgroup.kill", "1") != 0) {
+        int v1 = read_small(dir, "freezer.state", buf, sizeof buf) >= 0;
+        int frozen = write_small(dir, v1 ? "freezer.state" : "cgroup.freeze", v1 ? "FROZEN" : "1") == 0;
+        for (int i = 0; frozen && v1 && i < 100; i++) {
+            if (read_small(dir, "freezer.state", buf, sizeof buf) < 0 || strncmp(buf, "FREEZING", 8) != 0)
+                break;
+            pause_ms(10);
+        }
+        kill_listed(dir);
+        if (frozen)
+            (void)write_small(dir, v1 ? "freezer.state" : "cgroup.freeze", v1 ? "THAWED" : "0");
+    }
+    for (int i = 0; i < 200; i++) {
+        if (kill_listed(dir) == 0)
+            return;
+        pause_ms(10);
+    }
+}
+
+/* Removes the sub-cgroups of dir, deepest first. */
+static int remove_children(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char child[CV_PATH_MAX];
+        if ((size_t)snprintf(child, sizeof child, "%s/%s", dir, e->d_name) >= sizeof child) {
+            rc = -1;
+            continue;
+        }
+        if (cv_cgroup_remove(child) != 0)
+            rc = -1;
+    }
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    return rc;
+}
+
 int cv_cgroup_remove(const char *path)
 {
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (remove_children(path) != 0)
+        return -1;
+    empty_cgroup(path);
     for (int i = 0; i < 200; i++) {
         if (rmdir(path) == 0 || errno == ENOENT)
             return 0;
         if (errno != EBUSY)
             return -1;
-        struct timespec ts = { 0, 10 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
+        pause_ms(10);
     }
     return -1;
 }

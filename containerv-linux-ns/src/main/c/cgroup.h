@@ -16,8 +16,10 @@
  * "go". Returns 0 or -1 with f filled (step cgroup-procs). */
 int cv_cgroup_join(const struct cv_plan *p, pid_t init, struct cv_fail *f);
 
-/* rmdir a cgroup directory; ENOENT is fine, EBUSY is retried for up to 2 s (a cgroup empties
- * asynchronously after its last process has exited). Returns 0, or -1 with errno set. */
+/* Remove a cgroup directory: its sub-cgroups first (deepest first); every process still in it
+ * killed (cgroup.kill, or freeze + SIGKILL + thaw) and waited for; then rmdir. ENOENT is fine,
+ * EBUSY is retried for up to 2 s (a cgroup empties asynchronously after its last process has
+ * exited). Returns 0, or -1 with errno set. */
 int cv_cgroup_remove(const char *path);
 
 #endif

@@ -50,6 +50,7 @@ class LinuxConformanceTest extends ContainerConformanceSuite {
         if (Files.exists(LAYER_ROOT.resolve(id))) {
             left.add("layer directory " + LAYER_ROOT.resolve(id));
         }
+        HostCgroupDirs.of(id).forEach(d -> left.add("cgroup " + d));
         try {
             Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("/" + id + "/") || l.contains("/" + id + " "))
                     .forEach(l -> left.add("mount " + l));

@@ -101,6 +101,7 @@ class LinuxContainerPrivilegedTest {
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
         assertThat(LAYER_ROOT.resolve(id)).doesNotExist();
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/" + id + "/");
+        assertThat(HostCgroupDirs.of(id)).as("cgroup directories of " + id).isEmpty();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             assertThat(all.map(h -> h.info().commandLine().orElse("")).filter(l -> l.contains("/" + id + "/plan")).toList())
                     .as("helper processes of " + id).isEmpty();
@@ -546,7 +547,7 @@ class LinuxContainerPrivilegedTest {
             child.waitFor();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Files.exists(STATE_ROOT.resolve(id)) && System.nanoTime() < deadline) {
+        while ((Files.exists(STATE_ROOT.resolve(id)) || !HostCgroupDirs.of(id).isEmpty()) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(200);

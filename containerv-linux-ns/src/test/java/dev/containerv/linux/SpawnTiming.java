@@ -4,6 +4,7 @@ import dev.containerv.api.Container;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.api.ResourceLimits;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.Arrays;
  * cd containerv-linux-ns &amp;&amp; java -cp "target/classes:target/test-classes:$(cat /tmp/cp.txt)" dev.containerv.linux.SpawnTiming 300
  * </pre>
  * Prints medians of spawn+wait of
- * /bin/true in a running container, ProcessBuilder("/bin/true") on the host in the same run, and create+destroy.
+ * /bin/true in a running container, ProcessBuilder("/bin/true") on the host in the same run, and create+destroy
+ * without and with a memory limit (interleaved).
  */
 public final class SpawnTiming {
     private SpawnTiming() {
@@ -66,16 +68,28 @@ public final class SpawnTiming {
             }
             int cycles = Math.max(20, rounds / 10);
             long[] cycle = new long[cycles];
+            long[] limited = new long[cycles];
+            ResourceLimits memory = ResourceLimits.builder().memoryMax("256M").build();
+            // Interleaved, so both see the same machine load.
             for (int i = 0; i < cycles + 5; i++) {
                 long t0 = System.nanoTime();
                 try (Container c = rt.create(ContainerSpec.builder().id("cycle-" + ProcessHandle.current().pid() + "-" + i).rootfs(root).build())) {
                     c.id();
                 }
+                long t1 = System.nanoTime();
+                try (Container c = rt.create(ContainerSpec.builder().id("cyclim-" + ProcessHandle.current().pid() + "-" + i).rootfs(root)
+                        .limits(memory).build())) {
+                    c.id();
+                }
+                long t2 = System.nanoTime();
                 if (i >= 5) {
-                    cycle[i - 5] = System.nanoTime() - t0;
+                    cycle[i - 5] = t1 - t0;
+                    limited[i - 5] = t2 - t1;
                 }
             }
             System.out.printf("create+destroy (busybox rootfs):              median %.2f ms over %d%n", median(cycle), cycles);
+            System.out.printf("create+destroy with a 256M memory limit:      median %.2f ms over %d (%.2fx)%n", median(limited), cycles,
+                    median(limited) / median(cycle));
         } finally {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

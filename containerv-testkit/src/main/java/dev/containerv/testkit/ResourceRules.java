@@ -25,6 +25,7 @@ public interface ResourceRules extends ConformanceRules {
         Container c = tck().create(tck().specBuilder(tck().newId()).limits(ResourceLimits.builder().memoryMax("64M").build()).build());
         assertThat(tck().exec(c, tck().fixture().allocateMemory(16L << 20)).exitCode()).as("16 MiB fits in 64 MiB").isZero();
         assertThat(tck().exec(c, tck().fixture().allocateMemory(256L << 20)).exitCode()).as("256 MiB does not fit in 64 MiB").isNotZero();
+        assertThat(tck().exec(c, tck().fixture().allocateMemory(16L << 20)).exitCode()).as("the container stays usable after the limit was hit").isZero();
     }
 
     @Test
@@ -32,7 +33,8 @@ public interface ResourceRules extends ConformanceRules {
         tck().requiresFeatures(RuntimeFeature.RESOURCE_LIMITS);
         Container c = tck().create(tck().specBuilder(tck().newId()).limits(ResourceLimits.builder().pidsMax(16).build()).build());
         assertThat(tck().exec(c, tck().fixture().startProcesses(4)).exitCode()).isZero();
-        assertThat(tck().exec(c, tck().fixture().startProcesses(64)).exitCode()).isNotZero();
+        assertThat(tck().exec(c, tck().fixture().startProcesses(64)).exitCode()).as("64 processes under a limit of 16").isNotZero();
+        assertThat(tck().exec(c, tck().fixture().startProcesses(4)).exitCode()).as("the container stays usable after the limit was hit").isZero();
     }
 
     @Test

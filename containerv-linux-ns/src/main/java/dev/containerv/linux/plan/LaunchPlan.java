@@ -35,6 +35,7 @@ public final class LaunchPlan {
     private long stopGraceMs = -1;
     private long streamTimeoutMs = -1;
     private final List<String> cleanup = new ArrayList<>();
+    private final List<String> cgroupProcs = new ArrayList<>();
 
     public LaunchPlan(String id, String hostname) {
         this.id = Objects.requireNonNull(id, "id");
@@ -156,6 +157,18 @@ public final class LaunchPlan {
         return this;
     }
 
+    /** A {@code cgroup.procs} file the supervisor writes the init's pid into before letting it go. */
+    public LaunchPlan cgroupProcs(Path procsFile) {
+        cgroupProcs.add(line("cgroup-procs", procsFile.toString()));
+        return this;
+    }
+
+    /** A cgroup directory the supervisor empties (kills what is in it) and removes once the init is gone. */
+    public LaunchPlan cleanupRmdir(Path cgroupDir) {
+        cleanup.add(line("cleanup-rmdir", cgroupDir.toString()));
+        return this;
+    }
+
     /** The plan text. */
     public String render() {
         if (stateDir == null || rootfs == null || merged == null) {
@@ -192,6 +205,7 @@ public final class LaunchPlan {
         if (streamTimeoutMs >= 0) {
             sb.append(line("stream-timeout-ms", Long.toString(streamTimeoutMs))).append('\n');
         }
+        cgroupProcs.forEach(c -> sb.append(c).append('\n'));
         cleanup.forEach(c -> sb.append(c).append('\n'));
         return sb.toString();
     }

@@ -208,6 +208,11 @@ public final class Proc {
         return -1;
     }
 
+    /** One process by host pid, with cpu and io details; empty when it is gone. */
+    public java.util.Optional<Task> task(long hostPid) {
+        return java.util.Optional.ofNullable(task(hostPid, true));
+    }
+
     private Task task(long pid, boolean details) {
         Path dir = root.resolve(Long.toString(pid));
         try {

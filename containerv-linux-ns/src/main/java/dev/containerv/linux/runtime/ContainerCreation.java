@@ -1,13 +1,16 @@
 package dev.containerv.linux.runtime;
 
+import dev.containerv.api.Capability;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.cgroup.ContainerCgroup;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.helper.InitLauncher;
 import dev.containerv.linux.helper.StatusLine;
+import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
 import dev.containerv.linux.spec.SpecChecks;
@@ -24,13 +27,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code create}, in order: spec checks, root, the helper, the state directory claimed, {@code state.json}
- * (creating), the plan written, the supervisor started with the owner pipe, its status line read, the control
+ * (creating), the container's cgroup with its limits, the plan written, the supervisor started with the owner pipe, its status line read, the control
  * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
- * is stopped (it kills the init and cleans up) and the leftovers are removed, so nothing half-made survives.
+ * is stopped (it kills the init and cleans up) and the leftovers (cgroup included) are removed, so nothing half-made
+ * survives.
  */
 final class ContainerCreation {
     private static final System.Logger LOG = System.getLogger(ContainerCreation.class.getName());
@@ -69,6 +74,17 @@ final class ContainerCreation {
                 throw e;
             }
             LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
+            // Made before the helper starts, so the supervisor can move the init in before it runs anything; removed
+            // again by abort (removeLeftovers) if anything later fails.
+            Optional<ContainerCgroup> cgroup;
+            try {
+                cgroup = runtime.cgroups().create(id, spec.limits(), Runtime.getRuntime().availableProcessors());
+            } catch (ContainerException e) {
+                throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
+            }
+            if (cgroup.isPresent()) {
+                CgroupSetup.apply(plan, cgroup.get(), spec.has(Capability.CGROUPS));
+            }
             Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                     plan.render());

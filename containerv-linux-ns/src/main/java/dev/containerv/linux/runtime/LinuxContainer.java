@@ -13,6 +13,7 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
+import dev.containerv.linux.cgroup.ContainerCgroup;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.helper.HelperCopy;
@@ -28,6 +29,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +68,10 @@ public final class LinuxContainer implements Container {
         // Computed once: every pid lookup compares against it.
         this.pidNamespace = runtime.proc().pidNamespace(state.initPid());
         this.spawner = new Spawner(this, control);
-        this.statsReader = new ContainerStatsReader(runtime.proc(), state.initPid(), pidNamespace, spec.id());
+        // The cgroup by id and the host's layout (never by a path from the state file); absent on a host without cgroups.
+        Optional<ContainerCgroup> cgroup = runtime.cgroups().manager().map(m -> m.cgroup(spec.id()))
+                .filter(cg -> cg.directories().stream().anyMatch(Files::isDirectory));
+        this.statsReader = new ContainerStatsReader(runtime.proc(), state.initPid(), pidNamespace, spec.id(), cgroup);
     }
 
     @Override

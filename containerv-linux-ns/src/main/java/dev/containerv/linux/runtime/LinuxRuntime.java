@@ -10,6 +10,7 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.api.RuntimeFeature;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.Leftovers;
@@ -35,12 +36,13 @@ public final class LinuxRuntime implements ContainerRuntime {
     private static final Set<RuntimeFeature> FEATURES = Collections.unmodifiableSet(EnumSet.of(
             RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.OPEN_BY_ID,
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
-            RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS));
+            RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;
     private final Proc proc;
     private final StateStore store;
+    private final HostCgroups cgroups;
 
     /**
      * @param defaults options for specs without a {@link LinuxOptions} extension, and the roots of open/list
@@ -49,11 +51,20 @@ public final class LinuxRuntime implements ContainerRuntime {
      * @param proc     the {@code /proc} to read
      */
     public LinuxRuntime(LinuxOptions defaults, Supplier<Path> helper, LongSupplier euid, Proc proc) {
+        this(defaults, helper, euid, proc, HostCgroups.host());
+    }
+
+    /**
+     * @param cgroups the host's cgroups ({@link HostCgroups#host()}; a seam for tests that show the runtime only part
+     *                of the host's hierarchies)
+     */
+    public LinuxRuntime(LinuxOptions defaults, Supplier<Path> helper, LongSupplier euid, Proc proc, HostCgroups cgroups) {
         this.defaults = defaults;
         this.helper = helper;
         this.euid = euid;
         this.proc = proc;
-        this.store = new StateStore(proc, new Leftovers(helper, proc));
+        this.cgroups = cgroups;
+        this.store = new StateStore(proc, new Leftovers(helper, proc), cgroups);
     }
 
     @Override
@@ -130,5 +141,9 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     StateStore store() {
         return store;
+    }
+
+    HostCgroups cgroups() {
+        return cgroups;
     }
 }

@@ -52,9 +52,6 @@ public final class SpecChecks {
         if (spec.network().isPresent()) {
             throw notSupported(op, id, "a NetworkSpec (container addressing comes in a later version; Capability.NETWORK alone gives an isolated stack with lo)");
         }
-        if (!spec.limits().isEmpty()) {
-            throw notSupported(op, id, "resource limits " + spec.limits() + " (limits come in a later version)");
-        }
         if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
             throw notSupported(op, id, "uid/gid mappings (user namespaces come in a later version)");
         }

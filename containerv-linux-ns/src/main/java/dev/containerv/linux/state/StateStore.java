@@ -4,6 +4,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.Layer;
+import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
 
 import java.io.IOException;
@@ -31,15 +32,23 @@ public final class StateStore {
 
     private final Proc proc;
     private final Leftovers leftovers;
+    private final HostCgroups cgroups;
 
-    public StateStore(Proc proc, Leftovers leftovers) {
+    public StateStore(Proc proc, Leftovers leftovers, HostCgroups cgroups) {
         this.proc = proc;
         this.leftovers = leftovers;
+        this.cgroups = cgroups;
     }
 
-    /** Removes a container's layer and state trees (mounts first, through the helper); returns what failed. */
+    /**
+     * Removes a container's layer and state trees (mounts first, through the helper) and its cgroup (what still runs
+     * in it killed first); returns what failed. The cgroup is found from the id (the state directory's name) and
+     * the host's layout, never from a path in the state file.
+     */
     public List<Exception> removeLeftovers(Path stateDir, Path layerDir) {
-        return leftovers.remove(layerDir, stateDir);
+        List<Exception> problems = new ArrayList<>(cgroups.removeDead(stateDir.getFileName().toString()));
+        problems.addAll(leftovers.remove(layerDir, stateDir));
+        return problems;
     }
 
     /** Removes trees (mounts first, through the helper); returns what failed. */

@@ -11,7 +11,6 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
 import dev.containerv.api.NetworkSpec;
-import dev.containerv.api.ResourceLimits;
 import dev.containerv.api.SecurityPolicy;
 import dev.containerv.linux.LinuxOptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,12 +103,6 @@ class RuntimeValidationTest {
 
     @Test
     void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
-        ContainerException limits = refusal(ContainerSpec.builder().id("c").rootfs(image).limits(ResourceLimits.builder().pidsMax(5).build()).build());
-        assertThat(limits.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
-        assertThat(limits.getMessage()).contains("resource limits", "later version");
-        assertThat(limits.operation()).contains("linux::Runtime::create");
-        assertThat(limits.containerId()).contains("c");
-
         ContainerException net = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
                 .network(NetworkSpec.builder().containerAddress("10.0.0.2/24").build()).build());
