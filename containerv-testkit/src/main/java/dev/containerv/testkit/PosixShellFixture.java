@@ -140,10 +140,12 @@ public class PosixShellFixture implements GuestFixture {
 
     @Override
     public ProcessSpec.Builder startProcesses(int count) {
-        // The pids are collected from $! because $(jobs -p) runs in a subshell, which in dash has no jobs: the sleeps
-        // would outlive the script and hold its output open.
-        return sh("i=0; failed=0; pids=; while [ $i -lt " + count + " ]; do sleep 30 & [ $? -eq 0 ] || failed=1; pids=\"$pids $!\";"
-                + " i=$((i+1)); done; kill $pids 2>/dev/null; exit $failed");
+        // The pids are collected from $! because $(jobs -p) runs in a subshell, which in dash has no jobs. They are
+        // killed by an EXIT trap because busybox sh ends the script at the first refused fork; and the sleeps hold
+        // none of the script's streams, so even a sleep that outlives it cannot keep an exec waiting.
+        return sh("i=0; failed=0; pids=; trap 'kill $pids 2>/dev/null' EXIT;"
+                + " while [ $i -lt " + count + " ]; do sleep 30 </dev/null >/dev/null 2>&1 & [ $? -eq 0 ] || failed=1; pids=\"$pids $!\";"
+                + " i=$((i+1)); done; exit $failed");
     }
 
     @Override
