@@ -198,12 +198,14 @@ public class PosixShellFixture implements GuestFixture {
     /**
      * {@inheritDoc}
      *
-     * @implNote A copy of {@code id}. Where {@code id} is busybox, which drops a setuid for most applets, the copy is
+     * @implNote A copy of {@code id}, looked up on {@code PATH} by hand (busybox's {@code command -v} names its applet, not a
+     *           file). Where {@code id} is busybox, which drops a setuid for most applets, the copy is
      *           of busybox and {@code /etc/busybox.conf} keeps the setuid for {@code id} (busybox's own mechanism).
      */
     @Override
     public ProcessSpec.Builder installSetuidRootProgram(String dir) {
-        return sh("set -e; mkdir -p \"$1\"; chmod 755 \"$1\"; real=$(readlink -f \"$(command -v id)\");"
+        return sh("set -e; mkdir -p \"$1\"; chmod 755 \"$1\"; p=; IFS=:; for d in $PATH:/usr/bin:/bin; do if [ -z \"$p\" ] && [ -x \"$d/id\" ]; then p=\"$d/id\"; fi; done; unset IFS;"
+                + " real=$(readlink -f \"$p\");"
                 + " case \"$real\" in */busybox) cp \"$real\" \"$1/busybox\"; prog=\"$1/busybox\";"
                 + " printf '[SUID]\\nid = sxx 0.0\\n' > /etc/busybox.conf; chmod 644 /etc/busybox.conf;;"
                 + " *) cp \"$real\" \"$1/id\"; prog=\"$1/id\";; esac; chmod 4755 \"$prog\"", dir);
