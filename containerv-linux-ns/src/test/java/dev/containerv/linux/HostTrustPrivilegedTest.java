@@ -148,6 +148,28 @@ class HostTrustPrivilegedTest {
     }
 
     @Test
+    void aCopyRefusesAHelperWhoseDirectoryBecameWritableByOthers() throws Exception {
+        Path own = dir(work.resolve("own-helper-dir"), "rwx------");
+        Path built = Path.of("target/classes/dev/containerv/linux/native/linux-" + System.getProperty("os.arch") + "/containerv-helper");
+        Path helper = Files.copy(built, own.resolve("containerv-helper"));
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+        String id = newId();
+        Container c = new LinuxNamespacesProvider().createRuntime().create(ContainerSpec.builder().id(id).rootfs(rootfs)
+                .extension(LinuxOptions.builder().helperPath(helper).build()).build());
+        try {
+            Path upload = Files.writeString(work.resolve("to-upload"), "x");
+            c.upload(upload, "/tmp/first");
+            Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertRefused(() -> c.upload(upload, "/tmp/second"), own, "helper");
+            assertThat(c.exec(ProcessSpec.of("/bin/ls", "/tmp")).stdout()).contains("first").doesNotContain("second");
+        } finally {
+            Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+            c.destroy();
+        }
+        LinuxContainerPrivilegedTest.assertGone(id);
+    }
+
+    @Test
     void directoriesForgedIntoStateJsonAreNeverDeletedByDestroy() throws Exception {
         Path victim = Files.createDirectories(work.resolve("victim"));
         Files.writeString(victim.resolve("keep"), "precious");
