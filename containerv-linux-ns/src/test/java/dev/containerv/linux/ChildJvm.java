@@ -21,7 +21,8 @@ import java.util.Set;
  * The other JVM of the lifecycle tests: {@code create <id> <rootfs>} makes a container, prints
  * {@code created <id> <init-pid>} and waits to be killed; {@code open <id>} joins one and prints what
  * {@code hostname} says in it; {@code inherit-stdin <id> <rootfs>} lets a container program read this JVM's
- * standard input and then reports whether that input is still open.
+ * standard input and then reports whether that input is still open; {@code fresh-roots <id> <rootfs> <stateRoot>
+ * <layerRoot>} creates, lists and destroys a container with roots it makes itself.
  */
 public final class ChildJvm {
     private ChildJvm() {
@@ -55,12 +56,27 @@ public final class ChildJvm {
                             + " read " + System.in.read());
                 }
             }
+            case "fresh-roots" -> {
+                // create, list and destroy with roots this JVM makes itself (under whatever umask it was started with)
+                ContainerRuntime fresh = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder()
+                        .stateRoot(Path.of(args[3])).layerRoot(Path.of(args[4])).build());
+                try (Container c = fresh.create(ContainerSpec.builder().id(args[1]).rootfs(Path.of(args[2])).build())) {
+                    ExecResult r = c.exec(ProcessSpec.of("/bin/true"));
+                    System.out.println("exit " + r.exitCode() + " listed " + fresh.list());
+                }
+                System.out.println("after " + fresh.list());
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
 
     /** Starts this class in a new JVM with the test class path. */
     static Process start(String... args) throws java.io.IOException {
+        return new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The command line that runs this class in a new JVM with the test class path. */
+    static List<String> command(String... args) {
         Set<String> cp = new LinkedHashSet<>();
         cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
         cp.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -76,6 +92,6 @@ public final class ChildJvm {
         cmd.add(String.join(File.pathSeparator, cp));
         cmd.add(ChildJvm.class.getName());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return cmd;
     }
 }

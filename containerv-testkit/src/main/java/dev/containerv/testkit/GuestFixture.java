@@ -120,6 +120,30 @@ public interface GuestFixture {
     /** Prints a file's permission bits in octal (such as {@code 755}) as one line. */
     ProcessSpec.Builder printMode(String path);
 
+    /**
+     * Sends the strongest termination signal ({@code SIGKILL}) to the process with number {@code pid} as the
+     * container numbers processes; exits 0 if the signal was sent, non-zero if not (no such process, not permitted).
+     */
+    ProcessSpec.Builder signalProcess(long pid);
+
+    /**
+     * Tries to create a TCP socket and connect it to {@code 127.0.0.1:1}; prints {@code EPERM} as one line if the
+     * system refused with "operation not permitted", else one line saying what happened; then prints {@code alive}
+     * as the last line and exits 0. A program killed for its system call prints {@code killed by signal N} instead
+     * of the first line.
+     */
+    ProcessSpec.Builder tryToCreateSocket();
+
+    /**
+     * Run as root: makes the directory {@code dir} holding a program that prints its effective user id as one line,
+     * owned by root with the setuid bit (and whatever the guest needs so the program keeps the raised id); exits
+     * non-zero if it cannot. The container's own files may change (it is used in a container of its own).
+     */
+    ProcessSpec.Builder installSetuidRootProgram(String dir);
+
+    /** Runs the program of {@link #installSetuidRootProgram}: prints the effective user id it runs with. */
+    ProcessSpec.Builder runSetuidRootProgram(String dir);
+
     /** A user name from the test root file system with its numeric id, for "run as user" tests. */
     default KnownUser knownUser() {
         return new KnownUser("tester", 1000);

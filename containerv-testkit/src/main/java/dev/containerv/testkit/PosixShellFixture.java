@@ -182,4 +182,39 @@ public class PosixShellFixture implements GuestFixture {
     public ProcessSpec.Builder printMode(String path) {
         return sh("stat -c %a -- \"$1\"", path);
     }
+
+    @Override
+    public ProcessSpec.Builder signalProcess(long pid) {
+        return sh("kill -9 \"$1\"", Long.toString(pid));
+    }
+
+    @Override
+    public ProcessSpec.Builder tryToCreateSocket() {
+        // nc reports the failing call with strerror: "Operation not permitted" is EPERM.
+        return sh("out=$(nc -w 1 127.0.0.1 1 </dev/null 2>&1); rc=$?;"
+                + " if [ $rc -gt 128 ]; then echo \"killed by signal $((rc - 128))\";"
+                + " else case \"$out\" in *'Operation not permitted'*) echo EPERM;; *) printf 'socket: %s\\n' \"$out\" | head -n 1;; esac; fi;"
+                + " echo alive");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @implNote A copy of {@code id}, looked up on {@code PATH} by hand (busybox's {@code command -v} names its applet, not a
+     *           file). Where {@code id} is busybox, which drops a setuid for most applets, the copy is
+     *           of busybox and {@code /etc/busybox.conf} keeps the setuid for {@code id} (busybox's own mechanism).
+     */
+    @Override
+    public ProcessSpec.Builder installSetuidRootProgram(String dir) {
+        return sh("set -e; mkdir -p \"$1\"; chmod 755 \"$1\"; p=; IFS=:; for d in $PATH:/usr/bin:/bin; do if [ -z \"$p\" ] && [ -x \"$d/id\" ]; then p=\"$d/id\"; fi; done; unset IFS;"
+                + " real=$(readlink -f \"$p\");"
+                + " case \"$real\" in */busybox) cp \"$real\" \"$1/busybox\"; prog=\"$1/busybox\";"
+                + " printf '[SUID]\\nid = sxx 0.0\\n' > /etc/busybox.conf; chmod 644 /etc/busybox.conf;;"
+                + " *) cp \"$real\" \"$1/id\"; prog=\"$1/id\";; esac; chmod 4755 \"$prog\"", dir);
+    }
+
+    @Override
+    public ProcessSpec.Builder runSetuidRootProgram(String dir) {
+        return sh("if [ -e \"$1/busybox\" ]; then exec \"$1/busybox\" id -u; else exec \"$1/id\" -u; fi", dir);
+    }
 }

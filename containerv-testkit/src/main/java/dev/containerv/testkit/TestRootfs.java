@@ -51,7 +51,8 @@ public final class TestRootfs {
 
     private static final List<String> BUSYBOX_PLACES = List.of("/bin/busybox", "/usr/bin/busybox", "/sbin/busybox");
     private static final List<String> HOST_TOOLS = List.of("sh", "cat", "ls", "env", "id", "hostname", "sleep", "dd", "head", "yes",
-            "readlink", "ln", "stat", "date", "pwd", "true", "false", "echo", "printf", "mkdir", "rm", "kill", "ps", "nc", "wc");
+            "readlink", "ln", "stat", "date", "pwd", "true", "false", "echo", "printf", "mkdir", "rm", "kill", "ps", "nc", "wc",
+            "cp", "chmod");
     private static final Pattern LDD_PATH = Pattern.compile("(/\\S+)");
 
     private static Path shared;

@@ -3,6 +3,7 @@ package dev.containerv.linux.helper;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.spec.TrustedHostPaths;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +71,7 @@ public final class HelperBinary {
             if (!Files.isExecutable(p)) {
                 throw new UnavailableException("the helper named by -D" + PROPERTY + " (or LinuxOptions.helperPath) is not executable: " + p);
             }
+            requireTrusted(p, euid);
             return p;
         }
         byte[] binary;
@@ -96,6 +98,10 @@ public final class HelperBinary {
             Path dir = base.resolve("helper-" + sha.substring(0, 16));
             try {
                 Path file = extract(binary, sha, base, dir, euid);
+                Optional<String> untrusted = TrustedHostPaths.problem(file, euid);
+                if (untrusted.isPresent()) {
+                    throw new IOException("the helper cache " + dir + " is not trusted: " + untrusted.get());
+                }
                 String options = proc.mountOptionsOf(file);
                 if (List.of(options.split(",")).contains("noexec")) {
                     throw new IOException(dir + " is on a file system mounted noexec, so the helper cannot run from there; set -D"
@@ -114,6 +120,20 @@ public final class HelperBinary {
                 + bases + ")" + reasons + "; set -D" + PROPERTY + "=PATH to use a helper binary directly");
         attempts.forEach(u::addSuppressed);
         throw u;
+    }
+
+    /** The probe runs the helper: it must be trusted before it is ever executed ({@link TrustedHostPaths}). */
+    private static void requireTrusted(Path helper, long euid) throws UnavailableException {
+        Optional<String> problem;
+        try {
+            problem = TrustedHostPaths.problem(helper, euid);
+        } catch (IOException e) {
+            problem = Optional.of("cannot be examined: " + e);
+        }
+        if (problem.isPresent()) {
+            throw new UnavailableException("the helper named by -D" + PROPERTY + " (or LinuxOptions.helperPath) is not trusted: " + problem.get()
+                    + "; it runs as root, so it and every directory above it must be owned by root (or this process's uid) and not writable by group or others");
+        }
     }
 
     private static Path extract(byte[] binary, String sha, Path base, Path dir, long euid) throws IOException {

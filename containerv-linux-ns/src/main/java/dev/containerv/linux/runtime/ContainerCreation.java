@@ -15,6 +15,7 @@ import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StatePaths;
 import dev.containerv.linux.state.StateStore;
 
 import java.io.IOException;
@@ -55,16 +56,19 @@ final class ContainerCreation {
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
         Path rootfs = SpecChecks.validate(spec, op);
         SpecChecks.requireRoot(runtime.euid(), runtime.defaults().stateRoot(), op, id, "create a container");
+        runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
-        Path stateDir = options.stateRoot().resolve(id);
-        Path layerDir = options.layerRoot().resolve(id);
-        Path socket = stateDir.resolve("control");
+        runtime.requireTrustedHelper(helperPath, op, id);
+        StatePaths paths = StatePaths.of(options.stateRoot(), options.layerRoot(), id);
+        Path stateDir = paths.stateDir();
+        Path layerDir = paths.layerDir();
+        Path socket = paths.controlSocket();
         SpecChecks.requireSocketPathFits(options, socket);
         StateStore store = runtime.store();
         store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
         Process helperProcess = null;
         try {
-            StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis(), stateDir, layerDir, socket, helperPath);
+            StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis());
             state.write(stateDir);
             // The id is ours now; a layer tree without a state dir is debris of an earlier crash.
             List<Exception> debris = store.removeTrees(layerDir);
@@ -113,7 +117,7 @@ final class ContainerCreation {
                     OWNER_PIPES.put(stateDir.toString(), helperProcess.getOutputStream());
                 }
                 LOG.log(Level.DEBUG, () -> "created container " + id + " (init pid " + ready.initPid() + ")");
-                return new LinuxContainer(runtime, spec, state, helperProcess, control);
+                return new LinuxContainer(runtime, spec, state, paths, () -> helperPath, helperProcess, control);
             }
         } catch (ContainerException e) {
             abort(store, helperProcess, stateDir, layerDir, e);

@@ -7,6 +7,7 @@ import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.helper.InitLauncher;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StatePaths;
 import dev.containerv.linux.state.StateStore;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class ContainerStop {
     }
 
     /** @param supervisor the helper process when this JVM made the container, else {@code null} */
-    static void stop(String id, StateFile s, Process supervisor, ControlConnection control, StateStore store, Proc proc) {
+    static void stop(String id, StateFile s, StatePaths paths, Process supervisor, ControlConnection control, StateStore store, Proc proc) {
         String op = "linux::Container::destroy";
         long graceMs = s.stopGraceMs();
         List<Exception> problems = new ArrayList<>();
@@ -54,7 +55,7 @@ final class ContainerStop {
                 supervisor.destroyForcibly();
                 InitLauncher.waitQuietly(supervisor, Duration.ofSeconds(5));
             }
-            ContainerCreation.OWNER_PIPES.remove(s.stateDir());
+            ContainerCreation.OWNER_PIPES.remove(paths.stateDir().toString());
             try {
                 supervisor.getOutputStream().close();
             } catch (IOException e) {
@@ -64,7 +65,7 @@ final class ContainerStop {
             awaitGone(s.supervisorPid(), Duration.ofSeconds(15));
         }
         awaitGone(s.initPid(), Duration.ofSeconds(5));
-        List<Exception> left = store.removeLeftovers(Path.of(s.stateDir()), Path.of(s.layerDir()));
+        List<Exception> left = store.removeLeftovers(paths.stateDir(), paths.layerDir());
         if (!left.isEmpty() || proc.alive(s.initPid(), s.initStartTime())) {
             ContainerException e = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "container " + id
                     + " could not be removed completely: " + left).operation(op).containerId(id).build();

@@ -20,6 +20,7 @@ import dev.containerv.linux.helper.HelperCopy;
 import dev.containerv.linux.proc.ContainerStatsReader;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StatePaths;
 import dev.containerv.spi.DeadlineExec;
 
 import java.lang.ProcessBuilder.Redirect;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A handle on a running Linux container, made by this process ({@link LinuxRuntime#create}) or joined by id:
@@ -49,6 +51,8 @@ public final class LinuxContainer implements Container {
     private final LinuxRuntime runtime;
     private final ContainerSpec spec;
     private final StateFile state;
+    private final StatePaths paths;
+    private final Supplier<Path> helper;
     private final Process supervisor;
     private final ControlConnection control;
     private final String pidNamespace;
@@ -58,11 +62,19 @@ public final class LinuxContainer implements Container {
     private CompletableFuture<Void> destroyed;
     private boolean detached;
 
-    /** @param supervisor the helper process when this JVM made the container, else {@code null} */
-    LinuxContainer(LinuxRuntime runtime, ContainerSpec spec, StateFile state, Process supervisor, ControlConnection control) {
+    /**
+     * @param state      the pid and start time of the init (and informational fields); no path is taken from it
+     * @param paths      the container's directories, derived from its id and the roots
+     * @param helper     the helper that copies run: the one that created the container, or the runtime's
+     * @param supervisor the helper process when this JVM made the container, else {@code null}
+     */
+    LinuxContainer(LinuxRuntime runtime, ContainerSpec spec, StateFile state, StatePaths paths, Supplier<Path> helper, Process supervisor,
+                   ControlConnection control) {
         this.runtime = runtime;
         this.spec = spec;
         this.state = state;
+        this.paths = paths;
+        this.helper = helper;
         this.supervisor = supervisor;
         this.control = control;
         // Computed once: every pid lookup compares against it.
@@ -148,7 +160,7 @@ public final class LinuxContainer implements Container {
                     .operation(op).containerId(id()).build();
         }
         ensureUsable(op);
-        HelperCopy.copy(copyTarget(), op, HelperCopy.Direction.UPLOAD, absolute(host), dst);
+        HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.UPLOAD, absolute(host), dst);
     }
 
     @Override
@@ -156,11 +168,13 @@ public final class LinuxContainer implements Container {
         String op = "linux::Container::download";
         String src = ContainerPaths.check("containerPath", containerPath, GuestOs.LINUX);
         ensureUsable(op);
-        HelperCopy.copy(copyTarget(), op, HelperCopy.Direction.DOWNLOAD, absolute(host), src);
+        HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.DOWNLOAD, absolute(host), src);
     }
 
-    private HelperCopy.Target copyTarget() {
-        return new HelperCopy.Target(id(), Path.of(state.helper()), state.initPid(), state.initStartTime());
+    private HelperCopy.Target copyTarget(String op) {
+        Path helperPath = helper.get();
+        runtime.requireTrustedHelper(helperPath, op, id());
+        return new HelperCopy.Target(id(), helperPath, state.initPid(), state.initStartTime());
     }
 
     /** The helper takes only plain absolute paths: {@code dir/.} and {@code a/../b} mean what they name. */
@@ -249,7 +263,7 @@ public final class LinuxContainer implements Container {
             return;
         }
         try {
-            ContainerStop.stop(id(), state, supervisor, control, runtime.store(), runtime.proc());
+            ContainerStop.stop(id(), state, paths, supervisor, control, runtime.store(), runtime.proc());
             mine.complete(null);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);

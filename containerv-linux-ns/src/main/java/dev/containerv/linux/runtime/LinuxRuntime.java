@@ -13,8 +13,10 @@ import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.spec.SpecChecks;
+import dev.containerv.linux.spec.TrustedHostPaths;
 import dev.containerv.linux.state.Leftovers;
 import dev.containerv.linux.state.StateFile;
+import dev.containerv.linux.state.StatePaths;
 import dev.containerv.linux.state.StateStore;
 
 import java.io.IOException;
@@ -96,21 +98,38 @@ public final class LinuxRuntime implements ContainerRuntime {
     public Container open(String id) {
         String op = "linux::Runtime::open";
         ContainerSpec.requireValidId(id);
+        requireTrustedRoots(defaults, op, id);
         StateFile s = store.running(op, id, defaults.stateRoot(), defaults.layerRoot());
         SpecChecks.requireRoot(euid.getAsLong(), defaults.stateRoot(), op, id, "open a container");
+        StatePaths paths = StatePaths.of(defaults.stateRoot(), defaults.layerRoot(), id);
         try {
-            ControlConnection control = ControlConnection.connect(Path.of(s.controlSocket()), id);
-            return new LinuxContainer(this, s.spec(), s, null, control);
+            ControlConnection control = ControlConnection.connect(paths.controlSocket(), id);
+            return new LinuxContainer(this, s.spec(), s, paths, helper, null, control);
         } catch (IOException e) {
             throw ContainerException.builder(proc.alive(s.initPid(), s.initStartTime()) ? ErrorKind.PLATFORM_FAILURE : ErrorKind.NOT_FOUND,
-                    "cannot connect to container " + id + " at " + s.controlSocket() + ": " + e.getMessage())
+                    "cannot connect to container " + id + " at " + paths.controlSocket() + ": " + e.getMessage())
                     .operation(op).containerId(id).cause(e).build();
         }
     }
 
     @Override
     public List<String> list() {
+        requireTrustedRoots(defaults, "linux::Runtime::list", null);
         return store.list(defaults.stateRoot(), defaults.layerRoot());
+    }
+
+    /** The state and layer roots of {@code options} must deserve root's trust ({@link TrustedHostPaths}). */
+    void requireTrustedRoots(LinuxOptions options, String op, String id) {
+        TrustedHostPaths.require("state root", "-D" + LinuxOptions.STATE_ROOT_PROPERTY + " or LinuxOptions.stateRoot",
+                options.stateRoot(), euid.getAsLong(), op, id);
+        TrustedHostPaths.require("layer root", "-D" + LinuxOptions.LAYER_ROOT_PROPERTY + " or LinuxOptions.layerRoot",
+                options.layerRoot(), euid.getAsLong(), op, id);
+    }
+
+    /** The helper about to be run must deserve root's trust, and so must every directory above it. */
+    void requireTrustedHelper(Path helperPath, String op, String id) {
+        TrustedHostPaths.require("helper", "-D" + LinuxOptions.HELPER_PROPERTY + " or LinuxOptions.helperPath", helperPath,
+                euid.getAsLong(), op, id);
     }
 
     /** For LinuxOptions-less callers. */

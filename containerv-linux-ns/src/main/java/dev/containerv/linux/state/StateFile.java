@@ -18,7 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * {@code <state-dir>/state.json}: what another process needs to find, join and clean a container. Written
+ * {@code <state-dir>/state.json}: what another process needs to judge and join a container (the init's pid and start
+ * time) and informational fields. Written
  * atomically (temporary file, then rename) in two phases: {@code creating} (before the helper starts, naming
  * the creating process, so a crash mid-create is recognisable as stale) and {@code running} (after
  * {@code ready}, with the init's pid and start time).
@@ -37,17 +38,16 @@ import java.util.List;
  * @param rootfs           base root file system
  * @param capabilities     capability names
  * @param layers           further layers
- * @param stateDir         this directory
- * @param layerDir         the writable layer's directory
- * @param controlSocket    the control socket path
- * @param helper           the helper binary used (copy mode runs the same one)
  * @param stopGraceMs      grace between TERM and KILL
+ *
+ * <p>No path to act on is recorded: the state and layer directories, the control socket and the helper are
+ * derived from the id and the configured roots ({@link StatePaths}), so a forged file can neither name a program
+ * to run nor a directory to delete. Fields of older files (such as {@code helper}) are ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StateFile(int version, String id, String phase, long creatorPid, long creatorStartTime, long supervisorPid,
                         long initPid, long initStartTime, String createdAt, boolean persistent, String hostname, String rootfs,
-                        List<String> capabilities, List<LayerRecord> layers, String stateDir, String layerDir,
-                        String controlSocket, String helper, long stopGraceMs) {
+                        List<String> capabilities, List<LayerRecord> layers, long stopGraceMs) {
     public static final String FILE = "state.json";
     public static final String CREATING = "creating";
     public static final String RUNNING = "running";
@@ -60,12 +60,12 @@ public record StateFile(int version, String id, String phase, long creatorPid, l
 
     public StateFile withSupervisor(long pid) {
         return new StateFile(version, id, phase, creatorPid, creatorStartTime, pid, initPid, initStartTime, createdAt, persistent,
-                hostname, rootfs, capabilities, layers, stateDir, layerDir, controlSocket, helper, stopGraceMs);
+                hostname, rootfs, capabilities, layers, stopGraceMs);
     }
 
     public StateFile running(long supervisor, long init, long initStart) {
         return new StateFile(version, id, RUNNING, creatorPid, creatorStartTime, supervisor, init, initStart, createdAt, persistent,
-                hostname, rootfs, capabilities, layers, stateDir, layerDir, controlSocket, helper, stopGraceMs);
+                hostname, rootfs, capabilities, layers, stopGraceMs);
     }
 
     /** The spec this state describes, as far as it is recorded (for a container joined by id). */

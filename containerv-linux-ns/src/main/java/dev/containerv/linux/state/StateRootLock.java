@@ -3,7 +3,9 @@ package dev.containerv.linux.state;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,9 +40,18 @@ public final class StateRootLock implements AutoCloseable {
         local.lock();
         try {
             Files.createDirectories(stateRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            FileChannel channel = FileChannel.open(fileOf(stateRoot), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            // Not through a link, and only a file of the root's owner: the lock file sits beside the root, where a sticky
+            // parent such as /tmp lets others put a file or link of theirs first.
+            Path file = fileOf(stateRoot);
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
+                Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                Object rootOwner = Files.getAttribute(stateRoot, "unix:uid");
+                if (!owner.equals(rootOwner)) {
+                    throw new AccessDeniedException(file.toString(), null, "the lock file belongs to uid " + owner
+                            + ", not to uid " + rootOwner + " who owns the state root; remove it");
+                }
                 return new StateRootLock(local, channel, channel.lock());
             } catch (IOException | RuntimeException e) {
                 channel.close();

@@ -91,7 +91,7 @@ public final class StateStore {
     }
 
     /** The state of a container being created by this process (phase {@code creating}). */
-    public StateFile creating(ContainerSpec spec, Path rootfs, long stopGraceMs, Path stateDir, Path layerDir, Path socket, Path helperPath) {
+    public StateFile creating(ContainerSpec spec, Path rootfs, long stopGraceMs) {
         long self = ProcessHandle.current().pid();
         List<StateFile.LayerRecord> layers = new ArrayList<>();
         for (Layer l : spec.layers()) {
@@ -100,8 +100,7 @@ public final class StateStore {
         }
         List<String> caps = spec.capabilities().stream().map(Enum::name).sorted().toList();
         return new StateFile(1, spec.id(), StateFile.CREATING, self, proc.startTime(self).orElse(0), 0, 0, 0, Instant.now().toString(),
-                spec.persistent(), spec.hostname(), rootfs.toString(), caps, layers, stateDir.toString(), layerDir.toString(),
-                socket.toString(), helperPath.toString(), stopGraceMs);
+                spec.persistent(), spec.hostname(), rootfs.toString(), caps, layers, stopGraceMs);
     }
 
     /**
@@ -126,7 +125,7 @@ public final class StateStore {
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "container '" + id + "' is still being created").operation(op).containerId(id).build();
         }
         if (!proc.alive(s.initPid(), s.initStartTime())) {
-            cleanIfStale(stateDir, Path.of(s.layerDir()));
+            cleanIfStale(stateDir, layerRoot.resolve(id));
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "container '" + id + "' has stopped (its init, pid " + s.initPid()
                     + ", is gone); its stale state was removed").operation(op).containerId(id).build();
         }

@@ -1,5 +1,7 @@
 /**
- * The containers' state on the host: {@code <stateRoot>/<id>/state.json} ({@code StateFile}), the state root's
+ * The containers' state on the host: {@code <stateRoot>/<id>/state.json} ({@code StateFile}: pids, start times and
+ * informational fields, never a path to act on), a container's paths derived from its id and the roots
+ * ({@code StatePaths}), the state root's
  * lock ({@code StateRootLock}), claiming an id, listing and joining running containers, and stale state: judged
  * under the lock and removed ({@code StateStore}), with host cleanup of what a dead container left
  * ({@code Leftovers}: a tree with mounts goes through {@code containerv-helper cleanup}, never through

@@ -30,6 +30,23 @@ class HelperBinaryTest {
     }
 
     @Test
+    void anExplicitHelperInADirectoryOthersCanWriteIsRefusedBeforeItEverRuns() throws Exception {
+        long me = ((Number) Files.getAttribute(tmp, "unix:uid")).longValue();
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+        Path marker = tmp.resolve("ran");
+        Path helper = Files.writeString(shared.resolve("helper"), "#!/bin/sh\ntouch " + marker + "\n");
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+        assertThatThrownBy(() -> HelperBinary.locate(Optional.of(helper), me, Proc.HOST))
+                .isInstanceOf(HelperBinary.UnavailableException.class).hasMessageContaining("not trusted")
+                .hasMessageContaining(shared + " (above it) is writable by group");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> HelperBinary.locate(Optional.of(helper), me, Proc.HOST)).hasMessageContaining(helper + " is writable by group and others");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
     void theVersionTrialInsistsOnThePlanAndProtocolVersionsOfThisBuild() throws IOException {
         Path fake = script("echo 'containerv-helper 9.9 plan 1 protocol 1'");
         assertThatThrownBy(() -> HelperBinary.versionTrial(fake)).hasMessageContaining("speaks plan 1 and protocol 1")

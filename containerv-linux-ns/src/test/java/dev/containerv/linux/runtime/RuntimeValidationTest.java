@@ -82,6 +82,33 @@ class RuntimeValidationTest {
     }
 
     @Test
+    void untrustedRootsAndAHelperOthersCouldReplaceAreRefusedBeforeAnythingIsMade() throws IOException {
+        LinuxRuntime asRoot = new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(),
+                () -> {
+                    helperAsked.incrementAndGet();
+                    throw new ContainerException(ErrorKind.NOT_SUPPORTED, "the runtime's helper was asked for");
+                }, () -> 0, Proc.HOST);
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path helper = Files.writeString(shared.resolve("helper"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        ContainerSpec ownHelper = ContainerSpec.builder().id("c").rootfs(image)
+                .extension(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).helperPath(helper).build())
+                .build();
+        assertThatThrownBy(() -> asRoot.create(ownHelper))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("the helper " + helper + " is not trusted").hasMessageContaining(shared + " (above it) is writable by group");
+        ContainerSpec sharedLayers = ContainerSpec.builder().id("c").rootfs(image)
+                .extension(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(shared.resolve("layers")).build()).build();
+        assertThatThrownBy(() -> asRoot.create(sharedLayers))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("the layer root " + shared.resolve("layers") + " is not trusted");
+        assertThat(helperAsked).hasValue(0);
+        assertThat(tmp.resolve("state")).doesNotExist();
+        assertThat(shared.resolve("layers")).doesNotExist();
+    }
+
+    @Test
     void staleStateIsJudgedAndRemovedOnlyUnderTheStateRootLock() throws Exception {
         Path stale = Files.createDirectories(tmp.resolve("state").resolve("gone1"));
         Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(3600))); // no state, an hour old: stale

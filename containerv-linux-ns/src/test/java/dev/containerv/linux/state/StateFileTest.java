@@ -18,8 +18,7 @@ class StateFileTest {
     @Test
     void roundTripsAtomicallyWithOwnerOnlyMode() throws IOException {
         StateFile s = new StateFile(1, "c1", StateFile.CREATING, 10, 20, 0, 0, 0, "2026-01-01T00:00:00Z", false, "c1", "/img",
-                List.of("FILESYSTEM", "PROCESS_CONTROL"), List.of(new StateFile.LayerRecord("TMPFS", null, "/tmp", "READ_WRITE", 1024L)),
-                "/run/containerv/c1", "/var/lib/containerv/c1", "/run/containerv/c1/control", "/h", 10000);
+                List.of("FILESYSTEM", "PROCESS_CONTROL"), List.of(new StateFile.LayerRecord("TMPFS", null, "/tmp", "READ_WRITE", 1024L)), 10000);
         s.write(dir);
         StateFile running = StateFile.read(dir).running(11, 12, 13);
         running.write(dir);

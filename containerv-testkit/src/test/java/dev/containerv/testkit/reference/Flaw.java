@@ -42,6 +42,15 @@ public enum Flaw {
     CLOSES_INHERITED_STDIN,
     /** {@code destroy()} of a process that is gone throws, as a platform's kill does. */
     DESTROY_THROWS_WHEN_GONE,
+    /** The container's {@code /etc} is a link to the base root file system's, to save a copy: writes reach the base. */
+    SHARES_THE_BASE_ETC,
+    /** The container's {@code /tmp} is the host's temporary directory, shared "for convenience": host paths are reachable. */
+    SHARES_THE_HOST_TMP,
+    /**
+     * Claims that isolation can be verified (the suite's {@code isolationUnverifiable()} is empty) although its
+     * processes are host processes: the rules that need isolation run and must catch it.
+     */
+    CLAIMS_ISOLATION,
     /** Create fails as it would without root. */
     NO_PRIVILEGES,
     /**

@@ -131,6 +131,14 @@ public final class HostProcessRuntime implements ContainerRuntime {
             Files.createDirectories(base);
             if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 Trees.copy(spec.rootfs(), root, true);
+                if (has(Flaw.SHARES_THE_BASE_ETC)) {
+                    Trees.delete(root.resolve("etc"));
+                    Files.createSymbolicLink(root.resolve("etc"), spec.rootfs().resolve("etc").toAbsolutePath());
+                }
+                if (has(Flaw.SHARES_THE_HOST_TMP)) {
+                    Trees.delete(root.resolve("tmp"));
+                    Files.createSymbolicLink(root.resolve("tmp"), Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath());
+                }
             }
             return container;
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,48 @@
+package dev.containerv.linux.state;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/** The lock file beside the state root is taken only when it is the root owner's own file, never through a link. */
+class StateRootLockTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theLockFileIsMadeOwnerOnlyBesideTheRoot() throws IOException {
+        Path root = tmp.resolve("state");
+        try (StateRootLock held = StateRootLock.acquire(root)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("state.lock")))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void aLinkPutWhereTheLockFileGoesIsNotFollowed() throws IOException {
+        Path elsewhere = tmp.resolve("elsewhere");
+        Files.createSymbolicLink(tmp.resolve("state.lock"), elsewhere);
+        assertThatThrownBy(() -> StateRootLock.acquire(tmp.resolve("state"))).isInstanceOf(IOException.class);
+        assertThat(elsewhere).doesNotExist();
+        // Not left locked for this JVM either: a later attempt fails the same way instead of hanging.
+        assertThatThrownBy(() -> StateRootLock.acquire(tmp.resolve("state"))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aLockFileOfAnotherUserIsRefusedNamingIt() throws IOException {
+        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
+        Path planted = Files.createFile(tmp.resolve("state.lock"));
+        Files.setAttribute(planted, "unix:uid", 65534);
+        assertThatThrownBy(() -> StateRootLock.acquire(tmp.resolve("state"))).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(planted.toString()).hasMessageContaining("uid 65534");
+    }
+}
