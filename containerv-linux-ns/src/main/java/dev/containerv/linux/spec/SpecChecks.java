@@ -8,6 +8,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.GuestOs;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.network.Addressing;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -50,7 +51,16 @@ public final class SpecChecks {
             throw notSupported(op, id, "Capability.USERS (user namespaces come in a later version)");
         }
         if (spec.network().isPresent()) {
-            throw notSupported(op, id, "a NetworkSpec (container addressing comes in a later version; Capability.NETWORK alone gives an isolated stack with lo)");
+            if (!caps.contains(Capability.NETWORK)) {
+                throw ContainerException.builder(ErrorKind.INVALID_SPEC, "spec.network needs Capability.NETWORK (the veth's peer lives in the "
+                        + "container's own network namespace); add NETWORK to the capabilities or drop the NetworkSpec")
+                        .operation(op).containerId(id).build();
+            }
+            try {
+                Addressing.check(spec.network().get());
+            } catch (ContainerException e) {
+                throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
+            }
         }
         if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
             throw notSupported(op, id, "uid/gid mappings (user namespaces come in a later version)");
