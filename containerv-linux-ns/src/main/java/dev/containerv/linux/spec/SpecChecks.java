@@ -51,11 +51,6 @@ public final class SpecChecks {
             throw notSupported(op, id, "Capability.USERS (user namespaces come in a later version)");
         }
         if (spec.network().isPresent()) {
-            if (!caps.contains(Capability.NETWORK)) {
-                throw ContainerException.builder(ErrorKind.INVALID_SPEC, "spec.network needs Capability.NETWORK (the veth's peer lives in the "
-                        + "container's own network namespace); add NETWORK to the capabilities or drop the NetworkSpec")
-                        .operation(op).containerId(id).build();
-            }
             try {
                 Addressing.check(spec.network().get());
             } catch (ContainerException e) {
