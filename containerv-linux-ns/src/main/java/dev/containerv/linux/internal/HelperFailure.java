@@ -77,6 +77,7 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("read", "reading"),
             Map.entry("write", "writing"),
             Map.entry("copy", "copying"),
+            Map.entry("depth", "walking the tree"),
             Map.entry("readlink", "reading a symlink"),
             Map.entry("unlink", "replacing an existing entry"),
             Map.entry("chown", "setting the owner"),
