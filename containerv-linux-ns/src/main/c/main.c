@@ -1,5 +1,5 @@
 /*
- * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, version.
+ * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, syscalls, version.
  *
  * Never: does any work itself beyond parsing argv and printing usage errors.
  */
@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "report.h"
 #include "supervisor.h"
+#include "syscalls.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -51,5 +52,7 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "copy") == 0)
         return cv_copy_main(argc - 2, argv + 2);
-    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | version");
+    if (argc >= 2 && strcmp(argv[1], "syscalls") == 0)
+        return cv_syscalls_main(argc - 2, argv + 2);
+    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | syscalls [--arch A] | version");
 }
