@@ -1,5 +1,6 @@
 /*
- * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, syscalls, version.
+ * main.c - command-line dispatch of containerv-helper: init, copy, check-plan, seccomp-check, syscalls,
+ * version.
  *
  * Never: does any work itself beyond parsing argv and printing usage errors.
  */
@@ -7,6 +8,7 @@
 #include "plan.h"
 #include "report.h"
 #include "supervisor.h"
+#include "seccomp_check.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -52,7 +54,9 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "copy") == 0)
         return cv_copy_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "seccomp-check") == 0)
+        return cv_seccomp_check_main(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "syscalls") == 0)
         return cv_syscalls_main(argc - 2, argv + 2);
-    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | syscalls [--arch A] | version");
+    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | seccomp-check <rules> [-- cmd] | syscalls [--arch A] | version");
 }

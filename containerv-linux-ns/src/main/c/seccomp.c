@@ -277,3 +277,30 @@ int cv_seccomp_parse_cond(const char *text, struct cv_sc_cond *out)
     *out = c;
     return 0;
 }
+
+int cv_seccomp_parse_rule(char *const *fields, int nfields, struct cv_sc_rule *out, struct cv_fail *f)
+{
+    memset(out, 0, sizeof *out);
+    if (nfields < 2 || nfields > 2 + CV_SC_MAX_CONDS) {
+        cv_fail_set(f, "seccomp", "", EINVAL, "", "a rule is <name> <action> and at most %d conditions, not %d fields",
+                    CV_SC_MAX_CONDS, nfields);
+        return -1;
+    }
+    if (strlen(fields[0]) >= sizeof out->name) {
+        cv_fail_set(f, "seccomp", "", ENAMETOOLONG, "", "system call name '%.64s...'", fields[0]);
+        return -1;
+    }
+    snprintf(out->name, sizeof out->name, "%s", fields[0]);
+    if (cv_seccomp_parse_action(fields[1], &out->action) != 0) {
+        cv_fail_set(f, "seccomp", "", EINVAL, "", "rule for '%s': bad action '%.64s'", out->name, fields[1]);
+        return -1;
+    }
+    for (int i = 2; i < nfields; i++) {
+        if (cv_seccomp_parse_cond(fields[i], &out->conds[out->nconds]) != 0) {
+            cv_fail_set(f, "seccomp", "", EINVAL, "", "rule for '%s': bad condition '%.96s'", out->name, fields[i]);
+            return -1;
+        }
+        out->nconds++;
+    }
+    return 0;
+}

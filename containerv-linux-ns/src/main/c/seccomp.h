@@ -81,4 +81,8 @@ int cv_seccomp_parse_action(const char *text, struct cv_sc_action *out);
  * numbers decimal or 0x hex. 0 or -1. */
 int cv_seccomp_parse_cond(const char *text, struct cv_sc_cond *out);
 
+/* One rule from its text fields: <name> <action> [<cond>...] (the arguments of the plan's
+ * `seccomp` directive). 0, or -1 with f (step "seccomp") naming the bad field. */
+int cv_seccomp_parse_rule(char *const *fields, int nfields, struct cv_sc_rule *out, struct cv_fail *f);
+
 #endif

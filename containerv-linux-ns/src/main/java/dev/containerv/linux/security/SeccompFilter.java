@@ -101,6 +101,23 @@ public record SeccompFilter(Arch arch, SeccompAction defaultAction, List<Seccomp
         return new SeccompFilter(arch, SeccompAction.EPERM, rules, false);
     }
 
+    /**
+     * The plan's lines for this filter: {@code seccomp-default <action>}, one {@code seccomp <rule>} per
+     * rule, and {@code seccomp-log} when denials are only logged. {@code containerv-helper seccomp-check}
+     * reads the same lines.
+     */
+    public List<String> planLines() {
+        List<String> lines = new ArrayList<>(rules.size() + 2);
+        lines.add("seccomp-default " + defaultAction.planText());
+        for (SeccompRule r : rules) {
+            lines.add("seccomp " + r.planText());
+        }
+        if (logOnly) {
+            lines.add("seccomp-log");
+        }
+        return List.copyOf(lines);
+    }
+
     /** This filter with denials only logged (or not). */
     public SeccompFilter logOnly(boolean on) {
         return new SeccompFilter(arch, defaultAction, rules, on);
