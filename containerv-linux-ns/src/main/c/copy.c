@@ -455,6 +455,16 @@ static int enter(const char *pid, const char *expect)
     return 0;
 }
 
+/* The directory a copy starts from, resolved as `resolve` allows; a refused link (ELOOP) is
+ * reported with `loop_detail`. -1 with F set on failure. */
+static int open_parent(const char *path, uint64_t resolve, const char *step, const char *loop_detail)
+{
+    int fd = open_resolved(AT_FDCWD, path, resolve);
+    if (fd < 0)
+        cv_fail_set(&F, step, "openat2", errno, path, "%s", errno == ELOOP ? loop_detail : "");
+    return fd;
+}
+
 /* The walk holds two fds per level; let it have what the hard limit allows. */
 static void raise_fd_limit(void)
 {
@@ -517,16 +527,10 @@ int cv_copy_main(int argc, char **argv)
 
     /* Host side first, before we can be confused by anything in the container. No link is
      * followed on the host: one planted by an earlier download would lead the copy elsewhere. */
-    int hdir cleanup_fd = open_resolved(AT_FDCWD, hparent, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-    if (hdir < 0) {
-        int e = errno;
-        if (e == ELOOP)
-            cv_fail_set(&F, "host-open", "openat2", e, hparent,
-                        "a component is a symbolic link; copies do not follow links on the host (give the resolved path)");
-        else
-            fail("host-open", "openat2", e, hparent);
+    int hdir cleanup_fd = open_parent(hparent, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, "host-open",
+                                      "a component is a symbolic link; copies do not follow links on the host (give the resolved path)");
+    if (hdir < 0)
         return report_fail();
-    }
     if (upload) {
         struct stat st;
         if (fstatat(hdir, hname, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -538,16 +542,10 @@ int cv_copy_main(int argc, char **argv)
         return report_fail();
     /* Inside the container: links resolve as they would for a container process, except
      * magic links, which point wherever their process's files are (possibly the host). */
-    int cdir cleanup_fd = open_resolved(AT_FDCWD, cparent, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-    if (cdir < 0) {
-        int e = errno;
-        if (e == ELOOP)
-            cv_fail_set(&F, "container-open", "openat2", e, cparent,
-                        "the path crosses a link to another process's files (/proc/<pid>/root, fd, cwd), which copies never follow");
-        else
-            fail("container-open", "openat2", e, cparent);
+    int cdir cleanup_fd = open_parent(cparent, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, "container-open",
+                                      "the path crosses a link to another process's files (/proc/<pid>/root, fd, cwd), which copies never follow");
+    if (cdir < 0)
         return report_fail();
-    }
 
     char hpath[CV_PATH_MAX], cpath[CV_PATH_MAX];
     join(hpath, sizeof hpath, hparent, hname);

@@ -15,16 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int usage(const char *detail)
-{
-    struct cv_fail f;
-    char line[3 * sizeof f + 64];
-    cv_fail_set(&f, "usage", "", EINVAL, "", "%s", detail);
-    size_t n = cv_fail_format_line(&f, line, sizeof line);
-    (void)cv_write_all(STDOUT_FILENO, line, n);
-    return 2;
-}
-
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "version") == 0 && argc == 2) {
@@ -34,12 +24,12 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         if (argc != 3)
-            return usage("usage: containerv-helper init <plan-path>");
+            return cv_report_usage("usage: containerv-helper init <plan-path>");
         return cv_supervisor_main(argv[2]);
     }
     if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {
         if (argc != 3)
-            return usage("usage: containerv-helper check-plan <plan-path>");
+            return cv_report_usage("usage: containerv-helper check-plan <plan-path>");
         struct cv_plan p;
         struct cv_fail f;
         if (cv_plan_load(argv[2], &p, &f) != 0) {
@@ -58,5 +48,5 @@ int main(int argc, char **argv)
         return cv_seccomp_check_main(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "syscalls") == 0)
         return cv_syscalls_main(argc - 2, argv + 2);
-    return usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | seccomp-check <rules> [-- cmd] | syscalls [--arch A] | version");
+    return cv_report_usage("usage: containerv-helper init <plan> | copy upload|download ... | check-plan <plan> | seccomp-check <rules> [-- cmd] | syscalls [--arch A] | version");
 }

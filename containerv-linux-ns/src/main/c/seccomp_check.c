@@ -41,8 +41,7 @@ int cv_seccomp_check_main(int argc, char **argv)
 {
     struct cv_fail f;
     if (argc < 1 || (argc >= 2 && (strcmp(argv[1], "--") != 0 || argc < 3))) {
-        cv_fail_set(&f, "usage", "", EINVAL, "", "usage: containerv-helper seccomp-check <rules-file> [-- <program> [<arg>...]]");
-        return report(&f, 2);
+        return cv_report_usage("usage: containerv-helper seccomp-check <rules-file> [-- <program> [<arg>...]]");
     }
     FILE *fp = fopen(argv[0], "re");
     if (!fp) {

@@ -12,16 +12,6 @@
 /* Both architectures number their calls densely from 0 (the generic table); 1024 covers them. */
 #define CV_SYSCALL_NR_LIMIT 1024
 
-static int usage(const char *detail)
-{
-    struct cv_fail f;
-    char line[3 * sizeof f + 64];
-    cv_fail_set(&f, "usage", "", EINVAL, "", "%s", detail);
-    size_t n = cv_fail_format_line(&f, line, sizeof line);
-    (void)cv_write_all(STDOUT_FILENO, line, n);
-    return 2;
-}
-
 int cv_syscalls_main(int argc, char **argv)
 {
     uint32_t arch = seccomp_arch_native();
@@ -29,10 +19,10 @@ int cv_syscalls_main(int argc, char **argv)
         (strcmp(argv[1], "x86_64") == 0 || strcmp(argv[1], "aarch64") == 0)) {
         arch = seccomp_arch_resolve_name(argv[1]);
     } else if (argc != 0) {
-        return usage("usage: containerv-helper syscalls [--arch x86_64|aarch64]");
+        return cv_report_usage("usage: containerv-helper syscalls [--arch x86_64|aarch64]");
     }
     if (arch != SCMP_ARCH_X86_64 && arch != SCMP_ARCH_AARCH64) {
-        return usage("the native architecture is neither x86_64 nor aarch64; name one with --arch");
+        return cv_report_usage("the native architecture is neither x86_64 nor aarch64; name one with --arch");
     }
     for (int nr = 0; nr < CV_SYSCALL_NR_LIMIT; nr++) {
         char *name = seccomp_syscall_resolve_num_arch(arch, nr);
