@@ -78,7 +78,7 @@ int cv_caps_last_cap(void)
     return v > 0 && v < 64 ? v : CV_CAP_MAX_KNOWN;
 }
 
-int cv_caps_apply(const struct cv_caps *c, int last_cap, struct cv_fail *f)
+int cv_caps_before_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f)
 {
     for (int cap = 0; cap <= last_cap; cap++) {
         if (c->bounding & (1ULL << cap))
@@ -92,6 +92,24 @@ int cv_caps_apply(const struct cv_caps *c, int last_cap, struct cv_fail *f)
         cv_fail_set(f, "caps", "prctl", errno, "", "PR_CAP_AMBIENT_CLEAR_ALL");
         return -1;
     }
+    /* Inheritable now, while CAP_SETPCAP is effective; permitted and effective stay as they are. */
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) != 0) {
+        cv_fail_set(f, "caps", "capget", errno, "", NULL);
+        return -1;
+    }
+    data[0].inheritable = (uint32_t)c->inheritable;
+    data[1].inheritable = (uint32_t)(c->inheritable >> 32);
+    if (syscall(SYS_capset, &hdr, data) != 0) {
+        cv_fail_set(f, "caps", "capset", errno, "", "inheritable %#llx", (unsigned long long)c->inheritable);
+        return -1;
+    }
+    return 0;
+}
+
+int cv_caps_after_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f)
+{
     struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
     struct __user_cap_data_struct data[2] = {
         { .effective = (uint32_t)c->effective, .permitted = (uint32_t)c->permitted,
@@ -114,6 +132,11 @@ int cv_caps_apply(const struct cv_caps *c, int last_cap, struct cv_fail *f)
         }
     }
     return 0;
+}
+
+int cv_caps_apply(const struct cv_caps *c, int last_cap, struct cv_fail *f)
+{
+    return cv_caps_before_setuid(c, last_cap, f) == 0 ? cv_caps_after_setuid(c, last_cap, f) : -1;
 }
 
 int cv_set_no_new_privs(struct cv_fail *f)

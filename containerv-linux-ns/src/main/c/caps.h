@@ -35,11 +35,22 @@ int cv_caps_parse_list(const char *list, uint64_t *mask, const char *step, struc
 int cv_caps_last_cap(void);
 
 /*
- * In the child: drop every capability up to last_cap that is not in c->bounding from the
- * bounding set (needs CAP_SETPCAP, so this comes first), clear the ambient set, set
- * permitted/effective/inheritable with capset, then raise each ambient capability. Returns 0,
- * or -1 with f set (step "caps"). Async-signal-safe.
+ * In the child, in two steps around the uid switch (setresuid to a non-root uid clears
+ * permitted, effective and ambient, after which the bounding set can no longer be changed):
+ *
+ *   cv_caps_before_setuid  before setgroups/setresgid/setresuid: drops every capability up to
+ *                          last_cap that is not in c->bounding (needs CAP_SETPCAP), clears the
+ *                          ambient set and sets the inheritable set (which a uid switch keeps
+ *                          but only a privileged process can raise);
+ *   cv_caps_after_setuid   after them: permitted/effective/inheritable with capset, then raises
+ *                          each ambient capability (for a non-root uid, pass empty
+ *                          permitted/effective/ambient: that is what the kernel left).
+ *
+ * cv_caps_apply does both at once (no uid switch). Each returns 0, or -1 with f set (step
+ * "caps"). Async-signal-safe.
  */
+int cv_caps_before_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f);
+int cv_caps_after_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f);
 int cv_caps_apply(const struct cv_caps *c, int last_cap, struct cv_fail *f);
 
 /* prctl(PR_SET_NO_NEW_PRIVS, 1): execve can no longer raise privileges (setuid bits, file

@@ -72,6 +72,39 @@ static int child_body(void)
     return 0;
 }
 
+/* The two-step order of spawn: bounding dropped as root, then a uid switch (which clears
+ * permitted/effective/ambient), then the remaining sets. */
+static int uid_switch_body(void)
+{
+    struct cv_caps c = { .bounding = BIT(CAP_CHOWN) | BIT(CAP_SETUID) | BIT(CAP_SETGID), .inheritable = BIT(CAP_CHOWN) };
+    struct cv_fail f;
+    if (cv_caps_before_setuid(&c, cv_caps_last_cap(), &f) != 0)
+        return 10;
+    if (syscall(SYS_setresgid, 65534, 65534, 65534) != 0 || syscall(SYS_setresuid, 65534, 65534, 65534) != 0)
+        return 11;
+    if (cv_caps_after_setuid(&c, cv_caps_last_cap(), &f) != 0) {
+        fprintf(stderr, "set: %s %s %d %s\n", f.step, f.syscall, f.err, f.detail);
+        return 12;
+    }
+    if (status_hex("CapBnd") != c.bounding || status_hex("CapEff") != 0 || status_hex("CapPrm") != 0 ||
+        status_hex("CapInh") != c.inheritable || status_hex("CapAmb") != 0)
+        return 1;
+    return 0;
+}
+
+static void run_child(int (*body)(void))
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0)
+        _exit(body());
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "child status %#x\n", status);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
     CHECK(cv_cap_from_name("CHOWN") == CAP_CHOWN);
@@ -99,15 +132,8 @@ int main(void)
         puts("caps_test: ok (sets not applied: needs root)");
         return 0;
     }
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0)
-        _exit(child_body());
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fprintf(stderr, "child status %#x\n", status);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    run_child(child_body);
+    run_child(uid_switch_body);
     puts("caps_test: ok");
     return 0;
 }

@@ -5,6 +5,7 @@ import dev.containerv.api.PolicyProfile;
 import dev.containerv.api.SecurityPolicy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,13 @@ import java.util.TreeSet;
  * @param logOnly       whether denials are only logged
  */
 public record SeccompFilter(Arch arch, SeccompAction defaultAction, List<SeccompRule> rules, boolean logOnly) {
+    /**
+     * Calls every allow-list allows, CUSTOM included: a process must always be able to end (with
+     * {@code exit}/{@code exit_group} denied, the C library's {@code _exit} would spin forever) and to
+     * return from a signal handler.
+     */
+    public static final List<String> ALWAYS_ALLOWED = List.of("exit", "exit_group", "rt_sigreturn");
+
     /** Environment variable that turns denials into log entries, for finding what a workload needs. */
     public static final String LOG_ONLY_ENV = "CONTAINERV_SECCOMP_LOG";
 
@@ -73,7 +81,8 @@ public record SeccompFilter(Arch arch, SeccompAction defaultAction, List<Seccomp
                     "a CUSTOM policy that allows execve (it starts every container process)");
         }
         List<SeccompRule> rules = new ArrayList<>();
-        Set<String> names = ProfileSyscalls.of(policy.profile(), arch);
+        Set<String> names = new LinkedHashSet<>(ProfileSyscalls.of(policy.profile(), arch));
+        names.addAll(ALWAYS_ALLOWED);
         for (String name : names) {
             if (added.contains(name)) {
                 continue;
