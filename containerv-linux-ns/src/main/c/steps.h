@@ -51,7 +51,10 @@
     X(SETGROUPS, "setgroups")                                                                 \
     X(SETGID, "setgid")                                                                       \
     X(SETUID, "setuid")                                                                       \
+    X(CAPS, "caps")                                                                           \
     X(NO_NEW_PRIVS, "no-new-privs")                                                           \
+    X(SECCOMP, "seccomp")                                                                     \
+    X(LANDLOCK, "landlock")                                                                   \
     X(EXEC, "exec")                                                                           \
     /* control requests answered by the init (pid1.c, passwd.c) */                            \
     X(USER, "user")                                                                           \
@@ -80,7 +83,10 @@
     X(CHOWN, "chown")                                                                         \
     X(CHMOD, "chmod")                                                                         \
     X(UTIMES, "utimes")                                                                       \
-    X(STAT, "stat")
+    X(STAT, "stat")                                                                           \
+    X(DEPTH, "depth")                                                                         \
+    /* PID 1 itself */                                                                        \
+    X(DUMPABLE, "dumpable")
 
 #define CV_STEP_ENUM_(id, name) CV_STEP_##id,
 enum cv_step { CV_STEP_TABLE(CV_STEP_ENUM_) CV_STEP_COUNT };

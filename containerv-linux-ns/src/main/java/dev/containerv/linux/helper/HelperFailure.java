@@ -56,7 +56,10 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("setgroups", "setting supplementary groups"),
             Map.entry("setgid", "switching group"),
             Map.entry("setuid", "switching user"),
+            Map.entry("caps", "setting the capabilities"),
             Map.entry("no-new-privs", "setting no_new_privs"),
+            Map.entry("seccomp", "setting up the system call filter"),
+            Map.entry("landlock", "restricting file access (Landlock)"),
             Map.entry("exec", "starting the program"),
             Map.entry("user", "looking up the user"),
             Map.entry("group", "looking up the group"),
@@ -78,12 +81,14 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("read", "reading"),
             Map.entry("write", "writing"),
             Map.entry("copy", "copying"),
+            Map.entry("depth", "walking the tree"),
             Map.entry("readlink", "reading a symlink"),
             Map.entry("unlink", "replacing an existing entry"),
             Map.entry("chown", "setting the owner"),
             Map.entry("chmod", "setting the mode"),
             Map.entry("utimes", "setting the modification time"),
-            Map.entry("stat", "examining a file"));
+            Map.entry("stat", "examining a file"),
+            Map.entry("dumpable", "making the container's init non-dumpable"));
 
     /**
      * The steps this class has words for: exactly the helper's step table ({@code containerv-helper steps}), as
