@@ -36,6 +36,8 @@
     X(DEVPTS, "devpts")                                                                       \
     X(SYMLINK, "symlink")                                                                     \
     X(MQUEUE, "mqueue")                                                                       \
+    X(MASK, "mask")                                                                           \
+    X(READONLY_PATH, "readonly-path")                                                         \
     X(PIVOT_ROOT, "pivot-root")                                                               \
     X(UMOUNT_OLD_ROOT, "umount-old-root")                                                     \
     X(CHDIR, "chdir")                                                                         \
@@ -53,8 +55,8 @@
     X(SETUID, "setuid")                                                                       \
     X(CAPS, "caps")                                                                           \
     X(NO_NEW_PRIVS, "no-new-privs")                                                           \
-    X(SECCOMP, "seccomp")                                                                     \
     X(LANDLOCK, "landlock")                                                                   \
+    X(SECCOMP, "seccomp")                                                                     \
     X(EXEC, "exec")                                                                           \
     /* control requests answered by the init (pid1.c, passwd.c) */                            \
     X(USER, "user")                                                                           \

@@ -10,6 +10,7 @@ import dev.containerv.linux.helper.InitLauncher;
 import dev.containerv.linux.helper.StatusLine;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
+import dev.containerv.linux.plan.SecuritySetup;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StateStore;
@@ -69,6 +70,7 @@ final class ContainerCreation {
                 throw e;
             }
             LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
+            SecuritySetup.apply(plan, spec, rootfs, options, List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent()), System.getenv());
             Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                     plan.render());
