@@ -17,6 +17,8 @@
  *   escape-probe cgroup <scratch-dir>  mounting a cgroup v1 hierarchy (unmounted at once)
  *   escape-probe kmsg <scratch-dir>    /dev/kmsg, and a mknod'ed one
  *   escape-probe all <scratch-dir> [<ro-path>]
+ *   escape-probe ids                   the real, effective and saved uid (for a setuid copy)
+ *   escape-probe socket                socket(AF_INET, SOCK_STREAM)
  *
  * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
  * uses PTRACE_SEIZE, which does not stop, and detaches at once).
@@ -29,6 +31,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -202,7 +205,8 @@ static void keys(void)
         n++;
     fclose(fp);
     snprintf(note, sizeof note, "%d-lines", n);
-    result("read", "/proc/keys", 1, 0, note);
+    /* Masked, the file reads empty: nothing of the host's keyrings is seen. */
+    result("read", "/proc/keys", n > 0, 0, note);
 }
 
 static void kmsg(const char *scratch)
@@ -284,10 +288,32 @@ static void cgroup(const char *scratch)
     rmdir(dir);
 }
 
+/* The ids this process runs with: a setuid-root copy of the probe run by a non-root user shows
+ * whether the setuid bit raised it (it must not, under no_new_privs). */
+static void ids(void)
+{
+    uid_t r, e, s;
+    if (getresuid(&r, &e, &s) != 0) {
+        result("ids", "getresuid", 0, errno, NULL);
+        return;
+    }
+    printf("ids ruid=%u euid=%u suid=%u\n", (unsigned)r, (unsigned)e, (unsigned)s);
+    fflush(stdout);
+}
+
+/* socket(AF_INET, SOCK_STREAM): denied by the BUILD policy, allowed by NETWORK. */
+static void sock(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    result("socket", "inet-stream", fd >= 0, fd >= 0 ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
-                    "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>]\n");
+                    "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket\n");
     return 2;
 }
 
@@ -304,6 +330,10 @@ int main(int argc, char **argv)
         knobs();
     else if (strcmp(cmd, "keys") == 0 && argc == 2)
         keys();
+    else if (strcmp(cmd, "ids") == 0 && argc == 2)
+        ids();
+    else if (strcmp(cmd, "socket") == 0 && argc == 2)
+        sock();
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
         mounts(argv[2], argc == 4 ? argv[3] : NULL);
     else if (strcmp(cmd, "cgroup") == 0 && argc == 3)
