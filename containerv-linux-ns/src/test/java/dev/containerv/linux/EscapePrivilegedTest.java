@@ -3,6 +3,7 @@ package dev.containerv.linux;
 import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
+import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ExecResult;
@@ -10,6 +11,7 @@ import dev.containerv.api.Layer;
 import dev.containerv.api.PolicyProfile;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.SecurityPolicy;
+import dev.containerv.api.Signal;
 import dev.containerv.linux.security.CapabilitySet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -21,11 +23,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +140,44 @@ class EscapePrivilegedTest {
         assertThat(lines).anyMatch(l -> l.startsWith("ptrace pid=1 blocked"));
         assertThat(lines).anyMatch(l -> l.startsWith("pidfd_getfd pid=1/fd=2 blocked"));
         assertThat(lines).anyMatch(l -> l.startsWith("proc-fd /proc/1/fd/2 blocked"));
+    }
+
+    @Test
+    void pid1HoldsNoFileOfTheHostAndLogsThroughAPipe() throws Exception {
+        ContainerProcess sleeper = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        try {
+            long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            // Every file system the host has mounted, as st_dev numbers: a file of PID 1 on one of them could
+            // be turned into a handle of the host (issue 12, item 1). The container's /dev is a tmpfs of its own.
+            Set<Long> hostDevices = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[2])
+                    .map(EscapePrivilegedTest::devT).collect(Collectors.toSet());
+            Path fds = Path.of("/proc", Long.toString(init), "fd");
+            assertThat(Files.readSymbolicLink(fds.resolve("2")).toString()).as("PID 1's stderr").startsWith("pipe:");
+            List<String> hostFiles = new ArrayList<>();
+            try (Stream<Path> s = Files.list(fds)) {
+                for (Path fd : s.toList()) {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("pipe:") || target.startsWith("socket:") || target.startsWith("anon_inode:")) {
+                        continue;
+                    }
+                    long dev = (Long) Files.getAttribute(fd, "unix:dev");
+                    if (hostDevices.contains(dev)) {
+                        hostFiles.add("fd " + fd.getFileName() + " -> " + target + " (a host file system)");
+                    }
+                }
+            }
+            assertThat(hostFiles).as("PID 1's fds on a host mount").isEmpty();
+        } finally {
+            sleeper.kill(Signal.KILL);
+        }
+    }
+
+    /** glibc's makedev of a mountinfo "major:minor". */
+    private static long devT(String majorMinor) {
+        String[] mm = majorMinor.split(":");
+        long major = Long.parseLong(mm[0]);
+        long minor = Long.parseLong(mm[1]);
+        return ((major & 0xfffL) << 8) | ((major & ~0xfffL) << 32) | (minor & 0xffL) | ((minor & ~0xffL) << 12);
     }
 
     // ---- item 4: kernel knobs, keys, kmsg, cgroup v1 ----
