@@ -244,6 +244,14 @@ class EscapePrivilegedTest {
     }
 
     @Test
+    void capabilitiesAddedForTrustedWorkloadsAreGiven() {
+        inFreshContainer(spec(newId()).extension(LinuxOptions.builder().addCapabilities("NET_ADMIN").build()), c -> {
+            long eff = Long.parseUnsignedLong(sh(c, "sed -n 's/^CapEff:\t//p' /proc/self/status").stdout().trim(), 16);
+            assertThat(eff).isEqualTo(CapabilitySet.mask(CapabilitySet.DEFAULT) | (1L << 12));
+        });
+    }
+
+    @Test
     void setuidRootDoesNotRaiseANonRootUser() {
         ExecResult r = box.exec(ProcessSpec.of("/bin/suid-probe", "ids").toBuilder().user("65534").build());
         assertThat(r.stdout()).as("stderr: %s", r.stderr()).contains("euid=65534").doesNotContain("euid=0");
