@@ -18,6 +18,8 @@ public final class ContainerException extends RuntimeException {
     private final String operation;
     private final String containerId;
     private final String platformCode;
+    /** Not serialized: an exec's output belongs to the run that saw it. */
+    private final transient PartialExecResult partialResult;
 
     private ContainerException(Builder b) {
         super(compose(b), b.cause);
@@ -25,6 +27,7 @@ public final class ContainerException extends RuntimeException {
         this.operation = b.operation;
         this.containerId = b.containerId;
         this.platformCode = b.platformCode;
+        this.partialResult = b.partialResult;
     }
 
     /** A plain exception of the given kind with a complete message. */
@@ -96,6 +99,14 @@ public final class ContainerException extends RuntimeException {
         return Optional.ofNullable(platformCode);
     }
 
+    /**
+     * For a {@link ErrorKind#TIMEOUT} of an exec: the exit code if the process had exited, and the output captured
+     * until the deadline (bounded); empty for every other failure.
+     */
+    public Optional<PartialExecResult> partialResult() {
+        return Optional.ofNullable(partialResult);
+    }
+
     /** {@code true} for {@link ErrorKind#NOT_FOUND}. */
     public boolean isNotFound() {
         return kind == ErrorKind.NOT_FOUND;
@@ -129,6 +140,7 @@ public final class ContainerException extends RuntimeException {
         private String containerId;
         private String platformCode;
         private Throwable cause;
+        private PartialExecResult partialResult;
 
         private Builder(ErrorKind kind, String message) {
             this.kind = Objects.requireNonNull(kind, "kind");
@@ -156,6 +168,12 @@ public final class ContainerException extends RuntimeException {
         /** The underlying cause. */
         public Builder cause(Throwable cause) {
             this.cause = cause;
+            return this;
+        }
+
+        /** What an exec that timed out had produced. */
+        public Builder partialResult(PartialExecResult partialResult) {
+            this.partialResult = partialResult;
             return this;
         }
 

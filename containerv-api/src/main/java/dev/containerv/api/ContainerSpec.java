@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -216,13 +215,13 @@ public final class ContainerSpec {
 
         /** The base root file system, a host directory that is never written to. Required. */
         public Builder rootfs(Path directory) {
-            this.rootfs = Objects.requireNonNull(directory, "rootfs");
+            this.rootfs = Checks.notNull("rootfs", directory, "a host directory holding the container's root file system");
             return this;
         }
 
         /** Adds a layer; a {@link Layer.Kind#BASE_ROOTFS} layer sets the root file system. */
         public Builder layer(Layer layer) {
-            Objects.requireNonNull(layer, "layer");
+            Checks.notNull("layers", layer, "a Layer");
             switch (layer.kind()) {
                 case BASE_ROOTFS -> {
                     if (rootfs != null && !rootfs.equals(layer.source().orElseThrow())) {
@@ -241,23 +240,21 @@ public final class ContainerSpec {
 
         /** Adds layers in order. */
         public Builder layers(List<Layer> layers) {
-            layers.forEach(this::layer);
+            Checks.elements("layers", "a list of Layers", layers).forEach(this::layer);
             return this;
         }
 
         /** The isolation wanted; replaces earlier calls. Default: FILESYSTEM, PROCESS_CONTROL, IPC. */
         public Builder capabilities(Capability... capabilities) {
             EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
-            for (Capability c : capabilities) {
-                set.add(Objects.requireNonNull(c, "capability"));
-            }
+            set.addAll(Checks.elements("capabilities", "Capability values", capabilities));
             this.capabilities = set;
             return this;
         }
 
         /** The isolation wanted; replaces earlier calls. */
         public Builder capabilities(Set<Capability> capabilities) {
-            return capabilities(capabilities.toArray(new Capability[0]));
+            return capabilities(Checks.elements("capabilities", "a set of Capability values", capabilities).toArray(new Capability[0]));
         }
 
         /** The host name (RFC 1123, at most 64 characters). Default: the id. */
@@ -268,33 +265,35 @@ public final class ContainerSpec {
 
         /** Network addressing; needs {@link Capability#NETWORK}. Default: an isolated stack with {@code lo} only. */
         public Builder network(NetworkSpec network) {
-            this.network = Objects.requireNonNull(network, "network");
+            this.network = Checks.notNull("network", network, "a NetworkSpec");
             return this;
         }
 
         /** Resource limits. Default: none. */
         public Builder limits(ResourceLimits limits) {
-            this.limits = Objects.requireNonNull(limits, "limits");
+            this.limits = Checks.notNull("limits", limits, "ResourceLimits (ResourceLimits.none() for none)");
             return this;
         }
 
         /** uid mappings; need {@link Capability#USERS}. Replaces earlier calls. */
         public Builder uidMappings(IdMapping... mappings) {
+            List<IdMapping> checked = Checks.elements("uidMappings", "IdMapping values", mappings);
             uidMappings.clear();
-            uidMappings.addAll(List.of(mappings));
+            uidMappings.addAll(checked);
             return this;
         }
 
         /** gid mappings; need {@link Capability#USERS}. Replaces earlier calls. */
         public Builder gidMappings(IdMapping... mappings) {
+            List<IdMapping> checked = Checks.elements("gidMappings", "IdMapping values", mappings);
             gidMappings.clear();
-            gidMappings.addAll(List.of(mappings));
+            gidMappings.addAll(checked);
             return this;
         }
 
         /** The security policy. Default: none (the provider's base hardening only). */
         public Builder policy(SecurityPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
+            this.policy = Checks.notNull("policy", policy, "a SecurityPolicy");
             return this;
         }
 
@@ -309,7 +308,7 @@ public final class ContainerSpec {
          * calls replace earlier ones. A provider refuses options it needs but cannot honour.
          */
         public Builder extension(Object options) {
-            Objects.requireNonNull(options, "extension");
+            Checks.notNull("extension", options, "a platform options object such as LinuxOptions or WindowsOptions");
             extensions.put(options.getClass(), options);
             return this;
         }

@@ -1,5 +1,6 @@
 package dev.containerv.api;
 
+import dev.containerv.internal.Checks;
 import dev.containerv.internal.Sizes;
 
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class Layer {
 
     /** The base root file system; the same as {@link ContainerSpec.Builder#rootfs(Path)}. */
     public static Layer baseRootfs(Path directory) {
-        Objects.requireNonNull(directory, "directory");
+        Checks.notNull("layer.source", directory, "a host directory");
         return new Layer(Kind.BASE_ROOTFS, directory, null, Access.READ_ONLY, null);
     }
 
@@ -56,9 +57,10 @@ public final class Layer {
      * @throws ContainerException {@code INVALID_SPEC} if the container path is not absolute or climbs with {@code ..}
      */
     public static Layer hostDirectory(Path source, String containerPath, Access access) {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(access, "access");
-        return new Layer(Kind.HOST_DIRECTORY, source, ContainerPaths.check("layer.containerPath", containerPath), access, null);
+        Checks.notNull("layer.source", source, "a host directory");
+        String at = ContainerPaths.check("layer.containerPath", containerPath);
+        Checks.notNull("layer.access", access, "READ_ONLY or READ_WRITE");
+        return new Layer(Kind.HOST_DIRECTORY, source, at, access, null);
     }
 
     /** An empty tmpfs at {@code containerPath}, with the kernel's default size. */
@@ -70,9 +72,9 @@ public final class Layer {
      * An empty tmpfs at {@code containerPath} of at most {@code size} ({@code 64M}, {@code 1G}, {@code max}).
      */
     public static Layer tmpfs(String containerPath, String size) {
+        String at = ContainerPaths.check("layer.containerPath", containerPath);
         OptionalLong bytes = Sizes.parse("layer.size", size);
-        return new Layer(Kind.TMPFS, null, ContainerPaths.check("layer.containerPath", containerPath), Access.READ_WRITE,
-                bytes.isPresent() ? bytes.getAsLong() : null);
+        return new Layer(Kind.TMPFS, null, at, Access.READ_WRITE, bytes.isPresent() ? bytes.getAsLong() : null);
     }
 
     /** The private writable layer over the base; present whether or not it is named. */

@@ -141,8 +141,7 @@ public final class NetworkSpec {
          * semicolons. Adds to any given before.
          */
         public Builder dns(String... servers) {
-            Objects.requireNonNull(servers, "servers");
-            for (String list : servers) {
+            for (String list : Checks.elements("network.dns", "lists of IPv4 addresses", servers)) {
                 Checks.text("network.dns", list);
                 for (String server : list.split("[\\s,;]+")) {
                     if (!server.isEmpty()) {

@@ -4,12 +4,10 @@ import dev.containerv.internal.Checks;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -65,12 +63,12 @@ public final class ProcessSpec {
 
     /** A builder for the command and its arguments; {@code command[0]} is the program. */
     public static Builder builder(String... command) {
-        return new Builder(Arrays.asList(Objects.requireNonNull(command, "command")));
+        return new Builder(Checks.elements("process.command", "a program and its arguments, none null", command));
     }
 
     /** A builder for the command and its arguments. */
     public static Builder builder(List<String> command) {
-        return new Builder(Objects.requireNonNull(command, "command"));
+        return new Builder(Checks.elements("process.command", "a program and its arguments, none null", command));
     }
 
     /** A builder holding this spec's values. */
@@ -150,13 +148,12 @@ public final class ProcessSpec {
         private boolean redirectErrorStream;
 
         private Builder(List<String> command) {
-            // Not List.copyOf: a null argument must reach build(), which names it, not throw a bare NPE here.
             this.command = new ArrayList<>(command);
         }
 
         /** Adds variables (later values win); names may not contain '=' or NUL, values no NUL. */
         public Builder environment(Map<String, String> variables) {
-            Objects.requireNonNull(variables, "variables");
+            Checks.notNull("process.environment", variables, "a map of variable names to values");
             variables.forEach(this::environment);
             return this;
         }
@@ -221,7 +218,8 @@ public final class ProcessSpec {
         }
 
         private static Redirect requireRedirect(String field, Redirect redirect, Redirect.Type fileDirection) {
-            Objects.requireNonNull(redirect, field);
+            Checks.notNull(field, redirect, fileDirection == Redirect.Type.READ
+                    ? "PIPE, INHERIT or Redirect.from(file)" : "PIPE, INHERIT, DISCARD, Redirect.to(file) or Redirect.appendTo(file)");
             Redirect.Type type = redirect.type();
             boolean ok = type == Redirect.Type.PIPE || type == Redirect.Type.INHERIT
                     || (type == fileDirection) || (fileDirection == Redirect.Type.WRITE && type == Redirect.Type.APPEND);

@@ -3,6 +3,7 @@ package dev.containerv.api;
 import dev.containerv.internal.Checks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +29,7 @@ public final class SecurityPolicy {
         /** @throws ContainerException {@code INVALID_SPEC} for a path that is not absolute */
         public PathRule {
             path = ContainerPaths.check("policy.path", path);
-            Objects.requireNonNull(access, "access");
+            Checks.notNull("policy.access", access, "READ_ONLY or READ_WRITE");
         }
     }
 
@@ -49,7 +50,7 @@ public final class SecurityPolicy {
 
     /** A builder starting from the profile, to add syscalls and path rules to. */
     public static Builder builder(PolicyProfile profile) {
-        return new Builder(Objects.requireNonNull(profile, "profile"));
+        return new Builder(Checks.notNull("policy.profile", profile, "one of " + Arrays.toString(PolicyProfile.values())));
     }
 
     /** The profile the policy starts from. */
@@ -94,7 +95,7 @@ public final class SecurityPolicy {
 
         /** Allows syscalls by name ({@code ptrace}, {@code mount}); names are lower case. */
         public Builder allowSyscalls(String... names) {
-            for (String name : names) {
+            for (String name : Checks.elements("policy.syscall", "syscall names", names)) {
                 Checks.text("policy.syscall", name);
                 if (!SYSCALL.matcher(name).matches()) {
                     throw ContainerException.invalidSpec("policy.syscall", name, "a syscall name of lower-case letters, digits and '_'");
@@ -106,8 +107,8 @@ public final class SecurityPolicy {
 
         /** Allows paths (absolute container paths) with the given access. */
         public Builder allowPaths(Access access, String... paths) {
-            Objects.requireNonNull(access, "access");
-            for (String path : paths) {
+            Checks.notNull("policy.access", access, "READ_ONLY or READ_WRITE");
+            for (String path : Checks.elements("policy.path", "absolute container paths", paths)) {
                 this.paths.add(new PathRule(path, access));
             }
             return this;

@@ -2,6 +2,9 @@ package dev.containerv.internal;
 
 import dev.containerv.api.ContainerException;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Shared validation of single values; every failure names the field, the value and what is accepted. */
@@ -12,6 +15,38 @@ public final class Checks {
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
 
     private Checks() {
+    }
+
+    /** Rejects null with INVALID_SPEC naming the field and what is accepted; returns the value. */
+    public static <T> T notNull(String field, T value, String accepted) {
+        if (value == null) {
+            throw ContainerException.invalidSpec(field, null, accepted);
+        }
+        return value;
+    }
+
+    /**
+     * Rejects a null array and a null element ({@code field[i]}) with INVALID_SPEC; returns the elements as a list.
+     */
+    @SafeVarargs
+    public static <T> List<T> elements(String field, String accepted, T... values) {
+        notNull(field, values, accepted);
+        List<T> list = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) {
+            list.add(notNull(field + "[" + i + "]", values[i], accepted));
+        }
+        return list;
+    }
+
+    /** Like {@link #elements(String, String, Object[])} for a collection. */
+    public static <T> List<T> elements(String field, String accepted, Collection<? extends T> values) {
+        notNull(field, values, accepted);
+        List<T> list = new ArrayList<>(values.size());
+        int i = 0;
+        for (T v : values) {
+            list.add(notNull(field + "[" + i++ + "]", v, accepted));
+        }
+        return list;
     }
 
     /** Rejects null and any NUL character; returns the value. */

@@ -5,6 +5,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
+import dev.containerv.api.PartialExecResult;
 import dev.containerv.api.ProcessSpec;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  * <li>interrupted: the process is killed, the interrupt flag is set again, and {@code PLATFORM_FAILURE} is thrown;
  * <li>the output cannot be read to its end: {@code PLATFORM_FAILURE} with the cause.
  * </ul>
- * Exceptions carry the operation and container id given.
+ * Exceptions carry the operation and container id given; a {@code TIMEOUT} also carries what was captured until then
+ * ({@link ContainerException#partialResult()}: the exit code where the process had exited, the output, bounded).
  */
 public final class DeadlineExec {
     /** How long a process killed at the deadline is given to report its exit. */
@@ -96,7 +99,8 @@ public final class DeadlineExec {
                     p.destroyForcibly();
                     p.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
                     throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " ran longer than " + timeout + " and was killed")
-                            .operation(operation).containerId(containerId).build();
+                            .operation(operation).containerId(containerId)
+                            .partialResult(PartialExecResult.of(OptionalInt.empty(), text(outBytes), text(errBytes))).build();
                 }
                 // The timeout bounds the whole call: a background process it started may hold the output open.
                 CompletableFuture.allOf(out, err).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -106,7 +110,8 @@ public final class DeadlineExec {
             closeQuietly(p.getErrorStream());
             throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " exited with " + p.exitValue()
                             + ", but its output was still open after " + timeout + " (a background process it started holds it?)")
-                    .operation(operation).containerId(containerId).build();
+                    .operation(operation).containerId(containerId)
+                    .partialResult(PartialExecResult.of(OptionalInt.of(p.exitValue()), text(outBytes), text(errBytes))).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -120,7 +125,12 @@ public final class DeadlineExec {
             throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot read the output of the process " + shown + ": " + readFailure)
                     .operation(operation).containerId(containerId).cause(readFailure).build();
         }
-        return new ExecResult(p.exitValue(), outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        return new ExecResult(p.exitValue(), text(outBytes), text(errBytes));
+    }
+
+    /** What a pump wrote so far; the stream is synchronized, so a pump still writing is no harm. */
+    private static String text(ByteArrayOutputStream bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static void closeQuietly(AutoCloseable c) {

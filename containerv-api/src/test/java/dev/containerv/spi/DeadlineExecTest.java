@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
+import dev.containerv.api.PartialExecResult;
 import dev.containerv.api.ProcessSpec;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +84,30 @@ class DeadlineExecTest {
                 .hasMessageContaining("the process `sleep 60 &` exited with 0, but its output was still open after PT2S"
                         + " (a background process it started holds it?)");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aTimeoutCarriesWhatWasCapturedAndTheExitCodeWhereThereWasOne() {
+        ContainerException killed = (ContainerException) org.assertj.core.api.Assertions.catchThrowable(() -> DeadlineExec.run(
+                this::spawn, sh("printf started; printf oops >&2; exec sleep 60"), Duration.ofSeconds(1), OP, "c1"));
+        assertThat(killed.kind()).isEqualTo(ErrorKind.TIMEOUT);
+        assertThat(killed.partialResult()).hasValue(new PartialExecResult(OptionalInt.empty(), "started", "oops", false));
+
+        // The case a build tool meets: the build exited 0, a daemon it started keeps the output open.
+        ContainerException held = (ContainerException) org.assertj.core.api.Assertions.catchThrowable(() -> DeadlineExec.run(
+                this::spawn, sh("printf built; sleep 60 & sleep 0.5; exit 0"), Duration.ofSeconds(2), OP, "c1"));
+        assertThat(held.kind()).isEqualTo(ErrorKind.TIMEOUT);
+        assertThat(held.partialResult()).hasValue(new PartialExecResult(OptionalInt.of(0), "built", "", false));
+    }
+
+    @Test
+    void thePartialOutputKeepsTheEndOfALongStream() {
+        String longOut = "x".repeat(PartialExecResult.MAX_CHARS) + "the end";
+        PartialExecResult r = PartialExecResult.of(OptionalInt.of(1), longOut, "short");
+        assertThat(r.stdout()).hasSize(PartialExecResult.MAX_CHARS).endsWith("the end");
+        assertThat(r.stderr()).isEqualTo("short");
+        assertThat(r.truncated()).isTrue();
+        assertThat(PartialExecResult.of(OptionalInt.empty(), "a", "b").truncated()).isFalse();
     }
 
     @Test

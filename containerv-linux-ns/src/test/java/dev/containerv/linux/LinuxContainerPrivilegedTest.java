@@ -518,7 +518,12 @@ class LinuxContainerPrivilegedTest {
         try {
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> c.exec(ProcessSpec.of("/bin/sh", "-c", "sleep 60 & echo started"), Duration.ofSeconds(2)))
-                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
+                        assertThat(e.partialResult()).as("what the exec had produced")
+                                .hasValueSatisfying(r -> assertThat(r.exitCode()).hasValue(0))
+                                .hasValueSatisfying(r -> assertThat(r.stdout()).isEqualTo("started\n"));
+                    })
                     .hasMessageContaining("exited with 0").hasMessageContaining("output was still open");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
             assertThat(c.exec(ProcessSpec.of("echo", "still", "usable"), Duration.ofSeconds(10)).stdout()).isEqualTo("still usable\n");

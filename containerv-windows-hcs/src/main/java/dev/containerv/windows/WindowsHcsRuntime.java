@@ -12,6 +12,7 @@ import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
 import dev.containerv.windows.internal.Documents;
 import dev.containerv.windows.internal.Errors;
+import dev.containerv.windows.internal.ContainerFactory;
 import dev.containerv.windows.internal.HcsContainer;
 import dev.containerv.windows.internal.LayerChain;
 import dev.containerv.windows.internal.LayerIds;
@@ -151,7 +152,7 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         if (options.isolation() == Isolation.HYPERV) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, HYPERV_MISSING).operation(op).containerId(spec.id()).build();
         }
-        return HcsContainer.create(hcs, spec, stateRoot, timeouts);
+        return ContainerFactory.create(hcs, spec, stateRoot, timeouts);
     }
 
     /** A setting whose feature this runtime does not declare is refused, never ignored. */

@@ -97,6 +97,7 @@ class FailureInjectionTest {
             assertThat(failure.getMessage()).contains(call).contains("the guest reported a critical error");
         }
         assertThat(hcs.openHandleDescriptions()).as("open handles after a failure at %s", call).isEmpty();
+        assertThat(hcs.violations()).as("HCS rules broken after a failure at %s", call).isEmpty();
         // Only a failed delete may leave its own object behind (the platform refused it); everything else is undone.
         if (!call.equals("HcnDeleteEndpoint")) {
             assertThat(hcs.endpoints()).as("endpoints after a failure at %s", call).isEmpty();

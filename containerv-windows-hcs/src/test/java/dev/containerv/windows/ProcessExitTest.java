@@ -8,15 +8,9 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.windows.hcs.HResult;
 import dev.containerv.windows.schema.ProcessStatus;
-import dev.containerv.windows.sim.SimulatedHcs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,24 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * is a PLATFORM_FAILURE from waitFor and exitValue (never a made-up exit code), and the handle of a process
  * that may still run stays open until the container is destroyed.
  */
-class ProcessExitTest {
-    @TempDir
-    Path tmp;
-    SimulatedHcs hcs;
-    WindowsHcsRuntime runtime;
+class ProcessExitTest extends SimulatedHcsTestBase {
     ContainerSpec spec;
 
     @BeforeEach
-    void setUp() throws IOException {
-        hcs = new SimulatedHcs(Files.createDirectories(tmp.resolve("sim")));
-        runtime = SimRuntimes.runtime(hcs, tmp.resolve("state"));
-        spec = ContainerSpec.builder().id("exit-1").rootfs(SimRuntimes.windowsfilter(tmp)).capabilities().build();
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        hcs.killAll();
-        assertThat(hcs.openHandleDescriptions()).isEmpty();
+    void setUp() {
+        spec = ContainerSpec.builder().id("exit-1").rootfs(rootfs).capabilities().build();
     }
 
     private long processHandles() {

@@ -12,6 +12,9 @@ import dev.containerv.windows.hcs.HcsException;
 import dev.containerv.windows.hcs.HcsJob;
 import dev.containerv.windows.hcs.HcsProcess;
 import dev.containerv.windows.hcs.HcsSystem;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import dev.containerv.windows.jna.PipeStreams;
+import dev.containerv.windows.jna.SimulatedPipeKernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -137,6 +141,43 @@ class ProviderSequenceTest {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
         } finally {
             heldOpen.close();
+        }
+    }
+
+    @Test
+    void execTimeoutEndsAReadBlockedInTheKernel() {
+        // The real pipes: a read is pending in the kernel while a background process holds stdout open.
+        SimulatedPipeKernel kernel = new SimulatedPipeKernel();
+        HANDLE out = kernel.pipe();
+        HANDLE err = kernel.pipe();
+        kernel.end(err);
+        HcsProcess p = new HcsProcess(23, 779, OutputStream.nullOutputStream(), PipeStreams.input(kernel, out), PipeStreams.input(kernel, err));
+        when(hcs.createProcess(eq(system), anyString(), any())).thenReturn(p);
+        when(hcs.waitForProcessExit(eq(p), any())).thenReturn("{\"Exited\":true,\"ExitCode\":0,\"LastWaitResult\":0}");
+        try (Container c = runtime.create(spec())) {
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThatThrownBy(() -> c.exec(ProcessSpec.of("cmd.exe"), Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT)));
+        } finally {
+            kernel.shutdown();
+        }
+        assertThat(kernel.violations()).isEmpty();
+    }
+
+    @Test
+    void destroyOfAProcessNeverThrowsEvenWhenTheKillFails() {
+        HcsProcess p = new HcsProcess(24, 780, OutputStream.nullOutputStream(), InputStream.nullInputStream(), InputStream.nullInputStream());
+        when(hcs.createProcess(eq(system), anyString(), any())).thenReturn(p);
+        when(hcs.waitForProcessExit(eq(p), any())).thenThrow(new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null));
+        doThrow(new HcsException("HcsTerminateProcess", HResult.E_FAIL, null)).when(hcs).terminateProcess(p);
+        doThrow(new HcsException("HcsSignalProcess", HResult.E_FAIL, null)).when(hcs).signalProcess(eq(p), anyString());
+        try (Container c = runtime.create(spec())) {
+            Process process = c.spawn(ProcessSpec.of("cmd.exe"));
+            org.assertj.core.api.Assertions.assertThatCode(process::destroyForcibly).doesNotThrowAnyException();
+            org.assertj.core.api.Assertions.assertThatCode(process::destroy).doesNotThrowAnyException();
+            assertThatThrownBy(() -> ((dev.containerv.api.ContainerProcess) process).kill(dev.containerv.api.Signal.KILL))
+                    .isInstanceOf(ContainerException.class);
+        } catch (ContainerException destroyFailure) {
+            // the container's destroy reports the failed kill; the process's destroy() did not
         }
     }
 

@@ -31,7 +31,7 @@ public final class SimRuntimes {
     /**
      * A windowsfilter store under {@code dir}: layers {@code base} and {@code mid}, and a container folder whose
      * layerchain.json names mid, then base. {@code base/Files} holds {@code Windows/System32/hello.txt};
-     * {@code base/UtilityVM/Files} is the (empty) utility VM image a Hyper-V spec finds by default.
+     * {@code base/UtilityVM/Files} and {@code SystemTemplate.vhdx} are the (empty) utility VM image a Hyper-V spec finds by default.
      *
      * @return the container folder
      */
@@ -42,6 +42,7 @@ public final class SimRuntimes {
         Files.createDirectories(base.resolve("Files").resolve("Windows").resolve("System32"));
         Files.writeString(base.resolve("Files").resolve("Windows").resolve("System32").resolve("hello.txt"), "from base\n");
         Files.createDirectories(base.resolve("UtilityVM").resolve("Files"));
+        Files.writeString(base.resolve("UtilityVM").resolve("SystemTemplate.vhdx"), "simulated utility VM scratch template\n");
         Files.createDirectories(mid.resolve("Files"));
         Files.writeString(mid.resolve("Files").resolve("mid.txt"), "from mid\n");
         Path container = Files.createDirectories(store.resolve("container"));

@@ -16,11 +16,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.windows.hcs.HResult;
 import dev.containerv.windows.internal.HcsContainer;
 import dev.containerv.windows.schema.ComputeSystem;
-import dev.containerv.windows.sim.SimulatedHcs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,29 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The provider against the simulated HCS: the whole life of a container, and that nothing is left behind. */
-class SimulatedLifecycleTest {
-    @TempDir
-    Path tmp;
-    SimulatedHcs hcs;
-    WindowsHcsRuntime runtime;
-    Path rootfs;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        hcs = new SimulatedHcs(Files.createDirectories(tmp.resolve("sim")));
-        runtime = SimRuntimes.runtime(hcs, tmp.resolve("state"));
-        rootfs = SimRuntimes.windowsfilter(tmp);
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        hcs.killAll();
-        assertThat(hcs.openHandleDescriptions()).isEmpty();
-        assertThat(hcs.systemIds()).isEmpty();
-        assertThat(hcs.activeLayers()).isEmpty();
-        assertThat(hcs.endpoints()).isEmpty();
-        assertThat(hcs.namespaces()).isEmpty();
-    }
+class SimulatedLifecycleTest extends SimulatedHcsTestBase {
 
     private ContainerSpec.Builder spec() {
         return ContainerSpec.builder().id("sim-1").rootfs(rootfs).capabilities();
@@ -205,6 +179,17 @@ class SimulatedLifecycleTest {
     }
 
     @Test
+    void aCpuCountAboveTheHostsIsClampedToIt() {
+        int host = Runtime.getRuntime().availableProcessors();
+        try (Container c = runtime.create(spec().limits(ResourceLimits.builder().cpuCount(host + 60).build()).build())) {
+            assertThat(hcs.document("sim-1").orElseThrow().container().processor().count()).isEqualTo(host);
+        }
+        // describe shows what the spec asks for: clamping is the host's business.
+        assertThat(WindowsHcsRuntime.describe(spec().limits(ResourceLimits.builder().cpuCount(host + 60).build()).build()))
+                .contains("\"Count\" : " + (host + 60));
+    }
+
+    @Test
     void networkEndpointIsCreatedAttachedAndDeleted() {
         ContainerSpec s = spec().capabilities(Capability.NETWORK)
                 .network(NetworkSpec.builder().containerAddress("10.0.0.2/24").gateway("10.0.0.1").dns("10.0.0.1").build()).build();
@@ -290,11 +275,14 @@ class SimulatedLifecycleTest {
         Files.writeString(src.resolve("x"), "vsmb");
         ContainerSpec s = spec().layer(Layer.hostDirectory(src, "C:\\src", Access.READ_ONLY))
                 .extension(WindowsOptions.builder().isolation(Isolation.HYPERV).build()).build();
-        try (Container c = HcsContainer.create(hcs, s, tmp.resolve("state"), HcsContainer.Timeouts.fromProperties())) {
+        try (Container c = dev.containerv.windows.internal.ContainerFactory.create(hcs, s, tmp.resolve("state"), HcsContainer.Timeouts.fromProperties())) {
             assertThat(hcs.systemIds()).containsExactlyInAnyOrder("sim-1", "sim-1-uvm");
             assertThat(c.exec(ProcessSpec.of("/bin/cat", "C:\\src\\x")).stdout()).isEqualTo("vsmb");
             assertThat(runtime.list()).containsExactly("sim-1");
+            // The UVM's own scratch: a copy of the image's SystemTemplate.vhdx, not the container's sandbox.vhdx.
+            assertThat(rootfs.resolve("utilityvm-scratch.vhdx")).hasSameTextualContentAs(rootfs.resolveSibling("base").resolve("UtilityVM/SystemTemplate.vhdx"));
         }
+        assertThat(rootfs.resolve("utilityvm-scratch.vhdx")).doesNotExist();
         assertThat(hcs.calls()).doesNotContain("ActivateLayer");
     }
 

@@ -50,6 +50,7 @@ class WindowsSimulatedConformanceTest extends ContainerConformanceSuite {
     @AfterAll
     static void removeTheStore() throws IOException {
         HCS.killAll();
+        org.assertj.core.api.Assertions.assertThat(HCS.violations()).as("HCS rules the provider broke").isEmpty();
         try (Stream<Path> walk = Files.walk(ROOT)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

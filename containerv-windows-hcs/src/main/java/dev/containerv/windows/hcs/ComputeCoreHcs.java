@@ -11,7 +11,6 @@ import dev.containerv.windows.jna.HcsTypes.HCS_PROCESS_INFORMATION;
 import dev.containerv.windows.jna.Kernel32Extras;
 import dev.containerv.windows.jna.NativeMemory;
 import dev.containerv.windows.jna.Natives;
-import dev.containerv.windows.jna.PipeStreams;
 import dev.containerv.windows.jna.VmCompute;
 
 import java.time.Duration;
@@ -25,6 +24,7 @@ import java.util.function.Supplier;
  */
 public final class ComputeCoreHcs extends NativeHcsBase {
     private final ComputeCore cc;
+    private final Duration callTimeout;
 
     /** Over the DLLs of this host, each loaded on first use. */
     public static ComputeCoreHcs load() {
@@ -35,8 +35,15 @@ public final class ComputeCoreHcs extends NativeHcsBase {
     /** Over the given bindings (tests give mocks). */
     public ComputeCoreHcs(ComputeCore cc, Supplier<VmCompute> layers, Supplier<ComputeNetwork> network,
                           Supplier<Kernel32Extras> kernel32Extras, Supplier<Kernel32> kernel32, NativeMemory memory) {
+        this(cc, layers, network, kernel32Extras, kernel32, memory, CallTimeouts.fromProperties());
+    }
+
+    /** Over the given bindings, calls without a timeout of their own bounded by {@code timeouts}. */
+    public ComputeCoreHcs(ComputeCore cc, Supplier<VmCompute> layers, Supplier<ComputeNetwork> network,
+                          Supplier<Kernel32Extras> kernel32Extras, Supplier<Kernel32> kernel32, NativeMemory memory, CallTimeouts timeouts) {
         super(layers, network, kernel32Extras, kernel32, memory);
         this.cc = cc;
+        this.callTimeout = timeouts.call();
     }
 
     @Override
@@ -132,12 +139,12 @@ public final class ComputeCoreHcs extends NativeHcsBase {
 
     @Override
     public String getComputeSystemProperties(HcsSystem system, String query) {
-        return run("HcsGetComputeSystemProperties", null, op -> cc.HcsGetComputeSystemProperties(handle(system.handle()), op, new WString(query)));
+        return run("HcsGetComputeSystemProperties", callTimeout, op -> cc.HcsGetComputeSystemProperties(handle(system.handle()), op, new WString(query)));
     }
 
     @Override
     public String enumerateComputeSystems(String query) {
-        String doc = run("HcsEnumerateComputeSystems", null, op -> cc.HcsEnumerateComputeSystems(new WString(query), op));
+        String doc = run("HcsEnumerateComputeSystems", callTimeout, op -> cc.HcsEnumerateComputeSystems(new WString(query), op));
         return doc == null ? "[]" : doc;
     }
 
@@ -167,8 +174,7 @@ public final class ComputeCoreHcs extends NativeHcsBase {
                 }
                 throw HcsException.fromResult("HcsCreateProcess", hr, doc);
             }
-            return new HcsProcess(value(process.getValue()), info.ProcessId,
-                    PipeStreams.output(info.StdInput), PipeStreams.input(info.StdOutput), PipeStreams.input(info.StdError));
+            return process(value(process.getValue()), info);
         } finally {
             cc.HcsCloseOperation(op);
         }
@@ -176,22 +182,22 @@ public final class ComputeCoreHcs extends NativeHcsBase {
 
     @Override
     public void signalProcess(HcsProcess process, String options) {
-        run("HcsSignalProcess", null, op -> cc.HcsSignalProcess(handle(process.handle()), op, new WString(options)));
+        run("HcsSignalProcess", callTimeout, op -> cc.HcsSignalProcess(handle(process.handle()), op, new WString(options)));
     }
 
     @Override
     public void terminateProcess(HcsProcess process) {
-        run("HcsTerminateProcess", null, op -> cc.HcsTerminateProcess(handle(process.handle()), op, null));
+        run("HcsTerminateProcess", callTimeout, op -> cc.HcsTerminateProcess(handle(process.handle()), op, null));
     }
 
     @Override
     public void modifyProcess(HcsProcess process, String settings) {
-        run("HcsModifyProcess", null, op -> cc.HcsModifyProcess(handle(process.handle()), op, new WString(settings)));
+        run("HcsModifyProcess", callTimeout, op -> cc.HcsModifyProcess(handle(process.handle()), op, new WString(settings)));
     }
 
     @Override
     public String getProcessProperties(HcsProcess process) {
-        return run("HcsGetProcessProperties", null, op -> cc.HcsGetProcessProperties(handle(process.handle()), op, null));
+        return run("HcsGetProcessProperties", callTimeout, op -> cc.HcsGetProcessProperties(handle(process.handle()), op, null));
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class HResult {
     public static final int HCN_E_ENDPOINT_ALREADY_ATTACHED = 0x803B0014;
     public static final int HCN_E_REQUEST_UNSUPPORTED = 0x803B0015;
     public static final int HCN_E_INVALID_JSON = 0x803B001B;
+    public static final int HCN_E_INVALID_IP = 0x803B001E;
 
     public static final int ERROR_FILE_NOT_FOUND = 2;
     public static final int ERROR_PATH_NOT_FOUND = 3;
@@ -146,6 +147,7 @@ public final class HResult {
         hcs(HCN_E_ENDPOINT_ALREADY_ATTACHED, "HCN_E_ENDPOINT_ALREADY_ATTACHED", "the endpoint is attached already", ErrorKind.ALREADY_EXISTS);
         hcs(HCN_E_REQUEST_UNSUPPORTED, "HCN_E_REQUEST_UNSUPPORTED", "HNS on this Windows build does not support the request", ErrorKind.NOT_SUPPORTED);
         hcs(HCN_E_INVALID_JSON, "HCN_E_INVALID_JSON", "HNS rejected the JSON document", ErrorKind.INVALID_SPEC);
+        hcs(HCN_E_INVALID_IP, "HCN_E_INVALID_IP", "the static address is not valid for the network (outside its subnet?)", ErrorKind.INVALID_SPEC);
 
         hcs(E_NOTIMPL, "E_NOTIMPL", "not implemented by this Windows build", ErrorKind.NOT_SUPPORTED);
         hcs(E_INVALIDARG, "E_INVALIDARG", "an argument was rejected", ErrorKind.INVALID_SPEC);

@@ -1,16 +1,16 @@
 package dev.containerv.windows.hcs;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.WString;
-import com.sun.jna.platform.win32.BaseTSD.ULONG_PTRByReference;
 import com.sun.jna.platform.win32.Guid.GUID;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
-import com.sun.jna.ptr.PointerByReference;
 import dev.containerv.windows.jna.ComputeNetwork;
 import dev.containerv.windows.jna.Kernel32Extras;
+import dev.containerv.windows.jna.HcsTypes.HCS_PROCESS_INFORMATION;
 import dev.containerv.windows.jna.NativeMemory;
+import dev.containerv.windows.jna.Natives;
+import dev.containerv.windows.jna.OverlappedIo;
+import dev.containerv.windows.jna.PipeStreams;
 import dev.containerv.windows.jna.VmCompute;
 import dev.containerv.windows.schema.HostComputeQuery;
 import dev.containerv.windows.schema.Json;
@@ -21,37 +21,40 @@ import dev.containerv.windows.schema.Version;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * What both native families share: the layer store (vmcompute.dll exports, as hcsshim binds them for either
- * family), HCN through computenetwork.dll, job objects through kernel32.dll, handle conversion, and the
- * polling waits used where an API has no blocking wait. Each DLL is reached through a supplier, so a
- * missing DLL fails only the calls that need it.
+ * What both native compute families share: handle conversion, the polling waits used where an API has no
+ * blocking wait, and the wiring of the other three seams ({@link NativeLayerStore}, {@link NativeHostNetwork},
+ * {@link NativeJobObjects}), to which the {@link LayerStore}, {@link HostNetwork} and {@link JobObjects} calls
+ * are passed. Each DLL is reached through a supplier, so a missing DLL fails only the calls that need it.
  */
 abstract class NativeHcsBase implements HcsApi {
     static final System.Logger LOG = System.getLogger(HcsApi.class.getName());
     private static final String HCN_QUERY = Json.write(new HostComputeQuery(new Version(2, 0), 0, ""));
     private static final GUID ZERO_GUID = new GUID();
-    private static final int MOUNT_RETRIES = 5;
 
-    private final Supplier<VmCompute> layers;
-    private final Supplier<ComputeNetwork> network;
-    private final Supplier<Kernel32Extras> kernel32Extras;
-    private final Supplier<Kernel32> kernel32;
+    private final LayerStore layers;
+    private final HostNetwork network;
+    private final JobObjects jobs;
     final NativeMemory memory;
 
     NativeHcsBase(Supplier<VmCompute> layers, Supplier<ComputeNetwork> network, Supplier<Kernel32Extras> kernel32Extras,
                   Supplier<Kernel32> kernel32, NativeMemory memory) {
-        this.layers = layers;
-        this.network = network;
-        this.kernel32Extras = kernel32Extras;
-        this.kernel32 = kernel32;
+        this.layers = new NativeLayerStore(layers);
+        this.network = new NativeHostNetwork(network, memory);
+        this.jobs = new NativeJobObjects(kernel32Extras, kernel32);
         this.memory = memory;
+    }
+
+    /** The process handle with streams over the pipes of {@code info} (kernel32 is bound only if HCS gave a pipe). */
+    static HcsProcess process(long handle, HCS_PROCESS_INFORMATION info) {
+        java.util.function.Function<HANDLE, OverlappedIo> io = h -> PipeStreams.absent(h) ? null : Natives.overlappedIo();
+        return new HcsProcess(handle, info.ProcessId, PipeStreams.output(io.apply(info.StdInput), info.StdInput),
+                PipeStreams.input(io.apply(info.StdOutput), info.StdOutput), PipeStreams.input(io.apply(info.StdError), info.StdError));
     }
 
     static HANDLE handle(long value) {
@@ -131,254 +134,90 @@ abstract class NativeHcsBase implements HcsApi {
         }
     }
 
-    // ---- layer store ----
-
-    private static VmCompute.DriverInfo driverInfo(Path layer) {
-        Path parent = layer.toAbsolutePath().getParent();
-        return new VmCompute.DriverInfo(parent == null ? layer.toString() : parent.toString());
-    }
-
-    private static WString layerId(Path layer) {
-        return new WString(layer.getFileName().toString());
-    }
-
-    private static void check(String call, int hr) {
-        if (HResult.failed(hr)) {
-            throw new HcsException(call, hr, null);
-        }
-    }
+    // ---- the other seams ----
 
     @Override
     public UUID nameToGuid(String name) {
-        GUID g = new GUID();
-        check("NameToGuid", layers.get().NameToGuid(new WString(name), g));
-        return uuid(g);
+        return layers.nameToGuid(name);
+    }
+
+    @Override
+    public void createScratchLayer(Path layer, List<Path> parents) {
+        layers.createScratchLayer(layer, parents);
     }
 
     @Override
     public void activateLayer(Path layer) {
-        check("ActivateLayer", layers.get().ActivateLayer(driverInfo(layer), layerId(layer)));
+        layers.activateLayer(layer);
     }
 
     @Override
     public void prepareLayer(Path layer, List<Path> parents) {
-        VmCompute.WC_LAYER_DESCRIPTOR[] descriptors = null;
-        if (!parents.isEmpty()) {
-            descriptors = (VmCompute.WC_LAYER_DESCRIPTOR[]) new VmCompute.WC_LAYER_DESCRIPTOR().toArray(parents.size());
-            for (int i = 0; i < parents.size(); i++) {
-                Path parent = parents.get(i);
-                descriptors[i].LayerId = guid(nameToGuid(parent.getFileName().toString()));
-                descriptors[i].Flags = 0;
-                descriptors[i].Path = new WString(parent.toString());
-            }
-        }
-        check("PrepareLayer", layers.get().PrepareLayer(driverInfo(layer), layerId(layer), descriptors, parents.size()));
+        layers.prepareLayer(layer, parents);
     }
 
     @Override
     public String getLayerMountPath(Path layer) {
-        // hcsshim retries: the volume of a freshly prepared layer is sometimes not ready yet.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                ULONG_PTRByReference length = new ULONG_PTRByReference();
-                check("GetLayerMountPath", layers.get().GetLayerMountPath(driverInfo(layer), layerId(layer), length, null));
-                int chars = (int) length.getValue().longValue();
-                if (chars == 0) {
-                    throw new HcsException("GetLayerMountPath", HResult.fromWin32(HResult.ERROR_NOT_READY), "empty mount path");
-                }
-                char[] buffer = new char[chars];
-                check("GetLayerMountPath", layers.get().GetLayerMountPath(driverInfo(layer), layerId(layer), length, buffer));
-                int end = 0;
-                while (end < buffer.length && buffer[end] != 0) {
-                    end++;
-                }
-                return new String(buffer, 0, end);
-            } catch (HcsException e) {
-                if (!HResult.isMountRace(e.hresult()) || attempt >= MOUNT_RETRIES) {
-                    throw e;
-                }
-                sleepQuietly(100L * attempt);
-            }
-        }
+        return layers.getLayerMountPath(layer);
     }
 
     @Override
     public void unprepareLayer(Path layer) {
-        check("UnprepareLayer", layers.get().UnprepareLayer(driverInfo(layer), layerId(layer)));
+        layers.unprepareLayer(layer);
     }
 
     @Override
     public void deactivateLayer(Path layer) {
-        check("DeactivateLayer", layers.get().DeactivateLayer(driverInfo(layer), layerId(layer)));
-    }
-
-    // ---- HCN ----
-
-    private void checkHcn(String call, int hr, PointerByReference errorRecord) {
-        String error = memory.takeCoTask(errorRecord);
-        if (HResult.failed(hr)) {
-            throw HcsException.fromResult(call, hr, error);
-        }
+        layers.deactivateLayer(layer);
     }
 
     @Override
     public String listNetworks() {
-        ComputeNetwork hcn = network.get();
-        PointerByReference ids = new PointerByReference();
-        PointerByReference err = new PointerByReference();
-        int hr = hcn.HcnEnumerateNetworks(new WString(HCN_QUERY), ids, err);
-        String idList = memory.takeCoTask(ids);
-        checkHcn("HcnEnumerateNetworks", hr, err);
-        List<String> docs = new ArrayList<>();
-        for (String id : Json.readList(idList == null ? "[]" : idList, String.class)) {
-            HANDLEByReference net = new HANDLEByReference();
-            PointerByReference openErr = new PointerByReference();
-            checkHcn("HcnOpenNetwork", hcn.HcnOpenNetwork(guid(UUID.fromString(strip(id))), net, openErr), openErr);
-            try {
-                PointerByReference props = new PointerByReference();
-                PointerByReference queryErr = new PointerByReference();
-                int qhr = hcn.HcnQueryNetworkProperties(net.getValue(), new WString(HCN_QUERY), props, queryErr);
-                String doc = memory.takeCoTask(props);
-                checkHcn("HcnQueryNetworkProperties", qhr, queryErr);
-                docs.add(doc);
-            } finally {
-                int chr = hcn.HcnCloseNetwork(net.getValue());
-                if (HResult.failed(chr)) {
-                    LOG.log(System.Logger.Level.WARNING, "HcnCloseNetwork failed: " + HResult.describe(chr));
-                }
-            }
-        }
-        return "[" + String.join(",", docs) + "]";
-    }
-
-    private static String strip(String guid) {
-        return guid.startsWith("{") ? guid.substring(1, guid.length() - 1) : guid;
+        return network.listNetworks();
     }
 
     @Override
     public String createEndpoint(UUID networkId, String settings) {
-        ComputeNetwork hcn = network.get();
-        HANDLEByReference net = new HANDLEByReference();
-        PointerByReference err = new PointerByReference();
-        checkHcn("HcnOpenNetwork", hcn.HcnOpenNetwork(guid(networkId), net, err), err);
-        try {
-            HANDLEByReference endpoint = new HANDLEByReference();
-            PointerByReference createErr = new PointerByReference();
-            // hcsshim passes the zero GUID and reads the id HNS chose back from the properties.
-            checkHcn("HcnCreateEndpoint", hcn.HcnCreateEndpoint(net.getValue(), ZERO_GUID, new WString(settings), endpoint, createErr), createErr);
-            try {
-                PointerByReference props = new PointerByReference();
-                PointerByReference queryErr = new PointerByReference();
-                int hr = hcn.HcnQueryEndpointProperties(endpoint.getValue(), new WString(HCN_QUERY), props, queryErr);
-                String doc = memory.takeCoTask(props);
-                checkHcn("HcnQueryEndpointProperties", hr, queryErr);
-                return doc;
-            } finally {
-                hcn.HcnCloseEndpoint(endpoint.getValue());
-            }
-        } finally {
-            hcn.HcnCloseNetwork(net.getValue());
-        }
+        return network.createEndpoint(networkId, settings);
     }
 
     @Override
     public void deleteEndpoint(UUID endpoint) {
-        PointerByReference err = new PointerByReference();
-        checkHcn("HcnDeleteEndpoint", network.get().HcnDeleteEndpoint(guid(endpoint), err), err);
+        network.deleteEndpoint(endpoint);
     }
 
     @Override
     public String createNamespace(String settings) {
-        ComputeNetwork hcn = network.get();
-        HANDLEByReference ns = new HANDLEByReference();
-        PointerByReference err = new PointerByReference();
-        checkHcn("HcnCreateNamespace", hcn.HcnCreateNamespace(ZERO_GUID, new WString(settings), ns, err), err);
-        try {
-            PointerByReference props = new PointerByReference();
-            PointerByReference queryErr = new PointerByReference();
-            int hr = hcn.HcnQueryNamespaceProperties(ns.getValue(), new WString(HCN_QUERY), props, queryErr);
-            String doc = memory.takeCoTask(props);
-            checkHcn("HcnQueryNamespaceProperties", hr, queryErr);
-            return doc;
-        } finally {
-            hcn.HcnCloseNamespace(ns.getValue());
-        }
+        return network.createNamespace(settings);
     }
 
     @Override
     public void modifyNamespace(UUID namespace, String settings) {
-        ComputeNetwork hcn = network.get();
-        HANDLEByReference ns = new HANDLEByReference();
-        PointerByReference err = new PointerByReference();
-        checkHcn("HcnOpenNamespace", hcn.HcnOpenNamespace(guid(namespace), ns, err), err);
-        try {
-            PointerByReference modifyErr = new PointerByReference();
-            checkHcn("HcnModifyNamespace", hcn.HcnModifyNamespace(ns.getValue(), new WString(settings), modifyErr), modifyErr);
-        } finally {
-            hcn.HcnCloseNamespace(ns.getValue());
-        }
+        network.modifyNamespace(namespace, settings);
     }
 
     @Override
     public void deleteNamespace(UUID namespace) {
-        PointerByReference err = new PointerByReference();
-        checkHcn("HcnDeleteNamespace", network.get().HcnDeleteNamespace(guid(namespace), err), err);
-    }
-
-    // ---- job objects ----
-
-    private HcsException lastError(String call) {
-        return new HcsException(call, HResult.fromWin32(kernel32.get().GetLastError()), null);
+        network.deleteNamespace(namespace);
     }
 
     @Override
     public HcsJob createJobObject(String name, long activeProcessLimit) {
-        HANDLE job = kernel32Extras.get().CreateJobObjectW(null, new WString(name));
-        if (job == null) {
-            throw lastError("CreateJobObjectW");
-        }
-        try {
-            Kernel32Extras.JOBOBJECT_EXTENDED_LIMIT_INFORMATION info = new Kernel32Extras.JOBOBJECT_EXTENDED_LIMIT_INFORMATION();
-            info.BasicLimitInformation.LimitFlags = Kernel32Extras.JOB_OBJECT_LIMIT_ACTIVE_PROCESS | Kernel32Extras.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-            info.BasicLimitInformation.ActiveProcessLimit = (int) Math.min(Integer.MAX_VALUE, activeProcessLimit);
-            info.write();
-            if (!kernel32Extras.get().SetInformationJobObject(job, Kernel32Extras.JobObjectExtendedLimitInformation, info, info.size())) {
-                throw lastError("SetInformationJobObject");
-            }
-            return new HcsJob(value(job), name);
-        } catch (RuntimeException e) {
-            kernel32.get().CloseHandle(job);
-            throw e;
-        }
+        return jobs.createJobObject(name, activeProcessLimit);
     }
 
     @Override
     public void assignProcessToJobObject(HcsJob job, long pid) {
-        HANDLE process = kernel32.get().OpenProcess(Kernel32Extras.PROCESS_SET_QUOTA_AND_TERMINATE, false, (int) pid);
-        if (process == null) {
-            throw lastError("OpenProcess");
-        }
-        try {
-            if (!kernel32Extras.get().AssignProcessToJobObject(handle(job.handle()), process)) {
-                throw lastError("AssignProcessToJobObject");
-            }
-        } finally {
-            kernel32.get().CloseHandle(process);
-        }
+        jobs.assignProcessToJobObject(job, pid);
     }
 
     @Override
     public void terminateJobObject(HcsJob job, int exitCode) {
-        if (!kernel32Extras.get().TerminateJobObject(handle(job.handle()), exitCode)) {
-            throw lastError("TerminateJobObject");
-        }
+        jobs.terminateJobObject(job, exitCode);
     }
 
     @Override
     public void closeJobObject(HcsJob job) {
-        if (!kernel32.get().CloseHandle(handle(job.handle()))) {
-            LOG.log(System.Logger.Level.WARNING, "CloseHandle of job " + job.name() + " failed: Win32 error " + kernel32.get().GetLastError());
-        }
+        jobs.closeJobObject(job);
     }
-
 }

@@ -16,12 +16,14 @@ import dev.containerv.windows.WindowsOptions;
 import dev.containerv.windows.schema.Chipset;
 import dev.containerv.windows.schema.ComputeSystem;
 import dev.containerv.windows.schema.ComputeTopology;
-import dev.containerv.windows.schema.Container;
+import dev.containerv.windows.schema.ContainerConfig;
 import dev.containerv.windows.schema.ContainerMemory;
 import dev.containerv.windows.schema.ContainerProcessor;
 import dev.containerv.windows.schema.Devices;
+import dev.containerv.windows.schema.GuestOsConfig;
 import dev.containerv.windows.schema.HostedSystem;
 import dev.containerv.windows.schema.HvSocket;
+import dev.containerv.windows.schema.HvSocketSystemConfig;
 import dev.containerv.windows.schema.LinuxKernelDirect;
 import dev.containerv.windows.schema.MappedDirectory;
 import dev.containerv.windows.schema.Networking;
@@ -53,6 +55,7 @@ import java.util.function.Function;
  * {@link #utilityVmDocument}), so {@code describe} and {@code create} produce the same JSON.
  */
 public final class Documents {
+    private static final System.Logger LOG = System.getLogger(Documents.class.getName());
     /** The Owner HCS records for our systems. */
     public static final String OWNER = "containerv";
     /** Schema 2.1. */
@@ -138,6 +141,20 @@ public final class Documents {
                 .operation(operation).containerId(id).build();
     }
 
+    /**
+     * The spec with its cpuCount clamped to the host's logical processors, as hcsshim normalises it (HCS refuses
+     * more processors than the host has). Only create clamps: describe shows what the spec asks for.
+     */
+    static ContainerSpec clampProcessors(ContainerSpec spec, int hostProcessors) {
+        ResourceLimits limits = spec.limits();
+        if (limits.cpuCount().isEmpty() || limits.cpuCount().getAsInt() <= hostProcessors) {
+            return spec;
+        }
+        LOG.log(System.Logger.Level.WARNING, "container " + spec.id() + ": cpuCount " + limits.cpuCount().getAsInt()
+                + " is more than the host's " + hostProcessors + " logical processors; using " + hostProcessors);
+        return spec.toBuilder().limits(limits.toBuilder().cpuCount(hostProcessors).build()).build();
+    }
+
     /** Processor settings from the limits: exactly one of Count, Maximum (percent × 100), Weight. */
     static ContainerProcessor processor(ResourceLimits limits) {
         if (limits.cpuCount().isPresent()) {
@@ -176,13 +193,13 @@ public final class Documents {
         return dirs.isEmpty() ? null : dirs;
     }
 
-    private static Container container(Inputs in, Function<String, String> hostPathInGuest, String scratch) {
+    private static ContainerConfig container(Inputs in, Function<String, String> hostPathInGuest, String scratch) {
         List<StorageLayer> layers = new ArrayList<>();
         for (String parent : in.parents()) {
             layers.add(new StorageLayer(in.layerId().apply(HostPaths.fileName(parent)).toString(), hostPathInGuest.apply(parent), null));
         }
         Networking networking = in.networkNamespace() == null ? null : new Networking(null, null, in.networkNamespace());
-        return new Container(new dev.containerv.windows.schema.GuestOs(in.spec().hostname()), new Storage(layers, scratch),
+        return new ContainerConfig(new GuestOsConfig(in.spec().hostname()), new Storage(layers, scratch),
                 mappedDirectories(in, hostPathInGuest), memory(in.spec().limits()), processor(in.spec().limits()), networking);
     }
 
@@ -194,7 +211,7 @@ public final class Documents {
         }
         // Hyper-V: the utility VM sees host directories through VSMB shares named in utilityVmDocument.
         Map<String, String> shares = vsmbShares(in);
-        Container hosted = container(in, p -> VSMB_PREFIX + shares.get(p), null);
+        ContainerConfig hosted = container(in, p -> VSMB_PREFIX + shares.get(p), null);
         return new ComputeSystem(OWNER, SCHEMA, utilityVmId(in.spec().id()), new HostedSystem(SCHEMA, hosted), null, null, terminateOnClose);
     }
 
@@ -235,22 +252,48 @@ public final class Documents {
             String cmdline = "console=ttyS0 panic=-1 quiet" + lcow.bootParameters().map(p -> " " + p).orElse("");
             Chipset chipset = new Chipset(null, new LinuxKernelDirect(HostPaths.join(bundle, lcow.kernelFile()),
                     HostPaths.join(bundle, lcow.initrdFile()), cmdline));
-            Devices devices = new Devices(null, null, new HvSocket(null));
+            Devices devices = new Devices(null, null, hvSocket());
             return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
         }
-        String uvm = o.utilityVmPath().map(HostPaths::of).or(() -> LayerChain.utilityVm(in.parents())).orElseThrow(() ->
+        String uvm = utilityVmImage(in);
+        Chipset chipset = new Chipset(new Uefi(new UefiBootEntry("VmbFs", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", null, null)), null);
+        List<VirtualSmbShare> shares = new ArrayList<>();
+        shares.add(new VirtualSmbShare("os", HostPaths.join(uvm, "Files"), new VirtualSmbShareOptions(true, true, true, true, true)));
+        vsmbShares(in).forEach((host, name) -> shares.add(new VirtualSmbShare(name, host,
+                new VirtualSmbShareOptions(!name.equals("staging") && !isWritableMapped(in, host), true, null, null, null))));
+        // The UVM boots from its own scratch, a copy of the image's SystemTemplate.vhdx (made by create), on the first
+        // SCSI controller, keyed by the controller GUID as hcsshim keys it.
+        Map<String, ScsiController> scsi = Map.of(SCSI_CONTROLLER_0, new ScsiController(Map.of("0",
+                new ScsiAttachment("VirtualDisk", utilityVmScratch(in.spec())))));
+        Devices devices = new Devices(new VirtualSmb(shares), scsi, hvSocket());
+        return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
+    }
+
+    /**
+     * The utility VM image folder of a Windows Hyper-V container: {@code WindowsOptions.utilityVmPath}, else the first
+     * parent's {@code UtilityVM} folder holding UtilityVM.vhdx or Files, from the base layer up.
+     *
+     * @throws ContainerException {@code INVALID_SPEC} naming {@code windows.utilityVmPath} if neither exists
+     */
+    public static String utilityVmImage(Inputs in) {
+        return in.options().utilityVmPath().map(HostPaths::of).or(() -> LayerChain.utilityVm(in.parents())).orElseThrow(() ->
                 ContainerException.invalidSpec("windows.utilityVmPath", null, "for Isolation.HYPERV, a utility VM image folder (holding "
                         + "UtilityVM.vhdx or Files\\); none was given and no parent layer has a " + LayerChain.UTILITY_VM
                         + " folder holding either (looked from the base layer up in " + in.parents() + ")"));
-        Chipset chipset = new Chipset(new Uefi(new UefiBootEntry("VmbFs", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", null, null)), null);
-        List<VirtualSmbShare> shares = new ArrayList<>();
-        shares.add(new VirtualSmbShare("os", HostPaths.join(uvm, "Files"), new VirtualSmbShareOptions(true, true, true)));
-        vsmbShares(in).forEach((host, name) -> shares.add(new VirtualSmbShare(name, host,
-                new VirtualSmbShareOptions(!name.equals("staging") && !isWritableMapped(in, host), true, null))));
-        Map<String, ScsiController> scsi = Map.of("0", new ScsiController(Map.of("0",
-                new ScsiAttachment("VirtualDisk", HostPaths.join(HostPaths.of(in.spec().rootfs()), "sandbox.vhdx")))));
-        Devices devices = new Devices(new VirtualSmb(shares), scsi, new HvSocket(null));
-        return Optional.of(new ComputeSystem(OWNER, SCHEMA, null, null, null, new VirtualMachine(true, chipset, topology, devices), true));
+    }
+
+    /** The first SCSI controller's key: hcsshim's v5 GUID for controller 0. */
+    static final String SCSI_CONTROLLER_0 = "df6d0690-79e5-55b6-a5ec-c1e2f77f580a";
+    /** The utility VM image's scratch template, copied for each utility VM. */
+    public static final String UVM_SCRATCH_TEMPLATE = "SystemTemplate.vhdx";
+
+    /** The utility VM's own scratch, {@code utilityvm-scratch.vhdx} in the rootfs folder: a copy of the image's SystemTemplate.vhdx. */
+    public static String utilityVmScratch(ContainerSpec spec) {
+        return HostPaths.join(HostPaths.of(spec.rootfs()), "utilityvm-scratch.vhdx");
+    }
+
+    private static HvSocket hvSocket() {
+        return new HvSocket(new HvSocketSystemConfig(HvSocketSystemConfig.SYSTEM_AND_ADMINISTRATORS, null));
     }
 
     private static boolean isWritableMapped(Inputs in, String host) {

@@ -2,73 +2,42 @@ package dev.containerv.windows.internal;
 
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
-import dev.containerv.api.ContainerPaths;
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ContainerStats;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
-import dev.containerv.api.GuestOs;
-import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
 import dev.containerv.windows.Isolation;
 import dev.containerv.windows.WindowsOptions;
+import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.StdioRedirects;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
 import dev.containerv.windows.hcs.HcsJob;
 import dev.containerv.windows.hcs.HcsProcess;
 import dev.containerv.windows.hcs.HcsSystem;
-import dev.containerv.windows.schema.ComputeSystem;
-import dev.containerv.windows.schema.Dns;
-import dev.containerv.windows.schema.HostComputeEndpoint;
-import dev.containerv.windows.schema.HostComputeNamespace;
-import dev.containerv.windows.schema.HostComputeNetwork;
-import dev.containerv.windows.schema.IpConfig;
 import dev.containerv.windows.schema.Json;
-import dev.containerv.windows.schema.NamespaceEndpoint;
-import dev.containerv.windows.schema.NamespaceResourceRequest;
 import dev.containerv.windows.schema.ProcessDetails;
 import dev.containerv.windows.schema.Properties;
 import dev.containerv.windows.schema.PropertyQuery;
-import dev.containerv.windows.schema.Route;
 import dev.containerv.windows.schema.Statistics;
-import dev.containerv.windows.schema.Version;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Windows container over HCS. {@link #create} builds it step by step and, on any failure, undoes the
- * steps already done in reverse order; {@link #destroy()} undoes all of them, collecting every failure.
+ * A created Windows container over HCS: a handle on its compute system, with the undo steps of its creation
+ * ({@link ContainerFactory}). Spawn, exec, stats and file transfer ({@link StagingTransfer}) while it lives;
+ * {@link #destroy()} kills its processes, stops the system and runs the undo steps, collecting every failure.
  * Thread-safe.
  */
 public final class HcsContainer implements Container {
@@ -99,150 +68,30 @@ public final class HcsContainer implements Container {
     private final WindowsOptions options;
     private final Timeouts timeouts;
     private final Path stateDir;
-    private final Path staging;
-    private final Deque<Runnable> undo;
+    private final StagingTransfer transfer;
+    private final UndoStack undo;
     private final HcsSystem system;
     private final HcsSystem utilityVm;
     private final HcsJob job;
     private final List<HcsContainerProcess> processes = new CopyOnWriteArrayList<>();
-    private final AtomicInteger transfers = new AtomicInteger();
     private final AtomicLong spawned = new AtomicLong();
     private final Object lock = new Object();
     private boolean destroyed;
     private long lastCpu100ns = -1;
     private long lastSampleNanos;
 
-    private HcsContainer(HcsApi hcs, ContainerSpec spec, WindowsOptions options, Timeouts timeouts, Path stateDir, Path staging,
-                         Deque<Runnable> undo, HcsSystem system, HcsSystem utilityVm, HcsJob job) {
+    HcsContainer(HcsApi hcs, ContainerSpec spec, WindowsOptions options, Timeouts timeouts, Path stateDir, Path staging,
+                 UndoStack undo, HcsSystem system, HcsSystem utilityVm, HcsJob job) {
         this.hcs = hcs;
         this.spec = spec;
         this.options = options;
         this.timeouts = timeouts;
         this.stateDir = stateDir;
-        this.staging = staging;
+        this.transfer = new StagingTransfer(spec.id(), staging, this::runCmd);
         this.undo = undo;
         this.system = system;
         this.utilityVm = utilityVm;
         this.job = job;
-    }
-
-    /**
-     * Creates and starts the container: staging folder, scratch layer (process isolation), network,
-     * compute system(s), job object. All or nothing.
-     */
-    public static HcsContainer create(HcsApi hcs, ContainerSpec spec, Path stateRoot, Timeouts timeouts) {
-        String id = spec.id();
-        String createOp = Errors.op("Container", "create");
-        WindowsOptions options = Documents.options(spec);
-        Deque<Runnable> undo = new ArrayDeque<>();
-        String step = createOp;
-        try {
-            Path stateDir = stateRoot.resolve(id);
-            if (Files.exists(stateDir)) {
-                throw ContainerException.builder(ErrorKind.ALREADY_EXISTS, "a container with this id exists already (its state folder " + stateDir + " is present)")
-                        .operation(createOp).containerId(id).build();
-            }
-            Path staging = stateDir.resolve("staging");
-            Files.createDirectories(staging);
-            undo.push(() -> deleteTree(stateDir));
-
-            List<String> parents = options.parentLayers().map(l -> l.stream().map(HostPaths::of).toList())
-                    .orElseGet(() -> LayerChain.read(spec.rootfs(), createOp, id));
-
-            String scratch = null;
-            Path rootfs = spec.rootfs();
-            if (options.isolation() == Isolation.PROCESS) {
-                step = Errors.op("Container", "mountScratch");
-                hcs.activateLayer(rootfs);
-                undo.push(() -> hcs.deactivateLayer(rootfs));
-                hcs.prepareLayer(rootfs, parents.stream().map(Path::of).toList());
-                undo.push(() -> hcs.unprepareLayer(rootfs));
-                scratch = hcs.getLayerMountPath(rootfs);
-            }
-
-            String namespace = null;
-            if (spec.network().isPresent()) {
-                step = Errors.op("Container", "attachNetwork");
-                namespace = attachNetwork(hcs, spec.network().get(), options, id, undo, step);
-            }
-
-            step = createOp;
-            Documents.Inputs inputs = new Documents.Inputs(spec, options, parents, n -> hcs.nameToGuid(n), scratch, namespace, staging.toString());
-            HcsSystem uvm = null;
-            Optional<ComputeSystem> uvmDoc = Documents.utilityVmDocument(inputs);
-            if (uvmDoc.isPresent()) {
-                step = Errors.op("UtilityVm", "create");
-                uvm = hcs.createComputeSystem(Documents.utilityVmId(id), Json.write(uvmDoc.get()), timeouts.create());
-                undo.push(stopAndClose(hcs, uvm, timeouts));
-                step = Errors.op("UtilityVm", "start");
-                hcs.startComputeSystem(uvm, timeouts.start());
-            }
-            step = createOp;
-            HcsSystem system = hcs.createComputeSystem(id, Json.write(Documents.containerDocument(inputs)), timeouts.create());
-            undo.push(stopAndClose(hcs, system, timeouts));
-            step = Errors.op("Container", "start");
-            hcs.startComputeSystem(system, timeouts.start());
-
-            HcsJob job = null;
-            if (spec.limits().pidsMax().isPresent()) {
-                step = Errors.op("Container", "limitProcesses");
-                HcsJob created = hcs.createJobObject("containerv-" + id, spec.limits().pidsMax().getAsLong());
-                undo.push(() -> {
-                    try {
-                        hcs.terminateJobObject(created, 1);
-                    } finally {
-                        hcs.closeJobObject(created);
-                    }
-                });
-                job = created;
-            }
-            LOG.log(System.Logger.Level.DEBUG, () -> "created Windows container " + id + " through " + hcs.family());
-            return new HcsContainer(hcs, spec, options, timeouts, stateDir, staging, undo, system, uvm, job);
-        } catch (HcsException e) {
-            throw rollback(undo, Errors.map(step, id, e));
-        } catch (IOException e) {
-            throw rollback(undo, Errors.of(ErrorKind.PLATFORM_FAILURE, createOp, id, "cannot prepare the state folder: " + e, e));
-        } catch (ContainerException e) {
-            throw rollback(undo, e);
-        } catch (RuntimeException | Error e) {
-            ContainerException wrapped = Errors.of(ErrorKind.PLATFORM_FAILURE, step, id, "unexpected failure: " + e, e);
-            throw rollback(undo, wrapped);
-        }
-    }
-
-    private static String attachNetwork(HcsApi hcs, NetworkSpec net, WindowsOptions options, String id, Deque<Runnable> undo, String op) {
-        List<HostComputeNetwork> networks = Json.readList(hcs.listNetworks(), HostComputeNetwork.class);
-        HostComputeNetwork chosen = Networks.choose(networks, options.vmSwitch()).orElseThrow(() ->
-                ContainerException.builder(ErrorKind.NOT_FOUND, "no HNS network named '" + options.vmSwitch().orElse(Networks.DEFAULT_SWITCH)
-                                + "' (WindowsOptions.vmSwitch) and no NAT or ICS network to fall back on; networks found: "
-                                + networks.stream().map(n -> n.name() + " (" + (n.type() == null ? "NAT" : n.type()) + ")").toList()
-                                + " (see Get-HnsNetwork)")
-                        .operation(op).containerId(id).build());
-        List<Route> routes = net.gateway().map(g -> List.of(new Route(g, "0.0.0.0/0"))).orElse(null);
-        HostComputeEndpoint settings = new HostComputeEndpoint(null, "containerv-" + id, chosen.id(), null,
-                List.of(new IpConfig(net.containerAddress(), net.prefixLength())),
-                net.dns().isEmpty() ? null : new Dns(null, null, net.dns()), routes, new Version(2, 0));
-        HostComputeNamespace ns = Json.read(hcs.createNamespace(Json.write(new HostComputeNamespace(null, "HostDefault", new Version(2, 0)))),
-                HostComputeNamespace.class);
-        UUID nsId = UUID.fromString(ns.id());
-        undo.push(() -> hcs.deleteNamespace(nsId));
-        HostComputeEndpoint endpoint = Json.read(hcs.createEndpoint(UUID.fromString(chosen.id()), Json.write(settings)), HostComputeEndpoint.class);
-        UUID endpointId = UUID.fromString(endpoint.id());
-        undo.push(() -> hcs.deleteEndpoint(endpointId));
-        hcs.modifyNamespace(nsId, Json.write(new NamespaceResourceRequest("Endpoint", "Add", new NamespaceEndpoint(endpoint.id()))));
-        undo.push(() -> hcs.modifyNamespace(nsId, Json.write(new NamespaceResourceRequest("Endpoint", "Remove", new NamespaceEndpoint(endpoint.id())))));
-        return ns.id();
-    }
-
-    /** Shutdown, terminate if that fails, then close: one undo step for a compute system. */
-    private static Runnable stopAndClose(HcsApi hcs, HcsSystem system, Timeouts timeouts) {
-        return () -> {
-            try {
-                stop(hcs, system, Duration.ZERO, timeouts);
-            } finally {
-                hcs.closeComputeSystem(system);
-            }
-        };
     }
 
     /** Shuts the system down within {@code grace}, else terminates it; stopped or gone already counts as done. */
@@ -264,40 +113,6 @@ public final class HcsContainer implements Container {
             if (!e.isAlreadyStopped() && !e.isNotExist()) {
                 throw e;
             }
-        }
-    }
-
-    private static ContainerException rollback(Deque<Runnable> undo, ContainerException failure) {
-        while (!undo.isEmpty()) {
-            try {
-                undo.pop().run();
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-        return failure;
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
         }
     }
 
@@ -326,184 +141,67 @@ public final class HcsContainer implements Container {
         return spawn(process, CommandLines.join(process.command()));
     }
 
-    /** Spawns {@code process} with the given CommandLine instead of one made from its command. */
+    /**
+     * Spawns {@code process} with the given CommandLine instead of one made from its command. Redirect files are
+     * opened first (a bad one fails before anything runs); redirects other than PIPE are served by
+     * {@link StdioRedirects}, stdin's end goes through {@link ContainerStdin}, which tells HCS.
+     */
     private ContainerProcess spawn(ProcessSpec process, String commandLine) {
         String op = Errors.op("Container", "spawn");
         checkAlive(op);
         String parameters = Json.write(ProcessDocuments.of(process, commandLine));
-        HcsProcess p;
-        try {
-            p = hcs.createProcess(system, parameters, timeouts.process());
-        } catch (HcsException e) {
-            // HCS does not say which name it could not find: the program and the working directory are named here.
-            String cwd = process.workingDirectory().orElse("C:\\");
-            throw Errors.map(op, id(), "cannot start " + process.command().get(0) + " in working directory " + cwd, e);
-        }
-        if (job != null && options.isolation() == Isolation.PROCESS) {
+        try (StdioRedirects stdio = StdioRedirects.open(process, op, id())) {
+            HcsProcess p;
             try {
-                hcs.assignProcessToJobObject(job, p.processId());
+                p = hcs.createProcess(system, parameters, timeouts.process());
             } catch (HcsException e) {
-                ContainerException mapped = Errors.map(op, id(), e);
-                try {
-                    hcs.terminateProcess(p);
-                } catch (HcsException t) {
-                    mapped.addSuppressed(t);
-                } finally {
-                    hcs.closeProcess(p);
-                    closeAll(p.stdin(), p.stdout(), p.stderr());
+                // HCS does not say which name it could not find: the program and the working directory are named here.
+                String cwd = process.workingDirectory().orElse("C:\\");
+                throw Errors.map(op, id(), "cannot start " + process.command().get(0) + " in working directory " + cwd, e);
+            }
+            if (job != null && options.isolation() == Isolation.PROCESS) {
+                assignToJob(op, p);
+            }
+            spawned.incrementAndGet();
+            OpenProcessHandle handle = new OpenProcessHandle(hcs, p);
+            StdioRedirects.ProcessStreams streams = stdio.connect(new ContainerStdin(p.stdin(), handle), p.stdout(), p.stderr());
+            HcsContainerProcess result = new HcsContainerProcess(hcs, id(), handle, options.isolation() == Isolation.PROCESS, streams);
+            stdio.endInputWith(result.onExit());
+            processes.add(result);
+            // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
+            result.onExit().whenComplete((v, t) -> {
+                if (t == null) {
+                    processes.remove(result);
                 }
-                throw mapped;
-            }
+            });
+            return result;
         }
-        spawned.incrementAndGet();
-        HcsContainerProcess result = wire(process, p);
-        processes.add(result);
-        // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
-        result.onExit().whenComplete((v, t) -> {
-            if (t == null) {
-                processes.remove(result);
-            }
-        });
-        return result;
     }
 
-    private HcsContainerProcess wire(ProcessSpec process, HcsProcess p) {
-        List<CompletableFuture<Void>> pumps = new ArrayList<>();
-        OutputStream stdin = p.stdin();
-        Redirect in = process.stdin();
-        if (in.type() == Redirect.Type.READ) {
-            pumps.add(pump(() -> Files.newInputStream(in.file().toPath()), p.stdin(), true));
-            stdin = OutputStream.nullOutputStream();
-        } else if (in.type() == Redirect.Type.INHERIT) {
-            closeAll(p.stdin());
-            stdin = OutputStream.nullOutputStream();
-        }
-        InputStream stdout;
-        InputStream stderr;
-        if (process.redirectErrorStream()) {
-            // HCS has no merged pipe: both pipes are pumped into one stream, in arrival order.
-            PipedInputStream merged = new PipedInputStream(65536);
-            PipedOutputStream sink;
+    /**
+     * AssignProcessToJobObject for pidsMax: HCS has started the process already, so children it starts before this
+     * call are outside the job (docs/windows-provider.md, "What the limit covers"). A refusal ends the process.
+     */
+    private void assignToJob(String op, HcsProcess p) {
+        try {
+            hcs.assignProcessToJobObject(job, p.processId());
+        } catch (HcsException e) {
+            ContainerException mapped = Errors.map(op, id(), e);
             try {
-                sink = new PipedOutputStream(merged);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            SharedSink shared = new SharedSink(sink, 2);
-            CompletableFuture<Void> a = pump(p::stdout, shared, true);
-            CompletableFuture<Void> b = pump(p::stderr, shared, true);
-            InputStream mergedIn = redirectOutput(process.stdout(), merged, pumps);
-            stdout = mergedIn;
-            stderr = InputStream.nullInputStream();
-            pumps.add(a);
-            pumps.add(b);
-        } else {
-            stdout = redirectOutput(process.stdout(), p.stdout(), pumps);
-            stderr = redirectOutput(process.stderr(), p.stderr(), pumps);
-        }
-        CompletableFuture<Void> drained = CompletableFuture.allOf(pumps.toArray(new CompletableFuture<?>[0]));
-        return new HcsContainerProcess(hcs, id(), p, options.isolation() == Isolation.PROCESS, stdin, stdout, stderr, drained);
-    }
-
-    private InputStream redirectOutput(Redirect r, InputStream source, List<CompletableFuture<Void>> pumps) {
-        switch (r.type()) {
-            case PIPE:
-                return source;
-            case INHERIT:
-                pumps.add(pump(() -> source, System.out, false));
-                return InputStream.nullInputStream();
-            case WRITE:
-            case APPEND:
-                if (r.file() == null || r.file().getPath().equals(Redirect.DISCARD.file().getPath())) {
-                    pumps.add(pump(() -> source, OutputStream.nullOutputStream(), false));
-                } else {
-                    pumps.add(pump(() -> source, () -> Files.newOutputStream(r.file().toPath(), StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE, r.type() == Redirect.Type.APPEND ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)));
-                }
-                return InputStream.nullInputStream();
-            default:
-                return source;
-        }
-    }
-
-    private interface IoSupplier<T> {
-        T get() throws IOException;
-    }
-
-    private static CompletableFuture<Void> pump(IoSupplier<InputStream> from, OutputStream to, boolean closeTarget) {
-        return pump(from, () -> closeTarget ? to : new FilterNoClose(to));
-    }
-
-    private static CompletableFuture<Void> pump(IoSupplier<InputStream> from, IoSupplier<OutputStream> to) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (InputStream in = from.get(); OutputStream out = to.get()) {
-                in.transferTo(out);
-                out.flush();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "stream pump ended: " + e);
+                hcs.terminateProcess(p);
+            } catch (HcsException t) {
+                mapped.addSuppressed(t);
             } finally {
-                done.complete(null);
-            }
-        }, "containerv-hcs-pump");
-        t.setDaemon(true);
-        t.start();
-        return done;
-    }
-
-    private static final class FilterNoClose extends java.io.FilterOutputStream {
-        FilterNoClose(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-    }
-
-    /** An output several pumps write into; closed when the last of them closes it. */
-    private static final class SharedSink extends OutputStream {
-        private final OutputStream out;
-        private int open;
-
-        SharedSink(OutputStream out, int writers) {
-            this.out = out;
-            this.open = writers;
-        }
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            out.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public synchronized void close() throws IOException {
-            if (--open == 0) {
-                out.close();
-            }
-        }
-    }
-
-    private static void closeAll(AutoCloseable... closeables) {
-        for (AutoCloseable c : closeables) {
-            try {
-                if (c != null) {
-                    c.close();
+                hcs.closeProcess(p);
+                for (AutoCloseable c : new AutoCloseable[] {p.stdin(), p.stdout(), p.stderr()}) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // the process is ended: its pipes have nothing to report
+                    }
                 }
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "close: " + e);
             }
+            throw mapped;
         }
     }
 
@@ -514,162 +212,25 @@ public final class HcsContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        return exec(process, CommandLines.join(process.command()), process.command().toString(), timeout);
+        return DeadlineExec.run(piped -> spawn(piped, CommandLines.join(piped.command())), process, timeout, Errors.op("Container", "exec"), id());
     }
 
-    /** Runs {@code process} with the given CommandLine; {@code shown} names it in messages. */
-    private ExecResult exec(ProcessSpec process, String commandLine, String shown, Duration timeout) {
-        ContainerProcess p = spawn(process, commandLine);
-        closeAll(p.getOutputStream());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CompletableFuture<Void> a = pump(p::getInputStream, out, true);
-        CompletableFuture<Void> b = pump(p::getErrorStream, err, true);
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        try {
-            if (timeout == null) {
-                p.waitFor();
-                CompletableFuture.allOf(a, b).get();
-            } else {
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " ran longer than " + timeout + " and was killed")
-                            .operation(Errors.op("Container", "exec")).containerId(id()).build();
-                }
-                // The timeout bounds the whole call: a background process it started may hold the output open.
-                CompletableFuture.allOf(a, b).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "interrupted", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            closeAll(p.getInputStream(), p.getErrorStream());
-            throw ContainerException.builder(ErrorKind.TIMEOUT, "the process " + shown + " exited with " + p.exitValue()
-                    + ", but its output was still open after " + timeout + " (a background process it started holds it?)")
-                    .operation(Errors.op("Container", "exec")).containerId(id()).build();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, Errors.op("Container", "exec"), id(), "the output of " + shown + " could not be read", e.getCause());
-        }
-        return new ExecResult(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    // ---- file transfer through the mapped staging folder ----
-
-    private String stagingInContainer(String name) {
-        return Documents.STAGING_WINDOWS + "\\" + name;
-    }
-
-    /** Runs a cmd.exe line (never through the C runtime quoting of {@link CommandLines}). */
+    /** Runs a cmd.exe line (cmd.exe reads its own line: never through the C runtime quoting of CommandLines). */
     private ExecResult runCmd(CmdLine line) {
         String text = line.toString();
-        return exec(ProcessSpec.of("cmd.exe"), text, text, timeouts.process());
-    }
-
-    private void runCopy(String op, CmdLine line, String what) {
-        ExecResult r = runCmd(line);
-        if (r.exitCode() != 0) {
-            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, what + " failed in the container: " + line
-                    + " exited with " + r.exitCode() + ": " + (r.stdout() + r.stderr()).strip()).operation(op).containerId(id()).build();
-        }
-    }
-
-    /** The xcopy of a tree; {@code /I} makes a missing destination a directory, so it needs no trailing backslash. */
-    private static CmdLine xcopy(String from, String to) {
-        return new CmdLine().text("xcopy").path("containerPath", from).path("containerPath", to).text("/E /I /Y /Q /H /K");
-    }
-
-    private static CmdLine copy(String from, String to) {
-        return new CmdLine().text("copy /Y").path("containerPath", from).path("containerPath", to);
-    }
-
-    /** 1 missing, 2 directory, 3 file: asked inside the container with cmd.exe's {@code if exist}. */
-    private int kindOf(String op, String containerPath) {
-        ExecResult r = runCmd(new CmdLine().text("if exist").entriesOf("containerPath", containerPath).text("(exit 2) else if exist")
-                .path("containerPath", containerPath).text("(exit 3) else (exit 1)"));
-        if (r.exitCode() < 1 || r.exitCode() > 3) {
-            throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot tell what " + containerPath + " is: cmd.exe exited with " + r.exitCode()
-                    + ": " + (r.stdout() + r.stderr()).strip()).operation(op).containerId(id()).build();
-        }
-        return r.exitCode();
+        return DeadlineExec.run(piped -> spawn(piped, text), ProcessSpec.of("cmd.exe"), text, timeouts.process(), Errors.op("Container", "exec"), id());
     }
 
     @Override
     public void upload(Path host, String containerPath) {
-        String op = Errors.op("Container", "upload");
-        checkAlive(op);
-        String target = CmdLine.check("containerPath", ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS));
-        if (!Files.exists(host)) {
-            throw ContainerException.builder(ErrorKind.NOT_FOUND, "the host path " + host + " does not exist").operation(op).containerId(id()).build();
-        }
-        String name = "upload-" + transfers.incrementAndGet();
-        Path staged = staging.resolve(name);
-        try {
-            copyTree(host, staged);
-            if (Files.isDirectory(host)) {
-                runCopy(op, xcopy(stagingInContainer(name), target), "copying " + host);
-            } else {
-                runCopy(op, copy(stagingInContainer(name), target), "copying " + host);
-            }
-        } catch (IOException e) {
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, op, id(), "cannot stage " + host + ": " + e, e);
-        } finally {
-            deleteQuietly(staged);
-        }
+        checkAlive(Errors.op("Container", "upload"));
+        transfer.upload(host, containerPath);
     }
 
     @Override
     public void download(String containerPath, Path host) {
-        String op = Errors.op("Container", "download");
-        checkAlive(op);
-        String source = CmdLine.check("containerPath", ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS));
-        int kind = kindOf(op, source);
-        if (kind == 1) {
-            throw ContainerException.builder(ErrorKind.NOT_FOUND, "the container path " + source + " does not exist").operation(op).containerId(id()).build();
-        }
-        String name = "download-" + transfers.incrementAndGet();
-        Path staged = staging.resolve(name);
-        try {
-            if (kind == 2) {
-                runCopy(op, xcopy(source, stagingInContainer(name)), "copying " + source);
-            } else {
-                runCopy(op, copy(source, stagingInContainer(name)), "copying " + source);
-            }
-            copyTree(staged, host);
-        } catch (IOException e) {
-            throw Errors.of(ErrorKind.PLATFORM_FAILURE, op, id(), "cannot copy the staged " + source + " to " + host + ": " + e, e);
-        } finally {
-            deleteQuietly(staged);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            return;
-        }
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            deleteTree(p);
-        } catch (UncheckedIOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove staging " + p + ": " + e.getMessage());
-        }
+        checkAlive(Errors.op("Container", "download"));
+        transfer.download(containerPath, host);
     }
 
     // ---- stats ----
@@ -776,19 +337,10 @@ public final class HcsContainer implements Container {
             failures.add(e);
         }
         for (HcsContainerProcess p : processes) {
-            p.closeHandle();
+            p.closeHandleAfterWaiter(timeouts.terminate());
             p.closeStreams();
         }
-        while (!undo.isEmpty()) {
-            try {
-                undo.pop().run();
-            } catch (RuntimeException e) {
-                if (e instanceof HcsException h && (h.isNotExist() || h.isAlreadyStopped())) {
-                    continue;
-                }
-                failures.add(e);
-            }
-        }
+        undo.runAll(e -> e instanceof HcsException h && (h.isNotExist() || h.isAlreadyStopped()), failures);
         if (!failures.isEmpty()) {
             Throwable first = failures.get(0);
             ContainerException e = first instanceof HcsException h ? Errors.map(op, id(), h)

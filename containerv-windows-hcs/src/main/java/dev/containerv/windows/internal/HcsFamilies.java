@@ -2,6 +2,7 @@ package dev.containerv.windows.internal;
 
 import com.sun.jna.Platform;
 import com.sun.jna.platform.win32.Advapi32Util;
+import com.sun.jna.platform.win32.WinReg;
 import dev.containerv.windows.hcs.ComputeCoreHcs;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.VmComputeHcs;
@@ -24,14 +25,14 @@ public final class HcsFamilies {
     }
 
     /** What the probe found. */
-    public record Facts(boolean windows, String os, boolean vmcompute, String vmcomputeError, boolean computecore,
+    public record Facts(boolean windows, String os, Integer build, boolean vmcompute, String vmcomputeError, boolean computecore,
                         String computecoreError, Boolean elevated, String chosen, String problem) {
         /** One line for the probe's reason. */
         public String describe() {
             if (!windows) {
                 return "needs Windows (Host Compute Service); this host runs " + os;
             }
-            StringBuilder sb = new StringBuilder(os);
+            StringBuilder sb = new StringBuilder(os).append(build == null ? " (build unknown)" : " build " + build);
             sb.append("; vmcompute.dll ").append(vmcompute ? "loads" : "does not load (" + vmcomputeError + ")");
             sb.append("; computecore.dll ").append(computecore ? "loads" : "does not load (" + computecoreError + ")");
             sb.append("; ").append(elevated == null ? "elevation unknown" : elevated ? "elevated" : "not elevated (run as Administrator)");
@@ -50,11 +51,14 @@ public final class HcsFamilies {
         }
     }
 
+    /** The first Windows build HCS schema 2.1 (what the documents are written in) works on: 1809 / Server 2019 (RS5). */
+    public static final int MIN_BUILD = 17763;
+
     /** Gathers the facts; never throws. */
     public static Facts probe() {
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")";
         if (!Platform.isWindows()) {
-            return new Facts(false, os, false, "not Windows", false, "not Windows", null, null, null);
+            return new Facts(false, os, null, false, "not Windows", false, "not Windows", null, null, null);
         }
         String vmError = null;
         String ccError = null;
@@ -74,7 +78,24 @@ public final class HcsFamilies {
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             elevated = null;
         }
-        String wanted = System.getProperty(PROPERTY);
+        return decide(os, windowsBuild(), vmError, ccError, elevated, System.getProperty(PROPERTY));
+    }
+
+    /**
+     * The real build number: os.version says "10.0" on every Windows 10, 11 and Server since 2016, so it is read
+     * from {@code HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\CurrentBuildNumber}; {@code null} if unreadable.
+     */
+    static Integer windowsBuild() {
+        try {
+            return Integer.valueOf(Advapi32Util.registryGetStringValue(WinReg.HKEY_LOCAL_MACHINE,
+                    "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", "CurrentBuildNumber").trim());
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The choice from what the probe found on a Windows host ({@code wanted}: the {@value #PROPERTY} property, or null). */
+    static Facts decide(String os, Integer build, String vmError, String ccError, Boolean elevated, String wanted) {
         String chosen = null;
         String problem = null;
         if (wanted != null) {
@@ -95,7 +116,11 @@ public final class HcsFamilies {
         } else {
             problem = "neither HCS DLL loads: enable the Containers feature (Enable-WindowsOptionalFeature -Online -FeatureName Containers -All)";
         }
-        return new Facts(true, os, vmError == null, vmError, ccError == null, ccError, elevated, chosen, problem);
+        if (build != null && build < MIN_BUILD) {
+            chosen = null;
+            problem = "Windows build " + build + " is older than " + MIN_BUILD + " (1809 / Server 2019), the first that takes HCS schema 2.1 documents";
+        }
+        return new Facts(true, os, build, vmError == null, vmError, ccError == null, ccError, elevated, chosen, problem);
     }
 
     /** The HcsApi of the chosen family. @throws IllegalStateException if none is usable */

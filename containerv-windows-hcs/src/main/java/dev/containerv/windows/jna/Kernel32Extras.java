@@ -12,7 +12,7 @@ import com.sun.jna.win32.StdCallLibrary;
 
 /**
  * The kernel32.dll functions jna-platform's {@code Kernel32} lacks: the job objects (winbase.h, jobapi2.h;
- * layouts as in golang.org/x/sys/windows) and {@code GetOverlappedResult} for the overlapped HCS pipes. Job objects bind host processes: with process
+ * layouts as in golang.org/x/sys/windows). The overlapped pipe I/O is {@link OverlappedIo}. Job objects bind host processes: with process
  * isolation a container process is a host process, so its host pid can join a job. Loaded lazily by
  * {@link Natives#kernel32Extras()}.
  */
@@ -57,10 +57,6 @@ public interface Kernel32Extras extends StdCallLibrary {
 
     /** {@code BOOL AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)}. */
     boolean AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess);
-
-    /** {@code BOOL GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred, BOOL bWait)}. */
-    boolean GetOverlappedResult(HANDLE hFile, com.sun.jna.platform.win32.WinBase.OVERLAPPED lpOverlapped,
-                                IntByReference lpNumberOfBytesTransferred, boolean bWait);
 
     /** {@code BOOL TerminateJobObject(HANDLE hJob, UINT uExitCode)}. */
     boolean TerminateJobObject(HANDLE hJob, int uExitCode);

@@ -39,6 +39,11 @@ public final class Natives {
         return load(Kernel32Extras.DLL, Kernel32Extras.class);
     }
 
+    /** The overlapped-I/O functions of kernel32.dll, for the std pipes. @throws UnsatisfiedLinkError if it cannot be loaded */
+    public static OverlappedIo overlappedIo() {
+        return load(OverlappedIo.DLL, OverlappedIo.class);
+    }
+
     private static synchronized <T extends com.sun.jna.Library> T load(String dll, Class<T> type) {
         Object loaded = LOADED.get(type);
         if (loaded != null) {

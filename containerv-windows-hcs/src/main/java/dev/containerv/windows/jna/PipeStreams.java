@@ -1,11 +1,8 @@
 package dev.containerv.windows.jna;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
-
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.ptr.IntByReference;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,15 +10,12 @@ import java.io.OutputStream;
 
 /**
  * Java streams over the std pipes HCS hands out in {@code HCS_PROCESS_INFORMATION}. hcsshim treats them as
- * overlapped handles, so every ReadFile/WriteFile gets an OVERLAPPED with its own event and is completed
- * with GetOverlappedResult; a broken pipe is the end of the stream. Each stream closes its handle.
+ * overlapped handles: every ReadFile/WriteFile goes through an {@link OverlappedPipe} (native buffer and
+ * OVERLAPPED held until the kernel completed the I/O) and is completed with GetOverlappedResult; a broken pipe
+ * is the end of the stream. {@code close()} does not wait for a blocked read or write: it cancels it
+ * (CancelIoEx), so a pump blocked on a pipe a background process holds open ends. Each stream closes its handle.
  */
 public final class PipeStreams {
-    private static final int ERROR_HANDLE_EOF = 38;
-    private static final int BROKEN_PIPE = 109;
-    private static final int NO_DATA = 232;
-    private static final int IO_PENDING = 997;
-
     private PipeStreams() {
     }
 
@@ -30,31 +24,22 @@ public final class PipeStreams {
         return h == null || h.getPointer() == null || WinBase.INVALID_HANDLE_VALUE.equals(h);
     }
 
-    /** A stream reading the pipe; an absent pipe gives an empty stream. */
-    public static InputStream input(HANDLE h) {
-        return absent(h) ? InputStream.nullInputStream() : new PipeInput(h);
+    /** A stream reading the pipe through {@code io}; an absent pipe gives an empty stream. */
+    public static InputStream input(OverlappedIo io, HANDLE h) {
+        return absent(h) ? InputStream.nullInputStream() : new PipeInput(new OverlappedPipe(io, h));
     }
 
-    /** A stream writing the pipe; an absent pipe gives a stream that discards. */
-    public static OutputStream output(HANDLE h) {
-        return absent(h) ? OutputStream.nullOutputStream() : new PipeOutput(h);
-    }
-
-    private static WinBase.OVERLAPPED overlapped() {
-        WinBase.OVERLAPPED ov = new WinBase.OVERLAPPED();
-        ov.hEvent = Kernel32.INSTANCE.CreateEvent(null, true, false, null);
-        if (ov.hEvent == null) {
-            throw new IllegalStateException("CreateEvent failed: Win32 error " + Kernel32.INSTANCE.GetLastError());
-        }
-        return ov;
+    /** A stream writing the pipe through {@code io}; an absent pipe gives a stream that discards. */
+    public static OutputStream output(OverlappedIo io, HANDLE h) {
+        return absent(h) ? OutputStream.nullOutputStream() : new PipeOutput(new OverlappedPipe(io, h));
     }
 
     private static final class PipeInput extends InputStream {
-        private final HANDLE handle;
-        private boolean closed;
+        private final OverlappedPipe pipe;
+        private final Object readLock = new Object();
 
-        PipeInput(HANDLE handle) {
-            this.handle = handle;
+        PipeInput(OverlappedPipe pipe) {
+            this.pipe = pipe;
         }
 
         @Override
@@ -65,59 +50,33 @@ public final class PipeStreams {
         }
 
         @Override
-        public synchronized int read(byte[] b, int off, int len) throws IOException {
-            if (closed) {
-                throw new IOException("stream closed");
-            }
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
-            byte[] buf = new byte[Math.min(len, 65536)];
-            WinBase.OVERLAPPED ov = overlapped();
-            try {
-                IntByReference read = new IntByReference();
-                if (!Kernel32.INSTANCE.ReadFile(handle, buf, buf.length, read, ov)) {
-                    int error = Kernel32.INSTANCE.GetLastError();
-                    if (error == BROKEN_PIPE || error == ERROR_HANDLE_EOF) {
-                        return -1;
-                    }
-                    if (error != IO_PENDING) {
-                        throw new IOException("ReadFile on a container pipe failed: Win32 error " + error);
-                    }
-                    if (!Natives.kernel32Extras().GetOverlappedResult(handle, ov, read, true)) {
-                        int e2 = Kernel32.INSTANCE.GetLastError();
-                        if (e2 == BROKEN_PIPE || e2 == ERROR_HANDLE_EOF) {
-                            return -1;
-                        }
-                        throw new IOException("GetOverlappedResult on a container pipe failed: Win32 error " + e2);
-                    }
+            synchronized (readLock) {
+                int n = pipe.read(Math.min(len, OverlappedPipe.CHUNK));
+                if (n > 0) {
+                    pipe.buffer().read(0, b, off, n);
                 }
-                int n = read.getValue();
-                if (n == 0) {
-                    return -1;
-                }
-                System.arraycopy(buf, 0, b, off, n);
                 return n;
-            } finally {
-                Kernel32.INSTANCE.CloseHandle(ov.hEvent);
             }
         }
 
+        /** Never takes the read lock: a read blocked in the kernel is cancelled, not waited for. */
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                Kernel32.INSTANCE.CloseHandle(handle);
-            }
+        public void close() {
+            pipe.close();
         }
     }
 
     private static final class PipeOutput extends OutputStream {
-        private final HANDLE handle;
-        private boolean closed;
+        private final OverlappedPipe pipe;
+        private final Object writeLock = new Object();
 
-        PipeOutput(HANDLE handle) {
-            this.handle = handle;
+        PipeOutput(OverlappedPipe pipe) {
+            this.pipe = pipe;
         }
 
         @Override
@@ -126,39 +85,26 @@ public final class PipeStreams {
         }
 
         @Override
-        public synchronized void write(byte[] b, int off, int len) throws IOException {
-            if (closed) {
-                throw new IOException("stream closed");
-            }
-            int done = 0;
-            while (done < len) {
-                int chunk = Math.min(len - done, 65536);
-                byte[] buf = new byte[chunk];
-                System.arraycopy(b, off + done, buf, 0, chunk);
-                WinBase.OVERLAPPED ov = overlapped();
-                try {
-                    IntByReference written = new IntByReference();
-                    if (!Kernel32.INSTANCE.WriteFile(handle, buf, chunk, written, ov)) {
-                        int error = Kernel32.INSTANCE.GetLastError();
-                        if (error != IO_PENDING || !Natives.kernel32Extras().GetOverlappedResult(handle, ov, written, true)) {
-                            int e = error == IO_PENDING ? Kernel32.INSTANCE.GetLastError() : error;
-                            throw new IOException("WriteFile on a container pipe failed: Win32 error " + e
-                                    + (e == BROKEN_PIPE || e == NO_DATA ? " (the process closed its standard input)" : ""));
-                        }
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            synchronized (writeLock) {
+                int done = 0;
+                while (done < len) {
+                    int chunk = Math.min(len - done, OverlappedPipe.CHUNK);
+                    pipe.buffer().write(0, b, off + done, chunk);
+                    int written = pipe.write(chunk);
+                    if (written <= 0) {
+                        throw new IOException("WriteFile on a container pipe took no bytes");
                     }
-                    done += written.getValue();
-                } finally {
-                    Kernel32.INSTANCE.CloseHandle(ov.hEvent);
+                    done += written;
                 }
             }
         }
 
+        /** Never takes the write lock: a write blocked on a full pipe is cancelled, not waited for. */
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                Kernel32.INSTANCE.CloseHandle(handle);
-            }
+        public void close() {
+            pipe.close();
         }
     }
 

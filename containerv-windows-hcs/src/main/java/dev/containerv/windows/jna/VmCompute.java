@@ -109,6 +109,12 @@ public interface VmCompute extends StdCallLibrary {
     /** {@code HRESULT DeactivateLayer(DriverInfo* info, PCWSTR id)}. */
     int DeactivateLayer(DriverInfo info, WString id);
 
+    /**
+     * {@code HRESULT CreateSandboxLayer(DriverInfo* info, PCWSTR id, PCWSTR parentId, WC_LAYER_DESCRIPTOR* descriptors, ULONG descriptorsCount)}:
+     * creates the scratch {@code sandbox.vhdx} of a layer folder over its parents (nearest first); hcsshim passes NULL for parentId.
+     */
+    int CreateSandboxLayer(DriverInfo info, WString id, WString parentId, WC_LAYER_DESCRIPTOR[] descriptors, int descriptorsCount);
+
     /** {@code HRESULT PrepareLayer(DriverInfo* info, PCWSTR id, WC_LAYER_DESCRIPTOR* descriptors, ULONG descriptorsCount)}. */
     int PrepareLayer(DriverInfo info, WString id, WC_LAYER_DESCRIPTOR[] descriptors, int descriptorsCount);
 

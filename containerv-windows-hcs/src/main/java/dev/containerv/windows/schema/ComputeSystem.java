@@ -16,7 +16,7 @@ public record ComputeSystem(
         @JsonProperty("SchemaVersion") Version schemaVersion,
         @JsonProperty("HostingSystemId") String hostingSystemId,
         @JsonProperty("HostedSystem") HostedSystem hostedSystem,
-        @JsonProperty("Container") Container container,
+        @JsonProperty("Container") ContainerConfig container,
         @JsonProperty("VirtualMachine") VirtualMachine virtualMachine,
         @JsonProperty("ShouldTerminateOnLastHandleClosed") Boolean shouldTerminateOnLastHandleClosed) {
 }

@@ -13,5 +13,5 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record HostedSystem(
         @JsonProperty("SchemaVersion") Version schemaVersion,
-        @JsonProperty("Container") Container container) {
+        @JsonProperty("Container") ContainerConfig container) {
 }

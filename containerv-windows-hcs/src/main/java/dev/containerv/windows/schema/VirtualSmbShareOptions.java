@@ -14,5 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record VirtualSmbShareOptions(
         @JsonProperty("ReadOnly") Boolean readOnly,
         @JsonProperty("ShareRead") Boolean shareRead,
-        @JsonProperty("CacheIo") Boolean cacheIo) {
+        @JsonProperty("CacheIo") Boolean cacheIo,
+        @JsonProperty("PseudoOplocks") Boolean pseudoOplocks,
+        @JsonProperty("TakeBackupPrivilege") Boolean takeBackupPrivilege) {
 }

@@ -160,4 +160,23 @@ class ComputeCoreHcsTest {
         assertThat(doc).contains("\"ExitCode\":3");
         verify(memory).localFree(status);
     }
+
+    @Test
+    void callsWithoutATimeoutOfTheirOwnAreBoundedNotInfinite() {
+        Memory props = wide("{}");
+        doAnswer(i -> {
+            ((PointerByReference) i.getArgument(2)).setValue(props);
+            return 0;
+        }).when(cc).HcsWaitForOperationResult(eq(op), anyInt(), any());
+        HcsSystem system = new HcsSystem(0x55, "c1");
+        HcsProcess process = new HcsProcess(0x99, 7, null, null, null);
+        hcs.getComputeSystemProperties(system, "{}");
+        hcs.enumerateComputeSystems("{}");
+        hcs.signalProcess(process, "{}");
+        hcs.terminateProcess(process);
+        hcs.modifyProcess(process, "{}");
+        hcs.getProcessProperties(process);
+        verify(cc, org.mockito.Mockito.times(6)).HcsWaitForOperationResult(eq(op), eq(60_000), any());
+        verify(cc, never()).HcsWaitForOperationResult(eq(op), eq(ComputeCore.INFINITE), any());
+    }
 }

@@ -17,6 +17,8 @@ class HResultTest {
         assertThat(HResult.info(0x80070005).name()).isEqualTo("ERROR_ACCESS_DENIED");
         assertThat(HResult.info(0x80070005).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
         assertThat(HResult.info(0x803B0001).name()).isEqualTo("HCN_E_NETWORK_NOT_FOUND");
+        assertThat(HResult.info(0x803B001E).name()).isEqualTo("HCN_E_INVALID_IP");
+        assertThat(HResult.info(0x803B001E).kind()).isEqualTo(dev.containerv.api.ErrorKind.INVALID_SPEC);
         assertThat(HResult.info(0x80071234).name()).isEqualTo("Win32 error 4660");
         assertThat(HResult.info(0x12345678).kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
     }

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * A Windows Server container: guest OS, storage, mapped directories, limits and networking.
+ * The {@code Container} object of a compute system (named apart from the API's {@code Container}): a Windows Server container: guest OS, storage, mapped directories, limits and networking.
  *
  * <p>HCS schema 2.1 (MicrosoftDocs SchemaReference); absent fields are omitted, unknown ones ignored on read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Container(
-        @JsonProperty("GuestOs") GuestOs guestOs,
+public record ContainerConfig(
+        @JsonProperty("GuestOs") GuestOsConfig guestOs,
         @JsonProperty("Storage") Storage storage,
         @JsonProperty("MappedDirectories") List<MappedDirectory> mappedDirectories,
         @JsonProperty("Memory") ContainerMemory memory,
