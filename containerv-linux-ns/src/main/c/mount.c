@@ -146,7 +146,7 @@ static int overlay_safe(const char *path, struct cv_fail *f)
 /* Sets attributes on the mount at dst (and, recursively, its submounts): always nosuid and
  * nodev (a device node or setuid file in a host directory must not work inside, and one made
  * inside must not work on the host through the same bind), read-only when asked. */
-static int bind_attrs(int rootfd, const char *dst, int readonly, enum cv_step step, struct cv_fail *f)
+static int bind_attrs(int rootfd, const char *dst, int readonly, int noexec, enum cv_step step, struct cv_fail *f)
 {
     /* Re-open after mounting so the fd refers to the new mount, not the dir below it. */
     int fd cleanup_fd = cv_open_in_root(rootfd, dst, 0, f, step);
@@ -154,7 +154,8 @@ static int bind_attrs(int rootfd, const char *dst, int readonly, enum cv_step st
         return -1;
     struct mount_attr attr;
     memset(&attr, 0, sizeof attr);
-    attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (readonly ? MOUNT_ATTR_RDONLY : 0);
+    attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (readonly ? MOUNT_ATTR_RDONLY : 0) |
+                    (noexec ? MOUNT_ATTR_NOEXEC : 0);
     /* Recursive: submounts of a recursive bind get the same attributes. */
     if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0)
         return 0;
@@ -166,7 +167,7 @@ static int bind_attrs(int rootfd, const char *dst, int readonly, enum cv_step st
     char tp[64];
     fdpath(tp, sizeof tp, fd);
     struct statvfs sv;
-    unsigned long keep = MS_NOSUID | MS_NODEV | (readonly ? MS_RDONLY : 0);
+    unsigned long keep = MS_NOSUID | MS_NODEV | (readonly ? MS_RDONLY : 0) | (noexec ? MS_NOEXEC : 0);
     if (statvfs(tp, &sv) == 0) {
         if (sv.f_flag & ST_NOEXEC)
             keep |= MS_NOEXEC;
@@ -254,7 +255,7 @@ static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
         snprintf(f->detail + dl, sizeof f->detail - dl, " (source %s)", m->src);
         return -1;
     }
-    return bind_attrs(rootfd, m->dst, m->readonly, CV_STEP_BIND_REMOUNT_RO, f);
+    return bind_attrs(rootfd, m->dst, m->readonly, 0, CV_STEP_BIND_REMOUNT_RO, f);
 }
 
 /* Hides a path of the container: a file gets the container's /dev/null bound over it, a
@@ -303,20 +304,8 @@ static int readonly_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *
         cv_fail_set(f, CV_STEP_READONLY_PATH, "mount", errno, m->dst, "bind onto itself");
         return -1;
     }
-    if (bind_attrs(rootfd, m->dst, 1, CV_STEP_READONLY_PATH, f) != 0)
-        return -1;
     /* noexec as well: nothing under /proc/sys and friends is a program. */
-    int top cleanup_fd = cv_open_in_root(rootfd, m->dst, 0, f, CV_STEP_READONLY_PATH);
-    if (top < 0)
-        return -1;
-    struct mount_attr attr;
-    memset(&attr, 0, sizeof attr);
-    attr.attr_set = MOUNT_ATTR_NOEXEC;
-    if (syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0 && errno != ENOSYS) {
-        cv_fail_set(f, CV_STEP_READONLY_PATH, "mount_setattr", errno, m->dst, "noexec");
-        return -1;
-    }
-    return 0;
+    return bind_attrs(rootfd, m->dst, 1, 1, CV_STEP_READONLY_PATH, f);
 }
 
 /* The plan's setup operations, in plan order (Java puts /proc, /sys and /dev first, so a layer
