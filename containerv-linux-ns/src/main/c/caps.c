@@ -78,16 +78,24 @@ int cv_caps_last_cap(void)
     return v > 0 && v < 64 ? v : CV_CAP_MAX_KNOWN;
 }
 
-int cv_caps_before_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f)
+int cv_caps_drop_bounding(const struct cv_caps *c, int last_cap, struct cv_fail *f)
 {
     for (int cap = 0; cap <= last_cap; cap++) {
-        if (c->bounding & (1ULL << cap))
+        /* Each drop makes new credentials: skip what is already gone. */
+        if ((c->bounding & (1ULL << cap)) || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
             continue;
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
             cv_fail_set(f, CV_STEP_CAPS, "prctl", errno, "", "PR_CAPBSET_DROP %d", cap);
             return -1;
         }
     }
+    return 0;
+}
+
+int cv_caps_before_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f)
+{
+    if (cv_caps_drop_bounding(c, last_cap, f) != 0)
+        return -1;
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
         cv_fail_set(f, CV_STEP_CAPS, "prctl", errno, "", "PR_CAP_AMBIENT_CLEAR_ALL");
         return -1;

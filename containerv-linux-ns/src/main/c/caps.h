@@ -49,6 +49,8 @@ int cv_caps_last_cap(void);
  * cv_caps_apply does both at once (no uid switch). Each returns 0, or -1 with f set (step
  * "caps"). Async-signal-safe.
  */
+/* Only the bounding-set part of cv_caps_before_setuid (skipping what is already dropped). */
+int cv_caps_drop_bounding(const struct cv_caps *c, int last_cap, struct cv_fail *f);
 int cv_caps_before_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f);
 int cv_caps_after_setuid(const struct cv_caps *c, int last_cap, struct cv_fail *f);
 int cv_caps_apply(const struct cv_caps *c, int last_cap, struct cv_fail *f);

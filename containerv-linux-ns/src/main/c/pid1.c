@@ -370,6 +370,7 @@ static void do_spawn(struct pending *pd)
     }
     sp.caps = S.plan->has_caps ? &S.plan->caps : NULL;
     sp.last_cap = S.last_cap;
+    sp.caps_inherited = 1; /* cv_pid1_prepare applied them to PID 1 */
     sp.no_new_privs = S.plan->no_new_privs;
     sp.landlock_fd = S.landlock_fd;
     sp.seccomp = S.seccomp.len ? &S.seccomp : NULL;
@@ -928,6 +929,10 @@ int cv_pid1_prepare(const struct cv_plan *p, int lfd, int sfd, struct cv_fail *f
     S.lfd = lfd;
     S.sfd = sfd;
     S.last_cap = cv_caps_last_cap();
+    /* Bounding, ambient and inheritable once here, for every child to inherit: each change makes
+     * new credentials, too slow to repeat per spawn. PID 1 keeps its permitted and effective sets. */
+    if (p->has_caps && cv_caps_before_setuid(&p->caps, S.last_cap, f) != 0)
+        return -1;
     S.landlock_fd = -1;
     if (p->nlandlock && (S.landlock_fd = cv_landlock_build(p->landlock, p->nlandlock, f)) < 0)
         return -1;

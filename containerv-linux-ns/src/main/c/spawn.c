@@ -142,7 +142,7 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
      * load it now (it then also covers the remaining setup calls). */
     if (sp->seccomp && !nnp && cv_seccomp_load(sp->seccomp, &f) != 0)
         child_fail_with(rep, &f);
-    if (sp->caps && cv_caps_before_setuid(sp->caps, sp->last_cap, &f) != 0)
+    if (sp->caps && !sp->caps_inherited && cv_caps_before_setuid(sp->caps, sp->last_cap, &f) != 0)
         child_fail_with(rep, &f);
 
     /* Raw syscalls: the process is single-threaded, no need for glibc's setxid broadcast. */

@@ -30,6 +30,7 @@ struct cv_spawn_plan {
     char **candidates;   /* exec paths to try, in order (NULL-terminated) */
     int stdio[3];        /* fds to become 0, 1, 2 */
     const struct cv_caps *caps;       /* capability sets of a root process (NULL: unchanged) */
+    int caps_inherited;               /* bounding, ambient, inheritable already set by PID 1 */
     int last_cap;                     /* the kernel's highest capability number */
     const struct cv_seccomp *seccomp; /* compiled once per container (NULL: none) */
     int no_new_privs;                 /* the plan's no-new-privs (else the request's flag decides) */
