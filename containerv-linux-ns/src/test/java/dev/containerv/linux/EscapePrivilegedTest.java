@@ -257,6 +257,16 @@ class EscapePrivilegedTest {
         assertThat(r.stdout()).as("stderr: %s", r.stderr()).contains("euid=65534").doesNotContain("euid=0");
     }
 
+    /** The trusted-only switch really is the protection above: without no_new_privs the setuid bit works. */
+    @Test
+    void turningNoNewPrivilegesOffLetsSetuidRaiseAgain() {
+        inFreshContainer(spec(newId()).extension(LinuxOptions.builder().noNewPrivileges(false).build()), c -> {
+            ExecResult r = c.exec(ProcessSpec.of("/bin/suid-probe", "ids").toBuilder().user("65534").build());
+            assertThat(r.stdout()).as("stderr: %s", r.stderr()).contains("ruid=65534 euid=0");
+            assertThat(sh(c, "grep '^NoNewPrivs:' /proc/self/status").stdout()).contains("NoNewPrivs:\t0");
+        });
+    }
+
     @Test
     void hostDirectoryAndTmpfsLayersAreNosuidNodev() {
         ExecResult r = sh(box, "grep -E ' /(data|rw|scratch|probe) ' /proc/self/mountinfo");
