@@ -2,12 +2,19 @@
  * copy.c - `containerv-helper copy upload|download`: opens the host side first, then
  * setns() into the init's mount namespace and chroot there, then copies by file
  * descriptor (openat per entry, O_NOFOLLOW, AT_SYMLINK_NOFOLLOW): regular files (with
- * copy_file_range/sendfile/read-write), directories recursively, symlinks as symlinks,
- * modes, owners and mtimes kept. An existing non-directory destination is unlinked and
- * replaced, never written through.
+ * copy_file_range/sendfile/read-write), directories by an iterative walk bounded by
+ * CV_COPY_MAX_DEPTH, symlinks as symlinks, modes and mtimes kept. An existing non-directory
+ * destination is unlinked and replaced, never written through.
+ *
+ * Containment: the host parent is resolved with RESOLVE_NO_SYMLINKS (a link the container
+ * planted by an earlier download cannot redirect a later copy); the container parent with
+ * RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS (no /proc/<pid>/root or /proc/<pid>/fd/N jump out
+ * of the container's root). Downloads drop setuid/setgid bits and leave the copies owned by
+ * the caller unless --keep-owners. On failure every entry the copy created is removed again.
  *
  * Never: follows a symlink inside a copied tree or at the final component, resolves a
- * container path before entering the container's root, or decides what to copy.
+ * container path before entering the container's root, recurses on the C stack, or decides
+ * what to copy.
  */
 #include "copy.h"
 #include "report.h"
@@ -15,19 +22,49 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* Deepest directory level below the copied top entry; deeper trees fail with step `depth`. */
+#define CV_COPY_MAX_DEPTH 256
 
 struct stats {
     unsigned long long files, dirs, links, skipped, bytes;
 };
 
+/* One open directory of the walk: the source stream, the destination directory, the
+ * attributes to apply once its contents are done, and where its path segments end. */
+struct frame {
+    DIR *src;
+    int dfd;
+    struct stat st;
+    int merged;
+    size_t slen, dlen, rlen;
+};
+
+/* Entries created so far, relative to the destination's parent, in creation order; removed
+ * in reverse (children before their directory) when the copy fails. */
+struct created {
+    char *buf;
+    size_t len, cap;
+    size_t *ends; /* end offset of each entry; entries are NUL-terminated, with a type byte first */
+    size_t n, ncap;
+};
+
 static struct stats ST;
 static struct cv_fail F;
 static char *BUF; /* 1 MiB fallback buffer */
+static int DOWNLOAD, KEEP_OWNERS;
+static struct frame STACK[CV_COPY_MAX_DEPTH + 1];
+static struct created LOG;
+/* Current source, destination and destination-relative paths (for messages and rollback). */
+static char SP[CV_PATH_MAX], DP[CV_PATH_MAX], RP[CV_PATH_MAX];
 
 static int fail(enum cv_step step, const char *sc, int err, const char *path)
 {
@@ -55,12 +92,88 @@ static int usage(const char *detail)
     return 2;
 }
 
-static void join(char *out, size_t n, const char *dir, const char *name)
+static int open_resolved(int dirfd, const char *path, uint64_t resolve)
 {
+    struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC, .resolve = resolve };
+    long fd = -1;
+    /* EAGAIN: a rename or mount raced the scoped lookup; the kernel asks for a retry. */
+    for (int i = 0; i < 16; i++) {
+        fd = CV_RETRY(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
+        if (fd >= 0 || errno != EAGAIN)
+            break;
+    }
+    return (int)fd;
+}
+
+/* Append "/name" (or set "name" when len is 0) to one of the path buffers; -1 if too long. */
+static int push_name(char *buf, size_t *len, const char *name)
+{
+    size_t l = *len, n = strlen(name);
     if (strcmp(name, ".") == 0)
-        snprintf(out, n, "%s", dir);
-    else
-        snprintf(out, n, "%s%s%s", dir, (dir[0] && dir[strlen(dir) - 1] == '/') ? "" : "/", name);
+        return 0;
+    int slash = l > 0 && buf[l - 1] != '/';
+    if (l + slash + n + 1 > CV_PATH_MAX)
+        return -1;
+    if (slash)
+        buf[l++] = '/';
+    memcpy(buf + l, name, n + 1);
+    *len = l + n;
+    return 0;
+}
+
+static int log_created(int is_dir)
+{
+    size_t n = strlen(RP) + 2;
+    if (LOG.len + n > LOG.cap) {
+        size_t cap = LOG.cap ? LOG.cap * 2 : 1u << 16;
+        while (cap < LOG.len + n)
+            cap *= 2;
+        char *b = realloc(LOG.buf, cap);
+        if (!b)
+            return fail(CV_STEP_COPY, "malloc", ENOMEM, DP);
+        LOG.buf = b;
+        LOG.cap = cap;
+    }
+    if (LOG.n == LOG.ncap) {
+        size_t cap = LOG.ncap ? LOG.ncap * 2 : 1024;
+        size_t *e = realloc(LOG.ends, cap * sizeof *e);
+        if (!e)
+            return fail(CV_STEP_COPY, "malloc", ENOMEM, DP);
+        LOG.ends = e;
+        LOG.ncap = cap;
+    }
+    LOG.buf[LOG.len] = is_dir ? 'd' : 'f';
+    memcpy(LOG.buf + LOG.len + 1, RP, n - 1);
+    LOG.len += n;
+    LOG.ends[LOG.n++] = LOG.len;
+    return 0;
+}
+
+/* Remove what this copy created, newest first, never following a link (the tree may have
+ * been changed meanwhile by the container). Best effort: the original failure is reported. */
+static void roll_back(int top)
+{
+    for (size_t i = LOG.n; i-- > 0;) {
+        char *e = LOG.buf + (i ? LOG.ends[i - 1] : 0);
+        int is_dir = e[0] == 'd';
+        char *rel = e + 1, *slash = strrchr(rel, '/');
+        int dfd = top;
+        int own = -1;
+        const char *name = rel;
+        if (slash) {
+            *slash = '\0';
+            own = open_resolved(top, rel, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+            *slash = '/';
+            if (own < 0)
+                continue;
+            dfd = own;
+            name = slash + 1;
+        }
+        if (unlinkat(dfd, name, is_dir ? AT_REMOVEDIR : 0) != 0 && errno != ENOENT)
+            cv_log("rollback: cannot remove %s: %s", rel, strerror(errno));
+        if (own >= 0)
+            close(own);
+    }
 }
 
 static int copy_data(int in, int out, off_t size, const char *spath, const char *dpath)
@@ -103,11 +216,17 @@ static int copy_data(int in, int out, off_t size, const char *spath, const char 
     }
 }
 
+/* Mode bits the copy keeps: downloads never carry setuid/setgid onto the host. */
+static mode_t kept_mode(mode_t m)
+{
+    return DOWNLOAD ? (m & 01777) : (m & 07777);
+}
+
 static int set_attrs(int fd, const struct stat *st, const char *dpath)
 {
-    if (fchown(fd, st->st_uid, st->st_gid) != 0)
+    if ((!DOWNLOAD || KEEP_OWNERS) && fchown(fd, st->st_uid, st->st_gid) != 0)
         return fail(CV_STEP_CHOWN, "fchown", errno, dpath);
-    if (fchmod(fd, st->st_mode & 07777) != 0)
+    if (fchmod(fd, kept_mode(st->st_mode)) != 0)
         return fail(CV_STEP_CHMOD, "fchmod", errno, dpath);
     struct timespec ts[2] = { st->st_atim, st->st_mtim };
     if (futimens(fd, ts) != 0)
@@ -115,118 +234,161 @@ static int set_attrs(int fd, const struct stat *st, const char *dpath)
     return 0;
 }
 
-static int copy_entry(int sdir, const char *sname, const char *spath, int ddir, const char *dname,
-                      const char *dpath, int depth);
-
-static int copy_dir_contents(int sfd, const char *spath, int dfd, const char *dpath, int depth)
-{
-    int dupfd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
-    if (dupfd < 0)
-        return fail(CV_STEP_READDIR, "fcntl", errno, spath);
-    DIR *d = fdopendir(dupfd);
-    if (!d) {
-        int e = errno;
-        close(dupfd);
-        return fail(CV_STEP_READDIR, "fdopendir", e, spath);
-    }
-    int rc = 0;
-    for (;;) {
-        errno = 0;
-        struct dirent *de = readdir(d);
-        if (!de) {
-            if (errno)
-                rc = fail(CV_STEP_READDIR, "readdir", errno, spath);
-            break;
-        }
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char sp[CV_PATH_MAX], dp[CV_PATH_MAX];
-        join(sp, sizeof sp, spath, de->d_name);
-        join(dp, sizeof dp, dpath, de->d_name);
-        if (copy_entry(sfd, de->d_name, sp, dfd, de->d_name, dp, depth + 1) != 0) {
-            rc = -1;
-            break;
-        }
-    }
-    closedir(d);
-    return rc;
-}
-
-static int copy_entry(int sdir, const char *sname, const char *spath, int ddir, const char *dname,
-                      const char *dpath, int depth)
+/*
+ * Copy one entry sname of sdir to dname of ddir (SP, DP and RP name it). A directory is
+ * not descended here: it is pushed as STACK[*depth] and the walk reads it. Returns 0, or -1
+ * with F set.
+ */
+static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, int *depth)
 {
     struct stat st, dt;
-    if (depth > 1024)
-        return fail(CV_STEP_OPEN, "openat", ELOOP, spath);
     if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return fail(CV_STEP_STAT, "fstatat", errno, spath);
+        return fail(CV_STEP_STAT, "fstatat", errno, SP);
     int exists = fstatat(ddir, dname, &dt, AT_SYMLINK_NOFOLLOW) == 0;
     if (!exists && errno != ENOENT)
-        return fail(CV_STEP_STAT, "fstatat", errno, dpath);
+        return fail(CV_STEP_STAT, "fstatat", errno, DP);
     int merge = 0;
     if (exists) {
         if (S_ISDIR(dt.st_mode)) {
             if (!S_ISDIR(st.st_mode))
-                return fail(CV_STEP_OPEN, "", EISDIR, dpath);
+                return fail(CV_STEP_OPEN, "", EISDIR, DP);
             merge = 1;
         } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
             /* Replace, never write through (the entry may be a symlink). */
             if (unlinkat(ddir, dname, 0) != 0)
-                return fail(CV_STEP_UNLINK, "unlinkat", errno, dpath);
+                return fail(CV_STEP_UNLINK, "unlinkat", errno, DP);
         }
     }
 
     if (S_ISREG(st.st_mode)) {
         int in cleanup_fd = CV_RETRY(openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
         if (in < 0)
-            return fail(CV_STEP_OPEN, "openat", errno, spath);
+            return fail(CV_STEP_OPEN, "openat", errno, SP);
         struct stat st2;
         if (fstat(in, &st2) != 0 || !S_ISREG(st2.st_mode))
-            return fail(CV_STEP_OPEN, "fstat", EINVAL, spath);
+            return fail(CV_STEP_OPEN, "fstat", EINVAL, SP);
         (void)fcntl(in, F_SETFL, 0);
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (out < 0)
-            return fail(CV_STEP_OPEN, "openat", errno, dpath);
-        if (copy_data(in, out, st2.st_size, spath, dpath) != 0 || set_attrs(out, &st2, dpath) != 0)
+            return fail(CV_STEP_OPEN, "openat", errno, DP);
+        if (log_created(0) != 0 || copy_data(in, out, st2.st_size, SP, DP) != 0 || set_attrs(out, &st2, DP) != 0)
             return -1;
         ST.files++;
         return 0;
     }
     if (S_ISDIR(st.st_mode)) {
-        if (!merge && mkdirat(ddir, dname, 0700) != 0)
-            return fail(CV_STEP_MKDIR, "mkdirat", errno, dpath);
+        if (*depth >= CV_COPY_MAX_DEPTH) {
+            cv_fail_set(&F, CV_STEP_DEPTH, "", ELOOP, SP, "deeper than %d directory levels", CV_COPY_MAX_DEPTH);
+            return -1;
+        }
         int in cleanup_fd = CV_RETRY(openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (in < 0)
-            return fail(CV_STEP_OPEN, "openat", errno, spath);
+            return fail(CV_STEP_OPEN, "openat", errno, SP);
+        if (!merge) {
+            if (mkdirat(ddir, dname, 0700) != 0)
+                return fail(CV_STEP_MKDIR, "mkdirat", errno, DP);
+            if (log_created(1) != 0)
+                return -1;
+        }
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (out < 0)
-            return fail(CV_STEP_OPEN, "openat", errno, dpath);
-        if (copy_dir_contents(in, spath, out, dpath, depth) != 0)
-            return -1;
-        /* Attributes after the contents, so the mtime sticks; merged dirs keep theirs. */
-        if (!merge && set_attrs(out, &st, dpath) != 0)
-            return -1;
-        ST.dirs++;
+            return fail(CV_STEP_OPEN, "openat", errno, DP);
+        DIR *d = fdopendir(in);
+        if (!d)
+            return fail(CV_STEP_READDIR, "fdopendir", errno, SP);
+        in = -1; /* owned by d now */
+        struct frame *f = &STACK[(*depth)++];
+        f->src = d;
+        f->dfd = cv_steal_fd(&out);
+        f->st = st;
+        f->merged = merge;
         return 0;
     }
     if (S_ISLNK(st.st_mode)) {
         char target[CV_PATH_MAX];
         ssize_t n = readlinkat(sdir, sname, target, sizeof target - 1);
         if (n < 0)
-            return fail(CV_STEP_READLINK, "readlinkat", errno, spath);
+            return fail(CV_STEP_READLINK, "readlinkat", errno, SP);
         target[n] = '\0';
         if (symlinkat(target, ddir, dname) != 0)
-            return fail(CV_STEP_SYMLINK, "symlinkat", errno, dpath);
-        if (fchownat(ddir, dname, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
-            return fail(CV_STEP_CHOWN, "fchownat", errno, dpath);
+            return fail(CV_STEP_SYMLINK, "symlinkat", errno, DP);
+        if (log_created(0) != 0)
+            return -1;
+        if ((!DOWNLOAD || KEEP_OWNERS) && fchownat(ddir, dname, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+            return fail(CV_STEP_CHOWN, "fchownat", errno, DP);
         struct timespec ts[2] = { st.st_atim, st.st_mtim };
         if (utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW) != 0)
-            return fail(CV_STEP_UTIMES, "utimensat", errno, dpath);
+            return fail(CV_STEP_UTIMES, "utimensat", errno, DP);
         ST.links++;
         return 0;
     }
     ST.skipped++;
     return 0;
+}
+
+static void close_frame(struct frame *f)
+{
+    closedir(f->src);
+    close(f->dfd);
+}
+
+/* Copy the top entry and, if it is a directory, its tree: depth-first with an explicit stack. */
+static int copy_tree(int sdir, const char *sname, const char *spath, int ddir, const char *dname, const char *dpath)
+{
+    int depth = 0, rc = 0;
+    snprintf(SP, sizeof SP, "%s", spath);
+    snprintf(DP, sizeof DP, "%s", dpath);
+    snprintf(RP, sizeof RP, "%s", dname);
+    if (copy_entry(sdir, sname, ddir, dname, &depth) != 0)
+        return -1;
+    if (depth == 1) {
+        STACK[0].slen = strlen(SP);
+        STACK[0].dlen = strlen(DP);
+        STACK[0].rlen = strlen(RP);
+    }
+    while (depth > 0) {
+        struct frame *f = &STACK[depth - 1];
+        SP[f->slen] = DP[f->dlen] = RP[f->rlen] = '\0';
+        errno = 0;
+        struct dirent *de = readdir(f->src);
+        if (!de) {
+            if (errno) {
+                rc = fail(CV_STEP_READDIR, "readdir", errno, SP);
+                break;
+            }
+            /* Attributes after the contents, so the mtime sticks; merged dirs keep theirs. */
+            if (!f->merged && set_attrs(f->dfd, &f->st, DP) != 0) {
+                rc = -1;
+                break;
+            }
+            ST.dirs++;
+            close_frame(f);
+            depth--;
+            continue;
+        }
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        size_t sl = f->slen, dl = f->dlen, rl = f->rlen;
+        if (push_name(SP, &sl, de->d_name) != 0 || push_name(DP, &dl, de->d_name) != 0 ||
+            push_name(RP, &rl, de->d_name) != 0) {
+            rc = fail(CV_STEP_OPEN, "", ENAMETOOLONG, SP);
+            break;
+        }
+        int before = depth;
+        if (copy_entry(dirfd(f->src), de->d_name, f->dfd, de->d_name, &depth) != 0) {
+            rc = -1;
+            break;
+        }
+        if (depth > before) {
+            struct frame *c = &STACK[depth - 1];
+            c->slen = sl;
+            c->dlen = dl;
+            c->rlen = rl;
+        }
+    }
+    while (depth > 0)
+        close_frame(&STACK[--depth]);
+    return rc;
 }
 
 /* Split an absolute path into parent and final name ("/" -> "/" and "."). */
@@ -257,12 +419,13 @@ static int split(const char *path, char *parent, size_t pn, char *name, size_t n
     return 0;
 }
 
-static int open_dir(const char *path, enum cv_step step)
+/* "parent/name" for messages ("/" and "." mean the parent itself). */
+static void join(char *out, size_t n, const char *dir, const char *name)
 {
-    int fd = CV_RETRY(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (fd < 0)
-        fail(step, "open", errno, path);
-    return fd;
+    if (strcmp(name, ".") == 0)
+        snprintf(out, n, "%s", dir);
+    else
+        snprintf(out, n, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
 }
 
 static int enter(const char *pid, const char *expect)
@@ -292,15 +455,42 @@ static int enter(const char *pid, const char *expect)
     return 0;
 }
 
+/* The directory a copy starts from, resolved as `resolve` allows; a refused link (ELOOP) is
+ * reported with `loop_detail`. -1 with F set on failure. */
+static int open_parent(const char *path, uint64_t resolve, enum cv_step step, const char *loop_detail)
+{
+    int fd = open_resolved(AT_FDCWD, path, resolve);
+    if (fd < 0)
+        cv_fail_set(&F, step, "openat2", errno, path, "%s", errno == ELOOP ? loop_detail : "");
+    return fd;
+}
+
+/* The walk holds two fds per level; let it have what the hard limit allows. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 int cv_copy_main(int argc, char **argv)
 {
     const char *pid = NULL, *host = NULL, *cont = NULL, *expect = NULL;
     cv_log_role = "copy";
     if (argc < 1 || (strcmp(argv[0], "upload") != 0 && strcmp(argv[0], "download") != 0))
-        return usage("usage: containerv-helper copy upload|download --pid <pid> --host <path> --container <path> [--expect-starttime <ticks>]");
+        return usage("usage: containerv-helper copy upload|download --pid <pid> --host <path> --container <path> "
+                     "[--expect-starttime <ticks>] [--keep-owners]");
     int upload = strcmp(argv[0], "upload") == 0;
+    DOWNLOAD = !upload;
     for (int i = 1; i < argc; i += 2) {
         const char **slot = NULL;
+        if (strcmp(argv[i], "--keep-owners") == 0 && !KEEP_OWNERS && !upload) {
+            KEEP_OWNERS = 1;
+            i--;
+            continue;
+        }
         if (strcmp(argv[i], "--pid") == 0)
             slot = &pid;
         else if (strcmp(argv[i], "--host") == 0)
@@ -311,7 +501,7 @@ int cv_copy_main(int argc, char **argv)
             slot = &expect;
         if (!slot || *slot || i + 1 >= argc) {
             char d[256];
-            snprintf(d, sizeof d, "unknown, repeated or value-less flag '%s'", argv[i]);
+            snprintf(d, sizeof d, "unknown, repeated or value-less flag '%s' (--keep-owners is for download only)", argv[i]);
             return usage(d);
         }
         *slot = argv[i + 1];
@@ -325,6 +515,7 @@ int cv_copy_main(int argc, char **argv)
         fail(CV_STEP_COPY, "malloc", ENOMEM, "");
         return report_fail();
     }
+    raise_fd_limit();
 
     char hparent[CV_PATH_MAX], hname[256], cparent[CV_PATH_MAX], cname[256];
     if (split(host, hparent, sizeof hparent, hname, sizeof hname) != 0)
@@ -334,8 +525,10 @@ int cv_copy_main(int argc, char **argv)
     if (upload && strcmp(hname, ".") == 0)
         return usage("refusing to upload the host's /");
 
-    /* Host side first, before we can be confused by anything in the container. */
-    int hdir cleanup_fd = open_dir(hparent, CV_STEP_HOST_OPEN);
+    /* Host side first, before we can be confused by anything in the container. No link is
+     * followed on the host: one planted by an earlier download would lead the copy elsewhere. */
+    int hdir cleanup_fd = open_parent(hparent, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, CV_STEP_HOST_OPEN,
+                                      "a component is a symbolic link; copies do not follow links on the host (give the resolved path)");
     if (hdir < 0)
         return report_fail();
     if (upload) {
@@ -347,14 +540,23 @@ int cv_copy_main(int argc, char **argv)
     }
     if (enter(pid, expect) != 0)
         return report_fail();
-    int cdir cleanup_fd = open_dir(cparent, CV_STEP_CONTAINER_OPEN);
+    /* Inside the container: links resolve as they would for a container process, except
+     * magic links, which point wherever their process's files are (possibly the host). */
+    int cdir cleanup_fd = open_parent(cparent, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, CV_STEP_CONTAINER_OPEN,
+                                      "the path crosses a link to another process's files (/proc/<pid>/root, fd, cwd), which copies never follow");
     if (cdir < 0)
         return report_fail();
 
-    int rc = upload ? copy_entry(hdir, hname, host, cdir, cname, cont, 0)
-                    : copy_entry(cdir, cname, cont, hdir, hname, host, 0);
-    if (rc != 0)
+    char hpath[CV_PATH_MAX], cpath[CV_PATH_MAX];
+    join(hpath, sizeof hpath, hparent, hname);
+    join(cpath, sizeof cpath, cparent, cname);
+    int top = upload ? cdir : hdir;
+    int rc = upload ? copy_tree(hdir, hname, hpath, cdir, cname, cpath)
+                    : copy_tree(cdir, cname, cpath, hdir, hname, hpath);
+    if (rc != 0) {
+        roll_back(top);
         return report_fail();
+    }
     char line[256];
     snprintf(line, sizeof line, "ok %llu %llu %llu %llu %llu\n", ST.files, ST.dirs, ST.links, ST.skipped, ST.bytes);
     out_line(line);

@@ -9,6 +9,7 @@
  * failed step, or continues after a failure (the first failure is reported, then exit).
  */
 #include "init.h"
+#include "caps.h"
 #include "mount.h"
 #include "net.h"
 #include "ns.h"
@@ -82,6 +83,11 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
 
     /* The supervisor is single-threaded, so this fires exactly when it dies. */
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* Not dumpable: no container process may read /proc/1/fd, ptrace PID 1 or take its fds
+     * with pidfd_getfd (the listening control socket, the log pipe). execve resets it for
+     * the container's own processes. */
+    if (cv_set_dumpable(0, &f) != 0)
+        report_fail(rep_fd, &f);
 
     /* Never hold the JVM's owner pipe (stdin) or status pipe (stdout). */
     int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -106,6 +112,14 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
         report_fail(rep_fd, &f);
     if (cv_mount_pivot(p, &f) != 0)
         report_fail(rep_fd, &f);
+    /* Stdin and stdout become the container's /dev/null, not the host's (stderr is the log
+     * pipe to the supervisor, which writes helper.log on the host). */
+    int cnul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (cnul < 0 || dup2(cnul, 0) < 0 || dup2(cnul, 1) < 0) {
+        cv_fail_set(&f, CV_STEP_SETUP, "open", errno, "/dev/null", "the container's");
+        report_fail(rep_fd, &f);
+    }
+    close(cnul);
     if (sethostname(p->hostname, strlen(p->hostname)) != 0) {
         cv_fail_set(&f, CV_STEP_HOSTNAME, "sethostname", errno, "", "%s", p->hostname);
         report_fail(rep_fd, &f);

@@ -1,5 +1,6 @@
 /*
  * main.c - command-line dispatch of containerv-helper: init, copy, cleanup, check-plan, steps,
+ * seccomp-check, syscalls,
  * version.
  *
  * Never: does any work itself beyond parsing argv and printing usage errors.
@@ -10,20 +11,12 @@
 #include "plan.h"
 #include "report.h"
 #include "supervisor.h"
+#include "seccomp_check.h"
+#include "syscalls.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int usage(const char *detail)
-{
-    struct cv_fail f;
-    char line[3 * sizeof f + 64];
-    cv_fail_set(&f, CV_STEP_USAGE, "", EINVAL, "", "%s", detail);
-    size_t n = cv_fail_format_line(&f, line, sizeof line);
-    (void)cv_write_all(STDOUT_FILENO, line, n);
-    return 2;
-}
 
 int main(int argc, char **argv)
 {
@@ -34,12 +27,12 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         if (argc != 3)
-            return usage("usage: containerv-helper init <plan-path>");
+            return cv_report_usage("usage: containerv-helper init <plan-path>");
         return cv_supervisor_main(argv[2]);
     }
     if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {
         if (argc != 3)
-            return usage("usage: containerv-helper check-plan <plan-path>");
+            return cv_report_usage("usage: containerv-helper check-plan <plan-path>");
         struct cv_plan p;
         struct cv_fail f;
         if (cv_plan_load(argv[2], &p, &f) != 0) {
@@ -54,10 +47,10 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "cleanup") == 0) {
         if (argc < 3)
-            return usage("usage: containerv-helper cleanup <host-path>...");
+            return cv_report_usage("usage: containerv-helper cleanup <host-path>...");
         for (int i = 2; i < argc; i++)
             if (argv[i][0] != '/' || strcmp(argv[i], "/") == 0)
-                return usage("cleanup paths must be absolute and not '/'");
+                return cv_report_usage("cleanup paths must be absolute and not '/'");
         cv_log_role = "cleanup";
         int rc = 0;
         for (int i = 2; i < argc; i++)
@@ -68,7 +61,7 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "remove-link") == 0) {
         /* Java names the host side of a dead container's veth (derived from its id). */
         if (argc != 3)
-            return usage("usage: containerv-helper remove-link <host-interface>");
+            return cv_report_usage("usage: containerv-helper remove-link <host-interface>");
         cv_log_role = "cleanup";
         int e = cv_netlink_link_delete(argv[2]);
         if (e != 0)
@@ -82,5 +75,9 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "copy") == 0)
         return cv_copy_main(argc - 2, argv + 2);
-    return usage("usage: containerv-helper init <plan> | copy upload|download ... | cleanup <path>... | remove-link <if> | check-plan <plan> | steps | version");
+    if (argc >= 2 && strcmp(argv[1], "seccomp-check") == 0)
+        return cv_seccomp_check_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "syscalls") == 0)
+        return cv_syscalls_main(argc - 2, argv + 2);
+    return cv_report_usage("usage: containerv-helper init <plan> | copy upload|download ... | cleanup <path>... | remove-link <if> | check-plan <plan> | seccomp-check <rules> [-- cmd] | syscalls [--arch A] | steps | version");
 }

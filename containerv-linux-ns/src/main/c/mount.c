@@ -143,37 +143,39 @@ static int overlay_safe(const char *path, struct cv_fail *f)
     return 0;
 }
 
-static int bind_readonly(int rootfd, const char *dst, struct cv_fail *f)
+/* Sets attributes on the mount at dst (and, recursively, its submounts): always nosuid and
+ * nodev (a device node or setuid file in a host directory must not work inside, and one made
+ * inside must not work on the host through the same bind), read-only when asked. */
+static int bind_attrs(int rootfd, const char *dst, int readonly, int noexec, enum cv_step step, struct cv_fail *f)
 {
     /* Re-open after mounting so the fd refers to the new mount, not the dir below it. */
-    int fd cleanup_fd = cv_open_in_root(rootfd, dst, 0, f, CV_STEP_BIND_REMOUNT_RO);
+    int fd cleanup_fd = cv_open_in_root(rootfd, dst, 0, f, step);
     if (fd < 0)
         return -1;
     struct mount_attr attr;
     memset(&attr, 0, sizeof attr);
-    attr.attr_set = MOUNT_ATTR_RDONLY;
-    /* Recursive: submounts of a recursive bind become read-only too. */
+    attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (readonly ? MOUNT_ATTR_RDONLY : 0) |
+                    (noexec ? MOUNT_ATTR_NOEXEC : 0);
+    /* Recursive: submounts of a recursive bind get the same attributes. */
     if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0)
         return 0;
     if (errno != ENOSYS) {
-        cv_fail_set(f, CV_STEP_BIND_REMOUNT_RO, "mount_setattr", errno, dst, NULL);
+        cv_fail_set(f, step, "mount_setattr", errno, dst, NULL);
         return -1;
     }
     /* Old kernel: remount the top mount, keeping the flags a remount must not drop. */
     char tp[64];
     fdpath(tp, sizeof tp, fd);
     struct statvfs sv;
-    unsigned long keep = 0;
+    unsigned long keep = MS_NOSUID | MS_NODEV | (readonly ? MS_RDONLY : 0) | (noexec ? MS_NOEXEC : 0);
     if (statvfs(tp, &sv) == 0) {
-        if (sv.f_flag & ST_NOSUID)
-            keep |= MS_NOSUID;
-        if (sv.f_flag & ST_NODEV)
-            keep |= MS_NODEV;
         if (sv.f_flag & ST_NOEXEC)
             keep |= MS_NOEXEC;
+        if (sv.f_flag & ST_RDONLY)
+            keep |= MS_RDONLY;
     }
-    if (mount(NULL, tp, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) != 0) {
-        cv_fail_set(f, CV_STEP_BIND_REMOUNT_RO, "mount", errno, dst, NULL);
+    if (mount(NULL, tp, NULL, MS_BIND | MS_REMOUNT | keep, NULL) != 0) {
+        cv_fail_set(f, step, "mount", errno, dst, NULL);
         return -1;
     }
     return 0;
@@ -253,7 +255,57 @@ static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
         snprintf(f->detail + dl, sizeof f->detail - dl, " (source %s)", m->src);
         return -1;
     }
-    return m->readonly ? bind_readonly(rootfd, m->dst, f) : 0;
+    return bind_attrs(rootfd, m->dst, m->readonly, 0, CV_STEP_BIND_REMOUNT_RO, f);
+}
+
+/* Hides a path of the container: a file gets the container's /dev/null bound over it, a
+ * directory an empty read-only tmpfs. A path that does not exist needs no hiding. */
+static int mask_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    int fd cleanup_fd = cv_open_in_root(rootfd, m->dst, 0, f, CV_STEP_MASK);
+    if (fd < 0)
+        return f->err == ENOENT ? 0 : -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        cv_fail_set(f, CV_STEP_MASK, "fstat", errno, m->dst, NULL);
+        return -1;
+    }
+    char tp[64];
+    fdpath(tp, sizeof tp, fd);
+    if (S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", tp, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0755") != 0) {
+            cv_fail_set(f, CV_STEP_MASK, "mount", errno, m->dst, "tmpfs");
+            return -1;
+        }
+        return 0;
+    }
+    int null cleanup_fd = cv_open_in_root(rootfd, "/dev/null", 0, f, CV_STEP_MASK);
+    if (null < 0)
+        return -1;
+    char np[64];
+    fdpath(np, sizeof np, null);
+    if (mount(np, tp, NULL, MS_BIND, NULL) != 0) {
+        cv_fail_set(f, CV_STEP_MASK, "mount", errno, m->dst, "bind of /dev/null");
+        return -1;
+    }
+    return 0;
+}
+
+/* Makes a path of the container read-only (and nosuid, nodev, noexec) by binding it onto
+ * itself; a path that does not exist is skipped. */
+static int readonly_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    int fd cleanup_fd = cv_open_in_root(rootfd, m->dst, 0, f, CV_STEP_READONLY_PATH);
+    if (fd < 0)
+        return f->err == ENOENT ? 0 : -1;
+    char tp[64];
+    fdpath(tp, sizeof tp, fd);
+    if (mount(tp, tp, NULL, MS_BIND | MS_REC, NULL) != 0) {
+        cv_fail_set(f, CV_STEP_READONLY_PATH, "mount", errno, m->dst, "bind onto itself");
+        return -1;
+    }
+    /* noexec as well: nothing under /proc/sys and friends is a program. */
+    return bind_attrs(rootfd, m->dst, 1, 1, CV_STEP_READONLY_PATH, f);
 }
 
 /* The plan's setup operations, in plan order (Java puts /proc, /sys and /dev first, so a layer
@@ -300,6 +352,12 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
         case CV_SETUP_MQUEUE:
             r = mount_at(rootfd, m->dst, 1, "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
                          CV_STEP_MQUEUE, f);
+            break;
+        case CV_SETUP_MASK:
+            r = mask_op(rootfd, m, f);
+            break;
+        case CV_SETUP_READONLY:
+            r = readonly_op(rootfd, m, f);
             break;
         default:
             cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, m->dst, "unknown setup operation %d", (int)m->kind);

@@ -17,6 +17,7 @@
 #include "pid1.h"
 #include "proto.h"
 #include "spawn.h"
+#include "landlock.h"
 #include "passwd.h"
 #include "util.h"
 
@@ -91,6 +92,9 @@ static struct {
     struct pending *pend;
     int shutting;
     int64_t shut_deadline;
+    struct cv_seccomp seccomp; /* the plan's filter, compiled once (len 0: none) */
+    int landlock_fd;           /* the plan's Landlock ruleset, built once (-1: none) */
+    int last_cap;
 } S;
 
 /* ---------- the epoll set ---------- */
@@ -364,6 +368,12 @@ static void do_spawn(struct pending *pd)
         streams[i] = pd->req.tokens[i] ? stream_find(pd->req.tokens[i]) : NULL;
         sp.stdio[i] = streams[i] ? streams[i]->fd : S.nullfd;
     }
+    sp.caps = S.plan->has_caps ? &S.plan->caps : NULL;
+    sp.last_cap = S.last_cap;
+    sp.caps_inherited = 1; /* cv_pid1_prepare applied them to PID 1 */
+    sp.no_new_privs = S.plan->no_new_privs;
+    sp.landlock_fd = S.landlock_fd;
+    sp.seccomp = S.seccomp.len ? &S.seccomp : NULL;
     sp.candidates = cv_spawn_candidates(&pd->req, S.plan->default_path);
     if (!sp.candidates) {
         send_error(c, pd->req.req_id, CV_STEP_FORK, "malloc", ENOMEM, "", "");
@@ -918,6 +928,17 @@ int cv_pid1_prepare(const struct cv_plan *p, int lfd, int sfd, struct cv_fail *f
     S.plan = p;
     S.lfd = lfd;
     S.sfd = sfd;
+    S.last_cap = cv_caps_last_cap();
+    /* Bounding, ambient and inheritable once here, for every child to inherit: each change makes
+     * new credentials, too slow to repeat per spawn. PID 1 keeps its permitted and effective sets. */
+    if (p->has_caps && cv_caps_before_setuid(&p->caps, S.last_cap, f) != 0)
+        return -1;
+    S.landlock_fd = -1;
+    if (p->nlandlock && (S.landlock_fd = cv_landlock_build(p->landlock, p->nlandlock, f)) < 0)
+        return -1;
+    if (p->has_seccomp && cv_seccomp_compile(p->seccomp_default, p->seccomp_rules, p->nseccomp_rules,
+                                             p->seccomp_log ? CV_SC_LOG_ONLY : 0, &S.seccomp, f) != 0)
+        return -1;
     S.nullfd = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (S.nullfd < 0) {
         cv_fail_set(f, CV_STEP_EVENT_LOOP, "open", errno, "/dev/null", NULL);

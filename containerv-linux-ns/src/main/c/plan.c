@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_ARGS 8
+#define MAX_ARGS (3 + CV_SC_MAX_CONDS) /* seccomp <name> <action> <cond>... */
 
 struct ctx {
     const char *name;
@@ -148,6 +148,9 @@ static int parse_veth(struct ctx *c, struct cv_plan *p, char **a, int n)
         return oom(c);
     return 0;
 }
+
+static int security_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
+                              unsigned *seen_flags);
 
 static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
                      unsigned *seen_ns, unsigned *seen_flags)
@@ -335,12 +338,93 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
     }
     if (strcmp(kw, "veth") == 0)
         return parse_veth(c, p, a, n);
-    static const char *reserved[] = { "uid-map", "gid-map", "seccomp" };
+    int sr = security_directive(c, p, kw, a, n, seen_flags);
+    if (sr != 1)
+        return sr;
+    static const char *reserved[] = { "uid-map", "gid-map" };
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (strcmp(kw, reserved[i]) == 0)
             return perr(c, "directive '%s' is reserved for a later plan version; not supported in version %d", kw,
                         CV_PLAN_VERSION);
     return perr(c, "unknown directive '%s'", kw);
+}
+
+/* caps, no-new-privs, landlock, seccomp-default, seccomp, seccomp-log, mask, readonly. 1 when kw is none of them. */
+static int security_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
+                              unsigned *seen_flags)
+{
+    if (strcmp(kw, "mask") == 0 || strcmp(kw, "readonly") == 0) {
+        if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
+            return -1;
+        return add_op(c, p, kw[0] == 'm' ? CV_SETUP_MASK : CV_SETUP_READONLY, a[0], NULL) ? 0 : -1;
+    }
+    if (strcmp(kw, "caps") == 0) {
+        if (arity(c, kw, n, 5))
+            return -1;
+        if (p->has_caps)
+            return perr(c, "directive '%s' given more than once", kw);
+        uint64_t *sets[5] = { &p->caps.bounding, &p->caps.permitted, &p->caps.effective, &p->caps.inheritable,
+                              &p->caps.ambient };
+        for (int i = 0; i < 5; i++) {
+            if (cv_caps_parse_list(a[i], sets[i], CV_STEP_PLAN, c->f) != 0)
+                return perr(c, "directive 'caps': %s", c->f->detail);
+        }
+        p->has_caps = 1;
+        return 0;
+    }
+    if (strcmp(kw, "seccomp-default") == 0) {
+        if (arity(c, kw, n, 1))
+            return -1;
+        if (*seen_flags & 8)
+            return perr(c, "directive '%s' given more than once", kw);
+        *seen_flags |= 8;
+        if (cv_seccomp_parse_action(a[0], &p->seccomp_default) != 0)
+            return perr(c, "directive '%s': bad action '%s'", kw, a[0]);
+        p->has_seccomp = 1;
+        return 0;
+    }
+    if (strcmp(kw, "landlock") == 0) {
+        if (arity(c, kw, n, 2) || check_abs(c, kw, a[1]))
+            return -1;
+        if (strcmp(a[0], "ro") != 0 && strcmp(a[0], "rw") != 0)
+            return perr(c, "directive 'landlock': first argument must be 'ro' or 'rw', got '%s'", a[0]);
+        struct cv_landlock_rule *v = grow(p->landlock, p->nlandlock, sizeof *v);
+        if (!v)
+            return oom(c);
+        p->landlock = v;
+        v[p->nlandlock].writable = a[0][1] == 'w';
+        if (!(v[p->nlandlock].path = strdup(a[1])))
+            return oom(c);
+        p->nlandlock++;
+        return 0;
+    }
+    if (strcmp(kw, "no-new-privs") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        p->no_new_privs = 1;
+        return 0;
+    }
+    if (strcmp(kw, "seccomp-log") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        p->seccomp_log = 1;
+        p->has_seccomp = 1;
+        return 0;
+    }
+    if (strcmp(kw, "seccomp") == 0) {
+        if (n < 2)
+            return perr(c, "directive 'seccomp' takes <name> <action> [<cond>...], got %d arguments", n);
+        struct cv_sc_rule *v = grow(p->seccomp_rules, p->nseccomp_rules, sizeof *v);
+        if (!v)
+            return oom(c);
+        p->seccomp_rules = v;
+        if (cv_seccomp_parse_rule(a, n, &v[p->nseccomp_rules], c->f) != 0)
+            return perr(c, "directive 'seccomp': %s", c->f->detail);
+        p->nseccomp_rules++;
+        p->has_seccomp = 1;
+        return 0;
+    }
+    return 1;
 }
 
 static int check_complete(struct ctx *c, struct cv_plan *p)
@@ -528,5 +612,9 @@ void cv_plan_free(struct cv_plan *p)
     for (size_t i = 0; i < p->ncleanup; i++)
         free(p->cleanup[i].path);
     free(p->cleanup);
+    free(p->seccomp_rules);
+    for (size_t i = 0; i < p->nlandlock; i++)
+        free(p->landlock[i].path);
+    free(p->landlock);
     memset(p, 0, sizeof *p);
 }

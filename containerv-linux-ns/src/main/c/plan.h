@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "caps.h"
+#include "landlock.h"
 #include "report.h"
+#include "seccomp.h"
 
 enum {
     CV_NS_NET = 1u << 0,
@@ -31,6 +34,8 @@ enum cv_setup_kind {
     CV_SETUP_SYMLINK,  /* symlink <target> <dst> */
     CV_SETUP_DEVPTS,   /* devpts <dst> */
     CV_SETUP_MQUEUE,   /* mqueue <dst> */
+    CV_SETUP_MASK,     /* mask <dst>: /dev/null over a file, an empty read-only tmpfs over a directory */
+    CV_SETUP_READONLY, /* readonly <dst>: bound onto itself read-only, nosuid, nodev, noexec */
 };
 
 struct cv_setup_op {
@@ -84,6 +89,17 @@ struct cv_plan {
     struct cv_cleanup_op *cleanup; /* cleanup-tree / cleanup-rmdir, in file order */
     size_t ncleanup;
     struct cv_veth veth;           /* veth (needs `namespaces net`) */
+    /* Hardening of every container process (issue 12), applied by spawn.c. */
+    int no_new_privs;            /* no-new-privs: every container process */
+    int has_caps;                /* caps */
+    struct cv_caps caps;
+    int has_seccomp;             /* any seccomp-default / seccomp / seccomp-log line */
+    struct cv_sc_action seccomp_default; /* seccomp-default, default allow */
+    struct cv_sc_rule *seccomp_rules;    /* seccomp, in file order */
+    size_t nseccomp_rules;
+    int seccomp_log;             /* seccomp-log */
+    struct cv_landlock_rule *landlock; /* landlock ro|rw <path>, in file order */
+    size_t nlandlock;
 };
 
 /* Parse plan text (need not be NUL-terminated). name is used in error paths

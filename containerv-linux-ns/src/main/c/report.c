@@ -85,3 +85,13 @@ size_t cv_fail_format_line(const struct cv_fail *f, char *out, size_t outsz)
         return 0;
     return (size_t)n < outsz ? (size_t)n : outsz - 1;
 }
+
+int cv_report_usage(const char *detail)
+{
+    struct cv_fail f;
+    char line[3 * sizeof f + 64];
+    cv_fail_set(&f, CV_STEP_USAGE, "", EINVAL, "", "%s", detail);
+    size_t n = cv_fail_format_line(&f, line, sizeof line);
+    (void)cv_write_all(STDOUT_FILENO, line, n);
+    return 2;
+}

@@ -34,4 +34,8 @@ void cv_fail_set(struct cv_fail *f, enum cv_step step, const char *syscall, int 
  * Returns the length (always NUL-terminated; out should be >= 3 * sizeof(cv_fail)). */
 size_t cv_fail_format_line(const struct cv_fail *f, char *out, size_t outsz);
 
+/* Write "error usage - EINVAL 22 - <detail>" (the format above) on stdout; returns 2, the
+ * exit status of a usage error. */
+int cv_report_usage(const char *detail);
+
 #endif

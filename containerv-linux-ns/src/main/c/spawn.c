@@ -1,12 +1,13 @@
 /*
  * spawn.c - the child side of SPAWN: default signals, process group, stdio, rlimits,
- * groups/gid/uid, cwd, no_new_privs, execve; each failure is written (step, syscall,
+ * capabilities around groups/gid/uid, cwd, no_new_privs, the seccomp filter, execve; each failure is written (step, syscall,
  * errno, path) to a CLOEXEC pipe that the init reads, then the child exits 127.
  *
  * Never: allocates or takes locks after fork (everything is prepared before), logs from
  * the child, or lets a host fd through (every fd of the init is CLOEXEC).
  */
 #include "spawn.h"
+#include "landlock.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -83,8 +84,14 @@ __attribute__((noreturn)) static void child_fail(int rep, enum cv_step step, con
     _exit(127);
 }
 
+__attribute__((noreturn)) static void child_fail_with(int rep, const struct cv_fail *f)
+{
+    child_fail(rep, f->step, f->syscall, f->err, f->detail);
+}
+
 __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int rep)
 {
+    struct cv_fail f;
     const struct cv_spawn_req *req = sp->req;
     char num[32];
 
@@ -130,6 +137,14 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
         }
     }
 
+    int nnp = sp->no_new_privs || (req->flags & CV_SPAWN_NO_NEW_PRIVS) != 0;
+    /* Without no_new_privs only CAP_SYS_ADMIN may load a filter, which is about to be dropped:
+     * load it now (it then also covers the remaining setup calls). */
+    if (sp->seccomp && !nnp && cv_seccomp_load(sp->seccomp, &f) != 0)
+        child_fail_with(rep, &f);
+    if (sp->caps && !sp->caps_inherited && cv_caps_before_setuid(sp->caps, sp->last_cap, &f) != 0)
+        child_fail_with(rep, &f);
+
     /* Raw syscalls: the process is single-threaded, no need for glibc's setxid broadcast. */
     if (syscall(SYS_setgroups, sp->cred.ngroups, sp->cred.groups) != 0)
         child_fail(rep, CV_STEP_SETGROUPS, "setgroups", errno, NULL);
@@ -138,12 +153,27 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
     if (syscall(SYS_setresuid, sp->cred.uid, sp->cred.uid, sp->cred.uid) != 0)
         child_fail(rep, CV_STEP_SETUID, "setresuid", errno, NULL);
 
+    if (sp->caps) {
+        /* A non-root user keeps no permitted, effective or ambient capability. */
+        struct cv_caps c = *sp->caps;
+        if (sp->cred.uid != 0)
+            c.permitted = c.effective = c.ambient = 0;
+        if (cv_caps_after_setuid(&c, sp->last_cap, &f) != 0)
+            child_fail_with(rep, &f);
+    }
+
     const char *cwd = (req->cwd && req->cwd[0]) ? req->cwd : "/";
     if (chdir(cwd) != 0)
         child_fail(rep, CV_STEP_CHDIR, "chdir", errno, cwd);
 
-    if ((req->flags & CV_SPAWN_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         child_fail(rep, CV_STEP_NO_NEW_PRIVS, "prctl", errno, NULL);
+    /* Path rules need no_new_privs too (Java allows a policy only with it). */
+    if (sp->landlock_fd >= 0 && cv_landlock_enforce(sp->landlock_fd, &f) != 0)
+        child_fail_with(rep, &f);
+    /* Last before execve: every exec candidate below is allowed by every filter. */
+    if (sp->seccomp && nnp && cv_seccomp_load(sp->seccomp, &f) != 0)
+        child_fail_with(rep, &f);
 
     int err = ENOENT, seen_eacces = 0;
     const char *failed = sp->candidates[0] ? sp->candidates[0] : req->argv[0];

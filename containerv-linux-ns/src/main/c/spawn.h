@@ -10,7 +10,9 @@
 
 #include <sys/types.h>
 
+#include "caps.h"
 #include "proto.h"
+#include "seccomp.h"
 #include "report.h"
 #include "passwd.h"
 
@@ -27,6 +29,12 @@ struct cv_spawn_plan {
     struct cv_cred cred;
     char **candidates;   /* exec paths to try, in order (NULL-terminated) */
     int stdio[3];        /* fds to become 0, 1, 2 */
+    const struct cv_caps *caps;       /* capability sets of a root process (NULL: unchanged) */
+    int caps_inherited;               /* bounding, ambient, inheritable already set by PID 1 */
+    int last_cap;                     /* the kernel's highest capability number */
+    const struct cv_seccomp *seccomp; /* compiled once per container (NULL: none) */
+    int no_new_privs;                 /* the plan's no-new-privs (else the request's flag decides) */
+    int landlock_fd;                  /* the policy's Landlock ruleset (-1: none) */
 };
 
 /* Build the exec candidates for a request (PATH search when asked: the PATH of its

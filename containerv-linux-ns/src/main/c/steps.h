@@ -40,6 +40,8 @@
     X(DEVPTS, "devpts")                                                                       \
     X(SYMLINK, "symlink")                                                                     \
     X(MQUEUE, "mqueue")                                                                       \
+    X(MASK, "mask")                                                                           \
+    X(READONLY_PATH, "readonly-path")                                                         \
     X(PIVOT_ROOT, "pivot-root")                                                               \
     X(UMOUNT_OLD_ROOT, "umount-old-root")                                                     \
     X(CHDIR, "chdir")                                                                         \
@@ -55,7 +57,10 @@
     X(SETGROUPS, "setgroups")                                                                 \
     X(SETGID, "setgid")                                                                       \
     X(SETUID, "setuid")                                                                       \
+    X(CAPS, "caps")                                                                           \
     X(NO_NEW_PRIVS, "no-new-privs")                                                           \
+    X(LANDLOCK, "landlock")                                                                   \
+    X(SECCOMP, "seccomp")                                                                     \
     X(EXEC, "exec")                                                                           \
     /* control requests answered by the init (pid1.c, passwd.c) */                            \
     X(USER, "user")                                                                           \
@@ -84,7 +89,10 @@
     X(CHOWN, "chown")                                                                         \
     X(CHMOD, "chmod")                                                                         \
     X(UTIMES, "utimes")                                                                       \
-    X(STAT, "stat")
+    X(STAT, "stat")                                                                           \
+    X(DEPTH, "depth")                                                                         \
+    /* PID 1 itself */                                                                        \
+    X(DUMPABLE, "dumpable")
 
 #define CV_STEP_ENUM_(id, name) CV_STEP_##id,
 enum cv_step { CV_STEP_TABLE(CV_STEP_ENUM_) CV_STEP_COUNT };

@@ -106,6 +106,32 @@ __attribute__((noreturn)) static void fail_step(const struct cv_plan *p, pid_t p
     fail_with(p, pid, &f);
 }
 
+/* The read end of the init's log pipe (its stderr), -1 once it reached end of file. */
+static int init_log_fd = -1;
+
+/* Copies what the init logged into the supervisor's stderr (helper.log); stops at what is
+ * there now (the pipe is non-blocking), closes it at end of file. Returns bytes copied. */
+static size_t pump_init_log(void)
+{
+    char b[4096];
+    size_t total = 0;
+    while (init_log_fd >= 0) {
+        ssize_t r = read(init_log_fd, b, sizeof b);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && errno == EAGAIN)
+            break;
+        if (r <= 0) {
+            close(init_log_fd);
+            init_log_fd = -1;
+            break;
+        }
+        (void)cv_write_all(STDERR_FILENO, b, (size_t)r);
+        total += (size_t)r;
+    }
+    return total;
+}
+
 int cv_supervisor_main(const char *plan_path)
 {
     struct cv_plan plan;
@@ -135,8 +161,8 @@ int cv_supervisor_main(const char *plan_path)
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "signalfd", errno, "");
 
-    int go[2], rep[2];
-    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0)
+    int go[2], rep[2], logp[2];
+    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0 || pipe2(logp, O_CLOEXEC) != 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "pipe2", errno, "");
 
     pid_t pid = cv_ns_clone(&plan, &f);
@@ -146,10 +172,19 @@ int cv_supervisor_main(const char *plan_path)
         close(go[1]);
         close(rep[0]);
         close(sfd);
+        /* The init logs into a pipe, never into a host file it could hand to a container
+         * process: the supervisor copies the pipe into its own stderr (helper.log). */
+        close(logp[0]);
+        if (dup2(logp[1], STDERR_FILENO) < 0)
+            _exit(1);
+        close(logp[1]);
         cv_init_main(&plan, go[0], rep[1]);
     }
     close(go[0]);
     close(rep[1]);
+    close(logp[1]);
+    init_log_fd = logp[0];
+    (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
 
     /* Between clone and go: join cgroups, make the veth pair (later: uid/gid maps). */
@@ -165,12 +200,14 @@ int cv_supervisor_main(const char *plan_path)
     char rbuf[sizeof line];
     size_t rlen = 0;
     for (;;) {
-        struct pollfd pf[2] = { { rep[0], POLLIN, 0 }, { sfd, POLLIN, 0 } };
-        if (poll(pf, 2, -1) < 0) {
+        struct pollfd pf[3] = { { rep[0], POLLIN, 0 }, { sfd, POLLIN, 0 }, { init_log_fd, POLLIN, 0 } };
+        if (poll(pf, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
             fail_step(&plan, pid, CV_STEP_SYNC, "poll", errno, "");
         }
+        if (pf[2].revents)
+            pump_init_log();
         if (pf[1].revents) {
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si &&
@@ -188,6 +225,7 @@ int cv_supervisor_main(const char *plan_path)
         }
     }
     close(rep[0]);
+    (void)pump_init_log(); /* a failed setup logged its reason before reporting it */
     rbuf[rlen] = '\0';
     if (strcmp(rbuf, "ok\n") != 0) {
         if (strncmp(rbuf, "error ", 6) == 0 && rlen > 0 && rbuf[rlen - 1] == '\n')
@@ -215,13 +253,15 @@ int cv_supervisor_main(const char *plan_path)
      * would never come again, so the exit is asked for on every wake, not only on SIGCHLD. */
     int init_gone = waitpid(pid, &init_status, WNOHANG) == pid;
     while (!init_gone) {
-        struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { watch_owner ? 0 : -1, POLLIN, 0 } };
-        if (poll(pf, 2, -1) < 0) {
+        struct pollfd pf[3] = { { sfd, POLLIN, 0 }, { watch_owner ? 0 : -1, POLLIN, 0 }, { init_log_fd, POLLIN, 0 } };
+        if (poll(pf, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
             cv_log("poll: %s", strerror(errno));
             break;
         }
+        if (pf[2].revents)
+            pump_init_log();
         if (pf[1].revents) {
             char b[4096];
             ssize_t r = CV_RETRY(read(0, b, sizeof b));
@@ -243,6 +283,7 @@ int cv_supervisor_main(const char *plan_path)
         }
         init_gone = waitpid(pid, &init_status, WNOHANG) == pid;
     }
+    (void)pump_init_log(); /* what the init wrote before it exited */
     cv_log("init exited (wait status %d), cleaning up", init_status);
     int crc = remove_veth(&plan) | cv_cleanup_run(&plan);
     int rc = crc != 0 ? EXIT_CLEANUP_INCOMPLETE

@@ -121,7 +121,7 @@ int main(void)
     expect_error("", "plan:1", "empty plan");
     expect_error(with("bogus a b"), "plan:30", "unknown directive 'bogus'");
     expect_error(with("uid-map 0 1000 1"), "plan:30", "reserved for a later plan version");
-    expect_error(with("seccomp x"), "plan:30", "reserved");
+    expect_error(with("gid-map 0 1000 1"), "plan:30", "reserved");
     expect_error(with("veth a b"), "plan:30", "takes 5 arguments, got 2");
     expect_error(with("veth cv0123456789abcd - 10.0.0.2 24 -"), "plan:30", "1 to 15 characters");
     expect_error(with("veth c/v - 10.0.0.2 24 -"), "plan:30", "without '/'");
@@ -153,6 +153,30 @@ int main(void)
     expect_error(with("default-path /x"), "plan:30", "more than once");
     expect_error(with("tmpfs-upper /x 0"), "plan:0", "excludes");
     expect_error("containerv-plan 2\nid a\n", "plan:0", "required directive 'hostname'");
+
+    /* Hardening directives (issue 12). */
+    static char sec[8192];
+    snprintf(sec, sizeof sec, "%s%s", GOOD,
+             "mask /proc/keys\nreadonly /proc/sys\ncaps CHOWN,KILL CHOWN CHOWN - -\nno-new-privs\n"
+             "landlock ro /bin\nlandlock rw /tmp\nseccomp-default errno\nseccomp mount errno\n"
+             "seccomp personality errno 0:ne:0\nseccomp-log\n");
+    CHECK(cv_plan_parse(sec, strlen(sec), "plan", &p, &f) == 0);
+    CHECK(p.nsetup == 12 && p.setup[10].kind == CV_SETUP_MASK && p.setup[11].kind == CV_SETUP_READONLY);
+    CHECK_STR(p.setup[10].dst, "/proc/keys");
+    CHECK(p.has_caps && p.caps.bounding == ((1ULL << 0) | (1ULL << 5)) && p.caps.permitted == 1 && p.caps.ambient == 0);
+    CHECK(p.no_new_privs == 1);
+    CHECK(p.nlandlock == 2 && p.landlock[0].writable == 0 && p.landlock[1].writable == 1);
+    CHECK_STR(p.landlock[1].path, "/tmp");
+    CHECK(p.has_seccomp && p.seccomp_default.kind == CV_SC_ERRNO && p.nseccomp_rules == 2 && p.seccomp_log == 1);
+    CHECK(p.seccomp_rules[1].nconds == 1);
+    cv_plan_free(&p);
+    expect_error(with("caps CHOWN,TELEPORT - - - -"), "plan:30", "TELEPORT");
+    expect_error(with("caps - - - -"), "plan:30", "takes 5 arguments");
+    expect_error(with("landlock rx /bin"), "plan:30", "'ro' or 'rw'");
+    expect_error(with("landlock ro bin"), "plan:30", "not absolute");
+    expect_error(with("seccomp mount"), "plan:30", "<name> <action>");
+    expect_error(with("seccomp mount jump"), "plan:30", "bad action");
+    expect_error(with("mask proc"), "plan:30", "not absolute");
     puts("plan_test: ok");
     return 0;
 }

@@ -42,7 +42,7 @@ final class Cli {
 
     private static IParameterExceptionHandler usageHandler(CliContext context) {
         return (ParameterException e, String[] args) -> {
-            context.err().println("containerv: " + e.getMessage());
+            context.err().println("containerv: " + Printable.safeLayout(e.getMessage()));
             UnmatchedArgumentException.printSuggestions(e, context.err());
             context.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
@@ -66,7 +66,8 @@ final class Cli {
                 code = ExitCodes.PLATFORM_FAILURE;
                 message = "internal error: " + e + (root.verbosity() > 0 ? "" : " (run with --verbose for the stack trace)");
             }
-            context.err().println("containerv: " + message);
+            // Messages echo container text (program names, paths, helper details): printed safe.
+            context.err().println("containerv: " + Printable.safeLayout(message));
             if (root.verbosity() > 0) {
                 e.printStackTrace(context.err());
             }

@@ -11,6 +11,7 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -22,6 +23,8 @@ import java.util.concurrent.Callable;
                     + "path ID:PATH, the other a host path.",
             "DST becomes the copy, except: a container DST ending in / gets the source's name appended, and a host DST that is "
                     + "an existing directory receives the copy inside it. A host path containing ':' is written ./a:b or /abs/a:b.",
+            "Host paths are taken literally: no symbolic link on the host is followed (a link at DST is replaced; give the "
+                    + "resolved path when a parent is a link). Downloads drop setuid/setgid bits and belong to the caller.",
             "",
             "Examples:",
             "  containerv cp ./patches cv-1a2b3c4d5e6f:/src/patches",
@@ -54,7 +57,8 @@ final class CpCommand implements Callable<Integer> {
         if (from.inContainer()) {
             Path host = ctx.workingDir().resolve(to.path()).normalize();
             String name = baseName(from.path());
-            if (Files.isDirectory(host) && !name.isEmpty()) {
+            // A link at DST is never entered: a container could have planted it with an earlier download.
+            if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) && !name.isEmpty()) {
                 host = host.resolve(name);
             }
             Container c = root.runtime().open(from.containerId().orElseThrow());

@@ -54,11 +54,11 @@ final class Logging {
         @Override
         public String format(LogRecord record) {
             StringBuilder sb = new StringBuilder("containerv[").append(levelName(record.getLevel())).append("] ")
-                    .append(record.getLoggerName()).append(": ").append(formatMessage(record)).append(System.lineSeparator());
+                    .append(record.getLoggerName()).append(": ").append(Printable.safe(formatMessage(record))).append(System.lineSeparator());
             if (record.getThrown() != null) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-                sb.append(trace);
+                sb.append(Printable.safeLayout(trace.toString()));
             }
             return sb.toString();
         }

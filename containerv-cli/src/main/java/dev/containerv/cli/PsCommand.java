@@ -37,7 +37,7 @@ final class PsCommand implements Callable<Integer> {
         rows.add(new String[] {"PID", "HOST PID", "NAME", "MEM", "CPU"});
         for (ProcessInfo p : processes) {
             rows.add(new String[] {
-                Long.toString(p.pid()), p.hostPid() > 0 ? Long.toString(p.hostPid()) : "-", p.name(),
+                Long.toString(p.pid()), p.hostPid() > 0 ? Long.toString(p.hostPid()) : "-", Printable.safe(p.name()),
                 Units.bytes(p.memoryBytes()), Units.cpuTime(p.cpuTimeNanos())
             });
         }

@@ -43,7 +43,7 @@ final class RmCommand implements Callable<Integer> {
                 if (force && e.isNotFound()) {
                     continue;
                 }
-                ctx.err().println("containerv: " + e.getMessage());
+                ctx.err().println("containerv: " + Printable.safeLayout(e.getMessage()));
                 if (status == ExitCodes.OK) {
                     status = ExitCodes.of(e.kind());
                 }

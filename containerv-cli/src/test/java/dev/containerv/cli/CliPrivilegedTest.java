@@ -138,6 +138,26 @@ class CliPrivilegedTest {
         assertThat(inProcess("exec", id, "--", "/bin/true").code).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
+    @Test
+    void cp_aLinkPlantedByOneDownloadIsReplacedByTheNext_neverWrittenThrough(@TempDir Path dir) throws Exception {
+        String id = newId();
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code).isZero();
+        CliHarnessResult plant = inProcess("exec", "--no-stdin", id, "--", "/bin/sh", "-c",
+                "ln -s " + victim + " /work/plant && echo payload > /work/payload");
+        assertThat(plant.code).as(plant.err).isZero();
+
+        assertThat(inProcess("cp", id + ":/work/plant", dir.resolve("x").toString()).code).isZero();
+        assertThat(Files.readSymbolicLink(dir.resolve("x"))).isEqualTo(victim);
+        CliHarnessResult second = inProcess("cp", id + ":/work/payload", dir.resolve("x").toString());
+
+        assertThat(second.code).as(second.err).isZero();
+        assertThat(Files.isSymbolicLink(dir.resolve("x"))).isFalse();
+        assertThat(dir.resolve("x")).hasContent("payload");
+        assertThat(victim).isEmptyDirectory();
+        assertThat(inProcess("rm", id).code).isZero();
+    }
+
     private String newId() {
         String id = "cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         ids.add(id);

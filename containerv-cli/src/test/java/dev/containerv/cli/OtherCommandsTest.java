@@ -136,6 +136,18 @@ class OtherCommandsTest {
     }
 
     @Test
+    void cp_download_toALinkToADirectory_replacesTheLink_neverCopiesIntoItsTarget(@TempDir Path dir) throws Exception {
+        FakeRuntime.FakeContainer c = cli.runtime.add("c1");
+        cli.workingDir = dir;
+        Path victim = Files.createDirectory(dir.resolve("victim"));
+        Files.createSymbolicLink(dir.resolve("planted"), victim);
+
+        assertThat(cli.run("cp", "c1:/tmp/payload", "planted").code()).isZero();
+
+        assertThat(c.copies).containsExactly("download /tmp/payload -> " + dir.resolve("planted"));
+    }
+
+    @Test
     void cp_hostPathsWithDotSegments_areNormalised(@TempDir Path dir) throws Exception {
         FakeRuntime.FakeContainer c = cli.runtime.add("c1");
         cli.workingDir = Files.createDirectories(dir.resolve("proj"));

@@ -1,9 +1,13 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.ContainerException;
+import dev.containerv.linux.security.LinuxCapability;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,12 +38,16 @@ public final class LinuxOptions {
     private final Path layerRoot;
     private final Duration stopGrace;
     private final Path helperPath;
+    private final Set<String> addedCapabilities;
+    private final boolean noNewPrivileges;
 
     private LinuxOptions(Builder b) {
         this.stateRoot = b.stateRoot;
         this.layerRoot = b.layerRoot;
         this.stopGrace = b.stopGrace;
         this.helperPath = b.helperPath;
+        this.addedCapabilities = Collections.unmodifiableSet(new TreeSet<>(b.addedCapabilities));
+        this.noNewPrivileges = b.noNewPrivileges;
     }
 
     public static Builder builder() {
@@ -58,6 +66,8 @@ public final class LinuxOptions {
         b.layerRoot = layerRoot;
         b.stopGrace = stopGrace;
         b.helperPath = helperPath;
+        b.addedCapabilities.addAll(addedCapabilities);
+        b.noNewPrivileges = noNewPrivileges;
         return b;
     }
 
@@ -81,21 +91,37 @@ public final class LinuxOptions {
         return Optional.ofNullable(helperPath);
     }
 
+    /**
+     * Capabilities (canonical names without {@code CAP_}, such as {@code NET_ADMIN}) that container processes
+     * running as root get on top of the default set. Empty by default.
+     */
+    public Set<String> addedCapabilities() {
+        return addedCapabilities;
+    }
+
+    /** Whether every container process runs with no_new_privs (default true). */
+    public boolean noNewPrivileges() {
+        return noNewPrivileges;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof LinuxOptions l && stateRoot.equals(l.stateRoot) && layerRoot.equals(l.layerRoot)
-                && stopGrace.equals(l.stopGrace) && Objects.equals(helperPath, l.helperPath);
+                && stopGrace.equals(l.stopGrace) && Objects.equals(helperPath, l.helperPath)
+                && addedCapabilities.equals(l.addedCapabilities) && noNewPrivileges == l.noNewPrivileges;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(stateRoot, layerRoot, stopGrace, helperPath);
+        return Objects.hash(stateRoot, layerRoot, stopGrace, helperPath, addedCapabilities, noNewPrivileges);
     }
 
     @Override
     public String toString() {
         return "LinuxOptions[stateRoot=" + stateRoot + ", layerRoot=" + layerRoot + ", stopGrace=" + stopGrace
-                + (helperPath != null ? ", helperPath=" + helperPath : "") + "]";
+                + (helperPath != null ? ", helperPath=" + helperPath : "")
+                + (addedCapabilities.isEmpty() ? "" : ", addedCapabilities=" + addedCapabilities)
+                + (noNewPrivileges ? "" : ", noNewPrivileges=false") + "]";
     }
 
     /** Builds {@link LinuxOptions}. Not thread-safe. */
@@ -104,6 +130,8 @@ public final class LinuxOptions {
         private Path layerRoot = Path.of(System.getProperty(LAYER_ROOT_PROPERTY, "/var/lib/containerv"));
         private Duration stopGrace = Duration.ofSeconds(10);
         private Path helperPath;
+        private final Set<String> addedCapabilities = new TreeSet<>();
+        private boolean noNewPrivileges = true;
 
         private Builder() {
         }
@@ -153,6 +181,33 @@ public final class LinuxOptions {
          */
         public Builder helperPath(Path helper) {
             this.helperPath = absolute("linuxOptions.helperPath", helper);
+            return this;
+        }
+
+        /**
+         * Adds capabilities to the container's default set (bounding, permitted, effective and inheritable of
+         * processes running as root), by name ({@code NET_ADMIN} or {@code CAP_NET_ADMIN}, any case).
+         * <b>For trusted workloads only</b>: capabilities such as {@code SYS_ADMIN}, {@code DAC_READ_SEARCH} or
+         * {@code SYS_PTRACE} let a root process in the container reach the host (docs/linux-provider.md,
+         * threat model).
+         *
+         * @throws ContainerException {@code INVALID_SPEC} naming an unknown capability
+         */
+        public Builder addCapabilities(String... names) {
+            for (String n : names) {
+                addedCapabilities.add(LinuxCapability.of(Objects.requireNonNull(n, "capability")).name());
+            }
+            return this;
+        }
+
+        /**
+         * Whether every container process runs with no_new_privs (default true): setuid/setgid bits and file
+         * capabilities then raise nothing. Turning it off lets a setuid program raise a non-root user up to the
+         * container's capability set; it is accepted only without a {@code SecurityPolicy} (an allow-list
+         * filter would have to be loaded before the setup calls it does not allow).
+         */
+        public Builder noNewPrivileges(boolean on) {
+            this.noNewPrivileges = on;
             return this;
         }
 

@@ -5,9 +5,7 @@ import dev.containerv.testkit.ContainerConformanceSuite;
 import dev.containerv.testkit.GuestFixture;
 import dev.containerv.testkit.PosixShellFixture;
 import dev.containerv.testkit.TestRootfs;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,17 +39,6 @@ class LinuxConformanceTest extends ContainerConformanceSuite {
     @Override
     protected Path rootfs() {
         return TestRootfs.shared();
-    }
-
-    /**
-     * Skipped, with the reason, until container processes get no_new_privs (issue 12, the helper's part): today a
-     * setuid-root program raises a non-root user to effective uid 0 inside, which the rule rightly fails (seen failing:
-     * user 1000 printed 0). Remove this override when no_new_privs lands.
-     */
-    @Test
-    @Override
-    public void optional_security_setuidDoesNotRaiseANonRootUser() {
-        Assumptions.abort("linux-ns does not set no_new_privs yet (issue 12): a setuid-root program still raises a non-root user inside");
     }
 
     @Override

@@ -83,6 +83,12 @@ public final class HelperCopy {
         if (f.step().equals("target")) {
             kind = ErrorKind.NOT_FOUND;
             sentence = "cannot " + what + ": the container is no longer running";
+        } else if (f.step().equals("depth")) {
+            kind = ErrorKind.RESOURCE_LIMIT;
+            sentence = "cannot " + what + ": the tree is too deep; nothing was left behind";
+        } else if ("ELOOP".equals(f.errnoName()) && (f.step().equals("host-open") || f.step().equals("container-open"))) {
+            kind = ErrorKind.PERMISSION_DENIED;
+            sentence = "cannot " + what + ": " + (hostSide ? "the host path" : "the container path") + " leads through a link a copy does not follow";
         } else if ("ENOENT".equals(f.errnoName())) {
             sentence = "cannot " + what + ": " + (hostSide ? "host path " : "container path ") + (f.path().isEmpty() ? (hostSide ? host : containerPath) : f.path())
                     + " does not exist" + (upload || hostSide ? " (the parent of the destination must exist)" : "");

@@ -46,6 +46,8 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("devpts", "mounting /dev/pts"),
             Map.entry("symlink", "creating a symbolic link"),
             Map.entry("mqueue", "mounting /dev/mqueue"),
+            Map.entry("mask", "hiding a path of the container"),
+            Map.entry("readonly-path", "making a path of the container read-only"),
             Map.entry("pivot-root", "switching to the container root (pivot_root)"),
             Map.entry("umount-old-root", "detaching the host root"),
             Map.entry("chdir", "changing to the working directory"),
@@ -60,7 +62,10 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("setgroups", "setting supplementary groups"),
             Map.entry("setgid", "switching group"),
             Map.entry("setuid", "switching user"),
+            Map.entry("caps", "setting the capabilities"),
             Map.entry("no-new-privs", "setting no_new_privs"),
+            Map.entry("seccomp", "setting up the system call filter"),
+            Map.entry("landlock", "restricting file access with Landlock"),
             Map.entry("exec", "starting the program"),
             Map.entry("user", "looking up the user"),
             Map.entry("group", "looking up the group"),
@@ -82,12 +87,14 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("read", "reading"),
             Map.entry("write", "writing"),
             Map.entry("copy", "copying"),
+            Map.entry("depth", "walking the tree"),
             Map.entry("readlink", "reading a symlink"),
             Map.entry("unlink", "replacing an existing entry"),
             Map.entry("chown", "setting the owner"),
             Map.entry("chmod", "setting the mode"),
             Map.entry("utimes", "setting the modification time"),
-            Map.entry("stat", "examining a file"));
+            Map.entry("stat", "examining a file"),
+            Map.entry("dumpable", "making the container's init non-dumpable"));
 
     /**
      * The steps this class has words for: exactly the helper's step table ({@code containerv-helper steps}), as
@@ -109,6 +116,9 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
 
     /** The error kind for this failure's errno. */
     public ErrorKind kind() {
+        if (step.equals("landlock") && (errnoName.equals("ENOSYS") || errnoName.equals("EOPNOTSUPP"))) {
+            return ErrorKind.NOT_SUPPORTED; // the kernel lacks Landlock: the policy's path rules cannot be honoured here
+        }
         return kindOf(errnoName);
     }
 

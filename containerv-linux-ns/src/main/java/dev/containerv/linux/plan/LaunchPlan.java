@@ -37,6 +37,7 @@ public final class LaunchPlan {
     private final List<String> cleanup = new ArrayList<>();
     private final List<String> cgroupProcs = new ArrayList<>();
     private String veth;
+    private final List<String> hardening = new ArrayList<>();
 
     public LaunchPlan(String id, String hostname) {
         this.id = Objects.requireNonNull(id, "id");
@@ -131,6 +132,50 @@ public final class LaunchPlan {
         return this;
     }
 
+    /** A container path hidden from the container (a file: /dev/null over it; a directory: an empty read-only tmpfs). */
+    public LaunchPlan mask(String containerPath) {
+        setup.add(line("mask", containerPath));
+        return this;
+    }
+
+    /** A container path bound onto itself read-only, nosuid, nodev, noexec. */
+    public LaunchPlan readOnly(String containerPath) {
+        setup.add(line("readonly", containerPath));
+        return this;
+    }
+
+    /** The capability sets of a root process in the container, each in {@code CapabilitySet.planText} form. */
+    public LaunchPlan caps(String bounding, String permitted, String effective, String inheritable, String ambient) {
+        hardening.add(line("caps", bounding, permitted, effective, inheritable, ambient));
+        return this;
+    }
+
+    /**
+     * A path rule enforced with Landlock: beneath {@code containerPath}, read and execute ({@code writable} false)
+     * or every right; once a plan has one, nothing outside its rules is reachable by path.
+     */
+    public LaunchPlan landlock(boolean writable, String containerPath) {
+        hardening.add(line("landlock", writable ? "rw" : "ro", containerPath));
+        return this;
+    }
+
+    /** Every container process runs with no_new_privs. */
+    public LaunchPlan noNewPrivileges() {
+        hardening.add("no-new-privs");
+        return this;
+    }
+
+    /** The seccomp filter's lines, exactly as {@code SeccompFilter.planLines()} writes them. */
+    public LaunchPlan seccomp(List<String> lines) {
+        for (String l : lines) {
+            if (!l.startsWith("seccomp") || l.contains("\n")) {
+                throw new IllegalArgumentException("not a seccomp line: " + l);
+            }
+            hardening.add(l);
+        }
+        return this;
+    }
+
     /** The directories a program name is searched in when its environment has no {@code PATH}. */
     public LaunchPlan defaultPath(String searchPath) {
         this.defaultPath = searchPath;
@@ -221,6 +266,7 @@ public final class LaunchPlan {
         if (veth != null) {
             sb.append(veth).append('\n');
         }
+        hardening.forEach(h -> sb.append(h).append('\n'));
         cleanup.forEach(c -> sb.append(c).append('\n'));
         return sb.toString();
     }

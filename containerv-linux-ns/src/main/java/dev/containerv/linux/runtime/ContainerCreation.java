@@ -14,6 +14,7 @@ import dev.containerv.linux.network.HostLinks;
 import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
+import dev.containerv.linux.plan.SecuritySetup;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
@@ -99,6 +100,7 @@ final class ContainerCreation {
             if (cgroup.isPresent()) {
                 CgroupSetup.apply(plan, cgroup.get(), spec.has(Capability.CGROUPS));
             }
+            SecuritySetup.apply(plan, spec, rootfs, options, List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent()), System.getenv());
             Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                     plan.render());

@@ -7,8 +7,11 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.GuestOs;
 import dev.containerv.api.Layer;
+import dev.containerv.api.SecurityPolicy;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.Addressing;
+import dev.containerv.linux.security.Arch;
+import dev.containerv.linux.security.SeccompFilter;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -61,7 +64,12 @@ public final class SpecChecks {
             throw notSupported(op, id, "uid/gid mappings (user namespaces come in a later version)");
         }
         if (spec.policy().isPresent()) {
-            throw notSupported(op, id, "a SecurityPolicy (security policies come in a later version)");
+            SecurityPolicy policy = spec.policy().get();
+            if (!spec.extension(LinuxOptions.class).map(LinuxOptions::noNewPrivileges).orElse(true)) {
+                throw ContainerException.invalidSpec("linuxOptions.noNewPrivileges", false,
+                        "true when the spec has a SecurityPolicy (an allow-list filter needs no_new_privs)");
+            }
+            SeccompFilter.forPolicy(policy, Arch.current()); // an unknown system call is INVALID_SPEC naming it
         }
         for (Object ext : spec.extensions().values()) {
             if (!(ext instanceof LinuxOptions)) {

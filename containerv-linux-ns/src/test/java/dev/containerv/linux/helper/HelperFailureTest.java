@@ -35,6 +35,14 @@ class HelperFailureTest {
                 + " (while bind-mounting a host directory: mount() on /src) (errno ENOENT)");
     }
 
+    @Test
+    void aKernelWithoutLandlockIsNotSupportedNotAPlatformFailure() {
+        assertThat(new HelperFailure("landlock", "landlock_create_ruleset", "EOPNOTSUPP", 95, "", "not enabled").kind())
+                .isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(new HelperFailure("landlock", "landlock_create_ruleset", "ENOSYS", 38, "", "").kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(new HelperFailure("landlock", "open", "ENOENT", 2, "/opt", "").kind()).isEqualTo(ErrorKind.NOT_FOUND);
+    }
+
     /** One step vocabulary: every step the helper can report has words here, and no words lack a step. */
     @Test
     void everyStepOfTheHelperHasWordingAndEveryWordingHasAStep() throws Exception {

@@ -146,9 +146,13 @@ class LaunchPlanTest {
         ContainerSpec spec = ContainerSpec.builder().id("c4").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS)
                 .layer(Layer.hostDirectory(tmp, "/host tmp", Access.READ_ONLY)).layer(Layer.tmpfs("/t"))
-                .network(NetworkSpec.builder().containerAddress("10.7.0.2/24").hostAddress("10.7.0.1").gateway("10.7.0.1").build()).build();
+                .network(NetworkSpec.builder().containerAddress("10.7.0.2/24").hostAddress("10.7.0.1").gateway("10.7.0.1").build())
+                .policy(dev.containerv.api.SecurityPolicy.builder(dev.containerv.api.PolicyProfile.BUILD).allowPaths(Access.READ_ONLY, "/usr").build()).build();
         Path planFile = state.resolve("plan");
-        Files.writeString(planFile, PlanBuilder.plan(spec, image, LinuxOptions.defaults(), state, layers, state.resolve("control")).render());
+        LaunchPlan plan = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), state, layers, state.resolve("control"));
+        SecuritySetup.apply(plan, spec, image, LinuxOptions.builder().addCapabilities("NET_ADMIN").build(), java.util.List.of(image.resolve("run")),
+                java.util.Map.of("CONTAINERV_SECCOMP_LOG", "1"));
+        Files.writeString(planFile, plan.render());
         Process p = new ProcessBuilder(helper.toString(), "check-plan", planFile.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor()).as(out).isZero();

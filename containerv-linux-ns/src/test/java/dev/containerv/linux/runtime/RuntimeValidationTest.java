@@ -148,8 +148,20 @@ class RuntimeValidationTest {
                 .uidMappings(new IdMapping(0, 100000, 65536)).build());
         assertThat(maps.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
 
-        ContainerException policy = refusal(ContainerSpec.builder().id("c").rootfs(image).policy(SecurityPolicy.of(dev.containerv.api.PolicyProfile.MINIMAL)).build());
-        assertThat(policy.getMessage()).contains("SecurityPolicy", "later version");
+    }
+
+    @Test
+    void aPolicyWithAnUnknownSystemCallOrWithoutNoNewPrivilegesIsInvalid() {
+        ContainerException unknown = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .policy(SecurityPolicy.builder(dev.containerv.api.PolicyProfile.MINIMAL).allowSyscalls("teleport").build()).build());
+        assertThat(unknown.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(unknown.getMessage()).contains("teleport");
+
+        ContainerException nnp = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .policy(SecurityPolicy.of(dev.containerv.api.PolicyProfile.BUILD))
+                .extension(dev.containerv.linux.LinuxOptions.builder().noNewPrivileges(false).build()).build());
+        assertThat(nnp.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(nnp.getMessage()).contains("noNewPrivileges");
     }
 
     @Test

@@ -1,0 +1,80 @@
+package dev.containerv.linux.plan;
+
+import dev.containerv.api.Access;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.security.Arch;
+import dev.containerv.linux.security.CapabilitySet;
+import dev.containerv.linux.security.LinuxCapability;
+import dev.containerv.linux.security.MaskedPaths;
+import dev.containerv.linux.security.SeccompFilter;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What makes every container a boundary, decided here and sent to the helper as plan directives (issue 12):
+ * the capability sets ({@link CapabilitySet#containerDefault()} plus {@link LinuxOptions#addedCapabilities()}),
+ * no_new_privs (unless {@link LinuxOptions#noNewPrivileges()} is off), the seccomp filter (the default deny-list,
+ * or the allow-list of the spec's {@code SecurityPolicy}; log-only with {@value SeccompFilter#LOG_ONLY_ENV}=1), the
+ * policy's path rules (enforced with Landlock; a kernel without it makes the create fail {@code NOT_SUPPORTED}),
+ * and the masked and read-only paths (runc's lists, plus containerv's own directories where the root file system
+ * contains them).
+ */
+public final class SecuritySetup {
+    private static final Logger LOG = System.getLogger(SecuritySetup.class.getName());
+
+    private SecuritySetup() {
+    }
+
+    /** The seccomp filter of a spec on this machine. */
+    public static SeccompFilter filter(ContainerSpec spec, Map<String, String> env) {
+        Arch arch = Arch.current();
+        SeccompFilter f = spec.policy().map(p -> SeccompFilter.forPolicy(p, arch)).orElseGet(() -> SeccompFilter.defaultDenyList(arch));
+        return f.logOnly(SeccompFilter.logOnlyRequested(env));
+    }
+
+    /**
+     * Adds the hardening directives to a plan. {@code ownDirs} are containerv's host directories (state root,
+     * layer root, helper cache): each one inside {@code rootfs} is masked.
+     */
+    public static LaunchPlan apply(LaunchPlan plan, ContainerSpec spec, Path rootfs, LinuxOptions options, Collection<Path> ownDirs,
+                                   Map<String, String> env) {
+        List<LinuxCapability> added = options.addedCapabilities().stream().map(LinuxCapability::of).toList();
+        CapabilitySet caps = CapabilitySet.containerDefault().withAdded(added);
+        plan.caps(CapabilitySet.planText(caps.bounding()), CapabilitySet.planText(caps.permitted()), CapabilitySet.planText(caps.effective()),
+                CapabilitySet.planText(caps.inheritable()), CapabilitySet.planText(caps.ambient()));
+        if (options.noNewPrivileges()) {
+            plan.noNewPrivileges();
+        }
+        SeccompFilter filter = filter(spec, env);
+        if (filter.logOnly()) {
+            LOG.log(Level.WARNING, () -> "container " + spec.id() + ": " + SeccompFilter.LOG_ONLY_ENV
+                    + "=1, system calls outside the seccomp filter are only logged, not denied");
+        }
+        plan.seccomp(filter.planLines());
+        spec.policy().ifPresent(p -> p.pathRules().forEach(r -> plan.landlock(r.access() == Access.READ_WRITE, r.path())));
+        List<Path> inside = new ArrayList<>();
+        for (Path d : ownDirs) {
+            Path n;
+            try {
+                n = d.toRealPath();
+            } catch (IOException e) {
+                n = d.toAbsolutePath().normalize(); // not made yet: masked if it appears before the container starts
+            }
+            if (n.startsWith(rootfs) && !n.equals(rootfs)) {
+                inside.add(Path.of("/").resolve(rootfs.relativize(n)));
+            }
+        }
+        MaskedPaths paths = MaskedPaths.defaults().withMasked(inside);
+        paths.masked().forEach(plan::mask);
+        paths.readOnly().forEach(plan::readOnly);
+        return plan;
+    }
+}

@@ -1,0 +1,354 @@
+/*
+ * escape_probe.c - a small static program that tries, harmlessly, each way out of a container
+ * that issue 12 lists, and prints one line per attempt:
+ *
+ *   <check> <subject> allowed|blocked|absent|skipped [<ERRNO>] [<note>]
+ *
+ * "allowed" means the attempt worked (the protection is missing); "blocked" that the kernel
+ * refused it (with the errno); "absent" that the thing does not exist here. Usage:
+ *
+ *   escape-probe handles [<path>...]   open_by_handle_at from every open fd, every file of
+ *                                      /proc/1/fd and each path (e.g. a file of a read-only bind)
+ *   escape-probe pid1                  /proc/1/fd, pidfd_getfd and ptrace of PID 1
+ *   escape-probe knobs                 access(W_OK) on kernel knobs (never written)
+ *   escape-probe keys                  /proc/keys
+ *   escape-probe mounts <scratch-dir> [<ro-path>]   mount/umount/mknod in a scratch dir, and a
+ *                                      remount of a read-only path that keeps it read-only
+ *   escape-probe cgroup <scratch-dir>  mounting a cgroup v1 hierarchy (unmounted at once)
+ *   escape-probe kmsg <scratch-dir>    /dev/kmsg, and a mknod'ed one
+ *   escape-probe all <scratch-dir> [<ro-path>]
+ *   escape-probe ids                   the real, effective and saved uid (for a setuid copy)
+ *   escape-probe socket                socket(AF_INET, SOCK_STREAM)
+ *
+ * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
+ * uses PTRACE_SEIZE, which does not stop, and detaches at once).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static void result(const char *check, const char *subject, int ok, int err, const char *note)
+{
+    const char *name = err ? strerrorname_np(err) : NULL;
+    printf("%s %s %s%s%s%s%s\n", check, subject, ok ? "allowed" : (err == ENOENT ? "absent" : "blocked"),
+           !ok && name ? " " : "", !ok && name ? name : "", note ? " " : "", note ? note : "");
+    fflush(stdout);
+}
+
+/* ---- open_by_handle_at ---- */
+
+/* The root directory of ext4/ext2/ext3 (inode 2, generation 0) as a FILEID_INO32_GEN handle: the
+ * handle an attacker forges without knowing anything about the file system. */
+static void try_handles_of(int fd, const char *subject)
+{
+    struct {
+        struct file_handle h;
+        unsigned char bytes[128];
+    } own;
+    own.h.handle_bytes = sizeof own.bytes;
+    int mnt;
+    if (syscall(SYS_name_to_handle_at, fd, "", &own.h, &mnt, AT_EMPTY_PATH) != 0) {
+        result("name_to_handle_at", subject, 0, errno, NULL);
+    } else {
+        result("name_to_handle_at", subject, 1, 0, NULL);
+        int o = (int)syscall(SYS_open_by_handle_at, fd, &own.h, O_RDONLY | O_PATH | O_CLOEXEC);
+        result("open_by_handle_at", subject, o >= 0, o >= 0 ? 0 : errno, "own-handle");
+        if (o >= 0)
+            close(o);
+    }
+    struct {
+        struct file_handle h;
+        unsigned int ino, gen;
+    } root = { .h = { .handle_bytes = 8, .handle_type = 1 }, .ino = 2, .gen = 0 };
+    int r = (int)syscall(SYS_open_by_handle_at, fd, &root.h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    result("open_by_handle_at", subject, r >= 0, r >= 0 ? 0 : errno, "forged-root-handle");
+    if (r >= 0)
+        close(r);
+}
+
+static void handles(int argc, char **argv)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int fds[256], n = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d)) && n < 256) {
+        int fd = atoi(de->d_name);
+        if (de->d_name[0] != '.' && fd != dirfd(d))
+            fds[n++] = fd;
+    }
+    if (d)
+        closedir(d);
+    for (int i = 0; i < n; i++) {
+        char subject[32];
+        snprintf(subject, sizeof subject, "fd=%d", fds[i]);
+        try_handles_of(fds[i], subject);
+    }
+    /* PID 1's files too: what /proc/1/fd/N reaches, a process here can hold. */
+    DIR *p1 = opendir("/proc/1/fd");
+    while (p1 && (de = readdir(p1))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/1/fd/%s", de->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+            if (errno != ENXIO) /* sockets cannot be opened by path; nothing to learn */
+                result("open", path, 0, errno, NULL);
+            continue;
+        }
+        try_handles_of(fd, path);
+        close(fd);
+    }
+    if (p1)
+        closedir(p1);
+    for (int i = 0; i < argc; i++) {
+        int fd = open(argv[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            result("open", argv[i], 0, errno, NULL);
+            continue;
+        }
+        try_handles_of(fd, argv[i]);
+        close(fd);
+    }
+}
+
+/* ---- PID 1 ---- */
+
+static void pid1(void)
+{
+    DIR *d = opendir("/proc/1/fd");
+    if (!d) {
+        result("proc-fd", "/proc/1/fd", 0, errno, NULL);
+    } else {
+        struct dirent *de;
+        int listed = 0;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.')
+                continue;
+            char path[300], target[512];
+            snprintf(path, sizeof path, "/proc/1/fd/%s", de->d_name);
+            ssize_t len = readlink(path, target, sizeof target - 1);
+            if (len >= 0) {
+                target[len] = '\0';
+                for (char *p = target; *p; p++)
+                    if (*p == ' ' || *p < 0x20)
+                        *p = '_';
+            }
+            result("proc-fd", path, len >= 0, len >= 0 ? 0 : errno, len >= 0 ? target : NULL);
+            listed++;
+        }
+        closedir(d);
+        if (!listed)
+            result("proc-fd", "/proc/1/fd", 0, 0, "empty");
+    }
+    int pidfd = (int)syscall(SYS_pidfd_open, 1, 0);
+    if (pidfd < 0) {
+        result("pidfd_open", "pid=1", 0, errno, NULL);
+    } else {
+        for (int target = 0; target < 16; target++) {
+            char subject[32];
+            snprintf(subject, sizeof subject, "pid=1/fd=%d", target);
+            int got = (int)syscall(SYS_pidfd_getfd, pidfd, target, 0);
+            if (got >= 0) {
+                result("pidfd_getfd", subject, 1, 0, NULL);
+                close(got);
+            } else if (errno != EBADF) {
+                result("pidfd_getfd", subject, 0, errno, NULL);
+            }
+        }
+        close(pidfd);
+    }
+    if (ptrace(PTRACE_SEIZE, 1, NULL, NULL) == 0) {
+        result("ptrace", "pid=1", 1, 0, "seized-and-detached");
+        ptrace(PTRACE_DETACH, 1, NULL, NULL);
+    } else {
+        result("ptrace", "pid=1", 0, errno, NULL);
+    }
+}
+
+/* ---- kernel knobs, keys, kmsg ---- */
+
+static void knobs(void)
+{
+    static const char *const paths[] = {
+        "/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe", "/proc/sys/vm/drop_caches",
+        "/proc/sysrq-trigger", "/sys/power/state", "/sys/kernel/uevent_helper", "/proc/sys/kernel/hostname",
+        "/sys/fs/cgroup/cgroup.procs",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        int ok = access(paths[i], W_OK) == 0;
+        result("writable", paths[i], ok, ok ? 0 : errno, NULL);
+    }
+}
+
+static void keys(void)
+{
+    FILE *fp = fopen("/proc/keys", "re");
+    if (!fp) {
+        result("read", "/proc/keys", 0, errno, NULL);
+        return;
+    }
+    char line[512], note[32];
+    int n = 0;
+    while (fgets(line, sizeof line, fp))
+        n++;
+    fclose(fp);
+    snprintf(note, sizeof note, "%d-lines", n);
+    /* Masked, the file reads empty: nothing of the host's keyrings is seen. */
+    result("read", "/proc/keys", n > 0, 0, note);
+}
+
+static void kmsg(const char *scratch)
+{
+    int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    result("read", "/dev/kmsg", fd >= 0, fd >= 0 ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+    char node[512];
+    snprintf(node, sizeof node, "%s/kmsg-probe", scratch);
+    if (mknod(node, S_IFCHR | 0600, makedev(1, 11)) != 0) {
+        result("mknod", "kmsg", 0, errno, NULL);
+        return;
+    }
+    fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    result("read", "mknod-kmsg", fd >= 0, fd >= 0 ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+    unlink(node);
+}
+
+/* ---- mounts ---- */
+
+static void mounts(const char *scratch, const char *ro_path)
+{
+    char dir[512], node[512];
+    snprintf(dir, sizeof dir, "%s/mnt-probe", scratch);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        result("mkdir", dir, 0, errno, NULL);
+        return;
+    }
+    if (mount("cv-probe", dir, "tmpfs", 0, "size=4k") == 0) {
+        result("mount", "tmpfs", 1, 0, NULL);
+        int u = umount2(dir, 0);
+        result("umount", "tmpfs", u == 0, u == 0 ? 0 : errno, NULL);
+        if (u != 0)
+            umount2(dir, MNT_DETACH);
+    } else {
+        result("mount", "tmpfs", 0, errno, NULL);
+    }
+    rmdir(dir);
+    snprintf(node, sizeof node, "%s/null-probe", scratch);
+    if (mknod(node, S_IFCHR | 0600, makedev(1, 3)) == 0) {
+        result("mknod", "char-1-3", 1, 0, NULL);
+        unlink(node);
+    } else {
+        result("mknod", "char-1-3", 0, errno, NULL);
+    }
+    if (ro_path) {
+        struct statvfs sv;
+        if (statvfs(ro_path, &sv) != 0 || !(sv.f_flag & ST_RDONLY)) {
+            result("remount", ro_path, 0, 0, "skipped-not-read-only");
+            return;
+        }
+        /* Read-only again: if this works, so would remount,rw. */
+        int r = mount(NULL, ro_path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+        result("remount", ro_path, r == 0, r == 0 ? 0 : errno, "bind-ro-to-ro");
+    }
+}
+
+static void cgroup(const char *scratch)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/cgroup-probe", scratch);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        result("mkdir", dir, 0, errno, NULL);
+        return;
+    }
+    if (mount("cgroup", dir, "cgroup", 0, "none,name=cvprobe") == 0) {
+        char ra[600];
+        snprintf(ra, sizeof ra, "%s/release_agent", dir);
+        int w = access(ra, W_OK) == 0;
+        result("mount", "cgroup-v1", 1, 0, w ? "release_agent-writable" : "release_agent-not-writable");
+        if (umount2(dir, 0) != 0)
+            umount2(dir, MNT_DETACH);
+    } else {
+        result("mount", "cgroup-v1", 0, errno, NULL);
+    }
+    rmdir(dir);
+}
+
+/* The ids this process runs with: a setuid-root copy of the probe run by a non-root user shows
+ * whether the setuid bit raised it (it must not, under no_new_privs). */
+static void ids(void)
+{
+    uid_t r, e, s;
+    if (getresuid(&r, &e, &s) != 0) {
+        result("ids", "getresuid", 0, errno, NULL);
+        return;
+    }
+    printf("ids ruid=%u euid=%u suid=%u\n", (unsigned)r, (unsigned)e, (unsigned)s);
+    fflush(stdout);
+}
+
+/* socket(AF_INET, SOCK_STREAM): denied by the BUILD policy, allowed by NETWORK. */
+static void sock(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    result("socket", "inet-stream", fd >= 0, fd >= 0 ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
+                    "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "handles") == 0)
+        handles(argc - 2, argv + 2);
+    else if (strcmp(cmd, "pid1") == 0 && argc == 2)
+        pid1();
+    else if (strcmp(cmd, "knobs") == 0 && argc == 2)
+        knobs();
+    else if (strcmp(cmd, "keys") == 0 && argc == 2)
+        keys();
+    else if (strcmp(cmd, "ids") == 0 && argc == 2)
+        ids();
+    else if (strcmp(cmd, "socket") == 0 && argc == 2)
+        sock();
+    else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
+        mounts(argv[2], argc == 4 ? argv[3] : NULL);
+    else if (strcmp(cmd, "cgroup") == 0 && argc == 3)
+        cgroup(argv[2]);
+    else if (strcmp(cmd, "kmsg") == 0 && argc == 3)
+        kmsg(argv[2]);
+    else if (strcmp(cmd, "all") == 0 && (argc == 3 || argc == 4)) {
+        handles(argc == 4 ? 1 : 0, argv + 3);
+        pid1();
+        knobs();
+        keys();
+        mounts(argv[2], argc == 4 ? argv[3] : NULL);
+        cgroup(argv[2]);
+        kmsg(argv[2]);
+    } else
+        return usage();
+    return 0;
+}

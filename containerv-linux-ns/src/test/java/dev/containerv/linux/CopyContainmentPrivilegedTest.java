@@ -1,0 +1,225 @@
+package dev.containerv.linux;
+
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.api.ExecResult;
+import dev.containerv.api.ProcessSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Copies never leave their target (issue 12, item 7), tried as an attacker inside the container would: a
+ * link planted on the host by one download and used by the next, magic links of {@code /proc} that lead to
+ * host directories, setuid files and foreign owners coming out, and a tree deeper than the copy walks.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CopyContainmentPrivilegedTest {
+    private static Path work;
+    private static ContainerRuntime runtime;
+    private static Container box;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Privileged.require();
+        work = Files.createTempDirectory("cv-copy-containment");
+        Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
+        runtime = new LinuxNamespacesProvider().createRuntime();
+        box = runtime.create(ContainerSpec.builder().id("t-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(rootfs).build());
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (box != null) {
+            String id = box.id();
+            box.destroy();
+            LinuxContainerPrivilegedTest.assertGone(id);
+        }
+        if (work != null) {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static ExecResult sh(String script) {
+        ExecResult r = box.exec(ProcessSpec.of("/bin/sh", "-c", script));
+        assertThat(r.exitCode()).as(script + ": " + r.stderr()).isZero();
+        return r;
+    }
+
+    @Test
+    void aLinkPlantedByOneDownloadDoesNotRedirectTheNext() throws Exception {
+        Path victim = Files.createDirectories(work.resolve("victim"));
+        Path out = Files.createDirectories(work.resolve("two-step"));
+        sh("ln -sfn " + victim + " /tmp/plant && echo payload > /tmp/payload");
+        box.download("/tmp/plant", out.resolve("x"));
+        assertThat(Files.readSymbolicLink(out.resolve("x"))).isEqualTo(victim);
+
+        assertThatThrownBy(() -> box.download("/tmp/payload", out.resolve("x").resolve("payload")))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("link");
+        assertThat(victim.resolve("payload")).doesNotExist();
+
+        // Named itself, the planted link is replaced, never written through.
+        box.download("/tmp/payload", out.resolve("x"));
+        assertThat(Files.isSymbolicLink(out.resolve("x"))).isFalse();
+        assertThat(Files.readString(out.resolve("x"))).isEqualTo("payload\n");
+        try (Stream<Path> s = Files.list(victim)) {
+            assertThat(s.toList()).isEmpty();
+        }
+        sh("rm -f /tmp/plant /tmp/payload");
+    }
+
+    @Test
+    void magicLinksToAnotherProcesssFilesAreNotFollowedEitherWay() throws Exception {
+        Path hostDir = Files.createDirectories(work.resolve("host-only"));
+        Files.writeString(hostDir.resolve("secret.txt"), "host secret");
+        ContainerProcess anchor = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        // A process inside the container's PID namespace that holds host files, as PID 1 did (issue 12,
+        // item 1) or as anything holding an fd from open_by_handle_at would: its root, cwd and fd 3 are
+        // the host's.
+        Process holder = new ProcessBuilder("/bin/sh", "-c", "exec 3<\"$0\"; cd \"$0\"; exec nsenter -t " + anchor.pid()
+                + " -p -- /bin/sleep 60", hostDir.toString()).start();
+        try {
+            String nsPid = containerPidOfChild(holder);
+            assertThat(sh("cat /proc/" + nsPid + "/cmdline | tr '\\0' ' '").stdout()).startsWith("/bin/sleep 60");
+
+            for (String via : List.of("/proc/" + nsPid + "/cwd", "/proc/" + nsPid + "/fd/3", "/proc/" + nsPid + "/root" + hostDir)) {
+                Path got = work.resolve("stolen");
+                assertThatThrownBy(() -> box.download(via + "/secret.txt", got))
+                        .as(via).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                        .hasMessageContaining("link");
+                assertThat(got).as(via).doesNotExist();
+
+                Path payload = Files.writeString(work.resolve("payload.txt"), "planted");
+                assertThatThrownBy(() -> box.upload(payload, via + "/planted.txt"))
+                        .as(via).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
+                assertThat(hostDir.resolve("planted.txt")).as(via).doesNotExist();
+            }
+            // Ordinary links in the container still resolve inside its root.
+            sh("mkdir -p /tmp/real && echo inside > /tmp/real/f && ln -sfn /tmp/real /tmp/alias");
+            box.download("/tmp/alias/f", work.resolve("via-alias"));
+            assertThat(Files.readString(work.resolve("via-alias"))).isEqualTo("inside\n");
+        } finally {
+            holder.descendants().forEach(ProcessHandle::destroyForcibly);
+            holder.destroyForcibly().waitFor();
+            anchor.destroyForcibly();
+            anchor.waitFor();
+        }
+    }
+
+    @Test
+    void downloadsDropSetuidAndContainerOwners() throws Exception {
+        sh("echo x > /tmp/suid && chown 0:0 /tmp/suid && chmod 4755 /tmp/suid"
+                + " && echo y > /tmp/sgid && chown 1234:1234 /tmp/sgid && chmod 2775 /tmp/sgid"
+                + " && mkdir -p /tmp/sdir && chown 1234:1234 /tmp/sdir && chmod 2775 /tmp/sdir && ln -sfn /etc /tmp/sdir/l && chown -h 1234:1234 /tmp/sdir/l");
+        box.download("/tmp/suid", work.resolve("suid"));
+        box.download("/tmp/sgid", work.resolve("sgid"));
+        box.download("/tmp/sdir", work.resolve("sdir"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("suid")))).isEqualTo("rwxr-xr-x");
+        assertThat(mode(work.resolve("suid"))).isEqualTo(0755);
+        assertThat(mode(work.resolve("sgid"))).isEqualTo(0775);
+        assertThat(mode(work.resolve("sdir"))).isEqualTo(0775);
+        for (String name : List.of("sgid", "sdir", "sdir/l")) {
+            assertThat(Files.getAttribute(work.resolve(name), "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(name).isEqualTo(0);
+            assertThat(Files.getAttribute(work.resolve(name), "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(name).isEqualTo(0);
+        }
+        // Uploads keep what the host side had: the caller chose those files.
+        sh("rm -rf /tmp/sgid-back");
+        box.upload(work.resolve("sgid"), "/tmp/sgid-back");
+        assertThat(sh("stat -c '%a %u' /tmp/sgid-back").stdout().trim()).isEqualTo("775 0");
+
+        // Owners are kept only when asked (helper flag --keep-owners); set-id bits never.
+        Path helper = Path.of("target/classes/dev/containerv/linux/native/linux-" + System.getProperty("os.arch") + "/containerv-helper");
+        ContainerProcess anchor = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        try {
+            Process p = new ProcessBuilder(helper.toString(), "copy", "download", "--pid", Long.toString(anchor.pid()),
+                    "--container", "/tmp/sgid", "--host", work.resolve("sgid-owned").toString(), "--keep-owners").start();
+            String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(line).isZero();
+            assertThat(Files.getAttribute(work.resolve("sgid-owned"), "unix:uid")).isEqualTo(1234);
+            assertThat(mode(work.resolve("sgid-owned"))).isEqualTo(0775);
+        } finally {
+            anchor.destroyForcibly();
+            anchor.waitFor();
+        }
+        sh("rm -rf /tmp/suid /tmp/sgid /tmp/sdir /tmp/sgid-back");
+    }
+
+    @Test
+    void aTreeDeeperThanTheWalkFailsClearlyAndLeavesNothingEitherWay() throws Exception {
+        String deep = "d/".repeat(1000);
+        sh("mkdir -p /tmp/deep/" + deep + " && echo bottom > /tmp/deep/" + deep + "f && echo top > /tmp/deep/top.txt");
+        Path dl = work.resolve("deep-down");
+        assertThatThrownBy(() -> box.download("/tmp/deep", dl))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT))
+                .hasMessageContaining("too deep").hasMessageContaining("256");
+        assertThat(dl).doesNotExist();
+
+        // Merged into an existing directory: what was there stays, what the copy added goes.
+        Path merge = Files.createDirectories(work.resolve("merge"));
+        Files.writeString(merge.resolve("keep.txt"), "mine");
+        assertThatThrownBy(() -> box.download("/tmp/deep", merge))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT));
+        try (Stream<Path> s = Files.list(merge)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("keep.txt");
+        }
+
+        Path up = Files.createDirectories(work.resolve("deep-up").resolve(deep));
+        Files.writeString(up.resolve("f"), "bottom");
+        assertThatThrownBy(() -> box.upload(work.resolve("deep-up"), "/tmp/deep-up"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT));
+        assertThat(sh("test -e /tmp/deep-up && echo left || echo gone").stdout().trim()).isEqualTo("gone");
+
+        // Within the documented depth the walk works.
+        String ok = "e/".repeat(200);
+        sh("mkdir -p /tmp/ok/" + ok + " && echo bottom > /tmp/ok/" + ok + "f");
+        box.download("/tmp/ok", work.resolve("ok"));
+        assertThat(Files.readString(work.resolve("ok").resolve(ok).resolve("f"))).isEqualTo("bottom\n");
+        sh("rm -rf /tmp/deep /tmp/ok /tmp/deep-up");
+    }
+
+    private static int mode(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    /** The PID, in the container's namespace, of the child nsenter started there. */
+    private static String containerPidOfChild(Process nsenter) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            for (ProcessHandle h : nsenter.descendants().toList()) {
+                Path status = Path.of("/proc", Long.toString(h.pid()), "status");
+                for (String l : Files.readAllLines(status)) {
+                    if (l.startsWith("NSpid:")) {
+                        String[] f = l.trim().split("\\s+");
+                        if (f.length >= 3) {
+                            return f[f.length - 1];
+                        }
+                    }
+                }
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("nsenter started no child in the container's PID namespace");
+    }
+}

@@ -1,0 +1,329 @@
+package dev.containerv.linux;
+
+import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
+import dev.containerv.api.Container;
+import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ExecResult;
+import dev.containerv.api.Layer;
+import dev.containerv.api.PolicyProfile;
+import dev.containerv.api.ProcessSpec;
+import dev.containerv.api.SecurityPolicy;
+import dev.containerv.api.Signal;
+import dev.containerv.linux.security.CapabilitySet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The escapes of issue 12, tried from inside real containers (root, a busybox rootfs) with the static escape
+ * probe built from {@code src/test/c/escape_probe.c}, bound read-only at {@code /probe}. The probe prints one
+ * {@code <check> <subject> allowed|blocked|absent [ERRNO]} line per attempt; "allowed" means an escape worked.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EscapePrivilegedTest {
+    private static final Path PROBE_DIR = Path.of("target/native-test/test").toAbsolutePath();
+    private static final String PROBE = "/probe/escape-probe";
+    private static Path work;
+    private static Path rootfs;
+    private static Path roData;
+    private static Path rwData;
+    private static ContainerRuntime runtime;
+    private static Container box;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Privileged.require();
+        assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
+        work = Files.createTempDirectory("cv-escape-test");
+        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
+        // A setuid-root copy of the probe inside the image: a non-root user running it must stay non-root.
+        Path suid = rootfs.resolve("bin/suid-probe");
+        Files.copy(PROBE_DIR.resolve("escape-probe"), suid);
+        Files.setPosixFilePermissions(suid, PosixFilePermissions.fromString("rwxr-xr-x"));
+        new ProcessBuilder("chmod", "4755", suid.toString()).inheritIO().start().waitFor();
+        roData = Files.createDirectories(work.resolve("ro"));
+        Files.writeString(roData.resolve("f"), "read-only bind\n");
+        rwData = Files.createDirectories(work.resolve("rw"));
+        runtime = new LinuxNamespacesProvider().createRuntime();
+        box = runtime.create(spec(newId()).build());
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (box != null) {
+            box.destroy();
+            LinuxContainerPrivilegedTest.assertGone(box.id());
+        }
+        if (work != null) {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String newId() {
+        return "esc-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ContainerSpec.Builder spec(String id) {
+        return ContainerSpec.builder().id(id).rootfs(rootfs)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
+                .layer(Layer.hostDirectory(PROBE_DIR, "/probe", Access.READ_ONLY))
+                .layer(Layer.hostDirectory(roData, "/data", Access.READ_ONLY))
+                .layer(Layer.hostDirectory(rwData, "/rw", Access.READ_WRITE))
+                .layer(Layer.tmpfs("/scratch"));
+    }
+
+    private static ExecResult run(Container c, String... command) {
+        return c.exec(ProcessSpec.of(command));
+    }
+
+    private static ExecResult sh(Container c, String script) {
+        return run(c, "/bin/sh", "-c", script);
+    }
+
+    /** Runs the probe; asserts it tried something and that nothing it tried worked. */
+    private static List<String> probeBlocksEverything(Container c, String... args) {
+        String[] cmd = Stream.concat(Stream.of(PROBE), Stream.of(args)).toArray(String[]::new);
+        ExecResult r = run(c, cmd);
+        assertThat(r.exitCode()).as("probe exit, stderr: %s", r.stderr()).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).as("the probe's attempts").isNotEmpty();
+        assertThat(lines).as("attempts that escaped").noneMatch(l -> l.contains(" allowed"));
+        return lines;
+    }
+
+    private static void inFreshContainer(ContainerSpec.Builder b, Consumer<Container> body) {
+        Container c = runtime.create(b.build());
+        try {
+            body.accept(c);
+        } finally {
+            c.destroy();
+        }
+    }
+
+    // ---- item 1: host file system through file handles and PID 1's fds ----
+
+    @Test
+    void openByHandleAtFromEveryReachableFdAndFromAReadOnlyBindIsBlocked() {
+        List<String> lines = probeBlocksEverything(box, "handles", "/data/f");
+        assertThat(lines).anyMatch(l -> l.startsWith("open_by_handle_at /data/f blocked"));
+        assertThat(lines).anyMatch(l -> l.startsWith("open_by_handle_at fd=2 blocked"));
+    }
+
+    // ---- items 1 and 5: PID 1 ----
+
+    @Test
+    void pid1GivesNothingThroughProcFdPidfdGetfdOrPtrace() {
+        List<String> lines = probeBlocksEverything(box, "pid1");
+        assertThat(lines).anyMatch(l -> l.startsWith("ptrace pid=1 blocked"));
+        assertThat(lines).anyMatch(l -> l.startsWith("pidfd_getfd pid=1/fd=2 blocked"));
+        assertThat(lines).anyMatch(l -> l.startsWith("proc-fd /proc/1/fd/2 blocked"));
+    }
+
+    @Test
+    void pid1HoldsNoFileOfTheHostAndLogsThroughAPipe() throws Exception {
+        ContainerProcess sleeper = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        try {
+            long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            // Every file system the host has mounted, as st_dev numbers: a file of PID 1 on one of them could
+            // be turned into a handle of the host (issue 12, item 1). The container's /dev is a tmpfs of its own.
+            Set<Long> hostDevices = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[2])
+                    .map(EscapePrivilegedTest::devT).collect(Collectors.toSet());
+            Path fds = Path.of("/proc", Long.toString(init), "fd");
+            assertThat(Files.readSymbolicLink(fds.resolve("2")).toString()).as("PID 1's stderr").startsWith("pipe:");
+            List<String> hostFiles = new ArrayList<>();
+            try (Stream<Path> s = Files.list(fds)) {
+                for (Path fd : s.toList()) {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("pipe:") || target.startsWith("socket:") || target.startsWith("anon_inode:")) {
+                        continue;
+                    }
+                    long dev = (Long) Files.getAttribute(fd, "unix:dev");
+                    if (hostDevices.contains(dev)) {
+                        hostFiles.add("fd " + fd.getFileName() + " -> " + target + " (a host file system)");
+                    }
+                }
+            }
+            assertThat(hostFiles).as("PID 1's fds on a host mount").isEmpty();
+        } finally {
+            sleeper.kill(Signal.KILL);
+        }
+    }
+
+    /** glibc's makedev of a mountinfo "major:minor". */
+    private static long devT(String majorMinor) {
+        String[] mm = majorMinor.split(":");
+        long major = Long.parseLong(mm[0]);
+        long minor = Long.parseLong(mm[1]);
+        return ((major & 0xfffL) << 8) | ((major & ~0xfffL) << 32) | (minor & 0xffL) | ((minor & ~0xffL) << 12);
+    }
+
+    // ---- item 4: kernel knobs, keys, kmsg, cgroup v1 ----
+
+    @Test
+    void kernelKnobsAreNotWritable() {
+        List<String> lines = probeBlocksEverything(box, "knobs");
+        assertThat(lines).anyMatch(l -> l.startsWith("writable /proc/sys/kernel/core_pattern blocked"));
+    }
+
+    @Test
+    void procKeysShowsNothingOfTheHost() {
+        assertThat(probeBlocksEverything(box, "keys")).containsExactly("read /proc/keys blocked 0-lines");
+    }
+
+    @Test
+    void devKmsgAndACgroupHierarchyCannotBeReached() {
+        probeBlocksEverything(box, "kmsg", "/scratch");
+        List<String> cg = probeBlocksEverything(box, "cgroup", "/scratch");
+        assertThat(cg).anyMatch(l -> l.startsWith("mount cgroup-v1 blocked"));
+    }
+
+    @Test
+    void maskedPathsAreEmptyAndReadOnlyPathsAreReadOnly() {
+        // Which of runc's paths exist depends on the kernel; /proc/timer_list and /sys/firmware do here.
+        Assumptions.assumeTrue(Files.exists(Path.of("/proc/timer_list")) && Files.isDirectory(Path.of("/sys/firmware")));
+        ExecResult r = sh(box, "echo timer_list=$(wc -c < /proc/timer_list); echo firmware=$(ls -A /sys/firmware | wc -l); "
+                + "grep -E ' /proc/(sys|bus|fs|irq) ' /proc/self/mountinfo; echo 1 > /proc/sys/kernel/domainname; echo sysctl=$?");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).contains("timer_list=0", "firmware=0").doesNotContain("sysctl=0");
+        assertThat(lines.stream().filter(l -> l.contains(" /proc/sys ")).findFirst()).hasValueSatisfying(l -> assertThat(l).contains(" ro,"));
+    }
+
+    // ---- items 3 and 5: mounts ----
+
+    @Test
+    void mountRemountUmountAndMknodFail() {
+        List<String> lines = probeBlocksEverything(box, "mounts", "/scratch", "/data/f");
+        assertThat(lines).anyMatch(l -> l.startsWith("mount tmpfs blocked"));
+        assertThat(lines).anyMatch(l -> l.startsWith("mknod "));
+    }
+
+    @Test
+    void aReadOnlyBindCannotBeMadeWritableFromInside() throws IOException {
+        ExecResult r = sh(box, "mount -o remount,rw,bind /data; echo remount=$?; echo x > /data/written; echo write=$?; umount /data; echo umount=$?");
+        assertThat(r.stdout()).doesNotContain("remount=0").doesNotContain("write=0").doesNotContain("umount=0");
+        assertThat(roData.resolve("written")).doesNotExist();
+    }
+
+    // ---- items 2 and 6: capabilities, no_new_privs, seccomp, setuid, nosuid/nodev ----
+
+    @Test
+    void rootInsideHasTheDefaultCapabilitiesNoNewPrivsAndAFilter() {
+        String hex = String.format("%016x", CapabilitySet.mask(CapabilitySet.DEFAULT));
+        ExecResult r = sh(box, "grep -E '^(CapEff|CapBnd|CapPrm|CapAmb|NoNewPrivs|Seccomp):' /proc/self/status");
+        assertThat(r.stdout()).contains("CapEff:\t" + hex, "CapBnd:\t" + hex, "CapPrm:\t" + hex, "CapAmb:\t0000000000000000",
+                "NoNewPrivs:\t1", "Seccomp:\t2");
+    }
+
+    @Test
+    void aNonRootUserHasNoEffectiveCapabilities() {
+        ExecResult r = box.exec(ProcessSpec.of("/bin/sh", "-c", "grep -E '^(CapEff|CapPrm):' /proc/self/status").toBuilder().user("65534").build());
+        assertThat(r.stdout()).contains("CapEff:\t0000000000000000", "CapPrm:\t0000000000000000");
+    }
+
+    @Test
+    void capabilitiesAddedForTrustedWorkloadsAreGiven() {
+        inFreshContainer(spec(newId()).extension(LinuxOptions.builder().addCapabilities("NET_ADMIN").build()), c -> {
+            long eff = Long.parseUnsignedLong(sh(c, "sed -n 's/^CapEff:\t//p' /proc/self/status").stdout().trim(), 16);
+            assertThat(eff).isEqualTo(CapabilitySet.mask(CapabilitySet.DEFAULT) | (1L << 12));
+        });
+    }
+
+    @Test
+    void setuidRootDoesNotRaiseANonRootUser() {
+        ExecResult r = box.exec(ProcessSpec.of("/bin/suid-probe", "ids").toBuilder().user("65534").build());
+        assertThat(r.stdout()).as("stderr: %s", r.stderr()).contains("euid=65534").doesNotContain("euid=0");
+    }
+
+    /** The trusted-only switch really is the protection above: without no_new_privs the setuid bit works. */
+    @Test
+    void turningNoNewPrivilegesOffLetsSetuidRaiseAgain() {
+        inFreshContainer(spec(newId()).extension(LinuxOptions.builder().noNewPrivileges(false).build()), c -> {
+            ExecResult r = c.exec(ProcessSpec.of("/bin/suid-probe", "ids").toBuilder().user("65534").build());
+            assertThat(r.stdout()).as("stderr: %s", r.stderr()).contains("ruid=65534 euid=0");
+            assertThat(sh(c, "grep '^NoNewPrivs:' /proc/self/status").stdout()).contains("NoNewPrivs:\t0");
+        });
+    }
+
+    @Test
+    void hostDirectoryAndTmpfsLayersAreNosuidNodev() {
+        ExecResult r = sh(box, "grep -E ' /(data|rw|scratch|probe) ' /proc/self/mountinfo");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines).allSatisfy(l -> assertThat(l).contains("nosuid", "nodev"));
+    }
+
+    // ---- item 9: containerv's own directories ----
+
+    @Test
+    void aHostRootContainerSeesNoStateOrLayersOfContainers() {
+        Path stateRoot = LinuxOptions.defaults().stateRoot();
+        Path layerRoot = LinuxOptions.defaults().layerRoot();
+        assertThat(stateRoot.resolve(box.id())).as("another container's state on the host").exists();
+        inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(Path.of("/"))
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL), c -> {
+            ExecResult r = sh(c, "ls -A " + stateRoot + " | wc -l; ls -A " + layerRoot + " | wc -l");
+            assertThat(r.stdout().lines().map(String::trim).toList()).as("entries of the state and layer roots").containsExactly("0", "0");
+        });
+    }
+
+    // ---- policies ----
+
+    private static final String BUILD_WORKLOAD = "set -e; mkdir -p /scratch/w/src; cd /scratch/w; "
+            + "for i in 1 2 3; do echo \"int f$i(void) { return $i; }\" > src/f$i.c; done; "
+            + "cat src/*.c | sed 's/int/long/' | sort > all.c; tar -cf src.tar src; rm -r src; tar -xf src.tar; "
+            + "cp all.c copy.c; cmp all.c copy.c; grep -c long all.c; rm -rf /scratch/w";
+
+    @Test
+    void aBuildLikeWorkloadRunsUnderTheDefaultFilterAndUnderBuild() {
+        ExecResult r = sh(box, BUILD_WORKLOAD);
+        assertThat(r.exitCode()).as("default filter, stderr: %s", r.stderr()).isZero();
+        assertThat(r.stdout().trim()).isEqualTo("3");
+        inFreshContainer(spec(newId()).policy(SecurityPolicy.of(PolicyProfile.BUILD)), c -> {
+            ExecResult b = sh(c, BUILD_WORKLOAD);
+            assertThat(b.exitCode()).as("BUILD, stderr: %s", b.stderr()).isZero();
+            assertThat(b.stdout().trim()).isEqualTo("3");
+        });
+    }
+
+    @Test
+    void socketIsDeniedUnderBuildAndWorksUnderNetwork() {
+        inFreshContainer(spec(newId()).policy(SecurityPolicy.of(PolicyProfile.BUILD)),
+                c -> assertThat(run(c, PROBE, "socket").stdout()).isEqualTo("socket inet-stream blocked EPERM\n"));
+        inFreshContainer(spec(newId()).policy(SecurityPolicy.of(PolicyProfile.NETWORK)),
+                c -> assertThat(run(c, PROBE, "socket").stdout()).isEqualTo("socket inet-stream allowed\n"));
+    }
+
+    @Test
+    void pathRulesAreEnforcedWithLandlock() throws IOException {
+        inFreshContainer(spec(newId()).policy(SecurityPolicy.builder(PolicyProfile.BUILD)
+                .allowPaths(Access.READ_ONLY, "/bin", "/data").allowPaths(Access.READ_WRITE, "/scratch").build()), c -> {
+            ExecResult r = sh(c, "echo ok > /scratch/a && cat /scratch/a; cat /data/f; "
+                    + "cat /etc/passwd; echo etc=$?; echo x > /data/x; echo data=$?; echo y > /rw/y; echo rw=$?");
+            assertThat(r.stdout()).contains("ok\n", "read-only bind\n").doesNotContain("root:", "etc=0", "data=0", "rw=0");
+        });
+        assertThat(rwData.resolve("y")).doesNotExist();
+    }
+}
