@@ -5,6 +5,7 @@ import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerRuntimes;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.api.ResourceLimits;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,11 +69,24 @@ public class ContainerLifecycleBenchmark {
         ContainerSpec spec() {
             return ContainerSpec.builder().rootfs(rootfs).build();
         }
+
+        /** The same with a memory limit, which the provider writes into the container's cgroup. */
+        ContainerSpec limitedSpec() {
+            return ContainerSpec.builder().rootfs(rootfs).limits(ResourceLimits.builder().memoryMax("256M").build()).build();
+        }
     }
 
     @Benchmark
     public String createDestroy(Rootfs s) {
         try (Container c = s.runtime.create(s.spec())) {
+            return c.id();
+        }
+    }
+
+    /** What a memory limit adds to the cycle: the cgroup's limit files (issue 13 asks for at most 1.3x). */
+    @Benchmark
+    public String createDestroyWithMemoryLimit(Rootfs s) {
+        try (Container c = s.runtime.create(s.limitedSpec())) {
             return c.id();
         }
     }
