@@ -7,6 +7,7 @@
  */
 #include "cleanup.h"
 #include "copy.h"
+#include "netlink.h"
 #include "plan.h"
 #include "report.h"
 #include "supervisor.h"
@@ -57,6 +58,16 @@ int main(int argc, char **argv)
                 rc = 3;
         return rc;
     }
+    if (argc >= 2 && strcmp(argv[1], "remove-link") == 0) {
+        /* Java names the host side of a dead container's veth (derived from its id). */
+        if (argc != 3)
+            return cv_report_usage("usage: containerv-helper remove-link <host-interface>");
+        cv_log_role = "cleanup";
+        int e = cv_netlink_link_delete(argv[2]);
+        if (e != 0)
+            cv_log("removing link %s: %s", argv[2], strerror(-e));
+        return e == 0 ? 0 : 3;
+    }
     if (argc == 2 && strcmp(argv[1], "steps") == 0) {
         for (int s = 0; s < CV_STEP_COUNT; s++)
             printf("%s\n", cv_step_name((enum cv_step)s));
@@ -68,5 +79,5 @@ int main(int argc, char **argv)
         return cv_seccomp_check_main(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "syscalls") == 0)
         return cv_syscalls_main(argc - 2, argv + 2);
-    return cv_report_usage("usage: containerv-helper init <plan> | copy upload|download ... | cleanup <path>... | check-plan <plan> | seccomp-check <rules> [-- cmd] | syscalls [--arch A] | steps | version");
+    return cv_report_usage("usage: containerv-helper init <plan> | copy upload|download ... | cleanup <path>... | remove-link <if> | check-plan <plan> | seccomp-check <rules> [-- cmd] | syscalls [--arch A] | steps | version");
 }

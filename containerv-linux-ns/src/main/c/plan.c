@@ -8,7 +8,9 @@
 #include "plan.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +109,43 @@ static int arity(struct ctx *c, const char *kw, int have, int want)
         snprintf(buf, sizeof buf, "%d arguments, got %d", want, have);
         return perr(c, "directive '%s' takes %s", kw, buf);
     }
+    return 0;
+}
+
+/* One IPv4 address, or "-" for none when optional. */
+static int parse_ipv4(struct ctx *c, const char *what, const char *text, int optional, int *has, struct in_addr *out)
+{
+    *has = 0;
+    if (optional && strcmp(text, "-") == 0)
+        return 0;
+    if (inet_pton(AF_INET, text, out) != 1)
+        return perr(c, "veth: %s '%s' is not an IPv4 address%s", what, text, optional ? " or '-'" : "");
+    *has = 1;
+    return 0;
+}
+
+/* veth <host-if> <host-address|-> <container-address> <prefix> <gateway|-> */
+static int parse_veth(struct ctx *c, struct cv_plan *p, char **a, int n)
+{
+    if (arity(c, "veth", n, 5))
+        return -1;
+    if (p->veth.host_if)
+        return perr(c, "directive 'veth' given twice");
+    size_t len = strlen(a[0]);
+    if (len == 0 || len >= IFNAMSIZ || strchr(a[0], '/') || strcmp(a[0], ".") == 0 || strcmp(a[0], "..") == 0)
+        return perr(c, "veth: host interface name '%s' must be 1 to %d characters without '/'", a[0], IFNAMSIZ - 1);
+    int has;
+    uint64_t prefix;
+    if (parse_ipv4(c, "host address", a[1], 1, &p->veth.has_host, &p->veth.host) ||
+        parse_ipv4(c, "container address", a[2], 0, &has, &p->veth.container))
+        return -1;
+    if (cv_parse_u64(a[3], &prefix) != 0 || prefix > 32)
+        return perr(c, "veth: prefix '%s' is not a number from 0 to 32", a[3]);
+    p->veth.prefix = (unsigned)prefix;
+    if (parse_ipv4(c, "gateway", a[4], 1, &p->veth.has_gateway, &p->veth.gateway))
+        return -1;
+    if (!(p->veth.host_if = strdup(a[0])))
+        return oom(c);
     return 0;
 }
 
@@ -297,10 +336,12 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         p->ncleanup++;
         return 0;
     }
+    if (strcmp(kw, "veth") == 0)
+        return parse_veth(c, p, a, n);
     int sr = security_directive(c, p, kw, a, n, seen_flags);
     if (sr != 1)
         return sr;
-    static const char *reserved[] = { "uid-map", "gid-map", "veth" };
+    static const char *reserved[] = { "uid-map", "gid-map" };
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (strcmp(kw, reserved[i]) == 0)
             return perr(c, "directive '%s' is reserved for a later plan version; not supported in version %d", kw,
@@ -399,6 +440,8 @@ static int check_complete(struct ctx *c, struct cv_plan *p)
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
         if (!req[i].val)
             return perr(c, "required directive '%s' is missing", req[i].kw);
+    if (p->veth.host_if && !(p->namespaces & CV_NS_NET))
+        return perr(c, "'veth' needs 'namespaces' to include net");
     if (p->tmpfs_upper && (p->upper || p->work))
         return perr(c, "'tmpfs-upper' excludes 'upper' and 'work'");
     if (!p->tmpfs_upper && (!p->upper || !p->work))
@@ -565,6 +608,7 @@ void cv_plan_free(struct cv_plan *p)
     for (size_t i = 0; i < p->ncgroup_procs; i++)
         free(p->cgroup_procs[i]);
     free(p->cgroup_procs);
+    free(p->veth.host_if);
     for (size_t i = 0; i < p->ncleanup; i++)
         free(p->cleanup[i].path);
     free(p->cleanup);

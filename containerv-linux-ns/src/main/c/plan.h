@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "caps.h"
 #include "landlock.h"
@@ -54,6 +55,17 @@ struct cv_cleanup_op {
     char *path;
 };
 
+/* veth <host-if> <host-address|-> <container-address> <prefix> <gateway|-> */
+struct cv_veth {
+    char *host_if;           /* host side's name; NULL when the plan has no veth */
+    int has_host;
+    struct in_addr host;     /* host side's address */
+    struct in_addr container;
+    unsigned prefix;
+    int has_gateway;
+    struct in_addr gateway;
+};
+
 struct cv_plan {
     char *id;              /* id */
     char *hostname;        /* hostname */
@@ -76,6 +88,7 @@ struct cv_plan {
     size_t ncgroup_procs;
     struct cv_cleanup_op *cleanup; /* cleanup-tree / cleanup-rmdir, in file order */
     size_t ncleanup;
+    struct cv_veth veth;           /* veth (needs `namespaces net`) */
     /* Hardening of every container process (issue 12), applied by spawn.c. */
     int no_new_privs;            /* no-new-privs: every container process */
     int has_caps;                /* caps */

@@ -20,6 +20,10 @@
     X(CLONE, "clone")                                                                         \
     X(CGROUP_PROCS, "cgroup-procs")                                                           \
     X(SYNC, "sync")                                                                           \
+    X(VETH, "veth")                                                                           \
+    X(VETH_HOST, "veth-host")                                                                 \
+    X(VETH_CONTAINER, "veth-container")                                                       \
+    X(ROUTE, "route")                                                                         \
     /* init setup (init.c, mount.c, net.c) */                                                 \
     X(MOUNT_PRIVATE, "mount-private")                                                         \
     X(CONTROL_SOCKET, "control-socket")                                                       \

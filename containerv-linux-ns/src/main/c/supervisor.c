@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "init.h"
+#include "netlink.h"
 #include "ns.h"
 #include "plan.h"
 #include "util.h"
@@ -64,6 +65,18 @@ static int reap_init(pid_t pid)
     return st;
 }
 
+/* The kernel removes the pair when the init's namespace dies, but that happens later, in a
+ * kernel worker: removing the host side here makes the pair gone when the supervisor exits. */
+static int remove_veth(const struct cv_plan *p)
+{
+    if (!p->veth.host_if)
+        return 0;
+    int e = cv_netlink_link_delete(p->veth.host_if);
+    if (e != 0)
+        cv_log("removing link %s: %s", p->veth.host_if, strerror(-e));
+    return e == 0 ? 0 : -1;
+}
+
 __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t pid, const char *line)
 {
     if (pid > 0) {
@@ -72,7 +85,7 @@ __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t
     }
     status_line(line);
     detach_stdout();
-    int rc = cv_cleanup_run(p) == 0 ? EXIT_CREATE_FAILED : EXIT_CLEANUP_INCOMPLETE;
+    int rc = remove_veth(p) == 0 && cv_cleanup_run(p) == 0 ? EXIT_CREATE_FAILED : EXIT_CLEANUP_INCOMPLETE;
     cv_log("create failed, cleanup %s", rc == EXIT_CREATE_FAILED ? "complete" : "incomplete");
     exit(rc);
 }
@@ -174,8 +187,10 @@ int cv_supervisor_main(const char *plan_path)
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
 
-    /* Between clone and go: join cgroups (later: uid/gid maps, veth). */
+    /* Between clone and go: join cgroups, make the veth pair (later: uid/gid maps). */
     if (cv_cgroup_join(&plan, pid, &f) != 0)
+        fail_with(&plan, pid, &f);
+    if (plan.veth.host_if && cv_netlink_veth_setup(&plan.veth, pid, &f) != 0)
         fail_with(&plan, pid, &f);
     if (cv_write_all(go[1], "g", 1) != 0)
         fail_step(&plan, pid, CV_STEP_SYNC, "write", errno, "");
@@ -270,7 +285,7 @@ int cv_supervisor_main(const char *plan_path)
     }
     (void)pump_init_log(); /* what the init wrote before it exited */
     cv_log("init exited (wait status %d), cleaning up", init_status);
-    int crc = cv_cleanup_run(&plan);
+    int crc = remove_veth(&plan) | cv_cleanup_run(&plan);
     int rc = crc != 0 ? EXIT_CLEANUP_INCOMPLETE
              : (WIFEXITED(init_status) && WEXITSTATUS(init_status) == 0) ? EXIT_CLEAN
                                                                           : EXIT_ABNORMAL;

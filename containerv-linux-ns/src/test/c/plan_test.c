@@ -7,6 +7,8 @@
 #include "check.h"
 #include "plan.h"
 
+#include <arpa/inet.h>
+
 static const char GOOD[] =
     "containerv-plan 2\n"
     "# comment\n"
@@ -99,12 +101,37 @@ int main(void)
     CHECK(cv_plan_parse(nonl, strlen(nonl), "plan", &p, &f) == 0);
     cv_plan_free(&p);
 
+    /* veth: both optional addresses given, then both left out. */
+    CHECK(cv_plan_parse(with("veth cv0123456789abc 10.1.2.1 10.1.2.2 24 10.1.2.1"), strlen(with("veth cv0123456789abc 10.1.2.1 10.1.2.2 24 10.1.2.1")),
+                        "plan", &p, &f) == 0);
+    CHECK_STR(p.veth.host_if, "cv0123456789abc");
+    CHECK(p.veth.has_host && p.veth.has_gateway && p.veth.prefix == 24);
+    CHECK(ntohl(p.veth.host.s_addr) == 0x0a010201 && ntohl(p.veth.container.s_addr) == 0x0a010202);
+    CHECK(ntohl(p.veth.gateway.s_addr) == 0x0a010201);
+    cv_plan_free(&p);
+    CHECK(cv_plan_parse(with("veth cv1 - 10.1.2.2 30 -"), strlen(with("veth cv1 - 10.1.2.2 30 -")), "plan", &p, &f) == 0);
+    CHECK(!p.veth.has_host && !p.veth.has_gateway && p.veth.prefix == 30);
+    cv_plan_free(&p);
+    CHECK(cv_plan_parse(GOOD, strlen(GOOD), "plan", &p, &f) == 0);
+    CHECK(p.veth.host_if == NULL);
+    cv_plan_free(&p);
+
     expect_error("containerv-plan 1\n", "plan:1", "unsupported plan version '1' (this helper reads version 2)");
     expect_error("hello\n", "plan:1", "first line must be");
     expect_error("", "plan:1", "empty plan");
     expect_error(with("bogus a b"), "plan:30", "unknown directive 'bogus'");
     expect_error(with("uid-map 0 1000 1"), "plan:30", "reserved for a later plan version");
-    expect_error(with("veth a b"), "plan:30", "reserved");
+    expect_error(with("gid-map 0 1000 1"), "plan:30", "reserved");
+    expect_error(with("veth a b"), "plan:30", "takes 5 arguments, got 2");
+    expect_error(with("veth cv0123456789abcd - 10.0.0.2 24 -"), "plan:30", "1 to 15 characters");
+    expect_error(with("veth c/v - 10.0.0.2 24 -"), "plan:30", "without '/'");
+    expect_error(with("veth cv1 10.0.0.300 10.0.0.2 24 -"), "plan:30", "host address '10.0.0.300' is not an IPv4 address or '-'");
+    expect_error(with("veth cv1 - - 24 -"), "plan:30", "container address '-' is not an IPv4 address");
+    expect_error(with("veth cv1 - 10.0.0.2 33 -"), "plan:30", "prefix '33' is not a number from 0 to 32");
+    expect_error(with("veth cv1 - 10.0.0.2 24 gw"), "plan:30", "gateway 'gw'");
+    expect_error(with("veth cv1 - 10.0.0.2 24 -\nveth cv2 - 10.0.0.3 24 -"), "plan:31", "given twice");
+    expect_error("containerv-plan 2\nid a\nhostname h\nstate-dir /s\ncontrol-socket /s/c\nrootfs /r\nupper /u\nwork /w\n"
+                 "merged /m\nveth cv1 - 10.0.0.2 24 -\n", "plan:0", "'veth' needs 'namespaces' to include net");
     expect_error(with("bind /a /b"), "plan:30", "takes 3 arguments, got 2");
     expect_error(with("bind /a /b rx"), "plan:30", "'ro' or 'rw'");
     expect_error(with("bind a /b ro"), "plan:30", "not absolute");

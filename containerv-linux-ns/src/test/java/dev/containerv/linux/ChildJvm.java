@@ -39,6 +39,18 @@ public final class ChildJvm {
                 System.out.flush();
                 Thread.sleep(Long.MAX_VALUE);
             }
+            case "create-net" -> {
+                // args: id rootfs container-cidr host-address
+                Container c = rt.create(ContainerSpec.builder().id(args[1]).rootfs(Path.of(args[2]))
+                        .capabilities(dev.containerv.api.Capability.FILESYSTEM, dev.containerv.api.Capability.PROCESS_CONTROL,
+                                dev.containerv.api.Capability.NETWORK)
+                        .network(dev.containerv.api.NetworkSpec.builder().containerAddress(args[3]).hostAddress(args[4]).build())
+                        .extension(LinuxOptions.builder().stopGrace(Duration.ofSeconds(1)).build()).build());
+                c.spawn(ProcessSpec.of("/bin/sleep", "1000"));
+                System.out.println("created " + c.id());
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
             case "open" -> {
                 try (Container c = rt.open(args[1])) {
                     ExecResult r = c.exec(ProcessSpec.of("/bin/hostname"));

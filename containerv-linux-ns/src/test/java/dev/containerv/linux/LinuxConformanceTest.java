@@ -51,6 +51,10 @@ class LinuxConformanceTest extends ContainerConformanceSuite {
             left.add("layer directory " + LAYER_ROOT.resolve(id));
         }
         HostCgroupDirs.of(id).forEach(d -> left.add("cgroup " + d));
+        Path link = Path.of("/sys/class/net", dev.containerv.linux.network.HostLinkName.of(STATE_ROOT.resolve(id)));
+        if (Files.exists(link)) {
+            left.add("veth " + link.getFileName());
+        }
         try {
             Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("/" + id + "/") || l.contains("/" + id + " "))
                     .forEach(l -> left.add("mount " + l));

@@ -97,11 +97,17 @@ class LinuxContainerPrivilegedTest {
         return c.exec(ProcessSpec.of("/bin/sh", "-c", script));
     }
 
+    /** Where the host lists the host side of the veth of container {@code id} under the default state root. */
+    static Path hostLinkOf(String id) {
+        return Path.of("/sys/class/net", dev.containerv.linux.network.HostLinkName.of(STATE_ROOT.resolve(id)));
+    }
+
     static void assertGone(String id) throws IOException {
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
         assertThat(LAYER_ROOT.resolve(id)).doesNotExist();
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/" + id + "/");
         assertThat(HostCgroupDirs.of(id)).as("cgroup directories of " + id).isEmpty();
+        assertThat(hostLinkOf(id)).as("the host side of the veth of " + id).doesNotExist();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             assertThat(all.map(h -> h.info().commandLine().orElse("")).filter(l -> l.contains("/" + id + "/plan")).toList())
                     .as("helper processes of " + id).isEmpty();

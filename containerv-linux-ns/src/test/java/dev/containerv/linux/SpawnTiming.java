@@ -19,7 +19,7 @@ import java.util.Arrays;
  * </pre>
  * Prints medians of spawn+wait of
  * /bin/true in a running container, ProcessBuilder("/bin/true") on the host in the same run, and create+destroy
- * without and with a memory limit (interleaved).
+ * without and with a memory limit, and with a {@code NetworkSpec} (interleaved).
  */
 public final class SpawnTiming {
     private SpawnTiming() {
@@ -69,6 +69,10 @@ public final class SpawnTiming {
             int cycles = Math.max(20, rounds / 10);
             long[] cycle = new long[cycles];
             long[] limited = new long[cycles];
+            long[] networked = new long[cycles];
+            long[] netnsOnly = new long[cycles];
+            dev.containerv.api.NetworkSpec net = dev.containerv.api.NetworkSpec.builder().containerAddress("10.215.9.2/24")
+                    .hostAddress("10.215.9.1").gateway("10.215.9.1").dns("10.215.9.1").build();
             ResourceLimits memory = ResourceLimits.builder().memoryMax("256M").build();
             // Interleaved, so both see the same machine load.
             for (int i = 0; i < cycles + 5; i++) {
@@ -82,14 +86,32 @@ public final class SpawnTiming {
                     c.id();
                 }
                 long t2 = System.nanoTime();
+                try (Container c = rt.create(ContainerSpec.builder().id("cycnet-" + ProcessHandle.current().pid() + "-" + i).rootfs(root)
+                        .capabilities(dev.containerv.api.Capability.FILESYSTEM, dev.containerv.api.Capability.PROCESS_CONTROL,
+                                dev.containerv.api.Capability.NETWORK).network(net).build())) {
+                    c.id();
+                }
+                long t3 = System.nanoTime();
+                try (Container c = rt.create(ContainerSpec.builder().id("cycns-" + ProcessHandle.current().pid() + "-" + i).rootfs(root)
+                        .capabilities(dev.containerv.api.Capability.FILESYSTEM, dev.containerv.api.Capability.PROCESS_CONTROL,
+                                dev.containerv.api.Capability.NETWORK).build())) {
+                    c.id();
+                }
+                long t4 = System.nanoTime();
                 if (i >= 5) {
+                    netnsOnly[i - 5] = t4 - t3;
                     cycle[i - 5] = t1 - t0;
                     limited[i - 5] = t2 - t1;
+                    networked[i - 5] = t3 - t2;
                 }
             }
             System.out.printf("create+destroy (busybox rootfs):              median %.2f ms over %d%n", median(cycle), cycles);
             System.out.printf("create+destroy with a 256M memory limit:      median %.2f ms over %d (%.2fx)%n", median(limited), cycles,
                     median(limited) / median(cycle));
+            System.out.printf("create+destroy with a NetworkSpec (veth):     median %.2f ms over %d (%.2fx)%n", median(networked), cycles,
+                    median(networked) / median(cycle));
+            System.out.printf("create+destroy with NETWORK, no NetworkSpec:  median %.2f ms over %d (%.2fx)%n", median(netnsOnly), cycles,
+                    median(netnsOnly) / median(cycle));
         } finally {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

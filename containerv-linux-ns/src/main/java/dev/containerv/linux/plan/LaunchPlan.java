@@ -36,6 +36,7 @@ public final class LaunchPlan {
     private long streamTimeoutMs = -1;
     private final List<String> cleanup = new ArrayList<>();
     private final List<String> cgroupProcs = new ArrayList<>();
+    private String veth;
     private final List<String> hardening = new ArrayList<>();
 
     public LaunchPlan(String id, String hostname) {
@@ -214,6 +215,17 @@ public final class LaunchPlan {
         return this;
     }
 
+    /**
+     * The container's veth pair: {@code hostLink} in the host's namespace with {@code hostAddress/prefix} (none when
+     * null), its peer {@code eth0} in the container's with {@code containerAddress/prefix}, and a default route through
+     * {@code gateway} when not null. Needs the {@code net} namespace.
+     */
+    public LaunchPlan veth(String hostLink, String hostAddress, String containerAddress, int prefix, String gateway) {
+        veth = line("veth", hostLink, hostAddress == null ? "-" : hostAddress, containerAddress, Integer.toString(prefix),
+                gateway == null ? "-" : gateway);
+        return this;
+    }
+
     /** The plan text. */
     public String render() {
         if (stateDir == null || rootfs == null || merged == null) {
@@ -251,6 +263,9 @@ public final class LaunchPlan {
             sb.append(line("stream-timeout-ms", Long.toString(streamTimeoutMs))).append('\n');
         }
         cgroupProcs.forEach(c -> sb.append(c).append('\n'));
+        if (veth != null) {
+            sb.append(veth).append('\n');
+        }
         hardening.forEach(h -> sb.append(h).append('\n'));
         cleanup.forEach(c -> sb.append(c).append('\n'));
         return sb.toString();

@@ -5,6 +5,7 @@ import dev.containerv.api.Capability;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.network.NetworkSetup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,9 @@ public final class PlanBuilder {
             } else if (l.kind() == Layer.Kind.TMPFS) {
                 plan.tmpfs(at, l.sizeBytes().orElse(0), 01777);
             }
+        }
+        if (spec.network().isPresent()) {
+            NetworkSetup.apply(plan, spec.network().get(), spec.hostname(), stateDir);
         }
         plan.persistent(spec.persistent());
         plan.stopGraceMs(options.stopGrace().toMillis());

@@ -193,6 +193,33 @@ public final class Proc {
         return r;
     }
 
+    /** One IPv4 route of the host's main table: its interface, destination and mask (host byte order as ints). */
+    public record Route(String iface, int destination, int mask) {
+    }
+
+    /** The IPv4 routes of the caller's network namespace ({@code /proc/net/route}). */
+    public List<Route> ipv4Routes() throws IOException {
+        return parseRoutes(Files.readAllLines(root.resolve("net/route")));
+    }
+
+    /** The lines of {@code /proc/net/route}: fields in hex, in the kernel's (native) byte order. */
+    static List<Route> parseRoutes(List<String> lines) {
+        List<Route> routes = new ArrayList<>();
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 8) {
+                continue;
+            }
+            routes.add(new Route(f[0], hexAddress(f[1]), hexAddress(f[7])));
+        }
+        return routes;
+    }
+
+    private static int hexAddress(String hex) {
+        int raw = Integer.parseUnsignedInt(hex, 16);
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(raw) : raw;
+    }
+
     /** The lines of a file of the container whose init is {@code initPid}, read through {@code /proc/<init>/root}. */
     public List<String> containerFileLines(long initPid, String containerPath) throws IOException {
         return Files.readAllLines(root.resolve(initPid + "/root").resolve(containerPath.replaceFirst("^/+", "")), java.nio.charset.StandardCharsets.UTF_8);

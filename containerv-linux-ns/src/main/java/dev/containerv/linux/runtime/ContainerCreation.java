@@ -10,6 +10,7 @@ import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.helper.InitLauncher;
 import dev.containerv.linux.helper.StatusLine;
+import dev.containerv.linux.network.HostLinks;
 import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
@@ -48,6 +49,8 @@ final class ContainerCreation {
      */
     static final Map<String, OutputStream> OWNER_PIPES = new ConcurrentHashMap<>();
 
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+
     private ContainerCreation() {
     }
 
@@ -77,6 +80,13 @@ final class ContainerCreation {
                 IOException e = new IOException("cannot remove the old layer directory " + layerDir + ": " + debris);
                 debris.forEach(e::addSuppressed);
                 throw e;
+            }
+            if (spec.network().isPresent()) {
+                try {
+                    new HostLinks(SYS_CLASS_NET, runtime.proc()).requireFree(spec.network().get(), stateDir);
+                } catch (ContainerException e) {
+                    throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
+                }
             }
             LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
             // Made before the helper starts, so the supervisor can move the init in before it runs anything; removed

@@ -39,7 +39,8 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.OPEN_BY_ID,
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
-            RuntimeFeature.SECURITY_POLICY));
+            RuntimeFeature.SECURITY_POLICY,
+            RuntimeFeature.NETWORK_ADDRESSING));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;

@@ -9,6 +9,7 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.api.Layer;
 import dev.containerv.api.SecurityPolicy;
 import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.network.Addressing;
 import dev.containerv.linux.security.Arch;
 import dev.containerv.linux.security.SeccompFilter;
 
@@ -53,7 +54,11 @@ public final class SpecChecks {
             throw notSupported(op, id, "Capability.USERS (user namespaces come in a later version)");
         }
         if (spec.network().isPresent()) {
-            throw notSupported(op, id, "a NetworkSpec (container addressing comes in a later version; Capability.NETWORK alone gives an isolated stack with lo)");
+            try {
+                Addressing.check(spec.network().get());
+            } catch (ContainerException e) {
+                throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
+            }
         }
         if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
             throw notSupported(op, id, "uid/gid mappings (user namespaces come in a later version)");

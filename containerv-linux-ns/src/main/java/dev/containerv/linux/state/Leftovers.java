@@ -58,6 +58,30 @@ public final class Leftovers {
         return problems;
     }
 
+    /**
+     * Removes the host side of a dead container's veth pair, through {@code containerv-helper remove-link}, when the
+     * host still has it (the kernel removes the pair with the init's network namespace, a little later than the
+     * init's death); returns what failed.
+     */
+    public List<Exception> removeLink(String name) {
+        if (!Files.exists(Path.of("/sys/class/net", name), LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try {
+            HelperCommand.Result r = HelperCommand.run(List.of(helper.get().toString(), "remove-link", name), CLEANUP_TIMEOUT, true);
+            if (r.exitCode() != 0) {
+                return List.of(new IOException("containerv-helper remove-link " + name + " failed (exit " + r.exitCode()
+                        + (r.timedOut() ? ", timed out" : "") + "): " + r.output().replace('\n', '|')));
+            }
+            return List.of();
+        } catch (IOException | RuntimeException e) {
+            return List.of(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of(e);
+        }
+    }
+
     private void removeThroughHelper(Path dir) throws IOException, InterruptedException {
         HelperCommand.Result r = HelperCommand.run(List.of(helper.get().toString(), "cleanup", dir.toString()), CLEANUP_TIMEOUT, true);
         if (r.exitCode() != 0 || Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -5,6 +5,7 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.cgroup.HostCgroups;
+import dev.containerv.linux.network.HostLinkName;
 import dev.containerv.linux.proc.Proc;
 
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class StateStore {
     public List<Exception> removeLeftovers(Path stateDir, Path layerDir) {
         List<Exception> problems = new ArrayList<>(cgroups.removeDead(stateDir.getFileName().toString()));
         problems.addAll(leftovers.remove(layerDir, stateDir));
+        problems.addAll(leftovers.removeLink(HostLinkName.of(stateDir)));
         return problems;
     }
 

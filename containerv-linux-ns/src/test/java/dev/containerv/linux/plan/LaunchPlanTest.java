@@ -6,7 +6,9 @@ import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
+import dev.containerv.api.NetworkSpec;
 import dev.containerv.linux.LinuxOptions;
+import dev.containerv.linux.network.HostLinkName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +37,7 @@ class LaunchPlanTest {
                 .devpts("/dev/pts").mqueue("/dev/mqueue")
                 .defaultPath("/usr/bin:/bin")
                 .stopGraceMs(5000)
+                .veth("cv0123456789ab", "10.1.2.1", "10.1.2.2", 24, null)
                 .cleanupTree(Path.of("/var/lib/containerv/c1"))
                 .cleanupTree(Path.of("/run/containerv/c1"));
         assertThat(plan.render()).isEqualTo("""
@@ -59,6 +62,7 @@ class LaunchPlanTest {
                 mqueue /dev/mqueue
                 default-path /usr/bin:/bin
                 stop-grace-ms 5000
+                veth cv0123456789ab 10.1.2.1 10.1.2.2 24 -
                 cleanup-tree /var/lib/containerv/c1
                 cleanup-tree /run/containerv/c1
                 """);
@@ -117,6 +121,22 @@ class LaunchPlanTest {
 
     /** The helper's own parser is the judge: every plan the runtime writes must pass check-plan. */
     @Test
+    void aNetworkSpecAddsTheVethAndBindsResolvConfAndHostsWrittenIntoTheStateDirectory() throws IOException {
+        Path image = Files.createDirectories(tmp.resolve("image"));
+        Path state = Files.createDirectories(tmp.resolve("state/n1"));
+        ContainerSpec spec = ContainerSpec.builder().id("n1").rootfs(image).hostname("web")
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
+                .network(NetworkSpec.builder().containerAddress("10.7.0.2/24").hostAddress("10.7.0.1").gateway("10.7.0.1").dns("10.7.0.53").build())
+                .build();
+        String text = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), state, tmp.resolve("layers/n1"), state.resolve("control")).render();
+        assertThat(text).contains("namespaces net\n", "veth " + HostLinkName.of(state) + " 10.7.0.1 10.7.0.2 24 10.7.0.1\n",
+                "bind " + Percent.encode(state.resolve("resolv.conf").toString()) + " /etc/resolv.conf rw\n",
+                "bind " + Percent.encode(state.resolve("hosts").toString()) + " /etc/hosts rw\n");
+        assertThat(state.resolve("resolv.conf")).content().contains("nameserver 10.7.0.53\n");
+        assertThat(state.resolve("hosts")).content().contains("10.7.0.2\tweb\n");
+    }
+
+    @Test
     void theHelperAcceptsTheRuntimesPlans() throws Exception {
         Path helper = TestSupport.builtHelper();
         org.junit.jupiter.api.Assumptions.assumeTrue(helper != null, "the native helper is not built (no C compiler?)");
@@ -126,6 +146,7 @@ class LaunchPlanTest {
         ContainerSpec spec = ContainerSpec.builder().id("c4").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS)
                 .layer(Layer.hostDirectory(tmp, "/host tmp", Access.READ_ONLY)).layer(Layer.tmpfs("/t"))
+                .network(NetworkSpec.builder().containerAddress("10.7.0.2/24").hostAddress("10.7.0.1").gateway("10.7.0.1").build())
                 .policy(dev.containerv.api.SecurityPolicy.builder(dev.containerv.api.PolicyProfile.BUILD).allowPaths(Access.READ_ONLY, "/usr").build()).build();
         Path planFile = state.resolve("plan");
         LaunchPlan plan = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), state, layers, state.resolve("control"));

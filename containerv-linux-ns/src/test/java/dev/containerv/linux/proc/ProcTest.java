@@ -75,6 +75,17 @@ class ProcTest {
 
     /** The readers that LinuxContainer used to do itself: children + NSpid, ns_last_pid, net/dev, a container file. */
     @Test
+    void routesAreReadInTheKernelsByteOrder() {
+        java.util.List<Proc.Route> routes = Proc.parseRoutes(java.util.List.of(
+                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+                "eth0\t00000000\t0101A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0",
+                "cv0123456789ab\t0007D50A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0"));
+        int dest = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0x0ad50700 : 0x0007d50a;
+        int mask = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0xffffff00 : 0x00ffffff;
+        assertThat(routes).containsExactly(new Proc.Route("eth0", 0, 0), new Proc.Route("cv0123456789ab", dest, mask));
+    }
+
+    @Test
     void hostPidsNetworkCountersLastPidAndContainerFilesOfOneInit() throws IOException {
         process(100, "containerv-help", 5, "pid:[777]", 1, 1, 0, 0);
         process(101, "sleep", 6, "pid:[777]", 2, 1, 0, 0);

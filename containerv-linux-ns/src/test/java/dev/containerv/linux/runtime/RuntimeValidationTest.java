@@ -129,13 +129,16 @@ class RuntimeValidationTest {
     }
 
     @Test
-    void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
-        ContainerException net = refusal(ContainerSpec.builder().id("c").rootfs(image)
+    void aNetworkSpecNeedsAHostAddressInsideItsSubnet() {
+        ContainerException outside = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
-                .network(NetworkSpec.builder().containerAddress("10.0.0.2/24").build()).build());
-        assertThat(net.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
-        assertThat(net.getMessage()).contains("NetworkSpec", "later version");
+                .network(NetworkSpec.builder().containerAddress("10.0.0.2/24").hostAddress("10.0.1.1").build()).build());
+        assertThat(outside.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(outside.getMessage()).contains("network.hostAddress", "10.0.1.1");
+    }
 
+    @Test
+    void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
         ContainerException users = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
         assertThat(users.getMessage()).contains("USERS", "later version");
