@@ -826,6 +826,16 @@ static void on_listen(void)
                 cv_log("accept4: %s", strerror(errno));
             return;
         }
+        /* Only a peer outside the container's pid namespace may talk to PID 1: the JVM, the CLI and
+         * the supervisor all show as pid 0 here. A process inside that reached the socket (through a
+         * bind of a directory holding the state root) shows its own pid and is turned away. */
+        struct ucred cred = { .pid = -1 };
+        socklen_t cl = sizeof cred;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0 || cred.pid != 0) {
+            cv_log("control: refused a client inside the container (pid %d)", (int)cred.pid);
+            close(fd);
+            continue;
+        }
         struct conn *c = calloc(1, sizeof *c);
         if (!c) {
             close(fd);
@@ -853,7 +863,10 @@ static void on_signal(void)
             break;
         if (si.ssi_signo == SIGCHLD)
             continue; /* reaped below */
-        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+        /* A blocked signal is never ignored by the kernel, so the rule that init ignores signals from
+         * inside its namespace does not hold here: ssi_pid is 0 for the supervisor and host senders,
+         * non-zero for a process inside, whose TERM/INT must not stop the container. */
+        if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && si.ssi_pid == 0)
             start_shutdown(S.plan->stop_grace_ms);
     }
     reap();
