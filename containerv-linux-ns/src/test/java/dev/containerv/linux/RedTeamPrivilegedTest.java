@@ -8,16 +8,26 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.api.Signal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -151,5 +161,162 @@ class RedTeamPrivilegedTest {
             ExecResult after = c.exec(ProcessSpec.of("/bin/echo", "alive"));
             assertThat(after.stdout().trim()).isEqualTo("alive");
         });
+    }
+
+    // ---- finding 2: exhausting the control server ----
+
+    /** A container's PID 1 as the host sees it: the parent of a process spawned into it. */
+    private static long initPid(Container c) {
+        var sleeper = c.spawn(ProcessSpec.of("/bin/sleep", "30"));
+        try {
+            return ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+        } finally {
+            sleeper.kill(Signal.KILL);
+        }
+    }
+
+    private static List<SocketChannel> idleClients(Container c, int n) throws IOException {
+        UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(roots.resolve("state").resolve(c.id()).resolve("control"));
+        List<SocketChannel> idle = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            idle.add(SocketChannel.open(socket));
+        }
+        return idle;
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        for (SocketChannel ch : channels) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing a socket of ours: nothing to do about it
+            }
+        }
+    }
+
+    private static long fdCount(long pid) throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return s.count();
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks. */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    @Test
+    void connectionsPastTheCapMakeRoomAndAnExecStillRuns() throws Exception {
+        Container c = runtime.create(spec(newId(), rootfs).build());
+        List<SocketChannel> idle = new ArrayList<>();
+        try {
+            long init = initPid(c);
+            idle.addAll(idleClients(c, 1100));
+            ExecResult r = c.exec(ProcessSpec.of("/bin/echo", "served"));
+            assertThat(r.stdout().trim()).as("an exec past the cap").isEqualTo("served");
+            assertThat(fdCount(init)).as("PID 1's fds with 1100 idle clients (cap 1024 connections)").isLessThan(1024 + 40);
+        } finally {
+            closeAll(idle);
+            c.destroy();
+        }
+    }
+
+    @Test
+    void aClientWithoutHelloIsClosedAfterTheStreamTimeout() throws Exception {
+        Container c = runtime.create(spec(newId(), rootfs).build());
+        List<SocketChannel> idle = new ArrayList<>();
+        try {
+            idle.addAll(idleClients(c, 1));
+            long start = System.nanoTime();
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return idle.get(0).read(ByteBuffer.allocate(16));
+                } catch (IOException e) {
+                    return -2;
+                }
+            });
+            assertThat(read.get(20, TimeUnit.SECONDS)).as("read on a connection that never sent HELLO").isEqualTo(-1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("closed after stream-timeout-ms").isGreaterThan(9000);
+        } finally {
+            closeAll(idle);
+            c.destroy();
+        }
+    }
+
+    @Test
+    void outOfFdsPid1BacksOffInsteadOfSpinning() throws Exception {
+        Container c = runtime.create(spec(newId(), rootfs).build());
+        List<SocketChannel> idle = new ArrayList<>();
+        try {
+            long init = initPid(c);
+            Path log = roots.resolve("state").resolve(c.id()).resolve("helper.log");
+            Process limit = new ProcessBuilder("prlimit", "--pid", Long.toString(init), "--nofile=48:48").inheritIO().start();
+            assertThat(limit.waitFor()).isZero();
+            idle.addAll(idleClients(c, 80));
+            Thread.sleep(300);
+            long ticks = cpuTicks(init);
+            long logSize = Files.size(log);
+            Thread.sleep(2000);
+            assertThat(cpuTicks(init) - ticks).as("PID 1's CPU ticks in 2 s at EMFILE").isLessThan(40);
+            assertThat(Files.size(log) - logSize).as("helper.log growth in 2 s at EMFILE").isLessThan(1024);
+            closeAll(idle);
+            idle.clear();
+            ExecResult r = c.exec(ProcessSpec.of("/bin/echo", "served"));
+            assertThat(r.stdout().trim()).as("an exec once the idle clients left").isEqualTo("served");
+        } finally {
+            closeAll(idle);
+            c.destroy();
+        }
+    }
+
+    @Test
+    void unfinishedFramesOfAllConnectionsAreCapped() throws Exception {
+        Container c = runtime.create(spec(newId(), rootfs).build());
+        List<SocketChannel> big = new ArrayList<>();
+        try {
+            big.addAll(idleClients(c, 10));
+            // HELLO (control, version 1), then the header of a 4 MiB PING and almost all of its payload.
+            ByteBuffer hello = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
+            hello.putInt(18).putShort((short) 1).putInt(1).putShort((short) 1).putShort((short) 0).putLong(0).flip();
+            ByteBuffer head = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+            head.putInt(4 * 1024 * 1024).putShort((short) 3).flip();
+            ByteBuffer body = ByteBuffer.allocate(4 * 1024 * 1024 - 4096);
+            Set<SocketChannel> refused = new HashSet<>();
+            for (SocketChannel ch : big) {
+                try {
+                    ch.write(hello.duplicate());
+                    ch.write(head.duplicate());
+                    ByteBuffer b = body.duplicate();
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                } catch (IOException e) {
+                    refused.add(ch);
+                }
+            }
+            Thread.sleep(500);
+            for (SocketChannel ch : big) {
+                ch.configureBlocking(false);
+                ByteBuffer in = ByteBuffer.allocate(4096);
+                try {
+                    int n;
+                    while ((n = ch.read(in)) > 0) {
+                        in.clear();
+                    }
+                    if (n < 0) {
+                        refused.add(ch);
+                    }
+                } catch (IOException e) {
+                    refused.add(ch);
+                }
+            }
+            assertThat(refused.size()).as("connections closed with 10 unfinished 4 MiB frames (32 MiB for all)").isGreaterThanOrEqualTo(2);
+            assertThat(c.exec(ProcessSpec.of("/bin/echo", "served")).stdout().trim()).isEqualTo("served");
+        } finally {
+            closeAll(big);
+            c.destroy();
+        }
     }
 }
