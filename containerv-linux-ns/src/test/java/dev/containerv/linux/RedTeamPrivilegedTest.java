@@ -319,4 +319,14 @@ class RedTeamPrivilegedTest {
             c.destroy();
         }
     }
+
+    // ---- finding 8: default tmpfs sizes ----
+
+    @Test
+    void devShmIs64MiBByDefault() {
+        inFreshContainer(spec(newId(), rootfs), c -> {
+            ExecResult r = c.exec(ProcessSpec.of("/bin/sh", "-c", "grep ' /dev/shm ' /proc/mounts"));
+            assertThat(r.stdout()).as("/dev/shm in /proc/mounts").contains("size=65536k");
+        });
+    }
 }
