@@ -417,7 +417,7 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
         return -1;
     }
-    if (mount("overlay", p->merged, "overlay", 0, data) != 0) {
+    if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "%s", data);
         return -1;
     }

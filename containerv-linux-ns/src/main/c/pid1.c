@@ -4,7 +4,8 @@
  * until their stream connections have attached, forks children (spawn.c), reads their
  * exec reports, reaps every child and orphan, keeps exit statuses until they were queued
  * to the spawning client, answers KILL/WAIT/PING, and stops the container on SHUTDOWN or
- * SIGTERM (TERM, grace, KILL).
+ * SIGTERM (TERM, grace, KILL). Refuses clients inside the container and bounds idle, numerous
+ * and oversized ones (protocol 5.9).
  *
  * Never: blocks on one client (all sockets are non-blocking, output is buffered), copies
  * program output (stream sockets go to the child as fds 0/1/2), or decides policy.
@@ -33,6 +34,17 @@
 
 #define MAX_OUT_BACKLOG (16u * 1024u * 1024u)
 #define HELLO_PAYLOAD_MAX 58u
+/* At most this many connections at once (control and stream, before and after HELLO): each costs
+ * PID 1 an fd and some memory. At the cap the oldest connection still without HELLO makes room;
+ * when every one has said HELLO, the new one is closed at once. */
+#define MAX_CONNS 1024
+/* Unfinished frames of all control connections together: one frame may be CV_MAX_FRAME, but many
+ * connections each holding most of one must not grow PID 1 without bound. */
+#define MAX_IN_TOTAL (32u * 1024u * 1024u)
+/* accept4 failing for want of fds or memory leaves the listener readable: it is not polled for
+ * this long, so PID 1 does not spin; the log says so at most once per LOG_EVERY_MS. */
+#define LISTEN_BACKOFF_MS 100
+#define LOG_EVERY_MS 10000
 
 enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_EXEC };
 
@@ -52,7 +64,7 @@ struct conn {
     size_t out_off;
     int want_out;
     uint64_t token;             /* stream: its token */
-    int64_t deadline;           /* stream: closed when not claimed by then */
+    int64_t deadline;           /* before HELLO: closed without one by then; stream: when not claimed */
     struct conn *next;
 };
 
@@ -95,6 +107,11 @@ static struct {
     struct cv_seccomp seccomp; /* the plan's filter, compiled once (len 0: none) */
     int landlock_fd;           /* the plan's Landlock ruleset, built once (-1: none) */
     int last_cap;
+    int nlive;                 /* connections not closed yet (MAX_CONNS) */
+    size_t in_total;           /* bytes in every connection's `in` buffer (MAX_IN_TOTAL) */
+    int64_t listen_resume;     /* listener not polled until then (0: polled) */
+    int64_t last_refusal_log;  /* when the last "refused"/"accept4" line was logged */
+    unsigned long refused;     /* connections refused or accept4 failures since that line */
 } S;
 
 /* ---------- the epoll set ---------- */
@@ -645,6 +662,7 @@ static void conn_close(struct conn *c)
     if (c->dead)
         return;
     c->dead = 1;
+    S.nlive--;
     if (c->fd >= 0) {
         ep_ctl(EPOLL_CTL_DEL, c->fd, NULL);
         close(c->fd);
@@ -785,7 +803,14 @@ static void on_conn(struct conn *c, uint32_t events)
             conn_close(c);
             break;
         }
+        if (S.in_total + (size_t)r > MAX_IN_TOTAL) {
+            send_error(c, 0, CV_STEP_PROTOCOL, "", ENOBUFS, "", "unfinished frames of all connections over 32 MiB");
+            conn_close(c);
+            return;
+        }
+        size_t before = c->in.len;
         cv_buf_bytes(&c->in, buf, (size_t)r);
+        S.in_total += c->in.len - before;
         if (c->in.oom) {
             conn_close(c);
             return;
@@ -811,8 +836,51 @@ static void on_conn(struct conn *c, uint32_t events)
         if (off) {
             memmove(c->in.data, c->in.data + off, c->in.len - off);
             c->in.len -= off;
+            S.in_total -= off;
         }
     }
+}
+
+/* One log line per LOG_EVERY_MS at most, counting what it stands for: a client that floods the
+ * socket must not fill helper.log. */
+static void log_refusal(const char *what, int err)
+{
+    int64_t now = cv_now_ms();
+    S.refused++;
+    if (S.last_refusal_log && now - S.last_refusal_log < LOG_EVERY_MS)
+        return;
+    char eb[16];
+    cv_log("control: %s (%s; %lu time(s) since the last such line)", what, err ? cv_errno_name(err, eb, sizeof eb) : "-",
+           S.refused);
+    S.last_refusal_log = now;
+    S.refused = 0;
+}
+
+/* The oldest connection that has not said HELLO yet (the list is newest first), or NULL. */
+static struct conn *oldest_without_hello(void)
+{
+    struct conn *found = NULL;
+    for (struct conn *c = S.conns; c; c = c->next)
+        if (!c->dead && c->role == 0)
+            found = c;
+    return found;
+}
+
+static void listen_pause(int err)
+{
+    struct epoll_event e = { .events = 0, .data.ptr = &S.lev };
+    ep_ctl(EPOLL_CTL_MOD, S.lfd, &e);
+    S.listen_resume = cv_now_ms() + LISTEN_BACKOFF_MS;
+    log_refusal("accept4 failed, not accepting for 100 ms", err);
+}
+
+static void listen_resume(int64_t now)
+{
+    if (!S.listen_resume || now < S.listen_resume)
+        return;
+    struct epoll_event e = { .events = EPOLLIN, .data.ptr = &S.lev };
+    ep_ctl(EPOLL_CTL_MOD, S.lfd, &e);
+    S.listen_resume = 0;
 }
 
 static void on_listen(void)
@@ -822,9 +890,30 @@ static void on_listen(void)
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            if (errno != EAGAIN)
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                listen_pause(errno);
+            else if (errno != EAGAIN)
                 cv_log("accept4: %s", strerror(errno));
             return;
+        }
+        /* Only a peer outside the container's pid namespace may talk to PID 1: the JVM, the CLI and
+         * the supervisor all show as pid 0 here. A process inside that reached the socket (through a
+         * bind of a directory holding the state root) shows its own pid and is turned away. */
+        struct ucred cred = { .pid = -1 };
+        socklen_t cl = sizeof cred;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0 || cred.pid != 0) {
+            log_refusal("refused a client inside the container's pid namespace", 0);
+            close(fd);
+            continue;
+        }
+        if (S.nlive >= MAX_CONNS) {
+            struct conn *idle = oldest_without_hello();
+            if (!idle) {
+                log_refusal("refused a connection: 1024 connections open, all past HELLO", 0);
+                close(fd);
+                continue;
+            }
+            conn_close(idle);
         }
         struct conn *c = calloc(1, sizeof *c);
         if (!c) {
@@ -833,6 +922,7 @@ static void on_listen(void)
         }
         c->ev.kind = EV_CONN;
         c->fd = fd;
+        c->deadline = cv_now_ms() + (int64_t)S.plan->stream_timeout_ms;
         struct epoll_event e = { .events = EPOLLIN, .data.ptr = c };
         if (epoll_ctl(S.ep, EPOLL_CTL_ADD, fd, &e) != 0) {
             close(fd);
@@ -841,6 +931,7 @@ static void on_listen(void)
         }
         c->next = S.conns;
         S.conns = c;
+        S.nlive++;
     }
 }
 
@@ -853,7 +944,10 @@ static void on_signal(void)
             break;
         if (si.ssi_signo == SIGCHLD)
             continue; /* reaped below */
-        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+        /* A blocked signal is never ignored by the kernel, so the rule that init ignores signals from
+         * inside its namespace does not hold here: ssi_pid is 0 for the supervisor and host senders,
+         * non-zero for a process inside, whose TERM/INT must not stop the container. */
+        if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && si.ssi_pid == 0)
             start_shutdown(S.plan->stop_grace_ms);
     }
     reap();
@@ -880,8 +974,9 @@ static void expire(int64_t now)
         pd = next;
     }
     for (struct conn *c = S.conns; c; c = c->next)
-        if (!c->dead && c->role == CV_ROLE_STREAM && now >= c->deadline)
+        if (!c->dead && (c->role == CV_ROLE_STREAM || c->role == 0) && now >= c->deadline)
             conn_close(c);
+    listen_resume(now);
 }
 
 static int next_timeout(int64_t now)
@@ -891,8 +986,10 @@ static int next_timeout(int64_t now)
         if (t < 0 || pd->deadline < t)
             t = pd->deadline;
     for (struct conn *c = S.conns; c; c = c->next)
-        if (!c->dead && c->role == CV_ROLE_STREAM && (t < 0 || c->deadline < t))
+        if (!c->dead && (c->role == CV_ROLE_STREAM || c->role == 0) && (t < 0 || c->deadline < t))
             t = c->deadline;
+    if (S.listen_resume && (t < 0 || S.listen_resume < t))
+        t = S.listen_resume;
     if (S.shutting && (t < 0 || S.shut_deadline < t))
         t = S.shut_deadline;
     if (t < 0)
@@ -914,6 +1011,7 @@ static void sweep(void)
         struct conn *c = *pp;
         if (c->dead) {
             *pp = c->next;
+            S.in_total -= c->in.len;
             cv_buf_free(&c->in);
             cv_buf_free(&c->out);
             free(c);

@@ -19,6 +19,9 @@
  *   escape-probe all <scratch-dir> [<ro-path>]
  *   escape-probe ids                   the real, effective and saved uid (for a setuid copy)
  *   escape-probe socket                socket(AF_INET, SOCK_STREAM)
+ *   escape-probe control <socket>      connect to a control socket: "allowed" when PID 1 keeps the
+ *                                      connection open for a second instead of closing it at once
+ *   escape-probe device <node>         open a device node of the image (read-only, never read)
  *
  * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
  * uses PTRACE_SEIZE, which does not stop, and detaches at once).
@@ -35,6 +38,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
+#include <poll.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -310,10 +315,44 @@ static void sock(void)
         close(fd);
 }
 
+/* A control socket reached from inside (e.g. through a bind of the state root's parent): PID 1 must
+ * close the connection at once; one it keeps open would read frames from inside. Sends nothing. */
+static void control(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        result("control", path, 0, errno, "connect");
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int n = poll(&p, 1, 1000);
+    char c;
+    ssize_t r = n > 0 ? read(fd, &c, 1) : -1;
+    if (n == 0)
+        result("control", path, 1, 0, "kept-open");
+    else
+        result("control", path, 0, r < 0 ? errno : 0, r == 0 ? "closed" : "read");
+    close(fd);
+}
+
+/* A device node shipped in the image: opening it must fail on a nodev root. */
+static void device(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    result("device", path, fd >= 0, fd >= 0 ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
-                    "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket\n");
+                    "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
+                    "control <socket> | device <node>\n");
     return 2;
 }
 
@@ -334,6 +373,10 @@ int main(int argc, char **argv)
         ids();
     else if (strcmp(cmd, "socket") == 0 && argc == 2)
         sock();
+    else if (strcmp(cmd, "control") == 0 && argc == 3)
+        control(argv[2]);
+    else if (strcmp(cmd, "device") == 0 && argc == 3)
+        device(argv[2]);
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
         mounts(argv[2], argc == 4 ? argv[3] : NULL);
     else if (strcmp(cmd, "cgroup") == 0 && argc == 3)

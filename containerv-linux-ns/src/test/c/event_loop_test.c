@@ -5,14 +5,18 @@
  * status 1 instead of serving on with stale registrations. Linked with -Wl,--wrap=epoll_ctl so
  * the test decides which call fails.
  *
- * Never: runs the loop in its own process (cv_pid1_serve does not return): a forked child does.
+ * Never: runs the loop in its own process (cv_pid1_serve does not return): a forked child does,
+ * as PID 1 of a new pid namespace (a user namespace too when not root), because the server turns
+ * away peers inside its own pid namespace.
  */
 #include "check.h"
 #include "pid1.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -53,6 +57,19 @@ static void serving_failure_is_fatal(void)
     pid_t child = fork();
     CHECK(child >= 0);
     if (child == 0) {
+        /* PID 1 serves only peers outside its pid namespace (they show pid 0), like the real init. */
+        if (unshare(CLONE_NEWPID) != 0 && unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0)
+            _exit(8);
+        pid_t init = fork();
+        if (init < 0)
+            _exit(8);
+        if (init > 0) {
+            int ist = 0;
+            if (waitpid(init, &ist, 0) != init)
+                _exit(8);
+            _exit(WIFEXITED(ist) ? WEXITSTATUS(ist) : 7);
+        }
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, SIGCHLD);

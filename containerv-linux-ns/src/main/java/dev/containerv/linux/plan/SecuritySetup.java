@@ -2,6 +2,7 @@ package dev.containerv.linux.plan;
 
 import dev.containerv.api.Access;
 import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.security.Arch;
 import dev.containerv.linux.security.CapabilitySet;
@@ -42,7 +43,8 @@ public final class SecuritySetup {
 
     /**
      * Adds the hardening directives to a plan. {@code ownDirs} are containerv's host directories (state root,
-     * layer root, helper cache): each one inside {@code rootfs} is masked.
+     * layer root, helper cache): each one inside {@code rootfs} or inside the source of a host-directory layer is
+     * masked where the container sees it.
      */
     public static LaunchPlan apply(LaunchPlan plan, ContainerSpec spec, Path rootfs, LinuxOptions options, Collection<Path> ownDirs,
                                    Map<String, String> env) {
@@ -60,21 +62,41 @@ public final class SecuritySetup {
         }
         plan.seccomp(filter.planLines());
         spec.policy().ifPresent(p -> p.pathRules().forEach(r -> plan.landlock(r.access() == Access.READ_WRITE, r.path())));
-        List<Path> inside = new ArrayList<>();
-        for (Path d : ownDirs) {
-            Path n;
-            try {
-                n = d.toRealPath();
-            } catch (IOException e) {
-                n = d.toAbsolutePath().normalize(); // not made yet: masked if it appears before the container starts
-            }
-            if (n.startsWith(rootfs) && !n.equals(rootfs)) {
-                inside.add(Path.of("/").resolve(rootfs.relativize(n)));
+        List<Path> own = ownDirs.stream().map(SecuritySetup::real).toList();
+        List<Path> inside = new ArrayList<>(within(rootfs, "/", own));
+        // A bind of a directory that holds the state root would hand the container every control socket of the
+        // host (PID 1 refuses clients from inside too, but the state files and the other layers stay ours).
+        for (Layer l : spec.layers()) {
+            if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
+                inside.addAll(within(real(l.source().orElseThrow()), l.containerPath().orElseThrow(), own));
             }
         }
         MaskedPaths paths = MaskedPaths.defaults().withMasked(inside);
         paths.masked().forEach(plan::mask);
         paths.readOnly().forEach(plan::readOnly);
         return plan;
+    }
+
+    /** The real path, or the normalised absolute one while it does not exist yet (masked if it appears before start). */
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** Where each of {@code own} that lies below (or at) {@code source} appears in a container that shows it at {@code at}. */
+    private static List<Path> within(Path source, String at, List<Path> own) {
+        List<Path> found = new ArrayList<>();
+        for (Path n : own) {
+            if (n.startsWith(source)) {
+                Path p = Path.of(at).resolve(source.relativize(n).toString()).normalize();
+                if (p.getNameCount() > 0) {
+                    found.add(p);
+                }
+            }
+        }
+        return found;
     }
 }

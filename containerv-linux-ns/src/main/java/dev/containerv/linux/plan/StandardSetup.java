@@ -25,6 +25,12 @@ public final class StandardSetup {
     }
 
     /**
+     * Size of {@code /dev/shm} (64 MiB, as Docker): the kernel's default, half of the host's RAM, would let one
+     * container pin that much unswappable memory. A {@code Layer.tmpfs("/dev/shm", size)} replaces it.
+     */
+    public static final long DEV_SHM_BYTES = 64L * 1024 * 1024;
+
+    /**
      * Adds the standard file systems to a plan. They come before the spec's layers, so a layer under
      * {@code /dev}, {@code /proc} or {@code /sys} sits on top of them instead of being hidden beneath.
      */
@@ -33,7 +39,7 @@ public final class StandardSetup {
         DEVICES.forEach(d -> plan.device(d.path(), d.major(), d.minor()));
         plan.symlink("pts/ptmx", "/dev/ptmx").symlink("/proc/self/fd", "/dev/fd").symlink("/proc/self/fd/0", "/dev/stdin")
                 .symlink("/proc/self/fd/1", "/dev/stdout").symlink("/proc/self/fd/2", "/dev/stderr");
-        plan.devpts("/dev/pts").tmpfs("/dev/shm", 0, 01777).mqueue("/dev/mqueue");
+        plan.devpts("/dev/pts").tmpfs("/dev/shm", DEV_SHM_BYTES, 01777).mqueue("/dev/mqueue");
         return plan.defaultPath(DEFAULT_PATH);
     }
 }

@@ -107,7 +107,7 @@ class LaunchPlanTest {
                 "device /dev/zero 1 5\n", "device /dev/full 1 7\n", "device /dev/random 1 8\n", "device /dev/urandom 1 9\n",
                 "device /dev/tty 5 0\n", "symlink pts/ptmx /dev/ptmx\n", "symlink /proc/self/fd /dev/fd\n",
                 "symlink /proc/self/fd/0 /dev/stdin\n", "symlink /proc/self/fd/1 /dev/stdout\n", "symlink /proc/self/fd/2 /dev/stderr\n",
-                "devpts /dev/pts\n", "tmpfs /dev/shm 0 1777\n", "mqueue /dev/mqueue\n",
+                "devpts /dev/pts\n", "tmpfs /dev/shm 67108864 1777\n", "mqueue /dev/mqueue\n",
                 "tmpfs /dev/shm 1048576 1777\n");
         assertThat(text).contains("default-path /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
     }
