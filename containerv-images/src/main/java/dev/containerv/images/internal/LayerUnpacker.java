@@ -178,7 +178,11 @@ public final class LayerUnpacker {
         }
         applyOwnerAndXattrs(target, e, layer);
         applyMode(target, e);
-        Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+        if (e.isFile()) {
+            // Only a regular file: the JDK sets times through open(), which blocks on a FIFO and would open a
+            // device.
+            Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+        }
     }
 
     /** Splits an entry name into components, refusing an absolute name or one holding {@code ..}. */
