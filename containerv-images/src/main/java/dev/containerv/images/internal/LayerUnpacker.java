@@ -178,7 +178,7 @@ public final class LayerUnpacker {
         }
         applyOwnerAndXattrs(target, e, layer);
         applyMode(target, e);
-        if (e.isFile()) {
+        if (!e.isFIFO() && !e.isCharacterDevice() && !e.isBlockDevice()) {
             // Only a regular file: the JDK sets times through open(), which blocks on a FIFO and would open a
             // device.
             Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
