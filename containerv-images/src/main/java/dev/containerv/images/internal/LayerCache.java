@@ -115,9 +115,9 @@ public final class LayerCache {
                 try (InputStream tar = new DigestInputStream(decompressor(buffered, layerName), sha)) {
                     unpacker.unpack(tar, work, layerName);
                     tar.transferTo(java.io.OutputStream.nullOutputStream()); // the tar's trailing padding counts for the digest
-                }
-                if (verified != null) {
-                    verified.drain();
+                    if (verified != null) {
+                        verified.drain(); // before close: what gzip left unread still counts for the blob's digest
+                    }
                 }
                 Digest actual = Digest.of(sha);
                 if (!actual.equals(diffId)) {
