@@ -15,7 +15,6 @@ import dev.containerv.images.internal.RegistrySource;
 import dev.containerv.images.internal.ResolvedImage;
 import dev.containerv.images.internal.VerifyingInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,7 +258,7 @@ public final class ImageStore {
             return image(name, Digest.parse(n.path("manifestDigest").asText()),
                     Digest.parse(n.path("configDigest").asText()), Manifests.runConfig(config, name), layers);
         } catch (IOException e) {
-            throw new UncheckedIOException("image record " + record, e);
+            throw new ContainerException(ErrorKind.PLATFORM_FAILURE, "image record " + record + ": " + e.getMessage(), e);
         }
     }
 

@@ -33,6 +33,7 @@ class RegistryPullTest {
     Path layout;
     final List<String> requests = new CopyOnWriteArrayList<>();
     volatile boolean requireToken = true;
+    volatile String requireBasic;
 
     @BeforeEach
     void start() throws IOException {
@@ -69,7 +70,12 @@ class RegistryPullTest {
         server.createContext("/v2/", ex -> {
             String path = ex.getRequestURI().getPath();
             requests.add(path);
-            if (requireToken && !("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            if (requireBasic != null && !("Basic " + requireBasic).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
+                reply(ex, 401, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (requireBasic == null && requireToken && !("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"" + base
                         + "/token\",service=\"test-registry\",scope=\"repository:team/app:pull\"");
                 reply(ex, 401, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
@@ -122,6 +128,23 @@ class RegistryPullTest {
         requests.clear();
         store.pull(ref("1"), PullProgress.NONE);
         assertThat(requests).noneMatch(r -> r.contains("/blobs/") && !r.endsWith(image.configDigest().toString()));
+    }
+
+    @Test
+    void basicAuthUsesTheDockerConfigsCredentials() throws IOException {
+        requireBasic = java.util.Base64.getEncoder().encodeToString("user:secret".getBytes(StandardCharsets.UTF_8));
+        String registry = "127.0.0.1:" + server.getAddress().getPort();
+        ImageStore anonymous = ImageStore.builder().root(tmp.resolve("a")).dockerConfig(tmp.resolve("none.json")).build();
+        assertThatThrownBy(() -> anonymous.pull(ref("1"), PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+                    assertThat(e.getMessage()).contains("has none for " + registry);
+                });
+
+        Path config = Files.writeString(tmp.resolve("config.json"),
+                "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + requireBasic + "\"}}}");
+        ImageStore store = ImageStore.builder().root(tmp.resolve("b")).dockerConfig(config).build();
+        assertThat(store.pull(ref("1"), PullProgress.NONE).layers()).hasSize(2);
     }
 
     @Test
