@@ -49,7 +49,9 @@ public final class RegistrySource implements ImageSource {
         this.base = (plainHttp ? "http://" : "https://") + host + "/v2/" + ref.repository();
         this.dockerConfig = dockerConfig;
         this.timeout = timeout;
+        // Plain HTTP speaks HTTP/1.1 directly: the default HTTP/2 would first try an h2c upgrade on every request.
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .version(plainHttp ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
