@@ -1,0 +1,34 @@
+package dev.containerv.images;
+
+/**
+ * Hears how a pull or import goes, layer by layer. Called on the pulling thread; every method does nothing
+ * unless overridden.
+ */
+public interface PullProgress {
+    /** A listener that ignores everything. */
+    PullProgress NONE = new PullProgress() { };
+
+    /**
+     * A layer is needed and not in the cache: its blob starts streaming.
+     *
+     * @param layer the layer's uncompressed digest
+     * @param size  the blob's size in bytes as the manifest states it, -1 when unknown
+     */
+    default void layerStarted(Digest layer, long size) { }
+
+    /**
+     * More of a layer's blob was read.
+     *
+     * @param layer the layer's uncompressed digest
+     * @param bytes bytes of the blob read so far
+     */
+    default void layerProgress(Digest layer, long bytes) { }
+
+    /**
+     * A layer is in the cache.
+     *
+     * @param layer  the layer's uncompressed digest
+     * @param cached true when it was there already (nothing was downloaded or unpacked)
+     */
+    default void layerDone(Digest layer, boolean cached) { }
+}

@@ -1,0 +1,209 @@
+package dev.containerv.images.internal;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.images.Digest;
+import dev.containerv.images.PullProgress;
+import dev.containerv.spi.FileTrees;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Unpacked layers by uncompressed digest: {@code layers/sha256/<hex>/} is the layer's root, made once and then
+ * only read. Making one takes a lock ({@code locks/<hex>.lock}: a {@link FileLock} between processes, a
+ * {@link ReentrantLock} between threads of this JVM, which file locks do not separate), unpacks into
+ * {@code tmp/}, verifies, and renames into place atomically, so a reader sees a whole layer or none.
+ */
+public final class LayerCache {
+    private static final ConcurrentHashMap<String, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private final Path layers;
+    private final Path locks;
+    private final Path tmp;
+    private final LayerUnpacker unpacker;
+
+    /**
+     * @param root     the store's root directory
+     * @param unpacker unpacks layer tars with the store's limits
+     * @throws IOException when the directories cannot be made
+     */
+    public LayerCache(Path root, LayerUnpacker unpacker) throws IOException {
+        this.layers = Files.createDirectories(root.resolve("layers").resolve("sha256"));
+        this.locks = Files.createDirectories(root.resolve("locks"));
+        this.tmp = Files.createDirectories(root.resolve("tmp"));
+        this.unpacker = unpacker;
+    }
+
+    /** @return the directory a layer is (or would be) unpacked in */
+    public Path layerDir(Digest diffId) {
+        return layers.resolve(diffId.hex());
+    }
+
+    /** @return true when the layer is unpacked */
+    public boolean contains(Digest diffId) {
+        return Files.isDirectory(layerDir(diffId), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Makes sure a layer is unpacked, streaming its blob only when it is not.
+     *
+     * @param diffId   the layer's uncompressed digest (from the image config)
+     * @param blob     the layer's blob
+     * @param what     the image's name for errors
+     * @param progress told of the download
+     * @return true when the layer was there already
+     * @throws IOException when the blob cannot be read or does not verify (nothing of it is kept)
+     */
+    public boolean ensure(Digest diffId, ResolvedImage.LayerBlob blob, String what, PullProgress progress)
+            throws IOException {
+        if (contains(diffId)) {
+            progress.layerDone(diffId, true);
+            return true;
+        }
+        Path lockFile = locks.resolve(diffId.hex() + ".lock");
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().toString(), k -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = ch.lock()) {
+            if (contains(diffId)) {
+                progress.layerDone(diffId, true);
+                return true; // another thread or process made it while we waited
+            }
+            unpackInto(diffId, blob, what, progress);
+            progress.layerDone(diffId, false);
+            return false;
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private void unpackInto(Digest diffId, ResolvedImage.LayerBlob blob, String what, PullProgress progress)
+            throws IOException {
+        String layerName = what + " layer " + (blob.digest() != null ? blob.digest() : diffId);
+        Path work = Files.createTempDirectory(tmp, diffId.shortHex() + ".");
+        boolean done = false;
+        try {
+            // A temporary directory is 0700; a layer root is 0755 unless the tar's "./" entry says otherwise.
+            Files.setAttribute(work, "unix:mode", 0755);
+            progress.layerStarted(diffId, blob.size());
+            try (InputStream raw = blob.opener().open()) {
+                InputStream counted = raw;
+                VerifyingInputStream verified = null;
+                if (blob.digest() != null) {
+                    verified = new VerifyingInputStream(raw, blob.digest(), blob.size(), layerName,
+                            n -> progress.layerProgress(diffId, n));
+                    counted = verified;
+                }
+                BufferedInputStream buffered = new BufferedInputStream(counted, 1 << 16);
+                MessageDigest sha = Digest.newSha256();
+                try (InputStream tar = new DigestInputStream(decompressor(buffered, layerName), sha)) {
+                    unpacker.unpack(tar, work, layerName);
+                    tar.transferTo(java.io.OutputStream.nullOutputStream()); // the tar's trailing padding counts for the digest
+                    if (verified != null) {
+                        verified.drain(); // before close: what gzip left unread still counts for the blob's digest
+                    }
+                }
+                Digest actual = Digest.of(sha);
+                if (!actual.equals(diffId)) {
+                    throw new VerifyingInputStream.BlobMismatchException(layerName + ": uncompressed content has digest "
+                            + actual + ", the image config says " + diffId);
+                }
+            }
+            try {
+                Files.move(work, layerDir(diffId), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException(layerName + ": " + tmp + " and " + layers + " are on different file systems", e);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                FileTrees.deleteTree(work);
+            }
+        }
+    }
+
+    private static InputStream decompressor(BufferedInputStream in, String layerName) throws IOException {
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, layerName
+                    + " is zstd-compressed; gzip and plain tar layers are read");
+        }
+        return in;
+    }
+
+    /** @return the digests of every unpacked layer */
+    public List<Digest> list() throws IOException {
+        var out = new ArrayList<Digest>();
+        try (Stream<Path> s = Files.list(layers)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9a-f]{64}") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(new Digest(name));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Removes one layer, under its lock so no pull of it is half-way.
+     *
+     * @param diffId the layer
+     * @throws IOException when it cannot be removed
+     */
+    public void remove(Digest diffId) throws IOException {
+        Path lockFile = locks.resolve(diffId.hex() + ".lock");
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().toString(), k -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = ch.lock()) {
+            // Rename first, so a concurrent reader never sees a half-removed layer under its real name.
+            Path doomed = tmp.resolve("rm." + diffId.hex() + "." + System.nanoTime());
+            if (contains(diffId)) {
+                Files.move(layerDir(diffId), doomed, StandardCopyOption.ATOMIC_MOVE);
+                FileTrees.deleteTree(doomed);
+            }
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    /**
+     * @param diffId a layer
+     * @return the bytes of its regular files (each hard-linked file once per link)
+     * @throws IOException when the tree cannot be read
+     */
+    public long size(Digest diffId) throws IOException {
+        try (Stream<Path> s = Files.walk(layerDir(diffId))) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.containerv.images.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.images.Digest;
+import dev.containerv.images.ImageReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A registry speaking the OCI distribution API, through the JDK's {@link HttpClient}. Auth follows the
+ * {@code WWW-Authenticate} challenge of a 401: {@code Bearer} fetches a pull token from the realm (anonymously, or
+ * with basic credentials from a Docker {@code config.json}), {@code Basic} sends those credentials.
+ */
+public final class RegistrySource implements ImageSource {
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private final ImageReference ref;
+    private final String base;
+    private final Path dockerConfig;
+    private final Duration timeout;
+    private final HttpClient http;
+    private String authorization;
+
+    /**
+     * @param ref          the image
+     * @param plainHttp    true to speak plain HTTP (loopback registries, or asked explicitly)
+     * @param dockerConfig a Docker config.json with credentials, or null
+     * @param timeout      how long one request may take
+     */
+    public RegistrySource(ImageReference ref, boolean plainHttp, Path dockerConfig, Duration timeout) {
+        this.ref = ref;
+        String host = ref.registry().equals(ImageReference.DEFAULT_REGISTRY) ? "registry-1.docker.io" : ref.registry();
+        this.base = (plainHttp ? "http://" : "https://") + host + "/v2/" + ref.repository();
+        this.dockerConfig = dockerConfig;
+        this.timeout = timeout;
+        // Plain HTTP speaks HTTP/1.1 directly: the default HTTP/2 would first try an h2c upgrade on every request.
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .version(plainHttp ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @Override
+    public ResolvedImage resolve() throws IOException {
+        String what = ref.toString();
+        HttpResponse<InputStream> r = get(base + "/manifests/" + ref.manifestReference(), true, what + " manifest");
+        Descriptor top;
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes((int) Manifests.MAX_JSON + 1);
+        }
+        if (bytes.length > Manifests.MAX_JSON) {
+            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": manifest larger than " + Manifests.MAX_JSON);
+        }
+        Digest actual = Digest.of(bytes);
+        Optional<String> stated = r.headers().firstValue("Docker-Content-Digest");
+        Digest expected = ref.pinnedDigest().orElse(stated.map(Digest::parse).orElse(actual));
+        if (!expected.equals(actual)) {
+            throw new VerifyingInputStream.BlobMismatchException(what + " manifest: content has digest " + actual
+                    + ", expected " + expected);
+        }
+        top = new Descriptor(r.headers().firstValue("Content-Type").orElse(""), actual, bytes.length);
+        return Manifests.resolve(bytes, top.digest(), (d, manifest) ->
+                get(base + (manifest ? "/manifests/" : "/blobs/") + d.digest(), manifest,
+                        what + (manifest ? " manifest " : " blob ") + d.digest()).body(), what);
+    }
+
+    private HttpResponse<InputStream> get(String url, boolean manifest, String what) throws IOException {
+        HttpResponse<InputStream> r = send(url, manifest);
+        if (r.statusCode() == 401) {
+            String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+            r.body().close();
+            authorization = authorize(challenge, what);
+            r = send(url, manifest);
+        }
+        int code = r.statusCode();
+        if (code == 200) {
+            return r;
+        }
+        String body;
+        try (InputStream in = r.body()) {
+            body = new String(in.readNBytes(512), StandardCharsets.UTF_8).strip();
+        }
+        ErrorKind kind = code == 404 ? ErrorKind.NOT_FOUND
+                : code == 401 || code == 403 ? ErrorKind.PERMISSION_DENIED : ErrorKind.PLATFORM_FAILURE;
+        throw new ContainerException(kind, what + ": GET " + url + " answered HTTP " + code + (body.isEmpty() ? "" : ": " + body));
+    }
+
+    private HttpResponse<InputStream> send(String url, boolean manifest) throws IOException {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
+        if (manifest) {
+            b.header("Accept", String.join(", ", Manifests.MANIFEST_TYPES));
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("GET " + url + ": interrupted", e);
+        } catch (IOException e) {
+            throw new IOException("GET " + url + ": " + e, e);
+        }
+    }
+
+    /** Answers a challenge: the Authorization header value to retry with. */
+    private String authorize(String challenge, String what) throws IOException {
+        Optional<String> basic = credentials();
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            return basic.map(c -> "Basic " + c).orElseThrow(() -> new ContainerException(ErrorKind.PERMISSION_DENIED,
+                    what + ": the registry asks for credentials and " + dockerConfig + " has none for " + ref.registry()));
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, what + ": unknown auth challenge '" + challenge + "'");
+        }
+        Map<String, String> params = challengeParams(challenge);
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw new ContainerException(ErrorKind.PLATFORM_FAILURE, what + ": a Bearer challenge without realm: " + challenge);
+        }
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+        if (params.containsKey("service")) {
+            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+        }
+        String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
+        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        var b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET();
+        basic.ifPresent(c -> b.header("Authorization", "Basic " + c));
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("token " + url + ": interrupted", e);
+        }
+        if (r.statusCode() != 200) {
+            throw new ContainerException(r.statusCode() == 401 || r.statusCode() == 403 ? ErrorKind.PERMISSION_DENIED
+                    : ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " answered HTTP " + r.statusCode());
+        }
+        JsonNode token = Manifests.parse(r.body(), what + " token");
+        String t = token.path("token").asText(token.path("access_token").asText(""));
+        if (t.isEmpty()) {
+            throw new ContainerException(ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " gave no token");
+        }
+        return "Bearer " + t;
+    }
+
+    static Map<String, String> challengeParams(String challenge) {
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
+        }
+        return params;
+    }
+
+    /** The base64 {@code user:password} for this registry from the Docker config, if it has one. */
+    private Optional<String> credentials() throws IOException {
+        if (dockerConfig == null || !Files.isRegularFile(dockerConfig)) {
+            return Optional.empty();
+        }
+        JsonNode auths = Manifests.parse(Files.readAllBytes(dockerConfig), "docker config " + dockerConfig).path("auths");
+        String r = ref.registry();
+        for (String key : new String[] {r, "https://" + r, "http://" + r, "https://" + r + "/v1/",
+                r.equals(ImageReference.DEFAULT_REGISTRY) ? "https://index.docker.io/v1/" : r}) {
+            JsonNode entry = auths.path(key);
+            if (entry.path("auth").isTextual()) {
+                return Optional.of(entry.path("auth").asText());
+            }
+            if (entry.path("username").isTextual()) {
+                String up = entry.path("username").asText() + ":" + entry.path("password").asText("");
+                return Optional.of(Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * OCI and Docker images as container roots: {@link dev.containerv.images.ImageStore} reads OCI image layouts,
+ * {@code docker save} archives and registries speaking the OCI distribution API, verifies every blob, and
+ * unpacks each layer once into a content-addressed cache whose directories become a container's read-only
+ * root layers. Depends on the API only, not on a provider.
+ */
+module dev.containerv.images {
+    requires transitive dev.containerv.api;
+    requires java.net.http;
+    requires com.fasterxml.jackson.databind;
+    requires org.apache.commons.compress;
+
+    exports dev.containerv.images;
+}

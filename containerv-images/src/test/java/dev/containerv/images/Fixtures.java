@@ -1,0 +1,207 @@
+package dev.containerv.images;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/** Image fixtures the tests build themselves: layer tars, OCI layouts and docker-save archives. */
+final class Fixtures {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Date MTIME = new Date(1_600_000_000_000L);
+
+    private Fixtures() {
+    }
+
+    /** Writes tar entries. */
+    static final class Tar {
+        private final TarArchiveOutputStream out;
+
+        Tar(OutputStream sink) {
+            out = new TarArchiveOutputStream(sink);
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        }
+
+        Tar dir(String name) {
+            var e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+            e.setMode(040755);
+            return put(e, null);
+        }
+
+        Tar file(String name, String content) {
+            return file(name, content, 0644);
+        }
+
+        Tar file(String name, String content, int mode) {
+            var e = new TarArchiveEntry(name);
+            e.setMode(0100000 | mode);
+            byte[] b = content.getBytes(StandardCharsets.UTF_8);
+            e.setSize(b.length);
+            return put(e, b);
+        }
+
+        Tar symlink(String name, String target) {
+            var e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+            e.setLinkName(target);
+            return put(e, null);
+        }
+
+        Tar hardlink(String name, String target) {
+            var e = new TarArchiveEntry(name, TarConstants.LF_LINK);
+            e.setLinkName(target);
+            return put(e, null);
+        }
+
+        Tar put(TarArchiveEntry e, byte[] content) {
+            try {
+                e.setModTime(MTIME);
+                out.putArchiveEntry(e);
+                if (content != null) {
+                    out.write(content);
+                }
+                out.closeArchiveEntry();
+                return this;
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
+    static byte[] tar(Consumer<Tar> entries) {
+        var bytes = new ByteArrayOutputStream();
+        var t = new Tar(bytes);
+        entries.accept(t);
+        try {
+            t.out.finish();
+            t.out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] gzip(byte[] content) {
+        var bytes = new ByteArrayOutputStream();
+        try (var gz = new GZIPOutputStream(bytes)) {
+            gz.write(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** An image's config JSON: the layers' diff_ids (bottom first) and a run config. */
+    static byte[] config(List<byte[]> layerTars, List<String> cmd, List<String> env, String workingDir) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("architecture", "amd64");
+        c.put("os", "linux");
+        ObjectNode run = c.putObject("config");
+        env.forEach(run.putArray("Env")::add);
+        cmd.forEach(run.putArray("Cmd")::add);
+        run.put("WorkingDir", workingDir);
+        ObjectNode rootfs = c.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode ids = rootfs.putArray("diff_ids");
+        layerTars.forEach(t -> ids.add(Digest.of(t).toString()));
+        return bytes(c);
+    }
+
+    static byte[] bytes(Object node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Digest writeBlob(Path layout, byte[] content) throws IOException {
+        Digest d = Digest.of(content);
+        Path dir = Files.createDirectories(layout.resolve("blobs/sha256"));
+        Files.write(dir.resolve(d.hex()), content);
+        return d;
+    }
+
+    static ObjectNode descriptor(String mediaType, Digest d, long size) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("mediaType", mediaType);
+        n.put("digest", d.toString());
+        n.put("size", size);
+        return n;
+    }
+
+    /**
+     * Writes an OCI layout holding one image of gzip layers (bottom first), tagged {@code tag}.
+     *
+     * @return the manifest bytes
+     */
+    static byte[] ociLayout(Path layout, String tag, List<byte[]> layerTars, byte[] config) throws IOException {
+        Files.createDirectories(layout);
+        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Digest configDigest = writeBlob(layout, config);
+        ObjectNode m = JSON.createObjectNode();
+        m.put("schemaVersion", 2);
+        m.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        m.set("config", descriptor("application/vnd.oci.image.config.v1+json", configDigest, config.length));
+        ArrayNode layers = m.putArray("layers");
+        for (byte[] t : layerTars) {
+            byte[] gz = gzip(t);
+            layers.add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", writeBlob(layout, gz), gz.length));
+        }
+        byte[] manifest = bytes(m);
+        Digest md = writeBlob(layout, manifest);
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        ObjectNode d = descriptor("application/vnd.oci.image.manifest.v1+json", md, manifest.length);
+        d.putObject("annotations").put("org.opencontainers.image.ref.name", tag);
+        index.putArray("manifests").add(d);
+        Files.write(layout.resolve("index.json"), bytes(index));
+        return manifest;
+    }
+
+    /** Writes a docker-save archive holding one image of plain tar layers (bottom first). */
+    static void dockerArchive(Path archive, String repoTag, List<byte[]> layerTars, byte[] config) throws IOException {
+        List<String> layerNames = new ArrayList<>();
+        String configName = Digest.of(config).hex() + ".json";
+        byte[] archiveBytes = tar(t -> {
+            for (int i = 0; i < layerTars.size(); i++) {
+                String name = "layer" + i + "/layer.tar";
+                layerNames.add(name);
+                t.dir("layer" + i);
+                var e = new TarArchiveEntry(name);
+                e.setSize(layerTars.get(i).length);
+                e.setMode(0100644);
+                t.put(e, layerTars.get(i));
+            }
+            var e = new TarArchiveEntry(configName);
+            e.setSize(config.length);
+            e.setMode(0100644);
+            t.put(e, config);
+            ArrayNode manifest = JSON.createArrayNode();
+            ObjectNode image = manifest.addObject();
+            image.put("Config", configName);
+            image.putArray("RepoTags").add(repoTag);
+            layerNames.forEach(image.putArray("Layers")::add);
+            byte[] mb = bytes(manifest);
+            var me = new TarArchiveEntry("manifest.json");
+            me.setSize(mb.length);
+            me.setMode(0100644);
+            t.put(me, mb);
+        });
+        Files.write(archive, archiveBytes);
+    }
+}

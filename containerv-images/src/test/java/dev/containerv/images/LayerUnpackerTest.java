@@ -1,0 +1,203 @@
+package dev.containerv.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.images.internal.LayerUnpacker;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayerUnpackerTest {
+    @TempDir
+    Path tmp;
+
+    private Path unpack(Consumer<Fixtures.Tar> entries) throws IOException {
+        return unpack(new LayerUnpacker(1L << 30, 10_000), entries);
+    }
+
+    private Path unpack(LayerUnpacker unpacker, Consumer<Fixtures.Tar> entries) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("layer"));
+        unpacker.unpack(new ByteArrayInputStream(Fixtures.tar(entries)), dir, "L1");
+        return dir;
+    }
+
+    static boolean isRoot() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0;
+    }
+
+    @Test
+    void filesDirectoriesLinksModesAndTimesAreKept() throws IOException {
+        Path dir = unpack(t -> t.dir("etc").file("etc/hosts", "h", 0600).file("bin/tool", "x", 0755)
+                .symlink("etc/link", "/etc/hosts").hardlink("etc/hard", "etc/hosts"));
+        assertThat(Files.readString(dir.resolve("etc/hosts"))).isEqualTo("h");
+        assertThat((Integer) Files.getAttribute(dir.resolve("etc/hosts"), "unix:mode") & 07777).isEqualTo(0600);
+        assertThat((Integer) Files.getAttribute(dir.resolve("bin/tool"), "unix:mode") & 07777).isEqualTo(0755);
+        assertThat(Files.readSymbolicLink(dir.resolve("etc/link"))).isEqualTo(Path.of("/etc/hosts"));
+        assertThat(Files.getAttribute(dir.resolve("etc/hard"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(dir.resolve("etc/hosts"), "unix:ino"));
+        assertThat(Files.getLastModifiedTime(dir.resolve("etc/hosts")).toMillis()).isEqualTo(Fixtures.MTIME.getTime());
+        assertThat(Files.getLastModifiedTime(dir.resolve("etc")).toMillis()).isEqualTo(Fixtures.MTIME.getTime());
+    }
+
+    @Test
+    void ownersAreKeptForRoot() throws IOException {
+        assumeTrue(isRoot(), "chown needs root");
+        Path dir = unpack(t -> {
+            var e = new TarArchiveEntry("owned");
+            e.setMode(0100640);
+            e.setSize(1);
+            e.setUserId(1234);
+            e.setGroupId(4321);
+            t.put(e, new byte[] {'o'});
+        });
+        assertThat(Files.getAttribute(dir.resolve("owned"), "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(dir.resolve("owned"), "unix:gid")).isEqualTo(4321);
+    }
+
+    @Test
+    void whiteoutBecomesACharacterDeviceZeroZero() throws IOException {
+        assumeTrue(isRoot(), "mknod needs root");
+        Path dir = unpack(t -> t.dir("etc").file("etc/.wh.motd", ""));
+        Path w = dir.resolve("etc/motd");
+        assertThat((Integer) Files.getAttribute(w, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000).isEqualTo(0020000);
+        assertThat(Files.getAttribute(w, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
+        assertThat(dir.resolve("etc/.wh.motd")).doesNotExist();
+    }
+
+    @Test
+    void opaqueMarkerSetsTheOverlayOpaqueAttribute() throws Exception {
+        assumeTrue(isRoot(), "trusted.* attributes need root");
+        Path dir = unpack(t -> t.dir("var").file("var/.wh..wh..opq", "").file("var/kept", "k"));
+        assertThat(xattr(dir.resolve("var"), "trusted.overlay.opaque")).isEqualTo("y");
+        assertThat(dir.resolve("var/.wh..wh..opq")).doesNotExist();
+        assertThat(dir.resolve("var/kept")).hasContent("k");
+    }
+
+    @Test
+    void paxXattrsAreKept() throws Exception {
+        Path dir = unpack(t -> {
+            var e = new TarArchiveEntry("f");
+            e.setMode(0100644);
+            e.setSize(0);
+            e.addPaxHeader("SCHILY.xattr.user.origin", "fixture");
+            t.put(e, new byte[0]);
+        });
+        assertThat(xattr(dir.resolve("f"), "user.origin")).isEqualTo("fixture");
+    }
+
+    static String xattr(Path p, String name) throws Exception {
+        Process pr = new ProcessBuilder("getfattr", "-h", "--absolute-names", "--only-values", "-n", name,
+                p.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(pr.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void dotDotNameIsRefused() {
+        assertRefused(t -> t.file("../escaped", "x"), "../escaped", "'..'");
+        assertThat(tmp.resolve("escaped")).doesNotExist();
+    }
+
+    @Test
+    void absoluteNameIsRefused() throws IOException {
+        Path outside = tmp.resolve("abs-escaped");
+        assertRefused(t -> {
+            var e = new TarArchiveEntry(outside.toString(), true);
+            e.setMode(0100644);
+            e.setSize(1);
+            t.put(e, new byte[] {'x'});
+        }, outside.toString(), "absolute path");
+        assertThat(outside).doesNotExist();
+    }
+
+    @Test
+    void fileThroughAnEarlierSymlinkIsRefused() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        assertRefused(t -> t.symlink("evil", outside.toString()).file("evil/planted", "x"), "evil/planted",
+                "symbolic link");
+        assertThat(outside.resolve("planted")).doesNotExist();
+    }
+
+    @Test
+    void fileReplacingASymlinkDoesNotWriteThroughIt() throws IOException {
+        Path outside = Files.writeString(tmp.resolve("victim"), "original");
+        Path dir = unpack(t -> t.symlink("f", outside.toString()).file("f", "replaced"));
+        assertThat(outside).hasContent("original");
+        assertThat(Files.isSymbolicLink(dir.resolve("f"))).isFalse();
+        assertThat(dir.resolve("f")).hasContent("replaced");
+    }
+
+    @Test
+    void hardLinkToOutsideIsRefused() throws IOException {
+        Files.writeString(tmp.resolve("secret"), "s");
+        assertRefused(t -> t.hardlink("h", "../secret"), "h", "'..'");
+        assertRefused(t -> t.hardlink("h2", "/etc/passwd"), "h2", "absolute path");
+    }
+
+    @Test
+    void hardLinkThroughASymlinkIsRefused() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside2"));
+        Files.writeString(outside.resolve("secret"), "s");
+        assertRefused(t -> t.symlink("to", outside.toString()).hardlink("h", "to/secret"), "h", "symbolic link");
+    }
+
+    @Test
+    void tooManyEntriesIsAResourceLimit() {
+        var small = new LayerUnpacker(1L << 30, 3);
+        assertThatThrownBy(() -> unpack(small, t -> {
+            for (int i = 0; i < 10; i++) {
+                t.file("f" + i, "x");
+            }
+        })).isInstanceOfSatisfying(ContainerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
+            assertThat(e.getMessage()).contains("L1", "more than 3 entries");
+        });
+    }
+
+    @Test
+    void tooManyBytesIsAResourceLimit() {
+        var small = new LayerUnpacker(64 * 1024, 1000);
+        assertThatThrownBy(() -> unpack(small, t -> t.file("zeros", "\0".repeat(1 << 20))))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
+                    assertThat(e.getMessage()).contains("L1", "zeros");
+                });
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void fifoIsMadeWithoutOpeningIt() throws IOException {
+        Path dir = unpack(t -> {
+            var e = new TarArchiveEntry("pipe", TarConstants.LF_FIFO);
+            e.setMode(010644);
+            t.put(e, null);
+        });
+        assertThat((Integer) Files.getAttribute(dir.resolve("pipe"), "unix:mode") & 0170000).isEqualTo(0010000);
+    }
+
+    private void assertRefused(Consumer<Fixtures.Tar> entries, String entry, String why) {
+        assertThatThrownBy(() -> {
+            Path dir = tmp.resolve("layer");
+            if (Files.exists(dir)) {
+                dev.containerv.spi.FileTrees.deleteTree(dir);
+            }
+            unpack(entries);
+        }).isInstanceOfSatisfying(ContainerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+            assertThat(e.getMessage()).contains("layer L1", "entry " + entry, why);
+        });
+    }
+}
