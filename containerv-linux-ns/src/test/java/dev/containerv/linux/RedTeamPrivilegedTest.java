@@ -4,7 +4,9 @@ import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
@@ -33,6 +35,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The red team's findings against the hardened provider, each tried from inside a real container with the escape
@@ -112,6 +115,21 @@ class RedTeamPrivilegedTest {
             assertThat(ls.exitCode()).as(ls.stderr()).isZero();
             assertThat(ls.stdout().lines().filter(l -> !l.isBlank() && !l.endsWith(":"))).as("masked roots' entries").isEmpty();
         });
+        assertThat(victim.exec(ProcessSpec.of("/bin/true")).exitCode()).isZero();
+    }
+
+    @Test
+    void aLayerInsideContainervsOwnDirectoriesIsRefused() {
+        // A neighbour's process is outside the victim's pid namespace, so PID 1's peer check cannot tell it from the
+        // JVM: a bind of the victim's state directory (its control socket) or layer directory must never be made.
+        for (Path inside : List.of(roots.resolve("state").resolve(victim.id()), roots.resolve("layers").resolve(victim.id()))) {
+            String id = newId();
+            assertThatThrownBy(() -> runtime.create(spec(id, rootfs).layer(Layer.hostDirectory(inside, "/victim", Access.READ_ONLY)).build()))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                    .hasMessageContaining("layer /victim").hasMessageContaining("lies inside containerv's own directory");
+            assertThat(runtime.list()).doesNotContain(id);
+            assertThat(roots.resolve("state").resolve(id)).doesNotExist();
+        }
         assertThat(victim.exec(ProcessSpec.of("/bin/true")).exitCode()).isZero();
     }
 

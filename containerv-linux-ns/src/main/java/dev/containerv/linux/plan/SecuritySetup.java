@@ -1,7 +1,9 @@
 package dev.containerv.linux.plan;
 
 import dev.containerv.api.Access;
+import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.security.Arch;
@@ -75,6 +77,34 @@ public final class SecuritySetup {
         paths.masked().forEach(plan::mask);
         paths.readOnly().forEach(plan::readOnly);
         return plan;
+    }
+
+    /**
+     * Refuses a root file system or host-directory layer that lies inside one of containerv's own directories
+     * ({@code ownDirs}: state root, layer root, helper cache). Masking covers a layer that <em>contains</em> them, but
+     * one inside them would show another container's control socket, state or writable layer, and the control
+     * server cannot tell a sibling container's process from the JVM (both are outside its pid namespace).
+     *
+     * @throws ContainerException {@code PERMISSION_DENIED} naming the layer and the directory
+     */
+    public static void requireOutsideOwnDirectories(ContainerSpec spec, Path rootfs, Collection<Path> ownDirs, String op, String id) {
+        List<Path> own = ownDirs.stream().map(SecuritySetup::real).toList();
+        List<Map.Entry<String, Path>> sources = new ArrayList<>();
+        sources.add(Map.entry("rootfs", real(rootfs)));
+        for (Layer l : spec.layers()) {
+            if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
+                sources.add(Map.entry("layer " + l.containerPath().orElseThrow(), real(l.source().orElseThrow())));
+            }
+        }
+        for (Map.Entry<String, Path> source : sources) {
+            for (Path dir : own) {
+                if (source.getValue().startsWith(dir)) {
+                    throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, source.getKey() + ": " + source.getValue()
+                            + " lies inside containerv's own directory " + dir + ", which holds other containers' control sockets,"
+                            + " state and layers; accepted: a host directory outside " + own).operation(op).containerId(id).build();
+                }
+            }
+        }
     }
 
     /** The real path, or the normalised absolute one while it does not exist yet (masked if it appears before start). */

@@ -63,6 +63,8 @@ final class ContainerCreation {
         runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
+        List<Path> ownDirs = List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent());
+        SecuritySetup.requireOutsideOwnDirectories(spec, rootfs, ownDirs, op, id);
         StatePaths paths = StatePaths.of(options.stateRoot(), options.layerRoot(), id);
         Path stateDir = paths.stateDir();
         Path layerDir = paths.layerDir();
@@ -100,7 +102,7 @@ final class ContainerCreation {
             if (cgroup.isPresent()) {
                 CgroupSetup.apply(plan, cgroup.get(), spec.has(Capability.CGROUPS));
             }
-            SecuritySetup.apply(plan, spec, rootfs, options, List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent()), System.getenv());
+            SecuritySetup.apply(plan, spec, rootfs, options, ownDirs, System.getenv());
             Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                     plan.render());
