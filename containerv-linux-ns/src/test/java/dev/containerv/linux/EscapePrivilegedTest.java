@@ -13,6 +13,7 @@ import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.SecurityPolicy;
 import dev.containerv.api.Signal;
 import dev.containerv.linux.security.CapabilitySet;
+import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -76,9 +76,7 @@ class EscapePrivilegedTest {
             LinuxContainerPrivilegedTest.assertGone(box.id());
         }
         if (work != null) {
-            try (Stream<Path> s = Files.walk(work)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteTree(work);
         }
     }
 

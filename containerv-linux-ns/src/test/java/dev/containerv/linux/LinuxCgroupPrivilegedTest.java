@@ -17,6 +17,7 @@ import dev.containerv.linux.cgroup.CgroupManager;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.runtime.LinuxRuntime;
+import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +58,7 @@ class LinuxCgroupPrivilegedTest {
     @AfterAll
     static void tearDown() throws IOException {
         if (work != null) {
-            try (Stream<Path> s = Files.walk(work)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteTree(work);
         }
     }
 

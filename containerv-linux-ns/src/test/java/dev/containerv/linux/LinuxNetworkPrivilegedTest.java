@@ -9,6 +9,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.containerv.linux.LinuxContainerPrivilegedTest.assertGone;
 import static dev.containerv.linux.LinuxContainerPrivilegedTest.hostLinkOf;
@@ -58,9 +57,7 @@ class LinuxNetworkPrivilegedTest {
     @AfterAll
     static void tearDown() throws IOException {
         if (work != null) {
-            try (Stream<Path> s = Files.walk(work)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteTree(work);
         }
     }
 

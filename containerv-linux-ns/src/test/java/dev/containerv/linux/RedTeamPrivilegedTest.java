@@ -11,6 +11,7 @@ import dev.containerv.api.ExecResult;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
+import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,9 +72,7 @@ class RedTeamPrivilegedTest {
             assertThat(roots.resolve("state").resolve(victim.id())).doesNotExist();
         }
         if (work != null) {
-            try (Stream<Path> s = Files.walk(work)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.deleteTree(work);
         }
     }
 
