@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,6 +29,9 @@ import java.util.concurrent.Callable;
         })
 final class ExecCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(ExecCommand.class.getName());
+
+    /** After a {@code --timeout}'s SIGTERM, how long the command has before SIGKILL. */
+    static final Duration EXEC_KILL_AFTER = Duration.ofSeconds(10);
 
     @ParentCommand
     private ContainervCommand root;
@@ -66,7 +70,11 @@ final class ExecCommand implements Callable<Integer> {
                 p.destroy();
             });
             try {
-                return Attach.attach(p, process.noStdin ? null : ctx.in(), ctx.out(), ctx.err());
+                long started = System.nanoTime();
+                int code = Attach.attach(p, process.noStdin ? null : ctx.in(), ctx.out(), ctx.err(), process.timeout, EXEC_KILL_AFTER);
+                LOG.log(Level.INFO, "command {0} in container {1} ended with {2} after {3} ms", processSpec.command(), id, code,
+                        (System.nanoTime() - started) / 1_000_000);
+                return code;
             } finally {
                 hook.cancel();
             }

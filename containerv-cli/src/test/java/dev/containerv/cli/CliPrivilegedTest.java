@@ -158,6 +158,46 @@ class CliPrivilegedTest {
         assertThat(inProcess("rm", id).code).isZero();
     }
 
+    @Test
+    void cp_followsTheCpRule_inBothDirections(@TempDir Path dir) throws Exception {
+        String id = newId();
+        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code).isZero();
+        Path one = Files.writeString(dir.resolve("one.txt"), "one");
+        Path two = Files.writeString(dir.resolve("two.txt"), "two");
+        Path tree = Files.createDirectories(dir.resolve("build"));
+        Files.writeString(tree.resolve("x.txt"), "x");
+
+        // Upload: file to a new path, onto a file, into a directory; a directory to a new path, then into it.
+        assertThat(inProcess("cp", one.toString(), id + ":/work/f").code).isZero();
+        assertThat(inProcess("cp", two.toString(), id + ":/work/f").code).isZero();
+        assertThat(inProcess("cp", two.toString(), id + ":/work").code).isZero();
+        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code).isZero();
+        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code).isZero();
+        CliHarnessResult clash = inProcess("cp", tree.toString(), id + ":/work/f");
+        CliHarnessResult missing = inProcess("cp", one.toString(), id + ":/work/nodir/");
+        String listing = inProcess("exec", "--no-stdin", id, "--", "/bin/sh", "-c",
+                "cat /work/f; echo; cat /work/two.txt; echo; cd /work/t && find . | sort").out;
+        assertThat(listing).isEqualTo("two\ntwo\n.\n./build\n./build/x.txt\n./x.txt\n");
+        assertThat(clash.code).as(clash.err).isEqualTo(ExitCodes.INVALID_SPEC);
+        assertThat(clash.err).contains("/work/f is not a directory");
+        assertThat(missing.code).as(missing.err).isEqualTo(ExitCodes.NOT_FOUND);
+
+        // Download: the same four cases into a host directory.
+        Path out = Files.createDirectories(dir.resolve("out"));
+        assertThat(inProcess("cp", id + ":/work/f", out.resolve("f").toString()).code).isZero();
+        Files.writeString(out.resolve("g"), "stale");
+        assertThat(inProcess("cp", id + ":/work/f", out.resolve("g").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/f", out + "/").code).isZero();
+        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code).isZero();
+        assertThat(out.resolve("g")).hasContent("two");
+        assertThat(out.resolve("f")).hasContent("two");
+        assertThat(out.resolve("t/x.txt")).hasContent("x");
+        assertThat(out.resolve("t/build/x.txt")).hasContent("x");
+        assertThat(out.resolve("t/t/x.txt")).hasContent("x");
+        assertThat(inProcess("rm", id).code).isZero();
+    }
+
     private String newId() {
         String id = "cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         ids.add(id);
