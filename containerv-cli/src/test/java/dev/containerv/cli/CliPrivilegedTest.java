@@ -198,6 +198,33 @@ class CliPrivilegedTest {
         assertThat(inProcess("rm", id).code).isZero();
     }
 
+    @Test
+    void optionsAfterTheId_timeout_andStopTimeout_withTheRealRuntime() throws Exception {
+        String id = newId();
+        assertThat(inProcess("create", "--id", id).code).isZero();
+        CliHarnessResult pwd = inProcess("exec", "--no-stdin", id, "-w", "/tmp", "-e", "X=1", "--", "/bin/sh", "-c", "echo $X; pwd");
+        assertThat(pwd.out).as(pwd.err).isEqualTo("1\n/tmp\n");
+
+        long started = System.nanoTime();
+        CliHarnessResult timedOut = inProcess("exec", "--no-stdin", "--timeout", "500ms", id, "/bin/sleep", "30");
+        assertThat(timedOut.code).as(timedOut.err).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(timedOut.err).contains("did not finish within 500 ms");
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
+        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/true").code).as("exec --timeout leaves the container running").isZero();
+
+        // A command that ignores SIGTERM: --stop-timeout 0 kills it with the container at once, not after the default 10 s.
+        started = System.nanoTime();
+        CliHarnessResult run = inProcess("run", "--no-stdin", "--timeout", "1", "--stop-timeout", "0", "--",
+                "/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done");
+        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
+
+        started = System.nanoTime();
+        assertThat(inProcess("rm", "--time", "0", id).code).isZero();
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
+        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
+    }
+
     private String newId() {
         String id = "cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         ids.add(id);
