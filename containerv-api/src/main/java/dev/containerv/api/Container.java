@@ -124,6 +124,9 @@ public interface Container extends AutoCloseable {
      * @since 0.1
      */
     default void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: KILL at once)");
+        }
         throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "this provider cannot choose the grace period of a destroy; use destroy()")
                 .operation("Container::destroy").containerId(id()).build();
     }

@@ -369,6 +369,30 @@ final class HostProcessContainer implements Container {
         }
     }
 
+    /** TERM to every process, KILL to what is left after {@code grace}, then {@link #destroy()}. */
+    @Override
+    public void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more");
+        }
+        if (!destroyed && !grace.isZero()) {
+            List<ProcessHandle> all = live().toList();
+            all.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (ProcessHandle h : all) {
+                try {
+                    h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException e) {
+                    break; // KILL follows in destroy()
+                }
+            }
+        }
+        destroy();
+    }
+
     @Override
     public void close() {
         destroy();
