@@ -24,8 +24,10 @@ import java.util.concurrent.Callable;
             "Runs a command in a running container with the terminal's standard input, output and error attached, "
                     + "and exits with its exit status. The container stays.",
             "Ctrl-C (or SIGTERM) ends the command (Process.destroy); the container stays.",
+            "Options may stand before or after ID; they end at the command's first word or at --. --timeout stops the command "
+                    + "(SIGTERM, SIGKILL 10 s later) and exits with 124.",
             "",
-            "Example: containerv exec cv-1a2b3c4d5e6f -- /bin/ls -l /"
+            "Example: containerv exec cv-1a2b3c4d5e6f -w /src -- make -j2"
         })
 final class ExecCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(ExecCommand.class.getName());
