@@ -160,7 +160,9 @@ public final class LinuxContainer implements Container {
                     .operation(op).containerId(id()).build();
         }
         ensureUsable(op);
-        HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.UPLOAD, absolute(host), dst);
+        // A trailing '/' (which the check drops) asks for an existing directory; the helper enforces it.
+        boolean mustBeDirectory = containerPath.endsWith("/") && !dst.equals("/");
+        HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.UPLOAD, absolute(host), mustBeDirectory ? dst + "/" : dst);
     }
 
     @Override
@@ -246,6 +248,19 @@ public final class LinuxContainer implements Container {
 
     @Override
     public void destroy() {
+        destroy(-1);
+    }
+
+    @Override
+    public void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: KILL at once)");
+        }
+        // The SHUTDOWN request carries the grace in milliseconds as an unsigned 32-bit number.
+        destroy(Math.min(grace.toMillis(), 0xffff_ffffL));
+    }
+
+    private void destroy(long graceMs) {
         CompletableFuture<Void> mine;
         synchronized (destroyLock) {
             if (detached) {
@@ -263,7 +278,7 @@ public final class LinuxContainer implements Container {
             return;
         }
         try {
-            ContainerStop.stop(id(), state, paths, supervisor, control, runtime.store(), runtime.proc());
+            ContainerStop.stop(id(), state, paths, supervisor, control, runtime.store(), runtime.proc(), graceMs);
             mine.complete(null);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);

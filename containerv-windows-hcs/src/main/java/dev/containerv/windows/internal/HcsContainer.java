@@ -314,6 +314,18 @@ public final class HcsContainer implements Container {
 
     @Override
     public void destroy() {
+        stopAndRemove(options.shutdownTimeout());
+    }
+
+    @Override
+    public void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: terminate at once)");
+        }
+        stopAndRemove(grace);
+    }
+
+    private void stopAndRemove(Duration grace) {
         synchronized (lock) {
             if (destroyed) {
                 return;
@@ -332,7 +344,7 @@ public final class HcsContainer implements Container {
         // Graceful first: the container system is shut down within the grace, then the undo steps terminate
         // (a no-op when stopped), close, and remove network, scratch and state in reverse order of creation.
         try {
-            stop(hcs, system, options.shutdownTimeout(), timeouts);
+            stop(hcs, system, grace, timeouts);
         } catch (HcsException e) {
             failures.add(e);
         }
