@@ -42,6 +42,9 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
     public void answer(Wire.Message message) {
         if (message instanceof Wire.Spawned s) {
             containerPid = s.pid();
+            if (s.hostPid() > 0) {
+                hostPid = s.hostPid(); // known at spawn: pid() works after the process has exited too
+            }
         }
         spawnAnswer.complete(message);
     }
@@ -103,10 +106,11 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
     }
 
     /**
-     * The host pid, found once through the init's children (or a scan of the container's pid namespace)
-     * and cached.
+     * The host pid: reported by the helper in its answer to the spawn, so it is known also after the process has
+     * exited. Only a helper that could not tell it (an older one) leaves it to a lookup through the init's children
+     * (or a scan of the container's pid namespace) at the first call, cached.
      *
-     * @throws UnsupportedOperationException if the process is gone before its host pid was ever asked for
+     * @throws UnsupportedOperationException if the helper did not report it and the process is gone before the first call
      */
     @Override
     public long pid() {
