@@ -50,7 +50,8 @@ final class Spawner {
         this.control = control;
     }
 
-    LinuxContainerProcess spawn(ProcessSpec ps) {
+    LinuxContainerProcess spawn(ProcessSpec asked) {
+        ProcessSpec ps = container.spec().processDefaults().applyTo(asked); // the container's defaults under its own values
         String id = container.id();
         String cwd = ps.workingDirectory().map(d -> ContainerPaths.check("process.workingDirectory", d, GuestOs.LINUX)).orElse("");
         String program = ps.command().get(0);

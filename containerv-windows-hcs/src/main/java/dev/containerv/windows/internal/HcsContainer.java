@@ -138,7 +138,7 @@ public final class HcsContainer implements Container {
 
     @Override
     public ContainerProcess spawn(ProcessSpec process) {
-        return spawn(process, CommandLines.join(process.command()));
+        return spawn(spec().processDefaults().applyTo(process), CommandLines.join(process.command()));
     }
 
     /**
@@ -212,7 +212,8 @@ public final class HcsContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        return DeadlineExec.run(piped -> spawn(piped, CommandLines.join(piped.command())), process, timeout, Errors.op("Container", "exec"), id());
+        return DeadlineExec.run(piped -> spawn(piped, CommandLines.join(piped.command())), spec().processDefaults().applyTo(process), timeout,
+                Errors.op("Container", "exec"), id());
     }
 
     /** Runs a cmd.exe line (cmd.exe reads its own line: never through the C runtime quoting of CommandLines). */
