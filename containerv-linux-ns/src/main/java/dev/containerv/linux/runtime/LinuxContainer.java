@@ -22,6 +22,7 @@ import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
 import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.LifecycleLog;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.System.Logger.Level;
@@ -160,7 +161,9 @@ public final class LinuxContainer implements Container {
                     .operation(op).containerId(id()).build();
         }
         ensureUsable(op);
+        long start = LifecycleLog.start();
         HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.UPLOAD, absolute(host), dst);
+        LifecycleLog.copied("host " + host + " to container " + id() + ":" + dst, start);
     }
 
     @Override
@@ -168,7 +171,9 @@ public final class LinuxContainer implements Container {
         String op = "linux::Container::download";
         String src = ContainerPaths.check("containerPath", containerPath, GuestOs.LINUX);
         ensureUsable(op);
+        long start = LifecycleLog.start();
         HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.DOWNLOAD, absolute(host), src);
+        LifecycleLog.copied("container " + id() + ":" + src + " to host " + host, start);
     }
 
     private HelperCopy.Target copyTarget(String op) {
@@ -262,9 +267,11 @@ public final class LinuxContainer implements Container {
             awaitDestroy();
             return;
         }
+        long start = LifecycleLog.start();
         try {
             ContainerStop.stop(id(), state, paths, supervisor, control, runtime.store(), runtime.proc());
             mine.complete(null);
+            LifecycleLog.destroyed(id(), start);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;

@@ -4,6 +4,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.spi.AbstractContainerProcess;
+import dev.containerv.spi.LifecycleLog;
 import dev.containerv.spi.StdioRedirects;
 
 import java.io.IOException;
@@ -26,9 +27,13 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
     private volatile long hostPid = -1;
     private volatile StdioRedirects.ProcessStreams streams;
 
-    LinuxContainerProcess(LinuxContainer container, String program) {
+    private final long spawnedNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
+    LinuxContainerProcess(LinuxContainer container, String program, long spawnedNanos) {
         this.container = container;
         this.program = program;
+        this.spawnedNanos = spawnedNanos;
     }
 
     /** Before the SPAWN is sent: the streams this process exposes, and when the JVM-served outputs have drained. */
@@ -67,6 +72,9 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
 
     /** The exit is recorded once the outputs the JVM serves (file, inherit) have drained, as for a local process. */
     private void finish(int value) {
+        if (finished.compareAndSet(false, true)) {
+            LifecycleLog.exited(container.id(), program, containerPid, value, spawnedNanos);
+        }
         StdioRedirects.ProcessStreams s = streams;
         if (s == null) {
             exit().complete(value);

@@ -13,6 +13,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.windows.Isolation;
 import dev.containerv.windows.WindowsOptions;
 import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.LifecycleLog;
 import dev.containerv.spi.StdioRedirects;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
@@ -149,6 +150,7 @@ public final class HcsContainer implements Container {
     private ContainerProcess spawn(ProcessSpec process, String commandLine) {
         String op = Errors.op("Container", "spawn");
         checkAlive(op);
+        long start = LifecycleLog.start();
         String parameters = Json.write(ProcessDocuments.of(process, commandLine));
         try (StdioRedirects stdio = StdioRedirects.open(process, op, id())) {
             HcsProcess p;
@@ -166,6 +168,8 @@ public final class HcsContainer implements Container {
             OpenProcessHandle handle = new OpenProcessHandle(hcs, p);
             StdioRedirects.ProcessStreams streams = stdio.connect(new ContainerStdin(p.stdin(), handle), p.stdout(), p.stderr());
             HcsContainerProcess result = new HcsContainerProcess(hcs, id(), handle, options.isolation() == Isolation.PROCESS, streams);
+            LifecycleLog.spawned(id(), process.command(), result.containerPid(), start);
+            result.onExit().thenAccept(x -> LifecycleLog.exited(id(), process.command().get(0), result.containerPid(), x.exitValue(), start));
             stdio.endInputWith(result.onExit());
             processes.add(result);
             // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
@@ -225,13 +229,17 @@ public final class HcsContainer implements Container {
     @Override
     public void upload(Path host, String containerPath) {
         checkAlive(Errors.op("Container", "upload"));
+        long start = LifecycleLog.start();
         transfer.upload(host, containerPath);
+        LifecycleLog.copied("host " + host + " to container " + id() + ":" + containerPath, start);
     }
 
     @Override
     public void download(String containerPath, Path host) {
         checkAlive(Errors.op("Container", "download"));
+        long start = LifecycleLog.start();
         transfer.download(containerPath, host);
+        LifecycleLog.copied("container " + id() + ":" + containerPath + " to host " + host, start);
     }
 
     // ---- stats ----
@@ -322,6 +330,7 @@ public final class HcsContainer implements Container {
             destroyed = true;
         }
         String op = Errors.op("Container", "destroy");
+        long start = LifecycleLog.start();
         List<Throwable> failures = new ArrayList<>();
         for (HcsContainerProcess p : processes) {
             try {
@@ -349,7 +358,7 @@ public final class HcsContainer implements Container {
             failures.stream().skip(1).forEach(e::addSuppressed);
             throw e;
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "destroyed Windows container " + id());
+        LifecycleLog.destroyed(id(), start);
     }
 
     @Override
