@@ -50,6 +50,7 @@ class LibraryThreadsPrivilegedTest {
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as(out).isZero();
+        assertThat(out).as("the interrupt found the watchdog still at work").containsPattern("before-interrupt \\[.*containerv-watchdog-1.*\\]");
         assertThat(out).contains("after-interrupt []").contains("after-idle []");
     }
 }

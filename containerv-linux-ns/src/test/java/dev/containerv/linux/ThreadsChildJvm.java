@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The JVM of {@link LibraryThreadsPrivilegedTest}, fresh so that no other test's threads count: {@code <id> <rootfs>}
- * runs a create/exec/spawn/copy/destroy twice. After the first round it interrupts every containerv thread and prints
- * {@code after-interrupt [names]} of those still alive 2 s later; after the second it waits
+ * runs a create/exec/spawn/copy/destroy twice. After the first round it prints {@code before-interrupt [names]} of the
+ * containerv threads alive, interrupts them and prints {@code after-interrupt [names]} of those still alive 2 s later; after the second it waits
  * {@code idle} and prints {@code after-idle [names]}.
  */
 public final class ThreadsChildJvm {
@@ -25,6 +25,7 @@ public final class ThreadsChildJvm {
     public static void main(String[] args) throws Exception {
         ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
         round(rt, args[0] + "-a", Path.of(args[1]));
+        System.out.println("before-interrupt " + names(containervThreads()));
         for (Thread t : containervThreads()) {
             t.interrupt();
         }
