@@ -26,6 +26,10 @@ import java.util.Optional;
  * <p>The rules: a process's own {@link ProcessSpec#environment()} variables win over these, which win over the
  * provider's default environment; a process built with {@code defaultEnvironment(false)} gets neither (exactly its own
  * variables). A process's own working directory and user win over these. No host variable is passed unless named.
+ *
+ * <p>They belong to the spec a container was created from: a container joined by id with
+ * {@link ContainerRuntime#open(String)} has a spec as far as the provider recorded it, and the defaults (whose
+ * variables may hold secrets) are not recorded, so processes spawned through such a handle do not get them.
  */
 public final class ProcessDefaults {
     private static final ProcessDefaults NONE = builder().build();
