@@ -1,8 +1,13 @@
 package dev.containerv.api;
 
+import dev.containerv.internal.Async;
+import dev.containerv.internal.Checks;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A running container. {@link #close()} destroys it: every process ends, every mount and the writable
@@ -43,6 +48,33 @@ public interface Container extends AutoCloseable {
      * timeout ends (held by a background process it started).
      */
     ExecResult exec(ProcessSpec process, Duration timeout);
+
+    /**
+     * {@link #exec(ProcessSpec, Duration)} on {@code executor}: the future completes with the result, or exceptionally
+     * with the {@link ContainerException} (not wrapped; {@code join()} wraps it in a
+     * {@link java.util.concurrent.CompletionException}). Cancelling the future does not stop the process; the timeout
+     * does.
+     *
+     * <pre>{@code
+     * CompletableFuture<ExecResult> tests = c.execAsync(ProcessSpec.of("make", "test"), Duration.ofMinutes(10), pool);
+     * }</pre>
+     *
+     * @param timeout  as for {@link #exec(ProcessSpec, Duration)}; {@code null} for none
+     * @param executor where the call runs, such as a pool of the caller
+     */
+    default CompletableFuture<ExecResult> execAsync(ProcessSpec process, Duration timeout, Executor executor) {
+        Checks.notNull("process", process, "a ProcessSpec");
+        Checks.notNull("executor", executor, "an Executor");
+        return Async.supply(() -> timeout == null ? exec(process) : exec(process, timeout), executor, r -> { });
+    }
+
+    /**
+     * {@link #exec(ProcessSpec)} on a daemon thread of its own, which ends with the call; see
+     * {@link #execAsync(ProcessSpec, Duration, Executor)}.
+     */
+    default CompletableFuture<ExecResult> execAsync(ProcessSpec process) {
+        return execAsync(process, null, Async.THREAD_PER_CALL);
+    }
 
     /**
      * Copies a host file or directory tree into the container, by the rule of {@code cp -r} and {@code docker cp}

@@ -96,8 +96,9 @@ final class HostProcessContainer implements Container {
     }
 
     @Override
-    public ContainerProcess spawn(ProcessSpec process) {
+    public ContainerProcess spawn(ProcessSpec asked) {
         requireRunning("spawn");
+        ProcessSpec process = spec().processDefaults().applyTo(asked);
         if (runtime.has(Flaw.SPAWN_HANGS)) {
             hangUntilDestroyed();
         }
