@@ -15,6 +15,7 @@
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
+#include "userns.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -165,6 +166,10 @@ int cv_supervisor_main(const char *plan_path)
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0 || pipe2(logp, O_CLOEXEC) != 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "pipe2", errno, "");
 
+    /* The user namespace, maps written, before the clone: the init inherits a descriptor of
+     * it and enters it last, after a setup done with host privileges (userns.c says why). */
+    if (cv_userns_create(&plan, &f) != 0)
+        fail_with(&plan, -1, &f);
     pid_t pid = cv_ns_clone(&plan, &f);
     if (pid < 0)
         fail_with(&plan, -1, &f);
@@ -183,6 +188,10 @@ int cv_supervisor_main(const char *plan_path)
     close(go[0]);
     close(rep[1]);
     close(logp[1]);
+    if (cv_userns_fd >= 0) {
+        close(cv_userns_fd);
+        cv_userns_fd = -1;
+    }
     init_log_fd = logp[0];
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
