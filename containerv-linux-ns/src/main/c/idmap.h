@@ -24,9 +24,17 @@ int cv_idmap_attach(const char *host_path, int target_fd, const char *what, int 
  * which the overlay is then mounted on top of. */
 int cv_idmap_lower(const struct cv_plan *p, struct cv_fail *f);
 
+/* Before the init mounts anything of the container (right after making its tree private):
+ * a recursive, read-only, nosuid, nodev, private idmapped clone of every bind-idmap source.
+ * Made this early because a source may contain the container's own layer directory, where
+ * the overlay (which cannot be idmapped) and the idmapped lower are mounted next; the
+ * non-idmapped bind sees them, but one clone of an idmapped or overlay mount fails the whole
+ * recursive idmapping. */
+int cv_idmap_prepare(const struct cv_plan *p, struct cv_fail *f);
+
 /* bind-idmap <host-src> <container-dst>: the mount point is created (a directory, or an
- * empty file for a source that is not one), then a recursive, read-only, nosuid, nodev
- * idmapped clone of the source is attached on it. */
+ * empty file for a source that is not one), then the clone cv_idmap_prepare made is
+ * attached on it. */
 int cv_idmap_bind(int rootfd, const struct cv_setup_op *m, struct cv_fail *f);
 
 #endif

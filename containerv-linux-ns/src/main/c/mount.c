@@ -381,6 +381,8 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         cv_fail_set(f, CV_STEP_MOUNT_PRIVATE, "mount", errno, "/", NULL);
         return -1;
     }
+    if (cv_plan_has_userns(p) && cv_idmap_prepare(p, f) != 0)
+        return -1;
     if (check_dir(p->rootfs, CV_STEP_OVERLAY, f) || check_dir(p->merged, CV_STEP_OVERLAY, f) ||
         overlay_safe(p->rootfs, f))
         return -1;
