@@ -196,7 +196,8 @@ int cv_supervisor_main(const char *plan_path)
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
 
-    /* Between clone and go: join cgroups, make the veth pair (later: uid/gid maps). */
+    /* Between clone and go: join cgroups, make the veth pair (the user namespace and its maps
+     * were made before the clone). */
     if (cv_cgroup_join(&plan, pid, &f) != 0)
         fail_with(&plan, pid, &f);
     if (plan.veth.host_if && cv_netlink_veth_setup(&plan.veth, pid, &f) != 0)
