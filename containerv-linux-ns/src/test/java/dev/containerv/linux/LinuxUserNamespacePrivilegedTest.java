@@ -201,6 +201,18 @@ class LinuxUserNamespacePrivilegedTest {
     }
 
     @Test
+    void aReadOnlyLayerOnAFileSystemWithoutIdmappedMountsIsNotSupportedAndNothingIsChownedOrLeft() throws IOException {
+        String id = newId();
+        // sysfs has no idmapped mounts; nothing else here lacks them (ext4, tmpfs since 6.3).
+        Path sys = Path.of("/sys/kernel");
+        assertThatThrownBy(() -> runtime.create(spec(id).layer(Layer.hostDirectory(sys, "/hostsys", Access.READ_ONLY)).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
+                .hasMessageContaining(sys.toString()).hasMessageContaining("does not support idmapped mounts")
+                .hasMessageContaining("mount_setattr").hasMessageContaining("EINVAL");
+        assertGone(id);
+    }
+
+    @Test
     void mappingsThatLinuxNsCannotUseAreRefusedBeforeAnythingIsMade() {
         String id = newId();
         assertThatThrownBy(() -> runtime.create(spec(id).uidMappings().gidMappings().build()))
