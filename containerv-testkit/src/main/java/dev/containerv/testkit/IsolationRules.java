@@ -4,6 +4,7 @@ import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.GuestOs;
 import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
@@ -66,7 +67,12 @@ public interface IsolationRules extends ConformanceRules {
         tck().requiresIsolation();
         Path dir = tck().hostTempDir();
         String at = tck().fixture().guestOs() == GuestOs.WINDOWS ? "C:\\work" : "/work";
-        Container c = tck().create(tck().specBuilder(tck().newId()).layer(Layer.hostDirectory(dir, at, Access.READ_WRITE)).build());
+        ContainerSpec.Builder spec = tck().specBuilder(tck().newId());
+        if (spec.build().has(Capability.USERS)) {
+            // A suite run with a user namespace: the directory keeps its host owner, so the mapped ids need the right to write.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        Container c = tck().create(spec.layer(Layer.hostDirectory(dir, at, Access.READ_WRITE)).build());
         assertThat(tck().exec(c, tck().fixture().writeFile(tck().fixture().path(at, "out.txt"), "from inside")).exitCode()).isZero();
         assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("from inside");
     }
