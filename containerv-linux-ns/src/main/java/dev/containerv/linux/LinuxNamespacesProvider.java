@@ -121,8 +121,12 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         if (privileges != null) {
             return new Probe(ProbeResult.unavailable(privileges), helper, true);
         }
-        return new Probe(ProbeResult.available("namespaces and overlayfs present, running as uid " + euid + ", helper " + helper + " (" + version + ")"),
-                helper, false);
+        // Capability.USERS: the rootfs and read-only layers are seen through idmapped mounts (never chowned); a
+        // kernel or file system without them fails the create with NOT_SUPPORTED naming the path.
+        String users = proc.hasNamespace("user") ? "; user namespaces (USERS) with idmapped mounts of the rootfs and read-only layers"
+                : "; no user namespaces (/proc/self/ns/user is missing: a spec with USERS fails)";
+        return new Probe(ProbeResult.available("namespaces and overlayfs present, running as uid " + euid + ", helper " + helper + " (" + version + ")"
+                + users), helper, false);
     }
 
     /**

@@ -6,10 +6,13 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.NetworkSetup;
+import dev.containerv.linux.userns.IdMaps;
+import dev.containerv.linux.userns.UserNamespaceSetup;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Turns a validated spec into its launch plan: namespaces from the capabilities, the overlay (upper and work on
@@ -36,6 +39,7 @@ public final class PlanBuilder {
         if (spec.has(Capability.CGROUPS)) {
             plan.namespace("cgroup");
         }
+        Optional<IdMaps> maps = IdMaps.of(spec);
         plan.stateDir(stateDir, socket);
         Path merged = layerDir.resolve("merged");
         Files.createDirectories(layerDir);
@@ -52,12 +56,22 @@ public final class PlanBuilder {
             Files.createDirectories(upper);
             Files.createDirectories(work);
             plan.overlay(rootfs, upper, work, merged);
+            if (maps.isPresent()) {
+                UserNamespaceSetup.ownUpper(upper, maps.get());
+            }
         }
+        maps.ifPresent(m -> UserNamespaceSetup.apply(plan, m));
         StandardSetup.apply(plan);
         for (Layer l : spec.layers()) {
             String at = l.containerPath().orElseThrow();
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
-                plan.bind(l.source().orElseThrow().toAbsolutePath(), at, l.access() == Access.READ_ONLY);
+                Path source = l.source().orElseThrow().toAbsolutePath();
+                boolean readOnly = l.access() == Access.READ_ONLY;
+                if (maps.isPresent()) {
+                    UserNamespaceSetup.bind(plan, source, at, readOnly);
+                } else {
+                    plan.bind(source, at, readOnly);
+                }
             } else if (l.kind() == Layer.Kind.TMPFS) {
                 plan.tmpfs(at, l.sizeBytes().orElse(0), 01777);
             }

@@ -158,6 +158,12 @@ final class ContainerCreation {
                     + stateDir.resolve("plan") + ")";
             case "bind", "bind-remount-ro" -> "cannot mount a host directory layer into container " + spec.id();
             case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
+            case "idmap" -> f.kind() == ErrorKind.NOT_SUPPORTED
+                    ? "cannot show " + f.path() + " to container " + spec.id() + " through its id maps: its file system does not "
+                    + "support idmapped mounts (Capability.USERS needs them for the rootfs and read-only layers; linux-ns never "
+                    + "chowns a tree instead)"
+                    : "cannot make an idmapped mount of " + f.path() + " for container " + spec.id();
+            case "user-namespace", "enter-userns" -> "cannot give container " + spec.id() + " its user namespace";
             default -> "cannot create container " + spec.id() + " from rootfs " + rootfs;
         };
         ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE

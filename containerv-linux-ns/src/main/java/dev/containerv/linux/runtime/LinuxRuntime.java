@@ -34,13 +34,14 @@ import java.util.function.Supplier;
  */
 public final class LinuxRuntime implements ContainerRuntime {
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
+            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS,
+            Capability.USERS));
     private static final Set<RuntimeFeature> FEATURES = Collections.unmodifiableSet(EnumSet.of(
             RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.OPEN_BY_ID,
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
-            RuntimeFeature.NETWORK_ADDRESSING));
+            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;

@@ -138,16 +138,17 @@ class RuntimeValidationTest {
     }
 
     @Test
-    void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
+    void usersNeedsUidAndGidMappingsThatMapContainerIdZero() {
         ContainerException users = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
-        assertThat(users.getMessage()).contains("USERS", "later version");
+        assertThat(users.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(users.getMessage()).contains("uidMappings", "at least one mapping");
 
         ContainerException maps = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS)
-                .uidMappings(new IdMapping(0, 100000, 65536)).build());
-        assertThat(maps.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
-
+                .uidMappings(new IdMapping(0, 100000, 65536)).gidMappings(new IdMapping(1, 100000, 65536)).build());
+        assertThat(maps.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(maps.getMessage()).contains("gidMappings", "container id 0");
     }
 
     @Test

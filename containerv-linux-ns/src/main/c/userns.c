@@ -1,0 +1,200 @@
+/*
+ * userns.c - the container's user namespace (issue 14).
+ *
+ * Order, and why: the supervisor makes the namespace first, in a child that exists only to
+ * hold it (clone with CLONE_NEWUSER), writes its maps and keeps a descriptor of it. The init
+ * is then cloned into its other namespaces as a process of the host's root, does the whole
+ * mount setup with host privileges (idmapped mounts need CAP_SYS_ADMIN over the file
+ * system's namespace, device nodes need CAP_MKNOD, /proc and /sys mounts need the pid and
+ * network namespaces' owner), and enters the user namespace last, unsharing its mount
+ * namespace at the same moment. The copy belongs to the less privileged namespace, so the
+ * kernel locks every mount in it (flags MNT_LOCK_READONLY/NOSUID/NODEV/NOEXEC/ATIME, and
+ * MNT_LOCKED on each mount): not even root of the container can remount a read-only bind
+ * writable or unmount a mask. Had the clone made the user namespace, it would own the
+ * mount namespace and the setup's mounts would be its root's to undo.
+ * Consequence: the pid, uts, ipc, network and cgroup namespaces belong to the host's user
+ * namespace (see docs/linux-provider.md, "User namespaces").
+ *
+ * Never: chooses a mapping, or keeps host privileges once the init has entered.
+ */
+#include "userns.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+int cv_userns_fd = -1;
+
+static int write_file(const char *path, const char *text, size_t len, struct cv_fail *f)
+{
+    int fd cleanup_fd = CV_RETRY(open(path, O_WRONLY | O_CLOEXEC));
+    if (fd < 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "open", errno, path, NULL);
+        return -1;
+    }
+    /* One write: the kernel accepts a map only whole, and only once. */
+    ssize_t w = CV_RETRY(write(fd, text, len));
+    if (w != (ssize_t)len) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "write", w < 0 ? errno : EIO, path, "%.*s", (int)strcspn(text, "\n"),
+                    text);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct cv_id_range *r, size_t n, struct cv_fail *f)
+{
+    char path[64], buf[CV_MAX_ID_RANGES * 34];
+    size_t len = 0;
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    for (size_t i = 0; i < n && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", r[i].inside, r[i].outside, r[i].count);
+    return write_file(path, buf, len, f);
+}
+
+int cv_userns_write_maps(pid_t pid, const struct cv_plan *p, struct cv_fail *f)
+{
+    if (p->setgroups_deny) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+        if (write_file(path, "deny", 4, f) != 0)
+            return -1;
+    }
+    return write_map(pid, "uid_map", p->uid_map, p->nuid_map, f) || write_map(pid, "gid_map", p->gid_map, p->ngid_map, f)
+               ? -1
+               : 0;
+}
+
+int cv_userns_create(const struct cv_plan *p, struct cv_fail *f)
+{
+    if (!cv_plan_has_userns(p))
+        return 0;
+    /* Like fork (copy-on-write stack); the child only waits to be killed. */
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "clone", errno, "", "CLONE_NEWUSER");
+        return -1;
+    }
+    if (pid == 0) {
+        (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        for (;;)
+            pause();
+    }
+    int rc = cv_userns_write_maps(pid, p, f);
+    if (rc == 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+        cv_userns_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
+        if (cv_userns_fd < 0) {
+            cv_fail_set(f, CV_STEP_USER_NAMESPACE, "open", errno, path, NULL);
+            rc = -1;
+        }
+    }
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return rc;
+}
+
+static uint32_t outside_of_zero(const struct cv_id_range *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i].inside == 0)
+            return r[i].outside;
+    return 0; /* not reached: the plan parser requires 0 to be mapped */
+}
+
+uid_t cv_userns_root_uid(const struct cv_plan *p)
+{
+    return (uid_t)outside_of_zero(p->uid_map, p->nuid_map);
+}
+
+gid_t cv_userns_root_gid(const struct cv_plan *p)
+{
+    return (gid_t)outside_of_zero(p->gid_map, p->ngid_map);
+}
+
+/* Changing the file-system or effective ids clears the parent-death signal and the dumpable
+ * flag the init set first (init.c): set both again. */
+static int reapply_process_flags(struct cv_fail *f)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "prctl", errno, "", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int cv_userns_setup_ids(const struct cv_plan *p, int on, struct cv_fail *f)
+{
+    if (!cv_plan_has_userns(p))
+        return 0;
+    uid_t uid = on ? cv_userns_root_uid(p) : 0;
+    gid_t gid = on ? cv_userns_root_gid(p) : 0;
+    (void)setfsgid(gid);
+    (void)setfsuid(uid);
+    /* setfsuid answers the previous id, never an error: ask again to know it took. */
+    if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "setfsuid", EPERM, "", "file-system ids %u:%u", (unsigned)uid,
+                    (unsigned)gid);
+        return -1;
+    }
+    if (on) {
+        /* Leaving fsuid 0 clears the file-system capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE,
+         * CAP_MKNOD...) from the effective set; they are still permitted: raise them again. */
+        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_data_struct data[2];
+        if (syscall(SYS_capget, &hdr, data) != 0) {
+            cv_fail_set(f, CV_STEP_ENTER_USERNS, "capget", errno, "", NULL);
+            return -1;
+        }
+        data[0].effective = data[0].permitted;
+        data[1].effective = data[1].permitted;
+        if (syscall(SYS_capset, &hdr, data) != 0) {
+            cv_fail_set(f, CV_STEP_ENTER_USERNS, "capset", errno, "", NULL);
+            return -1;
+        }
+    }
+    return reapply_process_flags(f);
+}
+
+int cv_userns_enter(const struct cv_plan *p, struct cv_fail *f)
+{
+    if (!cv_plan_has_userns(p))
+        return 0;
+    if (setns(cv_userns_fd, CLONE_NEWUSER) != 0) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "setns", errno, "", "user namespace");
+        return -1;
+    }
+    close(cv_userns_fd);
+    cv_userns_fd = -1;
+    /* The copy belongs to the user namespace just entered: the kernel locks all its mounts. */
+    if (unshare(CLONE_NEWNS) != 0) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "unshare", errno, "", "mount namespace");
+        return -1;
+    }
+    /* The host's supplementary groups mean nothing inside; with setgroups denied they cannot
+     * be dropped (the kernel refuses setgroups), and the plan's author accepted that. */
+    if (!p->setgroups_deny && setgroups(0, NULL) != 0) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "setgroups", errno, "", NULL);
+        return -1;
+    }
+    if (setresgid(0, 0, 0) != 0) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "setresgid", errno, "", "gid 0 of the container");
+        return -1;
+    }
+    if (setresuid(0, 0, 0) != 0) {
+        cv_fail_set(f, CV_STEP_ENTER_USERNS, "setresuid", errno, "", "uid 0 of the container");
+        return -1;
+    }
+    return reapply_process_flags(f);
+}
