@@ -135,7 +135,8 @@ public final class StreamPump {
      * Waits until the copy ends, or until nothing has arrived for {@code quiet}, whichever comes first; time
      * spent writing a chunk (to a slow terminal) does not count as quiet. For the output of a process that has
      * exited: a background process it left may hold the stream open, and waiting for that would hang. Quiet is
-     * counted from this call at the earliest, since bytes written just before the exit may not have been read yet.
+     * counted from this call at the earliest, since bytes written just before the exit may not have been read yet,
+     * and a source that still holds unread bytes ({@link InputStream#available()}) is not quiet.
      *
      * @return {@code true} if the copy ended, {@code false} if the stream stayed open and quiet
      */
@@ -149,12 +150,24 @@ public final class StreamPump {
             }
             long last = lastActivity - called > 0 ? lastActivity : called;
             long quietFor = System.nanoTime() - last;
-            if (quietFor >= quietNanos) {
+            if (quietFor >= quietNanos && !bytesWaiting()) {
                 LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + " still open and quiet after " + quiet + "; not waiting for its end");
                 return false;
             }
             thread.join(Math.max(1, (quietNanos - quietFor) / 1_000_000));
         }
         return true;
+    }
+
+    /**
+     * Bytes the source holds that the pump has not read yet: on a loaded machine its thread may not have been
+     * scheduled for longer than the quiet time, and output that was written is not a quiet stream.
+     */
+    private boolean bytesWaiting() {
+        try {
+            return from.available() > 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // closed or unable to tell: the quiet time decides
+        }
     }
 }

@@ -103,4 +103,49 @@ class StreamPumpTest {
         assertThat(out.size()).isZero();
         assertThat(out.closed).isTrue();
     }
+
+    @Test
+    void drainWaitsForBytesThePumpHasNotReadYet() throws Exception {
+        // A pump thread not scheduled for longer than the quiet time (a loaded machine) must not lose output that
+        // was written before the exit: the source says it holds bytes, so the stream is not quiet.
+        java.util.concurrent.CountDownLatch scheduled = new java.util.concurrent.CountDownLatch(1);
+        InputStream late = new ByteArrayInputStream("bg started\n".getBytes(StandardCharsets.UTF_8)) {
+            private boolean first = true;
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (first) {
+                    first = false;
+                    try {
+                        scheduled.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.read(b, off, len);
+            }
+
+            @Override
+            public int available() {
+                return 11 - (int) Math.min(11, pos);
+            }
+        };
+        Closing out = new Closing();
+        StreamPump pump = StreamPump.start("late", late, out);
+        Thread scheduler = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            scheduled.countDown();
+        });
+        scheduler.start();
+
+        boolean ended = pump.drain(Duration.ofMillis(50));
+
+        assertThat(ended).isTrue();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("bg started\n");
+        scheduler.join();
+    }
 }
