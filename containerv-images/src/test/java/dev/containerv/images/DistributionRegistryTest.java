@@ -88,8 +88,13 @@ class DistributionRegistryTest {
     }
 
     private String push(String name, List<byte[]> layers) throws Exception {
+        return push(name, layers, Fixtures.Compression.GZIP);
+    }
+
+    private String push(String name, List<byte[]> layers, Fixtures.Compression compression) throws Exception {
         Path layout = tmp.resolve("layout-" + name);
-        Fixtures.ociLayout(layout, "1", layers, Fixtures.config(layers, List.of("/app/run.sh"), List.of("A=1"), "/app"));
+        Fixtures.ociLayout(layout, "1", layers, Fixtures.config(layers, List.of("/app/run.sh"), List.of("A=1"), "/app"),
+                compression);
         String ref = "127.0.0.1:" + port + "/team/" + name + ":1";
         Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
                 "oci:" + layout + ":1", "docker://" + ref).redirectErrorStream(true).start();
@@ -120,5 +125,17 @@ class DistributionRegistryTest {
         store.pull(other, third);
         assertThat(third.unpacked).containsExactly(Digest.of(ImageStoreTest.OTHER));
         assertThat(store.layers()).hasSize(3);
+    }
+
+    @Test
+    void zstdLayersArePulledFromTheRegistry() throws Exception {
+        String app = push("zapp", List.of(ImageStoreTest.BASE, ImageStoreTest.APP), Fixtures.Compression.ZSTD);
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).dockerConfig(tmp.resolve("none.json")).build();
+
+        var rec = new ImageStoreTest.Recorder();
+        Image image = store.pull(app, rec);
+        assertThat(rec.unpacked).containsExactlyInAnyOrder(Digest.of(ImageStoreTest.BASE), Digest.of(ImageStoreTest.APP));
+        assertThat(image.layerDirs().get(0).resolve("app/run.sh")).hasContent("echo app");
+        assertThat(image.layerDirs().get(1).resolve("etc/os-release")).hasContent("base");
     }
 }

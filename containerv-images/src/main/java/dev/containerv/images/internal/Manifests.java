@@ -120,10 +120,6 @@ public final class Manifests {
             throw new ContainerException(ErrorKind.NOT_SUPPORTED,
                     what + ": layer " + d.digest() + " is a foreign layer (" + mt + "), which is never pulled");
         }
-        if (mt.endsWith("+zstd")) {
-            throw new ContainerException(ErrorKind.NOT_SUPPORTED,
-                    what + ": layer " + d.digest() + " is zstd-compressed (" + mt + "); gzip and plain tar layers are read");
-        }
     }
 
     static Descriptor descriptor(JsonNode n, String what) {
