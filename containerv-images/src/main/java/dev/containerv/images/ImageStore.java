@@ -11,6 +11,7 @@ import dev.containerv.images.internal.LayerCache;
 import dev.containerv.images.internal.LayerUnpacker;
 import dev.containerv.images.internal.Manifests;
 import dev.containerv.images.internal.OciLayoutSource;
+import dev.containerv.images.internal.ParallelLayers;
 import dev.containerv.images.internal.RegistrySource;
 import dev.containerv.images.internal.ResolvedImage;
 import dev.containerv.images.internal.VerifyingInputStream;
@@ -52,6 +53,7 @@ public final class ImageStore {
     private final Set<String> plainHttpRegistries;
     private final Path dockerConfig;
     private final Duration timeout;
+    private final int parallelLayers;
 
     private ImageStore(Builder b) throws IOException {
         this.root = b.root;
@@ -60,6 +62,7 @@ public final class ImageStore {
         this.plainHttpRegistries = Set.copyOf(b.plainHttpRegistries);
         this.dockerConfig = b.dockerConfig;
         this.timeout = b.timeout;
+        this.parallelLayers = b.parallelLayers;
     }
 
     /** @return a builder; {@link Builder#root(Path)} is required */
@@ -124,9 +127,7 @@ public final class ImageStore {
                 throw new ContainerException(ErrorKind.INVALID_SPEC, name + ": the manifest lists "
                         + r.layers().size() + " layers, the config " + diffIds.size() + " diff_ids");
             }
-            for (int i = 0; i < diffIds.size(); i++) {
-                cache.ensure(diffIds.get(i), r.layers().get(i), name, progress);
-            }
+            ParallelLayers.ensureAll(cache, diffIds, r.layers(), name, progress, parallelLayers);
             List<Digest> topFirst = new ArrayList<>(diffIds);
             Collections.reverse(topFirst);
             Image image = image(name, r.manifestDigest(), r.configDigest(), Manifests.runConfig(r.configJson(), name), topFirst);
@@ -280,6 +281,7 @@ public final class ImageStore {
         private final Set<String> plainHttpRegistries = new HashSet<>();
         private Path dockerConfig = Path.of(System.getProperty("user.home"), ".docker", "config.json");
         private Duration timeout = Duration.ofMinutes(5);
+        private int parallelLayers = 3;
 
         private Builder() {
         }
@@ -342,6 +344,16 @@ public final class ImageStore {
         }
 
         /**
+         * @param layers most layers of one pull or import streamed (downloaded, verified and unpacked) at once, each
+         *               on its own thread (default 3, as Docker's concurrent downloads; 1 streams them one by one)
+         * @return this builder
+         */
+        public Builder parallelLayers(int layers) {
+            this.parallelLayers = layers;
+            return this;
+        }
+
+        /**
          * @return the store
          * @throws ContainerException INVALID_SPEC naming a missing or bad field; PLATFORM_FAILURE when the
          *                            directory cannot be made
@@ -355,6 +367,9 @@ public final class ImageStore {
             }
             if (maxLayerEntries <= 0) {
                 throw ContainerException.invalidSpec("maxLayerEntries", maxLayerEntries, "a positive count");
+            }
+            if (parallelLayers < 1) {
+                throw ContainerException.invalidSpec("parallelLayers", parallelLayers, "a count of at least 1");
             }
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw ContainerException.invalidSpec("requestTimeout", timeout, "a positive duration");

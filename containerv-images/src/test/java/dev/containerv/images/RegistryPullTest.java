@@ -16,6 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +37,13 @@ class RegistryPullTest {
     HttpServer server;
     Path layout;
     final List<String> requests = new CopyOnWriteArrayList<>();
+    final List<String> layerBlobs = new CopyOnWriteArrayList<>();
     volatile boolean requireToken = true;
     volatile String requireBasic;
+    /** When set, each layer blob answers only once this many layer requests are in flight at once. */
+    volatile CountDownLatch layersTogether;
+    volatile long togetherSeconds = 10;
+    ExecutorService handlers;
 
     @BeforeEach
     void start() throws IOException {
@@ -58,6 +68,9 @@ class RegistryPullTest {
         };
         mine.putObject("platform").put("os", "linux").put("architecture", arch);
         manifests.add(mine);
+        for (byte[] layer : List.of(ImageStoreTest.BASE, ImageStoreTest.APP)) {
+            layerBlobs.add(Digest.of(Fixtures.gzip(layer)).hex());
+        }
         byte[] indexBytes = Fixtures.bytes(index);
         Fixtures.writeBlob(layout, indexBytes);
 
@@ -88,18 +101,33 @@ class RegistryPullTest {
             String prefix = path.startsWith("/v2/team/app/blobs/sha256:") ? "/v2/team/app/blobs/sha256:"
                     : "/v2/team/app/manifests/sha256:";
             Path blob = layout.resolve("blobs/sha256").resolve(path.substring(Math.min(path.length(), prefix.length())));
+            CountDownLatch together = layersTogether;
+            if (together != null && path.startsWith("/v2/team/app/blobs/") && layerBlobs.contains(path.substring(prefix.length()))) {
+                together.countDown();
+                try {
+                    if (!together.await(togetherSeconds, TimeUnit.SECONDS)) {
+                        reply(ex, 500, "text/plain", "layers were not requested together".getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (path.startsWith(prefix) && Files.isRegularFile(blob)) {
                 reply(ex, 200, "application/octet-stream", Files.readAllBytes(blob));
             } else {
                 reply(ex, 404, "application/json", "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}".getBytes(StandardCharsets.UTF_8));
             }
         });
+        handlers = Executors.newFixedThreadPool(4);
+        server.setExecutor(handlers);
         server.start();
     }
 
     @AfterEach
     void stop() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
     private static void reply(HttpExchange ex, int code, String type, byte[] body) throws IOException {
@@ -156,5 +184,48 @@ class RegistryPullTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
                     assertThat(e.getMessage()).contains("/v2/team/app/manifests/nope", "404");
                 });
+    }
+
+    @Test
+    void layersStreamAtOnceAndProgressHearsOneCallAtATime() {
+        // Each layer blob is answered only once both are requested: one-by-one streaming would wait in vain.
+        layersTogether = new CountDownLatch(2);
+        var inCall = new AtomicInteger();
+        var overlaps = new AtomicInteger();
+        var calls = new AtomicInteger();
+        PullProgress slow = new PullProgress() {
+            @Override
+            public void layerProgress(Digest layer, long bytes) {
+                if (inCall.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                calls.incrementAndGet();
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                inCall.decrementAndGet();
+            }
+        };
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).dockerConfig(tmp.resolve("none.json")).build();
+        Image image = store.pull(ref("1"), slow);
+
+        assertThat(image.layerDirs().get(0).resolve("app/run.sh")).hasContent("echo app");
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+        assertThat(overlaps.get()).as("progress calls overlapping").isZero();
+    }
+
+    @Test
+    void oneLayerAtATimeWhenAskedSo() {
+        layersTogether = new CountDownLatch(2);
+        togetherSeconds = 1;
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).dockerConfig(tmp.resolve("none.json"))
+                .parallelLayers(1).build();
+        assertThatThrownBy(() -> store.pull(ref("1"), PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e ->
+                        assertThat(e.getMessage()).contains("HTTP 500", "not requested together"));
+        assertThatThrownBy(() -> ImageStore.builder().root(tmp.resolve("x")).parallelLayers(0).build())
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.getMessage()).contains("parallelLayers"));
     }
 }

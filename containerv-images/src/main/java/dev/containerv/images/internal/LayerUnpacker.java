@@ -6,8 +6,8 @@ import dev.containerv.spi.FileTrees;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,6 +37,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class LayerUnpacker {
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
+    private static final int COPY_BUFFER = 1 << 18;
     private static final System.Logger LOG = System.getLogger(LayerUnpacker.class.getName());
 
     private final long maxBytes;
@@ -66,6 +67,8 @@ public final class LayerUnpacker {
     public void unpack(InputStream tar, Path dir, String layer) {
         var counted = new CappedInputStream(tar, maxBytes, layer);
         var dirTimes = new ArrayList<DeferredDir>();
+        // File contents are copied through one large buffer: tar, gzip and the digest then work in big chunks.
+        ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
         String current = "(tar header)";
         long entries = 0;
         try {
@@ -77,7 +80,7 @@ public final class LayerUnpacker {
                     throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
                             "layer " + layer + ": more than " + maxEntries + " entries (at " + current + ")");
                 }
-                extract(in, e, dir, layer, dirTimes);
+                extract(in, e, dir, layer, dirTimes, buffer);
             }
         } catch (CappedInputStream.LimitException ex) {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
@@ -103,7 +106,7 @@ public final class LayerUnpacker {
     }
 
     private void extract(TarArchiveInputStream in, TarArchiveEntry e, Path dir, String layer,
-                         List<DeferredDir> dirs) throws IOException {
+                         List<DeferredDir> dirs, ByteBuffer buffer) throws IOException {
         List<String> parts = safeParts(e.getName(), layer, e.getName(), "name");
         if (parts.isEmpty()) {
             if (e.isDirectory()) {
@@ -168,9 +171,9 @@ public final class LayerUnpacker {
         } else if (e.isFIFO()) {
             SpecialFiles.mkfifo(target);
         } else if (e.isFile()) {
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                in.transferTo(out);
+            try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                copy(in, out, buffer);
             }
         } else {
             throw unsafe(layer, e.getName(), "an entry of a type layers do not hold (not a file, directory, "
@@ -182,6 +185,20 @@ public final class LayerUnpacker {
             // Only a regular file: the JDK sets times through open(), which blocks on a FIFO and would open a
             // device.
             Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+        }
+    }
+
+    private static void copy(InputStream in, FileChannel out, ByteBuffer buffer) throws IOException {
+        byte[] b = buffer.array();
+        int n;
+        while ((n = in.readNBytes(b, 0, b.length)) > 0) {
+            buffer.clear().limit(n);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            if (n < b.length) {
+                return;
+            }
         }
     }
 

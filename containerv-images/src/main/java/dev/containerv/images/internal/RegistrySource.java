@@ -35,7 +35,8 @@ public final class RegistrySource implements ImageSource {
     private final Path dockerConfig;
     private final Duration timeout;
     private final HttpClient http;
-    private String authorization;
+    /** The header every request sends once a challenge was answered; layers stream on several threads. */
+    private volatile String authorization;
 
     /**
      * @param ref          the image
