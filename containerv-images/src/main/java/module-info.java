@@ -6,7 +6,6 @@
  */
 module dev.containerv.images {
     requires transitive dev.containerv.api;
-    requires java.net.http;
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
     // commons-compress only `requires static` it: naming it here resolves it on the module path for zstd layers.
