@@ -44,6 +44,9 @@ class RegistryPullTest {
     volatile CountDownLatch layersTogether;
     volatile long togetherSeconds = 10;
     ExecutorService handlers;
+    /** When set, layer blobs answer 307 to this storage server, which records the Authorization it is sent. */
+    volatile HttpServer storage;
+    final List<String> storageAuthorizations = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -113,6 +116,13 @@ class RegistryPullTest {
                     Thread.currentThread().interrupt();
                 }
             }
+            HttpServer redirectTo = storage;
+            if (redirectTo != null && path.startsWith("/v2/team/app/blobs/") && layerBlobs.contains(path.substring(prefix.length()))) {
+                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + redirectTo.getAddress().getPort()
+                        + "/store/" + path.substring(prefix.length()));
+                reply(ex, 307, "text/plain", new byte[0]);
+                return;
+            }
             if (path.startsWith(prefix) && Files.isRegularFile(blob)) {
                 reply(ex, 200, "application/octet-stream", Files.readAllBytes(blob));
             } else {
@@ -128,6 +138,9 @@ class RegistryPullTest {
     void stop() {
         server.stop(0);
         handlers.shutdownNow();
+        if (storage != null) {
+            storage.stop(0);
+        }
     }
 
     private static void reply(HttpExchange ex, int code, String type, byte[] body) throws IOException {
@@ -227,5 +240,22 @@ class RegistryPullTest {
                         assertThat(e.getMessage()).contains("HTTP 500", "not requested together"));
         assertThatThrownBy(() -> ImageStore.builder().root(tmp.resolve("x")).parallelLayers(0).build())
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.getMessage()).contains("parallelLayers"));
+    }
+
+    @Test
+    void blobRedirectsAreFollowedWithoutTheRegistrysToken() throws IOException {
+        HttpServer store = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        store.createContext("/store/", ex -> {
+            storageAuthorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            Path blob = layout.resolve("blobs/sha256").resolve(ex.getRequestURI().getPath().substring("/store/".length()));
+            reply(ex, 200, "application/octet-stream", Files.readAllBytes(blob));
+        });
+        store.start();
+        storage = store;
+        ImageStore images = ImageStore.builder().root(tmp.resolve("store")).dockerConfig(tmp.resolve("none.json")).build();
+
+        Image image = images.pull(ref("1"), PullProgress.NONE);
+        assertThat(image.layerDirs().get(0).resolve("app/run.sh")).hasContent("echo app");
+        assertThat(storageAuthorizations).hasSize(2).containsOnly("null");
     }
 }
