@@ -1,12 +1,10 @@
 package dev.containerv.images;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.internal.DockerArchiveSource;
 import dev.containerv.images.internal.ImageSource;
+import dev.containerv.images.internal.Json;
 import dev.containerv.images.internal.LayerCache;
 import dev.containerv.images.internal.LayerUnpacker;
 import dev.containerv.images.internal.Manifests;
@@ -24,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,7 +45,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ImageStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
     private final Path records;
     private final LayerCache cache;
@@ -232,17 +230,16 @@ public final class ImageStore {
     }
 
     private void writeRecord(Image image, byte[] configJson) throws IOException {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("reference", image.reference());
-        n.put("manifestDigest", image.manifestDigest().toString());
-        n.put("configDigest", image.configDigest().toString());
-        var layers = n.putArray("layers");
-        image.layers().forEach(d -> layers.add(d.toString()));
-        n.set("config", JSON.readTree(configJson));
+        var n = new LinkedHashMap<String, Json>();
+        n.put("reference", Json.text(image.reference()));
+        n.put("manifestDigest", Json.text(image.manifestDigest().toString()));
+        n.put("configDigest", Json.text(image.configDigest().toString()));
+        n.put("layers", Json.array(image.layers().stream().map(d -> Json.text(d.toString())).toList()));
+        n.put("config", Json.parse(configJson));
         Path target = recordPath(image.reference());
         Path temp = Files.createTempFile(records, "record", ".tmp");
         try {
-            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            Files.write(temp, Json.object(n).toBytes(true));
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
@@ -251,10 +248,10 @@ public final class ImageStore {
 
     private Image readRecord(Path record) {
         try {
-            JsonNode n = JSON.readTree(record.toFile());
+            Json n = Json.parse(Files.readAllBytes(record));
             var layers = new ArrayList<Digest>();
             n.path("layers").forEach(l -> layers.add(Digest.parse(l.asText())));
-            byte[] config = JSON.writeValueAsBytes(n.path("config"));
+            byte[] config = n.path("config").toBytes(false);
             String name = n.path("reference").asText();
             return image(name, Digest.parse(n.path("manifestDigest").asText()),
                     Digest.parse(n.path("configDigest").asText()), Manifests.runConfig(config, name), layers);

@@ -1,6 +1,5 @@
 package dev.containerv.images.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.Digest;
@@ -127,7 +126,7 @@ public final class RegistrySource implements ImageSource {
             throw new ContainerException(r.status() == 401 || r.status() == 403 ? ErrorKind.PERMISSION_DENIED
                     : ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " answered HTTP " + r.status());
         }
-        JsonNode token = Manifests.parse(answer, what + " token");
+        Json token = Manifests.parse(answer, what + " token");
         String t = token.path("token").asText(token.path("access_token").asText(""));
         if (t.isEmpty()) {
             throw new ContainerException(ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " gave no token");
@@ -149,11 +148,11 @@ public final class RegistrySource implements ImageSource {
         if (dockerConfig == null || !Files.isRegularFile(dockerConfig)) {
             return Optional.empty();
         }
-        JsonNode auths = Manifests.parse(Files.readAllBytes(dockerConfig), "docker config " + dockerConfig).path("auths");
+        Json auths = Manifests.parse(Files.readAllBytes(dockerConfig), "docker config " + dockerConfig).path("auths");
         String r = ref.registry();
         for (String key : new String[] {r, "https://" + r, "http://" + r, "https://" + r + "/v1/",
                 r.equals(ImageReference.DEFAULT_REGISTRY) ? "https://index.docker.io/v1/" : r}) {
-            JsonNode entry = auths.path(key);
+            Json entry = auths.path(key);
             if (entry.path("auth").isTextual()) {
                 return Optional.of(entry.path("auth").asText());
             }
