@@ -4,6 +4,9 @@
 #   containerv-benchmarks/compare-pull.sh            # as root (both tools keep owners), about 1-2 minutes
 #   RUNS=15 containerv-benchmarks/compare-pull.sh    # more samples (default 9)
 #   MB=60 containerv-benchmarks/compare-pull.sh      # a bigger image (default: about 30 MB of compressed layers)
+#   BASELINE_JAR=/tmp/old.jar containerv-benchmarks/compare-pull.sh
+#                                                    # also times another build (a benchmarks.jar of an older
+#                                                    # commit), for before/after figures from one run
 #
 # 1. Starts Debian's docker-registry (the reference distribution registry) on a free 127.0.0.1 port, with its
 #    storage in a temporary directory.
@@ -155,9 +158,9 @@ print("image: %d layers, %.1f MB compressed (%s)" % (len(sizes), sum(sizes) / 1e
 PY
 
 say "timing $runs rounds (skopeo+umoci, containerv new JVM, containerv warm JVM), alternating..."
-python3 - "$work" "$jar" "$ref" "$runs" <<'PY'
+python3 - "$work" "$jar" "$ref" "$runs" "${BASELINE_JAR:-}" <<'PY'
 import os, shutil, statistics, subprocess, sys, time
-work, jar, ref, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+work, jar, ref, runs, baseline_jar = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
 
 def fresh(path):
@@ -172,7 +175,7 @@ def skopeo_umoci():
     subprocess.run(["umoci", "unpack", "--image", layout + ":bench", bundle], **quiet)
     return time.perf_counter() - t
 
-def containerv_new_jvm():
+def containerv_new_jvm(jar):
     store = fresh(os.path.join(work, "cv"))
     t = time.perf_counter()
     out = subprocess.run(["java", "-cp", jar, "dev.containerv.benchmarks.PullTimer", ref, store, "1"],
@@ -180,22 +183,49 @@ def containerv_new_jvm():
     wall = time.perf_counter() - t
     return wall, float(out.split()[0]) / 1000.0
 
-# The warm JVM: one process pulls 1 + runs times; the first pull warms it and is not counted.
+# The warm JVM: PullTimer REF DIR - pulls once per line it reads (see start_warm below).
 warm_proc = None
-series = {"skopeo": [], "cv_jvm": [], "cv_jvm_pull": []}
+def start_warm(jar, name):
+    return subprocess.Popen(["java", "-cp", jar, "dev.containerv.benchmarks.PullTimer", ref,
+                             fresh(os.path.join(work, name)), "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+def warm_pull(proc):
+    proc.stdin.write("pull\n")
+    proc.stdin.flush()
+    line = proc.stdout.readline()
+    if not line:
+        raise subprocess.CalledProcessError(proc.wait(), proc.args)
+    return float(line.split()[0]) / 1000.0
+
+jars = {"": jar}
+if baseline_jar:
+    jars["base_"] = baseline_jar
+series = {"skopeo": []}
+# One long-running JVM per build: its first pull (round 0) warms it; each round asks it for one more pull.
+warm = {prefix: start_warm(j, prefix + "warm") for prefix, j in jars.items()}
+for prefix in jars:
+    series[prefix + "cv_jvm"], series[prefix + "cv_jvm_pull"], series[prefix + "cv_warm"] = [], [], []
 try:
-    for i in range(runs + 1):  # round 0 warms the page cache and the registry, and is not counted
+    for i in range(runs + 1):  # round 0 warms the page cache, the registry and the JVMs, and is not counted
         s = skopeo_umoci()
-        w, p = containerv_new_jvm()
         if i > 0:
             series["skopeo"].append(s)
-            series["cv_jvm"].append(w)
-            series["cv_jvm_pull"].append(p)
-    out = subprocess.run(["java", "-cp", jar, "dev.containerv.benchmarks.PullTimer", ref,
-                          fresh(os.path.join(work, "warm")), str(runs + 1)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True, text=True).stdout
-    series["cv_warm"] = [float(l.split()[0]) / 1000.0 for l in out.splitlines()[1:]]
-except subprocess.CalledProcessError as e:
+        for prefix, j in jars.items():
+            w, p = containerv_new_jvm(j)
+            h = warm_pull(warm[prefix])
+            if i > 0:
+                series[prefix + "cv_jvm"].append(w)
+                series[prefix + "cv_jvm_pull"].append(p)
+                series[prefix + "cv_warm"].append(h)
+    for proc in warm.values():
+        proc.stdin.close()
+        proc.wait(timeout=60)
+except (BrokenPipeError, subprocess.CalledProcessError) as e:
+    for proc in warm.values():
+        proc.kill()
+    if isinstance(e, BrokenPipeError):
+        sys.exit("a long-running PullTimer JVM stopped (does that jar's PullTimer take '-'?)")
     sys.exit("a timed command failed: %s\n%s" % (" ".join(e.cmd), (e.stderr or b"")[-2000:]))
 
 med = {k: statistics.median(v) * 1000.0 for k, v in series.items()}
@@ -206,6 +236,8 @@ rows = [
     ("containerv pull, new JVM per pull (the pull alone)", "cv_jvm_pull"),
     ("containerv pull, in a JVM that pulled before", "cv_warm"),
 ]
+if baseline_jar:
+    rows += [("BASELINE_JAR: " + what[len("containerv "):], "base_" + key) for what, key in rows[1:]]
 width = max(len(r[0]) for r in rows)
 print()
 print("medians of %d runs in ms, each into an empty destination; ratio = median / skopeo+umoci median" % runs)
