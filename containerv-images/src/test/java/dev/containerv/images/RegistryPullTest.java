@@ -209,12 +209,22 @@ class RegistryPullTest {
         PullProgress slow = new PullProgress() {
             @Override
             public void layerProgress(Digest layer, long bytes) {
+                slowCall();
+            }
+
+            @Override
+            public void layerDone(Digest layer, boolean cached) {
+                slowCall();
+            }
+
+            private void slowCall() {
+                // Slow enough that two layers' calls would overlap if the store let them.
                 if (inCall.incrementAndGet() > 1) {
                     overlaps.incrementAndGet();
                 }
                 calls.incrementAndGet();
                 try {
-                    Thread.sleep(2);
+                    Thread.sleep(30);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
