@@ -116,7 +116,7 @@ public final class LayerUnpacker {
                     if (d.path.equals(w.dir) || (d.entry.getMode() & 07777) != w.createdDirMode) {
                         applyMode(d.path, d.entry);
                     }
-                    Files.setLastModifiedTime(d.path, FileTime.from(d.entry.getLastModifiedDate().toInstant()));
+                    setTimes(d.path, d.entry);
                 }
             } catch (IOException ex) {
                 throw new ContainerException(ErrorKind.PLATFORM_FAILURE,
@@ -225,7 +225,7 @@ public final class LayerUnpacker {
         if (!e.isFIFO() && !e.isCharacterDevice() && !e.isBlockDevice()) {
             // Only a regular file: the JDK sets times through open(), which blocks on a FIFO and would open a
             // device.
-            Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+            setTimes(target, e);
         }
     }
 
@@ -365,6 +365,16 @@ public final class LayerUnpacker {
 
     private static void applyMode(Path target, TarArchiveEntry e) throws IOException {
         Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
+    }
+
+    /**
+     * Sets modification and access time to the entry's time. Both at once: the JDK then does not read the file's
+     * attributes first (one stat less per file). Only for files and directories this unpack made, so following a
+     * link is never an issue.
+     */
+    private static void setTimes(Path target, TarArchiveEntry e) throws IOException {
+        FileTime t = FileTime.from(e.getLastModifiedDate().toInstant());
+        Files.getFileAttributeView(target, BasicFileAttributeView.class).setTimes(t, t, null);
     }
 
     private static void setLinkTime(Path link, TarArchiveEntry e) {
