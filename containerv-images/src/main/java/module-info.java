@@ -6,9 +6,10 @@
  */
 module dev.containerv.images {
     requires transitive dev.containerv.api;
-    requires java.net.http;
-    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.core;
     requires org.apache.commons.compress;
+    // commons-compress only `requires static` it: naming it here resolves it on the module path for zstd layers.
+    requires com.github.luben.zstd_jni;
 
     exports dev.containerv.images;
 }

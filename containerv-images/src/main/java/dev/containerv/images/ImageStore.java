@@ -1,16 +1,15 @@
 package dev.containerv.images;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.internal.DockerArchiveSource;
 import dev.containerv.images.internal.ImageSource;
+import dev.containerv.images.internal.Json;
 import dev.containerv.images.internal.LayerCache;
 import dev.containerv.images.internal.LayerUnpacker;
 import dev.containerv.images.internal.Manifests;
 import dev.containerv.images.internal.OciLayoutSource;
+import dev.containerv.images.internal.ParallelLayers;
 import dev.containerv.images.internal.RegistrySource;
 import dev.containerv.images.internal.ResolvedImage;
 import dev.containerv.images.internal.VerifyingInputStream;
@@ -23,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,13 +45,13 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ImageStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
     private final Path records;
     private final LayerCache cache;
     private final Set<String> plainHttpRegistries;
     private final Path dockerConfig;
     private final Duration timeout;
+    private final int parallelLayers;
 
     private ImageStore(Builder b) throws IOException {
         this.root = b.root;
@@ -60,6 +60,7 @@ public final class ImageStore {
         this.plainHttpRegistries = Set.copyOf(b.plainHttpRegistries);
         this.dockerConfig = b.dockerConfig;
         this.timeout = b.timeout;
+        this.parallelLayers = b.parallelLayers;
     }
 
     /** @return a builder; {@link Builder#root(Path)} is required */
@@ -124,9 +125,7 @@ public final class ImageStore {
                 throw new ContainerException(ErrorKind.INVALID_SPEC, name + ": the manifest lists "
                         + r.layers().size() + " layers, the config " + diffIds.size() + " diff_ids");
             }
-            for (int i = 0; i < diffIds.size(); i++) {
-                cache.ensure(diffIds.get(i), r.layers().get(i), name, progress);
-            }
+            ParallelLayers.ensureAll(cache, diffIds, r.layers(), name, progress, parallelLayers);
             List<Digest> topFirst = new ArrayList<>(diffIds);
             Collections.reverse(topFirst);
             Image image = image(name, r.manifestDigest(), r.configDigest(), Manifests.runConfig(r.configJson(), name), topFirst);
@@ -231,17 +230,16 @@ public final class ImageStore {
     }
 
     private void writeRecord(Image image, byte[] configJson) throws IOException {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("reference", image.reference());
-        n.put("manifestDigest", image.manifestDigest().toString());
-        n.put("configDigest", image.configDigest().toString());
-        var layers = n.putArray("layers");
-        image.layers().forEach(d -> layers.add(d.toString()));
-        n.set("config", JSON.readTree(configJson));
+        var n = new LinkedHashMap<String, Json>();
+        n.put("reference", Json.text(image.reference()));
+        n.put("manifestDigest", Json.text(image.manifestDigest().toString()));
+        n.put("configDigest", Json.text(image.configDigest().toString()));
+        n.put("layers", Json.array(image.layers().stream().map(d -> Json.text(d.toString())).toList()));
+        n.put("config", Json.parse(configJson));
         Path target = recordPath(image.reference());
         Path temp = Files.createTempFile(records, "record", ".tmp");
         try {
-            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            Files.write(temp, Json.object(n).toBytes(true));
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
@@ -250,10 +248,10 @@ public final class ImageStore {
 
     private Image readRecord(Path record) {
         try {
-            JsonNode n = JSON.readTree(record.toFile());
+            Json n = Json.parse(Files.readAllBytes(record));
             var layers = new ArrayList<Digest>();
             n.path("layers").forEach(l -> layers.add(Digest.parse(l.asText())));
-            byte[] config = JSON.writeValueAsBytes(n.path("config"));
+            byte[] config = n.path("config").toBytes(false);
             String name = n.path("reference").asText();
             return image(name, Digest.parse(n.path("manifestDigest").asText()),
                     Digest.parse(n.path("configDigest").asText()), Manifests.runConfig(config, name), layers);
@@ -280,6 +278,7 @@ public final class ImageStore {
         private final Set<String> plainHttpRegistries = new HashSet<>();
         private Path dockerConfig = Path.of(System.getProperty("user.home"), ".docker", "config.json");
         private Duration timeout = Duration.ofMinutes(5);
+        private int parallelLayers = 3;
 
         private Builder() {
         }
@@ -342,6 +341,16 @@ public final class ImageStore {
         }
 
         /**
+         * @param layers most layers of one pull or import streamed (downloaded, verified and unpacked) at once, each
+         *               on its own thread (default 3, as Docker's concurrent downloads; 1 streams them one by one)
+         * @return this builder
+         */
+        public Builder parallelLayers(int layers) {
+            this.parallelLayers = layers;
+            return this;
+        }
+
+        /**
          * @return the store
          * @throws ContainerException INVALID_SPEC naming a missing or bad field; PLATFORM_FAILURE when the
          *                            directory cannot be made
@@ -355,6 +364,9 @@ public final class ImageStore {
             }
             if (maxLayerEntries <= 0) {
                 throw ContainerException.invalidSpec("maxLayerEntries", maxLayerEntries, "a positive count");
+            }
+            if (parallelLayers < 1) {
+                throw ContainerException.invalidSpec("parallelLayers", parallelLayers, "a count of at least 1");
             }
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw ContainerException.invalidSpec("requestTimeout", timeout, "a positive duration");

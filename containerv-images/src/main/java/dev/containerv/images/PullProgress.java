@@ -1,8 +1,10 @@
 package dev.containerv.images;
 
 /**
- * Hears how a pull or import goes, layer by layer. Called on the pulling thread; every method does nothing
- * unless overridden.
+ * Hears how a pull or import goes, layer by layer. Several layers stream at once
+ * ({@link ImageStore.Builder#parallelLayers(int)}), so calls come from the threads that pull them, but one call at a
+ * time: an implementation need not be thread-safe, and should return quickly. Every method does nothing unless
+ * overridden.
  */
 public interface PullProgress {
     /** A listener that ignores everything. */

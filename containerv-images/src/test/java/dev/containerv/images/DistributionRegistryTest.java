@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -57,13 +54,15 @@ class DistributionRegistryTest {
                 + tmp.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
         registry = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                var c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
+                c.setConnectTimeout(2000);
+                c.setReadTimeout(2000);
+                int code = c.getResponseCode();
+                c.disconnect();
+                if (code == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -88,8 +87,13 @@ class DistributionRegistryTest {
     }
 
     private String push(String name, List<byte[]> layers) throws Exception {
+        return push(name, layers, Fixtures.Compression.GZIP);
+    }
+
+    private String push(String name, List<byte[]> layers, Fixtures.Compression compression) throws Exception {
         Path layout = tmp.resolve("layout-" + name);
-        Fixtures.ociLayout(layout, "1", layers, Fixtures.config(layers, List.of("/app/run.sh"), List.of("A=1"), "/app"));
+        Fixtures.ociLayout(layout, "1", layers, Fixtures.config(layers, List.of("/app/run.sh"), List.of("A=1"), "/app"),
+                compression);
         String ref = "127.0.0.1:" + port + "/team/" + name + ":1";
         Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
                 "oci:" + layout + ":1", "docker://" + ref).redirectErrorStream(true).start();
@@ -120,5 +124,17 @@ class DistributionRegistryTest {
         store.pull(other, third);
         assertThat(third.unpacked).containsExactly(Digest.of(ImageStoreTest.OTHER));
         assertThat(store.layers()).hasSize(3);
+    }
+
+    @Test
+    void zstdLayersArePulledFromTheRegistry() throws Exception {
+        String app = push("zapp", List.of(ImageStoreTest.BASE, ImageStoreTest.APP), Fixtures.Compression.ZSTD);
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).dockerConfig(tmp.resolve("none.json")).build();
+
+        var rec = new ImageStoreTest.Recorder();
+        Image image = store.pull(app, rec);
+        assertThat(rec.unpacked).containsExactlyInAnyOrder(Digest.of(ImageStoreTest.BASE), Digest.of(ImageStoreTest.APP));
+        assertThat(image.layerDirs().get(0).resolve("app/run.sh")).hasContent("echo app");
+        assertThat(image.layerDirs().get(1).resolve("etc/os-release")).hasContent("base");
     }
 }

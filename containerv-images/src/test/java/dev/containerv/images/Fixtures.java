@@ -3,6 +3,7 @@ package dev.containerv.images;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -105,6 +106,33 @@ final class Fixtures {
         return bytes.toByteArray();
     }
 
+    /** Compresses with zstd-jni, as a zstd layer's blob is. */
+    static byte[] zstd(byte[] content) {
+        var bytes = new ByteArrayOutputStream();
+        try (var z = new ZstdOutputStream(bytes, 3)) {
+            z.write(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** How layer blobs are compressed, and the media type their descriptors state. */
+    enum Compression {
+        GZIP("application/vnd.oci.image.layer.v1.tar+gzip"),
+        ZSTD("application/vnd.oci.image.layer.v1.tar+zstd");
+
+        final String mediaType;
+
+        Compression(String mediaType) {
+            this.mediaType = mediaType;
+        }
+
+        byte[] apply(byte[] tar) {
+            return this == GZIP ? gzip(tar) : zstd(tar);
+        }
+    }
+
     /** An image's config JSON: the layers' diff_ids (bottom first) and a run config. */
     static byte[] config(List<byte[]> layerTars, List<String> cmd, List<String> env, String workingDir) {
         ObjectNode c = JSON.createObjectNode();
@@ -150,6 +178,16 @@ final class Fixtures {
      * @return the manifest bytes
      */
     static byte[] ociLayout(Path layout, String tag, List<byte[]> layerTars, byte[] config) throws IOException {
+        return ociLayout(layout, tag, layerTars, config, Compression.GZIP);
+    }
+
+    /**
+     * Writes an OCI layout holding one image of layers compressed as asked (bottom first), tagged {@code tag}.
+     *
+     * @return the manifest bytes
+     */
+    static byte[] ociLayout(Path layout, String tag, List<byte[]> layerTars, byte[] config, Compression compression)
+            throws IOException {
         Files.createDirectories(layout);
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Digest configDigest = writeBlob(layout, config);
@@ -159,8 +197,8 @@ final class Fixtures {
         m.set("config", descriptor("application/vnd.oci.image.config.v1+json", configDigest, config.length));
         ArrayNode layers = m.putArray("layers");
         for (byte[] t : layerTars) {
-            byte[] gz = gzip(t);
-            layers.add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", writeBlob(layout, gz), gz.length));
+            byte[] blob = compression.apply(t);
+            layers.add(descriptor(compression.mediaType, writeBlob(layout, blob), blob.length));
         }
         byte[] manifest = bytes(m);
         Digest md = writeBlob(layout, manifest);

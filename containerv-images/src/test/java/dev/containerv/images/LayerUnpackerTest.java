@@ -141,6 +141,46 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void aDirectoryReplacedByASymlinkIsNotWrittenThroughLater() throws IOException {
+        // The unpacker remembers directories it made; a later entry replacing one must make it forget.
+        Path outside = Files.createDirectories(tmp.resolve("outside3"));
+        assertRefused(t -> t.dir("d").file("d/first", "1").symlink("d", outside.toString()).file("d/planted", "x"),
+                "d/planted", "symbolic link");
+        assertThat(outside.resolve("planted")).doesNotExist();
+    }
+
+    @Test
+    void aDirectoryReplacedByAFileIsNoParentLater() throws IOException {
+        assertRefused(t -> t.dir("d").file("d/first", "1").file("d", "now a file").file("d/second", "2"),
+                "d/second", "is not a directory");
+    }
+
+    @Test
+    void aDirectoryRemovedByAWhiteoutIsMadeAgainForALaterEntry() throws IOException {
+        assumeTrue(isRoot(), "whiteouts are device nodes");
+        Path dir = unpack(t -> t.dir("d").file("d/first", "1").file(".wh.d", "").dir("d").file("d/second", "2"));
+        assertThat(dir.resolve("d/second")).hasContent("2");
+        assertThat(dir.resolve("d/first")).doesNotExist();
+    }
+
+    @Test
+    void permissionBitsTheUmaskWouldDropAreSetAnyway() throws IOException {
+        Path dir = unpack(t -> t.file("open", "o", 0666).file("setuid", "s", 04755).file("plain", "p", 0644)
+                .put(dirEntry("shared", 0777), null).put(dirEntry("sticky", 01777), null));
+        assertThat((Integer) Files.getAttribute(dir.resolve("open"), "unix:mode") & 07777).isEqualTo(0666);
+        assertThat((Integer) Files.getAttribute(dir.resolve("setuid"), "unix:mode") & 07777).isEqualTo(04755);
+        assertThat((Integer) Files.getAttribute(dir.resolve("plain"), "unix:mode") & 07777).isEqualTo(0644);
+        assertThat((Integer) Files.getAttribute(dir.resolve("shared"), "unix:mode") & 07777).isEqualTo(0777);
+        assertThat((Integer) Files.getAttribute(dir.resolve("sticky"), "unix:mode") & 07777).isEqualTo(01777);
+    }
+
+    private static TarArchiveEntry dirEntry(String name, int mode) {
+        var e = new TarArchiveEntry(name + "/");
+        e.setMode(040000 | mode);
+        return e;
+    }
+
+    @Test
     void hardLinkToOutsideIsRefused() throws IOException {
         Files.writeString(tmp.resolve("secret"), "s");
         assertRefused(t -> t.hardlink("h", "../secret"), "h", "'..'");

@@ -1,6 +1,5 @@
 package dev.containerv.images.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.Digest;
@@ -43,11 +42,11 @@ public final class DockerArchiveSource implements ImageSource {
         for (TarArchiveEntry e : tar.getEntries()) {
             entries.put(normal(e.getName()), e);
         }
-        JsonNode manifest = Manifests.parse(read(entries, "manifest.json", what), what + " manifest.json");
-        JsonNode chosen = null;
+        Json manifest = Manifests.parse(read(entries, "manifest.json", what), what + " manifest.json");
+        Json chosen = null;
         var tags = new ArrayList<String>();
-        for (JsonNode image : manifest) {
-            for (JsonNode t : image.path("RepoTags")) {
+        for (Json image : manifest) {
+            for (Json t : image.path("RepoTags")) {
                 tags.add(t.asText());
                 if (t.asText().equals(repoTag)) {
                     chosen = image;
@@ -71,7 +70,7 @@ public final class DockerArchiveSource implements ImageSource {
                     + " has digest " + configDigest + ", its name says sha256:" + m.group(1));
         }
         var layers = new ArrayList<ResolvedImage.LayerBlob>();
-        for (JsonNode l : chosen.path("Layers")) {
+        for (Json l : chosen.path("Layers")) {
             TarArchiveEntry e = entry(entries, l.asText(), what);
             Matcher lm = HEX_NAME.matcher(normal(l.asText()));
             Digest blobDigest = lm.matches() && l.asText().startsWith("blobs/") ? new Digest(lm.group(1)) : null;

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
  * Unpacked layers by uncompressed digest: {@code layers/sha256/<hex>/} is the layer's root, made once and then
@@ -113,7 +114,14 @@ public final class LayerCache {
                 BufferedInputStream buffered = new BufferedInputStream(counted, 1 << 16);
                 MessageDigest sha = Digest.newSha256();
                 try (InputStream tar = new DigestInputStream(decompressor(buffered, layerName), sha)) {
-                    unpacker.unpack(tar, work, layerName);
+                    try {
+                        unpacker.unpack(tar, work, layerName);
+                    } catch (ContainerException e) {
+                        if (e.getCause() instanceof VerifyingInputStream.BlobMismatchException mismatch) {
+                            throw mismatch; // the blob ended while an entry was read: a mismatch, not a bad entry
+                        }
+                        throw e;
+                    }
                     tar.transferTo(java.io.OutputStream.nullOutputStream()); // the tar's trailing padding counts for the digest
                     if (verified != null) {
                         verified.drain(); // before close: what gzip left unread still counts for the blob's digest
@@ -138,6 +146,7 @@ public final class LayerCache {
         }
     }
 
+    /** Picks the decompressor by the stream's magic bytes, which docker-save layers (no media type) need too. */
     private static InputStream decompressor(BufferedInputStream in, String layerName) throws IOException {
         in.mark(4);
         byte[] magic = in.readNBytes(4);
@@ -147,10 +156,19 @@ public final class LayerCache {
         }
         if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
                 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-            throw new ContainerException(ErrorKind.NOT_SUPPORTED, layerName
-                    + " is zstd-compressed; gzip and plain tar layers are read");
+            return zstd(in, layerName);
         }
         return in;
+    }
+
+    private static InputStream zstd(InputStream in, String layerName) throws IOException {
+        try {
+            return new ZstdCompressorInputStream(in);
+        } catch (LinkageError e) {
+            // zstd-jni's native library does not load on this platform (it bundles the common ones).
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, layerName + " is zstd-compressed and zstd-jni's "
+                    + "native library cannot be loaded here (" + e + "); gzip and plain tar layers are read", e);
+        }
     }
 
     /** @return the digests of every unpacked layer */

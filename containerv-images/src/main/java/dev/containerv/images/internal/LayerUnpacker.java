@@ -6,8 +6,8 @@ import dev.containerv.spi.FileTrees;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +18,16 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.OpenOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -37,6 +47,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class LayerUnpacker {
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
+    private static final int COPY_BUFFER = 1 << 18;
+    private static final Set<OpenOption> CREATE_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    /** A file-creation attribute for each of the 512 permission-bit patterns. */
+    private static final FileAttribute<?>[] PERMISSIONS = permissions();
     private static final System.Logger LOG = System.getLogger(LayerUnpacker.class.getName());
 
     private final long maxBytes;
@@ -68,6 +83,12 @@ public final class LayerUnpacker {
         var dirTimes = new ArrayList<DeferredDir>();
         String current = "(tar header)";
         long entries = 0;
+        Work w;
+        try {
+            w = new Work(dir, layer, dirTimes);
+        } catch (IOException ex) {
+            throw new ContainerException(ErrorKind.PLATFORM_FAILURE, "layer " + layer + ": " + dir + ": " + ex.getMessage(), ex);
+        }
         try {
             var in = new TarArchiveInputStream(counted);
             TarArchiveEntry e;
@@ -77,7 +98,7 @@ public final class LayerUnpacker {
                     throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
                             "layer " + layer + ": more than " + maxEntries + " entries (at " + current + ")");
                 }
-                extract(in, e, dir, layer, dirTimes);
+                extract(in, e, w);
             }
         } catch (CappedInputStream.LimitException ex) {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
@@ -92,8 +113,10 @@ public final class LayerUnpacker {
             DeferredDir d = dirTimes.get(i);
             try {
                 if (Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
-                    applyMode(d.path, d.entry);
-                    Files.setLastModifiedTime(d.path, FileTime.from(d.entry.getLastModifiedDate().toInstant()));
+                    if (d.path.equals(w.dir) || (d.entry.getMode() & 07777) != w.createdDirMode) {
+                        applyMode(d.path, d.entry);
+                    }
+                    setTimes(d.path, d.entry);
                 }
             } catch (IOException ex) {
                 throw new ContainerException(ErrorKind.PLATFORM_FAILURE,
@@ -102,8 +125,10 @@ public final class LayerUnpacker {
         }
     }
 
-    private void extract(TarArchiveInputStream in, TarArchiveEntry e, Path dir, String layer,
-                         List<DeferredDir> dirs) throws IOException {
+    private void extract(TarArchiveInputStream in, TarArchiveEntry e, Work w) throws IOException {
+        Path dir = w.dir;
+        String layer = w.layer;
+        List<DeferredDir> dirs = w.dirs;
         List<String> parts = safeParts(e.getName(), layer, e.getName(), "name");
         if (parts.isEmpty()) {
             if (e.isDirectory()) {
@@ -111,7 +136,7 @@ public final class LayerUnpacker {
             }
             return; // the layer root itself
         }
-        Path parent = ensureParents(dir, parts, layer, e.getName());
+        Path parent = ensureParents(w, parts, e.getName());
         String base = parts.get(parts.size() - 1);
         Path target = parent.resolve(base);
 
@@ -125,25 +150,35 @@ public final class LayerUnpacker {
                 throw unsafe(layer, e.getName(), "a whiteout must name a file");
             }
             Path whiteout = parent.resolve(hidden);
-            FileTrees.deleteTree(whiteout);
+            w.remove(whiteout);
             SpecialFiles.mknod(whiteout, 'c', 0, 0);
             return;
         }
 
         if (e.isDirectory()) {
-            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                FileTrees.deleteTree(target);
-                Files.createDirectory(target);
+            if (!w.knownDirs.contains(target)) {
+                BasicFileAttributes a = lstat(target);
+                if (a == null || !a.isDirectory()) {
+                    if (a != null) {
+                        w.remove(target);
+                    }
+                    Files.createDirectory(target);
+                }
+                w.knownDirs.add(target);
             }
-            applyOwnerAndXattrs(target, e, layer);
+            applyOwnerAndXattrs(target, e, w);
             dirs.add(new DeferredDir(target, e));
             return;
         }
-        FileTrees.deleteTree(target);
         if (e.isSymbolicLink()) {
             // The link's text is stored, never followed here: parents are checked to be real directories.
-            Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-            applyOwnerAndXattrs(target, e, layer);
+            try {
+                Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+            } catch (FileAlreadyExistsException ex) {
+                w.remove(target);
+                Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+            }
+            applyOwnerAndXattrs(target, e, w);
             setLinkTime(target, e);
             return;
         }
@@ -156,7 +191,12 @@ public final class LayerUnpacker {
             if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
                 throw unsafe(layer, e.getName(), "a hard link to a directory");
             }
-            Files.createLink(target, source);
+            try {
+                Files.createLink(target, source);
+            } catch (FileAlreadyExistsException ex) {
+                w.remove(target);
+                Files.createLink(target, source);
+            }
             return;
         }
         if (e.isCharacterDevice() || e.isBlockDevice()) {
@@ -164,25 +204,67 @@ public final class LayerUnpacker {
                 LOG.log(System.Logger.Level.DEBUG, "layer {0}: device node {1} skipped (not root)", layer, e.getName());
                 return;
             }
+            w.remove(target);
             SpecialFiles.mknod(target, e.isCharacterDevice() ? 'c' : 'b', e.getDevMajor(), e.getDevMinor());
         } else if (e.isFIFO()) {
+            w.remove(target);
             SpecialFiles.mkfifo(target);
         } else if (e.isFile()) {
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                in.transferTo(out);
+            // O_CREAT|O_EXCL never follows a link: whatever is there is removed first, never written through.
+            try (FileChannel out = createFile(target, e.getMode(), w)) {
+                copy(in, out, w.buffer);
             }
         } else {
             throw unsafe(layer, e.getName(), "an entry of a type layers do not hold (not a file, directory, "
                     + "link, device or FIFO)");
         }
-        applyOwnerAndXattrs(target, e, layer);
-        applyMode(target, e);
+        applyOwnerAndXattrs(target, e, w);
+        if (!e.isFile() || (e.getMode() & 07777) != (e.getMode() & 0777 & ~w.umask)) {
+            applyMode(target, e); // a new file has its permission bits already, less the umask
+        }
         if (!e.isFIFO() && !e.isCharacterDevice() && !e.isBlockDevice()) {
             // Only a regular file: the JDK sets times through open(), which blocks on a FIFO and would open a
             // device.
-            Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+            setTimes(target, e);
         }
+    }
+
+    private static FileChannel createFile(Path target, int mode, Work w) throws IOException {
+        try {
+            return FileChannel.open(target, CREATE_FILE, PERMISSIONS[mode & 0777]);
+        } catch (FileAlreadyExistsException ex) {
+            w.remove(target);
+            return FileChannel.open(target, CREATE_FILE, PERMISSIONS[mode & 0777]);
+        }
+    }
+
+    private static void copy(InputStream in, FileChannel out, ByteBuffer buffer) throws IOException {
+        byte[] b = buffer.array();
+        int n;
+        while ((n = in.readNBytes(b, 0, b.length)) > 0) {
+            buffer.clear().limit(n);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            if (n < b.length) {
+                return;
+            }
+        }
+    }
+
+    private static FileAttribute<?>[] permissions() {
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ first, 0400 ... OTHERS_EXECUTE, 01
+        var out = new FileAttribute<?>[512];
+        for (int mode = 0; mode < 512; mode++) {
+            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+            for (int i = 0; i < 9; i++) {
+                if ((mode & (0400 >> i)) != 0) {
+                    set.add(bits[i]);
+                }
+            }
+            out[mode] = PosixFilePermissions.asFileAttribute(set);
+        }
+        return out;
     }
 
     /** Splits an entry name into components, refusing an absolute name or one holding {@code ..}. */
@@ -206,21 +288,38 @@ public final class LayerUnpacker {
         return parts;
     }
 
-    /** Makes the parent directories of an entry, refusing any that exists as a symbolic link or a non-directory. */
-    private static Path ensureParents(Path dir, List<String> parts, String layer, String entry) throws IOException {
-        Path p = dir;
+    /**
+     * Makes the parent directories of an entry, refusing any that exists as a symbolic link or a non-directory.
+     * A directory this unpack made or checked is not looked at again: nothing but this unpack changes the tree,
+     * and {@link Work#remove} forgets what it removes.
+     */
+    private static Path ensureParents(Work w, List<String> parts, String entry) throws IOException {
+        Path p = w.dir;
         for (int i = 0; i < parts.size() - 1; i++) {
             p = p.resolve(parts.get(i));
-            if (Files.isSymbolicLink(p)) {
-                throw unsafe(layer, entry, "its parent " + dir.relativize(p) + " is a symbolic link");
+            if (w.knownDirs.contains(p)) {
+                continue;
             }
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes a = lstat(p);
+            if (a == null) {
                 Files.createDirectory(p);
-            } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw unsafe(layer, entry, "its parent " + dir.relativize(p) + " is not a directory");
+            } else if (a.isSymbolicLink()) {
+                throw unsafe(w.layer, entry, "its parent " + w.dir.relativize(p) + " is a symbolic link");
+            } else if (!a.isDirectory()) {
+                throw unsafe(w.layer, entry, "its parent " + w.dir.relativize(p) + " is not a directory");
             }
+            w.knownDirs.add(p);
         }
         return p;
+    }
+
+    /** @return the attributes of the path itself (a link is not followed), or null when nothing is there */
+    private static BasicFileAttributes lstat(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     private static Path checkedExisting(Path dir, List<String> parts, String layer, String entry) {
@@ -237,8 +336,11 @@ public final class LayerUnpacker {
         return p;
     }
 
-    private void applyOwnerAndXattrs(Path target, TarArchiveEntry e, String layer) throws IOException {
-        if (root) {
+    private void applyOwnerAndXattrs(Path target, TarArchiveEntry e, Work w) throws IOException {
+        String layer = w.layer;
+        // Everything here was made by this unpack, so it is owned as the layer directory is (unless that
+        // directory is set-group-ID, when new files take its group): only other owners need a chown.
+        if (root && (e.getLongUserId() != w.ownUid || e.getLongGroupId() != w.ownGid || w.setgid)) {
             Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
@@ -265,6 +367,16 @@ public final class LayerUnpacker {
         Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
     }
 
+    /**
+     * Sets modification and access time to the entry's time. Both at once: the JDK then does not read the file's
+     * attributes first (one stat less per file). Only for files and directories this unpack made, so following a
+     * link is never an issue.
+     */
+    private static void setTimes(Path target, TarArchiveEntry e) throws IOException {
+        FileTime t = FileTime.from(e.getLastModifiedDate().toInstant());
+        Files.getFileAttributeView(target, BasicFileAttributeView.class).setTimes(t, t, null);
+    }
+
     private static void setLinkTime(Path link, TarArchiveEntry e) {
         try {
             FileTime t = FileTime.from(e.getLastModifiedDate().toInstant());
@@ -281,6 +393,49 @@ public final class LayerUnpacker {
     }
 
     private record DeferredDir(Path path, TarArchiveEntry entry) {
+    }
+
+    /** What one unpack knows as it goes. */
+    private static final class Work {
+        final Path dir;
+        final String layer;
+        final List<DeferredDir> dirs;
+        /** File contents are copied through one large buffer: tar, gzip and the digest then work in big chunks. */
+        final ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
+        /** Directories under {@link #dir} this unpack made or checked to be real directories. */
+        final Set<Path> knownDirs = new HashSet<>();
+        final long ownUid;
+        final long ownGid;
+        final boolean setgid;
+        /** The process's umask, which new files' and directories' permission bits lose. */
+        final int umask;
+        /** The mode {@link Files#createDirectory} gives. */
+        final int createdDirMode;
+
+        Work(Path dir, String layer, List<DeferredDir> dirs) throws IOException {
+            this.dir = dir;
+            this.layer = layer;
+            this.dirs = dirs;
+            Map<String, Object> a = Files.readAttributes(dir, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+            this.ownUid = (Integer) a.get("uid");
+            this.ownGid = (Integer) a.get("gid");
+            this.setgid = ((Integer) a.get("mode") & 02000) != 0;
+            Path probe = dir.resolve(".containerv-umask-probe");
+            Files.createDirectory(probe, PERMISSIONS[0777]);
+            try {
+                this.createdDirMode = (Integer) Files.getAttribute(probe, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            } finally {
+                Files.delete(probe);
+            }
+            this.umask = ~createdDirMode & 0777;
+            knownDirs.add(dir);
+        }
+
+        /** Removes whatever is at {@code target} (a tree is removed whole) and forgets the directories it held. */
+        void remove(Path target) throws IOException {
+            FileTrees.deleteTree(target);
+            knownDirs.removeIf(k -> k.startsWith(target));
+        }
     }
 
     /** Counts bytes and fails past a cap. */

@@ -1,7 +1,5 @@
 package dev.containerv.images.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.Digest;
@@ -23,7 +21,6 @@ public final class Manifests {
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.docker.distribution.manifest.v2+json");
-    static final ObjectMapper JSON = new ObjectMapper();
     /** JSON documents (manifests, configs) bigger than this are refused rather than read into memory. */
     static final long MAX_JSON = 16L << 20;
 
@@ -53,7 +50,7 @@ public final class Manifests {
      * @throws IOException when something cannot be read or does not verify
      */
     public static ResolvedImage resolve(byte[] bytes, Digest digest, Fetcher f, String what) throws IOException {
-        JsonNode node = parse(bytes, what + " manifest " + digest);
+        Json node = parse(bytes, what + " manifest " + digest);
         for (int depth = 0; isIndex(node); depth++) {
             if (depth > 4) {
                 throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": indexes nested deeper than 4");
@@ -66,7 +63,7 @@ public final class Manifests {
         Descriptor config = descriptor(node.path("config"), what + " manifest " + digest + " config");
         byte[] configJson = readVerified(f.open(config, false), config, what + " config " + config.digest());
         var layers = new ArrayList<ResolvedImage.LayerBlob>();
-        for (JsonNode l : node.path("layers")) {
+        for (Json l : node.path("layers")) {
             Descriptor d = descriptor(l, what + " manifest " + digest + " layer");
             checkLayerType(d, what);
             layers.add(new ResolvedImage.LayerBlob(d.digest(), d.size(), () -> f.open(d, false)));
@@ -74,17 +71,17 @@ public final class Manifests {
         return new ResolvedImage(digest, config.digest(), configJson, layers);
     }
 
-    static boolean isIndex(JsonNode node) {
+    static boolean isIndex(Json node) {
         String mt = node.path("mediaType").asText("");
         return mt.contains("index") || mt.contains("manifest.list") || (node.has("manifests") && !node.has("layers"));
     }
 
     /** Picks the manifest for this host (linux and its architecture) from an index. */
-    static Descriptor selectPlatform(JsonNode index, String what) {
+    static Descriptor selectPlatform(Json index, String what) {
         String arch = hostArchitecture();
         var seen = new ArrayList<String>();
-        for (JsonNode m : index.path("manifests")) {
-            JsonNode p = m.path("platform");
+        for (Json m : index.path("manifests")) {
+            Json p = m.path("platform");
             if (p.isMissingNode()) {
                 // An index without platforms (an OCI layout's own index.json, say) has one candidate.
                 if (index.path("manifests").size() == 1) {
@@ -120,13 +117,9 @@ public final class Manifests {
             throw new ContainerException(ErrorKind.NOT_SUPPORTED,
                     what + ": layer " + d.digest() + " is a foreign layer (" + mt + "), which is never pulled");
         }
-        if (mt.endsWith("+zstd")) {
-            throw new ContainerException(ErrorKind.NOT_SUPPORTED,
-                    what + ": layer " + d.digest() + " is zstd-compressed (" + mt + "); gzip and plain tar layers are read");
-        }
     }
 
-    static Descriptor descriptor(JsonNode n, String what) {
+    static Descriptor descriptor(Json n, String what) {
         if (!n.path("digest").isTextual() || !n.path("size").canConvertToLong()) {
             throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": a descriptor without digest and size");
         }
@@ -150,10 +143,10 @@ public final class Manifests {
         }
     }
 
-    static JsonNode parse(byte[] bytes, String what) {
+    static Json parse(byte[] bytes, String what) {
         try {
-            JsonNode n = JSON.readTree(bytes);
-            if (n == null || !n.isObject() && !n.isArray()) {
+            Json n = Json.parse(bytes);
+            if (!n.isObject() && !n.isArray()) {
                 throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": not a JSON object");
             }
             return n;
@@ -169,7 +162,7 @@ public final class Manifests {
      */
     public static List<Digest> diffIds(byte[] configJson, String what) {
         var ids = new ArrayList<Digest>();
-        for (JsonNode d : parse(configJson, what + " config").path("rootfs").path("diff_ids")) {
+        for (Json d : parse(configJson, what + " config").path("rootfs").path("diff_ids")) {
             ids.add(Digest.parse(d.asText()));
         }
         return ids;
@@ -181,14 +174,14 @@ public final class Manifests {
      * @return what it says about running the image
      */
     public static ImageConfig runConfig(byte[] configJson, String what) {
-        JsonNode c = parse(configJson, what + " config").path("config");
+        Json c = parse(configJson, what + " config").path("config");
         return new ImageConfig(strings(c.path("Env")), strings(c.path("Entrypoint")), strings(c.path("Cmd")),
                 c.path("WorkingDir").asText(""), c.path("User").asText(""));
     }
 
-    private static List<String> strings(JsonNode array) {
+    private static List<String> strings(Json array) {
         var out = new ArrayList<String>();
-        for (JsonNode s : array) {
+        for (Json s : array) {
             out.add(s.asText());
         }
         return out;

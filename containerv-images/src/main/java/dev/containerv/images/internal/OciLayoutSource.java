@@ -1,6 +1,5 @@
 package dev.containerv.images.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import java.io.IOException;
@@ -33,10 +32,10 @@ public final class OciLayoutSource implements ImageSource {
         if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(dir.resolve("index.json"))) {
             throw new ContainerException(ErrorKind.NOT_FOUND, what + ": not an OCI image layout (no oci-layout or index.json)");
         }
-        JsonNode index = Manifests.parse(Files.readAllBytes(dir.resolve("index.json")), what + " index.json");
+        Json index = Manifests.parse(Files.readAllBytes(dir.resolve("index.json")), what + " index.json");
         Descriptor chosen = null;
         var names = new ArrayList<String>();
-        for (JsonNode m : index.path("manifests")) {
+        for (Json m : index.path("manifests")) {
             String name = m.path("annotations").path(REF_NAME).asText(null);
             names.add(String.valueOf(name));
             if (tag == null ? index.path("manifests").size() == 1 : tag.equals(name)) {

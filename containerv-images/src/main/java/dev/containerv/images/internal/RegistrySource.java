@@ -1,17 +1,12 @@
 package dev.containerv.images.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.Digest;
 import dev.containerv.images.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A registry speaking the OCI distribution API, through the JDK's {@link HttpClient}. Auth follows the
+ * A registry speaking the OCI distribution API, through {@link RegistryHttp} (the JDK's HttpURLConnection). Auth follows the
  * {@code WWW-Authenticate} challenge of a 401: {@code Bearer} fetches a pull token from the realm (anonymously, or
  * with basic credentials from a Docker {@code config.json}), {@code Basic} sends those credentials.
  */
@@ -33,32 +28,28 @@ public final class RegistrySource implements ImageSource {
     private final ImageReference ref;
     private final String base;
     private final Path dockerConfig;
-    private final Duration timeout;
-    private final HttpClient http;
-    private String authorization;
+    private final RegistryHttp http;
+    /** The header every request sends once a challenge was answered; layers stream on several threads. */
+    private volatile String authorization;
 
     /**
      * @param ref          the image
      * @param plainHttp    true to speak plain HTTP (loopback registries, or asked explicitly)
      * @param dockerConfig a Docker config.json with credentials, or null
-     * @param timeout      how long one request may take
+     * @param timeout      how long connecting, and each read, may take
      */
     public RegistrySource(ImageReference ref, boolean plainHttp, Path dockerConfig, Duration timeout) {
         this.ref = ref;
         String host = ref.registry().equals(ImageReference.DEFAULT_REGISTRY) ? "registry-1.docker.io" : ref.registry();
         this.base = (plainHttp ? "http://" : "https://") + host + "/v2/" + ref.repository();
         this.dockerConfig = dockerConfig;
-        this.timeout = timeout;
-        // Plain HTTP speaks HTTP/1.1 directly: the default HTTP/2 would first try an h2c upgrade on every request.
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .version(plainHttp ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+        this.http = new RegistryHttp(timeout);
     }
 
     @Override
     public ResolvedImage resolve() throws IOException {
         String what = ref.toString();
-        HttpResponse<InputStream> r = get(base + "/manifests/" + ref.manifestReference(), true, what + " manifest");
+        RegistryHttp.Response r = get(base + "/manifests/" + ref.manifestReference(), true, what + " manifest");
         Descriptor top;
         byte[] bytes;
         try (InputStream in = r.body()) {
@@ -68,27 +59,27 @@ public final class RegistrySource implements ImageSource {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": manifest larger than " + Manifests.MAX_JSON);
         }
         Digest actual = Digest.of(bytes);
-        Optional<String> stated = r.headers().firstValue("Docker-Content-Digest");
+        Optional<String> stated = r.header("Docker-Content-Digest");
         Digest expected = ref.pinnedDigest().orElse(stated.map(Digest::parse).orElse(actual));
         if (!expected.equals(actual)) {
             throw new VerifyingInputStream.BlobMismatchException(what + " manifest: content has digest " + actual
                     + ", expected " + expected);
         }
-        top = new Descriptor(r.headers().firstValue("Content-Type").orElse(""), actual, bytes.length);
+        top = new Descriptor(r.header("Content-Type").orElse(""), actual, bytes.length);
         return Manifests.resolve(bytes, top.digest(), (d, manifest) ->
                 get(base + (manifest ? "/manifests/" : "/blobs/") + d.digest(), manifest,
                         what + (manifest ? " manifest " : " blob ") + d.digest()).body(), what);
     }
 
-    private HttpResponse<InputStream> get(String url, boolean manifest, String what) throws IOException {
-        HttpResponse<InputStream> r = send(url, manifest);
-        if (r.statusCode() == 401) {
-            String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
-            r.body().close();
+    private RegistryHttp.Response get(String url, boolean manifest, String what) throws IOException {
+        RegistryHttp.Response r = send(url, manifest);
+        if (r.status() == 401) {
+            String challenge = r.header("WWW-Authenticate").orElse("");
+            r.discard();
             authorization = authorize(challenge, what);
             r = send(url, manifest);
         }
-        int code = r.statusCode();
+        int code = r.status();
         if (code == 200) {
             return r;
         }
@@ -101,22 +92,8 @@ public final class RegistrySource implements ImageSource {
         throw new ContainerException(kind, what + ": GET " + url + " answered HTTP " + code + (body.isEmpty() ? "" : ": " + body));
     }
 
-    private HttpResponse<InputStream> send(String url, boolean manifest) throws IOException {
-        var b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
-        if (manifest) {
-            b.header("Accept", String.join(", ", Manifests.MANIFEST_TYPES));
-        }
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("GET " + url + ": interrupted", e);
-        } catch (IOException e) {
-            throw new IOException("GET " + url + ": " + e, e);
-        }
+    private RegistryHttp.Response send(String url, boolean manifest) throws IOException {
+        return http.get(url, manifest ? String.join(", ", Manifests.MANIFEST_TYPES) : null, authorization);
     }
 
     /** Answers a challenge: the Authorization header value to retry with. */
@@ -140,20 +117,16 @@ public final class RegistrySource implements ImageSource {
         }
         String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
         url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        var b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET();
-        basic.ifPresent(c -> b.header("Authorization", "Basic " + c));
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("token " + url + ": interrupted", e);
+        RegistryHttp.Response r = http.get(url.toString(), null, basic.map(c -> "Basic " + c).orElse(null));
+        byte[] answer;
+        try (InputStream in = r.body()) {
+            answer = in.readNBytes((int) Manifests.MAX_JSON);
         }
-        if (r.statusCode() != 200) {
-            throw new ContainerException(r.statusCode() == 401 || r.statusCode() == 403 ? ErrorKind.PERMISSION_DENIED
-                    : ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " answered HTTP " + r.statusCode());
+        if (r.status() != 200) {
+            throw new ContainerException(r.status() == 401 || r.status() == 403 ? ErrorKind.PERMISSION_DENIED
+                    : ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " answered HTTP " + r.status());
         }
-        JsonNode token = Manifests.parse(r.body(), what + " token");
+        Json token = Manifests.parse(answer, what + " token");
         String t = token.path("token").asText(token.path("access_token").asText(""));
         if (t.isEmpty()) {
             throw new ContainerException(ErrorKind.PLATFORM_FAILURE, what + ": token service " + realm + " gave no token");
@@ -175,11 +148,11 @@ public final class RegistrySource implements ImageSource {
         if (dockerConfig == null || !Files.isRegularFile(dockerConfig)) {
             return Optional.empty();
         }
-        JsonNode auths = Manifests.parse(Files.readAllBytes(dockerConfig), "docker config " + dockerConfig).path("auths");
+        Json auths = Manifests.parse(Files.readAllBytes(dockerConfig), "docker config " + dockerConfig).path("auths");
         String r = ref.registry();
         for (String key : new String[] {r, "https://" + r, "http://" + r, "https://" + r + "/v1/",
                 r.equals(ImageReference.DEFAULT_REGISTRY) ? "https://index.docker.io/v1/" : r}) {
-            JsonNode entry = auths.path(key);
+            Json entry = auths.path(key);
             if (entry.path("auth").isTextual()) {
                 return Optional.of(entry.path("auth").asText());
             }
