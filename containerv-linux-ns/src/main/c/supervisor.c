@@ -106,6 +106,31 @@ __attribute__((noreturn)) static void fail_step(const struct cv_plan *p, pid_t p
     fail_with(p, pid, &f);
 }
 
+/* A read lock on the plan, held for the supervisor's whole life. The kernel drops a process's
+ * POSIX locks when it exits, before anyone reaps it, so a JVM that did not start this supervisor
+ * (and cannot wait for it as a child) learns of its exit, and so of its finished cleanup, by
+ * asking for a write lock on the plan: no polling. The init does not inherit it (POSIX locks
+ * belong to the process, and the clone gets its own file table). Without it destroy from another
+ * JVM still works, by polling: so a failure is logged, not fatal. Returns the fd or -1. */
+static int hold_plan_lock(const char *plan_path)
+{
+    int fd = CV_RETRY(open(plan_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW));
+    if (fd < 0) {
+        cv_log("opening %s for its lock: %s", plan_path, strerror(errno));
+        return -1;
+    }
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_RDLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
+        cv_log("locking %s: %s", plan_path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* The read end of the init's log pipe (its stderr), -1 once it reached end of file. */
 static int init_log_fd = -1;
 
@@ -147,6 +172,7 @@ int cv_supervisor_main(const char *plan_path)
         status_line(line);
         return EXIT_PLAN;
     }
+    int plan_lock = hold_plan_lock(plan_path);
     /* Survive the JVM: own session, no controlling terminal, cwd not in anything we remove. */
     (void)setsid();
     if (chdir("/") != 0)
@@ -172,6 +198,8 @@ int cv_supervisor_main(const char *plan_path)
         close(go[1]);
         close(rep[0]);
         close(sfd);
+        if (plan_lock >= 0)
+            close(plan_lock); /* a host file the init has no use for; the lock stays the supervisor's */
         /* The init logs into a pipe, never into a host file it could hand to a container
          * process: the supervisor copies the pipe into its own stderr (helper.log). */
         close(logp[0]);
