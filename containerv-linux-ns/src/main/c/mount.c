@@ -10,6 +10,7 @@
  * or leaves a mount visible in the host's namespace (propagation is private first).
  */
 #include "mount.h"
+#include "mountpoints.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -241,8 +242,9 @@ static int make_symlink(int rootfd, const struct cv_setup_op *m, struct cv_fail 
     return 0;
 }
 
-static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+static int bind_op(int rootfd, const struct cv_plan *p, size_t i, struct cv_fail *f)
 {
+    const struct cv_setup_op *m = &p->setup[i];
     struct stat st;
     if (stat(m->src, &st) != 0) {
         cv_fail_set(f, CV_STEP_BIND, "stat", errno, m->src, "bind source");
@@ -255,6 +257,9 @@ static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
         snprintf(f->detail + dl, sizeof f->detail - dl, " (source %s)", m->src);
         return -1;
     }
+    /* Later mounts below a read-only bind need their mount points made while it is writable. */
+    if (m->readonly && cv_mountpoints_before_readonly(rootfd, p, i, f) != 0)
+        return -1;
     return bind_attrs(rootfd, m->dst, m->readonly, 0, CV_STEP_BIND_REMOUNT_RO, f);
 }
 
@@ -318,7 +323,7 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
         int r;
         switch (m->kind) {
         case CV_SETUP_BIND:
-            r = bind_op(rootfd, m, f);
+            r = bind_op(rootfd, p, i, f);
             break;
         case CV_SETUP_TMPFS:
             if (m->size)
