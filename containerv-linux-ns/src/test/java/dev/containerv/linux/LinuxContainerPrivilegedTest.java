@@ -306,6 +306,23 @@ class LinuxContainerPrivilegedTest {
     }
 
     @Test
+    void programLookupErrorsNameTheProgramAndThePathSearched() {
+        String defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.of("no-such-program", "-v")))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("program no-such-program not found in container " + shared.id() + " in any directory of its PATH")
+                .hasMessageContaining("execve() on no-such-program: searched PATH=" + defaultPath)
+                .hasMessageNotContaining("/usr/local/sbin/no-such-program");
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.builder("no-such-program").environment("PATH", "/opt/none:/bin").build()))
+                .hasMessageContaining("execve() on no-such-program: searched PATH=/opt/none:/bin)");
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.builder("no-such-program").defaultEnvironment(false).build()))
+                .hasMessageContaining("searched the default PATH=" + defaultPath + " (the environment has none)");
+        // A path names itself: nothing was searched.
+        assertThatThrownBy(() -> shared.spawn(ProcessSpec.of("/bin/nope")))
+                .hasMessageContaining("execve() on /bin/nope)").hasMessageNotContaining("searched");
+    }
+
+    @Test
     void hostPidStatsAndProcessList() throws Exception {
         ContainerProcess p = shared.spawn(ProcessSpec.of("/bin/sleep", "60"));
         try {
