@@ -14,6 +14,7 @@
 #include "net.h"
 #include "ns.h"
 #include "pid1.h"
+#include "title.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -88,6 +89,9 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
      * the container's own processes. */
     if (cv_set_dumpable(0, &f) != 0)
         report_fail(rep_fd, &f);
+
+    /* The command line the container sees names nothing of the host. */
+    cv_title_hide_host_paths();
 
     /* Never hold the JVM's owner pipe (stdin) or status pipe (stdout). */
     int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));

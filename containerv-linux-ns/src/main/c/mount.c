@@ -375,6 +375,18 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
     return 0;
 }
 
+/* Opens a host directory (O_PATH) and names it /proc/self/fd/<fd> in buf; -1 with f filled. */
+static int open_fd_path(const char *dir, char *buf, size_t n, struct cv_fail *f)
+{
+    int fd = CV_RETRY(open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (fd < 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "open", errno, dir, NULL);
+        return -1;
+    }
+    fdpath(buf, n, fd);
+    return fd;
+}
+
 int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
 {
     /* Our copy of the host's mounts must never propagate back (or receive) anything. */
@@ -416,14 +428,23 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
             overlay_safe(work, f))
             return -1;
     }
+    /* The overlay is given its directories as /proc/self/fd/N: mountinfo shows the options as
+     * given, and the container's /proc/self/mountinfo must name nothing of the host. */
+    char lower_fd[32], upper_fd[32], work_fd[32];
+    int lfd cleanup_fd = open_fd_path(p->rootfs, lower_fd, sizeof lower_fd, f);
+    int ufd cleanup_fd = lfd < 0 ? -1 : open_fd_path(upper, upper_fd, sizeof upper_fd, f);
+    int wfd cleanup_fd = ufd < 0 ? -1 : open_fd_path(work, work_fd, sizeof work_fd, f);
+    if (wfd < 0)
+        return -1;
     char data[3 * CV_PATH_MAX + 64];
-    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs, upper, work);
+    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", lower_fd, upper_fd, work_fd);
     if (strlen(data) >= 4095) {
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
         return -1;
     }
     if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
-        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "%s", data);
+        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs,
+                    upper, work);
         return -1;
     }
 
