@@ -10,6 +10,7 @@
  */
 #include "init.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "mount.h"
 #include "net.h"
 #include "ns.h"
@@ -107,6 +108,9 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     close(go_fd);
 
     umask(0);
+    /* Into the cgroup v1 hierarchies before anything else (cgroup.h says why the init does it). */
+    if (cv_cgroup_join_self(p, &f) != 0)
+        report_fail(rep_fd, &f);
     if (cv_ns_enter_cgroup(p, &f) != 0)
         report_fail(rep_fd, &f);
     if (cv_mount_rootfs(p, &f) != 0)

@@ -223,7 +223,11 @@ int cv_supervisor_main(const char *plan_path)
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0 || pipe2(logp, O_CLOEXEC) != 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "pipe2", errno, "");
 
-    pid_t pid = cv_ns_clone(&plan, &f);
+    int cgroup_fd = cv_cgroup_clone_fd(&plan);
+    int cloned_into = 0;
+    pid_t pid = cv_ns_clone(&plan, cgroup_fd, &cloned_into, &f);
+    if (cgroup_fd >= 0)
+        close(cgroup_fd); /* in both: the init has no use for a host descriptor */
     if (pid < 0)
         fail_with(&plan, -1, &f);
     if (pid == 0) {
@@ -245,10 +249,10 @@ int cv_supervisor_main(const char *plan_path)
     close(logp[1]);
     init_log_fd = logp[0];
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
-    cv_log("cloned init %d for container %s", (int)pid, plan.id);
+    cv_log("cloned init %d for container %s%s", (int)pid, plan.id, cloned_into ? " into its cgroup v2 directory" : "");
 
     /* Between clone and go: join cgroups, make the veth pair (later: uid/gid maps). */
-    if (cv_cgroup_join(&plan, pid, &f) != 0)
+    if (cv_cgroup_join(&plan, pid, cloned_into, &f) != 0)
         fail_with(&plan, pid, &f);
     if (plan.veth.host_if && cv_netlink_veth_setup(&plan.veth, pid, &f) != 0)
         fail_with(&plan, pid, &f);
