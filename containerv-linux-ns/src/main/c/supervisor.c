@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "init.h"
+#include "linkwatch.h"
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
@@ -77,36 +78,19 @@ static int remove_veth(const struct cv_plan *p)
     return e == 0 ? 0 : -1;
 }
 
-/* The same in a child, while the caller runs the rest of the cleanup: RTM_DELLINK waits until the
- * device's references are gone (RCU grace periods, 5-50 ms on the CI machine) and needs nothing
- * the cleanup does, so the two overlap. Returns the child's pid, 0 without a veth, or -1 when no
- * child could be made (then the link is removed here, at once). */
-static pid_t remove_veth_start(const struct cv_plan *p)
+/* After the init's exit: its network namespace dies and the kernel removes the pair with it, in
+ * a worker, while the supervisor removes the trees and cgroups. This waits until the host side is
+ * unlisted, which comes before the kernel's slow part (RCU barrier, references) that an explicit
+ * RTM_DELLINK would wait out here (5-50 ms on the CI machine); only a link still there after
+ * 2 s (a namespace kept alive by someone else) is deleted explicitly. Returns 0 when it is gone. */
+static int veth_gone(const struct cv_plan *p)
 {
     if (!p->veth.host_if)
         return 0;
-    pid_t child = fork();
-    if (child == 0)
-        _exit(remove_veth(p) == 0 ? 0 : 1);
-    if (child < 0) {
-        cv_log("fork for the link removal: %s", strerror(errno));
-        return remove_veth(p) == 0 ? 0 : -1;
-    }
-    return child;
-}
-
-/* Waits for remove_veth_start's child; 0 when the link is gone. SIGCHLD is blocked (signalfd),
- * so waitpid is the only way the child's end is taken. */
-static int remove_veth_finish(pid_t child)
-{
-    if (child <= 0)
-        return child;
-    int st = 0;
-    while (waitpid(child, &st, 0) < 0) {
-        if (errno != EINTR)
-            return -1;
-    }
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    if (cv_linkwatch_wait_gone(p->veth.host_if, 2000) == 0)
+        return 0;
+    cv_log("link %s still there 2 s after the init's exit: deleting it", p->veth.host_if);
+    return remove_veth(p);
 }
 
 __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t pid, const char *line)
@@ -349,9 +333,8 @@ int cv_supervisor_main(const char *plan_path)
     }
     (void)pump_init_log(); /* what the init wrote before it exited */
     cv_log("init exited (wait status %d), cleaning up", init_status);
-    pid_t unlinking = remove_veth_start(&plan);
     int crc = cv_cleanup_run(&plan);
-    crc |= remove_veth_finish(unlinking);
+    crc |= veth_gone(&plan);
     int rc = crc != 0 ? EXIT_CLEANUP_INCOMPLETE
              : (WIFEXITED(init_status) && WEXITSTATUS(init_status) == 0) ? EXIT_CLEAN
                                                                           : EXIT_ABNORMAL;
