@@ -130,7 +130,8 @@ class LinuxContainerPrivilegedTest {
         List<String> lines = r.stdout().lines().toList();
         assertThat(lines).contains("1 containerv-help");
         assertThat(lines.size()).as(r.stdout()).isLessThanOrEqualTo(4);
-        assertThat(sh(shared, "cat /proc/1/cmdline | tr '\\0' ' '").stdout()).startsWith("/").contains("containerv-helper init");
+        // Names nothing of the host (issue 18 item 12; RedTeamPrivilegedTest checks the rest of what PID 1 shows).
+        assertThat(sh(shared, "cat /proc/1/cmdline | tr '\\0' ' '").stdout().strip()).isEqualTo("containerv-helper init");
     }
 
     @Test
