@@ -1,5 +1,7 @@
 package dev.containerv.linux.helper;
 
+import dev.containerv.spi.IdleTimer;
+
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.FileChannel;
@@ -9,8 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Waits for the exit of a supervisor this JVM did not start (a container made by another process): the
@@ -68,7 +68,7 @@ public final class SupervisorExit {
 
     /** Blocks until the supervisor has exited or {@code timeout} passed; closes the plan either way. */
     public Outcome await(Duration timeout) {
-        ScheduledFuture<?> watchdog = HelperCommand.WATCHDOG.schedule(this::close, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        IdleTimer.Scheduled watchdog = HelperCommand.WATCHDOG.schedule(this::close, timeout);
         try {
             plan.lock(0, Long.MAX_VALUE, false); // released by the close below
             return Outcome.EXITED;
@@ -77,7 +77,7 @@ public final class SupervisorExit {
         } catch (IOException | OverlappingFileLockException e) {
             return Outcome.UNKNOWN;
         } finally {
-            watchdog.cancel(false);
+            watchdog.cancel();
             close();
         }
     }
