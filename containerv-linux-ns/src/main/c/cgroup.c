@@ -17,25 +17,85 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
-int cv_cgroup_join(const struct cv_plan *p, pid_t init, struct cv_fail *f)
+/* The file system type of the directory holding a `cgroup-procs` file, 0 if it cannot be told. */
+static long procs_fs_type(const char *procs)
+{
+    char dir[CV_PATH_MAX];
+    const char *slash = strrchr(procs, '/');
+    if (!slash || (size_t)(slash - procs) >= sizeof dir)
+        return 0;
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - procs), procs);
+    struct statfs sf;
+    return statfs(dir, &sf) == 0 ? (long)sf.f_type : 0;
+}
+
+int cv_cgroup_clone_fd(const struct cv_plan *p)
 {
     for (size_t i = 0; i < p->ncgroup_procs; i++) {
-        int fd cleanup_fd = CV_RETRY(open(p->cgroup_procs[i], O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-        if (fd < 0) {
-            cv_fail_set(f, CV_STEP_CGROUP_PROCS, "open", errno, p->cgroup_procs[i], NULL);
-            return -1;
+        if (procs_fs_type(p->cgroup_procs[i]) != CGROUP2_SUPER_MAGIC)
+            continue;
+        char dir[CV_PATH_MAX];
+        const char *slash = strrchr(p->cgroup_procs[i], '/');
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - p->cgroup_procs[i]), p->cgroup_procs[i]);
+        return CV_RETRY(open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    }
+    return -1;
+}
+
+static int write_number(const char *path, const char *num, struct cv_fail *f)
+{
+    int fd cleanup_fd = CV_RETRY(open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd < 0) {
+        cv_fail_set(f, CV_STEP_CGROUP_PROCS, "open", errno, path, NULL);
+        return -1;
+    }
+    if (cv_write_all(fd, num, strlen(num)) != 0) {
+        cv_fail_set(f, CV_STEP_CGROUP_PROCS, "write", errno, path, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int cv_cgroup_join(const struct cv_plan *p, pid_t init, int cloned_into, struct cv_fail *f)
+{
+    int v2_done = 0;
+    for (size_t i = 0; i < p->ncgroup_procs; i++) {
+        long type = procs_fs_type(p->cgroup_procs[i]);
+        if (type == CGROUP_SUPER_MAGIC)
+            continue; /* the init joins it (cv_cgroup_join_self) */
+        if (type == CGROUP2_SUPER_MAGIC && cloned_into && !v2_done) {
+            v2_done = 1; /* the clone put the init there (cv_cgroup_clone_fd) */
+            continue;
         }
         char num[32];
-        int n = snprintf(num, sizeof num, "%d\n", (int)init);
-        if (cv_write_all(fd, num, (size_t)n) != 0) {
-            cv_fail_set(f, CV_STEP_CGROUP_PROCS, "write", errno, p->cgroup_procs[i], NULL);
+        snprintf(num, sizeof num, "%d\n", (int)init);
+        if (write_number(p->cgroup_procs[i], num, f) != 0)
             return -1;
-        }
     }
+    return 0;
+}
+
+int cv_cgroup_join_self(const struct cv_plan *p, struct cv_fail *f)
+{
+    size_t joined = 0;
+    for (size_t i = 0; i < p->ncgroup_procs; i++) {
+        if (procs_fs_type(p->cgroup_procs[i]) != CGROUP_SUPER_MAGIC)
+            continue;
+        char tasks[CV_PATH_MAX];
+        const char *slash = strrchr(p->cgroup_procs[i], '/');
+        snprintf(tasks, sizeof tasks, "%.*s/tasks", (int)(slash - p->cgroup_procs[i]), p->cgroup_procs[i]);
+        if (write_number(tasks, "0\n", f) != 0)
+            return -1;
+        joined++;
+    }
+    if (joined)
+        cv_log("joined %zu cgroup v1 hierarchies through their tasks files", joined);
     return 0;
 }
 

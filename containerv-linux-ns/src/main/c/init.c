@@ -11,11 +11,13 @@
 #include "init.h"
 #include "hostpid.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "mount.h"
 #include "net.h"
 #include "ns.h"
 #include "pid1.h"
 #include "userns.h"
+#include "title.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -91,6 +93,9 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     if (cv_set_dumpable(0, &f) != 0)
         report_fail(rep_fd, &f);
 
+    /* The command line the container sees names nothing of the host. */
+    cv_title_hide_host_paths();
+
     /* Never hold the JVM's owner pipe (stdin) or status pipe (stdout). */
     int nul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0) {
@@ -105,6 +110,9 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     close(go_fd);
 
     umask(0);
+    /* Into the cgroup v1 hierarchies before anything else (cgroup.h says why the init does it). */
+    if (cv_cgroup_join_self(p, &f) != 0)
+        report_fail(rep_fd, &f);
     if (cv_ns_enter_cgroup(p, &f) != 0)
         report_fail(rep_fd, &f);
     /* With a user namespace, what the setup creates belongs to the container's root. */

@@ -11,6 +11,7 @@
  */
 #include "mount.h"
 #include "idmap.h"
+#include "mountpoints.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -242,8 +243,9 @@ static int make_symlink(int rootfd, const struct cv_setup_op *m, struct cv_fail 
     return 0;
 }
 
-static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+static int bind_op(int rootfd, const struct cv_plan *p, size_t i, struct cv_fail *f)
 {
+    const struct cv_setup_op *m = &p->setup[i];
     struct stat st;
     if (stat(m->src, &st) != 0) {
         cv_fail_set(f, CV_STEP_BIND, "stat", errno, m->src, "bind source");
@@ -256,6 +258,9 @@ static int bind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
         snprintf(f->detail + dl, sizeof f->detail - dl, " (source %s)", m->src);
         return -1;
     }
+    /* Later mounts below a read-only bind need their mount points made while it is writable. */
+    if (m->readonly && cv_mountpoints_before_readonly(rootfd, p, i, f) != 0)
+        return -1;
     return bind_attrs(rootfd, m->dst, m->readonly, 0, CV_STEP_BIND_REMOUNT_RO, f);
 }
 
@@ -319,7 +324,7 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
         int r;
         switch (m->kind) {
         case CV_SETUP_BIND:
-            r = bind_op(rootfd, m, f);
+            r = bind_op(rootfd, p, i, f);
             break;
         case CV_SETUP_TMPFS:
             if (m->size)
@@ -374,6 +379,18 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
     return 0;
 }
 
+/* Opens a host directory (O_PATH) and names it /proc/self/fd/<fd> in buf; -1 with f filled. */
+static int open_fd_path(const char *dir, char *buf, size_t n, struct cv_fail *f)
+{
+    int fd = CV_RETRY(open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (fd < 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "open", errno, dir, NULL);
+        return -1;
+    }
+    fdpath(buf, n, fd);
+    return fd;
+}
+
 int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
 {
     /* Our copy of the host's mounts must never propagate back (or receive) anything. */
@@ -421,15 +438,23 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
      * (the overlay then goes on top of it, in the same place). */
     if (p->idmap_lower && cv_idmap_lower(p, f) != 0)
         return -1;
+    /* The overlay is given its directories as /proc/self/fd/N: mountinfo shows the options as
+     * given, and the container's /proc/self/mountinfo must name nothing of the host. */
+    char lower_fd[32], upper_fd[32], work_fd[32];
+    int lfd cleanup_fd = open_fd_path(p->idmap_lower ? p->merged : p->rootfs, lower_fd, sizeof lower_fd, f);
+    int ufd cleanup_fd = lfd < 0 ? -1 : open_fd_path(upper, upper_fd, sizeof upper_fd, f);
+    int wfd cleanup_fd = ufd < 0 ? -1 : open_fd_path(work, work_fd, sizeof work_fd, f);
+    if (wfd < 0)
+        return -1;
     char data[3 * CV_PATH_MAX + 64];
-    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", p->idmap_lower ? p->merged : p->rootfs, upper,
-             work);
+    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", lower_fd, upper_fd, work_fd);
     if (strlen(data) >= 4095) {
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
         return -1;
     }
     if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
-        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "%s", data);
+        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs,
+                    upper, work);
         return -1;
     }
 

@@ -10,7 +10,10 @@
 #include "ns.h"
 #include "util.h"
 
+#include <linux/sched.h>
 #include <sched.h>
+#include <stdint.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -24,8 +27,27 @@ unsigned long cv_ns_clone_flags(const struct cv_plan *p)
     return flags;
 }
 
-pid_t cv_ns_clone(const struct cv_plan *p, struct cv_fail *f)
+pid_t cv_ns_clone(const struct cv_plan *p, int cgroup_fd, int *cloned_into, struct cv_fail *f)
 {
+    *cloned_into = 0;
+    if (cgroup_fd >= 0) {
+        /* No stack given: like fork. Into the cgroup at birth, so no migration is needed. */
+        struct clone_args ca;
+        memset(&ca, 0, sizeof ca);
+        ca.flags = cv_ns_clone_flags(p) | CLONE_INTO_CGROUP;
+        ca.exit_signal = SIGCHLD;
+        ca.cgroup = (uint64_t)cgroup_fd;
+        pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+        if (pid >= 0) {
+            *cloned_into = 1;
+            return pid;
+        }
+        if (errno != ENOSYS && errno != E2BIG && errno != EINVAL) {
+            cv_fail_set(f, CV_STEP_CLONE, "clone3", errno, "", "CLONE_INTO_CGROUP");
+            return -1;
+        }
+        /* An older kernel: a plain clone, and the supervisor writes the pid. */
+    }
     /* A raw clone with no new stack behaves like fork (copy-on-write stack); SIGCHLD makes
      * the init an ordinary child of the supervisor for waitpid. */
     pid_t pid = (pid_t)syscall(SYS_clone, cv_ns_clone_flags(p) | SIGCHLD, NULL, NULL, NULL, NULL);

@@ -17,9 +17,11 @@
  * CLONE_NEWCGROUP is never among them (see cv_ns_enter_cgroup). */
 unsigned long cv_ns_clone_flags(const struct cv_plan *p);
 
-/* clone() the init into the plan's new namespaces (like fork: copy-on-write stack). Returns
- * the child's pid in the parent, 0 in the child, or -1 with f filled (step clone). */
-pid_t cv_ns_clone(const struct cv_plan *p, struct cv_fail *f);
+/* clone() the init into the plan's new namespaces (like fork: copy-on-write stack), and with
+ * cgroup_fd >= 0 into that cgroup v2 directory (clone3 CLONE_INTO_CGROUP; *cloned_into says
+ * whether it was, since a kernel without clone3 gets a plain clone). Returns the child's pid
+ * in the parent, 0 in the child, or -1 with f filled (step clone). */
+pid_t cv_ns_clone(const struct cv_plan *p, int cgroup_fd, int *cloned_into, struct cv_fail *f);
 
 /* In the init, after the supervisor has put it into its cgroup: with `namespaces cgroup`,
  * unshare the cgroup namespace, so its root is the container's own cgroup. */

@@ -270,7 +270,8 @@ static void exec_resolved(struct proc *p)
     if (p->rep_len == sizeof p->rep) {
         p->rep.syscall[sizeof p->rep.syscall - 1] = '\0';
         p->rep.path[sizeof p->rep.path - 1] = '\0';
-        send_error(p->owner, p->req, p->rep.step, p->rep.syscall, p->rep.err, p->rep.path, "");
+        p->rep.detail[sizeof p->rep.detail - 1] = '\0';
+        send_error(p->owner, p->req, p->rep.step, p->rep.syscall, p->rep.err, p->rep.path, p->rep.detail);
     } else {
         send_error(p->owner, p->req, CV_STEP_EXEC, "", EPROTO, "", "truncated child report");
     }
@@ -394,6 +395,7 @@ static void do_spawn(struct pending *pd)
     sp.landlock_fd = S.landlock_fd;
     sp.seccomp = S.seccomp.len ? &S.seccomp : NULL;
     sp.candidates = cv_spawn_candidates(&pd->req, S.plan->default_path);
+    sp.default_path = S.plan->default_path;
     if (!sp.candidates) {
         send_error(c, pd->req.req_id, CV_STEP_FORK, "malloc", ENOMEM, "", "");
         pending_free(pd, 1);

@@ -71,8 +71,8 @@ char **cv_spawn_candidates(const struct cv_spawn_req *req, const char *default_p
     return v;
 }
 
-__attribute__((noreturn)) static void child_fail(int rep, enum cv_step step, const char *sc, int err,
-                                                 const char *path)
+__attribute__((noreturn)) static void child_fail_detail(int rep, enum cv_step step, const char *sc, int err,
+                                                        const char *path, const char *detail)
 {
     struct cv_child_report r;
     memset(&r, 0, sizeof r);
@@ -80,8 +80,15 @@ __attribute__((noreturn)) static void child_fail(int rep, enum cv_step step, con
     snprintf(r.syscall, sizeof r.syscall, "%s", sc);
     r.err = err;
     snprintf(r.path, sizeof r.path, "%s", path ? path : "");
+    snprintf(r.detail, sizeof r.detail, "%s", detail ? detail : "");
     (void)!write(rep, &r, sizeof r);
     _exit(127);
+}
+
+__attribute__((noreturn)) static void child_fail(int rep, enum cv_step step, const char *sc, int err,
+                                                 const char *path)
+{
+    child_fail_detail(rep, step, sc, err, path, NULL);
 }
 
 __attribute__((noreturn)) static void child_fail_with(int rep, const struct cv_fail *f)
@@ -190,6 +197,20 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
     }
     if (seen_eacces && (err == ENOENT || err == ENOTDIR))
         err = EACCES;
+    const char *file = (req->exec_path && req->exec_path[0]) ? req->exec_path : req->argv[0];
+    if ((req->flags & CV_SPAWN_SEARCH_PATH) && file[0] != '\0' && !strchr(file, '/') &&
+        (err == ENOENT || err == ENOTDIR)) {
+        /* Found nowhere: name the program and where it was looked for, not the first directory tried. */
+        char detail[sizeof ((struct cv_child_report *)0)->detail];
+        const char *path = env_path(req->envp);
+        if (path)
+            snprintf(detail, sizeof detail, "searched PATH=%s", path);
+        else if (sp->default_path)
+            snprintf(detail, sizeof detail, "searched the default PATH=%s (the environment has none)", sp->default_path);
+        else
+            snprintf(detail, sizeof detail, "no PATH to search (the environment has none)");
+        child_fail_detail(rep, CV_STEP_EXEC, "execve", ENOENT, file, detail);
+    }
     child_fail(rep, CV_STEP_EXEC, "execve", err, failed);
 }
 

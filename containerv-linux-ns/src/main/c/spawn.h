@@ -22,12 +22,14 @@ struct cv_child_report {
     char syscall[24];
     int err;
     char path[1024];
+    char detail[1024]; /* a failed PATH search: the PATH searched */
 };
 
 struct cv_spawn_plan {
     const struct cv_spawn_req *req;
     struct cv_cred cred;
     char **candidates;   /* exec paths to try, in order (NULL-terminated) */
+    const char *default_path; /* the plan's default-path, searched when the environment has no PATH */
     int stdio[3];        /* fds to become 0, 1, 2 */
     const struct cv_caps *caps;       /* capability sets of a root process (NULL: unchanged) */
     int caps_inherited;               /* bounding, ambient, inheritable already set by PID 1 */

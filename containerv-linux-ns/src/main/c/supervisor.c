@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "hostpid.h"
 #include "init.h"
+#include "linkwatch.h"
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
@@ -80,6 +81,21 @@ static int remove_veth(const struct cv_plan *p)
     return e == 0 ? 0 : -1;
 }
 
+/* After the init's exit: its network namespace dies and the kernel removes the pair with it, in
+ * a worker, while the supervisor removes the trees and cgroups. This waits until the host side is
+ * unlisted, which comes before the kernel's slow part (RCU barrier, references) that an explicit
+ * RTM_DELLINK would wait out here (5-50 ms on the CI machine); only a link still there after
+ * 2 s (a namespace kept alive by someone else) is deleted explicitly. Returns 0 when it is gone. */
+static int veth_gone(const struct cv_plan *p)
+{
+    if (!p->veth.host_if)
+        return 0;
+    if (cv_linkwatch_wait_gone(p->veth.host_if, 2000) == 0)
+        return 0;
+    cv_log("link %s still there 2 s after the init's exit: deleting it", p->veth.host_if);
+    return remove_veth(p);
+}
+
 __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t pid, const char *line)
 {
     if (pid > 0) {
@@ -107,6 +123,31 @@ __attribute__((noreturn)) static void fail_step(const struct cv_plan *p, pid_t p
     struct cv_fail f;
     cv_fail_set(&f, step, sc, err, path, NULL);
     fail_with(p, pid, &f);
+}
+
+/* A read lock on the plan, held for the supervisor's whole life. The kernel drops a process's
+ * POSIX locks when it exits, before anyone reaps it, so a JVM that did not start this supervisor
+ * (and cannot wait for it as a child) learns of its exit, and so of its finished cleanup, by
+ * asking for a write lock on the plan: no polling. The init does not inherit it (POSIX locks
+ * belong to the process, and the clone gets its own file table). Without it destroy from another
+ * JVM still works, by polling: so a failure is logged, not fatal. Returns the fd or -1. */
+static int hold_plan_lock(const char *plan_path)
+{
+    int fd = CV_RETRY(open(plan_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW));
+    if (fd < 0) {
+        cv_log("opening %s for its lock: %s", plan_path, strerror(errno));
+        return -1;
+    }
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_RDLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
+        cv_log("locking %s: %s", plan_path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 /* The read end of the init's log pipe (its stderr), -1 once it reached end of file. */
@@ -150,6 +191,7 @@ int cv_supervisor_main(const char *plan_path)
         status_line(line);
         return EXIT_PLAN;
     }
+    int plan_lock = hold_plan_lock(plan_path);
     /* Survive the JVM: own session, no controlling terminal, cwd not in anything we remove. */
     (void)setsid();
     if (chdir("/") != 0)
@@ -175,13 +217,19 @@ int cv_supervisor_main(const char *plan_path)
      * it and enters it last, after a setup done with host privileges (userns.c says why). */
     if (cv_userns_create(&plan, &f) != 0)
         fail_with(&plan, -1, &f);
-    pid_t pid = cv_ns_clone(&plan, &f);
+    int cgroup_fd = cv_cgroup_clone_fd(&plan);
+    int cloned_into = 0;
+    pid_t pid = cv_ns_clone(&plan, cgroup_fd, &cloned_into, &f);
+    if (cgroup_fd >= 0)
+        close(cgroup_fd); /* in both: the init has no use for a host descriptor */
     if (pid < 0)
         fail_with(&plan, -1, &f);
     if (pid == 0) {
         close(go[1]);
         close(rep[0]);
         close(sfd);
+        if (plan_lock >= 0)
+            close(plan_lock); /* a host file the init has no use for; the lock stays the supervisor's */
         /* The init logs into a pipe, never into a host file it could hand to a container
          * process: the supervisor copies the pipe into its own stderr (helper.log). */
         close(logp[0]);
@@ -202,11 +250,11 @@ int cv_supervisor_main(const char *plan_path)
     }
     init_log_fd = logp[0];
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
-    cv_log("cloned init %d for container %s", (int)pid, plan.id);
+    cv_log("cloned init %d for container %s%s", (int)pid, plan.id, cloned_into ? " into its cgroup v2 directory" : "");
 
     /* Between clone and go: join cgroups, make the veth pair (the user namespace and its maps
      * were made before the clone). */
-    if (cv_cgroup_join(&plan, pid, &f) != 0)
+    if (cv_cgroup_join(&plan, pid, cloned_into, &f) != 0)
         fail_with(&plan, pid, &f);
     if (plan.veth.host_if && cv_netlink_veth_setup(&plan.veth, pid, &f) != 0)
         fail_with(&plan, pid, &f);
@@ -310,7 +358,8 @@ int cv_supervisor_main(const char *plan_path)
         close(pidq[0]);
     (void)pump_init_log(); /* what the init wrote before it exited */
     cv_log("init exited (wait status %d), cleaning up", init_status);
-    int crc = remove_veth(&plan) | cv_cleanup_run(&plan);
+    int crc = cv_cleanup_run(&plan);
+    crc |= veth_gone(&plan);
     int rc = crc != 0 ? EXIT_CLEANUP_INCOMPLETE
              : (WIFEXITED(init_status) && WEXITSTATUS(init_status) == 0) ? EXIT_CLEAN
                                                                           : EXIT_ABNORMAL;

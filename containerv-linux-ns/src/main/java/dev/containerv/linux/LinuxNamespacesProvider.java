@@ -106,6 +106,10 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         } catch (IOException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/filesystems: " + e), null, false);
         }
+        if (privileges != null) {
+            // A probe writes nothing: extracting the helper for a JVM that cannot create containers only leaves a copy behind.
+            return new Probe(ProbeResult.unavailable(privileges), null, true);
+        }
         Path helper;
         try {
             helper = HelperBinary.locate(explicitHelper, euid, proc);
@@ -117,9 +121,6 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             version = HelperBinary.versionTrial(helper);
         } catch (IOException e) {
             return new Probe(ProbeResult.unavailable("the native helper " + helper + " does not work: " + e.getMessage()), helper, false);
-        }
-        if (privileges != null) {
-            return new Probe(ProbeResult.unavailable(privileges), helper, true);
         }
         // Capability.USERS: the rootfs and read-only layers are seen through idmapped mounts (never chowned); a
         // kernel or file system without them fails the create with NOT_SUPPORTED naming the path.
@@ -149,7 +150,9 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             return new UnavailableRuntime(NAME, GuestOs.LINUX, p.result().reason());
         }
         Path helper = p.helper();
-        return new LinuxRuntime(defaults, () -> helper, LinuxNamespacesProvider::euid, Proc.HOST);
+        // Without privileges the probe located no helper (it writes nothing); create refuses before it needs one.
+        return new LinuxRuntime(defaults, helper == null ? LinuxRuntime.failingHelper(p.result().reason()) : () -> helper,
+                LinuxNamespacesProvider::euid, Proc.HOST);
     }
 
     private static long euid() {

@@ -104,6 +104,25 @@ class LinuxNetworkPrivilegedTest {
         assertGone(id);
     }
 
+    /**
+     * The pair normally goes with the init's network namespace (the supervisor only waits until the kernel has
+     * unlisted the host side). A namespace someone else keeps alive (here: this JVM holds its nsfs file open, as
+     * {@code ip netns} or {@code nsenter} would) keeps the pair too: the supervisor then deletes it itself after 2 s,
+     * and destroy still leaves no link.
+     */
+    @Test
+    void aNetworkNamespaceKeptAliveByAnotherProcessStillLosesTheHostLinkAtDestroy() throws Exception {
+        String id = newId();
+        Container c = runtime.create(spec(id, subnet(4)));
+        var sleeper = c.spawn(ProcessSpec.of("/bin/sleep", "30"));
+        long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+        try (var ns = java.nio.channels.FileChannel.open(Path.of("/proc", Long.toString(init), "ns", "net"))) {
+            c.destroy();
+            assertThat(hostLinkOf(id)).as("the host side, with the namespace still held").doesNotExist();
+        }
+        assertGone(id);
+    }
+
     @Test
     void twoContainersOnDifferentSubnetsEachReachOnlyTheirOwnHostAddressAndAreReachedOnTheirs() throws Exception {
         String id1 = newId();

@@ -44,6 +44,25 @@ class ProbeTest {
         assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
     }
 
+    /** Issue 18 item 11c: the helper of a JVM that cannot create containers is not extracted anywhere. */
+    @Test
+    void aNonRootProbeWritesNothing() throws IOException {
+        Path tmpdir = Files.createDirectories(tmp.resolve("java-tmpdir"));
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", tmpdir.toString());
+        try {
+            LinuxNamespacesProvider.Probe p = LinuxNamespacesProvider.runProbe(Optional.empty(), procWith(1000, "0000000000000000"));
+            assertThat(p.result().available()).isFalse();
+            assertThat(p.onlyPrivileges()).isTrue();
+            assertThat(p.helper()).isNull();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+        try (var listed = Files.list(tmpdir)) {
+            assertThat(listed.toList()).as("what the probe wrote into java.io.tmpdir").isEmpty();
+        }
+    }
+
     /** The probe reads /proc through its seam only, so a kernel without overlayfs or a namespace is testable. */
     @Test
     void aKernelWithoutOverlayOrACgroupNamespaceIsUnavailableNamingIt() throws IOException {

@@ -352,6 +352,29 @@ class RedTeamPrivilegedTest {
 
     // ---- finding 8: default tmpfs sizes ----
 
+    // ---- issue 18 item 12: PID 1 and the mount table name nothing of the host ----
+
+    @Test
+    void pid1AndTheMountTableNameNothingOfTheHost() {
+        inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(rootfs).capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL), c -> {
+            ExecResult cmdline = c.exec(ProcessSpec.of("/bin/sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline"));
+            assertThat(cmdline.stdout().strip()).as("/proc/1/cmdline").isEqualTo("containerv-helper init");
+            ExecResult seen = c.exec(ProcessSpec.of("/bin/sh", "-c",
+                    "cat /proc/1/environ; readlink /proc/1/exe /proc/1/cwd /proc/1/root; cat /proc/self/mountinfo /proc/1/mountinfo"));
+            String all = seen.stdout();
+            assertThat(all).as("what a container process reads of PID 1 and its mounts").contains(" / / ")
+                    .doesNotContain(work.toString()).doesNotContain(rootfs.toString()).doesNotContain(roots.toString())
+                    .doesNotContain("/var/cache/containerv").doesNotContain("/var/lib/containerv").doesNotContain("/run/containerv")
+                    .doesNotContain("containerv-helper init /").doesNotContain("JAVA").doesNotContain("PATH=");
+            // PID 1's environment, as root on the host reads it: the supervisor was started with none.
+            try {
+                assertThat(Files.readAllBytes(Path.of("/proc", Long.toString(initPid(c)), "environ"))).as("the init's environment").isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     @Test
     void devShmIs64MiBByDefault() {
         inFreshContainer(spec(newId(), rootfs), c -> {

@@ -77,6 +77,58 @@ public interface IsolationRules extends ConformanceRules {
         assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("from inside");
     }
 
+    /**
+     * Layers nest in any mix of access (issue 18 item 5): a read-write directory under a read-only one whose host
+     * directory lacks the mount point, a tmpfs under it, a read-only directory under the read-write one and a
+     * read-write one under that, and a layer at a path the base root lacks. Each keeps its own access.
+     */
+    @Test
+    default void optional_isolation_layersNestWhateverTheirAccess() throws IOException {
+        tck().requires(Capability.FILESYSTEM);
+        tck().requiresFeatures(RuntimeFeature.HOST_DIRECTORY_LAYERS);
+        tck().requiresIsolation();
+        GuestFixture fx = tck().fixture();
+        boolean windows = fx.guestOs() == GuestOs.WINDOWS;
+        Path top = tck().hostTempDir();
+        Files.writeString(top.resolve("in.txt"), "read-only");
+        Path out = tck().hostTempDir();
+        Path ro = tck().hostTempDir();
+        Path deep = tck().hostTempDir();
+        Path fresh = tck().hostTempDir();
+        String nest = windows ? "C:\\nest" : "/nest";
+        String outAt = fx.path(nest, "out");
+        String roAt = fx.path(outAt, "ro");
+        String deepAt = fx.path(roAt, "deep");
+        String scratchAt = fx.path(nest, "scratch");
+        String freshAt = fx.path(fx.path(windows ? "C:\\not-in-base" : "/not-in-base", "a"), "b");
+        boolean tmpfs = tck().runtime().features().contains(RuntimeFeature.TMPFS_LAYERS);
+        ContainerSpec.Builder spec = tck().specBuilder(tck().newId())
+                .layer(Layer.hostDirectory(top, nest, Access.READ_ONLY))
+                .layer(Layer.hostDirectory(out, outAt, Access.READ_WRITE))
+                .layer(Layer.hostDirectory(ro, roAt, Access.READ_ONLY))
+                .layer(Layer.hostDirectory(deep, deepAt, Access.READ_WRITE))
+                .layer(Layer.hostDirectory(fresh, freshAt, Access.READ_WRITE));
+        if (tmpfs) {
+            spec.layer(Layer.tmpfs(scratchAt, "1M"));
+        }
+        Container c = tck().create(spec.build());
+        assertThat(tck().exec(c, fx.readFile(fx.path(nest, "in.txt"))).stdout()).isEqualTo("read-only");
+        assertThat(tck().exec(c, fx.writeFile(fx.path(nest, "new.txt"), "x")).exitCode()).as("a write into the read-only top").isNotZero();
+        assertThat(tck().exec(c, fx.writeFile(fx.path(outAt, "o.txt"), "out")).exitCode()).as("a write under the read-only top").isZero();
+        assertThat(Files.readString(out.resolve("o.txt"))).isEqualTo("out");
+        assertThat(tck().exec(c, fx.writeFile(fx.path(roAt, "r.txt"), "x")).exitCode()).as("a write into the read-only middle").isNotZero();
+        assertThat(tck().exec(c, fx.writeFile(fx.path(deepAt, "d.txt"), "deep")).exitCode()).as("a write three layers down").isZero();
+        assertThat(Files.readString(deep.resolve("d.txt"))).isEqualTo("deep");
+        assertThat(tck().exec(c, fx.writeFile(fx.path(freshAt, "f.txt"), "fresh")).exitCode()).as("a layer where the base has no path").isZero();
+        assertThat(Files.readString(fresh.resolve("f.txt"))).isEqualTo("fresh");
+        if (tmpfs) {
+            assertThat(tck().exec(c, fx.writeFile(fx.path(scratchAt, "s.txt"), "s")).exitCode()).as("a tmpfs under the read-only top").isZero();
+            assertThat(top.resolve("scratch").resolve("s.txt")).doesNotExist();
+        }
+        assertThat(ro.resolve("r.txt")).doesNotExist();
+        assertThat(top.resolve("new.txt")).doesNotExist();
+    }
+
     @Test
     default void optional_isolation_aTmpfsLayerIsEmptyWritableAndPrivate() {
         tck().requires(Capability.FILESYSTEM);

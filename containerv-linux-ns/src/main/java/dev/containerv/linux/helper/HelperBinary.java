@@ -98,6 +98,13 @@ public final class HelperBinary {
             Path dir = base.resolve("helper-" + sha.substring(0, 16));
             try {
                 Path file = extract(binary, sha, base, dir, euid);
+                if (!HelperCache.hold(dir)) {
+                    // A cleaner of another JVM removed it between the extraction and the lock: once more.
+                    file = extract(binary, sha, base, dir, euid);
+                    if (!HelperCache.hold(dir)) {
+                        throw new IOException("the helper cache " + dir + " was removed twice while this JVM extracted into it");
+                    }
+                }
                 Optional<String> untrusted = TrustedHostPaths.problem(file, euid);
                 if (untrusted.isPresent()) {
                     throw new IOException("the helper cache " + dir + " is not trusted: " + untrusted.get());
@@ -107,6 +114,7 @@ public final class HelperBinary {
                     throw new IOException(dir + " is on a file system mounted noexec, so the helper cannot run from there; set -D"
                             + PROPERTY + "=PATH to a copy of the helper on an executable file system, or -Djava.io.tmpdir");
                 }
+                HelperCache.removeUnused(base, dir, euid);
                 return file;
             } catch (IOException | RuntimeException e) {
                 attempts.add(e);

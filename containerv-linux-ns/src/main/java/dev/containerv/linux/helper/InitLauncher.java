@@ -25,9 +25,11 @@ public final class InitLauncher {
 
     /** Starts the supervisor; its stderr is appended to {@code log}. */
     public static Process start(Path helper, Path planFile, Path log) throws IOException {
-        return new ProcessBuilder(helper.toString(), "init", planFile.toString())
-                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).redirectError(Redirect.appendTo(log.toFile()))
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(helper.toString(), "init", planFile.toString())
+                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).redirectError(Redirect.appendTo(log.toFile()));
+        // The helper reads no variable, and the init is a copy of it: /proc/1/environ must show nothing of the JVM's.
+        pb.environment().clear();
+        return pb.start();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.helper.InitLauncher;
+import dev.containerv.linux.helper.SupervisorExit;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
@@ -42,6 +43,8 @@ final class ContainerStop {
                                       Proc proc, long graceMs) {
         String op = "linux::Container::destroy";
         List<Exception> problems = new ArrayList<>();
+        // Opened while the container runs: the supervisor's cleanup removes the plan.
+        SupervisorExit exit = supervisor == null ? SupervisorExit.open(paths.plan()) : null;
         if (control.isOpen()) {
             long req = control.newRequestId();
             try {
@@ -70,9 +73,16 @@ final class ContainerStop {
                 problems.add(e);
             }
         } else {
-            awaitGone(s.supervisorPid(), Duration.ofSeconds(15));
+            SupervisorExit.Outcome waited = exit == null ? SupervisorExit.Outcome.UNKNOWN : exit.await(Duration.ofSeconds(15));
+            LOG.log(Level.DEBUG, () -> "supervisor of " + id + " (pid " + s.supervisorPid() + "), waited for by its plan's lock: " + waited);
+            if (waited != SupervisorExit.Outcome.EXITED) {
+                awaitGone(s.supervisorPid(), Duration.ofSeconds(15));
+            }
         }
-        awaitGone(s.initPid(), Duration.ofSeconds(5));
+        if (proc.alive(s.initPid(), s.initStartTime())) {
+            // The supervisor reaps the init before its cleanup; only a killed supervisor leaves it behind.
+            awaitGone(s.initPid(), Duration.ofSeconds(5));
+        }
         List<Exception> left = store.removeLeftovers(paths.stateDir(), paths.layerDir());
         if (!left.isEmpty() || proc.alive(s.initPid(), s.initStartTime())) {
             ContainerException e = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "container " + id

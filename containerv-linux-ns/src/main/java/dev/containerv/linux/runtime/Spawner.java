@@ -131,7 +131,9 @@ final class Spawner {
         String in = " in container " + id;
         return switch (f.step()) {
             case "exec" -> switch (f.errnoName()) {
-                case "ENOENT" -> f.toException(OP, id, ErrorKind.NOT_FOUND, "program " + ps.command().get(0) + " not found" + in);
+                // A PATH search that found nothing names the program and the PATH (the helper's detail), not a directory.
+                case "ENOENT" -> f.toException(OP, id, ErrorKind.NOT_FOUND, "program " + ps.command().get(0) + " not found" + in
+                        + (f.detail().startsWith("searched") ? " in any directory of its PATH" : ""));
                 case "EACCES", "EPERM" -> f.toException(OP, id, ErrorKind.PERMISSION_DENIED, "program " + program + " cannot be executed" + in);
                 case "ENOEXEC" -> f.toException(OP, id, ErrorKind.INVALID_SPEC, "program " + program + " is not an executable for this machine" + in);
                 default -> f.toException(OP, id, f.kind(), "cannot execute " + program + in);

@@ -22,4 +22,9 @@ public record StatePaths(Path stateDir, Path layerDir) {
     public Path controlSocket() {
         return stateDir.resolve("control");
     }
+
+    /** The launch plan, {@code <stateDir>/plan}; its supervisor holds a read lock on it while it lives. */
+    public Path plan() {
+        return stateDir.resolve("plan");
+    }
 }
