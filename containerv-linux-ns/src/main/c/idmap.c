@@ -10,6 +10,7 @@
  * Never: falls back to chowning, or makes a writable idmapped mount.
  */
 #include "idmap.h"
+#include "mountpoints.h"
 #include "mount.h"
 #include "userns.h"
 #include "util.h"
@@ -106,8 +107,16 @@ int cv_idmap_lower(const struct cv_plan *p, struct cv_fail *f)
     return cv_idmap_attach(p->rootfs, target, p->merged, 0, 0, f);
 }
 
-int cv_idmap_bind(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+int cv_idmap_bind(int rootfd, const struct cv_plan *p, size_t at, struct cv_fail *f)
 {
+    const struct cv_setup_op *m = &p->setup[at];
+    /* Later mounts below this read-only clone need their mount points in its source, made as root
+     * (as a plain bind's would be: owned by root on disk, the container's root through the maps). */
+    if (cv_userns_setup_ids(p, 0, f) != 0)
+        return -1;
+    int made = cv_mountpoints_in_source(p, at, f);
+    if (cv_userns_setup_ids(p, 1, f) != 0 || made != 0)
+        return -1;
     int fd cleanup_fd = -1;
     for (size_t i = 0; i < nprepared; i++)
         if (prepared_ops[i] == m)

@@ -32,9 +32,10 @@ int cv_idmap_lower(const struct cv_plan *p, struct cv_fail *f);
  * recursive idmapping. */
 int cv_idmap_prepare(const struct cv_plan *p, struct cv_fail *f);
 
-/* bind-idmap <host-src> <container-dst>: the mount point is created (a directory, or an
- * empty file for a source that is not one), then the clone cv_idmap_prepare made is
- * attached on it. */
-int cv_idmap_bind(int rootfd, const struct cv_setup_op *m, struct cv_fail *f);
+/* bind-idmap <host-src> <container-dst>, setup operation `at` of p: the mount points of later
+ * operations below it are made in its source (cv_mountpoints_in_source), its own mount point is
+ * created (a directory, or an empty file for a source that is not one), then the clone
+ * cv_idmap_prepare made is attached on it. */
+int cv_idmap_bind(int rootfd, const struct cv_plan *p, size_t at, struct cv_fail *f);
 
 #endif

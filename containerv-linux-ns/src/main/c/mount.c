@@ -366,7 +366,7 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
             r = readonly_op(rootfd, m, f);
             break;
         case CV_SETUP_BIND_IDMAP:
-            r = cv_idmap_bind(rootfd, m, f);
+            r = cv_idmap_bind(rootfd, p, i, f);
             break;
         default:
             cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, m->dst, "unknown setup operation %d", (int)m->kind);

@@ -14,6 +14,7 @@
 #include "mount.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,6 +43,7 @@ static int mount_point_kind(const struct cv_setup_op *m, const char **path, char
     *path = m->dst;
     switch (m->kind) {
     case CV_SETUP_BIND:
+    case CV_SETUP_BIND_IDMAP:
         return stat(m->src, &st) == 0 && !S_ISDIR(st.st_mode) ? 2 : 1;
     case CV_SETUP_TMPFS:
     case CV_SETUP_PROC:
@@ -69,14 +71,17 @@ static int mount_point_kind(const struct cv_setup_op *m, const char **path, char
 /* Whether the operation puts a new mount over its destination (so what is below it is its own). */
 static int mounts_over(const struct cv_setup_op *m)
 {
-    return m->kind == CV_SETUP_BIND || m->kind == CV_SETUP_TMPFS || m->kind == CV_SETUP_PROC ||
+    return m->kind == CV_SETUP_BIND || m->kind == CV_SETUP_BIND_IDMAP || m->kind == CV_SETUP_TMPFS || m->kind == CV_SETUP_PROC ||
            m->kind == CV_SETUP_SYSFS || m->kind == CV_SETUP_DEV || m->kind == CV_SETUP_DEVPTS ||
            m->kind == CV_SETUP_MQUEUE || m->kind == CV_SETUP_MASK;
 }
 
-int cv_mountpoints_before_readonly(int rootfd, const struct cv_plan *p, size_t at, struct cv_fail *f)
+/* The loop of both entry points: paths below operation `at`'s destination, opened in basefd; with
+ * strip set, that prefix (the destination) is taken off first, so they land in the bind's source. */
+static int make_below(int basefd, const char *strip, const struct cv_plan *p, size_t at, struct cv_fail *f)
 {
     const char *top = p->setup[at].dst;
+    size_t sl = strip && strcmp(strip, "/") != 0 ? strlen(strip) : 0;
     for (size_t j = at + 1; j < p->nsetup; j++) {
         char parent[CV_PATH_MAX];
         const char *path;
@@ -88,10 +93,30 @@ int cv_mountpoints_before_readonly(int rootfd, const struct cv_plan *p, size_t a
             covered = mounts_over(&p->setup[k]) && same_or_below(p->setup[k].dst, path);
         if (covered)
             continue;
-        int fd = cv_open_in_root(rootfd, path, kind, f, CV_STEP_MOUNTPOINT);
+        int fd = cv_open_in_root(basefd, path + sl, kind, f, CV_STEP_MOUNTPOINT);
         if (fd < 0)
             return -1;
         close(fd);
     }
     return 0;
+}
+
+int cv_mountpoints_before_readonly(int rootfd, const struct cv_plan *p, size_t at, struct cv_fail *f)
+{
+    return make_below(rootfd, NULL, p, at, f);
+}
+
+int cv_mountpoints_in_source(const struct cv_plan *p, size_t at, struct cv_fail *f)
+{
+    const struct cv_setup_op *m = &p->setup[at];
+    int srcfd = CV_RETRY(open(m->src, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (srcfd < 0)
+        return 0; /* a file's bind has nothing below it */
+    int r = make_below(srcfd, m->dst, p, at, f);
+    if (r != 0) {
+        size_t dl = strlen(f->detail);
+        snprintf(f->detail + dl, sizeof f->detail - dl, " (in the source %s)", m->src);
+    }
+    close(srcfd);
+    return r;
 }

@@ -17,4 +17,8 @@
  * (that one gets its own turn). Returns 0 or -1 with f filled (step mountpoint). */
 int cv_mountpoints_before_readonly(int rootfd, const struct cv_plan *p, size_t at, struct cv_fail *f);
 
+/* The same for an operation whose mount is read-only from the start (bind-idmap): the mount points
+ * are created in its host source directory, before it is attached. Returns 0 or -1 with f filled. */
+int cv_mountpoints_in_source(const struct cv_plan *p, size_t at, struct cv_fail *f);
+
 #endif

@@ -68,13 +68,22 @@ public interface IsolationRules extends ConformanceRules {
         Path dir = tck().hostTempDir();
         String at = tck().fixture().guestOs() == GuestOs.WINDOWS ? "C:\\work" : "/work";
         ContainerSpec.Builder spec = tck().specBuilder(tck().newId());
-        if (spec.build().has(Capability.USERS)) {
-            // A suite run with a user namespace: the directory keeps its host owner, so the mapped ids need the right to write.
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        }
+        letMappedIdsWrite(spec, dir);
         Container c = tck().create(spec.layer(Layer.hostDirectory(dir, at, Access.READ_WRITE)).build());
         assertThat(tck().exec(c, tck().fixture().writeFile(tck().fixture().path(at, "out.txt"), "from inside")).exitCode()).isZero();
         assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("from inside");
+    }
+
+    /**
+     * In a suite run with a user namespace, a read-write host directory keeps its host owner, so the container's
+     * mapped ids need the right to write there.
+     */
+    private static void letMappedIdsWrite(ContainerSpec.Builder spec, Path... dirs) throws IOException {
+        if (spec.build().has(Capability.USERS)) {
+            for (Path dir : dirs) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+        }
     }
 
     /**
@@ -111,6 +120,7 @@ public interface IsolationRules extends ConformanceRules {
         if (tmpfs) {
             spec.layer(Layer.tmpfs(scratchAt, "1M"));
         }
+        letMappedIdsWrite(spec, out, deep, fresh);
         Container c = tck().create(spec.build());
         assertThat(tck().exec(c, fx.readFile(fx.path(nest, "in.txt"))).stdout()).isEqualTo("read-only");
         assertThat(tck().exec(c, fx.writeFile(fx.path(nest, "new.txt"), "x")).exitCode()).as("a write into the read-only top").isNotZero();
