@@ -40,7 +40,7 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
-            RuntimeFeature.NETWORK_ADDRESSING));
+            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.LAYERED_ROOTFS));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;
