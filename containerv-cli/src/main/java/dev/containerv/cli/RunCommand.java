@@ -37,16 +37,20 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private ProcessOptions process;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*",
-            description = "The program and its arguments; `--` before it is optional unless the program starts with '-'.")
-    private List<String> command;
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "The program and its arguments; `--` before it is optional unless the program starts with '-'. "
+                    + "With --image: the arguments after the image's Entrypoint, or none for its default command.")
+    private List<String> command = List.of();
 
     @Override
     public Integer call() throws InterruptedException {
         CliContext ctx = root.context();
         // Everything that can be checked is checked before a container exists.
         ContainerSpec spec = container.toSpec(ctx, false);
-        ProcessSpec processSpec = process.toSpec(ctx, ProcessOptions.commandWords(command));
+        ProcessSpec processSpec = ImageRun.processSpec(ctx, container, process, ProcessOptions.commandWords(command));
+        if (processSpec == null) {
+            return ExitCodes.USAGE;
+        }
         Container c = root.runtime().create(spec);
         LOG.log(Level.DEBUG, "created container {0} for {1}", c.id(), processSpec);
         ShutdownHooks.Registration hook = ctx.hooks().register("containerv-run-" + c.id(), () -> {
