@@ -5,7 +5,8 @@
 #   RUNS=100 containerv-benchmarks/compare.sh   # more samples for the external tools (default 40)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
-#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, and with a NetworkSpec) and create+run+destroy. SampleTime mode, one
+#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, with a NetworkSpec, and from a
+#    cached two-layer image beside the same tree as a plain directory) and create+run+destroy. SampleTime mode, one
 #    fork, 2 warm-up and 3 measured iterations: about a minute on 2 cores.
 # 2. Times the equivalents of crun, runc and bubblewrap on the same busybox root file system with hyperfine (or
 #    a Python loop without it). A tool that is not installed, or cannot run containers on this host, is skipped
@@ -65,7 +66,7 @@ fi
 
 jmh_args=(-rf json -rff "$work/jmh.json" -jvmArgsAppend "-Dcontainerv.bench.busybox=$busybox")
 if $containers; then
-    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark')
+    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark|ImageRootBenchmark')
 else
     jmh_args+=('HostProcessBenchmark')
 fi
@@ -187,6 +188,8 @@ rows = [
     ("containerv: create+destroy (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroy", (None,))[0]),
     ("containerv: create+destroy with a 256M memory limit (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithMemoryLimit", (None,))[0]),
     ("containerv: create+destroy with a NetworkSpec (veth) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithNetwork", (None,))[0]),
+    ("containerv: create+destroy, root a plain directory (JMH, image pair)", jmh.get("ImageRootBenchmark.createDestroyFromDirectory", (None,))[0]),
+    ("containerv: create+destroy from a cached 2-layer image, store lookup included (JMH)", jmh.get("ImageRootBenchmark.createDestroyFromCachedImage", (None,))[0]),
     ("containerv: create+run /bin/true+destroy (JMH)", jmh.get("ContainerLifecycleBenchmark.createRunTrueDestroy", (None,))[0]),
     ("host: /bin/true (external timer's own baseline)", external("host-true")),
     ("crun exec /bin/true in a running container", external("crun-exec")),
@@ -205,4 +208,8 @@ for what, median in rows:
     else:
         ratio = f"{median / base:.2f}" if base else "-"
         print(f"{what:<{width}}  {median:8.3f}  {ratio:>6}")
+plain = jmh.get("ImageRootBenchmark.createDestroyFromDirectory", (None,))[0]
+image = jmh.get("ImageRootBenchmark.createDestroyFromCachedImage", (None,))[0]
+if plain is not None and image is not None:
+    print(f"\ncreate from a cached image costs {image - plain:+.3f} ms against a plain directory root (issue 17: at most +2 ms)")
 PY
