@@ -1,9 +1,12 @@
 package dev.containerv.cli;
 
+import dev.containerv.images.Digest;
 import dev.containerv.images.ImageStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code --image-store}: where pulled and imported images live, for every command that uses images. */
@@ -25,6 +28,13 @@ final class ImageStoreOptions {
     ImageStore open(CliContext context) {
         Path root = store != null ? context.workingDir().resolve(store) : fromEnv(context).orElse(DEFAULT);
         return ImageStore.builder().root(root).build();
+    }
+
+    /** The unpacked size of every layer in the store, by digest. */
+    static Map<Digest, Long> layerSizes(ImageStore store) {
+        Map<Digest, Long> sizes = new HashMap<>();
+        store.layers().forEach(l -> sizes.put(l.digest(), l.bytes()));
+        return sizes;
     }
 
     private static Optional<Path> fromEnv(CliContext context) {

@@ -8,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,12 +31,8 @@ final class ImagesCommand implements Callable<Integer> {
     public Integer call() {
         CliContext ctx = root.context();
         ImageStore store = storeOptions.open(ctx);
-        Map<Digest, Long> sizes = new HashMap<>();
-        long storeBytes = 0;
-        for (ImageStore.CachedLayer l : store.layers()) {
-            sizes.put(l.digest(), l.bytes());
-            storeBytes += l.bytes();
-        }
+        Map<Digest, Long> sizes = ImageStoreOptions.layerSizes(store);
+        long storeBytes = sizes.values().stream().mapToLong(Long::longValue).sum();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"REFERENCE", "IMAGE ID", "LAYERS", "SIZE"});
         List<Image> images = store.images();

@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,8 +29,7 @@ final class PruneCommand implements Callable<Integer> {
     public Integer call() {
         CliContext ctx = root.context();
         ImageStore store = storeOptions.open(ctx);
-        Map<Digest, Long> sizes = new HashMap<>();
-        store.layers().forEach(l -> sizes.put(l.digest(), l.bytes()));
+        Map<Digest, Long> sizes = ImageStoreOptions.layerSizes(store);
         List<Digest> removed = store.prune();
         long freed = 0;
         for (Digest d : removed) {
