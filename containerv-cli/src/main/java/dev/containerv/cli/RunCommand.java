@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
             "Creates a container, runs one command in it with the terminal's standard input, output and error attached, "
                     + "destroys the container and exits with the command's exit status.",
             "Ctrl-C (or SIGTERM) destroys the container: its processes are stopped and everything it had is removed.",
-            "Without --rootfs or --image the container sees a read-only view of the host's own root with a private writable layer.",
-            "With --image REF the root is the image's layers, and without COMMAND the image's default command runs (docs/cli.md).",
+            "Without --rootfs the container sees a read-only view of the host's own root with a private writable layer.",
+            "--image REF takes the root from an image instead; without COMMAND the image's default command runs (docs/cli.md).",
             "",
             "Example: containerv run --hostname box -- /bin/sh -c 'hostname; ps'"
         })
