@@ -21,12 +21,14 @@ import java.util.Locale;
  * <em>interleaved pairs</em> (directory then image, image then directory, alternately), so that the load of a shared
  * machine, which drifts over seconds, falls on both sides alike; JMH's {@link ImageRootBenchmark} runs one side after
  * the other. Only {@code create} is timed (the image side includes the store lookup); each container is destroyed
- * outside the time, then 20 ms pass before the next create. Prints the medians and the median of the paired
+ * outside the time, then 20 ms ({@code -Dcontainerv.bench.pauseMs}) pass before the next create. Prints the medians and the median of the paired
  * differences (issue 17 asks for at most 2 ms). {@code java -cp benchmarks.jar dev.containerv.benchmarks.ImageCreateComparison [PAIRS]}.
  */
 public final class ImageCreateComparison {
     private static final String NAME = "localhost/bench/busybox-app:1";
     private static final int WARM_UP = 20;
+    /** Milliseconds between a destroy and the next create ({@code -Dcontainerv.bench.pauseMs}, default 20). */
+    private static final long PAUSE_MS = Long.getLong("containerv.bench.pauseMs", 20);
 
     private ImageCreateComparison() {
     }
@@ -82,7 +84,7 @@ public final class ImageCreateComparison {
         Container c = runtime.create(spec);
         long took = System.nanoTime() - start;
         c.close();
-        Thread.sleep(20);
+        Thread.sleep(PAUSE_MS);
         return took;
     }
 
