@@ -5,12 +5,15 @@
 #   RUNS=100 containerv-benchmarks/compare.sh   # more samples for the external tools (default 40)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
-#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, with a NetworkSpec, and with USERS) and create+run+destroy. SampleTime mode, one
+#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, with a NetworkSpec, and with USERS),
+#    create alone from a cached two-layer image beside the same tree as a plain directory, and create+run+destroy. SampleTime mode, one
 #    fork, 2 warm-up and 3 measured iterations: about a minute on 2 cores.
 # 2. Times the equivalents of crun, runc and bubblewrap on the same busybox root file system with hyperfine (or
 #    a Python loop without it). A tool that is not installed, or cannot run containers on this host, is skipped
 #    with a line saying why. Nothing is installed except busybox-static (from apt, when missing and root).
-# 3. Prints every median and its ratio to the ProcessBuilder median of this same run.
+# 3. Times create from a cached image against a directory root in interleaved pairs (IMAGE_PAIRS, default 150),
+#    which a loaded machine skews less than JMH's one-after-the-other runs.
+# 4. Prints every median and its ratio to the ProcessBuilder median of this same run.
 # README.md explains how to read the table.
 set -euo pipefail
 
@@ -65,7 +68,7 @@ fi
 
 jmh_args=(-rf json -rff "$work/jmh.json" -jvmArgsAppend "-Dcontainerv.bench.busybox=$busybox")
 if $containers; then
-    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark')
+    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark|ImageRootBenchmark')
 else
     jmh_args+=('HostProcessBenchmark')
 fi
@@ -113,6 +116,13 @@ trial() {
         return 1
     fi
 }
+
+if $containers; then
+    say "timing create from a cached image against a directory root in ${IMAGE_PAIRS:-150} interleaved pairs..."
+    java -Dcontainerv.bench.busybox="$busybox" -cp "$jar" dev.containerv.benchmarks.ImageCreateComparison "${IMAGE_PAIRS:-150}" \
+        >"$work/image-pairs.json" 2>"$work/image-pairs.err" \
+        || { say "skip: the image create comparison failed: $(tail -n 3 "$work/image-pairs.err")"; rm -f "$work/image-pairs.json"; }
+fi
 
 if command -v hyperfine >/dev/null; then
     say "timing the external tools with hyperfine ($runs runs each, 3 warm-up)"
@@ -188,6 +198,8 @@ rows = [
     ("containerv: create+destroy with a 256M memory limit (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithMemoryLimit", (None,))[0]),
     ("containerv: create+destroy with a NetworkSpec (veth) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithNetwork", (None,))[0]),
     ("containerv: create+destroy with USERS (uid/gid maps, idmapped rootfs) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithUsers", (None,))[0]),
+    ("containerv: create only, root a plain directory (JMH, destroy not timed)", jmh.get("ImageRootBenchmark.createFromDirectory", (None,))[0]),
+    ("containerv: create only, from a cached 2-layer image, store lookup included (JMH)", jmh.get("ImageRootBenchmark.createFromCachedImage", (None,))[0]),
     ("containerv: create+run /bin/true+destroy (JMH)", jmh.get("ContainerLifecycleBenchmark.createRunTrueDestroy", (None,))[0]),
     ("host: /bin/true (external timer's own baseline)", external("host-true")),
     ("crun exec /bin/true in a running container", external("crun-exec")),
@@ -206,4 +218,13 @@ for what, median in rows:
     else:
         ratio = f"{median / base:.2f}" if base else "-"
         print(f"{what:<{width}}  {median:8.3f}  {ratio:>6}")
+plain = jmh.get("ImageRootBenchmark.createFromDirectory", (None,))[0]
+image = jmh.get("ImageRootBenchmark.createFromCachedImage", (None,))[0]
+if plain is not None and image is not None:
+    print(f"\ncreate from a cached image, JMH one side after the other: {image - plain:+.3f} ms against a plain directory root")
+pairs_file = os.path.join(work, "image-pairs.json")
+if os.path.exists(pairs_file):
+    p = json.load(open(pairs_file))
+    print(f"create from a cached image, {p['pairs']} interleaved pairs: directory {p['directory']:.3f} ms, image {p['image']:.3f} ms (medians);"
+          f" paired difference {p['difference']:+.3f} ms (p25 {p['p25']:+.3f}, p75 {p['p75']:+.3f}); issue 17: at most +2 ms")
 PY

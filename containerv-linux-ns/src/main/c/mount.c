@@ -1,6 +1,6 @@
 /*
  * mount.c - filesystem setup of the init, in its private mount namespace: overlay (lower =
- * base rootfs, never written), then the plan's setup operations in plan order (binds, tmpfs,
+ * the plan's lower layers, top first, over the base rootfs; never written), then the plan's setup operations in plan order (binds, tmpfs,
  * /proc, /sys, a /dev tmpfs with the device nodes and links Java lists, devpts, mqueue), then
  * pivot_root and detaching the old root so no host path stays reachable.
  * Container paths are resolved with openat2(RESOLVE_IN_ROOT), so a symlink in the image
@@ -391,6 +391,115 @@ static int open_fd_path(const char *dir, char *buf, size_t n, struct cv_fail *f)
     return fd;
 }
 
+/* Appends the kernel's own words about a failed fsconfig (read from the fs context) to f's detail. */
+static void fs_context_message(int fs, struct cv_fail *f)
+{
+    char msg[256];
+    ssize_t n = read(fs, msg, sizeof msg - 1);
+    size_t dl = strlen(f->detail);
+    if (n > 0 && dl + 4 < sizeof f->detail) {
+        msg[n] = '\0';
+        snprintf(f->detail + dl, sizeof f->detail - dl, " (%s)", msg);
+    }
+}
+
+/* Appends a then b to buf (holding len bytes); -1 when they do not fit. */
+static int append2(char *buf, size_t size, size_t *len, const char *a, const char *b)
+{
+    int n = snprintf(buf + *len, size - *len, "%s%s", a, b);
+    if (n < 0 || (size_t)n >= size - *len)
+        return -1;
+    *len += (size_t)n;
+    return 0;
+}
+
+/* The overlay of a layered root (lower = the plan's `lower` lines top first, then rootfs) as one
+ * mount(2) option string, which the kernel limits to a page: for kernels before 6.8. */
+static int mount_layered_overlay_string(const struct cv_plan *p, const char *upper, const char *work, struct cv_fail *f)
+{
+    char data[4096];
+    size_t len = 0;
+    int r = append2(data, sizeof data, &len, "lowerdir=", "");
+    for (size_t i = 0; r == 0 && i < p->nlowers; i++)
+        r = append2(data, sizeof data, &len, p->lowers[i], ":");
+    if (r == 0)
+        r = append2(data, sizeof data, &len, p->rootfs, ",upperdir=");
+    if (r == 0)
+        r = append2(data, sizeof data, &len, upper, ",workdir=");
+    if (r == 0)
+        r = append2(data, sizeof data, &len, work, "");
+    if (r != 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged,
+                    "overlay options of %zu lower layers longer than a page, and this kernel has no fsconfig lowerdir+ "
+                    "(Linux >= 6.8)", p->nlowers + 1);
+        return -1;
+    }
+    if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "%s", data);
+        return -1;
+    }
+    return 0;
+}
+
+/* The overlay of a layered root through the new mount API: every lower is its own fsconfig
+ * "lowerdir+" call (Linux >= 6.8), so the stack is not bound by mount(2)'s page of options and
+ * no path is parsed for ':' or ','. A kernel without fsopen (ENOSYS) or "lowerdir+" (EINVAL on
+ * the first one, before anything else is set) gets the option string instead. */
+static int mount_layered_overlay(const struct cv_plan *p, const char *upper, const char *work, struct cv_fail *f)
+{
+    for (size_t i = 0; i < p->nlowers; i++)
+        if (check_dir(p->lowers[i], CV_STEP_OVERLAY, f) || overlay_safe(p->lowers[i], f))
+            return -1;
+    int fs cleanup_fd = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) {
+        if (errno == ENOSYS)
+            return mount_layered_overlay_string(p, upper, work, f);
+        cv_fail_set(f, CV_STEP_OVERLAY, "fsopen", errno, p->merged, "overlay");
+        return -1;
+    }
+    for (size_t i = 0; i <= p->nlowers; i++) {
+        const char *lower = i < p->nlowers ? p->lowers[i] : p->rootfs;
+        /* By /proc/self/fd/N, as the single-layer overlay: mountinfo names no host path. */
+        char lower_fd[32];
+        int lfd cleanup_fd = open_fd_path(lower, lower_fd, sizeof lower_fd, f);
+        if (lfd < 0)
+            return -1;
+        if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", lower_fd, 0) != 0) {
+            if (errno == EINVAL && i == 0)
+                return mount_layered_overlay_string(p, upper, work, f);
+            cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, lower, "lowerdir+ (layer %zu of %zu, top first)", i + 1,
+                        p->nlowers + 1);
+            fs_context_message(fs, f);
+            return -1;
+        }
+    }
+    const char *keys[] = { "upperdir", "workdir" };
+    const char *vals[] = { upper, work };
+    for (size_t i = 0; i < 2; i++) {
+        if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], vals[i], 0) != 0) {
+            cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, vals[i], "%s", keys[i]);
+            fs_context_message(fs, f);
+            return -1;
+        }
+    }
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, p->merged, "create overlay of %zu lower layers",
+                    p->nlowers + 1);
+        fs_context_message(fs, f);
+        return -1;
+    }
+    int mnt cleanup_fd = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
+    if (mnt < 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "fsmount", errno, p->merged, NULL);
+        return -1;
+    }
+    if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, p->merged, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "move_mount", errno, p->merged, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
 {
     /* Our copy of the host's mounts must never propagate back (or receive) anything. */
@@ -434,28 +543,32 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
             overlay_safe(work, f))
             return -1;
     }
-    /* With idmap-lower the lower dir is the rootfs seen through the id maps, attached on merged
-     * (the overlay then goes on top of it, in the same place). */
-    if (p->idmap_lower && cv_idmap_lower(p, f) != 0)
-        return -1;
     /* The overlay is given its directories as /proc/self/fd/N: mountinfo shows the options as
      * given, and the container's /proc/self/mountinfo must name nothing of the host. */
-    char lower_fd[32], upper_fd[32], work_fd[32];
-    int lfd cleanup_fd = open_fd_path(p->idmap_lower ? p->merged : p->rootfs, lower_fd, sizeof lower_fd, f);
-    int ufd cleanup_fd = lfd < 0 ? -1 : open_fd_path(upper, upper_fd, sizeof upper_fd, f);
+    char upper_fd[32], work_fd[32];
+    int ufd cleanup_fd = open_fd_path(upper, upper_fd, sizeof upper_fd, f);
     int wfd cleanup_fd = ufd < 0 ? -1 : open_fd_path(work, work_fd, sizeof work_fd, f);
     if (wfd < 0)
         return -1;
-    char data[3 * CV_PATH_MAX + 64];
-    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", lower_fd, upper_fd, work_fd);
-    if (strlen(data) >= 4095) {
-        cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
-        return -1;
-    }
-    if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
-        cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs,
-                    upper, work);
-        return -1;
+    if (p->nlowers > 0) {
+        if (mount_layered_overlay(p, upper_fd, work_fd, f) != 0)
+            return -1;
+    } else {
+        /* With idmap-lower the lower dir is the rootfs seen through the id maps, attached on merged
+         * (the overlay then goes on top of it, in the same place). */
+        if (p->idmap_lower && cv_idmap_lower(p, f) != 0)
+            return -1;
+        char lower_fd[32];
+        int lfd cleanup_fd = open_fd_path(p->idmap_lower ? p->merged : p->rootfs, lower_fd, sizeof lower_fd, f);
+        if (lfd < 0)
+            return -1;
+        char data[3 * CV_PATH_MAX + 64];
+        snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", lower_fd, upper_fd, work_fd);
+        if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
+            cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs,
+                        upper, work);
+            return -1;
+        }
     }
 
     int rootfd cleanup_fd = CV_RETRY(open(p->merged, O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -311,6 +311,18 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
             p->stream_timeout_ms = v;
         return 0;
     }
+    if (strcmp(kw, "lower") == 0) {
+        if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
+            return -1;
+        char **v = grow(p->lowers, p->nlowers, sizeof *v);
+        if (!v)
+            return oom(c);
+        p->lowers = v;
+        if (!(v[p->nlowers] = strdup(a[0])))
+            return oom(c);
+        p->nlowers++;
+        return 0;
+    }
     if (strcmp(kw, "cgroup-procs") == 0) {
         if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
             return -1;
@@ -689,6 +701,9 @@ void cv_plan_free(struct cv_plan *p)
     free(p->state_dir);
     free(p->control_socket);
     free(p->rootfs);
+    for (size_t i = 0; i < p->nlowers; i++)
+        free(p->lowers[i]);
+    free(p->lowers);
     free(p->upper);
     free(p->work);
     free(p->tmpfs_upper);

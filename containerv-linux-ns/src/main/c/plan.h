@@ -83,7 +83,9 @@ struct cv_plan {
     unsigned namespaces;   /* namespaces: CV_NS_* */
     char *state_dir;       /* state-dir */
     char *control_socket;  /* control-socket */
-    char *rootfs;          /* rootfs (overlay lower) */
+    char *rootfs;          /* rootfs (overlay lower, the bottom one) */
+    char **lowers;         /* lower: read-only layers over rootfs, in file order = top first */
+    size_t nlowers;
     char *upper;           /* upper */
     char *work;            /* work */
     char *tmpfs_upper;     /* tmpfs-upper dir */

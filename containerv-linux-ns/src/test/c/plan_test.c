@@ -92,7 +92,17 @@ int main(void)
     CHECK(p.persistent == 1 && p.stop_grace_ms == 5000 && p.stream_timeout_ms == 250);
     CHECK(p.ncgroup_procs == 1 && p.ncleanup == 2);
     CHECK(p.cleanup[0].kind == CV_CLEANUP_TREE && p.cleanup[1].kind == CV_CLEANUP_RMDIR);
+    CHECK(p.nlowers == 0);
     cv_plan_free(&p);
+
+    /* Root layers over the base keep file order (top first); a relative one is refused. */
+    CHECK(cv_plan_parse(with("lower /img/top\nlower /img/middle"), strlen(with("lower /img/top\nlower /img/middle")), "plan", &p,
+                        &f) == 0);
+    CHECK(p.nlowers == 2);
+    CHECK_STR(p.lowers[0], "/img/top");
+    CHECK_STR(p.lowers[1], "/img/middle");
+    cv_plan_free(&p);
+    expect_error(with("lower img/top"), "plan:30", "lower");
 
     /* No trailing newline is fine. */
     char nonl[4096];

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class ContainerSpec {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
-    private final Path rootfs;
+    private final List<Path> rootfsLayers;
     private final List<Layer> layers;
     private final Set<Capability> capabilities;
     private final String hostname;
@@ -51,7 +52,7 @@ public final class ContainerSpec {
 
     private ContainerSpec(Builder b, String id, String hostname) {
         this.id = id;
-        this.rootfs = b.rootfs;
+        this.rootfsLayers = List.copyOf(b.rootfsLayers);
         this.layers = List.copyOf(b.layers);
         this.capabilities = Collections.unmodifiableSet(b.capabilities == null ? EnumSet.copyOf(DEFAULT_CAPABILITIES) : EnumSet.copyOf(b.capabilities));
         this.hostname = hostname;
@@ -92,7 +93,7 @@ public final class ContainerSpec {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.id = id;
-        b.rootfs = rootfs;
+        b.rootfsLayers.addAll(rootfsLayers);
         b.layers.addAll(layers);
         b.capabilities = EnumSet.noneOf(Capability.class);
         b.capabilities.addAll(capabilities);
@@ -113,9 +114,21 @@ public final class ContainerSpec {
         return id;
     }
 
-    /** The base root file system (host directory, never written to). */
+    /**
+     * The base root file system (host directory, never written to): the only root layer, or the bottom one of
+     * {@link #rootfsLayers()}.
+     */
     public Path rootfs() {
-        return rootfs;
+        return rootfsLayers.get(rootfsLayers.size() - 1);
+    }
+
+    /**
+     * The read-only layers of the root file system, top first; the last is {@link #rootfs()}. One element unless
+     * the spec was given {@link Builder#rootfsLayers(List)}. A file in a higher layer hides the same path in the
+     * layers below it; the container's private writable layer lies over them all.
+     */
+    public List<Path> rootfsLayers() {
+        return rootfsLayers;
     }
 
     /** Layers over the root, in mount order (the base and the writable overlay are not listed). */
@@ -185,7 +198,7 @@ public final class ContainerSpec {
 
     @Override
     public String toString() {
-        return "ContainerSpec[id=" + id + ", rootfs=" + rootfs + ", layers=" + layers + ", capabilities=" + capabilities
+        return "ContainerSpec[id=" + id + ", rootfs=" + (rootfsLayers.size() == 1 ? rootfs() : rootfsLayers) + ", layers=" + layers + ", capabilities=" + capabilities
                 + ", hostname=" + hostname + ", network=" + network + ", limits=" + limits + ", uidMappings=" + uidMappings
                 + ", gidMappings=" + gidMappings + ", policy=" + policy + ", persistent=" + persistent
                 + ", extensions=" + extensions.keySet() + "]";
@@ -197,7 +210,7 @@ public final class ContainerSpec {
      */
     public static final class Builder {
         private String id;
-        private Path rootfs;
+        private final List<Path> rootfsLayers = new ArrayList<>();
         private final List<Layer> layers = new ArrayList<>();
         private EnumSet<Capability> capabilities;
         private String hostname;
@@ -222,9 +235,38 @@ public final class ContainerSpec {
             return this;
         }
 
-        /** The base root file system, a host directory that is never written to. Required. */
+        /**
+         * The base root file system, a host directory that is never written to. Required (or
+         * {@link #rootfsLayers(List)}); replaces an earlier root.
+         */
         public Builder rootfs(Path directory) {
-            this.rootfs = Checks.notNull("rootfs", directory, "a host directory holding the container's root file system");
+            Checks.notNull("rootfs", directory, "a host directory holding the container's root file system");
+            rootfsLayers.clear();
+            rootfsLayers.add(directory);
+            return this;
+        }
+
+        /**
+         * The root file system as an ordered stack of read-only host directories, <b>top first</b> (as
+         * overlayfs' {@code lowerdir} and an image's layers are listed from the top): a path in a higher layer
+         * hides the same path below it, and the whiteouts of a layer (the form the provider reads, such as
+         * overlayfs' 0/0 character devices and opaque directories on Linux) remove paths of the layers below.
+         * The last element is the base, {@link ContainerSpec#rootfs()}. None is ever written to; the container
+         * writes to its private writable layer over them all. One element is the same as {@link #rootfs(Path)};
+         * replaces an earlier root. Providers without {@link RuntimeFeature#LAYERED_ROOTFS} refuse more than one
+         * layer with {@code NOT_SUPPORTED}.
+         *
+         * <pre>{@code
+         * builder.rootfsLayers(image.layerDirs())   // containerv-images: an image's unpacked layers, top first
+         * }</pre>
+         *
+         * @throws ContainerException {@code INVALID_SPEC} for a null list or element; {@link #build()} refuses an
+         *                            empty list and one directory named twice
+         */
+        public Builder rootfsLayers(List<Path> layersTopFirst) {
+            List<Path> checked = Checks.elements("rootfsLayers", "a list of host directories, top layer first", layersTopFirst);
+            rootfsLayers.clear();
+            rootfsLayers.addAll(checked);
             return this;
         }
 
@@ -233,11 +275,12 @@ public final class ContainerSpec {
             Checks.notNull("layers", layer, "a Layer");
             switch (layer.kind()) {
                 case BASE_ROOTFS -> {
-                    if (rootfs != null && !rootfs.equals(layer.source().orElseThrow())) {
+                    Path base = layer.source().orElseThrow();
+                    if (!rootfsLayers.isEmpty() && !rootfsLayers.equals(List.of(base))) {
                         throw ContainerException.invalidSpec("layers", layer,
-                                "one base root file system; " + rootfs + " was given already");
+                                "one base root file system; " + (rootfsLayers.size() == 1 ? rootfsLayers.get(0) : rootfsLayers) + " was given already");
                     }
-                    rootfs = layer.source().orElseThrow();
+                    rootfs(base);
                 }
                 case WRITABLE_OVERLAY -> {
                     // Always present; naming it changes nothing.
@@ -334,13 +377,20 @@ public final class ContainerSpec {
         /**
          * Checks that the values fit together and builds the spec.
          *
-         * @throws ContainerException {@code INVALID_SPEC} naming the field, for a missing root file system,
-         *                            two layers at one container path, a network without NETWORK, id
+         * @throws ContainerException {@code INVALID_SPEC} naming the field, for a missing root file system, an
+         *                            empty {@code rootfsLayers} list or one naming a directory twice, two layers at one container path, a network without NETWORK, id
          *                            mappings without USERS or overlapping each other
          */
         public ContainerSpec build() {
-            if (rootfs == null) {
-                throw ContainerException.invalidSpec("rootfs", null, "a host directory holding the container's root file system");
+            if (rootfsLayers.isEmpty()) {
+                throw ContainerException.invalidSpec("rootfs", null, "a host directory holding the container's root file system"
+                        + " (rootfs), or a non-empty list of them (rootfsLayers)");
+            }
+            Set<Path> distinct = new HashSet<>();
+            for (Path p : rootfsLayers) {
+                if (!distinct.add(p.toAbsolutePath().normalize())) {
+                    throw ContainerException.invalidSpec("rootfsLayers", rootfsLayers, "each directory once; " + p + " is named twice");
+                }
             }
             Set<Capability> caps = capabilities == null ? DEFAULT_CAPABILITIES : capabilities;
             List<String> seen = new ArrayList<>();

@@ -31,5 +31,7 @@ public enum RuntimeFeature {
     /** Running processes as another user ({@link ProcessSpec#user()}). */
     RUN_AS_USER,
     /** Every {@link Signal}, not only termination. */
-    POSIX_SIGNALS
+    POSIX_SIGNALS,
+    /** Root file systems of several read-only layers ({@link ContainerSpec.Builder#rootfsLayers(java.util.List)}). */
+    LAYERED_ROOTFS
 }

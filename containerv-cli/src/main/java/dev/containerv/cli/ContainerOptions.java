@@ -1,13 +1,17 @@
 package dev.containerv.cli;
 
 import dev.containerv.api.Capability;
+import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
+import dev.containerv.images.Image;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The options of {@code run} and {@code create} that make the {@link ContainerSpec}. */
 final class ContainerOptions {
@@ -22,6 +26,17 @@ final class ContainerOptions {
             description = "The host directory that is the container's root file system; it is never written to (writes go to a private layer). "
                     + "Default: / (a read-only view of the host's own root with a private writable layer).")
     Path rootfs;
+
+    @Option(names = "--image", paramLabel = "REF",
+            description = "Runs on an image's root instead of --rootfs: an image reference (taken from the image store, pulled when it "
+                    + "is not there), an OCI image layout directory or a `docker save` archive. Its layers are the read-only root, "
+                    + "with a private writable layer over them.")
+    String image;
+
+    @Mixin
+    ImageStoreOptions imageStore;
+
+    private Image resolvedImage;
 
     @Option(names = "--hostname", paramLabel = "NAME", description = "The container's host name. Default: the id.")
     String hostname;
@@ -40,11 +55,32 @@ final class ContainerOptions {
                     + "the host's network, 127.0.0.1 services included; with NETWORK it has its own stack with lo only.")
     List<Capability> capabilities = new ArrayList<>();
 
+    /**
+     * The image of {@code --image}, imported or pulled on first use (its progress on standard error); empty without
+     * {@code --image}.
+     */
+    Optional<Image> image(CliContext context) {
+        if (image == null) {
+            return Optional.empty();
+        }
+        if (resolvedImage == null) {
+            resolvedImage = ImageSources.forRun(imageStore.open(context), image, context, PullProgressPrinter.to(context.err()));
+        }
+        return Optional.of(resolvedImage);
+    }
+
     /** The spec these options describe. Relative host paths are resolved against the context's working directory. */
     ContainerSpec toSpec(CliContext context, boolean persistent) {
-        ContainerSpec.Builder b = ContainerSpec.builder()
-                .rootfs(rootfs == null ? DEFAULT_ROOTFS : context.workingDir().resolve(rootfs))
-                .persistent(persistent);
+        ContainerSpec.Builder b = ContainerSpec.builder().persistent(persistent);
+        Optional<Image> img = image(context);
+        if (img.isPresent()) {
+            if (rootfs != null) {
+                throw ContainerException.invalidSpec("--rootfs", rootfs, "either --rootfs or --image, not both");
+            }
+            b.rootfsLayers(img.get().layerDirs());
+        } else {
+            b.rootfs(rootfs == null ? DEFAULT_ROOTFS : context.workingDir().resolve(rootfs));
+        }
         if (id != null) {
             b.id(id);
         }

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
         },
         subcommands = {
             RunCommand.class, CreateCommand.class, ExecCommand.class, PsCommand.class, StatsCommand.class,
-            CpCommand.class, RmCommand.class, LsCommand.class, RuntimesCommand.class, HelpCommand.class
+            CpCommand.class, RmCommand.class, LsCommand.class, RuntimesCommand.class, HelpCommand.class,
+            PullCommand.class, ImagesCommand.class, RmiCommand.class, PruneCommand.class
         },
         footerHeading = "%nExit status:%n",
         footer = {

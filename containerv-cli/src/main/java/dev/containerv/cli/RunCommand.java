@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                     + "destroys the container and exits with the command's exit status.",
             "Ctrl-C (or SIGTERM) destroys the container: its processes are stopped and everything it had is removed.",
             "Without --rootfs the container sees a read-only view of the host's own root with a private writable layer.",
+            "--image REF takes the root from an image instead; without COMMAND the image's default command runs (docs/cli.md).",
             "",
             "Example: containerv run --hostname box -- /bin/sh -c 'hostname; ps'"
         })
@@ -47,9 +48,10 @@ final class RunCommand implements Callable<Integer> {
                     + "SIGTERM and SIGKILL; 0 kills at once. Default: the runtime's (10 s on Linux).")
     private Integer stopTimeout;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*",
-            description = "The program and its arguments; `--` before it is optional unless the program starts with '-'.")
-    private List<String> command;
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "The program and its arguments; `--` before it is optional unless the program starts with '-'. "
+                    + "With --image: the arguments after the image's Entrypoint, or none for its default command.")
+    private List<String> command = List.of();
 
     @Spec
     private CommandSpec commandSpec;
@@ -74,7 +76,10 @@ final class RunCommand implements Callable<Integer> {
         CliContext ctx = root.context();
         // Everything that can be checked is checked before a container exists.
         ContainerSpec spec = container.toSpec(ctx, false);
-        ProcessSpec processSpec = process.toSpec(ctx, ProcessOptions.commandWords(command));
+        ProcessSpec processSpec = ImageRun.processSpec(ctx, container, process, ProcessOptions.commandWords(command));
+        if (processSpec == null) {
+            return ExitCodes.USAGE;
+        }
         if (stopTimeout != null && stopTimeout < 0) {
             throw new ParameterException(spec().commandLine(), "--stop-timeout: " + stopTimeout + " is negative; give 0 or more seconds");
         }

@@ -162,6 +162,11 @@ public final class ConformanceSupport {
         }
     }
 
+    /** Whether {@value Privileges#REQUIRE_PRIVILEGED_ENV}=1 turns a skip for lack of privileges into a failure. */
+    boolean privilegedRequired() {
+        return Privileges.privilegedRequired(suite.environment());
+    }
+
     /** A container created from the suite's spec builder with a new id. */
     Container createDefault() {
         return create(specBuilder(newId()).build());

@@ -51,7 +51,8 @@ import java.util.function.Function;
 @ExtendWith(ConformanceReport.class)
 @ExtendWith(ConformanceTimeout.class)
 public abstract class ContainerConformanceSuite
-        implements LifecycleRules, ProcessRules, FileRules, CopyRules, IsolationRules, SecurityRules, ResourceRules, NetworkRules, ErrorRules {
+        implements LifecycleRules, ProcessRules, FileRules, CopyRules, IsolationRules, SecurityRules, ResourceRules, NetworkRules, ErrorRules,
+        RootLayerRules {
     /**
      * Environment variable with the per-test timeout in seconds (default {@value #DEFAULT_TIMEOUT_SECONDS}); see
      * {@link #testTimeout()}.

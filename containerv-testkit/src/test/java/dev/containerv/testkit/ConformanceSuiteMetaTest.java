@@ -140,6 +140,7 @@ class ConformanceSuiteMetaTest {
                 Arguments.of(Flaw.LEAVES_ROOT_BEHIND, List.of("required_lifecycle_destroyLeavesNothingOnTheHost",
                         "required_lifecycle_twoContainersAtOnceAreSeparate", "required_lifecycle_destroyTwiceIsHarmless")),
                 Arguments.of(Flaw.ACCEPTS_UNDECLARED_CAPABILITIES, List.of("required_errors_aCapabilityTheProviderLacksIsRefused")),
+                Arguments.of(Flaw.IGNORES_ROOT_LAYERS, List.of("required_rootfs_layersAreHonouredOrRefusedNeverIgnored")),
                 Arguments.of(Flaw.CLAIMS_LIMITS_BUT_IGNORES_THEM, List.of("optional_resources_memoryLimitIsEnforced",
                         "optional_resources_pidsLimitIsEnforced")),
                 Arguments.of(Flaw.FOLLOWS_SYMLINKS, List.of("optional_files_uploadOntoAContainerSymlinkToAHostPathLeavesTheHostFileAlone",

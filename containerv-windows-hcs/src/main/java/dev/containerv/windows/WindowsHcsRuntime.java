@@ -42,7 +42,8 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
     /** The features of this provider. */
     static final Set<RuntimeFeature> FEATURES = Collections.unmodifiableSet(EnumSet.of(
             RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST,
-            RuntimeFeature.FILE_TRANSFER, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.RUN_AS_USER, RuntimeFeature.PERSISTENT));
+            RuntimeFeature.FILE_TRANSFER, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.RUN_AS_USER, RuntimeFeature.PERSISTENT,
+            RuntimeFeature.LAYERED_ROOTFS));
 
     /** Why {@link #create} refuses {@link Isolation#HYPERV}: what its utility VM still lacks on a real host. */
     static final String HYPERV_MISSING = "Isolation.HYPERV: the utility VM this provider builds is not complete yet: "
@@ -92,7 +93,9 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         String op = Errors.op("Runtime", "describe");
         Documents.validate(spec, op);
         WindowsOptions options = Documents.options(spec);
-        List<String> parents = options.parentLayers().map(l -> l.stream().map(Path::toString).toList())
+        List<String> parents = spec.rootfsLayers().size() > 1
+                ? LayerChain.ofRootLayers(spec.rootfsLayers(), options.parentLayers().isPresent(), op, spec.id())
+                : options.parentLayers().map(l -> l.stream().map(Path::toString).toList())
                 .orElseGet(() -> LayerChain.read(spec.rootfs(), op, spec.id()));
         return new Documents.Inputs(spec, options, parents, LayerIds::forName, spec.rootfs().toString(), null, null);
     }
@@ -167,6 +170,8 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
         } else if (!features.contains(RuntimeFeature.HOST_DIRECTORY_LAYERS)
                 && spec.layers().stream().anyMatch(l -> l.kind() == dev.containerv.api.Layer.Kind.HOST_DIRECTORY)) {
             what = "host directory layers";
+        } else if (spec.rootfsLayers().size() > 1 && !features.contains(RuntimeFeature.LAYERED_ROOTFS)) {
+            what = "a root of several layers";
         }
         if (what != null) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, what + ": this runtime does not offer it (features " + features + ")")

@@ -17,7 +17,8 @@ import java.util.Set;
 public final class SimRuntimes {
     /** What the simulated runtime offers: no isolation capabilities (host processes isolate nothing). */
     public static final Set<RuntimeFeature> SIM_FEATURES = EnumSet.of(RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING,
-            RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.HOST_DIRECTORY_LAYERS);
+            RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.HOST_DIRECTORY_LAYERS,
+            RuntimeFeature.LAYERED_ROOTFS);
 
     private SimRuntimes() {
     }

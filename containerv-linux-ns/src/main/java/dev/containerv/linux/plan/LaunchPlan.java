@@ -24,6 +24,7 @@ public final class LaunchPlan {
     private Path stateDir;
     private Path controlSocket;
     private Path rootfs;
+    private final List<Path> lowers = new ArrayList<>();
     private Path upper;
     private Path work;
     private Path tmpfsUpper;
@@ -78,6 +79,13 @@ public final class LaunchPlan {
         this.upper = null;
         this.work = null;
         this.merged = mergedDir;
+        return this;
+    }
+
+    /** Read-only layers over the base root, top first (the {@code lower} lines); replaces earlier calls. */
+    public LaunchPlan lowers(List<Path> topFirst) {
+        lowers.clear();
+        lowers.addAll(topFirst);
         return this;
     }
 
@@ -272,6 +280,7 @@ public final class LaunchPlan {
         }
         sb.append(line("state-dir", stateDir.toString())).append('\n');
         sb.append(line("control-socket", controlSocket.toString())).append('\n');
+        lowers.forEach(l -> sb.append(line("lower", l.toString())).append('\n'));
         sb.append(line("rootfs", rootfs.toString())).append('\n');
         if (tmpfsUpper != null) {
             sb.append(line("tmpfs-upper", tmpfsUpper.toString(), Long.toString(tmpfsUpperSize))).append('\n');

@@ -12,11 +12,13 @@ import dev.containerv.linux.userns.UserNamespaceSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns a validated spec into its launch plan: namespaces from the capabilities, the overlay (upper and work on
- * disk, or on a tmpfs when the rootfs contains the layer directory), the standard file systems
+ * Turns a validated spec into its launch plan: namespaces from the capabilities, the overlay (the spec's root
+ * layers as lowers; upper and work on disk, or on a tmpfs when a root layer contains the layer directory), the standard file systems
  * ({@link StandardSetup}), the layers in the spec's order, the stop grace, and the trees the supervisor removes.
  * Creates the layer directories the plan names.
  */
@@ -44,9 +46,15 @@ public final class PlanBuilder {
         Path merged = layerDir.resolve("merged");
         Files.createDirectories(layerDir);
         Files.createDirectories(merged);
-        // overlayfs refuses an upper or work dir inside (or around) its lower dir: then the writable layer lives on a tmpfs.
+        // overlayfs refuses an upper or work dir inside (or around) a lower dir: then the writable layer lives on a tmpfs.
         Path layerReal = layerDir.toRealPath();
-        if (layerReal.startsWith(rootfs) || rootfs.startsWith(layerReal)) {
+        List<Path> lowers = upperRootLayers(spec);
+        plan.lowers(lowers);
+        boolean nested = false;
+        for (Path lower : concat(lowers, rootfs)) {
+            nested |= layerReal.startsWith(lower) || lower.startsWith(layerReal);
+        }
+        if (nested) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
             plan.overlayOnTmpfs(rootfs, scratch, 0, merged);
@@ -85,5 +93,21 @@ public final class PlanBuilder {
         plan.cleanupTree(layerDir);
         plan.cleanupTree(stateDir);
         return plan;
+    }
+
+    /** The real paths of the spec's root layers above the base, top first (the overlay's lowers over {@code rootfs}). */
+    static List<Path> upperRootLayers(ContainerSpec spec) throws IOException {
+        List<Path> all = spec.rootfsLayers();
+        List<Path> real = new ArrayList<>(all.size() - 1);
+        for (Path p : all.subList(0, all.size() - 1)) {
+            real.add(p.toRealPath());
+        }
+        return real;
+    }
+
+    private static List<Path> concat(List<Path> lowers, Path base) {
+        List<Path> all = new ArrayList<>(lowers);
+        all.add(base);
+        return all;
     }
 }

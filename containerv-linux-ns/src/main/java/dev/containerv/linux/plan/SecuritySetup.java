@@ -45,7 +45,7 @@ public final class SecuritySetup {
 
     /**
      * Adds the hardening directives to a plan. {@code ownDirs} are containerv's host directories (state root,
-     * layer root, helper cache): each one inside {@code rootfs} or inside the source of a host-directory layer is
+     * layer root, helper cache): each one inside {@code rootfs} (or another root layer) or inside the source of a host-directory layer is
      * masked where the container sees it.
      */
     public static LaunchPlan apply(LaunchPlan plan, ContainerSpec spec, Path rootfs, LinuxOptions options, Collection<Path> ownDirs,
@@ -66,6 +66,9 @@ public final class SecuritySetup {
         spec.policy().ifPresent(p -> p.pathRules().forEach(r -> plan.landlock(r.access() == Access.READ_WRITE, r.path())));
         List<Path> own = ownDirs.stream().map(SecuritySetup::real).toList();
         List<Path> inside = new ArrayList<>(within(rootfs, "/", own));
+        for (Path layer : spec.rootfsLayers().subList(0, spec.rootfsLayers().size() - 1)) {
+            inside.addAll(within(real(layer), "/", own));
+        }
         // A bind of a directory that holds the state root would hand the container every control socket of the
         // host (PID 1 refuses clients from inside too, but the state files and the other layers stay ours).
         for (Layer l : spec.layers()) {
@@ -80,7 +83,7 @@ public final class SecuritySetup {
     }
 
     /**
-     * Refuses a root file system or host-directory layer that lies inside one of containerv's roots ({@code roots}:
+     * Refuses a root file system (any of its layers) or host-directory layer that lies inside one of containerv's roots ({@code roots}:
      * the state root and the layer root). Masking covers a layer that <em>contains</em> them, but
      * one inside them would show another container's control socket, state or writable layer, and the control
      * server cannot tell a sibling container's process from the JVM (both are outside its pid namespace).
@@ -91,6 +94,10 @@ public final class SecuritySetup {
         List<Path> own = roots.stream().map(SecuritySetup::real).toList();
         List<Map.Entry<String, Path>> sources = new ArrayList<>();
         sources.add(Map.entry("rootfs", real(rootfs)));
+        List<Path> rootLayers = spec.rootfsLayers();
+        for (int i = 0; i < rootLayers.size() - 1; i++) {
+            sources.add(Map.entry("rootfsLayers[" + i + "]", real(rootLayers.get(i))));
+        }
         for (Layer l : spec.layers()) {
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
                 sources.add(Map.entry("layer " + l.containerPath().orElseThrow(), real(l.source().orElseThrow())));

@@ -41,7 +41,7 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
-            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING));
+            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING, RuntimeFeature.LAYERED_ROOTFS));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;

@@ -19,6 +19,8 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -32,12 +34,15 @@ public final class SpecChecks {
     private static final System.Logger LOG = System.getLogger(SpecChecks.class.getName());
     /** The longest path of a Unix socket ({@code sun_path} less its NUL). */
     private static final int MAX_SOCKET_PATH = 107;
+    /** overlayfs' most lower layers ({@code OVL_MAX_STACK}). */
+    static final int MAX_ROOT_LAYERS = 500;
 
     private SpecChecks() {
     }
 
     /**
-     * Checks a spec and returns the real path of its rootfs (what the plan names as the overlay's lower dir).
+     * Checks a spec (every root layer: present, a directory, a real path overlayfs can name, at most 500, no two the
+     * same) and returns the real path of its base rootfs (what the plan names as the overlay's bottom lower dir).
      *
      * @throws ContainerException {@code NOT_SUPPORTED}, {@code NOT_FOUND} or {@code INVALID_SPEC}, naming what is wrong
      */
@@ -86,28 +91,45 @@ public final class SpecChecks {
                 }
             }
         }
-        return realRootfs(spec.rootfs(), op, id);
+        List<Path> rootLayers = spec.rootfsLayers();
+        if (rootLayers.size() > MAX_ROOT_LAYERS) {
+            throw ContainerException.invalidSpec("rootfsLayers", rootLayers.size() + " layers",
+                    "at most " + MAX_ROOT_LAYERS + " root layers (overlayfs' stack limit)");
+        }
+        if (rootLayers.size() > 1 && caps.contains(Capability.USERS)) {
+            throw notSupported(op, id, "a root of " + rootLayers.size() + " layers (rootfsLayers) together with Capability.USERS: "
+                    + "the idmapped mount that shows the root's files owned by the container's ids covers one root directory "
+                    + "only; give a single rootfs, or leave USERS out");
+        }
+        List<Path> real = new ArrayList<>(rootLayers.size());
+        for (int i = 0; i < rootLayers.size(); i++) {
+            real.add(realRootLayer(rootLayers.size() == 1 ? "rootfs" : "rootfsLayers[" + i + "]", rootLayers.get(i), op, id));
+        }
+        if (new HashSet<>(real).size() != real.size()) {
+            throw ContainerException.invalidSpec("rootfsLayers", rootLayers, "each directory once; two of them are the same directory " + real);
+        }
+        return real.get(real.size() - 1);
     }
 
-    private static Path realRootfs(Path rootfs, String op, String id) {
+    private static Path realRootLayer(String field, Path rootfs, String op, String id) {
         if (!Files.exists(rootfs)) {
-            throw ContainerException.builder(ErrorKind.NOT_FOUND, "rootfs " + rootfs + " does not exist; give a host directory holding the container's root file system")
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, field + " " + rootfs + " does not exist; give a host directory holding the container's root file system")
                     .operation(op).containerId(id).build();
         }
         if (!Files.isDirectory(rootfs)) {
-            throw ContainerException.builder(ErrorKind.INVALID_SPEC, "rootfs " + rootfs + " is not a directory; accepted: a host directory holding the container's root file system")
+            throw ContainerException.builder(ErrorKind.INVALID_SPEC, field + " " + rootfs + " is not a directory; accepted: a host directory holding the container's root file system")
                     .operation(op).containerId(id).build();
         }
         Path real;
         try {
             real = rootfs.toRealPath();
         } catch (IOException e) {
-            throw ContainerException.builder(ErrorKind.NOT_FOUND, "rootfs " + rootfs + " cannot be resolved: " + e.getMessage())
+            throw ContainerException.builder(ErrorKind.NOT_FOUND, field + " " + rootfs + " cannot be resolved: " + e.getMessage())
                     .operation(op).containerId(id).cause(e).build();
         }
         String s = real.toString();
         if (s.contains(",") || s.contains(":") || s.contains("\\")) {
-            throw ContainerException.invalidSpec("rootfs", rootfs, "a directory whose real path has no ',', ':' or '\\' (overlayfs cannot name it)");
+            throw ContainerException.invalidSpec(field, rootfs, "a directory whose real path has no ',', ':' or '\\' (overlayfs cannot name it)");
         }
         return real;
     }

@@ -56,6 +56,8 @@ public enum Flaw {
      * processes are host processes: the rules that need isolation run and must catch it.
      */
     CLAIMS_ISOLATION,
+    /** Accepts a root of several layers without declaring LAYERED_ROOTFS and uses only the base. */
+    IGNORES_ROOT_LAYERS,
     /** Create fails as it would without root. */
     NO_PRIVILEGES,
     /**

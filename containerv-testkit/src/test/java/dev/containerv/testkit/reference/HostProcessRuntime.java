@@ -105,6 +105,9 @@ public final class HostProcessRuntime implements ContainerRuntime {
         spec.policy().ifPresent(p -> {
             throw refuse(op, spec.id(), "a security policy");
         });
+        if (spec.rootfsLayers().size() > 1 && !has(Flaw.IGNORES_ROOT_LAYERS)) {
+            throw refuse(op, spec.id(), "a root of several layers " + spec.rootfsLayers());
+        }
         if (!spec.layers().isEmpty()) {
             throw refuse(op, spec.id(), "layers " + spec.layers());
         }

@@ -61,7 +61,7 @@ public final class ContainerFactory {
                 }
             });
 
-            ScratchLayer.Plan plan = ScratchLayer.plan(spec.rootfs(), options.parentLayers().map(l -> l.stream().map(HostPaths::of).toList()),
+            ScratchLayer.Plan plan = ScratchLayer.plan(spec.rootfsLayers(), options.parentLayers().map(l -> l.stream().map(HostPaths::of).toList()),
                     stateDir, createOp, id);
             List<String> parents = plan.parents().stream().map(HostPaths::of).toList();
 

@@ -97,6 +97,35 @@ public final class LayerChain {
     }
 
     /**
+     * The parents of a container whose spec gives a root of several layers ({@code ContainerSpec.rootfsLayers}, top
+     * first): the layers themselves, nearest first, which is the order HCS takes. Each must be a Windows image
+     * layer, a folder with {@code Files\}; its own layerchain.json is not followed (the spec lists the whole stack).
+     *
+     * @param rootLayers   the spec's root layers, top first, more than one
+     * @param parentsGiven whether {@code WindowsOptions.parentLayers} names the parents as well
+     * @throws ContainerException {@code INVALID_SPEC} when parents are given twice; {@code NOT_SUPPORTED} naming a
+     *                            layer that is not a Windows image layer
+     */
+    public static List<String> ofRootLayers(List<Path> rootLayers, boolean parentsGiven, String operation, String containerId) {
+        if (parentsGiven) {
+            throw ContainerException.builder(ErrorKind.INVALID_SPEC, "rootfsLayers " + rootLayers + " and windowsOptions.parentLayers both name the"
+                    + " container's read-only layers; accepted: one of them").operation(operation).containerId(containerId).build();
+        }
+        List<String> parents = new ArrayList<>(rootLayers.size());
+        for (int i = 0; i < rootLayers.size(); i++) {
+            Path layer = rootLayers.get(i);
+            if (!Files.isDirectory(layer.resolve("Files"))) {
+                throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "rootfsLayers[" + i + "] " + layer + " is not a Windows image layer"
+                        + " (a folder with Files\\): HCS stacks only those as a container's parent layers, so a layer unpacked for Linux"
+                        + " overlayfs (whiteout devices, opaque directories) or a plain directory cannot be one of them")
+                        .operation(operation).containerId(containerId).build();
+            }
+            parents.add(layer.toString());
+        }
+        return parents;
+    }
+
+    /**
      * The utility VM image folder of a layer chain for Hyper-V isolation: the first {@code <layer>\UtilityVM},
      * from the base layer (the last of {@code parents}) up, that holds {@code UtilityVM.vhdx} or a {@code Files}
      * folder; empty if no layer has one.

@@ -43,9 +43,15 @@ final class ScratchLayer {
     /**
      * The rootfs is the scratch folder if it is a container folder (it has a layerchain.json, or the parents are
      * given); a base layer (a folder with {@code Files\} and no layerchain.json) as rootfs gets a new scratch
-     * folder in the state folder, with the rootfs as its one parent.
+     * folder in the state folder, with the rootfs as its one parent. A root of several layers (top first) gets a
+     * new scratch folder there too, with the layers as its parents ({@link LayerChain#ofRootLayers}).
      */
-    static Plan plan(Path rootfs, Optional<List<String>> givenParents, Path stateDir, String op, String id) {
+    static Plan plan(List<Path> rootLayers, Optional<List<String>> givenParents, Path stateDir, String op, String id) {
+        if (rootLayers.size() > 1) {
+            List<String> parents = LayerChain.ofRootLayers(rootLayers, givenParents.isPresent(), op, id);
+            return new Plan(stateDir.resolve("scratch"), parents.stream().map(Path::of).toList());
+        }
+        Path rootfs = rootLayers.get(0);
         if (givenParents.isPresent()) {
             return new Plan(rootfs, givenParents.get().stream().map(Path::of).toList());
         }
