@@ -743,15 +743,6 @@ int cv_copy_main(int argc, char **argv)
                                       "the path crosses a link to another process's files (/proc/<pid>/root, fd, cwd), which copies never follow");
     if (cdir < 0)
         return report_fail();
-    if (PARENT_OWNER) {
-        struct stat pst;
-        if (fstat(cdir, &pst) != 0) {
-            fail(CV_STEP_STAT, "fstat", errno, cparent);
-            return report_fail();
-        }
-        OWNER_UID = pst.st_uid;
-        OWNER_GID = pst.st_gid;
-    }
 
     char hpath[CV_PATH_MAX], cpath[CV_PATH_MAX];
     join(hpath, sizeof hpath, hparent, hname);
@@ -763,6 +754,16 @@ int cv_copy_main(int argc, char **argv)
         top = cdir;
         if (destination(&top, cname, sizeof cname, cpath, sizeof cpath, hname, must_be_dir, CV_STEP_CONTAINER_OPEN, &into) != 0)
             return report_fail();
+        /* The parent of what the copy creates: the existing directory the source goes into, if any. */
+        if (PARENT_OWNER) {
+            struct stat pst;
+            if (fstat(top, &pst) != 0) {
+                fail(CV_STEP_STAT, "fstat", errno, cpath);
+                return report_fail();
+            }
+            OWNER_UID = pst.st_uid;
+            OWNER_GID = pst.st_gid;
+        }
         rc = copy_tree(hdir, hname, hpath, top, cname, cpath);
     } else {
         top = hdir;

@@ -192,6 +192,13 @@ class LinuxUserNamespacePrivilegedTest {
             sh(c, "mkdir -p /home/builder/x && echo C > /home/builder/x/c.txt && chown -R 1000:1000 /home/builder/x");
             c.upload(src.resolve("a.txt"), "/home/builder/x/a.txt");
             assertThat(sh(c, "stat -c %u:%g /home/builder/x/a.txt").stdout()).isEqualTo("1000:1000\n");
+            // Into an existing directory (cp -r: the source lands inside it), the parent is that directory: a tree
+            // uploaded into the user's home belongs to the user, not to the owner of /home.
+            c.upload(src, "/home/builder/x");
+            assertThat(sh(c, "stat -c %u:%g /home/builder/x/" + src.getFileName() + " /home/builder/x/" + src.getFileName()
+                    + "/sub/b.txt").stdout()).isEqualTo("1000:1000\n1000:1000\n");
+            c.upload(src.resolve("a.txt"), "/home/builder/x/");
+            assertThat(sh(c, "stat -c %u:%g /home/builder/x/a.txt").stdout()).isEqualTo("1000:1000\n");
             Path back = work.resolve("down-" + id);
             c.download("/home/builder/x", back);
             assertThat(Files.readString(back.resolve("c.txt"))).isEqualTo("C\n");
