@@ -466,10 +466,22 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
             return fail(CV_STEP_SYMLINK, "symlinkat", errno, DP);
         if (log_created(0) != 0)
             return -1;
-        if ((!DOWNLOAD || KEEP_OWNERS) && fchownat(ddir, dname, owner_uid(&st), owner_gid(&st), AT_SYMLINK_NOFOLLOW) != 0)
+        /* Owner and times through a descriptor of the link just made, never by name: in a container
+         * directory the entry may have been swapped meanwhile for a hard link of another file, which
+         * would get the owner instead (a link the container made itself is harmless). */
+        int lfd cleanup_fd = CV_RETRY(openat(ddir, dname, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat lt;
+        if (lfd < 0)
+            return fail(CV_STEP_SYMLINK, "openat", errno, DP);
+        if (fstat(lfd, &lt) != 0 || !S_ISLNK(lt.st_mode)) {
+            cv_fail_set(&F, CV_STEP_SYMLINK, "fstat", EEXIST, DP, "the new link was replaced while it was copied");
+            return -1;
+        }
+        if ((!DOWNLOAD || KEEP_OWNERS) &&
+            fchownat(lfd, "", owner_uid(&st), owner_gid(&st), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
             return fail(CV_STEP_CHOWN, "fchownat", errno, DP);
         struct timespec ts[2] = { st.st_atim, st.st_mtim };
-        if (utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW) != 0)
+        if (utimensat(lfd, "", ts, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
             return fail(CV_STEP_UTIMES, "utimensat", errno, DP);
         ST.links++;
         return 0;

@@ -242,6 +242,44 @@ class EscapePrivilegedTest {
         assertThat(roData.resolve("written")).doesNotExist();
     }
 
+    /**
+     * An upload of a symbolic link gives the link its owner and times after making it: by name, the container could
+     * swap the fresh link for a hard link of another file in between (a host user's file on a read-write bind, here
+     * uid 5000 and world-writable, which even root of a user namespace may link), and the host-root copy helper
+     * chowned that file instead (to root; with USERS, to the owner of the parent). Uploads race a relinking loop.
+     */
+    @Test
+    void anUploadedLinkSwappedForAHardLinkChownsNothingElse() throws Exception {
+        Path victim = Files.writeString(rwData.resolve("victim"), "a host user's file\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setAttribute(victim, "unix:uid", 5000);
+        Files.setAttribute(victim, "unix:gid", 5000);
+        Path up = Files.createDirectories(rwData.resolve("up"));
+        Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = Files.createSymbolicLink(work.resolve("uploaded-link"), Path.of("/nowhere"));
+        ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "relink", "/rw/up", "l", "/rw/victim", "30"));
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            int uploads = 0;
+            while (System.nanoTime() < end && (int) Files.getAttribute(victim, "unix:uid") == 5000) {
+                try {
+                    box.upload(link, "/rw/up/l");
+                } catch (dev.containerv.api.ContainerException e) {
+                    // the racer removed or replaced the entry mid-copy: refused, as it should be
+                }
+                uploads++;
+            }
+            assertThat(Files.getAttribute(victim, "unix:uid")).as("owner of the victim after %d uploads", uploads).isEqualTo(5000);
+            assertThat(Files.getAttribute(victim, "unix:gid")).isEqualTo(5000);
+        } finally {
+            racer.destroyForcibly();
+            racer.waitFor();
+            FileTrees.deleteTree(up);
+            Files.deleteIfExists(victim);
+            Files.deleteIfExists(link);
+        }
+    }
+
     // ---- items 2 and 6: capabilities, no_new_privs, seccomp, setuid, nosuid/nodev ----
 
     @Test
