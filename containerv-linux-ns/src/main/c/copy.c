@@ -445,6 +445,15 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (out < 0)
             return fail(CV_STEP_OPEN, "openat", errno, DP);
+        /* What was made by name is opened by name: in a container directory another directory may
+         * have been renamed over the fresh one meanwhile, and would get this copy's files, owner and
+         * mode. The one made here belongs to this process (a container with a user namespace cannot
+         * make a directory of the host's root); one of anybody else is refused. */
+        struct stat ot;
+        if (!merge && (fstat(out, &ot) != 0 || ot.st_uid != geteuid())) {
+            cv_fail_set(&F, CV_STEP_MKDIR, "fstat", EEXIST, DP, "the new directory was replaced while it was copied");
+            return -1;
+        }
         DIR *d = fdopendir(in);
         if (!d)
             return fail(CV_STEP_READDIR, "fdopendir", errno, SP);

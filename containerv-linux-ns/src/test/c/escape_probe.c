@@ -373,11 +373,36 @@ static void relink(const char *dir, const char *name, const char *victim, const 
     close(dfd);
 }
 
+/* For <seconds>, whenever <dir>/<name> is a directory (one a copy has just made), renames <victim>
+ * (a directory beside it) over it: a copy that opens what it made by name after making it gets the
+ * victim instead, and gives it the copy's owner and mode. */
+static void redir(const char *dir, const char *name, const char *victim, const char *seconds)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        result("redir", dir, 0, errno, NULL);
+        return;
+    }
+    time_t end = time(NULL) + atoi(seconds);
+    unsigned long moved = 0;
+    struct stat st;
+    while (time(NULL) < end) {
+        for (int i = 0; i < 1000; i++)
+            if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+                renameat(dfd, victim, dfd, name) == 0)
+                moved++;
+    }
+    char note[32];
+    snprintf(note, sizeof note, "%lu", moved);
+    result("redir", victim, moved > 0, 0, note);
+    close(dfd);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | relink <dir> <name> <victim> <seconds>\n");
+                    "control <socket> | device <node> | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -402,6 +427,8 @@ int main(int argc, char **argv)
         control(argv[2]);
     else if (strcmp(cmd, "device") == 0 && argc == 3)
         device(argv[2]);
+    else if (strcmp(cmd, "redir") == 0 && argc == 6)
+        redir(argv[2], argv[3], argv[4], argv[5]);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)
         relink(argv[2], argv[3], argv[4], argv[5]);
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))

@@ -280,6 +280,53 @@ class EscapePrivilegedTest {
         }
     }
 
+    /**
+     * An uploaded directory was made by name and then opened by name: in between, the container could rename a host
+     * user's directory over the fresh (empty) one, and the copy filled that directory and gave it the upload's owner
+     * and mode (here 0777: the container could write into a directory of uid 5000 from then on).
+     */
+    @Test
+    void anUploadedDirectorySwappedForAnotherIsRefusedAndTheOtherKeepsItsOwnerAndMode() throws Exception {
+        Path up = Files.createDirectories(rwData.resolve("up-dir"));
+        Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path victim = Files.createDirectory(up.resolve("vd"));
+        Files.writeString(victim.resolve("marker"), "uid 5000's\n");
+        Files.setAttribute(victim, "unix:uid", 5000);
+        Files.setAttribute(victim, "unix:gid", 5000);
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path src = Files.createDirectories(work.resolve("uploaded-dir"));
+        Files.writeString(src.resolve("f"), "f\n");
+        Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "redir", "/rw/up-dir", "d", "vd", "30"));
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            int uploads = 0;
+            Path d = up.resolve("d");
+            while (System.nanoTime() < end) {
+                if (Files.exists(d.resolve("marker"))) {
+                    Files.move(d, victim); // the racer moved it: put it back for the next round
+                } else if (Files.exists(d)) {
+                    Path trash = Files.move(d, work.resolve("trash-" + uploads)); // in one step: the racer watches d
+                    FileTrees.deleteTree(trash);
+                }
+                try {
+                    box.upload(src, "/rw/up-dir/d");
+                } catch (dev.containerv.api.ContainerException e) {
+                    // refused: the directory was swapped mid-copy
+                }
+                uploads++;
+                Path now = Files.exists(d.resolve("marker")) ? d : victim;
+                assertThat(Files.getAttribute(now, "unix:uid")).as("owner of the victim after %d uploads", uploads).isEqualTo(5000);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(now))).as("its mode").isEqualTo("rwxr-xr-x");
+            }
+        } finally {
+            racer.destroyForcibly();
+            racer.waitFor();
+            FileTrees.deleteTree(up);
+            FileTrees.deleteTree(src);
+        }
+    }
+
     // ---- items 2 and 6: capabilities, no_new_privs, seccomp, setuid, nosuid/nodev ----
 
     @Test
