@@ -16,6 +16,9 @@
  * of the container's root). Downloads drop setuid/setgid bits and leave the copies owned by
  * the caller unless --keep-owners. Uploads keep the host file's owner, or with --owner-of-parent
  * take the owner of the destination's parent. On failure every entry the copy created is removed again.
+ * A copy costs no more disk than its source: hard links stay links to one copy, holes stay holes,
+ * and a file is copied up to the size it had when opened (a container could otherwise fill the
+ * host's disk through one download).
  *
  * Never: follows a symlink inside a copied tree or at the final component, resolves a
  * container path before entering the container's root, recurses on the C stack, or decides
@@ -197,27 +200,34 @@ static void roll_back(int top)
     }
 }
 
-static int copy_data(int in, int out, off_t size, const char *spath, const char *dpath)
+/* Copy len bytes at offset off of in to the same offset of out. Never more than len: a file
+ * the container keeps growing while it is copied stops at the size it had when opened. */
+static int copy_range(int in, int out, off_t off, off_t len, const char *spath, const char *dpath)
 {
     int mode = 0; /* 0 copy_file_range, 1 sendfile, 2 read/write */
-    off_t left = size;
-    for (;;) {
+    off_t left = len;
+    if (lseek(in, off, SEEK_SET) < 0)
+        return fail(CV_STEP_READ, "lseek", errno, spath);
+    if (lseek(out, off, SEEK_SET) < 0)
+        return fail(CV_STEP_WRITE, "lseek", errno, dpath);
+    while (left > 0) {
         ssize_t n;
+        size_t want = left < (off_t)(1u << 30) ? (size_t)left : 1u << 30;
         if (mode == 0) {
-            n = copy_file_range(in, NULL, out, NULL, 1u << 30, 0);
+            n = copy_file_range(in, NULL, out, NULL, want, 0);
             if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
-                          errno == EBADF) && left == size) {
+                          errno == EBADF) && left == len) {
                 mode = 1;
                 continue;
             }
         } else if (mode == 1) {
-            n = sendfile(out, in, NULL, 1u << 30);
-            if (n < 0 && (errno == EINVAL || errno == ENOSYS) && left == size) {
+            n = sendfile(out, in, NULL, want);
+            if (n < 0 && (errno == EINVAL || errno == ENOSYS) && left == len) {
                 mode = 2;
                 continue;
             }
         } else {
-            n = read(in, BUF, 1u << 20);
+            n = read(in, BUF, want < (1u << 20) ? want : 1u << 20);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
@@ -231,10 +241,125 @@ static int copy_data(int in, int out, off_t size, const char *spath, const char 
             return fail(CV_STEP_COPY, mode == 0 ? "copy_file_range" : "sendfile", errno, dpath);
         }
         if (n == 0)
-            return 0;
+            return 0; /* shrank meanwhile: the rest stays a hole */
         ST.bytes += (unsigned long long)n;
         left -= n;
     }
+    return 0;
+}
+
+/*
+ * Copy the first size bytes of in to out, data extents only: holes stay holes (SEEK_DATA /
+ * SEEK_HOLE), so a sparse file of a terabyte that costs the container nothing costs the
+ * destination nothing either; the size is set last.
+ */
+static int copy_data(int in, int out, off_t size, const char *spath, const char *dpath)
+{
+    off_t pos = 0;
+    while (pos < size) {
+        off_t data = lseek(in, pos, SEEK_DATA), hole;
+        if (data < 0 && errno == ENXIO)
+            break; /* only a hole from pos on */
+        if (data < 0) {
+            data = pos; /* no SEEK_DATA here: all data */
+            hole = size;
+        } else {
+            hole = lseek(in, data, SEEK_HOLE);
+            if (hole < 0 || hole > size)
+                hole = size;
+        }
+        if (data >= size)
+            break;
+        if (copy_range(in, out, data, hole - data, spath, dpath) != 0)
+            return -1;
+        pos = hole;
+    }
+    if (ftruncate(out, size) != 0)
+        return fail(CV_STEP_WRITE, "ftruncate", errno, dpath);
+    return 0;
+}
+
+/*
+ * Hard links: a file met again under another name (same st_dev and st_ino, st_nlink > 1) is
+ * linked to its first copy instead of copied again, as tar and docker cp do. Without this a
+ * container could turn one big file and ten thousand links to it into ten thousand copies.
+ * Open addressing on (dev, ino); each slot keeps where the first copy is, relative to TOP.
+ */
+struct link_slot {
+    dev_t dev;
+    ino_t ino;
+    char *rel; /* NULL: empty slot */
+};
+static struct link_slot *LINKS;
+static size_t NLINKS, LINKS_CAP;
+static int TOP = -1; /* the destination's parent: RP is relative to it */
+
+static size_t link_hash(dev_t dev, ino_t ino)
+{
+    unsigned long long h = (unsigned long long)ino * 0x9e3779b97f4a7c15ull ^ (unsigned long long)dev;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static struct link_slot *link_find(dev_t dev, ino_t ino)
+{
+    if (!LINKS_CAP)
+        return NULL;
+    for (size_t i = link_hash(dev, ino) & (LINKS_CAP - 1);; i = (i + 1) & (LINKS_CAP - 1)) {
+        if (!LINKS[i].rel || (LINKS[i].dev == dev && LINKS[i].ino == ino))
+            return &LINKS[i];
+    }
+}
+
+/* Remember RP as the first copy of (dev, ino); out of memory only means no link later. */
+static void link_remember(dev_t dev, ino_t ino)
+{
+    if ((NLINKS + 1) * 2 > LINKS_CAP) {
+        size_t cap = LINKS_CAP ? LINKS_CAP * 2 : 1024;
+        struct link_slot *old = LINKS, *t = calloc(cap, sizeof *t);
+        if (!t)
+            return; /* still at most half full: no more links are remembered */
+        size_t ocap = LINKS_CAP;
+        LINKS = t;
+        LINKS_CAP = cap;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i].rel)
+                *link_find(old[i].dev, old[i].ino) = old[i];
+        free(old);
+    }
+    if ((NLINKS + 1) * 2 > LINKS_CAP)
+        return;
+    struct link_slot *sl = link_find(dev, ino);
+    if (sl->rel || !(sl->rel = strdup(RP)))
+        return;
+    sl->dev = dev;
+    sl->ino = ino;
+    NLINKS++;
+}
+
+/* Link dname of ddir to the first copy of st's file. 1 when linked, 0 when it must be copied
+ * (first time, or the first copy is gone or cannot be linked), -1 with F set. The first copy
+ * is reopened beneath TOP without following any link, and must still be a regular file. */
+static int link_to_first_copy(const struct stat *st, int ddir, const char *dname)
+{
+    if (st->st_nlink < 2)
+        return 0;
+    struct link_slot *sl = link_find(st->st_dev, st->st_ino);
+    if (!sl || !sl->rel) {
+        link_remember(st->st_dev, st->st_ino);
+        return 0;
+    }
+    struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+    int fd cleanup_fd = (int)CV_RETRY(syscall(SYS_openat2, TOP, sl->rel, &how, sizeof how));
+    struct stat ft;
+    if (fd < 0 || fstat(fd, &ft) != 0 || !S_ISREG(ft.st_mode))
+        return 0;
+    if (linkat(fd, "", ddir, dname, AT_EMPTY_PATH) != 0)
+        return errno == EEXIST ? fail(CV_STEP_OPEN, "linkat", errno, DP) : 0;
+    if (log_created(0) != 0)
+        return -1;
+    ST.files++;
+    return 1;
 }
 
 /* Mode bits the copy keeps: downloads never carry setuid/setgid onto the host. */
@@ -292,6 +417,9 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
         if (fstat(in, &st2) != 0 || !S_ISREG(st2.st_mode))
             return fail(CV_STEP_OPEN, "fstat", EINVAL, SP);
         (void)fcntl(in, F_SETFL, 0);
+        int linked = link_to_first_copy(&st2, ddir, dname);
+        if (linked != 0)
+            return linked < 0 ? -1 : 0;
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (out < 0)
             return fail(CV_STEP_OPEN, "openat", errno, DP);
@@ -317,6 +445,15 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
         int out cleanup_fd = CV_RETRY(openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (out < 0)
             return fail(CV_STEP_OPEN, "openat", errno, DP);
+        /* What was made by name is opened by name: in a container directory another directory may
+         * have been renamed over the fresh one meanwhile, and would get this copy's files, owner and
+         * mode. The one made here belongs to this process (a container with a user namespace cannot
+         * make a directory of the host's root); one of anybody else is refused. */
+        struct stat ot;
+        if (!merge && (fstat(out, &ot) != 0 || ot.st_uid != geteuid())) {
+            cv_fail_set(&F, CV_STEP_MKDIR, "fstat", EEXIST, DP, "the new directory was replaced while it was copied");
+            return -1;
+        }
         DIR *d = fdopendir(in);
         if (!d)
             return fail(CV_STEP_READDIR, "fdopendir", errno, SP);
@@ -338,10 +475,22 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
             return fail(CV_STEP_SYMLINK, "symlinkat", errno, DP);
         if (log_created(0) != 0)
             return -1;
-        if ((!DOWNLOAD || KEEP_OWNERS) && fchownat(ddir, dname, owner_uid(&st), owner_gid(&st), AT_SYMLINK_NOFOLLOW) != 0)
+        /* Owner and times through a descriptor of the link just made, never by name: in a container
+         * directory the entry may have been swapped meanwhile for a hard link of another file, which
+         * would get the owner instead (a link the container made itself is harmless). */
+        int lfd cleanup_fd = CV_RETRY(openat(ddir, dname, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat lt;
+        if (lfd < 0)
+            return fail(CV_STEP_SYMLINK, "openat", errno, DP);
+        if (fstat(lfd, &lt) != 0 || !S_ISLNK(lt.st_mode)) {
+            cv_fail_set(&F, CV_STEP_SYMLINK, "fstat", EEXIST, DP, "the new link was replaced while it was copied");
+            return -1;
+        }
+        if ((!DOWNLOAD || KEEP_OWNERS) &&
+            fchownat(lfd, "", owner_uid(&st), owner_gid(&st), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
             return fail(CV_STEP_CHOWN, "fchownat", errno, DP);
         struct timespec ts[2] = { st.st_atim, st.st_mtim };
-        if (utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW) != 0)
+        if (utimensat(lfd, "", ts, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
             return fail(CV_STEP_UTIMES, "utimensat", errno, DP);
         ST.links++;
         return 0;
@@ -360,6 +509,7 @@ static void close_frame(struct frame *f)
 static int copy_tree(int sdir, const char *sname, const char *spath, int ddir, const char *dname, const char *dpath)
 {
     int depth = 0, rc = 0;
+    TOP = ddir;
     snprintf(SP, sizeof SP, "%s", spath);
     snprintf(DP, sizeof DP, "%s", dpath);
     snprintf(RP, sizeof RP, "%s", dname);
@@ -614,15 +764,6 @@ int cv_copy_main(int argc, char **argv)
                                       "the path crosses a link to another process's files (/proc/<pid>/root, fd, cwd), which copies never follow");
     if (cdir < 0)
         return report_fail();
-    if (PARENT_OWNER) {
-        struct stat pst;
-        if (fstat(cdir, &pst) != 0) {
-            fail(CV_STEP_STAT, "fstat", errno, cparent);
-            return report_fail();
-        }
-        OWNER_UID = pst.st_uid;
-        OWNER_GID = pst.st_gid;
-    }
 
     char hpath[CV_PATH_MAX], cpath[CV_PATH_MAX];
     join(hpath, sizeof hpath, hparent, hname);
@@ -634,6 +775,16 @@ int cv_copy_main(int argc, char **argv)
         top = cdir;
         if (destination(&top, cname, sizeof cname, cpath, sizeof cpath, hname, must_be_dir, CV_STEP_CONTAINER_OPEN, &into) != 0)
             return report_fail();
+        /* The parent of what the copy creates: the existing directory the source goes into, if any. */
+        if (PARENT_OWNER) {
+            struct stat pst;
+            if (fstat(top, &pst) != 0) {
+                fail(CV_STEP_STAT, "fstat", errno, cpath);
+                return report_fail();
+            }
+            OWNER_UID = pst.st_uid;
+            OWNER_GID = pst.st_gid;
+        }
         rc = copy_tree(hdir, hname, hpath, top, cname, cpath);
     } else {
         top = hdir;

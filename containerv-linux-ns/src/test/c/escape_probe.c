@@ -41,6 +41,7 @@
 #include <sys/un.h>
 #include <poll.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 static void result(const char *check, const char *subject, int ok, int err, const char *note)
@@ -348,11 +349,60 @@ static void device(const char *path)
         close(fd);
 }
 
+/* Replaces <dir>/<name> with a hard link of <victim> as fast as it can for <seconds>: a copy that
+ * chowns or stamps an entry it made by name, after making it, meets the victim instead. */
+static void relink(const char *dir, const char *name, const char *victim, const char *seconds)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        result("relink", dir, 0, errno, NULL);
+        return;
+    }
+    time_t end = time(NULL) + atoi(seconds);
+    unsigned long linked = 0;
+    while (time(NULL) < end) {
+        for (int i = 0; i < 1000; i++) {
+            (void)unlinkat(dfd, name, 0);
+            if (linkat(AT_FDCWD, victim, dfd, name, 0) == 0)
+                linked++;
+        }
+    }
+    char note[32];
+    snprintf(note, sizeof note, "%lu", linked);
+    result("relink", victim, linked > 0, 0, note);
+    close(dfd);
+}
+
+/* For <seconds>, whenever <dir>/<name> is a directory (one a copy has just made), renames <victim>
+ * (a directory beside it) over it: a copy that opens what it made by name after making it gets the
+ * victim instead, and gives it the copy's owner and mode. */
+static void redir(const char *dir, const char *name, const char *victim, const char *seconds)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        result("redir", dir, 0, errno, NULL);
+        return;
+    }
+    time_t end = time(NULL) + atoi(seconds);
+    unsigned long moved = 0;
+    struct stat st;
+    while (time(NULL) < end) {
+        for (int i = 0; i < 1000; i++)
+            if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+                renameat(dfd, victim, dfd, name) == 0)
+                moved++;
+    }
+    char note[32];
+    snprintf(note, sizeof note, "%lu", moved);
+    result("redir", victim, moved > 0, 0, note);
+    close(dfd);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node>\n");
+                    "control <socket> | device <node> | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -377,6 +427,10 @@ int main(int argc, char **argv)
         control(argv[2]);
     else if (strcmp(cmd, "device") == 0 && argc == 3)
         device(argv[2]);
+    else if (strcmp(cmd, "redir") == 0 && argc == 6)
+        redir(argv[2], argv[3], argv[4], argv[5]);
+    else if (strcmp(cmd, "relink") == 0 && argc == 6)
+        relink(argv[2], argv[3], argv[4], argv[5]);
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
         mounts(argv[2], argc == 4 ? argv[3] : NULL);
     else if (strcmp(cmd, "cgroup") == 0 && argc == 3)

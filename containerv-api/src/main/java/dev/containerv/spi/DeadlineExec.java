@@ -44,6 +44,8 @@ import java.util.concurrent.TimeoutException;
 public final class DeadlineExec {
     /** How long a process killed at the deadline is given to report its exit. */
     public static final int KILL_WAIT_SECONDS = 10;
+    /** The longest timeout that is a deadline (half of what {@code System.nanoTime()} differences hold); longer is none. */
+    private static final Duration LONGEST_DEADLINE = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     /** The provider's spawn, given the spec with every stream piped. */
     @FunctionalInterface
@@ -82,6 +84,11 @@ public final class DeadlineExec {
         Objects.requireNonNull(containerId, "containerId");
         if (timeout != null && timeout.isNegative()) {
             throw ContainerException.invalidSpec("timeout", timeout, "a duration of zero or more, or none");
+        }
+        // A deadline past what System.nanoTime() can count (about 292 years; ChronoUnit.FOREVER) is no deadline:
+        // toNanos() would throw ArithmeticException after the process was started, and leave it running.
+        if (timeout != null && timeout.compareTo(LONGEST_DEADLINE) > 0) {
+            timeout = null;
         }
         ContainerProcess p = spawner.spawn(process.toBuilder().redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE)
                 .redirectError(Redirect.PIPE).clearLineConsumers().build());

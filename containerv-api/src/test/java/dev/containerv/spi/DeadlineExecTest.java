@@ -56,6 +56,13 @@ class DeadlineExecTest {
     }
 
     @Test
+    void aTimeoutTooLongForNanosecondsIsNoDeadline() {
+        // Used to throw ArithmeticException from toNanos() after the spawn, leaving the process running.
+        ExecResult r = DeadlineExec.run(this::spawn, sh("printf done"), java.time.temporal.ChronoUnit.FOREVER.getDuration(), OP, "c1");
+        assertThat(r).isEqualTo(new ExecResult(0, "done", ""));
+    }
+
+    @Test
     void mergedStderrIsKept() {
         ProcessSpec merged = sh("printf a; printf b >&2").toBuilder().redirectErrorStream(true).build();
         assertThat(DeadlineExec.run(this::spawn, merged, Duration.ofSeconds(30), OP, "c1")).isEqualTo(new ExecResult(0, "ab", ""));

@@ -261,6 +261,57 @@ class CopyContainmentPrivilegedTest {
         sh("rm -rf /tmp/deep /tmp/ok /tmp/deep-up");
     }
 
+    /**
+     * A download costs the host no more disk than the files cost the container: holes of a sparse file stay holes,
+     * hard links to one file come out as links to one copy, and a file the container keeps growing is copied up to
+     * the size it had when opened. Before, a 2 GiB sparse file became 2 GiB of zeros on the host and each of 64
+     * links to one 4 MiB file became its own copy (the host's disk was the container's to fill).
+     */
+    @Test
+    void aDownloadCostsTheHostNoMoreDiskThanTheFilesCostTheContainer() throws Exception {
+        sh("rm -rf /tmp/amp && mkdir /tmp/amp && truncate -s 2G /tmp/amp/sparse && echo tail >> /tmp/amp/sparse"
+                + " && dd if=/dev/zero of=/tmp/amp/big bs=1M count=4 2>/dev/null"
+                + " && for i in $(seq 1 64); do ln /tmp/amp/big /tmp/amp/link$i; done");
+        Path out = work.resolve("amp");
+        box.download("/tmp/amp", out);
+        long sparseSize = 2L * 1024 * 1024 * 1024 + 5;
+        assertThat(Files.size(out.resolve("sparse"))).isEqualTo(sparseSize);
+        assertThat(allocatedBytes(out.resolve("sparse"))).as("blocks of the sparse copy").isLessThan(1L << 20);
+        try (var in = Files.newInputStream(out.resolve("sparse"))) {
+            in.skipNBytes(sparseSize - 5);
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("tail\n");
+        }
+        Object bigInode = Files.getAttribute(out.resolve("big"), "unix:ino");
+        for (int i = 1; i <= 64; i++) {
+            assertThat(Files.getAttribute(out.resolve("link" + i), "unix:ino")).as("link" + i).isEqualTo(bigInode);
+        }
+        assertThat(Files.getAttribute(out.resolve("big"), "unix:nlink")).isEqualTo(65);
+        assertThat(Files.size(out.resolve("link64"))).isEqualTo(4L << 20);
+        FileTrees.deleteTree(out);
+
+        // Growing while copied: the copy stops at the size the file had when the helper opened it.
+        ContainerProcess writer = box.spawn(ProcessSpec.of("/bin/sh", "-c", "yes 0123456789abcdef > /tmp/amp/grow"));
+        try {
+            Thread.sleep(300);
+            box.download("/tmp/amp/grow", work.resolve("grow"));
+            long copied = Files.size(work.resolve("grow"));
+            long now = Long.parseLong(sh("stat -c %s /tmp/amp/grow").stdout().trim());
+            assertThat(copied).isPositive().isLessThanOrEqualTo(now);
+        } finally {
+            writer.destroyForcibly();
+            writer.waitFor();
+            Files.deleteIfExists(work.resolve("grow"));
+        }
+        sh("rm -rf /tmp/amp");
+    }
+
+    private static long allocatedBytes(Path p) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).start();
+        String[] f = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
+        assertThat(stat.waitFor()).isZero();
+        return Long.parseLong(f[0]) * Long.parseLong(f[1]);
+    }
+
     private static int mode(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     }

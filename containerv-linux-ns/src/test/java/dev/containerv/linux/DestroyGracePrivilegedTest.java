@@ -82,4 +82,16 @@ class DestroyGracePrivilegedTest {
             c.destroyWithGrace(Duration.ZERO);
         }
     }
+
+    /** A grace past what milliseconds hold in a long (ChronoUnit.FOREVER) used to throw ArithmeticException and leave the container. */
+    @Test
+    void aGraceTooLongForMillisecondsIsTheLongestGrace_andTermStillEndsTheContainer() throws Exception {
+        Container c = runtime.create(ContainerSpec.builder().id("g-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(rootfs).build());
+        try {
+            c.spawn(ProcessSpec.of("/bin/sleep", "600"));
+            assertThat(destroySeconds(c, java.time.temporal.ChronoUnit.FOREVER.getDuration())).isLessThan(8_000);
+        } finally {
+            c.destroyWithGrace(Duration.ZERO); // nothing left when the assertion fails
+        }
+    }
 }

@@ -242,6 +242,91 @@ class EscapePrivilegedTest {
         assertThat(roData.resolve("written")).doesNotExist();
     }
 
+    /**
+     * An upload of a symbolic link gives the link its owner and times after making it: by name, the container could
+     * swap the fresh link for a hard link of another file in between (a host user's file on a read-write bind, here
+     * uid 5000 and world-writable, which even root of a user namespace may link), and the host-root copy helper
+     * chowned that file instead (to root; with USERS, to the owner of the parent). Uploads race a relinking loop.
+     */
+    @Test
+    void anUploadedLinkSwappedForAHardLinkChownsNothingElse() throws Exception {
+        Path victim = Files.writeString(rwData.resolve("victim"), "a host user's file\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setAttribute(victim, "unix:uid", 5000);
+        Files.setAttribute(victim, "unix:gid", 5000);
+        Path up = Files.createDirectories(rwData.resolve("up"));
+        Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = Files.createSymbolicLink(work.resolve("uploaded-link"), Path.of("/nowhere"));
+        ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "relink", "/rw/up", "l", "/rw/victim", "30"));
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            int uploads = 0;
+            while (System.nanoTime() < end && (int) Files.getAttribute(victim, "unix:uid") == 5000) {
+                try {
+                    box.upload(link, "/rw/up/l");
+                } catch (dev.containerv.api.ContainerException e) {
+                    // the racer removed or replaced the entry mid-copy: refused, as it should be
+                }
+                uploads++;
+            }
+            assertThat(Files.getAttribute(victim, "unix:uid")).as("owner of the victim after %d uploads", uploads).isEqualTo(5000);
+            assertThat(Files.getAttribute(victim, "unix:gid")).isEqualTo(5000);
+        } finally {
+            racer.destroyForcibly();
+            racer.waitFor();
+            FileTrees.deleteTree(up);
+            Files.deleteIfExists(victim);
+            Files.deleteIfExists(link);
+        }
+    }
+
+    /**
+     * An uploaded directory was made by name and then opened by name: in between, the container could rename a host
+     * user's directory over the fresh (empty) one, and the copy filled that directory and gave it the upload's owner
+     * and mode (here 0777: the container could write into a directory of uid 5000 from then on).
+     */
+    @Test
+    void anUploadedDirectorySwappedForAnotherIsRefusedAndTheOtherKeepsItsOwnerAndMode() throws Exception {
+        Path up = Files.createDirectories(rwData.resolve("up-dir"));
+        Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path victim = Files.createDirectory(up.resolve("vd"));
+        Files.writeString(victim.resolve("marker"), "uid 5000's\n");
+        Files.setAttribute(victim, "unix:uid", 5000);
+        Files.setAttribute(victim, "unix:gid", 5000);
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path src = Files.createDirectories(work.resolve("uploaded-dir"));
+        Files.writeString(src.resolve("f"), "f\n");
+        Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "redir", "/rw/up-dir", "d", "vd", "30"));
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            int uploads = 0;
+            Path d = up.resolve("d");
+            while (System.nanoTime() < end) {
+                if (Files.exists(d.resolve("marker"))) {
+                    Files.move(d, victim); // the racer moved it: put it back for the next round
+                } else if (Files.exists(d)) {
+                    Path trash = Files.move(d, work.resolve("trash-" + uploads)); // in one step: the racer watches d
+                    FileTrees.deleteTree(trash);
+                }
+                try {
+                    box.upload(src, "/rw/up-dir/d");
+                } catch (dev.containerv.api.ContainerException e) {
+                    // refused: the directory was swapped mid-copy
+                }
+                uploads++;
+                Path now = Files.exists(d.resolve("marker")) ? d : victim;
+                assertThat(Files.getAttribute(now, "unix:uid")).as("owner of the victim after %d uploads", uploads).isEqualTo(5000);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(now))).as("its mode").isEqualTo("rwxr-xr-x");
+            }
+        } finally {
+            racer.destroyForcibly();
+            racer.waitFor();
+            FileTrees.deleteTree(up);
+            FileTrees.deleteTree(src);
+        }
+    }
+
     // ---- items 2 and 6: capabilities, no_new_privs, seccomp, setuid, nosuid/nodev ----
 
     @Test

@@ -113,6 +113,17 @@ class LinuxUserNamespacePrivilegedTest {
             assertThat(hostId(rw.resolve("made"), "uid")).isEqualTo(100000);
             assertThat(hostId(rw.resolve("made"), "gid")).isEqualTo(100000);
             assertThat(sh(c, "stat -c %u:%g /out/made /made-in-layer /dir-in-layer").stdout()).isEqualTo("0:0\n0:0\n0:0\n");
+            // Set-id files made by the container's root, new or copied up from the host-root-owned base (busybox), belong
+            // to 100000 in the writable layer on the host: nothing there is setuid host root.
+            sh(c, "chmod 4755 /bin/busybox /made-in-layer");
+            Path upper = Path.of("/var/lib/containerv", id, "upper");
+            for (String f : new String[] {"bin/busybox", "made-in-layer"}) {
+                assertThat(hostId(upper.resolve(f), "uid")).as(f).isEqualTo(100000);
+                assertThat(hostId(upper.resolve(f), "gid")).as(f).isEqualTo(100000);
+                assertThat((int) Files.getAttribute(upper.resolve(f), "unix:mode") & 04000).as(f).isEqualTo(04000);
+            }
+            assertThat(hostId(rootfs.resolve("bin/busybox"), "uid")).isZero();
+            assertThat((int) Files.getAttribute(rootfs.resolve("bin/busybox"), "unix:mode") & 04000).isZero();
             // The devices and the container's own tmpfs belong to its root too; /dev/null works.
             assertThat(sh(c, "stat -c %u /dev /dev/null /dev/shm; echo x > /dev/null && echo ok").stdout()).isEqualTo("0\n0\n0\nok\n");
         }
@@ -191,6 +202,13 @@ class LinuxUserNamespacePrivilegedTest {
             assertThat(sh(c, "stat -c %u:%g /tmp/up /tmp/up/a.txt /tmp/up/sub/b.txt").stdout()).isEqualTo("0:0\n0:0\n0:0\n");
             sh(c, "mkdir -p /home/builder/x && echo C > /home/builder/x/c.txt && chown -R 1000:1000 /home/builder/x");
             c.upload(src.resolve("a.txt"), "/home/builder/x/a.txt");
+            assertThat(sh(c, "stat -c %u:%g /home/builder/x/a.txt").stdout()).isEqualTo("1000:1000\n");
+            // Into an existing directory (cp -r: the source lands inside it), the parent is that directory: a tree
+            // uploaded into the user's home belongs to the user, not to the owner of /home.
+            c.upload(src, "/home/builder/x");
+            assertThat(sh(c, "stat -c %u:%g /home/builder/x/" + src.getFileName() + " /home/builder/x/" + src.getFileName()
+                    + "/sub/b.txt").stdout()).isEqualTo("1000:1000\n1000:1000\n");
+            c.upload(src.resolve("a.txt"), "/home/builder/x/");
             assertThat(sh(c, "stat -c %u:%g /home/builder/x/a.txt").stdout()).isEqualTo("1000:1000\n");
             Path back = work.resolve("down-" + id);
             c.download("/home/builder/x", back);

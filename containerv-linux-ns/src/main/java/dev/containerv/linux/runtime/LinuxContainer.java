@@ -263,8 +263,10 @@ public final class LinuxContainer implements Container {
         if (grace == null || grace.isNegative()) {
             throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: KILL at once)");
         }
-        // The SHUTDOWN request carries the grace in milliseconds as an unsigned 32-bit number.
-        destroy(Math.min(grace.toMillis(), 0xffff_ffffL));
+        // The SHUTDOWN request carries the grace in milliseconds as an unsigned 32-bit number; compared as a Duration
+        // first, since toMillis() throws for one longer than a long of milliseconds (ChronoUnit.FOREVER).
+        Duration longest = Duration.ofMillis(0xffff_ffffL);
+        destroy(grace.compareTo(longest) > 0 ? longest.toMillis() : grace.toMillis());
     }
 
     private void destroy(long graceMs) {
