@@ -1,0 +1,115 @@
+package dev.containerv.linux;
+
+import dev.containerv.spi.FileTrees;
+import dev.containerv.testkit.Privileges;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rootless suite: CI runs as root, so this test makes a throw-away user, gives it a readable copy of the test
+ * class path and runs the rootless test classes ({@link #CHILD_CLASSES}) in a JVM of that user ({@link UnprivilegedJvm}),
+ * where nothing is privileged. The child's failures fail this test with the child's whole output; the child's parity
+ * report {@code conformance-linux-ns-rootless.md} is copied to {@code target/}. Needs root to make the user: skipped
+ * otherwise, failed instead where CONTAINERV_REQUIRE_PRIVILEGED=1. The user, its home, the class path copy and every
+ * process of the user are gone afterwards, pass or fail.
+ */
+class RootlessSuitePrivilegedTest {
+    /** What the child runs, as the unprivileged user. */
+    static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName());
+    /** Variables of this JVM the child sees too. */
+    private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TCK_TIMEOUT",
+            "CONTAINERV_TESTKIT_ROOTFS", "CONTAINERV_SECCOMP_LOG");
+    static final String REPORT = "conformance-linux-ns-rootless.md";
+
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.MINUTES)
+    void theRootlessSuitePassesInAJvmOfAThrowawayUnprivilegedUser() throws Exception {
+        requireRootAndTools();
+        Path base = Files.createTempDirectory("containerv-rootless-");
+        List<String> problems = new ArrayList<>();
+        UnprivilegedJvm.Result result = null;
+        String userName = null;
+        try {
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (ThrowawayUser user = ThrowawayUser.create(base)) {
+                userName = user.name();
+                try {
+                    List<Path> classpath = ReadableClasspath.copy(ReadableClasspath.entries(), base.resolve("classpath"));
+                    Path tmp = ownedBy(user, Files.createDirectory(user.home().resolve("tmp")));
+                    // What pam_systemd gives a login: a runtime directory of the user's own, mode 0700.
+                    Path runtimeDir = ownedBy(user, Files.createDirectory(base.resolve("run")));
+                    Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+                    List<String> command = UnprivilegedJvm.command(user, classpath, RootlessLauncher.class.getName(),
+                            List.of("-Djava.io.tmpdir=" + tmp), CHILD_CLASSES);
+                    result = UnprivilegedJvm.run(command, user.home(), user, PASS_THROUGH, Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()),
+                            Duration.ofMinutes(35));
+                    Path report = user.home().resolve("target").resolve(REPORT);
+                    if (Files.exists(report)) {
+                        Files.createDirectories(Path.of("target"));
+                        Files.copy(report, Path.of("target", REPORT), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } finally {
+                    for (ProcessHandle h : user.processes()) {
+                        problems.add("process " + h.pid() + " of " + user.name() + " left running: " + h.info().commandLine().orElse("?"));
+                        h.destroyForcibly();
+                        h.onExit().get(10, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        } finally {
+            FileTrees.deleteTree(base);
+        }
+        assertThat(result.exitCode()).as("the rootless suite's child JVM (exit 1: tests failed, 2: none ran); its output:\n%s", result.output())
+                .isZero();
+        assertThat(problems).as("what the rootless suite left behind").isEmpty();
+        assertThat(result.output()).as("the child really ran unprivileged").contains("PASSED RootlessChecks#", "rootless suite as uid " + userName + ":");
+    }
+
+    private static Path ownedBy(ThrowawayUser user, Path p) throws IOException {
+        UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(p, lookup.lookupPrincipalByName(user.name()));
+        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(user.name()));
+        return p;
+    }
+
+    private static void requireRootAndTools() {
+        String missing = null;
+        try {
+            long euid = dev.containerv.linux.proc.Proc.HOST.euid();
+            if (euid != 0) {
+                missing = "needs root to make a throw-away user (effective uid is " + euid + "); as a normal user, run "
+                        + RootlessLauncher.class.getName() + " " + String.join(" ", CHILD_CLASSES) + " directly";
+            }
+        } catch (IOException e) {
+            missing = "cannot tell the uid: " + e;
+        }
+        if (missing == null && UnprivilegedJvm.setpriv() == null) {
+            missing = "needs setpriv (util-linux) to start a JVM as another user";
+        }
+        if (missing == null && !Files.isExecutable(Path.of("/usr/sbin/useradd"))) {
+            missing = "needs useradd and userdel (passwd) to make a throw-away user";
+        }
+        if (missing != null) {
+            if (Privileges.privilegedRequired()) {
+                Assertions.fail("the rootless suite cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
+            }
+            Assumptions.abort("rootless suite skipped: " + missing);
+        }
+    }
+}
