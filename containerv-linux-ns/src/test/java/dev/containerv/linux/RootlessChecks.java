@@ -1,5 +1,8 @@
 package dev.containerv.linux;
 
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.proc.Proc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,8 +11,10 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Rootless facts checked as a normal user; run by {@link RootlessSuitePrivilegedTest} in a JVM of a throw-away user
@@ -27,5 +32,33 @@ class RootlessChecks {
         String status = Files.readString(Path.of("/proc/self/status"));
         assertThat(status).containsPattern("(?m)^CapEff:\\s+0+$").containsPattern("(?m)^CapPrm:\\s+0+$");
         assertThat(status).doesNotContainPattern("(?m)^Uid:.*\\b0\\b");
+    }
+
+    @Test
+    void theDefaultRootsAreTheUsersOwnPlaces() {
+        LinuxOptions defaults = LinuxOptions.defaults();
+        assertThat(defaults.stateRoot()).isEqualTo(Path.of(System.getenv("XDG_RUNTIME_DIR"), "containerv"));
+        assertThat(defaults.layerRoot()).isEqualTo(Path.of(System.getProperty("user.home"), ".local/share/containerv"));
+    }
+
+    @Test
+    void aRootOfAnotherUserOrOpenToOthersIsRefusedNamingPathOwnerAndMode() throws IOException {
+        // /usr/share belongs to root and is closed to others: fine for root, not this user's own.
+        ContainerRuntime rootOwned = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder().stateRoot(Path.of("/usr/share")).build());
+        assertThatThrownBy(rootOwned::list).isInstanceOfSatisfying(ContainerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+            assertThat(e.getMessage()).contains("state root /usr/share", "owned by uid 0", "mode 0755");
+        });
+        Path open = Files.createTempDirectory("open-root");
+        try {
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+            ContainerRuntime openRoot = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder().layerRoot(open).build());
+            assertThatThrownBy(openRoot::list).isInstanceOfSatisfying(ContainerException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+                assertThat(e.getMessage()).contains("layer root " + open, "writable by group and others", "mode 0777");
+            });
+        } finally {
+            Files.delete(open);
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.spec.TrustedHostPaths;
 import dev.containerv.linux.state.Leftovers;
@@ -122,10 +123,15 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     /** The state and layer roots of {@code options} must deserve root's trust ({@link TrustedHostPaths}). */
     void requireTrustedRoots(LinuxOptions options, String op, String id) {
-        TrustedHostPaths.require("state root", "-D" + LinuxOptions.STATE_ROOT_PROPERTY + " or LinuxOptions.stateRoot",
-                options.stateRoot(), euid.getAsLong(), op, id);
-        TrustedHostPaths.require("layer root", "-D" + LinuxOptions.LAYER_ROOT_PROPERTY + " or LinuxOptions.layerRoot",
-                options.layerRoot(), euid.getAsLong(), op, id);
+        String stateField = "-D" + LinuxOptions.STATE_ROOT_PROPERTY + " or LinuxOptions.stateRoot";
+        String layerField = "-D" + LinuxOptions.LAYER_ROOT_PROPERTY + " or LinuxOptions.layerRoot";
+        TrustedHostPaths.require("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id);
+        TrustedHostPaths.require("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id);
+        if (euid.getAsLong() != 0) {
+            // Rootless: a root-owned root would pass the check above, but it must be this user's own (see UserPlaces).
+            UserPlaces.requireOwn("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id);
+            UserPlaces.requireOwn("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id);
+        }
     }
 
     /** The helper about to be run must deserve root's trust, and so must every directory above it. */
