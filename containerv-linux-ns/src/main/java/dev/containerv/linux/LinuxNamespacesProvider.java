@@ -6,6 +6,7 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.linux.helper.HelperBinary;
 import dev.containerv.linux.runtime.LinuxRuntime;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserNamespacePolicy;
 import dev.containerv.spi.ContainerRuntimeProvider;
 import dev.containerv.spi.ProbeResult;
 import dev.containerv.spi.UnavailableRuntime;
@@ -86,8 +87,9 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             // Root, not merely CAP_SYS_ADMIN: create needs uid 0 as well (the state and layer roots, the
             // helper's cache, the container's files owned by root), so a capability alone would only move the refusal.
             if (euid != 0) {
-                privileges = "linux-ns needs root to create namespaces, mounts and its state directories; this process runs as uid "
-                        + euid + ": run it as root";
+                privileges = UserNamespacePolicy.forbidden(proc).map(why -> "linux-ns as a normal user (uid " + euid + ") needs user namespaces: " + why)
+                        .orElse("linux-ns needs root to create namespaces, mounts and its state directories; this process runs as uid "
+                        + euid + ": run it as root");
             }
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);

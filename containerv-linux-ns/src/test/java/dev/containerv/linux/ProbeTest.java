@@ -44,6 +44,16 @@ class ProbeTest {
         assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
     }
 
+    @Test
+    void aNormalUserWhomTheKernelRefusesUserNamespacesIsToldWhichSysctlStopsIt() throws IOException {
+        Proc proc = procWith(1000, "0000000000000000");
+        Files.createDirectories(tmp.resolve("proc/sys/kernel"));
+        Files.writeString(tmp.resolve("proc/sys/kernel/unprivileged_userns_clone"), "0\n");
+        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), proc).result();
+        assertThat(r.available()).isFalse();
+        assertThat(r.reason()).contains("uid 1000", "kernel.unprivileged_userns_clone = 0");
+    }
+
     /** The probe reads /proc through its seam only, so a kernel without overlayfs or a namespace is testable. */
     @Test
     void aKernelWithoutOverlayOrACgroupNamespaceIsUnavailableNamingIt() throws IOException {
