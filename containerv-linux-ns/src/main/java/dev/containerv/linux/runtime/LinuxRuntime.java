@@ -10,8 +10,10 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.api.RuntimeFeature;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.cgroup.CgroupLayout;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.CgroupDelegation;
 import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.spec.TrustedHostPaths;
@@ -56,7 +58,16 @@ public final class LinuxRuntime implements ContainerRuntime {
      * @param proc     the {@code /proc} to read
      */
     public LinuxRuntime(LinuxOptions defaults, Supplier<Path> helper, LongSupplier euid, Proc proc) {
-        this(defaults, helper, euid, proc, HostCgroups.host());
+        this(defaults, helper, euid, proc, euid.getAsLong() == 0 ? HostCgroups.host() : userCgroups(euid.getAsLong()));
+    }
+
+    /** A normal user's cgroups: none without a delegated subtree, with the reason and how to get one. */
+    private static HostCgroups userCgroups(long euid) {
+        try {
+            return HostCgroups.unusable(CgroupDelegation.limitsRefusal(CgroupLayout.host(), euid));
+        } catch (IOException e) {
+            return HostCgroups.unusable("cannot read this host's cgroup layout: " + e);
+        }
     }
 
     /**

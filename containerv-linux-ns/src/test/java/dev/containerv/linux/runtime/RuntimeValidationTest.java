@@ -50,6 +50,17 @@ class RuntimeValidationTest {
         }, () -> 1000, Proc.HOST);
     }
 
+    /**
+     * A runtime of the uid that owns the temp dirs (the one of {@link #setUp} claims uid 1000, whose roots must be
+     * its own: see UserPlaces).
+     */
+    private LinuxRuntime ownersRuntime() throws IOException {
+        long owner = Proc.HOST.euid();
+        return new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(), () -> {
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, "no helper in this test");
+        }, () -> owner, Proc.HOST);
+    }
+
     private ContainerException refusal(ContainerSpec spec) {
         try {
             runtime.create(spec);
@@ -116,7 +127,7 @@ class RuntimeValidationTest {
         try {
             Future<List<String>> listing;
             try (StateRootLock held = StateRootLock.acquire(tmp.resolve("state"))) {
-                listing = other.submit(runtime::list);
+                listing = other.submit(ownersRuntime()::list);
                 Thread.sleep(300);
                 assertThat(listing.isDone()).as("list() must wait for the lock before removing stale state").isFalse();
                 assertThat(stale).exists();
@@ -205,7 +216,8 @@ class RuntimeValidationTest {
     }
 
     @Test
-    void openRejectsIdsThatCouldTraverseAndReportsUnknownIds() {
+    void openRejectsIdsThatCouldTraverseAndReportsUnknownIds() throws IOException {
+        LinuxRuntime runtime = ownersRuntime();
         assertThatThrownBy(() -> runtime.open("../etc")).isInstanceOfSatisfying(ContainerException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
         assertThatThrownBy(() -> runtime.open("nobody-here")).isInstanceOfSatisfying(ContainerException.class,
