@@ -272,6 +272,19 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         m->minor = (unsigned)minor;
         return 0;
     }
+    if (strcmp(kw, "dev-bind") == 0) {
+        if (arity(c, kw, n, 2) || check_abs(c, kw, a[0]) || check_abs(c, kw, a[1]))
+            return -1;
+        return add_op(c, p, CV_SETUP_DEV_BIND, a[1], a[0]) ? 0 : -1;
+    }
+    if (strcmp(kw, "overlay-userxattr") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        if (p->overlay_userxattr)
+            return perr(c, "directive '%s' given more than once", kw);
+        p->overlay_userxattr = 1;
+        return 0;
+    }
     if (strcmp(kw, "symlink") == 0) {
         if (arity(c, kw, n, 2) || check_abs(c, kw, a[1]))
             return -1;

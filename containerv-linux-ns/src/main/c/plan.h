@@ -36,6 +36,7 @@ enum cv_setup_kind {
     CV_SETUP_MQUEUE,   /* mqueue <dst> */
     CV_SETUP_MASK,     /* mask <dst>: /dev/null over a file, an empty read-only tmpfs over a directory */
     CV_SETUP_READONLY, /* readonly <dst>: bound onto itself read-only, nosuid, nodev, noexec */
+    CV_SETUP_DEV_BIND, /* dev-bind <host-src> <dst>: a host device node bound without nodev (rootless) */
 };
 
 struct cv_setup_op {
@@ -78,6 +79,7 @@ struct cv_plan {
     char *tmpfs_upper;     /* tmpfs-upper dir */
     uint64_t tmpfs_upper_size;
     char *merged;          /* merged */
+    int overlay_userxattr; /* overlay-userxattr: the overlay keeps its xattrs in user.* (in a user namespace) */
     int persistent;        /* persistent */
     uint64_t stop_grace_ms;      /* stop-grace-ms, default 10000 */
     uint64_t stream_timeout_ms;  /* stream-timeout-ms, default 10000 */

@@ -22,7 +22,9 @@ import java.util.Optional;
  * namespaces with an overlayfs root and {@code pivot_root}, run by a small native helper that is PID 1 in
  * each container.
  *
- * <p>The probe checks, cheapest first: the OS; root; the namespace files in
+ * <p>As root it runs in mode "root"; as a normal user in mode "rootless", each container in a user namespace where
+ * the user is root (docs/linux-provider.md, Rootless mode). The probe checks, cheapest first: the OS; root, or
+ * else whether the kernel lets a normal user make user namespaces; the namespace files in
  * {@code /proc/self/ns}; {@code overlay} in {@code /proc/filesystems}; the helper (extracted from the jar to
  * a private cache, or {@code -Dcontainerv.linux.helper=PATH}); then one real run of {@code containerv-helper
  * version}. The result is cached per provider instance.
@@ -87,9 +89,9 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             // Root, not merely CAP_SYS_ADMIN: create needs uid 0 as well (the state and layer roots, the
             // helper's cache, the container's files owned by root), so a capability alone would only move the refusal.
             if (euid != 0) {
+                // Rootless: the helper runs in a user namespace of its own, which the kernel may forbid to normal users.
                 privileges = UserNamespacePolicy.forbidden(proc).map(why -> "linux-ns as a normal user (uid " + euid + ") needs user namespaces: " + why)
-                        .orElse("linux-ns needs root to create namespaces, mounts and its state directories; this process runs as uid "
-                        + euid + ": run it as root");
+                        .orElse(null);
             }
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);
@@ -123,8 +125,9 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         if (privileges != null) {
             return new Probe(ProbeResult.unavailable(privileges), helper, true);
         }
-        return new Probe(ProbeResult.available("namespaces and overlayfs present, running as uid " + euid + ", helper " + helper + " (" + version + ")"),
-                helper, false);
+        String mode = euid == 0 ? "root" : "rootless";
+        return new Probe(ProbeResult.available("mode " + mode + ": namespaces and overlayfs present, running as uid " + euid + ", helper " + helper
+                + " (" + version + ")"), helper, false);
     }
 
     /**

@@ -630,7 +630,7 @@ class LinuxContainerPrivilegedTest {
                 () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.proc.Proc.HOST);
         assertThatThrownBy(() -> asNobody.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
-                .hasMessageContaining("needs root").hasMessageContaining("uid 65534");
+                .hasMessageContaining("is not this user's own").hasMessageContaining("uid 65534");
         assertGone(id);
     }
 

@@ -38,10 +38,10 @@ class ProbeTest {
     }
 
     @Test
-    void aNonRootProcessIsUnavailableEvenWithCapSysAdminBecauseCreateNeedsRoot() throws IOException {
-        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "000001ffffffffff")).result();
-        assertThat(r.available()).isFalse();
-        assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
+    void aNormalUserIsAvailableInModeRootlessWhenTheKernelAllowsUserNamespaces() throws IOException {
+        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "0000000000000000")).result();
+        assertThat(r.available()).as(r.reason()).isTrue();
+        assertThat(r.reason()).contains("mode rootless", "uid 1000");
     }
 
     @Test
@@ -73,6 +73,6 @@ class ProbeTest {
     void rootIsAvailable() throws IOException {
         ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(0, "000001ffffffffff")).result();
         assertThat(r.available()).as(r.reason()).isTrue();
-        assertThat(r.reason()).contains("running as uid 0");
+        assertThat(r.reason()).contains("mode root:", "running as uid 0");
     }
 }

@@ -61,4 +61,26 @@ class RootlessChecks {
             Files.delete(open);
         }
     }
+
+    @Test
+    void theProbeSaysAvailableInModeRootless() {
+        var probe = new LinuxNamespacesProvider().probe();
+        assertThat(probe.available()).as(probe.reason()).isTrue();
+        assertThat(probe.reason()).contains("mode rootless");
+    }
+
+    /** The acceptance command: uid 0 inside, the container's host name, only the container's processes. */
+    @Test
+    void aContainerRunsWithUidZeroItsOwnHostNameAndOnlyItsOwnProcesses() {
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        try (var c = rt.create(dev.containerv.api.ContainerSpec.builder().rootfs(dev.containerv.testkit.TestRootfs.shared()).hostname("rootless-box").build())) {
+            var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "id -u; hostname; ps -o pid,comm"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            String[] lines = r.stdout().strip().split("\n");
+            assertThat(lines[0]).isEqualTo("0");
+            assertThat(lines[1]).isEqualTo("rootless-box");
+            assertThat(lines.length).as(r.stdout()).isLessThanOrEqualTo(6);
+        }
+        assertThat(rt.list()).isEmpty();
+    }
 }

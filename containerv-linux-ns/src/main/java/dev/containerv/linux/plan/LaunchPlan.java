@@ -29,6 +29,7 @@ public final class LaunchPlan {
     private Path tmpfsUpper;
     private long tmpfsUpperSize;
     private Path merged;
+    private boolean overlayUserXattr;
     private final List<String> setup = new ArrayList<>();
     private String defaultPath;
     private boolean persistent;
@@ -77,6 +78,21 @@ public final class LaunchPlan {
         this.upper = null;
         this.work = null;
         this.merged = mergedDir;
+        return this;
+    }
+
+    /**
+     * The overlay keeps its own extended attributes in the {@code user.} namespace ({@code userxattr}): the only way
+     * overlayfs mounts inside a user namespace (rootless).
+     */
+    public LaunchPlan overlayUserXattr() {
+        this.overlayUserXattr = true;
+        return this;
+    }
+
+    /** A host character device bound at {@code containerPath} (nosuid, noexec, not nodev): rootless {@code /dev} nodes. */
+    public LaunchPlan devBind(Path hostDevice, String containerPath) {
+        setup.add(line("dev-bind", hostDevice.toString(), containerPath));
         return this;
     }
 
@@ -249,6 +265,9 @@ public final class LaunchPlan {
             sb.append(line("work", work.toString())).append('\n');
         }
         sb.append(line("merged", merged.toString())).append('\n');
+        if (overlayUserXattr) {
+            sb.append("overlay-userxattr\n");
+        }
         setup.forEach(m -> sb.append(m).append('\n'));
         if (defaultPath != null) {
             sb.append(line("default-path", defaultPath)).append('\n');

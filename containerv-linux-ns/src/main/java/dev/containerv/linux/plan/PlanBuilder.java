@@ -26,6 +26,15 @@ public final class PlanBuilder {
 
     /** The plan for a validated spec whose rootfs real path is {@code rootfs}. */
     public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket) throws IOException {
+        return plan(spec, rootfs, options, stateDir, layerDir, socket, false);
+    }
+
+    /**
+     * The plan, for a rootless container when {@code rootless} (a helper running in a user namespace of its own): the
+     * overlay with {@code userxattr} and the standard file systems a user namespace allows ({@link StandardSetup}).
+     */
+    public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket,
+                                  boolean rootless) throws IOException {
         LaunchPlan plan = new LaunchPlan(spec.id(), spec.hostname());
         if (spec.has(Capability.NETWORK)) {
             plan.namespace("net");
@@ -53,7 +62,10 @@ public final class PlanBuilder {
             Files.createDirectories(work);
             plan.overlay(rootfs, upper, work, merged);
         }
-        StandardSetup.apply(plan);
+        if (rootless) {
+            plan.overlayUserXattr();
+        }
+        StandardSetup.apply(plan, rootless, spec.has(Capability.NETWORK), spec.has(Capability.IPC));
         for (Layer l : spec.layers()) {
             String at = l.containerPath().orElseThrow();
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {

@@ -14,6 +14,7 @@ import dev.containerv.linux.network.HostLinks;
 import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
+import dev.containerv.linux.rootless.RootlessSpec;
 import dev.containerv.linux.plan.SecuritySetup;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
@@ -59,7 +60,10 @@ final class ContainerCreation {
         String id = spec.id();
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
         Path rootfs = SpecChecks.validate(spec, op);
-        SpecChecks.requireRoot(runtime.euid(), runtime.defaults().stateRoot(), op, id, "create a container");
+        boolean rootless = runtime.euid() != 0;
+        if (rootless) {
+            RootlessSpec.require(spec, runtime.proc(), op, id);
+        }
         runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
@@ -91,7 +95,7 @@ final class ContainerCreation {
                     throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
                 }
             }
-            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
+            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket, rootless);
             // Made before the helper starts, so the supervisor can move the init in before it runs anything; removed
             // again by abort (removeLeftovers) if anything later fails.
             Optional<ContainerCgroup> cgroup;
@@ -110,7 +114,7 @@ final class ContainerCreation {
             Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Held open so the log can still be read after the supervisor has removed the state directory.
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
-                helperProcess = InitLauncher.start(helperPath, planFile, log);
+                helperProcess = InitLauncher.start(helperPath, planFile, log, rootless);
                 state = state.withSupervisor(helperProcess.pid());
                 state.write(stateDir);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);

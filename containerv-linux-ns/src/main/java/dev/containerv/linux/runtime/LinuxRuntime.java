@@ -114,7 +114,6 @@ public final class LinuxRuntime implements ContainerRuntime {
         ContainerSpec.requireValidId(id);
         requireTrustedRoots(defaults, op, id);
         StateFile s = store.running(op, id, defaults.stateRoot(), defaults.layerRoot());
-        SpecChecks.requireRoot(euid.getAsLong(), defaults.stateRoot(), op, id, "open a container");
         StatePaths paths = StatePaths.of(defaults.stateRoot(), defaults.layerRoot(), id);
         try {
             ControlConnection control = ControlConnection.connect(paths.controlSocket(), id);

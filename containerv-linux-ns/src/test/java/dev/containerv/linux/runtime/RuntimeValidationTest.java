@@ -208,11 +208,14 @@ class RuntimeValidationTest {
         assertThat(source.getMessage()).contains(tmp.resolve("gone").toString(), "/src");
     }
 
+    /** Rootless (uid 1000 here): a veth needs CAP_NET_ADMIN in the host's network namespace. */
     @Test
-    void withoutRootCreateIsPermissionDeniedAndTouchesNothing() {
-        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image).build());
-        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
-        assertThat(e.getMessage()).contains("needs root", "uid 1000");
+    void aNormalUsersNetworkSpecIsNotSupportedNamingWhyAndTouchesNothing() {
+        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
+                .network(dev.containerv.api.NetworkSpec.builder().containerAddress("10.99.0.2/24").hostAddress("10.99.0.1").build()).build());
+        assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("veth", "CAP_NET_ADMIN", "host's network namespace", "only lo");
     }
 
     @Test

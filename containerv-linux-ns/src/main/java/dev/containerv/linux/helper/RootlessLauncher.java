@@ -1,0 +1,31 @@
+package dev.containerv.linux.helper;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a rootless helper gets its user namespace: util-linux's {@code unshare --user --map-root-user}, which makes
+ * one, writes {@code deny} to {@code setgroups} and maps this user's uid and gid to 0 (the single mapping a user may
+ * write without privileges), then execs the helper. Until the helper makes its own (the userns work).
+ */
+public final class RootlessLauncher {
+    private static final List<Path> PLACES = List.of(Path.of("/usr/bin/unshare"), Path.of("/bin/unshare"));
+
+    private RootlessLauncher() {
+    }
+
+    /** The unshare binary, or {@code NOT_SUPPORTED} naming the package. */
+    public static Path unshare() {
+        for (Path p : PLACES) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new ContainerException(ErrorKind.NOT_SUPPORTED, "a rootless container needs unshare(1) from util-linux at " + PLACES
+                + " to make its user namespace; install util-linux");
+    }
+}
