@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RootlessSuitePrivilegedTest {
     /** What the child runs, as the unprivileged user. */
-    static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName());
+    static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName(), RootlessConformance.class.getName());
     /** Variables of this JVM the child sees too. */
     private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TCK_TIMEOUT",
             "CONTAINERV_TESTKIT_ROOTFS", "CONTAINERV_SECCOMP_LOG");

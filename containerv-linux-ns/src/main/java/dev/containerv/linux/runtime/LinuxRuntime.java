@@ -44,6 +44,13 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
             RuntimeFeature.NETWORK_ADDRESSING));
+    /**
+     * What a normal user's containers lack: limits (no delegated cgroup), NETWORK_ADDRESSING (a veth needs the host's
+     * network namespace) and RUN_AS_USER (only the user's own uid is mapped, to 0; other ids need subordinate ranges).
+     */
+    private static final Set<RuntimeFeature> ROOTLESS_FEATURES = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(
+            RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.RUN_AS_USER)).stream()
+            .filter(FEATURES::contains).collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(RuntimeFeature.class))));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;
@@ -100,7 +107,7 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     @Override
     public Set<RuntimeFeature> features() {
-        return FEATURES;
+        return euid.getAsLong() == 0 ? FEATURES : ROOTLESS_FEATURES;
     }
 
     @Override
