@@ -59,8 +59,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinuxContainerPrivilegedTest {
-    private static final Path STATE_ROOT = Path.of("/run/containerv");
-    private static final Path LAYER_ROOT = Path.of("/var/lib/containerv");
+    // The default roots: /run/containerv and /var/lib/containerv as root, the user's own places rootless.
+    private static final Path STATE_ROOT = LinuxOptions.defaults().stateRoot();
+    private static final Path LAYER_ROOT = LinuxOptions.defaults().layerRoot();
     private static Path work;
     private static Path rootfs;
     private static ContainerRuntime runtime;

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RootlessSuitePrivilegedTest {
     /** What the child runs, as the unprivileged user. */
-    static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName(), RootlessConformance.class.getName());
+    static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName(), RootlessConformance.class.getName(),
+            EscapePrivilegedTest.class.getName(), RedTeamPrivilegedTest.class.getName());
     /** Variables of this JVM the child sees too. */
     private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TCK_TIMEOUT",
             "CONTAINERV_TESTKIT_ROOTFS", "CONTAINERV_SECCOMP_LOG");
@@ -41,7 +42,9 @@ class RootlessSuitePrivilegedTest {
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void theRootlessSuitePassesInAJvmOfAThrowawayUnprivilegedUser() throws Exception {
         requireRootAndTools();
-        Path base = Files.createTempDirectory("containerv-rootless-");
+        // Short: the suites' state roots live below it, and a control socket path must fit 107 bytes.
+        Path base = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), "cvrl-" + java.util.HexFormat.of().toHexDigits(
+                java.util.concurrent.ThreadLocalRandom.current().nextInt())));
         List<String> problems = new ArrayList<>();
         UnprivilegedJvm.Result result = null;
         String userName = null;
@@ -51,7 +54,11 @@ class RootlessSuitePrivilegedTest {
                 userName = user.name();
                 try {
                     List<Path> classpath = ReadableClasspath.copy(ReadableClasspath.entries(), base.resolve("classpath"));
-                    Path tmp = ownedBy(user, Files.createDirectory(user.home().resolve("tmp")));
+                    Path tmp = ownedBy(user, Files.createDirectory(user.home().resolve("t")));
+                    // The escape probe and the other test programs of make test, where the suites look for them.
+                    ReadableClasspath.copy(List.of(Path.of("target/native-test/test").toAbsolutePath()),
+                            ownedBy(user, Files.createDirectories(user.home().resolve("target"))).resolve("native-test"));
+                    Files.move(onlyEntry(user.home().resolve("target/native-test")), user.home().resolve("target/native-test/test"));
                     // What pam_systemd gives a login: a runtime directory of the user's own, mode 0700.
                     Path runtimeDir = ownedBy(user, Files.createDirectory(base.resolve("run")));
                     Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
@@ -79,6 +86,12 @@ class RootlessSuitePrivilegedTest {
                 .isZero();
         assertThat(problems).as("what the rootless suite left behind").isEmpty();
         assertThat(result.output()).as("the child really ran unprivileged").contains("PASSED RootlessChecks#", "rootless suite as uid " + userName + ":");
+    }
+
+    private static Path onlyEntry(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findFirst().orElseThrow(() -> new IOException(dir + " is empty"));
+        }
     }
 
     private static Path ownedBy(ThrowawayUser user, Path p) throws IOException {

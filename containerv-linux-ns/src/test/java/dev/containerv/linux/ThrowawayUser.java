@@ -28,10 +28,10 @@ final class ThrowawayUser implements AutoCloseable {
         this.home = home;
     }
 
-    /** Makes a user named {@code cvrl<random>} whose home is {@code <base>/home} (base must exist and be searchable by all). */
+    /** Makes a user named {@code cvrl<random>} whose home is {@code <base>/h} (base must exist and be searchable by all). */
     static ThrowawayUser create(Path base) throws IOException {
         String name = "cvrl" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        Path home = base.resolve("home");
+        Path home = base.resolve("h");
         run(List.of("useradd", "--create-home", "--home-dir", home.toString(), "--user-group", "--shell", "/bin/sh",
                 "--comment", "containerv rootless test", name));
         try {
