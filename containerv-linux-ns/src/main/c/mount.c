@@ -321,6 +321,20 @@ static int devbind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f
     return 0;
 }
 
+/* One host directory under a private writable layer, for a rootless view of the host's root:
+ * the kernel refuses an overlay whose lower is "/" in a user namespace (its submounts are
+ * locked and cannot be cloned), but takes one per directory that has no mount below it. */
+static int overlay_dir_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    char data[3 * CV_PATH_MAX + 64];
+    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr", m->src, m->aux, m->aux);
+    if (n < 0 || (size_t)n >= sizeof data || n >= 4095) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, m->dst, "overlay options longer than a page");
+        return -1;
+    }
+    return mount_at(rootfd, m->dst, 1, "overlay", "overlay", MS_NODEV, data, CV_STEP_OVERLAY, f);
+}
+
 /* Makes a path of the container read-only (and nosuid, nodev, noexec) by binding it onto
  * itself; a path that does not exist is skipped. */
 static int readonly_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
@@ -391,6 +405,9 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
             break;
         case CV_SETUP_DEV_BIND:
             r = devbind_op(rootfd, m, f);
+            break;
+        case CV_SETUP_OVERLAY_DIR:
+            r = overlay_dir_op(rootfd, m, f);
             break;
         default:
             cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, m->dst, "unknown setup operation %d", (int)m->kind);

@@ -277,6 +277,21 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
             return -1;
         return add_op(c, p, CV_SETUP_DEV_BIND, a[1], a[0]) ? 0 : -1;
     }
+    if (strcmp(kw, "overlay-dir") == 0) {
+        if (arity(c, kw, n, 3) || check_abs(c, kw, a[0]) || check_abs(c, kw, a[1]) || check_abs(c, kw, a[2]))
+            return -1;
+        if (strpbrk(a[0], ",:\\") || strpbrk(a[1], ",:\\"))
+            return perr(c, "directive 'overlay-dir': an overlay cannot name a path with ',', ':' or '\\'");
+        struct cv_setup_op *m = add_op(c, p, CV_SETUP_OVERLAY_DIR, a[2], a[0]);
+        if (!m)
+            return -1;
+        m->aux = strdup(a[1]);
+        if (!m->aux) {
+            oom(c);
+            return -1;
+        }
+        return 0;
+    }
     if (strcmp(kw, "overlay-userxattr") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
@@ -616,6 +631,7 @@ void cv_plan_free(struct cv_plan *p)
     for (size_t i = 0; i < p->nsetup; i++) {
         free(p->setup[i].src);
         free(p->setup[i].dst);
+        free(p->setup[i].aux);
     }
     free(p->setup);
     for (size_t i = 0; i < p->ncgroup_procs; i++)

@@ -37,12 +37,15 @@ enum cv_setup_kind {
     CV_SETUP_MASK,     /* mask <dst>: /dev/null over a file, an empty read-only tmpfs over a directory */
     CV_SETUP_READONLY, /* readonly <dst>: bound onto itself read-only, nosuid, nodev, noexec */
     CV_SETUP_DEV_BIND, /* dev-bind <host-src> <dst>: a host device node bound without nodev (rootless) */
+    CV_SETUP_OVERLAY_DIR, /* overlay-dir <host-lower> <layer-dir> <dst>: an overlay of one host directory,
+                             upper and work in <layer-dir>, userxattr (a rootless view of the host's root) */
 };
 
 struct cv_setup_op {
     enum cv_setup_kind kind;
     char *src;        /* bind: host source; symlink: link text */
     char *dst;        /* container path */
+    char *aux;        /* overlay-dir: the layer directory holding upper/ and work/ */
     int readonly;     /* bind: 1 for "ro" */
     uint64_t size;    /* tmpfs: bytes, 0 = kernel default */
     unsigned mode;    /* tmpfs: permission bits */

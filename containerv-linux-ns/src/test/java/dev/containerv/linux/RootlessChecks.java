@@ -83,4 +83,22 @@ class RootlessChecks {
         }
         assertThat(rt.list()).isEmpty();
     }
+
+    /**
+     * The default of {@code containerv run}: the host's own root, composed per top-level directory (a user namespace
+     * refuses an overlay of "/" as a whole), writable privately, what the user cannot read empty.
+     */
+    @Test
+    void theHostsOwnRootWorksWithAPrivateWritableLayer() throws IOException {
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        Path marker = Path.of("/etc/containerv-rootless-" + ProcessHandle.current().pid());
+        try (var c = rt.create(dev.containerv.api.ContainerSpec.builder().rootfs(Path.of("/")).hostname("hostroot").build())) {
+            var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c",
+                    "id -u; hostname; ps -e -o pid= | awk '$1 > 20' | wc -l; echo x > " + marker + " && cat " + marker + "; ls -A /root | wc -l; test -x /usr/bin/env && echo usr"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout().lines().map(String::strip).toList()).containsExactly("0", "hostroot", "0", "x", "0", "usr");
+        }
+        assertThat(marker).as("the write went to the container's layer, not the host").doesNotExist();
+        assertThat(rt.list()).isEmpty();
+    }
 }

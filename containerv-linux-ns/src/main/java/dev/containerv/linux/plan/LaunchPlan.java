@@ -96,6 +96,12 @@ public final class LaunchPlan {
         return this;
     }
 
+    /** One host directory under its own writable layer ({@code upper/} and {@code work/} of {@code layerDir}), userxattr. */
+    public LaunchPlan overlayDir(Path hostLower, Path layerDir, String containerPath) {
+        setup.add(line("overlay-dir", hostLower.toString(), layerDir.toString(), containerPath));
+        return this;
+    }
+
     public LaunchPlan bind(Path hostSource, String containerPath, boolean readOnly) {
         setup.add(line("bind", hostSource.toString(), containerPath, readOnly ? "ro" : "rw"));
         return this;

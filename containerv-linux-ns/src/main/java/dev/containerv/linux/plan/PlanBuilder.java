@@ -6,6 +6,7 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.NetworkSetup;
+import dev.containerv.linux.rootless.HostRootView;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +52,15 @@ public final class PlanBuilder {
         Files.createDirectories(merged);
         // overlayfs refuses an upper or work dir inside (or around) its lower dir: then the writable layer lives on a tmpfs.
         Path layerReal = layerDir.toRealPath();
-        if (layerReal.startsWith(rootfs) || rootfs.startsWith(layerReal)) {
+        if (rootless && HostRootView.needed(rootfs, HostRootView.mountPoints())) {
+            // The host's root (or any tree with mounts below it): composed, as a user namespace allows.
+            Path base = HostRootView.apply(plan, rootfs, layerDir, HostRootView.mountPoints());
+            Path upper = layerDir.resolve("upper");
+            Path work = layerDir.resolve("work");
+            Files.createDirectories(upper);
+            Files.createDirectories(work);
+            plan.overlay(base, upper, work, merged);
+        } else if (layerReal.startsWith(rootfs) || rootfs.startsWith(layerReal)) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
             plan.overlayOnTmpfs(rootfs, scratch, 0, merged);
