@@ -3,6 +3,7 @@
 #
 #   containerv-benchmarks/compare.sh            # as root, for the container figures
 #   RUNS=100 containerv-benchmarks/compare.sh   # more samples for the external tools (default 40)
+#   (as a normal user: the rootless figures, containerv rootless beside bwrap run as the same user)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
 #    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, and with a NetworkSpec) and create+run+destroy. SampleTime mode, one
@@ -56,15 +57,18 @@ fi
 
 containers=true
 if ! $is_root; then
-    containers=false
-    say "skip: the container benchmarks and tools need root (running as uid $(id -u)); measuring the ProcessBuilder baseline only"
-elif ! static_busybox; then
+    # Rootless: linux-ns runs each container in a user namespace of this user; crun and runc are not compared.
+    say "rootless mode (uid $(id -u)): containerv rootless beside bwrap run as the same user; no limits or NetworkSpec benchmarks"
+fi
+if ! static_busybox; then
     containers=false
     say "skip: no statically linked busybox at $busybox (apt-get install busybox-static, or set CONTAINERV_BENCH_BUSYBOX); measuring the baseline only"
 fi
 
 jmh_args=(-rf json -rff "$work/jmh.json" -jvmArgsAppend "-Dcontainerv.bench.busybox=$busybox")
-if $containers; then
+if $containers && ! $is_root; then
+    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark.(createDestroy|createRunTrueDestroy)$')
+elif $containers; then
     jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark')
 else
     jmh_args+=('HostProcessBenchmark')
@@ -141,6 +145,10 @@ json.dump(c, open(path, "w"), indent=1)
 PY
     }
     for tool in crun runc; do
+        if ! $is_root; then
+            say "skip: $tool (compared as root only)"
+            continue
+        fi
         if ! command -v "$tool" >/dev/null; then
             say "skip: $tool is not installed (apt-get install $tool)"
             continue
@@ -197,6 +205,7 @@ rows = [
 ]
 width = max(len(r[0]) for r in rows)
 print()
+print("mode: " + ("root" if os.geteuid() == 0 else f"rootless (uid {os.geteuid()})"))
 print("medians in ms; ratio = median / ProcessBuilder median of this run (lower is faster)")
 print(f"{'what':<{width}}  {'median':>8}  {'ratio':>6}")
 for what, median in rows:
