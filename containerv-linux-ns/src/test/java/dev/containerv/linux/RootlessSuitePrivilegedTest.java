@@ -2,6 +2,9 @@ package dev.containerv.linux;
 
 import dev.containerv.spi.FileTrees;
 import dev.containerv.testkit.Privileges;
+import dev.containerv.testkit.ReadableClasspath;
+import dev.containerv.testkit.ThrowawayUser;
+import dev.containerv.testkit.UnprivilegedJvm;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -11,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,26 +43,22 @@ class RootlessSuitePrivilegedTest {
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void theRootlessSuitePassesInAJvmOfAThrowawayUnprivilegedUser() throws Exception {
         requireRootAndTools();
-        // Short: the suites' state roots live below it, and a control socket path must fit 107 bytes.
-        Path base = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), "cvrl-" + java.util.HexFormat.of().toHexDigits(
-                java.util.concurrent.ThreadLocalRandom.current().nextInt())));
+        Path base = ThrowawayUser.createBase();
         List<String> problems = new ArrayList<>();
         UnprivilegedJvm.Result result = null;
         String userName = null;
         try {
-            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
             try (ThrowawayUser user = ThrowawayUser.create(base)) {
                 userName = user.name();
                 try {
                     List<Path> classpath = ReadableClasspath.copy(ReadableClasspath.entries(), base.resolve("classpath"));
-                    Path tmp = ownedBy(user, Files.createDirectory(user.home().resolve("t")));
+                    Path tmp = user.ownDirectory(user.home().resolve("t"));
                     // The escape probe and the other test programs of make test, where the suites look for them.
                     ReadableClasspath.copy(List.of(Path.of("target/native-test/test").toAbsolutePath()),
-                            ownedBy(user, Files.createDirectories(user.home().resolve("target"))).resolve("native-test"));
+                            user.ownDirectory(user.home().resolve("target")).resolve("native-test"));
                     Files.move(onlyEntry(user.home().resolve("target/native-test")), user.home().resolve("target/native-test/test"));
                     // What pam_systemd gives a login: a runtime directory of the user's own, mode 0700.
-                    Path runtimeDir = ownedBy(user, Files.createDirectory(base.resolve("run")));
-                    Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+                    Path runtimeDir = user.ownDirectory(base.resolve("run"));
                     List<String> command = UnprivilegedJvm.command(user, classpath, RootlessLauncher.class.getName(),
                             List.of("-Djava.io.tmpdir=" + tmp), CHILD_CLASSES);
                     result = UnprivilegedJvm.run(command, user.home(), user, PASS_THROUGH, Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()),
@@ -92,13 +89,6 @@ class RootlessSuitePrivilegedTest {
         try (var s = Files.list(dir)) {
             return s.findFirst().orElseThrow(() -> new IOException(dir + " is empty"));
         }
-    }
-
-    private static Path ownedBy(ThrowawayUser user, Path p) throws IOException {
-        UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(p, lookup.lookupPrincipalByName(user.name()));
-        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(user.name()));
-        return p;
     }
 
     private static void requireRootAndTools() {

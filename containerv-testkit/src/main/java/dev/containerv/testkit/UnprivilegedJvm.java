@@ -1,4 +1,4 @@
-package dev.containerv.linux;
+package dev.containerv.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
  * effective and saved uid and gid and the user's groups, so the JVM has no capability and no root id at all. The
  * environment is a login's: HOME, USER, LOGNAME, PATH, plus the variables named by the caller; nothing of root's.
  */
-final class UnprivilegedJvm {
+public final class UnprivilegedJvm {
     /** What the child did: its exit code and its merged standard output and error. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private UnprivilegedJvm() {
     }
 
     /** The setpriv binary, if this host has one. */
-    static Path setpriv() {
+    public static Path setpriv() {
         for (String p : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
             if (new File(p).canExecute()) {
                 return Path.of(p);
@@ -36,9 +36,11 @@ final class UnprivilegedJvm {
     }
 
     /** The command line: setpriv to the user, then java with {@code classpath} running {@code mainClass args}. */
-    static List<String> command(ThrowawayUser user, List<Path> classpath, String mainClass, List<String> jvmOptions, List<String> args) {
+    public static List<String> command(ThrowawayUser user, List<Path> classpath, String mainClass, List<String> jvmOptions, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(setpriv().toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        // No /tmp/hsperfdata_<user> that would outlive the user.
+        cmd.add("-XX:-UsePerfData");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
@@ -52,7 +54,7 @@ final class UnprivilegedJvm {
      * JVM (when set) and {@code extraEnv}; echoes the child's output here as it comes, and kills the child and
      * everything it started after {@code timeout}.
      */
-    static Result run(List<String> command, Path workDir, ThrowawayUser user, List<String> passThrough, Map<String, String> extraEnv,
+    public static Result run(List<String> command, Path workDir, ThrowawayUser user, List<String> passThrough, Map<String, String> extraEnv,
             Duration timeout) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

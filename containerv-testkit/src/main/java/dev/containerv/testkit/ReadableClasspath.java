@@ -1,4 +1,4 @@
-package dev.containerv.linux;
+package dev.containerv.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,12 +20,12 @@ import java.util.Set;
  * 0644 (0755 where executable, such as the native helper packed in {@code target/classes}); the copy belongs to
  * root, so the user can read it and change nothing.
  */
-final class ReadableClasspath {
+public final class ReadableClasspath {
     private ReadableClasspath() {
     }
 
     /** The entries of this JVM's test class path: Surefire's real one when it runs us through a manifest-only jar. */
-    static List<Path> entries() {
+    public static List<Path> entries() {
         Set<String> cp = new LinkedHashSet<>();
         cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
         cp.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -51,7 +51,7 @@ final class ReadableClasspath {
     }
 
     /** Copies {@code entries} into {@code dir} (made here) and returns the copies in the same order. */
-    static List<Path> copy(List<Path> entries, Path dir) throws IOException {
+    public static List<Path> copy(List<Path> entries, Path dir) throws IOException {
         Files.createDirectories(dir);
         readable(dir, true);
         List<Path> copies = new ArrayList<>();

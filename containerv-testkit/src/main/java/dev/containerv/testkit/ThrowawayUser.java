@@ -1,4 +1,4 @@
-package dev.containerv.linux;
+package dev.containerv.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A user that exists only for one test: made with {@code useradd} (its own group, its home under a directory the test
+ * A user that exists only for one test (root only; see {@link UnprivilegedJvm} for running a JVM as it): made with {@code useradd} (its own group, its home under a directory the test
  * owns) and removed with {@code userdel} when closed. Root only. The rootless suite runs as this user, so what runs
  * there has no privilege the test JVM had.
  */
-final class ThrowawayUser implements AutoCloseable {
+public final class ThrowawayUser implements AutoCloseable {
     private final String name;
     private final long uid;
     private final long gid;
@@ -28,8 +28,29 @@ final class ThrowawayUser implements AutoCloseable {
         this.home = home;
     }
 
+    /**
+     * A fresh base directory for {@link #create}: {@code <java.io.tmpdir>/cvrl-<8 hex>}, mode 0755, short so that
+     * Unix socket paths below it fit. The caller removes it.
+     */
+    public static Path createBase() throws IOException {
+        Path base = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), "cvrl-" + HexFormat.of().toHexDigits(
+                ThreadLocalRandom.current().nextInt())));
+        Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return base;
+    }
+
+    /** Makes directory {@code dir} (its parent must exist) belonging to this user and its group, mode 0700. */
+    public Path ownDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir);
+        java.nio.file.attribute.UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(dir, lookup.lookupPrincipalByName(name));
+        Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(name));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return dir;
+    }
+
     /** Makes a user named {@code cvrl<random>} whose home is {@code <base>/h} (base must exist and be searchable by all). */
-    static ThrowawayUser create(Path base) throws IOException {
+    public static ThrowawayUser create(Path base) throws IOException {
         String name = "cvrl" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path home = base.resolve("h");
         run(List.of("useradd", "--create-home", "--home-dir", home.toString(), "--user-group", "--shell", "/bin/sh",
@@ -51,24 +72,28 @@ final class ThrowawayUser implements AutoCloseable {
         }
     }
 
-    String name() {
+    /** The user's name. */
+    public String name() {
         return name;
     }
 
-    long uid() {
+    /** The user's uid (never 0). */
+    public long uid() {
         return uid;
     }
 
-    long gid() {
+    /** The gid of the user's own group. */
+    public long gid() {
         return gid;
     }
 
-    Path home() {
+    /** The user's home, below the base directory given to {@link #create}. */
+    public Path home() {
         return home;
     }
 
     /** Processes of this user still running (the suite must leave none). */
-    List<ProcessHandle> processes() {
+    public List<ProcessHandle> processes() {
         List<ProcessHandle> left = new ArrayList<>();
         try (var all = ProcessHandle.allProcesses()) {
             all.forEach(h -> {
@@ -94,7 +119,7 @@ final class ThrowawayUser implements AutoCloseable {
     }
 
     /** Runs a short administrative command and returns its output, or throws with it. */
-    static String run(List<String> command) throws IOException {
+    public static String run(List<String> command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
