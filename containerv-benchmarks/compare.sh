@@ -4,6 +4,8 @@
 #   containerv-benchmarks/compare.sh            # as root, for the container figures
 #   RUNS=100 containerv-benchmarks/compare.sh   # more samples for the external tools (default 40)
 #   (as a normal user: the rootless figures, containerv rootless beside bwrap run as the same user)
+#   CONTAINERV_BENCH_ROOTLESS_USER=alice containerv-benchmarks/compare.sh   # as root: root figures, then the
+#                                               # rootless ones of that user (run again as it with setpriv)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
 #    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, and with a NetworkSpec) and create+run+destroy. SampleTime mode, one
@@ -215,3 +217,20 @@ for what, median in rows:
         ratio = f"{median / base:.2f}" if base else "-"
         print(f"{what:<{width}}  {median:8.3f}  {ratio:>6}")
 PY
+
+# As root with a user named: the same comparison again as that user (rootless), its table after this one.
+if $is_root && [[ -n "${CONTAINERV_BENCH_ROOTLESS_USER:-}" ]]; then
+    user=$CONTAINERV_BENCH_ROOTLESS_USER
+    home=$(getent passwd "$user" | cut -d: -f6)
+    [[ -n "$home" && $(id -u "$user") -ne 0 ]] || { say "compare.sh: $user is not a normal user of this host"; exit 1; }
+    # The runtime directory a login would have: the rootless state root lives there.
+    rundir=$(mktemp -d /tmp/containerv-compare-run.XXXXXX)
+    chown "$user:" "$rundir"
+    say "running the rootless comparison as $user (setpriv)..."
+    status=0
+    setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups -- env -i HOME="$home" PATH=/usr/bin:/bin \
+        XDG_RUNTIME_DIR="$rundir" RUNS="$runs" CONTAINERV_BENCH_BUSYBOX="$busybox" "$here/compare.sh" || status=$?
+    rm -rf -- "$rundir"
+    exit "$status"
+fi
+
