@@ -36,7 +36,7 @@ public final class InitLauncher {
     public static Process start(Path helper, Path planFile, Path log, boolean rootless) throws IOException {
         java.util.List<String> cmd = new java.util.ArrayList<>();
         if (rootless) {
-            cmd.addAll(java.util.List.of(RootlessLauncher.unshare().toString(), "--user", "--map-root-user", "--"));
+            cmd.addAll(java.util.List.of(UnshareCommand.unshare().toString(), "--user", "--map-root-user", "--"));
         }
         cmd.addAll(java.util.List.of(helper.toString(), "init", planFile.toString()));
         return new ProcessBuilder(cmd)

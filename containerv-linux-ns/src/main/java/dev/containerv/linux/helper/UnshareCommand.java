@@ -12,10 +12,10 @@ import java.util.List;
  * one, writes {@code deny} to {@code setgroups} and maps this user's uid and gid to 0 (the single mapping a user may
  * write without privileges), then execs the helper. Until the helper makes its own (the userns work).
  */
-public final class RootlessLauncher {
+public final class UnshareCommand {
     private static final List<Path> PLACES = List.of(Path.of("/usr/bin/unshare"), Path.of("/bin/unshare"));
 
-    private RootlessLauncher() {
+    private UnshareCommand() {
     }
 
     /** The unshare binary, or {@code NOT_SUPPORTED} naming the package. */
