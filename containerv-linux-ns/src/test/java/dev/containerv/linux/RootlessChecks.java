@@ -22,6 +22,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RootlessChecks {
+    /** The Debian tree the parent made as root (debootstrap needs root). */
+    static final String DEBIAN_PROPERTY = "containerv.test.debian";
+    /** Why the parent has no Debian tree. */
+    static final String DEBIAN_MISSING_PROPERTY = "containerv.test.debianMissing";
+
     @BeforeAll
     void unprivileged() throws IOException {
         assertThat(Proc.HOST.euid()).as("the rootless checks must run as a normal user").isNotZero();
@@ -100,5 +105,26 @@ class RootlessChecks {
         }
         assertThat(marker).as("the write went to the container's layer, not the host").doesNotExist();
         assertThat(rt.list()).isEmpty();
+    }
+
+    /**
+     * A Debian root file system made with debootstrap works rootless. Its files belong to host root, which is not
+     * mapped (only this user is, to 0): they show as the overflow uid inside, so what needs to own them (apt-get
+     * install: its sandbox user and chown) needs subordinate ids; reading and running them works, and so does writing
+     * to a layer. Writing into the tree's own directories does not: overlayfs must copy a directory up with its owner,
+     * which the user namespace cannot represent (EOVERFLOW).
+     */
+    @Test
+    void aDebianRootFileSystemWorks() {
+        String tree = System.getProperty(DEBIAN_PROPERTY);
+        org.junit.jupiter.api.Assumptions.assumeTrue(tree != null, () -> "no Debian tree: " + System.getProperty(DEBIAN_MISSING_PROPERTY));
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        try (var c = rt.create(dev.containerv.api.ContainerSpec.builder().rootfs(Path.of(tree)).hostname("debian-box")
+                .layer(dev.containerv.api.Layer.tmpfs("/work")).build())) {
+            var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c",
+                    ". /etc/os-release && echo $ID; id -u; hostname; dpkg-query -W -f='${Package}\\n' coreutils; echo built > /work/f && cat /work/f"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout().lines().toList()).containsExactly("debian", "0", "debian-box", "coreutils", "built");
+        }
     }
 }

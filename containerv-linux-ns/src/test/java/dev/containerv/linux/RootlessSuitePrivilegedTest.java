@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RootlessSuitePrivilegedTest {
     /** What the child runs, as the unprivileged user. */
     static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName(), RootlessConformance.class.getName(),
-            EscapePrivilegedTest.class.getName(), RedTeamPrivilegedTest.class.getName());
+            EscapePrivilegedTest.class.getName(), RedTeamPrivilegedTest.class.getName(), LinuxContainerPrivilegedTest.class.getName());
     /** Variables of this JVM the child sees too. */
     private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TCK_TIMEOUT",
             "CONTAINERV_TESTKIT_ROOTFS", "CONTAINERV_SECCOMP_LOG");
@@ -43,6 +43,13 @@ class RootlessSuitePrivilegedTest {
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void theRootlessSuitePassesInAJvmOfAThrowawayUnprivilegedUser() throws Exception {
         requireRootAndTools();
+        // The Debian tree of the root suite (made with debootstrap as root; a normal user cannot): the child runs it rootless.
+        String debian;
+        try {
+            debian = "-D" + RootlessChecks.DEBIAN_PROPERTY + "=" + DebianRootfsPrivilegedTest.ensureTree();
+        } catch (org.opentest4j.TestAbortedException e) {
+            debian = "-D" + RootlessChecks.DEBIAN_MISSING_PROPERTY + "=" + e.getMessage();
+        }
         Path base = ThrowawayUser.createBase();
         List<String> problems = new ArrayList<>();
         UnprivilegedJvm.Result result = null;
@@ -54,13 +61,14 @@ class RootlessSuitePrivilegedTest {
                     List<Path> classpath = ReadableClasspath.copy(ReadableClasspath.entries(), base.resolve("classpath"));
                     Path tmp = user.ownDirectory(user.home().resolve("t"));
                     // The escape probe and the other test programs of make test, where the suites look for them.
-                    ReadableClasspath.copy(List.of(Path.of("target/native-test/test").toAbsolutePath()),
-                            user.ownDirectory(user.home().resolve("target")).resolve("native-test"));
-                    Files.move(onlyEntry(user.home().resolve("target/native-test")), user.home().resolve("target/native-test/test"));
+                    Path target = user.ownDirectory(user.home().resolve("target"));
+                    copyAs(Path.of("target/native-test/test"), target.resolve("native-test/test"));
+                    // The helper as the build left it, which a test names as the spec's own helper.
+                    copyAs(Path.of("target/classes/dev/containerv/linux/native"), target.resolve("classes/dev/containerv/linux/native"));
                     // What pam_systemd gives a login: a runtime directory of the user's own, mode 0700.
                     Path runtimeDir = user.ownDirectory(base.resolve("run"));
                     List<String> command = UnprivilegedJvm.command(user, classpath, RootlessLauncher.class.getName(),
-                            List.of("-Djava.io.tmpdir=" + tmp), CHILD_CLASSES);
+                            List.of("-Djava.io.tmpdir=" + tmp, debian), CHILD_CLASSES);
                     result = UnprivilegedJvm.run(command, user.home(), user, PASS_THROUGH, Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()),
                             Duration.ofMinutes(35));
                     Path report = user.home().resolve("target").resolve(REPORT);
@@ -85,10 +93,10 @@ class RootlessSuitePrivilegedTest {
         assertThat(result.output()).as("the child really ran unprivileged").contains("PASSED RootlessChecks#", "rootless suite as uid " + userName + ":");
     }
 
-    private static Path onlyEntry(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.findFirst().orElseThrow(() -> new IOException(dir + " is empty"));
-        }
+    /** A readable copy of the tree {@code from} (relative to the module) at {@code to}, whose parent is made too. */
+    private static void copyAs(Path from, Path to) throws IOException {
+        Path staging = ReadableClasspath.copy(List.of(from.toAbsolutePath()), to.getParent()).get(0);
+        Files.move(staging, to);
     }
 
     private static void requireRootAndTools() {
