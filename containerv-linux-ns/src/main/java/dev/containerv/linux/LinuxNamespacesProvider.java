@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.GuestOs;
 import dev.containerv.linux.helper.HelperBinary;
+import dev.containerv.linux.helper.UnshareCommand;
 import dev.containerv.linux.runtime.LinuxRuntime;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.rootless.UserNamespacePolicy;
@@ -91,7 +92,7 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             if (euid != 0) {
                 // Rootless: the helper runs in a user namespace of its own, which the kernel may forbid to normal users.
                 privileges = UserNamespacePolicy.forbidden(proc).map(why -> "linux-ns as a normal user (uid " + euid + ") needs user namespaces: " + why)
-                        .orElse(null);
+                        .orElse(UnshareCommand.find().isEmpty() ? "linux-ns as a normal user (uid " + euid + "): " + UnshareCommand.MISSING : null);
             }
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);

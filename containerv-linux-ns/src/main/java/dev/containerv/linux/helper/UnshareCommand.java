@@ -18,14 +18,17 @@ public final class UnshareCommand {
     private UnshareCommand() {
     }
 
+    /** Why a rootless container cannot start here, when no unshare binary is found. */
+    public static final String MISSING = "a rootless container needs unshare(1) from util-linux at " + PLACES
+            + " to make its user namespace; install util-linux";
+
+    /** The unshare binary, if this host has one. */
+    public static java.util.Optional<Path> find() {
+        return PLACES.stream().filter(Files::isExecutable).findFirst();
+    }
+
     /** The unshare binary, or {@code NOT_SUPPORTED} naming the package. */
     public static Path unshare() {
-        for (Path p : PLACES) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new ContainerException(ErrorKind.NOT_SUPPORTED, "a rootless container needs unshare(1) from util-linux at " + PLACES
-                + " to make its user namespace; install util-linux");
+        return find().orElseThrow(() -> new ContainerException(ErrorKind.NOT_SUPPORTED, MISSING));
     }
 }
