@@ -5,11 +5,16 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.proc.Proc;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What a normal user's create refuses before anything is made: a kernel that forbids user namespaces to normal
- * users ({@code PERMISSION_DENIED} naming the sysctl), and a {@code NetworkSpec} ({@code NOT_SUPPORTED}: its veth
+ * users ({@code PERMISSION_DENIED} naming the sysctl), uid/gid mappings ({@code NOT_SUPPORTED} naming the missing
+ * tool or subordinate range, {@link SubordinateIds}) and a {@code NetworkSpec} ({@code NOT_SUPPORTED}: its veth
  * needs the host's network namespace). Stateless.
  */
 public final class RootlessSpec {
@@ -21,12 +26,32 @@ public final class RootlessSpec {
     private RootlessSpec() {
     }
 
+    private static long egid(Proc proc) throws IOException {
+        for (String line : Files.readAllLines(proc.root().resolve("self/status"))) {
+            if (line.startsWith("Gid:")) {
+                return Long.parseLong(line.split("\\s+")[2]);
+            }
+        }
+        throw new IOException("no Gid line in " + proc.root().resolve("self/status"));
+    }
+
     /** Refuses what a normal user cannot have; returns normally otherwise. */
     public static void require(ContainerSpec spec, Proc proc, String op, String id) {
         Optional<String> forbidden = UserNamespacePolicy.forbidden(proc);
         if (forbidden.isPresent()) {
             throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, "a rootless container needs a user namespace: " + forbidden.get())
                     .operation(op).containerId(id).build();
+        }
+        if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
+            String why;
+            try {
+                why = SubordinateIds.problem(spec.uidMappings(), spec.gidMappings(), System.getProperty("user.name"), proc.euid(), egid(proc),
+                        Path.of("/etc"), List.of(Path.of("/usr/bin"), Path.of("/bin"))).orElse("newuidmap, newgidmap and the ranges are there, but"
+                        + " linux-ns does not map subordinate ids yet: a normal user's container maps the user alone, to 0; leave the mappings out");
+            } catch (IOException e) {
+                why = "cannot read /etc/subuid or /etc/subgid: " + e;
+            }
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, why).operation(op).containerId(id).build();
         }
         if (spec.network().isPresent()) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "network " + spec.network().get() + ": " + NO_NETWORK_SPEC)
