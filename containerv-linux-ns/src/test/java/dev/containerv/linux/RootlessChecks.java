@@ -127,4 +127,18 @@ class RootlessChecks {
             assertThat(r.stdout().lines().toList()).containsExactly("debian", "0", "debian-box", "coreutils", "built");
         }
     }
+
+    /**
+     * The overlay keeps its whiteouts and opaque directories in user.* xattrs (userxattr): without them a directory of
+     * the image cannot be removed in a user namespace (EIO; the kernel log says "try mounting with 'userxattr'").
+     */
+    @Test
+    void aDirectoryOfTheImageCanBeRemovedAndMadeAgainEmpty() {
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        try (var c = rt.create(dev.containerv.api.ContainerSpec.builder().rootfs(dev.containerv.testkit.TestRootfs.shared()).build())) {
+            var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "rm -r /etc && mkdir /etc && ls -A /etc | wc -l"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout().strip()).isEqualTo("0");
+        }
+    }
 }
