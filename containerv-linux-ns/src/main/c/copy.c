@@ -3,8 +3,12 @@
  * setns() into the init's mount namespace and chroot there, then copies by file
  * descriptor (openat per entry, O_NOFOLLOW, AT_SYMLINK_NOFOLLOW): regular files (with
  * copy_file_range/sendfile/read-write), directories by an iterative walk bounded by
- * CV_COPY_MAX_DEPTH, symlinks as symlinks, modes and mtimes kept. An existing non-directory
- * destination is unlinked and replaced, never written through.
+ * CV_COPY_MAX_DEPTH, symlinks as symlinks, modes and mtimes kept. The destination rule is
+ * the one of `cp -r` and `docker cp`: an existing directory at the destination receives the
+ * source inside it (under the source's name); below that, directories merge, an existing
+ * non-directory is unlinked and replaced by a file or link (never written through), and a
+ * directory never replaces a non-directory nor a non-directory a directory (ENOTDIR, EISDIR).
+ * A destination written with a trailing '/' must be an existing directory.
  *
  * Containment: the host parent is resolved with RESOLVE_NO_SYMLINKS (a link the container
  * planted by an earlier download cannot redirect a later copy); the container parent with
@@ -253,7 +257,10 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
             if (!S_ISDIR(st.st_mode))
                 return fail(CV_STEP_OPEN, "", EISDIR, DP);
             merge = 1;
-        } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
+        } else if (S_ISDIR(st.st_mode)) {
+            /* cp -r: "cannot overwrite non-directory with directory". */
+            return fail(CV_STEP_OPEN, "", ENOTDIR, DP);
+        } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
             /* Replace, never write through (the entry may be a symlink). */
             if (unlinkat(ddir, dname, 0) != 0)
                 return fail(CV_STEP_UNLINK, "unlinkat", errno, DP);
@@ -489,6 +496,41 @@ static int open_parent(const char *path, uint64_t resolve, enum cv_step step, co
     return fd;
 }
 
+/*
+ * Where the copy goes: an existing directory at the destination (never a link to one) receives
+ * the source under the source's own name, as with `cp -r` and `docker cp`; a source that is the
+ * root ("." here) has no name and merges into it. `must_be_dir` (a trailing '/') refuses a
+ * destination that is missing (ENOENT) or not a directory (ENOTDIR). On return *ddir, dname and
+ * dpath name the final destination; *into holds the fd opened for it (or -1). -1 with F set.
+ */
+static int destination(int *ddir, char *dname, size_t dn, char *dpath, size_t dpn, const char *sname, int must_be_dir,
+                       enum cv_step step, int *into)
+{
+    struct stat dt;
+    *into = -1;
+    if (fstatat(*ddir, dname, &dt, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno != ENOENT || must_be_dir)
+            return fail(step, "fstatat", errno, dpath);
+        return 0;
+    }
+    if (!S_ISDIR(dt.st_mode)) {
+        if (must_be_dir)
+            return fail(step, "", ENOTDIR, dpath);
+        return 0;
+    }
+    if (strcmp(sname, ".") == 0)
+        return 0;
+    *into = CV_RETRY(openat(*ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (*into < 0)
+        return fail(step, "openat", errno, dpath);
+    char joined[CV_PATH_MAX];
+    join(joined, sizeof joined, dpath, sname);
+    snprintf(dpath, dpn, "%s", joined);
+    snprintf(dname, dn, "%s", sname);
+    *ddir = *into;
+    return 0;
+}
+
 /* The walk holds two fds per level; let it have what the hard limit allows. */
 static void raise_fd_limit(void)
 {
@@ -541,6 +583,10 @@ int cv_copy_main(int argc, char **argv)
     }
     raise_fd_limit();
 
+    /* A destination written as "dir/" names a directory that must exist (split drops the '/'). */
+    const char *dest_arg = upload ? cont : host;
+    size_t dest_len = strlen(dest_arg);
+    int must_be_dir = dest_len > 1 && dest_arg[dest_len - 1] == '/';
     char hparent[CV_PATH_MAX], hname[256], cparent[CV_PATH_MAX], cname[256];
     if (split(host, hparent, sizeof hparent, hname, sizeof hname) != 0)
         return usage("bad --host path");
@@ -574,9 +620,20 @@ int cv_copy_main(int argc, char **argv)
     char hpath[CV_PATH_MAX], cpath[CV_PATH_MAX];
     join(hpath, sizeof hpath, hparent, hname);
     join(cpath, sizeof cpath, cparent, cname);
-    int top = upload ? cdir : hdir;
-    int rc = upload ? copy_tree(hdir, hname, hpath, cdir, cname, cpath)
-                    : copy_tree(cdir, cname, cpath, hdir, hname, hpath);
+    int into cleanup_fd = -1;
+    int top;
+    int rc;
+    if (upload) {
+        top = cdir;
+        if (destination(&top, cname, sizeof cname, cpath, sizeof cpath, hname, must_be_dir, CV_STEP_CONTAINER_OPEN, &into) != 0)
+            return report_fail();
+        rc = copy_tree(hdir, hname, hpath, top, cname, cpath);
+    } else {
+        top = hdir;
+        if (destination(&top, hname, sizeof hname, hpath, sizeof hpath, cname, must_be_dir, CV_STEP_HOST_OPEN, &into) != 0)
+            return report_fail();
+        rc = copy_tree(cdir, cname, cpath, top, hname, hpath);
+    }
     if (rc != 0) {
         roll_back(top);
         return report_fail();

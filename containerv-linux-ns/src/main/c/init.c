@@ -9,6 +9,7 @@
  * failed step, or continues after a failure (the first failure is reported, then exit).
  */
 #include "init.h"
+#include "hostpid.h"
 #include "caps.h"
 #include "mount.h"
 #include "net.h"
@@ -151,8 +152,8 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
         report_fail(rep_fd, &f);
     }
 
-    int keep[] = { lfd, sfd, rep_fd };
-    cv_close_fds_except(keep, 3);
+    int keep[] = { lfd, sfd, rep_fd, cv_hostpid_fd };
+    cv_close_fds_except(keep, 4);
     if (cv_pid1_prepare(p, lfd, sfd, &f) != 0)
         report_fail(rep_fd, &f);
 

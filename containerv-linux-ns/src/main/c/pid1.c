@@ -16,6 +16,7 @@
  * must know all of them. Frame encoding lives in proto.c, the child's side in spawn.c.
  */
 #include "pid1.h"
+#include "hostpid.h"
 #include "proto.h"
 #include "spawn.h"
 #include "landlock.h"
@@ -84,6 +85,7 @@ struct proc {
     int exec_ok, failed, reaped, status;
     struct waiter *w;
     size_t nw;
+    uint32_t host_pid;          /* its pid where the JVM is, 0 if unknown (hostpid.c) */
     struct proc *next;
 };
 
@@ -257,7 +259,7 @@ static void exec_resolved(struct proc *p)
     if (p->rep_len == 0) {
         p->exec_ok = 1;
         if (p->owner && !p->owner->dead) {
-            cv_encode_spawned(&p->owner->out, p->req, (uint32_t)p->pid);
+            cv_encode_spawned(&p->owner->out, p->req, (uint32_t)p->pid, p->host_pid);
             conn_queued(p->owner);
         }
         if (p->reaped)
@@ -415,6 +417,7 @@ static void do_spawn(struct pending *pd)
     }
     p->ev.kind = EV_EXEC;
     p->pid = pid;
+    p->host_pid = cv_hostpid_ask(pid); /* now: only this loop reaps the child, so it is still there */
     p->owner = c;
     p->req = pd->req.req_id;
     p->exec_fd = rfd;

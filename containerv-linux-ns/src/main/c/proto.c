@@ -318,11 +318,12 @@ void cv_encode_error(struct cv_buf *b, const struct cv_error_msg *e)
     cv_frame_end(b, s);
 }
 
-void cv_encode_spawned(struct cv_buf *b, uint32_t req_id, uint32_t pid)
+void cv_encode_spawned(struct cv_buf *b, uint32_t req_id, uint32_t pid, uint32_t host_pid)
 {
     size_t s = cv_frame_begin(b, CV_T_SPAWNED);
     cv_buf_u32(b, req_id);
     cv_buf_u32(b, pid);
+    cv_buf_u32(b, host_pid);
     cv_frame_end(b, s);
 }
 

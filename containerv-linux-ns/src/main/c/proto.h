@@ -133,7 +133,7 @@ struct cv_error_msg {
 };
 void cv_encode_error(struct cv_buf *b, const struct cv_error_msg *e);
 
-void cv_encode_spawned(struct cv_buf *b, uint32_t req_id, uint32_t pid);
+void cv_encode_spawned(struct cv_buf *b, uint32_t req_id, uint32_t pid, uint32_t host_pid);
 void cv_encode_exited(struct cv_buf *b, uint32_t req_id, uint32_t pid, int raw_status);
 void cv_encode_ok(struct cv_buf *b, uint32_t req_id);
 void cv_encode_pong(struct cv_buf *b, uint32_t req_id, uint32_t version, uint32_t live,

@@ -11,6 +11,7 @@
 #include "supervisor.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "hostpid.h"
 #include "init.h"
 #include "netlink.h"
 #include "ns.h"
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 enum {
@@ -164,6 +166,9 @@ int cv_supervisor_main(const char *plan_path)
     int go[2], rep[2], logp[2];
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0 || pipe2(logp, O_CLOEXEC) != 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "pipe2", errno, "");
+    int pidq[2]; /* the init asks the host pids of its children (hostpid.c) */
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pidq) != 0)
+        fail_step(&plan, -1, CV_STEP_SETUP, "socketpair", errno, "");
 
     pid_t pid = cv_ns_clone(&plan, &f);
     if (pid < 0)
@@ -178,11 +183,14 @@ int cv_supervisor_main(const char *plan_path)
         if (dup2(logp[1], STDERR_FILENO) < 0)
             _exit(1);
         close(logp[1]);
+        close(pidq[0]);
+        cv_hostpid_fd = pidq[1];
         cv_init_main(&plan, go[0], rep[1]);
     }
     close(go[0]);
     close(rep[1]);
     close(logp[1]);
+    close(pidq[1]);
     init_log_fd = logp[0];
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
@@ -253,8 +261,9 @@ int cv_supervisor_main(const char *plan_path)
      * would never come again, so the exit is asked for on every wake, not only on SIGCHLD. */
     int init_gone = waitpid(pid, &init_status, WNOHANG) == pid;
     while (!init_gone) {
-        struct pollfd pf[3] = { { sfd, POLLIN, 0 }, { watch_owner ? 0 : -1, POLLIN, 0 }, { init_log_fd, POLLIN, 0 } };
-        if (poll(pf, 3, -1) < 0) {
+        struct pollfd pf[4] = { { sfd, POLLIN, 0 }, { watch_owner ? 0 : -1, POLLIN, 0 }, { init_log_fd, POLLIN, 0 },
+                                { pidq[0], POLLIN, 0 } };
+        if (poll(pf, 4, -1) < 0) {
             if (errno == EINTR)
                 continue;
             cv_log("poll: %s", strerror(errno));
@@ -262,6 +271,10 @@ int cv_supervisor_main(const char *plan_path)
         }
         if (pf[2].revents)
             pump_init_log();
+        if (pf[3].revents && cv_hostpid_serve(pidq[0], pid) != 0) {
+            close(pidq[0]);
+            pidq[0] = -1;
+        }
         if (pf[1].revents) {
             char b[4096];
             ssize_t r = CV_RETRY(read(0, b, sizeof b));
@@ -283,6 +296,8 @@ int cv_supervisor_main(const char *plan_path)
         }
         init_gone = waitpid(pid, &init_status, WNOHANG) == pid;
     }
+    if (pidq[0] >= 0)
+        close(pidq[0]);
     (void)pump_init_log(); /* what the init wrote before it exited */
     cv_log("init exited (wait status %d), cleaning up", init_status);
     int crc = remove_veth(&plan) | cv_cleanup_run(&plan);

@@ -98,7 +98,7 @@ int main(int argc, char **argv)
     CHECK(cv_decode_spawn(longer, n + 1, &bad) != 0);
     cv_spawn_req_free(&s);
 
-    cv_encode_spawned(&b, 7, 42);
+    cv_encode_spawned(&b, 7, 42, 4242);
     same_as("spawned.bin", &b);
     cv_buf_free(&b);
     cv_encode_exited(&b, 7, 42, 3 << 8);

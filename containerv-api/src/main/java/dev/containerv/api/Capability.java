@@ -5,7 +5,12 @@ package dev.containerv.api;
  * UTS (the host name) is always isolated.
  */
 public enum Capability {
-    /** A private network stack: its own interfaces, routes and ports ({@code lo} only, unless a network is given). */
+    /**
+     * A private network stack: its own interfaces, routes and ports. With it, the container has {@code lo} only (it
+     * reaches nothing outside, and its 127.0.0.1 is its own) unless {@link ContainerSpec.Builder#network(NetworkSpec)}
+     * gives it an address. Without it, the container shares the host's network: the same interfaces and ports, and
+     * it reaches the services the host listens on, those on 127.0.0.1 included.
+     */
     NETWORK(0x1),
     /** A private process tree: the container sees only its own processes. */
     PROCESS_CONTROL(0x2),

@@ -1,7 +1,12 @@
 package dev.containerv.api;
 
+import dev.containerv.internal.Async;
+import dev.containerv.internal.Checks;
+
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One provider's way of making containers on this host. Obtain one from {@link ContainerRuntimes}.
@@ -28,6 +33,26 @@ public interface ContainerRuntime {
      *                            {@code PERMISSION_DENIED} without the privileges needed
      */
     Container create(ContainerSpec spec);
+
+    /**
+     * {@link #create(ContainerSpec)} on {@code executor}: the future completes with the container, or exceptionally
+     * with the {@link ContainerException} (not wrapped). A container whose create ends after the future was cancelled
+     * is destroyed, so none is left behind unseen.
+     *
+     * <pre>{@code
+     * CompletableFuture<Container> box = runtime.createAsync(spec, pool);
+     * }</pre>
+     */
+    default CompletableFuture<Container> createAsync(ContainerSpec spec, Executor executor) {
+        Checks.notNull("spec", spec, "a ContainerSpec");
+        Checks.notNull("executor", executor, "an Executor");
+        return Async.supply(() -> create(spec), executor, Container::destroy);
+    }
+
+    /** {@link #createAsync(ContainerSpec, Executor)} on a daemon thread of its own, which ends with the call. */
+    default CompletableFuture<Container> createAsync(ContainerSpec spec) {
+        return createAsync(spec, Async.THREAD_PER_CALL);
+    }
 
     /**
      * Joins a running container by id, also one made by another process.

@@ -47,6 +47,7 @@ public final class ContainerSpec {
     private final SecurityPolicy policy;
     private final boolean persistent;
     private final Map<Class<?>, Object> extensions;
+    private final ProcessDefaults processDefaults;
 
     private ContainerSpec(Builder b, String id, String hostname) {
         this.id = id;
@@ -61,6 +62,7 @@ public final class ContainerSpec {
         this.policy = b.policy;
         this.persistent = b.persistent;
         this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
+        this.processDefaults = b.processDefaults;
     }
 
     /** A builder with no values set: the id is generated and the capabilities are {@link #DEFAULT_CAPABILITIES}. */
@@ -102,6 +104,7 @@ public final class ContainerSpec {
         b.policy = policy;
         b.persistent = persistent;
         b.extensions.putAll(extensions);
+        b.processDefaults = processDefaults;
         return b;
     }
 
@@ -170,6 +173,11 @@ public final class ContainerSpec {
         return Optional.ofNullable(extensions.get(type)).map(type::cast);
     }
 
+    /** What every process gets unless its own spec says otherwise; {@link ProcessDefaults#none()} by default. */
+    public ProcessDefaults processDefaults() {
+        return processDefaults;
+    }
+
     /** Every platform option given, by type. */
     public Map<Class<?>, Object> extensions() {
         return extensions;
@@ -200,6 +208,7 @@ public final class ContainerSpec {
         private SecurityPolicy policy;
         private boolean persistent;
         private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
+        private ProcessDefaults processDefaults = ProcessDefaults.none();
 
         private Builder() {
         }
@@ -300,6 +309,15 @@ public final class ContainerSpec {
         /** {@code true} to let the container outlive its creator until destroyed. Default {@code false}. */
         public Builder persistent(boolean persistent) {
             this.persistent = persistent;
+            return this;
+        }
+
+        /**
+         * Environment, working directory and user for every process of the container unless its
+         * {@link ProcessSpec} names its own. Default: {@link ProcessDefaults#none()}.
+         */
+        public Builder processDefaults(ProcessDefaults defaults) {
+            this.processDefaults = Checks.notNull("processDefaults", defaults, "ProcessDefaults (ProcessDefaults.none() for none)");
             return this;
         }
 

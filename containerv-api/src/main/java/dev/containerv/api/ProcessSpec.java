@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -23,8 +24,15 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Defaults: the provider's default environment ({@code PATH}, {@code HOME}, {@code TERM} on Linux)
- * extended by {@link Builder#environment(Map)}; working directory {@code /} (or {@code C:\});
- * user root (or the guest's default user); every stream a pipe.
+ * extended by the container's {@link ProcessDefaults} and then by {@link Builder#environment(Map)}; the working
+ * directory and user of the container's {@link ProcessDefaults}, else {@code /} (or {@code C:\}) and root (or the
+ * guest's default user); every stream a pipe.
+ *
+ * <p>Output hooks: {@link Builder#onStdoutLine(Consumer)} and {@link Builder#onStderrLine(Consumer)} hand each line
+ * of a stream to a consumer as it arrives, the Testcontainers {@code withLogConsumer} habit:
+ * <pre>{@code
+ * ProcessSpec.builder("make").onStdoutLine(log::info).onStderrLine(log::warn).build();   // SLF4J
+ * }</pre>
  */
 public final class ProcessSpec {
     private static final Pattern USER = Pattern.compile(
@@ -39,6 +47,8 @@ public final class ProcessSpec {
     private final Redirect stdout;
     private final Redirect stderr;
     private final boolean redirectErrorStream;
+    private final Consumer<String> stdoutLines;
+    private final Consumer<String> stderrLines;
 
     private ProcessSpec(Builder b) {
         this.command = List.copyOf(b.command);
@@ -50,6 +60,8 @@ public final class ProcessSpec {
         this.stdout = b.stdout;
         this.stderr = b.stderr;
         this.redirectErrorStream = b.redirectErrorStream;
+        this.stdoutLines = b.stdoutLines;
+        this.stderrLines = b.stderrLines;
     }
 
     /**
@@ -82,6 +94,8 @@ public final class ProcessSpec {
         b.stdout = stdout;
         b.stderr = stderr;
         b.redirectErrorStream = redirectErrorStream;
+        b.stdoutLines = stdoutLines;
+        b.stderrLines = stderrLines;
         return b;
     }
 
@@ -130,9 +144,29 @@ public final class ProcessSpec {
         return redirectErrorStream;
     }
 
+    /** The consumer of standard output's lines ({@link Builder#onStdoutLine(Consumer)}); empty for none. */
+    public Optional<Consumer<String>> stdoutLines() {
+        return Optional.ofNullable(stdoutLines);
+    }
+
+    /** The consumer of standard error's lines ({@link Builder#onStderrLine(Consumer)}); empty for none. */
+    public Optional<Consumer<String>> stderrLines() {
+        return Optional.ofNullable(stderrLines);
+    }
+
     @Override
     public String toString() {
         return "ProcessSpec" + command + (workingDirectory != null ? " in " + workingDirectory : "") + (user != null ? " as " + user : "");
+    }
+
+    /** A user as {@link Builder#user(String)} accepts it, else INVALID_SPEC naming {@code field}. */
+    static String checkUser(String field, String user) {
+        Checks.text(field, user);
+        if (!USER.matcher(user).matches()) {
+            throw ContainerException.invalidSpec(field, user,
+                    "a numeric uid, uid:gid, a user name (optionally name:group), or a Windows DOMAIN\\user");
+        }
+        return user;
     }
 
     /** Builds a {@link ProcessSpec}. Not thread-safe. */
@@ -146,6 +180,8 @@ public final class ProcessSpec {
         private Redirect stdout = Redirect.PIPE;
         private Redirect stderr = Redirect.PIPE;
         private boolean redirectErrorStream;
+        private Consumer<String> stdoutLines;
+        private Consumer<String> stderrLines;
 
         private Builder(List<String> command) {
             this.command = new ArrayList<>(command);
@@ -180,13 +216,14 @@ public final class ProcessSpec {
 
         /** The user: {@code 1000}, {@code 1000:1000}, or a name such as {@code nobody}. Default: root. */
         public Builder user(String user) {
-            Checks.text("process.user", user);
-            if (!USER.matcher(user).matches()) {
-                throw ContainerException.invalidSpec("process.user", user,
-                        "a numeric uid, uid:gid, a user name (optionally name:group), or a Windows DOMAIN\\user");
-            }
-            this.user = user;
+            this.user = checkUser("process.user", user);
             return this;
+        }
+
+        /** Replaces the variables given so far (for {@link ProcessDefaults#applyTo}). */
+        Builder replaceEnvironment(Map<String, String> variables) {
+            environment.clear();
+            return environment(variables);
         }
 
         /**
@@ -217,6 +254,38 @@ public final class ProcessSpec {
             return this;
         }
 
+        /**
+         * Hands each line of standard output (decoded as UTF-8, without its line terminator; a last line without one
+         * too) to {@code consumer}, on a library thread, in order, as the process writes it. The stream is read to
+         * its end whatever the consumer does, so no volume of output can block the process; a consumer that throws
+         * is logged ({@code WARNING}) and gets the following lines still. For {@link Container#spawn spawn} the line
+         * consumer is where the output goes, like a redirect: {@link Process#getInputStream()} is then empty, and
+         * {@link Process#waitFor()} returns after the last line was handed over. For {@link Container#exec exec}
+         * the lines go to the consumer as they come and the {@link ExecResult} has them too. With
+         * {@link #redirectErrorStream(boolean)}, standard error's lines come here too. Needs standard output to be a
+         * {@link Redirect#PIPE} (the default).
+         *
+         * <p>In one line: {@code .onStdoutLine(line -> logger.log(System.Logger.Level.INFO, line))}, or with SLF4J
+         * {@code .onStdoutLine(log::info)}.
+         */
+        public Builder onStdoutLine(Consumer<String> consumer) {
+            this.stdoutLines = Checks.notNull("process.onStdoutLine", consumer, "a Consumer<String> of lines");
+            return this;
+        }
+
+        /** Like {@link #onStdoutLine(Consumer)} for standard error, which must be a {@link Redirect#PIPE} and not merged. */
+        public Builder onStderrLine(Consumer<String> consumer) {
+            this.stderrLines = Checks.notNull("process.onStderrLine", consumer, "a Consumer<String> of lines");
+            return this;
+        }
+
+        /** Removes both line consumers, for a copy of a spec whose output is to be read another way. */
+        public Builder clearLineConsumers() {
+            this.stdoutLines = null;
+            this.stderrLines = null;
+            return this;
+        }
+
         private static Redirect requireRedirect(String field, Redirect redirect, Redirect.Type fileDirection) {
             Checks.notNull(field, redirect, fileDirection == Redirect.Type.READ
                     ? "PIPE, INHERIT or Redirect.from(file)" : "PIPE, INHERIT, DISCARD, Redirect.to(file) or Redirect.appendTo(file)");
@@ -243,6 +312,15 @@ public final class ProcessSpec {
             }
             if (command.get(0).isEmpty()) {
                 throw ContainerException.invalidSpec("process.command[0]", "", "a non-empty program name or path");
+            }
+            if (stdoutLines != null && stdout.type() != Redirect.Type.PIPE) {
+                throw ContainerException.invalidSpec("process.onStdoutLine", stdout,
+                        "a line consumer of standard output only while it is a PIPE (it takes the place of a redirect)");
+            }
+            if (stderrLines != null && (stderr.type() != Redirect.Type.PIPE || redirectErrorStream)) {
+                throw ContainerException.invalidSpec("process.onStderrLine", redirectErrorStream ? "redirectErrorStream(true)" : stderr,
+                        "a line consumer of standard error only while it is a PIPE and not merged into standard output "
+                                + "(merged, its lines go to onStdoutLine)");
             }
             return new ProcessSpec(this);
         }

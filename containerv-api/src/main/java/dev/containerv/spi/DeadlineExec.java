@@ -37,6 +37,9 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  * Exceptions carry the operation and container id given; a {@code TIMEOUT} also carries what was captured until then
  * ({@link ContainerException#partialResult()}: the exit code where the process had exited, the output, bounded).
+ *
+ * <p>Line consumers of the spec ({@link ProcessSpec#stdoutLines()}, {@link ProcessSpec#stderrLines()}) get each line as
+ * it is captured (a {@link LineSink} beside the capture); the result has the whole output still.
  */
 public final class DeadlineExec {
     /** How long a process killed at the deadline is given to report its exit. */
@@ -81,12 +84,14 @@ public final class DeadlineExec {
             throw ContainerException.invalidSpec("timeout", timeout, "a duration of zero or more, or none");
         }
         ContainerProcess p = spawner.spawn(process.toBuilder().redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE)
-                .redirectError(Redirect.PIPE).build());
+                .redirectError(Redirect.PIPE).clearLineConsumers().build());
         closeQuietly(p.getOutputStream());
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        StreamPump outPump = StreamPump.start("containerv-exec-stdout-" + containerId, p.getInputStream(), outBytes);
-        StreamPump errPump = StreamPump.start("containerv-exec-stderr-" + containerId, p.getErrorStream(), errBytes);
+        StreamPump outPump = StreamPump.start("containerv-exec-stdout-" + containerId, p.getInputStream(),
+                withLines(outBytes, process.stdoutLines(), "stdout of " + shown + " in container " + containerId));
+        StreamPump errPump = StreamPump.start("containerv-exec-stderr-" + containerId, p.getErrorStream(),
+                withLines(errBytes, process.stderrLines(), "stderr of " + shown + " in container " + containerId));
         CompletableFuture<Void> out = outPump.done();
         CompletableFuture<Void> err = errPump.done();
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
@@ -126,6 +131,33 @@ public final class DeadlineExec {
                     .operation(operation).containerId(containerId).cause(readFailure).build();
         }
         return new ExecResult(p.exitValue(), text(outBytes), text(errBytes));
+    }
+
+    /** The capture, and beside it the line consumer if there is one. */
+    private static java.io.OutputStream withLines(ByteArrayOutputStream capture, java.util.Optional<java.util.function.Consumer<String>> lines,
+                                                  String name) {
+        if (lines.isEmpty()) {
+            return capture;
+        }
+        LineSink sink = new LineSink(lines.get(), name);
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                capture.write(b);
+                sink.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                capture.write(b, off, len);
+                sink.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                sink.close();
+            }
+        };
     }
 
     /** What a pump wrote so far; the stream is synchronized, so a pump still writing is no harm. */

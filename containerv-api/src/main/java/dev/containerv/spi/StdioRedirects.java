@@ -29,7 +29,9 @@ import java.util.concurrent.CompletionStage;
  * <li>{@link Redirect#from(File)}, {@link Redirect#to(File)}, {@link Redirect#appendTo(File)}: the host file,
  *     opened by {@link #open} so that a bad file fails the spawn before anything runs;
  * <li>{@link Redirect#DISCARD} (and {@code Redirect.from} the null device): nothing is transported;
- * <li>{@link ProcessSpec#redirectErrorStream()}: standard error goes where standard output goes, in arrival order.
+ * <li>{@link ProcessSpec#redirectErrorStream()}: standard error goes where standard output goes, in arrival order;
+ * <li>{@link ProcessSpec#stdoutLines()} and {@link ProcessSpec#stderrLines()}: the stream's lines go to the consumer
+ *     (a {@link LineSink}), and the exposed stream is empty, as for a redirect.
  * </ul>
  * The JVM's own {@code System.in}, {@code System.out} and {@code System.err} are never closed.
  *
@@ -152,7 +154,7 @@ public final class StdioRedirects implements AutoCloseable {
             processStderr = InputStream.nullInputStream();
             if (stderr == null) {
                 processStdout = connectOutput("stdout", spec.stdout(), stdoutFile, System.out, stdout, served);
-            } else if (spec.stdout().type() == Redirect.Type.PIPE) {
+            } else if (spec.stdout().type() == Redirect.Type.PIPE && spec.stdoutLines().isEmpty()) {
                 MergingPipe merged = new MergingPipe(MERGE_BUFFER, 2);
                 pump("stdout", stdout == null ? InputStream.nullInputStream() : stdout, merged.sink());
                 pump("stderr", stderr, merged.sink());
@@ -282,6 +284,12 @@ public final class StdioRedirects implements AutoCloseable {
 
     private InputStream connectOutput(String stream, Redirect r, OutputStream file, OutputStream jvmStream, InputStream transport,
                                       List<CompletableFuture<Void>> served) {
+        java.util.Optional<java.util.function.Consumer<String>> lines = stream.equals("stdout") ? spec.stdoutLines() : spec.stderrLines();
+        if (lines.isPresent() && transport != null) {
+            LineSink sink = new LineSink(lines.get(), stream + " of " + spec.command() + " in container " + containerId);
+            served.add(pump(stream, transport, sink).done());
+            return InputStream.nullInputStream();
+        }
         if (r.type() == Redirect.Type.PIPE) {
             return transport == null ? InputStream.nullInputStream() : transport;
         }

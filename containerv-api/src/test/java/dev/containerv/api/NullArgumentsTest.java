@@ -35,6 +35,8 @@ class NullArgumentsTest {
             NetworkSpec.Builder.class, NetworkSpec::builder,
             ResourceLimits.Builder.class, ResourceLimits::builder,
             SecurityPolicy.Builder.class, () -> SecurityPolicy.builder(PolicyProfile.BUILD),
+            ProcessDefaults.Builder.class, ProcessDefaults::builder,
+            ProcessDefaults.class, ProcessDefaults::none,
             ProcessSpec.class, () -> null,
             Layer.class, () -> null,
             SecurityPolicy.class, () -> null);

@@ -5,10 +5,12 @@ import dev.containerv.api.ContainerSpec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -151,6 +153,31 @@ final class Args {
         @Override
         public Env convert(String value) {
             return Env.parse(value);
+        }
+    }
+
+    /** A time span: a whole number with an optional unit {@code ms}, {@code s} (the default, as for timeout(1)), {@code m} or {@code h}. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            throw new TypeConversionException("'" + text + "' is not a duration: give a whole number of seconds, or one with a unit: 500ms, 30s, 5m, 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|)", Pattern.CASE_INSENSITIVE);
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return duration(value);
         }
     }
 }

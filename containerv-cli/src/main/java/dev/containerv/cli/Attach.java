@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Connects the terminal to a running process: its standard input is pumped to the process, the process's standard
@@ -35,6 +36,19 @@ final class Attach {
      * @return the process's exit value
      */
     static int attach(Process process, InputStream stdin, PrintStream stdout, PrintStream stderr) throws InterruptedException {
+        return attach(process, stdin, stdout, stderr, null, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #attach(Process, InputStream, PrintStream, PrintStream)}, but a process still running after
+     * {@code timeout} gets {@link Process#destroy()} (SIGTERM), then {@link Process#destroyForcibly()} if it is still
+     * there after {@code killAfter}; the result is then {@link ExitCodes#TIMEOUT} (124, as timeout(1)), whatever the
+     * process's own status, and a line on {@code stderr} says so.
+     *
+     * @param timeout {@code null} for no limit
+     */
+    static int attach(Process process, InputStream stdin, PrintStream stdout, PrintStream stderr, Duration timeout, Duration killAfter)
+            throws InterruptedException {
         // The terminal's streams stay open: they are the command's own, used after the process is gone.
         StreamPump out = StreamPump.start("containerv-stdout", process.getInputStream(), StreamPump.keepOpen(stdout));
         StreamPump err = StreamPump.start("containerv-stderr", process.getErrorStream(), StreamPump.keepOpen(stderr));
@@ -44,7 +58,20 @@ final class Attach {
             // Closes the process's input when the terminal's ends, or ends when the process no longer accepts it.
             StreamPump.start("containerv-stdin", StreamPump.keepOpen(stdin), process.getOutputStream());
         }
-        int code = process.waitFor();
+        int code;
+        if (timeout == null || process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            code = process.waitFor();
+        } else {
+            LOG.log(Level.INFO, "the command ran longer than {0} ms: SIGTERM", timeout.toMillis());
+            process.destroy();
+            if (!process.waitFor(killAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.INFO, "the command is still running {0} ms after SIGTERM: SIGKILL", killAfter.toMillis());
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            code = ExitCodes.TIMEOUT;
+            stderr.println("containerv: the command did not finish within " + words(timeout) + " and was stopped (exit " + code + ")");
+        }
         Duration quiet = Duration.ofMillis(DRAIN_QUIET_MILLIS);
         out.drain(quiet);
         err.drain(quiet);
@@ -57,5 +84,11 @@ final class Attach {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "closing the process's standard input: " + e);
         }
+    }
+
+    /** {@code 30 s} or {@code 500 ms}. */
+    static String words(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 }

@@ -17,7 +17,8 @@ final class Cli {
 
     /** Runs one command line and returns the exit code. */
     static int execute(CliContext context, String... args) {
-        return commandLine(context).execute(args);
+        CommandLine cl = commandLine(context);
+        return cl.execute(CommandStart.mark(cl, args));
     }
 
     /** The command line, ready to execute; exposed for tests that inspect help and parsing. */
@@ -27,10 +28,8 @@ final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(new PrintWriter(context.out(), true));
         cl.setErr(new PrintWriter(context.err(), true));
-        // `run /bin/sh -c x` and `exec ID ls -l`: everything after the first positional belongs to the command,
-        // so its own options (-c, -l) are not taken for containerv's.
-        cl.getSubcommands().get("run").setStopAtPositional(true);
-        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        // `run /bin/sh -c x` and `exec ID -w /src ls -l`: containerv's options end where the command begins
+        // (CommandStart marks it with `--` in execute), so the command's own options (-c, -l) are not taken for ours.
         cl.setExecutionStrategy(parseResult -> {
             Logging.configure(root.verbosity(), context.err());
             return new CommandLine.RunLast().execute(parseResult);
@@ -44,6 +43,11 @@ final class Cli {
         return (ParameterException e, String[] args) -> {
             context.err().println("containerv: " + Printable.safeLayout(e.getMessage()));
             UnmatchedArgumentException.printSuggestions(e, context.err());
+            String name = e.getCommandLine().getCommandName();
+            if (e instanceof UnmatchedArgumentException && (name.equals("run") || name.equals("exec"))) {
+                context.err().println("containerv: options of " + name + " go before the command" + (name.equals("exec") ? " (before or after the ID)" : "")
+                        + "; everything from the command's first word on is the command's. Write -- before a program whose name starts with '-'.");
+            }
             context.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         };

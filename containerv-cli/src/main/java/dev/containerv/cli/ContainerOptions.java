@@ -36,7 +36,8 @@ final class ContainerOptions {
 
     @Option(names = "--cap", paramLabel = "CAPABILITY", split = ",",
             description = "The isolation to ask for, replacing the default (FILESYSTEM, PROCESS_CONTROL, IPC); repeatable or "
-                    + "comma-separated. One of: ${COMPLETION-CANDIDATES} (any case).")
+                    + "comma-separated. One of: ${COMPLETION-CANDIDATES} (any case). Without NETWORK the container shares "
+                    + "the host's network, 127.0.0.1 services included; with NETWORK it has its own stack with lo only.")
     List<Capability> capabilities = new ArrayList<>();
 
     /** The spec these options describe. Relative host paths are resolved against the context's working directory. */

@@ -54,7 +54,7 @@ final class ContainervCommand implements Callable<Integer> {
     private String runtimeName;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Log what containerv does on standard error, with stack traces on failure; -vv for everything.")
+            description = "Log what containerv does (INFO) on standard error, with stack traces on failure; -vv adds DEBUG and TRACE.")
     private boolean[] verbose = new boolean[0];
 
     ContainervCommand(CliContext context) {

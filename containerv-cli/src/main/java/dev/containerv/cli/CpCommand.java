@@ -1,6 +1,8 @@
 package dev.containerv.cli;
 
 import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -21,8 +23,12 @@ import java.util.concurrent.Callable;
         description = {
             "Copies a file or a directory tree between the host and a container, keeping modes. One side is a container "
                     + "path ID:PATH, the other a host path.",
-            "DST becomes the copy, except: a container DST ending in / gets the source's name appended, and a host DST that is "
-                    + "an existing directory receives the copy inside it. A host path containing ':' is written ./a:b or /abs/a:b.",
+            "Where the copy goes is the rule of cp -r and docker cp: a missing DST becomes the copy; a file replaces a file; "
+                    + "an existing directory DST receives the source inside it (DST/NAME, merging when that is a directory too); "
+                    + "a directory never replaces a file. A DST ending in / must be an existing directory. A host path containing "
+                    + "':' is written ./a:b or /abs/a:b.",
+            "Downloads skip FIFOs, sockets and devices, and copy symbolic links as links with the same target: an absolute "
+                    + "link made in the container points at the host's file of that name once copied out.",
             "Host paths are taken literally: no symbolic link on the host is followed (a link at DST is replaced; give the "
                     + "resolved path when a parent is a link). Downloads drop setuid/setgid bits and belong to the caller.",
             "",
@@ -54,30 +60,33 @@ final class CpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "cp copies between the host and a container: exactly one of SRC ('" + source
                     + "') and DST ('" + destination + "') must be a container path ID:PATH");
         }
+        // The API applies the copy rule (an existing directory receives the source); the CLI adds only what a
+        // java.nio Path cannot carry: a host DST written with a trailing separator must be a directory.
         if (from.inContainer()) {
             Path host = ctx.workingDir().resolve(to.path()).normalize();
-            String name = baseName(from.path());
-            // A link at DST is never entered: a container could have planted it with an earlier download.
-            if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) && !name.isEmpty()) {
-                host = host.resolve(name);
+            if (endsWithSeparator(to.path(), ctx.windowsHost()) && !Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
+                boolean missing = !Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+                throw ContainerException.builder(missing ? ErrorKind.NOT_FOUND : ErrorKind.INVALID_SPEC, "cannot copy " + source + " to "
+                        + destination + ": " + host + (missing ? " does not exist" : " is not a directory")
+                        + "; a DST ending in '/' must be an existing directory").operation("cli::cp").build();
             }
             Container c = root.runtime().open(from.containerId().orElseThrow());
             try {
                 LOG.log(Level.DEBUG, "downloading {0}:{1} to {2}", c.id(), from.path(), host);
+                long started = System.nanoTime();
                 c.download(from.path(), host);
+                LOG.log(Level.INFO, "copied {0}:{1} to {2} in {3} ms", c.id(), from.path(), host, (System.nanoTime() - started) / 1_000_000);
             } finally {
                 ContainervCommand.release(c);
             }
         } else {
             Path host = ctx.workingDir().resolve(from.path()).normalize();
-            String target = to.path();
-            if ((target.endsWith("/") || target.endsWith("\\")) && host.getFileName() != null) {
-                target = target + host.getFileName();
-            }
             Container c = root.runtime().open(to.containerId().orElseThrow());
             try {
-                LOG.log(Level.DEBUG, "uploading {0} to {1}:{2}", host, c.id(), target);
-                c.upload(host, target);
+                LOG.log(Level.DEBUG, "uploading {0} to {1}:{2}", host, c.id(), to.path());
+                long started = System.nanoTime();
+                c.upload(host, to.path());
+                LOG.log(Level.INFO, "copied {0} to {1}:{2} in {3} ms", host, c.id(), to.path(), (System.nanoTime() - started) / 1_000_000);
             } finally {
                 ContainervCommand.release(c);
             }
@@ -93,14 +102,7 @@ final class CpCommand implements Callable<Integer> {
         }
     }
 
-    /** The last segment of a container path, either form; empty for a root. */
-    static String baseName(String containerPath) {
-        String p = containerPath;
-        while (p.length() > 1 && (p.endsWith("/") || p.endsWith("\\"))) {
-            p = p.substring(0, p.length() - 1);
-        }
-        int cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
-        String name = p.substring(cut + 1);
-        return name.endsWith(":") ? "" : name;
+    private static boolean endsWithSeparator(String hostPath, boolean windowsHost) {
+        return hostPath.length() > 1 && (hostPath.endsWith("/") || (windowsHost && hostPath.endsWith("\\")));
     }
 }

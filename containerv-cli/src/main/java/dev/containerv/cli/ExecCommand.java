@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -23,11 +24,16 @@ import java.util.concurrent.Callable;
             "Runs a command in a running container with the terminal's standard input, output and error attached, "
                     + "and exits with its exit status. The container stays.",
             "Ctrl-C (or SIGTERM) ends the command (Process.destroy); the container stays.",
+            "Options may stand before or after ID; they end at the command's first word or at --. --timeout stops the command "
+                    + "(SIGTERM, SIGKILL 10 s later) and exits with 124.",
             "",
-            "Example: containerv exec cv-1a2b3c4d5e6f -- /bin/ls -l /"
+            "Example: containerv exec cv-1a2b3c4d5e6f -w /src -- make -j2"
         })
 final class ExecCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(ExecCommand.class.getName());
+
+    /** After a {@code --timeout}'s SIGTERM, how long the command has before SIGKILL. */
+    static final Duration EXEC_KILL_AFTER = Duration.ofSeconds(10);
 
     @ParentCommand
     private ContainervCommand root;
@@ -66,7 +72,11 @@ final class ExecCommand implements Callable<Integer> {
                 p.destroy();
             });
             try {
-                return Attach.attach(p, process.noStdin ? null : ctx.in(), ctx.out(), ctx.err());
+                long started = System.nanoTime();
+                int code = Attach.attach(p, process.noStdin ? null : ctx.in(), ctx.out(), ctx.err(), process.timeout, EXEC_KILL_AFTER);
+                LOG.log(Level.INFO, "command {0} in container {1} ended with {2} after {3} ms", processSpec.command(), id, code,
+                        (System.nanoTime() - started) / 1_000_000);
+                return code;
             } finally {
                 hook.cancel();
             }

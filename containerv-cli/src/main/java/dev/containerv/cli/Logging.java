@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * Sets up java.util.logging, the backend of {@link System.Logger}, for the command line: warnings only by default
- * (a command's output should be its own), debug with {@code -v}, everything with {@code -vv}; one line per record
+ * (a command's output should be its own), {@code INFO} with {@code -v} (what containerv did: containers made and
+ * destroyed, copies, exits, with times), everything ({@code DEBUG}, {@code TRACE}) with {@code -vv}; one line per record
  * on standard error.
  */
 final class Logging {
@@ -19,7 +20,7 @@ final class Logging {
 
     /** Applies the level for {@code verbosity} (the number of {@code -v}) and sends records to {@code err}. */
     static void configure(int verbosity, PrintStream err) {
-        Level level = verbosity <= 0 ? Level.WARNING : verbosity == 1 ? Level.FINE : Level.ALL;
+        Level level = verbosity <= 0 ? Level.WARNING : verbosity == 1 ? Level.INFO : Level.ALL;
         Logger root = LogManager.getLogManager().getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);

@@ -20,6 +20,11 @@ final class ProcessOptions {
             description = "Who the command runs as: a uid, uid:gid or a name from the container's /etc/passwd. Default: root.")
     String user;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Args.DurationConverter.class,
+            description = "Stops the command if it runs longer (SIGTERM, then SIGKILL after the stop grace) and exits with 124, "
+                    + "as timeout(1) does. A number of seconds, or with a unit: 500ms, 30s, 5m, 1h. Default: no limit.")
+    java.time.Duration timeout;
+
     @Option(names = "--no-stdin",
             description = "Gives the command an empty standard input instead of the terminal's.")
     boolean noStdin;

@@ -7,10 +7,15 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,9 +42,32 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private ProcessOptions process;
 
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS",
+            description = "When the container is destroyed (the command ended, timed out or Ctrl-C), how long its processes have between "
+                    + "SIGTERM and SIGKILL; 0 kills at once. Default: the runtime's (10 s on Linux).")
+    private Integer stopTimeout;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*",
             description = "The program and its arguments; `--` before it is optional unless the program starts with '-'.")
     private List<String> command;
+
+    @Spec
+    private CommandSpec commandSpec;
+
+    private CommandSpec spec() {
+        return commandSpec;
+    }
+
+    /** Destroys with {@code --stop-timeout} as the grace when given, else the runtime's own. */
+    private void destroy(Container c) {
+        long started = System.nanoTime();
+        if (stopTimeout != null) {
+            c.destroyWithGrace(Duration.ofSeconds(stopTimeout));
+        } else {
+            c.destroy();
+        }
+        LOG.log(Level.INFO, "destroyed container {0} in {1} ms", c.id(), (System.nanoTime() - started) / 1_000_000);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -47,22 +75,44 @@ final class RunCommand implements Callable<Integer> {
         // Everything that can be checked is checked before a container exists.
         ContainerSpec spec = container.toSpec(ctx, false);
         ProcessSpec processSpec = process.toSpec(ctx, ProcessOptions.commandWords(command));
+        if (stopTimeout != null && stopTimeout < 0) {
+            throw new ParameterException(spec().commandLine(), "--stop-timeout: " + stopTimeout + " is negative; give 0 or more seconds");
+        }
+        long started = System.nanoTime();
         Container c = root.runtime().create(spec);
-        LOG.log(Level.DEBUG, "created container {0} for {1}", c.id(), processSpec);
+        LOG.log(Level.INFO, "created container {0} in {1} ms", c.id(), (System.nanoTime() - started) / 1_000_000);
+        LOG.log(Level.DEBUG, "container {0} runs {1}", c.id(), processSpec);
         ShutdownHooks.Registration hook = ctx.hooks().register("containerv-run-" + c.id(), () -> {
             LOG.log(Level.DEBUG, "stopped from outside: destroying container {0}", c.id());
-            c.destroy();
+            destroy(c);
         });
-        try (c) {
+        Throwable failure = null;
+        try {
             ContainerProcess p;
             try {
                 p = c.spawn(processSpec);
             } catch (ContainerException e) {
                 throw new CommandStartFailure(e);
             }
-            return Attach.attach(p, process.noStdin ? null : ctx.in(), ctx.out(), ctx.err());
+            Duration killAfter = stopTimeout != null ? Duration.ofSeconds(stopTimeout) : ExecCommand.EXEC_KILL_AFTER;
+            int code = Attach.attach(p, process.noStdin ? null : ctx.in(), ctx.out(), ctx.err(), process.timeout, killAfter);
+            LOG.log(Level.INFO, "command {0} ended with {1}", processSpec.command(), code);
+            return code;
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            hook.cancel();
+            // As try-with-resources would: a failed destroy after a failed command is attached to the first failure.
+            try {
+                destroy(c);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            } finally {
+                hook.cancel();
+            }
         }
     }
 }

@@ -96,12 +96,4 @@ class ArgsTest {
         assertThatThrownBy(() -> Args.Endpoint.parse("", false)).isInstanceOf(TypeConversionException.class);
     }
 
-    @Test
-    void baseName_ofContainerPaths() {
-        assertThat(CpCommand.baseName("/src/out")).isEqualTo("out");
-        assertThat(CpCommand.baseName("/src/out/")).isEqualTo("out");
-        assertThat(CpCommand.baseName("C:\\src\\out")).isEqualTo("out");
-        assertThat(CpCommand.baseName("/")).isEmpty();
-        assertThat(CpCommand.baseName("C:\\")).isEmpty();
-    }
 }

@@ -158,6 +158,73 @@ class CliPrivilegedTest {
         assertThat(inProcess("rm", id).code).isZero();
     }
 
+    @Test
+    void cp_followsTheCpRule_inBothDirections(@TempDir Path dir) throws Exception {
+        String id = newId();
+        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code).isZero();
+        Path one = Files.writeString(dir.resolve("one.txt"), "one");
+        Path two = Files.writeString(dir.resolve("two.txt"), "two");
+        Path tree = Files.createDirectories(dir.resolve("build"));
+        Files.writeString(tree.resolve("x.txt"), "x");
+
+        // Upload: file to a new path, onto a file, into a directory; a directory to a new path, then into it.
+        assertThat(inProcess("cp", one.toString(), id + ":/work/f").code).isZero();
+        assertThat(inProcess("cp", two.toString(), id + ":/work/f").code).isZero();
+        assertThat(inProcess("cp", two.toString(), id + ":/work").code).isZero();
+        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code).isZero();
+        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code).isZero();
+        CliHarnessResult clash = inProcess("cp", tree.toString(), id + ":/work/f");
+        CliHarnessResult missing = inProcess("cp", one.toString(), id + ":/work/nodir/");
+        String listing = inProcess("exec", "--no-stdin", id, "--", "/bin/sh", "-c",
+                "cat /work/f; echo; cat /work/two.txt; echo; cd /work/t && find . | sort").out;
+        assertThat(listing).isEqualTo("two\ntwo\n.\n./build\n./build/x.txt\n./x.txt\n");
+        assertThat(clash.code).as(clash.err).isEqualTo(ExitCodes.INVALID_SPEC);
+        assertThat(clash.err).contains("/work/f is not a directory");
+        assertThat(missing.code).as(missing.err).isEqualTo(ExitCodes.NOT_FOUND);
+
+        // Download: the same four cases into a host directory.
+        Path out = Files.createDirectories(dir.resolve("out"));
+        assertThat(inProcess("cp", id + ":/work/f", out.resolve("f").toString()).code).isZero();
+        Files.writeString(out.resolve("g"), "stale");
+        assertThat(inProcess("cp", id + ":/work/f", out.resolve("g").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/f", out + "/").code).isZero();
+        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code).isZero();
+        assertThat(out.resolve("g")).hasContent("two");
+        assertThat(out.resolve("f")).hasContent("two");
+        assertThat(out.resolve("t/x.txt")).hasContent("x");
+        assertThat(out.resolve("t/build/x.txt")).hasContent("x");
+        assertThat(out.resolve("t/t/x.txt")).hasContent("x");
+        assertThat(inProcess("rm", id).code).isZero();
+    }
+
+    @Test
+    void optionsAfterTheId_timeout_andStopTimeout_withTheRealRuntime() throws Exception {
+        String id = newId();
+        assertThat(inProcess("create", "--id", id).code).isZero();
+        CliHarnessResult pwd = inProcess("exec", "--no-stdin", id, "-w", "/tmp", "-e", "X=1", "--", "/bin/sh", "-c", "echo $X; pwd");
+        assertThat(pwd.out).as(pwd.err).isEqualTo("1\n/tmp\n");
+
+        long started = System.nanoTime();
+        CliHarnessResult timedOut = inProcess("exec", "--no-stdin", "--timeout", "500ms", id, "/bin/sleep", "30");
+        assertThat(timedOut.code).as(timedOut.err).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(timedOut.err).contains("did not finish within 500 ms");
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
+        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/true").code).as("exec --timeout leaves the container running").isZero();
+
+        // A command that ignores SIGTERM: --stop-timeout 0 kills it with the container at once, not after the default 10 s.
+        started = System.nanoTime();
+        CliHarnessResult run = inProcess("run", "--no-stdin", "--timeout", "1", "--stop-timeout", "0", "--",
+                "/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done");
+        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
+
+        started = System.nanoTime();
+        assertThat(inProcess("rm", "--time", "0", id).code).isZero();
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
+        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
+    }
+
     private String newId() {
         String id = "cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         ids.add(id);

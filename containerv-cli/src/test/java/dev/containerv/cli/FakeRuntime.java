@@ -185,6 +185,15 @@ final class FakeRuntime implements ContainerRuntime {
             }
         }
 
+        /** The graces given to {@link #destroyWithGrace}, in order. */
+        final List<Duration> graces = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void destroyWithGrace(Duration grace) {
+            graces.add(grace);
+            destroy();
+        }
+
         @Override
         public void detach() {
             detached.incrementAndGet();

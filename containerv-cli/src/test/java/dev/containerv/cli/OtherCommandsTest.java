@@ -113,38 +113,60 @@ class OtherCommandsTest {
     }
 
     @Test
-    void cp_upload_resolvesHostPaths_andAppendsTheNameToADirectoryTarget() {
+    void cp_upload_resolvesHostPaths_andLeavesTheDestinationRuleToTheApi() {
         FakeRuntime.FakeContainer c = cli.runtime.add("c1");
 
         assertThat(cli.run("cp", "patches", "c1:/src/patches").code()).isZero();
+        // The trailing '/' reaches the API, which requires an existing directory there and copies into it.
         assertThat(cli.run("cp", "/etc/hosts", "c1:/tmp/").code()).isZero();
 
-        assertThat(c.copies).containsExactly("upload /work/dir/patches -> /src/patches", "upload /etc/hosts -> /tmp/hosts");
+        assertThat(c.copies).containsExactly("upload /work/dir/patches -> /src/patches", "upload /etc/hosts -> /tmp/");
         assertThat(c.detached.get()).isEqualTo(2);
     }
 
     @Test
-    void cp_download_intoAnExistingDirectory_orAsTheGivenPath(@TempDir Path dir) throws Exception {
+    void cp_download_givesTheHostPathAsWritten_theApiNestsIntoAnExistingDirectory(@TempDir Path dir) throws Exception {
         FakeRuntime.FakeContainer c = cli.runtime.add("c1");
         cli.workingDir = dir;
         Files.createDirectory(dir.resolve("existing"));
 
         assertThat(cli.run("cp", "c1:/src/out", "existing").code()).isZero();
         assertThat(cli.run("cp", "c1:/src/out/", "fresh").code()).isZero();
+        assertThat(cli.run("cp", "c1:/src/out", "existing/").code()).isZero();
 
-        assertThat(c.copies).containsExactly("download /src/out -> " + dir.resolve("existing/out"), "download /src/out/ -> " + dir.resolve("fresh"));
+        assertThat(c.copies).containsExactly("download /src/out -> " + dir.resolve("existing"), "download /src/out/ -> " + dir.resolve("fresh"),
+                "download /src/out -> " + dir.resolve("existing"));
     }
 
     @Test
-    void cp_download_toALinkToADirectory_replacesTheLink_neverCopiesIntoItsTarget(@TempDir Path dir) throws Exception {
+    void cp_download_toAHostPathEndingInSlash_needsAnExistingDirectory(@TempDir Path dir) throws Exception {
+        FakeRuntime.FakeContainer c = cli.runtime.add("c1");
+        cli.workingDir = dir;
+        Files.writeString(dir.resolve("file"), "x");
+
+        CliHarness.Result missing = cli.run("cp", "c1:/src/out", "nodir/");
+        CliHarness.Result file = cli.run("cp", "c1:/src/out", "file/");
+
+        assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(missing.err()).contains(dir.resolve("nodir") + " does not exist; a DST ending in '/' must be an existing directory");
+        assertThat(file.code()).isEqualTo(ExitCodes.INVALID_SPEC);
+        assertThat(file.err()).contains("is not a directory");
+        assertThat(c.copies).isEmpty();
+        assertThat(dir.resolve("nodir")).doesNotExist();
+    }
+
+    @Test
+    void cp_download_toALinkToADirectory_passesTheLinkItself(@TempDir Path dir) throws Exception {
         FakeRuntime.FakeContainer c = cli.runtime.add("c1");
         cli.workingDir = dir;
         Path victim = Files.createDirectory(dir.resolve("victim"));
         Files.createSymbolicLink(dir.resolve("planted"), victim);
 
         assertThat(cli.run("cp", "c1:/tmp/payload", "planted").code()).isZero();
+        CliHarness.Result slash = cli.run("cp", "c1:/tmp/payload", "planted/");
 
         assertThat(c.copies).containsExactly("download /tmp/payload -> " + dir.resolve("planted"));
+        assertThat(slash.code()).as("a link is not a directory, even written with '/'").isEqualTo(ExitCodes.INVALID_SPEC);
     }
 
     @Test
@@ -156,8 +178,8 @@ class OtherCommandsTest {
         assertThat(cli.run("cp", "c1:/etc/hostname", ".").code()).isZero();
         assertThat(cli.run("cp", "c1:/etc/hostname", "../copy").code()).isZero();
 
-        assertThat(c.copies).containsExactly("upload " + dir.resolve("proj") + " -> /src/proj",
-                "download /etc/hostname -> " + dir.resolve("proj/hostname"), "download /etc/hostname -> " + dir.resolve("copy"));
+        assertThat(c.copies).containsExactly("upload " + dir.resolve("proj") + " -> /src/",
+                "download /etc/hostname -> " + dir.resolve("proj"), "download /etc/hostname -> " + dir.resolve("copy"));
     }
 
     @Test
@@ -296,12 +318,13 @@ class OtherCommandsTest {
     }
 
     @Test
-    void verbose_logsAtDebug_onStandardError() {
+    void verbose_twice_logsAtDebug_onStandardError() {
         try {
-            CliHarness.Result r = cli.run("-v", "ls");
+            CliHarness.Result r = cli.run("-vv", "ls");
 
             assertThat(r.code()).isZero();
             assertThat(r.err()).contains("containerv[DEBUG] dev.containerv.cli.ContainervCommand: using containerv runtime fake");
+            assertThat(cli.run("-v", "ls").err()).doesNotContain("[DEBUG]");
             assertThat(cli.run("ls").err()).isEmpty();
         } finally {
             Logging.configure(0, System.err);

@@ -90,6 +90,69 @@ class CopyContainmentPrivilegedTest {
     }
 
     @Test
+    void aDownloadSkipsFifosAndDevicesAndCopiesAbsoluteLinksAsLinks() throws Exception {
+        sh("rm -rf /tmp/odd && mkdir /tmp/odd && mkfifo /tmp/odd/fifo && ln -s /etc/marker /tmp/odd/abs && echo f > /tmp/odd/file");
+        Path out = work.resolve("odd");
+        box.download("/tmp/odd", out);
+        try (Stream<Path> s = Files.list(out)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("abs", "file");
+        }
+        // The link keeps its text: on the host it names the host's /etc/marker, and nothing followed it.
+        assertThat(Files.readSymbolicLink(out.resolve("abs"))).isEqualTo(Path.of("/etc/marker"));
+        // A device node or FIFO named by itself is skipped too: nothing appears, nothing is replaced.
+        box.download("/dev/null", work.resolve("null-copy"));
+        assertThat(work.resolve("null-copy")).doesNotExist();
+        Path kept = Files.writeString(work.resolve("kept"), "kept");
+        box.download("/tmp/odd/fifo", kept);
+        assertThat(kept).hasContent("kept");
+        // /dev holds character devices (null, zero, ...) and absolute links (/dev/fd -> /proc/self/fd): only the links come out.
+        Path dev = work.resolve("dev-copy");
+        box.download("/dev", dev);
+        try (Stream<Path> s = Files.walk(dev)) {
+            assertThat(s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> !Files.isSymbolicLink(p)).filter(p -> !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()).isEmpty();
+        }
+        assertThat(dev.resolve("null")).doesNotExist();
+        FileTrees.deleteTree(out);
+        FileTrees.deleteTree(dev);
+        Files.delete(kept);
+        sh("rm -rf /tmp/odd");
+    }
+
+    @Test
+    void theCpRuleHoldsAtTheHelper_fileIntoDirectory_directoryNests_clashesAreRefusedAndLeaveNothing() throws Exception {
+        Path src = Files.createDirectories(work.resolve("rule/build/sub"));
+        Files.writeString(src.resolve("f.txt"), "deep");
+        Path build = src.getParent();
+        sh("rm -rf /tmp/rule && mkdir /tmp/rule && echo plain > /tmp/rule/plain");
+        box.upload(build, "/tmp/rule");
+        box.upload(build.resolve("sub/f.txt"), "/tmp/rule/");
+        assertThat(sh("cd /tmp/rule && find . | sort").stdout()).isEqualTo(".\n./build\n./build/sub\n./build/sub/f.txt\n./f.txt\n./plain\n");
+        assertThatThrownBy(() -> box.upload(build, "/tmp/rule/plain"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("/tmp/rule/plain is not a directory");
+        // A file onto the directory of its own name inside the destination: EISDIR, nothing changed.
+        sh("mkdir -p /tmp/rule/into/f.txt");
+        assertThatThrownBy(() -> box.upload(build.resolve("sub/f.txt"), "/tmp/rule/into"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("/tmp/rule/into/f.txt is a directory");
+        assertThatThrownBy(() -> box.upload(build, "/tmp/rule/plain/"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
+        assertThatThrownBy(() -> box.upload(build, "/tmp/rule/missing/"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessageContaining("a destination ending in '/' must be an existing directory");
+        assertThat(sh("cd /tmp/rule && find . | sort").stdout()).isEqualTo(".\n./build\n./build/sub\n./build/sub/f.txt\n./f.txt\n./into\n./into/f.txt\n./plain\n");
+        assertThat(sh("cat /tmp/rule/plain").stdout()).isEqualTo("plain\n");
+        // A link at the destination is not a directory: a directory is refused there, and the link's target stays empty.
+        sh("mkdir /tmp/rule/target && ln -s /tmp/rule/target /tmp/rule/link");
+        assertThatThrownBy(() -> box.upload(build, "/tmp/rule/link"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
+        assertThat(sh("ls -A /tmp/rule/target").stdout()).isEmpty();
+        sh("rm -rf /tmp/rule");
+        FileTrees.deleteTree(work.resolve("rule"));
+    }
+
+    @Test
     void magicLinksToAnotherProcesssFilesAreNotFollowedEitherWay() throws Exception {
         Path hostDir = Files.createDirectories(work.resolve("host-only"));
         Files.writeString(hostDir.resolve("secret.txt"), "host secret");

@@ -2,7 +2,7 @@ package dev.containerv.testkit;
 
 /**
  * What every area of the conformance suite builds on. Each area is an interface of its own
- * ({@link LifecycleRules}, {@link ProcessRules}, {@link FileRules}, {@link IsolationRules}, {@link ResourceRules},
+ * ({@link LifecycleRules}, {@link ProcessRules}, {@link FileRules}, {@link CopyRules}, {@link IsolationRules}, {@link ResourceRules},
  * {@link NetworkRules}, {@link ErrorRules}) whose rules are JUnit default {@code @Test} methods;
  * {@link ContainerConformanceSuite} implements them all, so a provider still extends one class.
  *

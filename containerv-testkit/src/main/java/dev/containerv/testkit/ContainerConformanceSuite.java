@@ -34,7 +34,8 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>The rules live in one interface per area ({@link LifecycleRules}, {@link ProcessRules}, {@link FileRules},
+ * <p>The rules live in one interface per area ({@link LifecycleRules}, {@link ProcessRules}, {@link FileRules} and
+ * {@link CopyRules},
  * {@link IsolationRules}, {@link SecurityRules}, {@link ResourceRules}, {@link NetworkRules}, {@link ErrorRules}) as JUnit default test
  * methods; this class implements them all and holds what a provider supplies and may override. Rules are named
  * {@code required_<area>_<what>}, or {@code optional_<area>_<what>} when they first require a capability or
@@ -50,7 +51,7 @@ import java.util.function.Function;
 @ExtendWith(ConformanceReport.class)
 @ExtendWith(ConformanceTimeout.class)
 public abstract class ContainerConformanceSuite
-        implements LifecycleRules, ProcessRules, FileRules, IsolationRules, SecurityRules, ResourceRules, NetworkRules, ErrorRules {
+        implements LifecycleRules, ProcessRules, FileRules, CopyRules, IsolationRules, SecurityRules, ResourceRules, NetworkRules, ErrorRules {
     /**
      * Environment variable with the per-test timeout in seconds (default {@value #DEFAULT_TIMEOUT_SECONDS}); see
      * {@link #testTimeout()}.

@@ -103,6 +103,26 @@ public interface LifecycleRules extends ConformanceRules {
     }
 
     @Test
+    default void required_lifecycle_destroyWithGraceZeroEndsEverythingOrIsRefused() throws Exception {
+        Container c = tck().createDefault();
+        ContainerProcess p = c.spawn(tck().fixture().sleep(Duration.ofSeconds(60)).build());
+        assertThatThrownBy(() -> c.destroyWithGrace(Duration.ofSeconds(-1)))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
+        assertThat(c.isRunning()).as("a refused grace leaves the container running").isTrue();
+        try {
+            c.destroyWithGrace(Duration.ZERO);
+        } catch (ContainerException e) {
+            // A provider may not choose the grace per destroy; it must say so, never ignore it.
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+            assertThat(c.isRunning()).as("a refused destroyWithGrace leaves the container as it was").isTrue();
+            return;
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the process ends with its container").isTrue();
+        assertThat(c.isRunning()).isFalse();
+        c.destroyWithGrace(Duration.ZERO); // idempotent, like destroy()
+    }
+
+    @Test
     default void required_lifecycle_closeAfterDestroyIsHarmless() {
         Container c = tck().createDefault();
         c.destroy();

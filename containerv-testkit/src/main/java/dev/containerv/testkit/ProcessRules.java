@@ -5,6 +5,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
+import dev.containerv.api.ProcessDefaults;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.RuntimeFeature;
 import dev.containerv.api.Signal;
@@ -87,6 +88,58 @@ public interface ProcessRules extends ConformanceRules {
         tck().requiresFeatures(RuntimeFeature.RUN_AS_USER);
         assertThatThrownBy(() -> tck().shared().exec(tck().fixture().printUserId().user("no-such-user").build()))
                 .isInstanceOf(ContainerException.class).hasMessageContaining("no-such-user");
+    }
+
+    @Test
+    default void required_processes_containerDefaultsApplyUnlessTheProcessOverridesThem() {
+        String dir = tck().fixture().scratchDirectory();
+        Container c = tck().create(tck().specBuilder(tck().newId()).processDefaults(ProcessDefaults.builder()
+                .environment(Map.of("TCK_DEFAULT", "from the container", "TCK_BOTH", "from the container")).workingDirectory(dir).build()).build());
+        ExecResult env = tck().exec(c, tck().fixture().printEnvironment().environment("TCK_BOTH", "from the process"));
+        assertThat(env.stdout().lines()).contains("TCK_DEFAULT=from the container", "TCK_BOTH=from the process");
+        ExecResult bare = tck().exec(c, tck().fixture().printEnvironment().defaultEnvironment(false).environment("ONLY", "me"));
+        assertThat(bare.stdout().lines()).as("no defaults for a process without the default environment").containsExactly("ONLY=me");
+        assertThat(tck().exec(c, tck().fixture().printWorkingDirectory()).stdout().strip()).isEqualTo(dir);
+        ContainerProcess spawned = c.spawn(tck().fixture().printEnvironment().redirectErrorStream(true).build());
+        assertThat(new String(readAllAsync(spawned.getInputStream()).join(), StandardCharsets.UTF_8).lines()).contains("TCK_DEFAULT=from the container");
+    }
+
+    @Test
+    default void optional_processes_containerDefaultUserAppliesUnlessTheProcessNamesOne() {
+        tck().requiresFeatures(RuntimeFeature.RUN_AS_USER);
+        GuestFixture.KnownUser user = tck().fixture().knownUser();
+        Container c = tck().create(tck().specBuilder(tck().newId())
+                .processDefaults(ProcessDefaults.builder().user(Long.toString(user.id())).build()).build());
+        assertThat(tck().exec(c, tck().fixture().printUserId()).stdout().strip()).isEqualTo(Long.toString(user.id()));
+        assertThat(tck().exec(c, tck().fixture().printUserId().user(user.name())).stdout().strip()).isEqualTo(Long.toString(user.id()));
+    }
+
+    @Test
+    default void required_processes_lineConsumersGetEveryLineOfBothStreamsWithoutBlocking() throws Exception {
+        long size = 4L << 20; // "out\n" and "err\n" lines: size / 4 of each
+        List<String> otherOut = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong outLines = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong errLines = new java.util.concurrent.atomic.AtomicLong();
+        ContainerProcess p = tck().shared().spawn(tck().fixture().floodBothStreams(size)
+                .onStdoutLine(l -> {
+                    if (l.equals("out")) {
+                        outLines.incrementAndGet();
+                    } else {
+                        otherOut.add(l);
+                    }
+                })
+                .onStderrLine(l -> errLines.addAndGet(l.equals("err") ? 1 : 1_000_000_000L)).build());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("nobody reads the streams, yet the process ends").isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(outLines).as("every stdout line was handed over when waitFor returned").hasValue(size / 4);
+        assertThat(errLines).hasValue(size / 4);
+        assertThat(otherOut).isEmpty();
+        assertThat(p.getInputStream().read()).as("the consumer took the stream's place").isEqualTo(-1);
+
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecResult r = tck().exec(tck().shared(), tck().fixture().print("one\ntwo\nthree").onStdoutLine(lines::add));
+        assertThat(lines).containsExactly("one", "two", "three");
+        assertThat(r.stdout()).as("exec's result has the output too").isEqualTo("one\ntwo\nthree");
     }
 
     @Test

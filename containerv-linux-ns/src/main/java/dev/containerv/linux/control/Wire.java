@@ -80,7 +80,11 @@ public final class Wire {
                         List<String> argv, List<String> envp, String cwd, String user, List<Rlimit> rlimits) implements Message {
     }
 
-    public record Spawned(long reqId, long pid) implements Message {
+    /**
+     * SPAWNED: {@code pid} in the container's pid namespace, {@code hostPid} where the JVM is (0 when the helper could
+     * not tell, or is an older one whose frame ends after the pid).
+     */
+    public record Spawned(long reqId, long pid, long hostPid) implements Message {
     }
 
     /** EXITED: {@code kind} 1 = exited with {@code value}, 2 = killed by signal {@code value}. */
@@ -140,7 +144,7 @@ public final class Wire {
             }
             return o.frame(SPAWN);
         } else if (m instanceof Spawned s) {
-            return o.u32(s.reqId()).u32(s.pid()).frame(SPAWNED);
+            return o.u32(s.reqId()).u32(s.pid()).u32(s.hostPid()).frame(SPAWNED);
         } else if (m instanceof Exited x) {
             return o.u32(x.reqId()).u32(x.pid()).u32(x.kind()).u32(x.value()).u32(x.rawStatus()).frame(EXITED);
         } else if (m instanceof Kill k) {
@@ -202,7 +206,7 @@ public final class Wire {
                 }
                 yield new Spawn(req, flags, t0, t1, t2, exec, argv, envp, cwd, user, rl);
             }
-            case SPAWNED -> new Spawned(in.u32(), in.u32());
+            case SPAWNED -> new Spawned(in.u32(), in.u32(), payload.remaining() >= 4 ? in.u32() : 0);
             case EXITED -> new Exited(in.u32(), in.u32(), in.i32(), in.i32(), in.i32());
             case KILL -> new Kill(in.u32(), in.i32(), in.i32(), in.i32());
             case OK -> new Ok(in.u32());

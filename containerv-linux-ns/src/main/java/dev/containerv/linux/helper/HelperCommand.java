@@ -6,27 +6,18 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.containerv.spi.IdleTimer;
 
 /**
  * Runs one short-lived helper command ({@code copy}, {@code cleanup}) to its end: stdin {@code /dev/null},
  * its output collected, killed by a shared watchdog thread when it outlives its timeout.
  */
 public final class HelperCommand {
-    /** One daemon thread that kills helpers running too long (create's status wait, copies, cleanups). */
-    static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "containerv-watchdog-" + Counter.NEXT.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
-
-    private static final class Counter {
-        static final AtomicInteger NEXT = new AtomicInteger();
-    }
+    /**
+     * Kills helpers running too long (create's status wait, copies, cleanups) on one daemon thread that exists only
+     * while a helper runs (it ends 2 s after the last one, or when interrupted).
+     */
+    static final IdleTimer WATCHDOG = new IdleTimer("containerv-watchdog", Duration.ofSeconds(2));
 
     private HelperCommand() {
     }
@@ -54,16 +45,16 @@ public final class HelperCommand {
             pb.redirectError(Redirect.DISCARD);
         }
         Process p = pb.start();
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(p::destroyForcibly, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        IdleTimer.Scheduled watchdog = WATCHDOG.schedule(p::destroyForcibly, timeout);
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int code = p.waitFor();
-            return new Result(code, out, watchdog.isDone() && !watchdog.isCancelled());
+            return new Result(code, out, watchdog.hasRun());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             throw e;
         } finally {
-            watchdog.cancel(false);
+            watchdog.cancel();
         }
     }
 }

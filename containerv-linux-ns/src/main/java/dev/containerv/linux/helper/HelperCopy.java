@@ -38,7 +38,11 @@ public final class HelperCopy {
     private HelperCopy() {
     }
 
-    /** Copies {@code host} to {@code containerPath} or back; both paths are absolute and checked by the caller. */
+    /**
+     * Copies {@code host} to {@code containerPath} or back by the rule of {@link dev.containerv.api.Container#upload}; both
+     * paths are absolute and checked by the caller. An upload's {@code containerPath} ending in {@code /} must name an
+     * existing directory.
+     */
     public static void copy(Target t, String op, Direction direction, Path host, String containerPath) {
         boolean upload = direction == Direction.UPLOAD;
         List<String> cmd = new ArrayList<>(List.of(t.helper().toString(), "copy", direction.word, "--pid", Long.toString(t.initPid()),
@@ -90,11 +94,17 @@ public final class HelperCopy {
             kind = ErrorKind.PERMISSION_DENIED;
             sentence = "cannot " + what + ": " + (hostSide ? "the host path" : "the container path") + " leads through a link a copy does not follow";
         } else if ("ENOENT".equals(f.errnoName())) {
+            boolean mustBeDir = upload && containerPath.endsWith("/") && !hostSide;
             sentence = "cannot " + what + ": " + (hostSide ? "host path " : "container path ") + (f.path().isEmpty() ? (hostSide ? host : containerPath) : f.path())
-                    + " does not exist" + (upload || hostSide ? " (the parent of the destination must exist)" : "");
-        } else if ("EISDIR".equals(f.errnoName()) || "ENOTDIR".equals(f.errnoName())) {
+                    + " does not exist" + (mustBeDir ? " (a destination ending in '/' must be an existing directory)"
+                    : upload || hostSide ? " (the parent of the destination must exist)" : "");
+        } else if ("EISDIR".equals(f.errnoName())) {
             kind = ErrorKind.INVALID_SPEC;
-            sentence = "cannot " + what + ": the destination is a directory and the source is not, or a parent is not a directory";
+            sentence = "cannot " + what + ": " + f.path() + " is a directory and the source is not (a file never replaces a directory)";
+        } else if ("ENOTDIR".equals(f.errnoName())) {
+            kind = ErrorKind.INVALID_SPEC;
+            sentence = "cannot " + what + ": " + f.path() + " is not a directory (a directory never replaces a file, a destination ending in '/'"
+                    + " must be a directory, and every parent must be one)";
         } else {
             sentence = "cannot " + what;
         }

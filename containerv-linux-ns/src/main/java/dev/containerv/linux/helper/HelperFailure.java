@@ -158,10 +158,15 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
      * @param sentence  what failed, in words, for this particular case
      */
     public ContainerException toException(String operation, String containerId, ErrorKind kind, String sentence) {
+        return toException(operation, containerId, kind, sentence, null);
+    }
+
+    /** As {@link #toException(String, String, ErrorKind, String)}, with a cause (such as the helper's {@link HelperLog}). */
+    public ContainerException toException(String operation, String containerId, ErrorKind kind, String sentence, Throwable cause) {
         String tech = technical();
         String message = sentence + " (while " + stepDescription() + (tech.isEmpty() ? "" : ": " + tech) + ")";
         return ContainerException.builder(kind, message).operation(operation).containerId(containerId)
-                .platformCode(platformCode()).build();
+                .platformCode(platformCode()).cause(cause).build();
     }
 
     @Override

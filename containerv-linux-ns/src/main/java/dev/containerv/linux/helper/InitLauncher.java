@@ -11,7 +11,6 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,18 +49,18 @@ public final class InitLauncher {
      * end of its log.
      */
     public static StatusLine readStatus(Process helperProcess, String op, String id, RandomAccessFile log) {
-        ScheduledFuture<?> watchdog = HelperCommand.WATCHDOG.schedule(helperProcess::destroyForcibly, CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        dev.containerv.spi.IdleTimer.Scheduled watchdog = HelperCommand.WATCHDOG.schedule(helperProcess::destroyForcibly, CREATE_TIMEOUT);
         String line;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(helperProcess.getInputStream(), StandardCharsets.UTF_8))) {
             line = r.readLine();
         } catch (IOException e) {
             line = null;
         } finally {
-            watchdog.cancel(false);
+            watchdog.cancel();
         }
         if (line == null) {
             int code = waitQuietly(helperProcess, Duration.ofSeconds(5));
-            boolean timedOut = watchdog.isDone() && !watchdog.isCancelled();
+            boolean timedOut = watchdog.hasRun();
             throw ContainerException.builder(timedOut ? ErrorKind.TIMEOUT : ErrorKind.PLATFORM_FAILURE,
                     (timedOut ? "the helper did not report within " + CREATE_TIMEOUT.toSeconds() + " s and was killed"
                             : "the helper ended (exit " + code + ") without reporting ready or an error") + "; its log: " + tail(log))

@@ -8,6 +8,7 @@ import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.cgroup.ContainerCgroup;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.helper.HelperFailure;
+import dev.containerv.linux.helper.HelperLog;
 import dev.containerv.linux.helper.InitLauncher;
 import dev.containerv.linux.helper.StatusLine;
 import dev.containerv.linux.network.HostLinks;
@@ -20,6 +21,7 @@ import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
 import dev.containerv.linux.state.StateStore;
+import dev.containerv.spi.LifecycleLog;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,6 +60,7 @@ final class ContainerCreation {
     static LinuxContainer create(LinuxRuntime runtime, ContainerSpec spec) {
         String op = "linux::Runtime::create";
         String id = spec.id();
+        long start = LifecycleLog.start();
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
         Path rootfs = SpecChecks.validate(spec, op);
         boolean rootless = runtime.euid() != 0;
@@ -136,6 +139,7 @@ final class ContainerCreation {
                     OWNER_PIPES.put(stateDir.toString(), helperProcess.getOutputStream());
                 }
                 LOG.log(Level.DEBUG, () -> "created container " + id + " (init pid " + ready.initPid() + ")");
+                LifecycleLog.created("linux-ns", id, start);
                 return new LinuxContainer(runtime, spec, state, paths, () -> helperPath, helperProcess, control);
             }
         } catch (ContainerException e) {
@@ -162,9 +166,11 @@ final class ContainerCreation {
         };
         ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE
                 : f.step().equals("bind") && f.errnoName().equals("ENOTDIR") ? ErrorKind.INVALID_SPEC : f.kind();
-        ContainerException e = f.toException(op, spec.id(), kind, sentence);
+        // The log goes with the state directory: its end travels as the cause, so that it is never lost unseen.
+        String tail = InitLauncher.tail(log);
+        ContainerException e = f.toException(op, spec.id(), kind, sentence, new HelperLog(tail));
         if (code == 2 || code == 3) {
-            LOG.log(Level.DEBUG, () -> "helper exit " + code + " for " + spec.id() + "; cleaning up on the Java side. Log: " + InitLauncher.tail(log));
+            LOG.log(Level.DEBUG, () -> "helper exit " + code + " for " + spec.id() + "; cleaning up on the Java side");
         }
         return e;
     }

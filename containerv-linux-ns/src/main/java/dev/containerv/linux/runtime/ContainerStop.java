@@ -29,10 +29,18 @@ final class ContainerStop {
     private ContainerStop() {
     }
 
-    /** @param supervisor the helper process when this JVM made the container, else {@code null} */
-    static void stop(String id, StateFile s, StatePaths paths, Process supervisor, ControlConnection control, StateStore store, Proc proc) {
+    /**
+     * @param supervisor the helper process when this JVM made the container, else {@code null}
+     * @param graceMs    the time between TERM and KILL, or -1 for the container's own stop grace
+     */
+    static void stop(String id, StateFile s, StatePaths paths, Process supervisor, ControlConnection control, StateStore store, Proc proc,
+                     long graceMs) {
+        stopWithGrace(id, s, paths, supervisor, control, store, proc, graceMs < 0 ? s.stopGraceMs() : graceMs);
+    }
+
+    private static void stopWithGrace(String id, StateFile s, StatePaths paths, Process supervisor, ControlConnection control, StateStore store,
+                                      Proc proc, long graceMs) {
         String op = "linux::Container::destroy";
-        long graceMs = s.stopGraceMs();
         List<Exception> problems = new ArrayList<>();
         if (control.isOpen()) {
             long req = control.newRequestId();

@@ -22,6 +22,7 @@ import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
 import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.LifecycleLog;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.System.Logger.Level;
@@ -160,7 +161,11 @@ public final class LinuxContainer implements Container {
                     .operation(op).containerId(id()).build();
         }
         ensureUsable(op);
-        HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.UPLOAD, absolute(host), dst);
+        // A trailing '/' (which the check drops) asks for an existing directory; the helper enforces it.
+        boolean mustBeDirectory = containerPath.endsWith("/") && !dst.equals("/");
+        long start = LifecycleLog.start();
+        HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.UPLOAD, absolute(host), mustBeDirectory ? dst + "/" : dst);
+        LifecycleLog.copied("host " + host + " to container " + id() + ":" + dst, start);
     }
 
     @Override
@@ -168,7 +173,9 @@ public final class LinuxContainer implements Container {
         String op = "linux::Container::download";
         String src = ContainerPaths.check("containerPath", containerPath, GuestOs.LINUX);
         ensureUsable(op);
+        long start = LifecycleLog.start();
         HelperCopy.copy(copyTarget(op), op, HelperCopy.Direction.DOWNLOAD, absolute(host), src);
+        LifecycleLog.copied("container " + id() + ":" + src + " to host " + host, start);
     }
 
     private HelperCopy.Target copyTarget(String op) {
@@ -246,6 +253,19 @@ public final class LinuxContainer implements Container {
 
     @Override
     public void destroy() {
+        destroy(-1);
+    }
+
+    @Override
+    public void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: KILL at once)");
+        }
+        // The SHUTDOWN request carries the grace in milliseconds as an unsigned 32-bit number.
+        destroy(Math.min(grace.toMillis(), 0xffff_ffffL));
+    }
+
+    private void destroy(long graceMs) {
         CompletableFuture<Void> mine;
         synchronized (destroyLock) {
             if (detached) {
@@ -262,9 +282,11 @@ public final class LinuxContainer implements Container {
             awaitDestroy();
             return;
         }
+        long start = LifecycleLog.start();
         try {
-            ContainerStop.stop(id(), state, paths, supervisor, control, runtime.store(), runtime.proc());
+            ContainerStop.stop(id(), state, paths, supervisor, control, runtime.store(), runtime.proc(), graceMs);
             mine.complete(null);
+            LifecycleLog.destroyed(id(), start);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;

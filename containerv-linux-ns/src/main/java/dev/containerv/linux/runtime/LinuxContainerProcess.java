@@ -4,6 +4,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.linux.control.ControlConnection;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.spi.AbstractContainerProcess;
+import dev.containerv.spi.LifecycleLog;
 import dev.containerv.spi.StdioRedirects;
 
 import java.io.IOException;
@@ -26,9 +27,13 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
     private volatile long hostPid = -1;
     private volatile StdioRedirects.ProcessStreams streams;
 
-    LinuxContainerProcess(LinuxContainer container, String program) {
+    private final long spawnedNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
+    LinuxContainerProcess(LinuxContainer container, String program, long spawnedNanos) {
         this.container = container;
         this.program = program;
+        this.spawnedNanos = spawnedNanos;
     }
 
     /** Before the SPAWN is sent: the streams this process exposes, and when the JVM-served outputs have drained. */
@@ -42,6 +47,9 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
     public void answer(Wire.Message message) {
         if (message instanceof Wire.Spawned s) {
             containerPid = s.pid();
+            if (s.hostPid() > 0) {
+                hostPid = s.hostPid(); // known at spawn: pid() works after the process has exited too
+            }
         }
         spawnAnswer.complete(message);
     }
@@ -64,6 +72,9 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
 
     /** The exit is recorded once the outputs the JVM serves (file, inherit) have drained, as for a local process. */
     private void finish(int value) {
+        if (finished.compareAndSet(false, true)) {
+            LifecycleLog.exited(container.id(), program, containerPid, value, spawnedNanos);
+        }
         StdioRedirects.ProcessStreams s = streams;
         if (s == null) {
             exit().complete(value);
@@ -103,10 +114,11 @@ public final class LinuxContainerProcess extends AbstractContainerProcess implem
     }
 
     /**
-     * The host pid, found once through the init's children (or a scan of the container's pid namespace)
-     * and cached.
+     * The host pid: reported by the helper in its answer to the spawn, so it is known also after the process has
+     * exited. Only a helper that could not tell it (an older one) leaves it to a lookup through the init's children
+     * (or a scan of the container's pid namespace) at the first call, cached.
      *
-     * @throws UnsupportedOperationException if the process is gone before its host pid was ever asked for
+     * @throws UnsupportedOperationException if the helper did not report it and the process is gone before the first call
      */
     @Override
     public long pid() {

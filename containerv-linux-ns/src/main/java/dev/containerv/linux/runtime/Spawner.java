@@ -10,6 +10,7 @@ import dev.containerv.linux.control.SocketOutputStream;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.plan.StandardSetup;
+import dev.containerv.spi.LifecycleLog;
 import dev.containerv.spi.StdioRedirects;
 
 import java.io.BufferedInputStream;
@@ -50,11 +51,13 @@ final class Spawner {
         this.control = control;
     }
 
-    LinuxContainerProcess spawn(ProcessSpec ps) {
+    LinuxContainerProcess spawn(ProcessSpec asked) {
+        ProcessSpec ps = container.spec().processDefaults().applyTo(asked); // the container's defaults under its own values
         String id = container.id();
         String cwd = ps.workingDirectory().map(d -> ContainerPaths.check("process.workingDirectory", d, GuestOs.LINUX)).orElse("");
         String program = ps.command().get(0);
-        LinuxContainerProcess process = new LinuxContainerProcess(container, program);
+        long start = LifecycleLog.start();
+        LinuxContainerProcess process = new LinuxContainerProcess(container, program, start);
         List<AutoCloseable> opened = new ArrayList<>();
         // Files first, like ProcessBuilder.start(): a bad redirect fails before anything runs.
         try (StdioRedirects stdio = StdioRedirects.open(ps, OP, id)) {
@@ -95,6 +98,7 @@ final class Spawner {
                 throw new ContainerException(ErrorKind.PLATFORM_FAILURE, "unexpected answer to SPAWN: " + answer);
             }
             stdio.endInputWith(process.onExit());
+            LifecycleLog.spawned(id, ps.command(), process.containerPid(), start);
             return process;
         } catch (ContainerException e) {
             closeAll(opened, e);

@@ -47,7 +47,10 @@ class WireTest {
     @Test
     void serverFramesDecodeAsCaptured() throws IOException {
         assertThat(decodeOne("hello-server.bin", true)).isEqualTo(new Wire.Hello(1, 0, 0, 0, "1.0.0", true));
-        assertThat(decodeOne("spawned.bin", true)).isEqualTo(new Wire.Spawned(7, 42));
+        assertThat(decodeOne("spawned.bin", true)).isEqualTo(new Wire.Spawned(7, 42, 4242));
+        // An older helper's SPAWNED ends after the pid: the host pid is then unknown (0).
+        ByteBuffer old = ByteBuffer.wrap(new byte[] {7, 0, 0, 0, 42, 0, 0, 0});
+        assertThat(Wire.decode(Wire.SPAWNED, old, true)).isEqualTo(new Wire.Spawned(7, 42, 0));
         Wire.Exited code = (Wire.Exited) decodeOne("exited-code.bin", true);
         assertThat(code).isEqualTo(new Wire.Exited(7, 42, Wire.EXIT_EXITED, 3, 0x300));
         assertThat(code.exitValue()).isEqualTo(3);

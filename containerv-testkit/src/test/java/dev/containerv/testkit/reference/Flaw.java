@@ -20,6 +20,11 @@ public enum Flaw {
     ACCEPTS_UNDECLARED_CAPABILITIES,
     /** Declares RESOURCE_LIMITS, accepts limits and ignores them. */
     CLAIMS_LIMITS_BUT_IGNORES_THEM,
+    /**
+     * Transfers treat the destination as the exact target, as containerv did before issue 18: an existing
+     * directory is replaced or merged into instead of receiving the source inside it.
+     */
+    COPIES_ONTO_THE_DESTINATION,
     /** Transfers follow symbolic links found in the container, onto host paths. */
     FOLLOWS_SYMLINKS,
     /** A second destroy throws. */

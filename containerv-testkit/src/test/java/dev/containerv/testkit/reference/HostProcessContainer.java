@@ -96,8 +96,9 @@ final class HostProcessContainer implements Container {
     }
 
     @Override
-    public ContainerProcess spawn(ProcessSpec process) {
+    public ContainerProcess spawn(ProcessSpec asked) {
         requireRunning("spawn");
+        ProcessSpec process = spec().processDefaults().applyTo(asked);
         if (runtime.has(Flaw.SPAWN_HANGS)) {
             hangUntilDestroyed();
         }
@@ -220,12 +221,22 @@ final class HostProcessContainer implements Container {
                 }
                 return;
             }
-            Trees.delete(target);
-            Trees.copy(host, target, !runtime.has(Flaw.IGNORES_UPLOAD_MODE));
+            if (runtime.has(Flaw.COPIES_ONTO_THE_DESTINATION)) {
+                Trees.delete(target);
+                Trees.copy(host, target, !runtime.has(Flaw.IGNORES_UPLOAD_MODE));
+                return;
+            }
+            Trees.copyByTheRule(host, target, endsWithSeparator(containerPath), !runtime.has(Flaw.IGNORES_UPLOAD_MODE));
+        } catch (Trees.Refused e) {
+            throw error(e.missing ? ErrorKind.NOT_FOUND : ErrorKind.INVALID_SPEC, "upload", "cannot copy " + host + " to " + containerPath + ": " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "copying " + host + " to " + containerPath + " failed: " + e)
                     .operation(HostProcessRuntime.OPERATION + "Container::upload").containerId(id()).cause(e).build();
         }
+    }
+
+    private static boolean endsWithSeparator(String containerPath) {
+        return containerPath.length() > 1 && containerPath.endsWith("/");
     }
 
     @Override
@@ -236,12 +247,19 @@ final class HostProcessContainer implements Container {
             throw error(ErrorKind.NOT_FOUND, "download", containerPath + " does not exist in the container (errno ENOENT)");
         }
         try {
-            Trees.delete(host);
             if (runtime.has(Flaw.FOLLOWS_SYMLINKS) && !Files.isDirectory(source)) {
+                Trees.delete(host);
                 Files.copy(source, host);
                 return;
             }
-            Trees.copy(source, host, true);
+            if (runtime.has(Flaw.COPIES_ONTO_THE_DESTINATION)) {
+                Trees.delete(host);
+                Trees.copy(source, host, true);
+                return;
+            }
+            Trees.copyByTheRule(source, host, false, true);
+        } catch (Trees.Refused e) {
+            throw error(e.missing ? ErrorKind.NOT_FOUND : ErrorKind.INVALID_SPEC, "download", "cannot copy " + containerPath + " to " + host + ": " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             throw ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "copying " + containerPath + " to " + host + " failed: " + e)
                     .operation(HostProcessRuntime.OPERATION + "Container::download").containerId(id()).cause(e).build();
@@ -350,6 +368,30 @@ final class HostProcessContainer implements Container {
         if (!runtime.has(Flaw.LEAVES_ROOT_BEHIND) && !runtime.has(Flaw.SHARES_ONE_ROOT)) {
             Trees.delete(root);
         }
+    }
+
+    /** TERM to every process, KILL to what is left after {@code grace}, then {@link #destroy()}. */
+    @Override
+    public void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more");
+        }
+        if (!destroyed && !grace.isZero()) {
+            List<ProcessHandle> all = live().toList();
+            all.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (ProcessHandle h : all) {
+                try {
+                    h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException e) {
+                    break; // KILL follows in destroy()
+                }
+            }
+        }
+        destroy();
     }
 
     @Override

@@ -66,6 +66,73 @@ final class Trees {
         }
     }
 
+    /** A copy the rule refuses: a file/directory clash, or a trailing-separator destination that is no directory. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        final boolean missing;
+
+        Refused(String message, boolean missing) {
+            super(message);
+            this.missing = missing;
+        }
+    }
+
+    /**
+     * Copies {@code source} to {@code dest} by the {@code cp -r} / {@code docker cp} rule of {@code Container.upload}:
+     * an existing directory at {@code dest} (not a link) receives the source as {@code dest/<name>}; then a
+     * directory merges into a directory, a file or link replaces a file or link, and any other clash is refused.
+     * FIFOs, sockets and devices are skipped. With {@code mustBeDirectory} (a trailing separator) {@code dest} must
+     * be an existing directory.
+     */
+    static void copyByTheRule(Path source, Path dest, boolean mustBeDirectory, boolean keepModes) throws IOException {
+        Path target = dest;
+        if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+            target = dest.resolve(source.getFileName().toString());
+        } else if (mustBeDirectory) {
+            throw new Refused(dest + (Files.exists(dest, LinkOption.NOFOLLOW_LINKS) ? " is not a directory (errno ENOTDIR)"
+                    : " does not exist (errno ENOENT)") + "; a destination ending in a separator must be a directory", !Files.exists(dest, LinkOption.NOFOLLOW_LINKS));
+        }
+        merge(source, target, keepModes);
+    }
+
+    private static void merge(Path source, Path target, boolean keepModes) throws IOException {
+        boolean sourceIsDir = Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS);
+        if (!sourceIsDir && !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(source)) {
+            return; // FIFO, socket, device: skipped
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            boolean targetIsDir = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
+            if (sourceIsDir && !targetIsDir) {
+                throw new Refused(target + " is not a directory, and a directory never replaces a file (errno ENOTDIR)", false);
+            }
+            if (!sourceIsDir && targetIsDir) {
+                throw new Refused(target + " is a directory, and a file never replaces one (errno EISDIR)", false);
+            }
+            if (sourceIsDir) {
+                try (var children = Files.list(source)) {
+                    for (Path child : (Iterable<Path>) children::iterator) {
+                        merge(child, target.resolve(child.getFileName().toString()), keepModes);
+                    }
+                }
+                return;
+            }
+            Files.delete(target);
+        }
+        if (sourceIsDir) {
+            Files.createDirectory(target);
+            try (var children = Files.list(source)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    merge(child, target.resolve(child.getFileName().toString()), keepModes);
+                }
+            }
+            if (keepModes) {
+                Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(source, LinkOption.NOFOLLOW_LINKS));
+            }
+            return;
+        }
+        copyOne(source, target, keepModes);
+    }
+
     /** Removes a file, link or tree with {@link FileTrees#deleteTree}; a missing path is fine. */
     static void delete(Path path) {
         try {

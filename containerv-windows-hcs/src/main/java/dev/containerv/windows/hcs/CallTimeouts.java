@@ -1,10 +1,8 @@
 package dev.containerv.windows.hcs;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import dev.containerv.spi.IdleTimer;
+
 import java.util.function.Consumer;
 
 /**
@@ -17,11 +15,8 @@ public final class CallTimeouts {
     /** The system property, in whole seconds. */
     public static final String PROPERTY = "containerv.windows.timeout.call";
     private static final System.Logger LOG = System.getLogger(CallTimeouts.class.getName());
-    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "containerv-hcs-call-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    /** One daemon thread while calls are watched; it ends 2 s after the last one returned, or when interrupted. */
+    private static final IdleTimer WATCHER = new IdleTimer("containerv-hcs-call-watch", Duration.ofSeconds(2));
 
     private final Duration call;
     private final Consumer<String> warn;
@@ -59,9 +54,9 @@ public final class CallTimeouts {
 
     /** Starts watching a call named {@code what}: a warning if it has not returned after {@link #call()}. */
     public Watch watch(String what) {
-        ScheduledFuture<?> alarm = WATCHER.schedule(() -> warn.accept(what + " has not returned after " + call.toMillis()
+        IdleTimer.Scheduled alarm = WATCHER.schedule(() -> warn.accept(what + " has not returned after " + call.toMillis()
                 + " ms: the Host Compute Service may hang (a vmcompute.dll call cannot be ended; it is still waited for)"),
-                call.toMillis(), TimeUnit.MILLISECONDS);
-        return () -> alarm.cancel(false);
+                call);
+        return alarm::cancel;
     }
 }

@@ -41,6 +41,7 @@ public final class ContainerFactory {
     public static HcsContainer create(HcsApi hcs, ContainerSpec spec, Path stateRoot, HcsContainer.Timeouts timeouts) {
         String id = spec.id();
         String createOp = Errors.op("Container", "create");
+        long start = dev.containerv.spi.LifecycleLog.start();
         WindowsOptions options = Documents.options(spec);
         UndoStack undo = new UndoStack();
         String step = createOp;
@@ -111,7 +112,9 @@ public final class ContainerFactory {
                 job = created;
             }
             LOG.log(System.Logger.Level.DEBUG, () -> "created Windows container " + id + " through " + hcs.family());
-            return new HcsContainer(hcs, spec, options, timeouts, stateDir, staging, undo, system, uvm, job);
+            HcsContainer created = new HcsContainer(hcs, spec, options, timeouts, stateDir, staging, undo, system, uvm, job);
+            dev.containerv.spi.LifecycleLog.created("windows-hcs", id, start);
+            return created;
         } catch (HcsException e) {
             throw undo.rollback(Errors.map(step, id, e));
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.windows.Isolation;
 import dev.containerv.windows.WindowsOptions;
 import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.LifecycleLog;
 import dev.containerv.spi.StdioRedirects;
 import dev.containerv.windows.hcs.HcsApi;
 import dev.containerv.windows.hcs.HcsException;
@@ -138,7 +139,7 @@ public final class HcsContainer implements Container {
 
     @Override
     public ContainerProcess spawn(ProcessSpec process) {
-        return spawn(process, CommandLines.join(process.command()));
+        return spawn(spec().processDefaults().applyTo(process), CommandLines.join(process.command()));
     }
 
     /**
@@ -149,6 +150,7 @@ public final class HcsContainer implements Container {
     private ContainerProcess spawn(ProcessSpec process, String commandLine) {
         String op = Errors.op("Container", "spawn");
         checkAlive(op);
+        long start = LifecycleLog.start();
         String parameters = Json.write(ProcessDocuments.of(process, commandLine));
         try (StdioRedirects stdio = StdioRedirects.open(process, op, id())) {
             HcsProcess p;
@@ -166,6 +168,8 @@ public final class HcsContainer implements Container {
             OpenProcessHandle handle = new OpenProcessHandle(hcs, p);
             StdioRedirects.ProcessStreams streams = stdio.connect(new ContainerStdin(p.stdin(), handle), p.stdout(), p.stderr());
             HcsContainerProcess result = new HcsContainerProcess(hcs, id(), handle, options.isolation() == Isolation.PROCESS, streams);
+            LifecycleLog.spawned(id(), process.command(), result.containerPid(), start);
+            result.onExit().thenAccept(x -> LifecycleLog.exited(id(), process.command().get(0), result.containerPid(), x.exitValue(), start));
             stdio.endInputWith(result.onExit());
             processes.add(result);
             // A process whose exit wait failed may still run: it stays listed, so destroy kills it and closes its handle.
@@ -212,7 +216,8 @@ public final class HcsContainer implements Container {
 
     @Override
     public ExecResult exec(ProcessSpec process, Duration timeout) {
-        return DeadlineExec.run(piped -> spawn(piped, CommandLines.join(piped.command())), process, timeout, Errors.op("Container", "exec"), id());
+        return DeadlineExec.run(piped -> spawn(piped, CommandLines.join(piped.command())), spec().processDefaults().applyTo(process), timeout,
+                Errors.op("Container", "exec"), id());
     }
 
     /** Runs a cmd.exe line (cmd.exe reads its own line: never through the C runtime quoting of CommandLines). */
@@ -224,13 +229,17 @@ public final class HcsContainer implements Container {
     @Override
     public void upload(Path host, String containerPath) {
         checkAlive(Errors.op("Container", "upload"));
+        long start = LifecycleLog.start();
         transfer.upload(host, containerPath);
+        LifecycleLog.copied("host " + host + " to container " + id() + ":" + containerPath, start);
     }
 
     @Override
     public void download(String containerPath, Path host) {
         checkAlive(Errors.op("Container", "download"));
+        long start = LifecycleLog.start();
         transfer.download(containerPath, host);
+        LifecycleLog.copied("container " + id() + ":" + containerPath + " to host " + host, start);
     }
 
     // ---- stats ----
@@ -314,6 +323,18 @@ public final class HcsContainer implements Container {
 
     @Override
     public void destroy() {
+        stopAndRemove(options.shutdownTimeout());
+    }
+
+    @Override
+    public void destroyWithGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: terminate at once)");
+        }
+        stopAndRemove(grace);
+    }
+
+    private void stopAndRemove(Duration grace) {
         synchronized (lock) {
             if (destroyed) {
                 return;
@@ -321,6 +342,7 @@ public final class HcsContainer implements Container {
             destroyed = true;
         }
         String op = Errors.op("Container", "destroy");
+        long start = LifecycleLog.start();
         List<Throwable> failures = new ArrayList<>();
         for (HcsContainerProcess p : processes) {
             try {
@@ -332,7 +354,7 @@ public final class HcsContainer implements Container {
         // Graceful first: the container system is shut down within the grace, then the undo steps terminate
         // (a no-op when stopped), close, and remove network, scratch and state in reverse order of creation.
         try {
-            stop(hcs, system, options.shutdownTimeout(), timeouts);
+            stop(hcs, system, grace, timeouts);
         } catch (HcsException e) {
             failures.add(e);
         }
@@ -348,7 +370,7 @@ public final class HcsContainer implements Container {
             failures.stream().skip(1).forEach(e::addSuppressed);
             throw e;
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "destroyed Windows container " + id());
+        LifecycleLog.destroyed(id(), start);
     }
 
     @Override

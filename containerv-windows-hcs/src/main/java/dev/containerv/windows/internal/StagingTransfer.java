@@ -10,6 +10,7 @@ import dev.containerv.spi.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -72,13 +73,14 @@ final class StagingTransfer {
         return r.exitCode();
     }
 
-    /** Copies a host file or tree to {@code containerPath}: staged on the host, then copied inside by cmd.exe. */
+    /** Copies a host file or tree to {@code containerPath} by the rule of {@code Container.upload}: staged on the host, then copied inside by cmd.exe. */
     void upload(Path host, String containerPath) {
         String op = Errors.op("Container", "upload");
         String target = CmdLine.check("containerPath", ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS));
         if (!Files.exists(host)) {
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "the host path " + host + " does not exist").operation(op).containerId(containerId).build();
         }
+        target = destinationInContainer(op, host, target, containerPath.length() > 3 && containerPath.endsWith("\\"));
         String name = "upload-" + transfers.incrementAndGet();
         Path staged = staging.resolve(name);
         try {
@@ -95,7 +97,7 @@ final class StagingTransfer {
         }
     }
 
-    /** Copies a container file or tree to {@code host}: copied to the staging folder inside, then moved out on the host. */
+    /** Copies a container file or tree to {@code host} by the rule of {@code Container.download}: copied to the staging folder inside, then out on the host. */
     void download(String containerPath, Path host) {
         String op = Errors.op("Container", "download");
         String source = CmdLine.check("containerPath", ContainerPaths.check("containerPath", containerPath, GuestOs.WINDOWS));
@@ -103,6 +105,7 @@ final class StagingTransfer {
         if (kind == 1) {
             throw ContainerException.builder(ErrorKind.NOT_FOUND, "the container path " + source + " does not exist").operation(op).containerId(containerId).build();
         }
+        host = destinationOnHost(op, source, kind == 2, host);
         String name = "download-" + transfers.incrementAndGet();
         Path staged = staging.resolve(name);
         try {
@@ -116,6 +119,46 @@ final class StagingTransfer {
             throw Errors.of(ErrorKind.PLATFORM_FAILURE, op, containerId, "cannot copy the staged " + source + " to " + host + ": " + e, e);
         } finally {
             deleteQuietly(staged);
+        }
+    }
+
+    /**
+     * Where an upload goes, by the rule of {@code Container.upload} ({@code cp -r}, {@code docker cp}): an existing
+     * directory receives the source under its name; a directory never replaces a file nor a file a directory; a
+     * destination written with a trailing backslash must be an existing directory.
+     */
+    private String destinationInContainer(String op, Path host, String target, boolean mustBeDirectory) {
+        int kind = kindOf(op, target);
+        if (kind == 2 && host.getFileName() != null) {
+            target = (target.endsWith("\\") ? target : target + "\\") + host.getFileName();
+            kind = kindOf(op, target);
+        } else if (mustBeDirectory && kind != 2) {
+            throw ContainerException.builder(kind == 1 ? ErrorKind.NOT_FOUND : ErrorKind.INVALID_SPEC, "cannot copy " + host + " to " + target
+                    + "\\: a destination ending in '\\' must be an existing directory, and it " + (kind == 1 ? "does not exist" : "is a file"))
+                    .operation(op).containerId(containerId).build();
+        }
+        clash(op, Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS), kind == 2, kind != 1, host.toString(), target);
+        return target;
+    }
+
+    /** Where a download goes on the host, by the same rule; a link at {@code host} is not a directory and is not followed. */
+    private Path destinationOnHost(String op, String source, boolean sourceIsDirectory, Path host) {
+        Path target = host;
+        int cut = source.lastIndexOf('\\');
+        String name = cut >= 0 ? source.substring(cut + 1) : "";
+        if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) && !name.isEmpty()) {
+            target = host.resolve(name);
+        }
+        clash(op, sourceIsDirectory, Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS), Files.exists(target, LinkOption.NOFOLLOW_LINKS),
+                source, target.toString());
+        return target;
+    }
+
+    private void clash(String op, boolean sourceIsDirectory, boolean targetIsDirectory, boolean targetExists, String source, String target) {
+        if (targetExists && sourceIsDirectory != targetIsDirectory) {
+            throw ContainerException.builder(ErrorKind.INVALID_SPEC, "cannot copy " + source + " to " + target + ": " + target
+                    + (targetIsDirectory ? " is a directory and the source is not (a file never replaces a directory)"
+                    : " is not a directory (a directory never replaces a file)")).operation(op).containerId(containerId).build();
         }
     }
 
