@@ -112,10 +112,17 @@ public final class ThrowawayUser implements AutoCloseable {
         return left;
     }
 
-    /** Removes the user, its group and its home. */
+    /**
+     * Removes the user, its group and its home, and the performance-data directory its JVMs made in {@code /tmp}
+     * ({@code hsperfdata_<name>}, which no option given to the first JVM keeps its children from making).
+     */
     @Override
     public void close() throws IOException {
         run(List.of("userdel", "--remove", name));
+        Path perf = Path.of("/tmp", "hsperfdata_" + name);
+        if (Files.isDirectory(perf, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            dev.containerv.spi.FileTrees.deleteTree(perf);
+        }
     }
 
     /** Runs a short administrative command and returns its output, or throws with it. */
