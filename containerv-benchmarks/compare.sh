@@ -8,7 +8,7 @@
 #                                               # rootless ones of that user (run again as it with setpriv)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
-#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, and with a NetworkSpec) and create+run+destroy. SampleTime mode, one
+#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, with a NetworkSpec, and with USERS) and create+run+destroy. SampleTime mode, one
 #    fork, 2 warm-up and 3 measured iterations: about a minute on 2 cores.
 # 2. Times the equivalents of crun, runc and bubblewrap on the same busybox root file system with hyperfine (or
 #    a Python loop without it). A tool that is not installed, or cannot run containers on this host, is skipped
@@ -197,6 +197,7 @@ rows = [
     ("containerv: create+destroy (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroy", (None,))[0]),
     ("containerv: create+destroy with a 256M memory limit (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithMemoryLimit", (None,))[0]),
     ("containerv: create+destroy with a NetworkSpec (veth) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithNetwork", (None,))[0]),
+    ("containerv: create+destroy with USERS (uid/gid maps, idmapped rootfs) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithUsers", (None,))[0]),
     ("containerv: create+run /bin/true+destroy (JMH)", jmh.get("ContainerLifecycleBenchmark.createRunTrueDestroy", (None,))[0]),
     ("host: /bin/true (external timer's own baseline)", external("host-true")),
     ("crun exec /bin/true in a running container", external("crun-exec")),

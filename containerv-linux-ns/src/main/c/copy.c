@@ -14,7 +14,8 @@
  * planted by an earlier download cannot redirect a later copy); the container parent with
  * RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS (no /proc/<pid>/root or /proc/<pid>/fd/N jump out
  * of the container's root). Downloads drop setuid/setgid bits and leave the copies owned by
- * the caller unless --keep-owners. On failure every entry the copy created is removed again.
+ * the caller unless --keep-owners. Uploads keep the host file's owner, or with --owner-of-parent
+ * take the owner of the destination's parent. On failure every entry the copy created is removed again.
  *
  * Never: follows a symlink inside a copied tree or at the final component, resolves a
  * container path before entering the container's root, recurses on the C stack, or decides
@@ -65,6 +66,22 @@ static struct stats ST;
 static struct cv_fail F;
 static char *BUF; /* 1 MiB fallback buffer */
 static int DOWNLOAD, KEEP_OWNERS;
+/* --owner-of-parent (upload): every entry gets the owner of the destination's parent
+ * directory (in a container with a user namespace, that owner's mapped ids) instead of the
+ * host file's. */
+static int PARENT_OWNER;
+static uid_t OWNER_UID;
+static gid_t OWNER_GID;
+
+static uid_t owner_uid(const struct stat *st)
+{
+    return PARENT_OWNER ? OWNER_UID : st->st_uid;
+}
+
+static gid_t owner_gid(const struct stat *st)
+{
+    return PARENT_OWNER ? OWNER_GID : st->st_gid;
+}
 static struct frame STACK[CV_COPY_MAX_DEPTH + 1];
 static struct created LOG;
 /* Current source, destination and destination-relative paths (for messages and rollback). */
@@ -228,7 +245,7 @@ static mode_t kept_mode(mode_t m)
 
 static int set_attrs(int fd, const struct stat *st, const char *dpath)
 {
-    if ((!DOWNLOAD || KEEP_OWNERS) && fchown(fd, st->st_uid, st->st_gid) != 0)
+    if ((!DOWNLOAD || KEEP_OWNERS) && fchown(fd, owner_uid(st), owner_gid(st)) != 0)
         return fail(CV_STEP_CHOWN, "fchown", errno, dpath);
     if (fchmod(fd, kept_mode(st->st_mode)) != 0)
         return fail(CV_STEP_CHMOD, "fchmod", errno, dpath);
@@ -321,7 +338,7 @@ static int copy_entry(int sdir, const char *sname, int ddir, const char *dname, 
             return fail(CV_STEP_SYMLINK, "symlinkat", errno, DP);
         if (log_created(0) != 0)
             return -1;
-        if ((!DOWNLOAD || KEEP_OWNERS) && fchownat(ddir, dname, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+        if ((!DOWNLOAD || KEEP_OWNERS) && fchownat(ddir, dname, owner_uid(&st), owner_gid(&st), AT_SYMLINK_NOFOLLOW) != 0)
             return fail(CV_STEP_CHOWN, "fchownat", errno, DP);
         struct timespec ts[2] = { st.st_atim, st.st_mtim };
         if (utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW) != 0)
@@ -547,13 +564,18 @@ int cv_copy_main(int argc, char **argv)
     cv_log_role = "copy";
     if (argc < 1 || (strcmp(argv[0], "upload") != 0 && strcmp(argv[0], "download") != 0))
         return usage("usage: containerv-helper copy upload|download --pid <pid> --host <path> --container <path> "
-                     "[--expect-starttime <ticks>] [--keep-owners]");
+                     "[--expect-starttime <ticks>] [--keep-owners | --owner-of-parent]");
     int upload = strcmp(argv[0], "upload") == 0;
     DOWNLOAD = !upload;
     for (int i = 1; i < argc; i += 2) {
         const char **slot = NULL;
         if (strcmp(argv[i], "--keep-owners") == 0 && !KEEP_OWNERS && !upload) {
             KEEP_OWNERS = 1;
+            i--;
+            continue;
+        }
+        if (strcmp(argv[i], "--owner-of-parent") == 0 && !PARENT_OWNER && upload) {
+            PARENT_OWNER = 1;
             i--;
             continue;
         }
@@ -567,7 +589,7 @@ int cv_copy_main(int argc, char **argv)
             slot = &expect;
         if (!slot || *slot || i + 1 >= argc) {
             char d[256];
-            snprintf(d, sizeof d, "unknown, repeated or value-less flag '%s' (--keep-owners is for download only)", argv[i]);
+            snprintf(d, sizeof d, "unknown, repeated or value-less flag '%s' (--keep-owners is for download only, --owner-of-parent for upload)", argv[i]);
             return usage(d);
         }
         *slot = argv[i + 1];
@@ -616,6 +638,15 @@ int cv_copy_main(int argc, char **argv)
                                       "the path crosses a link to another process's files (/proc/<pid>/root, fd, cwd), which copies never follow");
     if (cdir < 0)
         return report_fail();
+    if (PARENT_OWNER) {
+        struct stat pst;
+        if (fstat(cdir, &pst) != 0) {
+            fail(CV_STEP_STAT, "fstat", errno, cparent);
+            return report_fail();
+        }
+        OWNER_UID = pst.st_uid;
+        OWNER_GID = pst.st_gid;
+    }
 
     char hpath[CV_PATH_MAX], cpath[CV_PATH_MAX];
     join(hpath, sizeof hpath, hparent, hname);

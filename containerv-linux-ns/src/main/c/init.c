@@ -15,6 +15,7 @@
 #include "net.h"
 #include "ns.h"
 #include "pid1.h"
+#include "userns.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -106,7 +107,8 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
     umask(0);
     if (cv_ns_enter_cgroup(p, &f) != 0)
         report_fail(rep_fd, &f);
-    if (cv_mount_rootfs(p, &f) != 0)
+    /* With a user namespace, what the setup creates belongs to the container's root. */
+    if (cv_userns_setup_ids(p, 1, &f) != 0 || cv_mount_rootfs(p, &f) != 0 || cv_userns_setup_ids(p, 0, &f) != 0)
         report_fail(rep_fd, &f);
     int lfd = bind_control(p, &f);
     if (lfd < 0)
@@ -126,6 +128,9 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
         report_fail(rep_fd, &f);
     }
     if ((p->namespaces & CV_NS_NET) && cv_net_lo_up(&f) != 0)
+        report_fail(rep_fd, &f);
+    /* Last step with host privileges: from here on the init is root of the container only. */
+    if (cv_userns_enter(p, &f) != 0)
         report_fail(rep_fd, &f);
     umask(022);
 

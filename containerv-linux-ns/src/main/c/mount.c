@@ -10,6 +10,7 @@
  * or leaves a mount visible in the host's namespace (propagation is private first).
  */
 #include "mount.h"
+#include "idmap.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -409,6 +410,9 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
         case CV_SETUP_OVERLAY_DIR:
             r = overlay_dir_op(rootfd, m, f);
             break;
+        case CV_SETUP_BIND_IDMAP:
+            r = cv_idmap_bind(rootfd, m, f);
+            break;
         default:
             cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, m->dst, "unknown setup operation %d", (int)m->kind);
             r = -1;
@@ -427,6 +431,8 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         cv_fail_set(f, CV_STEP_MOUNT_PRIVATE, "mount", errno, "/", NULL);
         return -1;
     }
+    if (cv_plan_has_userns(p) && cv_idmap_prepare(p, f) != 0)
+        return -1;
     if (check_dir(p->rootfs, CV_STEP_OVERLAY, f) || check_dir(p->merged, CV_STEP_OVERLAY, f) ||
         overlay_safe(p->rootfs, f))
         return -1;
@@ -461,9 +467,13 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
             overlay_safe(work, f))
             return -1;
     }
+    /* With idmap-lower the lower dir is the rootfs seen through the id maps, attached on merged
+     * (the overlay then goes on top of it, in the same place). */
+    if (p->idmap_lower && cv_idmap_lower(p, f) != 0)
+        return -1;
     char data[3 * CV_PATH_MAX + 64];
-    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s%s", p->rootfs, upper, work,
-             p->overlay_userxattr ? ",userxattr" : "");
+    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s%s", p->idmap_lower ? p->merged : p->rootfs, upper,
+             work, p->overlay_userxattr ? ",userxattr" : "");
     if (strlen(data) >= 4095) {
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged, "overlay options longer than a page");
         return -1;

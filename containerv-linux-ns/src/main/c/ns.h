@@ -1,7 +1,7 @@
 /*
  * ns.h - the container's namespaces: which ones the plan asks for, the clone that creates
- * the init inside them, and the cgroup namespace the init enters itself. User namespaces
- * (uid/gid maps, written by the supervisor between clone and "go") will live here too.
+ * the init inside them, and the cgroup namespace the init enters itself. The user namespace
+ * is not among them: it is made before the clone and entered by the init last (userns.h).
  *
  * Never: decides which namespaces a container gets (the plan's `namespaces` does).
  */

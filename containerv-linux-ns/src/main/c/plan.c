@@ -151,6 +151,8 @@ static int parse_veth(struct ctx *c, struct cv_plan *p, char **a, int n)
 
 static int security_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
                               unsigned *seen_flags);
+static int userns_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
+                            unsigned *seen_flags);
 
 static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
                      unsigned *seen_ns, unsigned *seen_flags)
@@ -369,12 +371,115 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
     int sr = security_directive(c, p, kw, a, n, seen_flags);
     if (sr != 1)
         return sr;
-    static const char *reserved[] = { "uid-map", "gid-map" };
-    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-        if (strcmp(kw, reserved[i]) == 0)
-            return perr(c, "directive '%s' is reserved for a later plan version; not supported in version %d", kw,
-                        CV_PLAN_VERSION);
+    sr = userns_directive(c, p, kw, a, n, seen_flags);
+    if (sr != 1)
+        return sr;
     return perr(c, "unknown directive '%s'", kw);
+}
+
+/* uid-map, gid-map, setgroups, idmap-lower, bind-idmap. 1 when kw is none of them. */
+static int userns_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
+                            unsigned *seen_flags)
+{
+    if (strcmp(kw, "uid-map") == 0 || strcmp(kw, "gid-map") == 0) {
+        int uid = kw[0] == 'u';
+        uint64_t v[3];
+        if (arity(c, kw, n, 3) || parse_num(c, kw, a[0], &v[0]) || parse_num(c, kw, a[1], &v[1]) ||
+            parse_num(c, kw, a[2], &v[2]))
+            return -1;
+        /* (uid_t)-1 is never an id, so a range ends at 4294967295 exclusive on both sides. */
+        if (v[2] == 0 || v[0] >= 0xFFFFFFFFull || v[1] >= 0xFFFFFFFFull || v[2] > 0xFFFFFFFFull - v[0] ||
+            v[2] > 0xFFFFFFFFull - v[1])
+            return perr(c, "directive '%s': %s %s %s is not a range of 1 or more ids below 4294967295", kw, a[0],
+                        a[1], a[2]);
+        struct cv_id_range **arr = uid ? &p->uid_map : &p->gid_map;
+        size_t *cnt = uid ? &p->nuid_map : &p->ngid_map;
+        if (*cnt >= CV_MAX_ID_RANGES)
+            return perr(c, "directive '%s': more than %d lines", kw, CV_MAX_ID_RANGES);
+        for (size_t i = 0; i < *cnt; i++) {
+            const struct cv_id_range *o = &(*arr)[i];
+            if ((v[0] < (uint64_t)o->inside + o->count && o->inside < v[0] + v[2]) ||
+                (v[1] < (uint64_t)o->outside + o->count && o->outside < v[1] + v[2]))
+                return perr(c, "directive '%s': %s %s %s overlaps %u %u %u", kw, a[0], a[1], a[2], o->inside,
+                            o->outside, o->count);
+        }
+        struct cv_id_range *g = grow(*arr, *cnt, sizeof *g);
+        if (!g)
+            return oom(c);
+        *arr = g;
+        g[*cnt] = (struct cv_id_range){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2] };
+        (*cnt)++;
+        return 0;
+    }
+    if (strcmp(kw, "setgroups") == 0) {
+        if (arity(c, kw, n, 1))
+            return -1;
+        if (*seen_flags & 16)
+            return perr(c, "directive '%s' given more than once", kw);
+        *seen_flags |= 16;
+        if (strcmp(a[0], "allow") != 0 && strcmp(a[0], "deny") != 0)
+            return perr(c, "directive 'setgroups': argument must be 'allow' or 'deny', got '%s'", a[0]);
+        p->setgroups_deny = a[0][0] == 'd';
+        return 0;
+    }
+    if (strcmp(kw, "userns-self") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        if (p->userns_self)
+            return perr(c, "directive '%s' given more than once", kw);
+        p->userns_self = 1;
+        return 0;
+    }
+    if (strcmp(kw, "idmap-lower") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        p->idmap_lower = 1;
+        return 0;
+    }
+    if (strcmp(kw, "bind-idmap") == 0) {
+        if (arity(c, kw, n, 2) || check_abs(c, kw, a[0]) || check_abs(c, kw, a[1]))
+            return -1;
+        struct cv_setup_op *m = add_op(c, p, CV_SETUP_BIND_IDMAP, a[1], a[0]);
+        if (!m)
+            return -1;
+        m->readonly = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int maps_id_zero(const struct cv_id_range *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i].inside == 0)
+            return 1;
+    return 0;
+}
+
+int cv_plan_has_userns(const struct cv_plan *p)
+{
+    return p->nuid_map > 0;
+}
+
+static int check_userns(struct ctx *c, struct cv_plan *p, unsigned seen_flags)
+{
+    if ((p->nuid_map > 0) != (p->ngid_map > 0))
+        return perr(c, "'uid-map' and 'gid-map' come together (a user namespace needs both)");
+    int idmapped_binds = 0;
+    for (size_t i = 0; i < p->nsetup; i++)
+        idmapped_binds |= p->setup[i].kind == CV_SETUP_BIND_IDMAP;
+    if (p->nuid_map == 0) {
+        if ((seen_flags & 16) || p->idmap_lower || idmapped_binds || p->userns_self)
+            return perr(c, "'setgroups', 'idmap-lower', 'bind-idmap' and 'userns-self' need 'uid-map' and 'gid-map'");
+        return 0;
+    }
+    /* A normal user cannot idmap a mount of the host's (that needs CAP_SYS_ADMIN where it was mounted). */
+    if (p->userns_self && (p->idmap_lower || idmapped_binds))
+        return perr(c, "'userns-self' excludes 'idmap-lower' and 'bind-idmap'");
+    /* The init becomes uid and gid 0 of the namespace before it serves any request. */
+    if (!maps_id_zero(p->uid_map, p->nuid_map) || !maps_id_zero(p->gid_map, p->ngid_map))
+        return perr(c, "'uid-map' and 'gid-map' must each map container id 0");
+    return 0;
 }
 
 /* caps, no-new-privs, landlock, seccomp-default, seccomp, seccomp-log, mask, readonly. 1 when kw is none of them. */
@@ -578,7 +683,7 @@ int cv_plan_parse(const char *text, size_t len, const char *name, struct cv_plan
         perr(&c, "empty plan");
         goto fail;
     }
-    if (check_complete(&c, out))
+    if (check_complete(&c, out) || check_userns(&c, out, seen_flags))
         goto fail;
     return 0;
 fail:
@@ -645,5 +750,7 @@ void cv_plan_free(struct cv_plan *p)
     for (size_t i = 0; i < p->nlandlock; i++)
         free(p->landlock[i].path);
     free(p->landlock);
+    free(p->uid_map);
+    free(p->gid_map);
     memset(p, 0, sizeof *p);
 }

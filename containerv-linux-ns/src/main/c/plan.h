@@ -39,7 +39,18 @@ enum cv_setup_kind {
     CV_SETUP_DEV_BIND, /* dev-bind <host-src> <dst>: a host device node bound without nodev (rootless) */
     CV_SETUP_OVERLAY_DIR, /* overlay-dir <host-lower> <layer-dir> <dst>: an overlay of one host directory,
                              upper and work in <layer-dir>, userxattr (a rootless view of the host's root) */
+    CV_SETUP_BIND_IDMAP, /* bind-idmap <host-src> <dst>: read-only recursive bind seen through the id maps */
 };
+
+/* uid-map / gid-map <inside> <outside> <count>: one line of /proc/<pid>/uid_map or gid_map. */
+struct cv_id_range {
+    uint32_t inside;
+    uint32_t outside;
+    uint32_t count;
+};
+
+/* The kernel's limit of lines in one uid_map or gid_map (since Linux 4.15). */
+#define CV_MAX_ID_RANGES 340
 
 struct cv_setup_op {
     enum cv_setup_kind kind;
@@ -105,7 +116,19 @@ struct cv_plan {
     int seccomp_log;             /* seccomp-log */
     struct cv_landlock_rule *landlock; /* landlock ro|rw <path>, in file order */
     size_t nlandlock;
+    /* User namespace (issue 14): with uid-map and gid-map lines the container gets its own. */
+    struct cv_id_range *uid_map;  /* uid-map, in file order */
+    size_t nuid_map;
+    struct cv_id_range *gid_map;  /* gid-map, in file order */
+    size_t ngid_map;
+    int setgroups_deny;           /* setgroups deny (default allow) */
+    int idmap_lower;              /* idmap-lower: the overlay's lower dir seen through the maps */
+    int userns_self;              /* userns-self: rootless; the supervisor unshares the user namespace
+                                     for itself and writes its own maps, before anything else */
 };
+
+/* 1 when the plan gives the container a user namespace (it has uid-map and gid-map lines). */
+int cv_plan_has_userns(const struct cv_plan *p);
 
 /* Parse plan text (need not be NUL-terminated). name is used in error paths
  * ("<name>:<line>"). Returns 0, or -1 with f filled (step "plan"). */

@@ -24,6 +24,7 @@
     X(VETH_HOST, "veth-host")                                                                 \
     X(VETH_CONTAINER, "veth-container")                                                       \
     X(ROUTE, "route")                                                                         \
+    X(USER_NAMESPACE, "user-namespace")                                                       \
     /* init setup (init.c, mount.c, net.c) */                                                 \
     X(MOUNT_PRIVATE, "mount-private")                                                         \
     X(CONTROL_SOCKET, "control-socket")                                                       \
@@ -50,6 +51,8 @@
     X(LO_UP, "lo-up")                                                                         \
     X(SIGNALS, "signals")                                                                     \
     X(EVENT_LOOP, "event-loop")                                                               \
+    X(IDMAP, "idmap")                                                                         \
+    X(ENTER_USERNS, "enter-userns")                                                           \
     /* spawned child, between fork and exec (spawn.c) */                                      \
     X(SETSID, "setsid")                                                                       \
     X(STDIO, "stdio")                                                                         \

@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
+#include "userns.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -149,6 +150,9 @@ int cv_supervisor_main(const char *plan_path)
         status_line(line);
         return EXIT_PLAN;
     }
+    /* Rootless: into the user namespace before anything else (executes this program again). */
+    if (cv_userns_self(&plan, plan_path, &f) != 0)
+        fail_with(&plan, -1, &f);
     /* Survive the JVM: own session, no controlling terminal, cwd not in anything we remove. */
     (void)setsid();
     if (chdir("/") != 0)
@@ -170,6 +174,10 @@ int cv_supervisor_main(const char *plan_path)
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pidq) != 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "socketpair", errno, "");
 
+    /* The user namespace, maps written, before the clone: the init inherits a descriptor of
+     * it and enters it last, after a setup done with host privileges (userns.c says why). */
+    if (cv_userns_create(&plan, &f) != 0)
+        fail_with(&plan, -1, &f);
     pid_t pid = cv_ns_clone(&plan, &f);
     if (pid < 0)
         fail_with(&plan, -1, &f);
@@ -191,11 +199,16 @@ int cv_supervisor_main(const char *plan_path)
     close(rep[1]);
     close(logp[1]);
     close(pidq[1]);
+    if (cv_userns_fd >= 0) {
+        close(cv_userns_fd);
+        cv_userns_fd = -1;
+    }
     init_log_fd = logp[0];
     (void)fcntl(init_log_fd, F_SETFL, O_NONBLOCK);
     cv_log("cloned init %d for container %s", (int)pid, plan.id);
 
-    /* Between clone and go: join cgroups, make the veth pair (later: uid/gid maps). */
+    /* Between clone and go: join cgroups, make the veth pair (the user namespace and its maps
+     * were made before the clone). */
     if (cv_cgroup_join(&plan, pid, &f) != 0)
         fail_with(&plan, pid, &f);
     if (plan.veth.host_if && cv_netlink_veth_setup(&plan.veth, pid, &f) != 0)

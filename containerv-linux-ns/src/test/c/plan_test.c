@@ -120,8 +120,35 @@ int main(void)
     expect_error("hello\n", "plan:1", "first line must be");
     expect_error("", "plan:1", "empty plan");
     expect_error(with("bogus a b"), "plan:30", "unknown directive 'bogus'");
-    expect_error(with("uid-map 0 1000 1"), "plan:30", "reserved for a later plan version");
-    expect_error(with("gid-map 0 1000 1"), "plan:30", "reserved");
+    /* User namespace: maps kept in order, setgroups, idmap-lower, bind-idmap as a setup op. */
+    const char *users = with("uid-map 0 100000 65536\nuid-map 65536 300000 10\ngid-map 0 100000 65536\n"
+                             "setgroups deny\nidmap-lower\nbind-idmap /srv/ro /ro");
+    CHECK(cv_plan_parse(users, strlen(users), "plan", &p, &f) == 0);
+    CHECK(cv_plan_has_userns(&p) && p.nuid_map == 2 && p.ngid_map == 1);
+    CHECK(p.uid_map[0].inside == 0 && p.uid_map[0].outside == 100000 && p.uid_map[0].count == 65536);
+    CHECK(p.uid_map[1].inside == 65536 && p.uid_map[1].outside == 300000 && p.uid_map[1].count == 10);
+    CHECK(p.setgroups_deny && p.idmap_lower);
+    CHECK(p.setup[p.nsetup - 1].kind == CV_SETUP_BIND_IDMAP && p.setup[p.nsetup - 1].readonly);
+    CHECK_STR(p.setup[p.nsetup - 1].src, "/srv/ro");
+    CHECK_STR(p.setup[p.nsetup - 1].dst, "/ro");
+    cv_plan_free(&p);
+    CHECK(cv_plan_parse(GOOD, strlen(GOOD), "plan", &p, &f) == 0);
+    CHECK(!cv_plan_has_userns(&p) && !p.setgroups_deny && !p.idmap_lower);
+    cv_plan_free(&p);
+    expect_error(with("uid-map 0 1000"), "plan:30", "takes 3 arguments, got 2");
+    expect_error(with("uid-map 0 1000 0\ngid-map 0 1000 1"), "plan:30", "not a range of 1 or more ids");
+    expect_error(with("uid-map 0 4294967290 10\ngid-map 0 1000 1"), "plan:30", "below 4294967295");
+    expect_error(with("uid-map 0 1000 10\nuid-map 5 5000 10\ngid-map 0 1000 1"), "plan:31", "overlaps 0 1000 10");
+    expect_error(with("uid-map 0 1000 10\nuid-map 100 1005 10\ngid-map 0 1000 1"), "plan:31", "overlaps");
+    expect_error(with("uid-map 0 1000 10"), "plan:0", "'uid-map' and 'gid-map' come together");
+    expect_error(with("uid-map 1 1000 10\ngid-map 0 1000 1"), "plan:0", "must each map container id 0");
+    expect_error(with("uid-map 0 1000 10\ngid-map 1 1000 1"), "plan:0", "must each map container id 0");
+    expect_error(with("idmap-lower"), "plan:0", "need 'uid-map' and 'gid-map'");
+    expect_error(with("bind-idmap /a /b"), "plan:0", "need 'uid-map' and 'gid-map'");
+    expect_error(with("setgroups allow"), "plan:0", "need 'uid-map' and 'gid-map'");
+    expect_error(with("setgroups maybe"), "plan:30", "'allow' or 'deny'");
+    expect_error(with("setgroups deny\nsetgroups deny"), "plan:31", "more than once");
+    expect_error(with("bind-idmap a /b"), "plan:30", "not absolute");
     expect_error(with("veth a b"), "plan:30", "takes 5 arguments, got 2");
     expect_error(with("veth cv0123456789abcd - 10.0.0.2 24 -"), "plan:30", "1 to 15 characters");
     expect_error(with("veth c/v - 10.0.0.2 24 -"), "plan:30", "without '/'");

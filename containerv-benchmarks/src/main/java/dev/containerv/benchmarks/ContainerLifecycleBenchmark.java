@@ -5,6 +5,7 @@ import dev.containerv.api.Container;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerRuntimes;
 import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.IdMapping;
 import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.ResourceLimits;
@@ -72,6 +73,14 @@ public class ContainerLifecycleBenchmark {
             return ContainerSpec.builder().rootfs(rootfs).build();
         }
 
+        /** The same with a user namespace: uid and gid 0 -> 100000 (65536 ids), the rootfs seen through an idmapped mount. */
+        ContainerSpec usersSpec() {
+            java.util.EnumSet<Capability> caps = java.util.EnumSet.copyOf(spec().capabilities());
+            caps.add(Capability.USERS);
+            IdMapping map = new IdMapping(0, 100000, 65536);
+            return ContainerSpec.builder().rootfs(rootfs).capabilities(caps).uidMappings(map).gidMappings(map).build();
+        }
+
         /** The same with a memory limit, which the provider writes into the container's cgroup. */
         ContainerSpec limitedSpec() {
             return ContainerSpec.builder().rootfs(rootfs).limits(ResourceLimits.builder().memoryMax("256M").build()).build();
@@ -84,6 +93,14 @@ public class ContainerLifecycleBenchmark {
                     .network(NetworkSpec.builder().containerAddress("10.215.9.2/24").hostAddress("10.215.9.1").gateway("10.215.9.1")
                             .dns("10.215.9.1").build())
                     .build();
+        }
+    }
+
+    /** What a user namespace adds to the cycle: the maps, the idmapped rootfs (issue 14 asks for at most 1.5x). */
+    @Benchmark
+    public String createDestroyWithUsers(Rootfs s) {
+        try (Container c = s.runtime.create(s.usersSpec())) {
+            return c.id();
         }
     }
 

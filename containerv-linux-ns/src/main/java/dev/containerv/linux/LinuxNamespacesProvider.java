@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.GuestOs;
 import dev.containerv.linux.helper.HelperBinary;
-import dev.containerv.linux.helper.UnshareCommand;
 import dev.containerv.linux.runtime.LinuxRuntime;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.rootless.UserNamespacePolicy;
@@ -92,7 +91,7 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             if (euid != 0) {
                 // Rootless: the helper runs in a user namespace of its own, which the kernel may forbid to normal users.
                 privileges = UserNamespacePolicy.forbidden(proc).map(why -> "linux-ns as a normal user (uid " + euid + ") needs user namespaces: " + why)
-                        .orElse(UnshareCommand.find().isEmpty() ? "linux-ns as a normal user (uid " + euid + "): " + UnshareCommand.MISSING : null);
+                        .orElse(null);
             }
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);
@@ -126,9 +125,13 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         if (privileges != null) {
             return new Probe(ProbeResult.unavailable(privileges), helper, true);
         }
+        // Capability.USERS: the rootfs and read-only layers are seen through idmapped mounts (never chowned); a
+        // kernel or file system without them fails the create with NOT_SUPPORTED naming the path. Not rootless.
+        String users = euid != 0 ? "" : proc.hasNamespace("user") ? "; user namespaces (USERS) with idmapped mounts of the rootfs and read-only layers"
+                : "; no user namespaces (/proc/self/ns/user is missing: a spec with USERS fails)";
         String mode = euid == 0 ? "root" : "rootless";
         return new Probe(ProbeResult.available("mode " + mode + ": namespaces and overlayfs present, running as uid " + euid + ", helper " + helper
-                + " (" + version + ")"), helper, false);
+                + " (" + version + ")" + users), helper, false);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
+import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
@@ -53,8 +54,16 @@ class RedTeamPrivilegedTest {
     private static ContainerRuntime runtime;
     private static Container victim;
 
+    /** With a user namespace (uid and gid 0 -> 100000, 65536 ids): {@link RedTeamUserNamespacePrivilegedTest}. */
+    private static boolean userNamespace;
+
     @BeforeAll
     static void setUp() throws Exception {
+        setUpWith(false);
+    }
+
+    static void setUpWith(boolean users) throws Exception {
+        userNamespace = users;
         Privileged.requireRootOrRootless();
         assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
         work = Files.createTempDirectory("cv-redteam-test");
@@ -81,9 +90,14 @@ class RedTeamPrivilegedTest {
     }
 
     private static ContainerSpec.Builder spec(String id, Path root) {
-        return ContainerSpec.builder().id(id).rootfs(root)
+        ContainerSpec.Builder b = ContainerSpec.builder().id(id).rootfs(root)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL)
                 .layer(Layer.hostDirectory(PROBE_DIR, "/probe", Access.READ_ONLY));
+        if (userNamespace) {
+            IdMapping map = new IdMapping(0, 100000, 65536);
+            b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).uidMappings(map).gidMappings(map);
+        }
+        return b;
     }
 
     private static void inFreshContainer(ContainerSpec.Builder b, Consumer<Container> body) {

@@ -4,7 +4,9 @@ import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerProcess;
+import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.GuestOs;
+import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
 import dev.containerv.api.RuntimeFeature;
 import org.junit.jupiter.api.Assumptions;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -64,7 +67,12 @@ public interface IsolationRules extends ConformanceRules {
         tck().requiresIsolation();
         Path dir = tck().hostTempDir();
         String at = tck().fixture().guestOs() == GuestOs.WINDOWS ? "C:\\work" : "/work";
-        Container c = tck().create(tck().specBuilder(tck().newId()).layer(Layer.hostDirectory(dir, at, Access.READ_WRITE)).build());
+        ContainerSpec.Builder spec = tck().specBuilder(tck().newId());
+        if (spec.build().has(Capability.USERS)) {
+            // A suite run with a user namespace: the directory keeps its host owner, so the mapped ids need the right to write.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        Container c = tck().create(spec.layer(Layer.hostDirectory(dir, at, Access.READ_WRITE)).build());
         assertThat(tck().exec(c, tck().fixture().writeFile(tck().fixture().path(at, "out.txt"), "from inside")).exitCode()).isZero();
         assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("from inside");
     }
@@ -119,5 +127,44 @@ public interface IsolationRules extends ConformanceRules {
         assertThat(targets).as("mount points inside the container").contains("/", "/proc")
                 .allMatch(t -> t.equals("/") || standardMountPrefixes.stream().anyMatch(p -> t.equals(p) || t.startsWith(p + "/")),
                         "is / or under " + standardMountPrefixes);
+    }
+
+    /** The mapping the id-mapping rules give uids and gids: container 0..65535 to host 100000..165535. */
+    IdMapping ID_MAPPING_RULE_MAP = new IdMapping(0, 100000, 65536);
+
+    @Test
+    default void optional_isolation_idMappingRootInsideIsTheMappedIdOnTheHost() throws IOException {
+        tck().requires(Capability.USERS, Capability.FILESYSTEM);
+        tck().requiresFeatures(RuntimeFeature.ID_MAPPING, RuntimeFeature.HOST_DIRECTORY_LAYERS);
+        tck().requiresGuest(GuestOs.LINUX);
+        tck().requiresIsolation();
+        Path dir = tck().hostTempDir();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Container c = tck().create(tck().specBuilder(tck().newId()).capabilities(tck().with(Capability.USERS))
+                .uidMappings(ID_MAPPING_RULE_MAP).gidMappings(ID_MAPPING_RULE_MAP)
+                .layer(Layer.hostDirectory(dir, "/work", Access.READ_WRITE)).build());
+        assertThat(tck().exec(c, tck().fixture().printUserId()).stdout().strip()).isEqualTo("0");
+        // The kernel's column order: inside, outside, count (the original library wrote them swapped).
+        assertThat(tck().exec(c, tck().fixture().readFile("/proc/self/uid_map")).stdout().strip().split("\\s+"))
+                .containsExactly("0", "100000", "65536");
+        assertThat(tck().exec(c, tck().fixture().readFile("/proc/self/gid_map")).stdout().strip().split("\\s+"))
+                .containsExactly("0", "100000", "65536");
+        assertThat(tck().exec(c, tck().fixture().writeFile("/work/out.txt", "mapped")).exitCode()).isZero();
+        assertThat(Files.getAttribute(dir.resolve("out.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .as("host owner of a file root in the container wrote into a read-write host directory").isEqualTo(100000);
+    }
+
+    @Test
+    default void optional_isolation_idMappingTheRootfsBelongsToTheContainersRoot() {
+        tck().requires(Capability.USERS, Capability.FILESYSTEM);
+        tck().requiresFeatures(RuntimeFeature.ID_MAPPING);
+        tck().requiresGuest(GuestOs.LINUX);
+        tck().requiresIsolation();
+        Container c = tck().create(tck().specBuilder(tck().newId()).capabilities(tck().with(Capability.USERS))
+                .uidMappings(ID_MAPPING_RULE_MAP).gidMappings(ID_MAPPING_RULE_MAP).build());
+        // /etc of the rootfs is owned by root on the host and writable only by its owner: root in the container may
+        // write there only if the rootfs appears owned by the container's root (an unmapped owner shows as nobody).
+        assertThat(tck().exec(c, tck().fixture().writeFile("/etc/id-mapping-probe", "x")).exitCode()).isZero();
+        assertThat(tck().exec(c, tck().fixture().readFile("/etc/id-mapping-probe")).stdout()).isEqualTo("x");
     }
 }

@@ -4,6 +4,7 @@ import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.IdMapping;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.RuntimeFeature;
 import org.junit.jupiter.api.Assumptions;
@@ -46,7 +47,8 @@ public interface LifecycleRules extends ConformanceRules {
     private ContainerSpec specWithoutId() {
         ContainerSpec template = tck().specBuilder(tck().newId()).build();
         ContainerSpec.Builder b = ContainerSpec.builder().rootfs(template.rootfs()).capabilities(template.capabilities())
-                .layers(template.layers()).persistent(template.persistent());
+                .layers(template.layers()).persistent(template.persistent())
+                .uidMappings(template.uidMappings().toArray(IdMapping[]::new)).gidMappings(template.gidMappings().toArray(IdMapping[]::new));
         template.extensions().values().forEach(b::extension);
         return b.build();
     }

@@ -31,8 +31,12 @@ public final class HelperCopy {
         }
     }
 
-    /** The running container, as the copy needs it: its helper and its init (pid and start time, so a reused pid is refused). */
-    public record Target(String containerId, Path helper, long initPid, long initStartTime) {
+    /**
+     * The running container, as the copy needs it: its helper and its init (pid and start time, so a reused pid is
+     * refused); {@code ownerOfParent}: uploads take the owner of the destination's parent directory instead of the
+     * host file's (a container with a user namespace, where that owner is a mapped id).
+     */
+    public record Target(String containerId, Path helper, long initPid, long initStartTime, boolean ownerOfParent) {
     }
 
     private HelperCopy() {
@@ -49,6 +53,9 @@ public final class HelperCopy {
                 "--expect-starttime", Long.toString(t.initStartTime())));
         if (upload) {
             cmd.addAll(List.of("--host", host.toString(), "--container", containerPath));
+            if (t.ownerOfParent()) {
+                cmd.add("--owner-of-parent");
+            }
         } else {
             cmd.addAll(List.of("--container", containerPath, "--host", host.toString()));
         }

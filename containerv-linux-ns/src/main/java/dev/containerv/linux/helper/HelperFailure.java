@@ -31,6 +31,9 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("veth-host", "addressing the host side of the veth pair"),
             Map.entry("veth-container", "addressing the container's eth0"),
             Map.entry("route", "adding the container's default route"),
+            Map.entry("user-namespace", "creating the user namespace and writing its uid/gid maps"),
+            Map.entry("idmap", "making an idmapped mount (files seen through the container's id maps)"),
+            Map.entry("enter-userns", "entering the container's user namespace"),
             Map.entry("mount-private", "making the mount tree private"),
             Map.entry("control-socket", "binding the control socket"),
             Map.entry("tmpfs-upper", "mounting the tmpfs for the writable layer"),
@@ -118,6 +121,9 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
     public ErrorKind kind() {
         if (step.equals("landlock") && (errnoName.equals("ENOSYS") || errnoName.equals("EOPNOTSUPP"))) {
             return ErrorKind.NOT_SUPPORTED; // the kernel lacks Landlock: the policy's path rules cannot be honoured here
+        }
+        if (step.equals("idmap") && syscall.equals("mount_setattr") && errnoName.equals("EINVAL")) {
+            return ErrorKind.NOT_SUPPORTED; // the file system (or kernel) has no idmapped mounts; linux-ns never chowns instead
         }
         return kindOf(errnoName);
     }

@@ -25,19 +25,7 @@ public final class InitLauncher {
 
     /** Starts the supervisor; its stderr is appended to {@code log}. */
     public static Process start(Path helper, Path planFile, Path log) throws IOException {
-        return start(helper, planFile, log, false);
-    }
-
-    /**
-     * Starts the helper; {@code rootless}: in a user namespace of its own where this user is root (made by
-     * {@code unshare --user --map-root-user} of util-linux, which execs the helper, so the process is the helper).
-     */
-    public static Process start(Path helper, Path planFile, Path log, boolean rootless) throws IOException {
-        java.util.List<String> cmd = new java.util.ArrayList<>();
-        if (rootless) {
-            cmd.addAll(java.util.List.of(UnshareCommand.unshare().toString(), "--user", "--map-root-user", "--"));
-        }
-        cmd.addAll(java.util.List.of(helper.toString(), "init", planFile.toString()));
+        java.util.List<String> cmd = java.util.List.of(helper.toString(), "init", planFile.toString());
         return new ProcessBuilder(cmd)
                 .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).redirectError(Redirect.appendTo(log.toFile()))
                 .start();

@@ -39,6 +39,7 @@ public final class LaunchPlan {
     private final List<String> cgroupProcs = new ArrayList<>();
     private String veth;
     private final List<String> hardening = new ArrayList<>();
+    private final List<String> userns = new ArrayList<>();
 
     public LaunchPlan(String id, String hostname) {
         this.id = Objects.requireNonNull(id, "id");
@@ -248,6 +249,45 @@ public final class LaunchPlan {
         return this;
     }
 
+    /** One line of the container's {@code uid_map}: {@code count} ids from {@code inside} map to host ids from {@code outside}. */
+    public LaunchPlan uidMap(long inside, long outside, long count) {
+        userns.add(line("uid-map", Long.toString(inside), Long.toString(outside), Long.toString(count)));
+        return this;
+    }
+
+    /** One line of the container's {@code gid_map}, like {@link #uidMap}. */
+    public LaunchPlan gidMap(long inside, long outside, long count) {
+        userns.add(line("gid-map", Long.toString(inside), Long.toString(outside), Long.toString(count)));
+        return this;
+    }
+
+    /** {@code setgroups deny} written before {@code gid_map} (what an unprivileged writer of the maps must do). */
+    public LaunchPlan setgroupsDeny() {
+        userns.add("setgroups deny");
+        return this;
+    }
+
+    /**
+     * Rootless: the supervisor moves itself into the new user namespace and writes the maps (the user's own ids
+     * alone) before anything else, so every namespace of the container belongs to it. Needs the maps.
+     */
+    public LaunchPlan usernsSelf() {
+        userns.add("userns-self");
+        return this;
+    }
+
+    /** The overlay's lower dir (the rootfs) is seen through the maps: an idmapped mount. Needs the maps. */
+    public LaunchPlan idmapLower() {
+        userns.add("idmap-lower");
+        return this;
+    }
+
+    /** A read-only recursive bind (nosuid, nodev) seen through the maps: an idmapped mount. Needs the maps. */
+    public LaunchPlan bindIdmap(Path hostSource, String containerPath) {
+        setup.add(line("bind-idmap", hostSource.toString(), containerPath));
+        return this;
+    }
+
     /** The plan text. */
     public String render() {
         if (stateDir == null || rootfs == null || merged == null) {
@@ -274,6 +314,7 @@ public final class LaunchPlan {
         if (overlayUserXattr) {
             sb.append("overlay-userxattr\n");
         }
+        userns.forEach(u -> sb.append(u).append('\n'));
         setup.forEach(m -> sb.append(m).append('\n'));
         if (defaultPath != null) {
             sb.append(line("default-path", defaultPath)).append('\n');

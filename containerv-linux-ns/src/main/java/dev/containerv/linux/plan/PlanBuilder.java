@@ -6,11 +6,15 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.NetworkSetup;
+import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.rootless.HostRootView;
+import dev.containerv.linux.userns.IdMaps;
+import dev.containerv.linux.userns.UserNamespaceSetup;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Turns a validated spec into its launch plan: namespaces from the capabilities, the overlay (upper and work on
@@ -46,6 +50,7 @@ public final class PlanBuilder {
         if (spec.has(Capability.CGROUPS)) {
             plan.namespace("cgroup");
         }
+        Optional<IdMaps> maps = IdMaps.of(spec);
         plan.stateDir(stateDir, socket);
         Path merged = layerDir.resolve("merged");
         Files.createDirectories(layerDir);
@@ -70,15 +75,27 @@ public final class PlanBuilder {
             Files.createDirectories(upper);
             Files.createDirectories(work);
             plan.overlay(rootfs, upper, work, merged);
+            if (maps.isPresent()) {
+                UserNamespaceSetup.ownUpper(upper, maps.get());
+            }
         }
+        maps.ifPresent(m -> UserNamespaceSetup.apply(plan, m));
         if (rootless) {
+            // The user's own uid and gid as 0, the only maps a user may write without privileges (setgroups denied first).
+            plan.uidMap(0, Proc.HOST.euid(), 1).gidMap(0, Proc.HOST.egid(), 1).setgroupsDeny().usernsSelf();
             plan.overlayUserXattr();
         }
         StandardSetup.apply(plan, rootless, spec.has(Capability.NETWORK), spec.has(Capability.IPC));
         for (Layer l : spec.layers()) {
             String at = l.containerPath().orElseThrow();
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
-                plan.bind(l.source().orElseThrow().toAbsolutePath(), at, l.access() == Access.READ_ONLY);
+                Path source = l.source().orElseThrow().toAbsolutePath();
+                boolean readOnly = l.access() == Access.READ_ONLY;
+                if (maps.isPresent()) {
+                    UserNamespaceSetup.bind(plan, source, at, readOnly);
+                } else {
+                    plan.bind(source, at, readOnly);
+                }
             } else if (l.kind() == Layer.Kind.TMPFS) {
                 plan.tmpfs(at, l.sizeBytes().orElse(0), 01777);
             }

@@ -6,7 +6,6 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.proc.Proc;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -26,13 +25,16 @@ public final class RootlessSpec {
     private RootlessSpec() {
     }
 
-    private static long egid(Proc proc) throws IOException {
-        for (String line : Files.readAllLines(proc.root().resolve("self/status"))) {
-            if (line.startsWith("Gid:")) {
-                return Long.parseLong(line.split("\\s+")[2]);
-            }
+    /**
+     * Refuses, before the spec is validated, a capability a normal user's runtime does not offer: USERS (spec
+     * mappings; the container's user namespace maps the user alone).
+     */
+    public static void requireCapabilities(ContainerSpec spec, String op, String id) {
+        if (spec.has(dev.containerv.api.Capability.USERS)) {
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to a normal"
+                    + " user: a rootless container's user namespace maps the user alone, to 0; mapping ranges needs subordinate ids")
+                    .operation(op).containerId(id).build();
         }
-        throw new IOException("no Gid line in " + proc.root().resolve("self/status"));
     }
 
     /** Refuses what a normal user cannot have; returns normally otherwise. */
@@ -45,7 +47,7 @@ public final class RootlessSpec {
         if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
             String why;
             try {
-                why = SubordinateIds.problem(spec.uidMappings(), spec.gidMappings(), System.getProperty("user.name"), proc.euid(), egid(proc),
+                why = SubordinateIds.problem(spec.uidMappings(), spec.gidMappings(), System.getProperty("user.name"), proc.euid(), proc.egid(),
                         Path.of("/etc"), List.of(Path.of("/usr/bin"), Path.of("/bin"))).orElse("newuidmap, newgidmap and the ranges are there, but"
                         + " linux-ns does not map subordinate ids yet: a normal user's container maps the user alone, to 0; leave the mappings out");
             } catch (IOException e) {

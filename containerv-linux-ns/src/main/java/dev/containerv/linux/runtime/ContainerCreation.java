@@ -62,8 +62,11 @@ final class ContainerCreation {
         String id = spec.id();
         long start = LifecycleLog.start();
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
-        Path rootfs = SpecChecks.validate(spec, op);
         boolean rootless = runtime.euid() != 0;
+        if (rootless) {
+            RootlessSpec.requireCapabilities(spec, op, id);
+        }
+        Path rootfs = SpecChecks.validate(spec, op);
         if (rootless) {
             RootlessSpec.require(spec, runtime.proc(), op, id);
         }
@@ -117,7 +120,7 @@ final class ContainerCreation {
             Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Held open so the log can still be read after the supervisor has removed the state directory.
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
-                helperProcess = InitLauncher.start(helperPath, planFile, log, rootless);
+                helperProcess = InitLauncher.start(helperPath, planFile, log);
                 state = state.withSupervisor(helperProcess.pid());
                 state.write(stateDir);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);
@@ -162,6 +165,12 @@ final class ContainerCreation {
                     + stateDir.resolve("plan") + ")";
             case "bind", "bind-remount-ro" -> "cannot mount a host directory layer into container " + spec.id();
             case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
+            case "idmap" -> f.kind() == ErrorKind.NOT_SUPPORTED
+                    ? "cannot show " + f.path() + " to container " + spec.id() + " through its id maps: its file system does not "
+                    + "support idmapped mounts (Capability.USERS needs them for the rootfs and read-only layers; linux-ns never "
+                    + "chowns a tree instead)"
+                    : "cannot make an idmapped mount of " + f.path() + " for container " + spec.id();
+            case "user-namespace", "enter-userns" -> "cannot give container " + spec.id() + " its user namespace";
             default -> "cannot create container " + spec.id() + " from rootfs " + rootfs;
         };
         ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE

@@ -181,7 +181,9 @@ public final class LinuxContainer implements Container {
     private HelperCopy.Target copyTarget(String op) {
         Path helperPath = helper.get();
         runtime.requireTrustedHelper(helperPath, op, id());
-        return new HelperCopy.Target(id(), helperPath, state.initPid(), state.initStartTime());
+        // With a user namespace, an upload belongs to the owner of its destination's parent (a mapped id), not to
+        // the host file's owner (host root, say, which the container would see as nobody).
+        return new HelperCopy.Target(id(), helperPath, state.initPid(), state.initStartTime(), spec().has(Capability.USERS));
     }
 
     /** The helper takes only plain absolute paths: {@code dir/.} and {@code a/../b} mean what they name. */

@@ -37,19 +37,24 @@ import java.util.function.Supplier;
  */
 public final class LinuxRuntime implements ContainerRuntime {
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
+            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS,
+            Capability.USERS));
     private static final Set<RuntimeFeature> FEATURES = Collections.unmodifiableSet(EnumSet.of(
             RuntimeFeature.STATS, RuntimeFeature.PROCESS_LIST, RuntimeFeature.FILE_TRANSFER, RuntimeFeature.OPEN_BY_ID,
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
-            RuntimeFeature.NETWORK_ADDRESSING));
+            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING));
     /**
      * What a normal user's containers lack: limits (no delegated cgroup), NETWORK_ADDRESSING (a veth needs the host's
-     * network namespace) and RUN_AS_USER (only the user's own uid is mapped, to 0; other ids need subordinate ranges).
+     * network namespace), RUN_AS_USER and ID_MAPPING (only the user's own uid is mapped, to 0; other ids need
+     * subordinate ranges).
      */
+    /** Rootless, the container's user namespace is the user's alone: USERS (spec mappings) is not offered. */
+    private static final Set<Capability> ROOTLESS_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
     private static final Set<RuntimeFeature> ROOTLESS_FEATURES = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(
-            RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.RUN_AS_USER)).stream()
+            RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.RUN_AS_USER, RuntimeFeature.ID_MAPPING)).stream()
             .filter(FEATURES::contains).collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(RuntimeFeature.class))));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
@@ -102,7 +107,7 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return euid.getAsLong() == 0 ? CAPABILITIES : ROOTLESS_CAPABILITIES;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.Addressing;
 import dev.containerv.linux.security.Arch;
 import dev.containerv.linux.security.SeccompFilter;
+import dev.containerv.linux.userns.IdMaps;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -50,8 +51,10 @@ public final class SpecChecks {
                         + required + " to the capabilities");
             }
         }
-        if (caps.contains(Capability.USERS)) {
-            throw notSupported(op, id, "Capability.USERS (user namespaces come in a later version)");
+        try {
+            IdMaps.of(spec); // USERS needs uid and gid mappings that map container id 0
+        } catch (ContainerException e) {
+            throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
         }
         if (spec.network().isPresent()) {
             try {
@@ -59,9 +62,6 @@ public final class SpecChecks {
             } catch (ContainerException e) {
                 throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
             }
-        }
-        if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
-            throw notSupported(op, id, "uid/gid mappings (user namespaces come in a later version)");
         }
         if (spec.policy().isPresent()) {
             SecurityPolicy policy = spec.policy().get();

@@ -1,9 +1,13 @@
 /**
- * Home of user namespaces and the rootless mode: uid/gid mappings from the spec, subordinate ranges
- * ({@code newuidmap}/{@code newgidmap}), the roots under the user's own directories. Nothing lives here yet:
- * {@code Capability.USERS} and id mappings are refused with {@code NOT_SUPPORTED}.
- * <p>Contract when it comes: Java decides the mappings and writes them into the plan ({@code uid-map},
- * {@code gid-map}, reserved today); the supervisor writes them for the cloned init between clone and "go" (ns.c).
- * The container's user lookup of a SPAWN stays in passwd.c and has nothing to do with this package.
+ * User namespaces ({@code Capability.USERS} with uid and gid {@code IdMapping}s): {@link
+ * dev.containerv.linux.userns.IdMaps} checks a spec's mappings and renders them in the kernel's column order
+ * (inside, outside, count); {@link dev.containerv.linux.userns.UserNamespaceSetup} puts them into the plan
+ * ({@code uid-map}, {@code gid-map}, {@code idmap-lower}, {@code bind-idmap} for read-only host directories) and
+ * gives the writable layer's root to the container's root.
+ * <p>Contract with the helper: the supervisor makes the namespace and writes the maps given in the plan (with
+ * {@code setgroups deny} first when a plan asks, as an unprivileged writer must) before it clones the init; the
+ * init does its setup as host root and enters the namespace last, with a copy of its mount namespace that the
+ * kernel locks (userns.c). A rootless mode passes its own single mapping the same way.
+ * The container's user lookup of a SPAWN stays in passwd.c; its ids are container ids.
  */
 package dev.containerv.linux.userns;

@@ -137,6 +137,25 @@ class LaunchPlanTest {
     }
 
     @Test
+    void theHelperAcceptsAPlanWithAUserNamespace() throws Exception {
+        Path helper = TestSupport.builtHelper();
+        org.junit.jupiter.api.Assumptions.assumeTrue(helper != null, "the native helper is not built (no C compiler?)");
+        LaunchPlan plan = new LaunchPlan("u1", "u1").stateDir(tmp.resolve("s"), tmp.resolve("s/control"))
+                .overlay(tmp.resolve("r"), tmp.resolve("u"), tmp.resolve("w"), tmp.resolve("m"))
+                .uidMap(0, 100000, 65536).gidMap(0, 100000, 65536).gidMap(65536, 1000, 1).setgroupsDeny().idmapLower()
+                .bindIdmap(tmp.resolve("ro dir"), "/ro");
+        StandardSetup.apply(plan);
+        assertThat(plan.render()).contains("uid-map 0 100000 65536\ngid-map 0 100000 65536\ngid-map 65536 1000 1\nsetgroups deny\n"
+                + "idmap-lower\n", "bind-idmap " + Percent.encode(tmp.resolve("ro dir").toString()) + " /ro\n");
+        Path planFile = tmp.resolve("plan");
+        Files.writeString(planFile, plan.render());
+        Process p = new ProcessBuilder(helper.toString(), "check-plan", planFile.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("ok");
+    }
+
+    @Test
     void theHelperAcceptsTheRuntimesPlans() throws Exception {
         Path helper = TestSupport.builtHelper();
         org.junit.jupiter.api.Assumptions.assumeTrue(helper != null, "the native helper is not built (no C compiler?)");

@@ -149,16 +149,22 @@ class RuntimeValidationTest {
     }
 
     @Test
-    void laterFeaturesAreRefusedAsNotSupportedNamingThem() {
+    void usersNeedsUidAndGidMappingsThatMapContainerIdZero() {
+        // Root's validation: a normal user's runtime (uid 1000 of setUp) refuses USERS outright (rootless).
+        runtime = new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(), () -> {
+            helperAsked.incrementAndGet();
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, "no helper in this test");
+        }, () -> 0, Proc.HOST);
         ContainerException users = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
-        assertThat(users.getMessage()).contains("USERS", "later version");
+        assertThat(users.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(users.getMessage()).contains("uidMappings", "at least one mapping");
 
         ContainerException maps = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS)
-                .uidMappings(new IdMapping(0, 100000, 65536)).build());
-        assertThat(maps.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
-
+                .uidMappings(new IdMapping(0, 100000, 65536)).gidMappings(new IdMapping(1, 100000, 65536)).build());
+        assertThat(maps.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
+        assertThat(maps.getMessage()).contains("gidMappings", "container id 0");
     }
 
     @Test
@@ -206,6 +212,15 @@ class RuntimeValidationTest {
                 .layer(Layer.hostDirectory(tmp.resolve("gone"), "/src", Access.READ_ONLY)).build());
         assertThat(source.kind()).isEqualTo(ErrorKind.NOT_FOUND);
         assertThat(source.getMessage()).contains(tmp.resolve("gone").toString(), "/src");
+    }
+
+    /** Rootless (uid 1000 here): USERS is not offered, before the spec is even validated. */
+    @Test
+    void aNormalUsersUsersCapabilityIsNotSupported() {
+        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
+        assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("capability USERS", "normal user");
     }
 
     /** Rootless (uid 1000 here): a veth needs CAP_NET_ADMIN in the host's network namespace. */
