@@ -457,6 +457,10 @@ static void join(char *out, size_t n, const char *dir, const char *name)
  * namespace after. Nothing to do when the init is in this process's user namespace. */
 static int enter_userns(const char *pid)
 {
+    /* Root needs no user namespace of the container's to reach its mounts (it owns them all), and
+     * must not join one: the owners it sets are host ids (USERS, --owner-of-parent). */
+    if (geteuid() == 0)
+        return 0;
     char path[64];
     snprintf(path, sizeof path, "/proc/%s/ns/user", pid);
     int theirs cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
