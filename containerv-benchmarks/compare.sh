@@ -3,6 +3,9 @@
 #
 #   containerv-benchmarks/compare.sh            # as root, for the container figures
 #   RUNS=100 containerv-benchmarks/compare.sh   # more samples for the external tools (default 40)
+#   (as a normal user: the rootless figures, containerv rootless beside bwrap run as the same user)
+#   CONTAINERV_BENCH_ROOTLESS_USER=alice containerv-benchmarks/compare.sh   # as root: root figures, then the
+#                                               # rootless ones of that user (run again as it with setpriv)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
 #    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, with a NetworkSpec, and with USERS),
@@ -59,15 +62,18 @@ fi
 
 containers=true
 if ! $is_root; then
-    containers=false
-    say "skip: the container benchmarks and tools need root (running as uid $(id -u)); measuring the ProcessBuilder baseline only"
-elif ! static_busybox; then
+    # Rootless: linux-ns runs each container in a user namespace of this user; crun and runc are not compared.
+    say "rootless mode (uid $(id -u)): containerv rootless beside bwrap run as the same user; no limits or NetworkSpec benchmarks"
+fi
+if ! static_busybox; then
     containers=false
     say "skip: no statically linked busybox at $busybox (apt-get install busybox-static, or set CONTAINERV_BENCH_BUSYBOX); measuring the baseline only"
 fi
 
 jmh_args=(-rf json -rff "$work/jmh.json" -jvmArgsAppend "-Dcontainerv.bench.busybox=$busybox")
-if $containers; then
+if $containers && ! $is_root; then
+    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark.(createDestroy|createRunTrueDestroy)$')
+elif $containers; then
     jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark|ImageRootBenchmark')
 else
     jmh_args+=('HostProcessBenchmark')
@@ -151,6 +157,10 @@ json.dump(c, open(path, "w"), indent=1)
 PY
     }
     for tool in crun runc; do
+        if ! $is_root; then
+            say "skip: $tool (compared as root only)"
+            continue
+        fi
         if ! command -v "$tool" >/dev/null; then
             say "skip: $tool is not installed (apt-get install $tool)"
             continue
@@ -210,6 +220,7 @@ rows = [
 ]
 width = max(len(r[0]) for r in rows)
 print()
+print("mode: " + ("root" if os.geteuid() == 0 else f"rootless (uid {os.geteuid()})"))
 print("medians in ms; ratio = median / ProcessBuilder median of this run (lower is faster)")
 print(f"{'what':<{width}}  {'median':>8}  {'ratio':>6}")
 for what, median in rows:
@@ -228,3 +239,20 @@ if os.path.exists(pairs_file):
     print(f"create from a cached image, {p['pairs']} interleaved pairs: directory {p['directory']:.3f} ms, image {p['image']:.3f} ms (medians);"
           f" paired difference {p['difference']:+.3f} ms (p25 {p['p25']:+.3f}, p75 {p['p75']:+.3f}); issue 17: at most +2 ms")
 PY
+
+# As root with a user named: the same comparison again as that user (rootless), its table after this one.
+if $is_root && [[ -n "${CONTAINERV_BENCH_ROOTLESS_USER:-}" ]]; then
+    user=$CONTAINERV_BENCH_ROOTLESS_USER
+    home=$(getent passwd "$user" | cut -d: -f6)
+    [[ -n "$home" && $(id -u "$user") -ne 0 ]] || { say "compare.sh: $user is not a normal user of this host"; exit 1; }
+    # The runtime directory a login would have: the rootless state root lives there.
+    rundir=$(mktemp -d /tmp/containerv-compare-run.XXXXXX)
+    chown "$user:" "$rundir"
+    say "running the rootless comparison as $user (setpriv)..."
+    status=0
+    setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups -- env -i HOME="$home" PATH=/usr/bin:/bin \
+        XDG_RUNTIME_DIR="$rundir" RUNS="$runs" CONTAINERV_BENCH_BUSYBOX="$busybox" "$here/compare.sh" || status=$?
+    rm -rf -- "$rundir"
+    exit "$status"
+fi
+

@@ -602,6 +602,32 @@ static void join(char *out, size_t n, const char *dir, const char *name)
         snprintf(out, n, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
 }
 
+/* A rootless container's mount namespace belongs to its user namespace: a copy run by the
+ * same normal user joins that first (it owns it, so the kernel lets it), and the mount
+ * namespace after. Nothing to do when the init is in this process's user namespace. */
+static int enter_userns(const char *pid)
+{
+    /* Root needs no user namespace of the container's to reach its mounts (it owns them all), and
+     * must not join one: the owners it sets are host ids (USERS, --owner-of-parent). */
+    if (geteuid() == 0)
+        return 0;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/ns/user", pid);
+    int theirs cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
+    if (theirs < 0)
+        return fail(CV_STEP_TARGET, "open", errno, path);
+    struct stat a, b;
+    if (fstat(theirs, &a) != 0)
+        return fail(CV_STEP_TARGET, "fstat", errno, path);
+    if (stat("/proc/self/ns/user", &b) != 0)
+        return fail(CV_STEP_TARGET, "stat", errno, "/proc/self/ns/user");
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return 0;
+    if (setns(theirs, CLONE_NEWUSER) != 0)
+        return fail(CV_STEP_SETNS, "setns", errno, path);
+    return 0;
+}
+
 static int enter(const char *pid, const char *expect)
 {
     char path[64];
@@ -619,6 +645,8 @@ static int enter(const char *pid, const char *expect)
         if (cv_proc_starttime((pid_t)v) != want)
             return fail(CV_STEP_TARGET, "", ESRCH, pid);
     }
+    if (enter_userns(pid) != 0)
+        return -1;
     if (setns(ns, CLONE_NEWNS) != 0)
         return fail(CV_STEP_SETNS, "setns", errno, path);
     /* setns put us at the namespace's root; make it our root for good. */

@@ -297,6 +297,50 @@ static int mask_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
     return 0;
 }
 
+/* A host device node (/dev/null, ...) bound into the container's /dev, nosuid and noexec but
+ * not nodev: in a user namespace mknod is refused, and a node on a file system mounted there
+ * does not open, so a rootless container gets the host's nodes as bubblewrap gives them. */
+static int devbind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    struct stat st;
+    if (stat(m->src, &st) != 0) {
+        cv_fail_set(f, CV_STEP_MKNOD, "stat", errno, m->src, "a host device to bind");
+        return -1;
+    }
+    if (!S_ISCHR(st.st_mode)) {
+        cv_fail_set(f, CV_STEP_MKNOD, "stat", ENODEV, m->src, "not a character device");
+        return -1;
+    }
+    if (mount_at(rootfd, m->dst, 2, m->src, NULL, MS_BIND, NULL, CV_STEP_MKNOD, f) != 0)
+        return -1;
+    int fd cleanup_fd = cv_open_in_root(rootfd, m->dst, 0, f, CV_STEP_MKNOD);
+    if (fd < 0)
+        return -1;
+    /* mount_setattr only adds flags, so the host mount's locked ones stay as they are. */
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+        cv_fail_set(f, CV_STEP_MKNOD, "mount_setattr", errno, m->dst, "nosuid,noexec");
+        return -1;
+    }
+    return 0;
+}
+
+/* One host directory under a private writable layer, for a rootless view of the host's root:
+ * the kernel refuses an overlay whose lower is "/" in a user namespace (its submounts are
+ * locked and cannot be cloned), but takes one per directory that has no mount below it. */
+static int overlay_dir_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+{
+    char data[3 * CV_PATH_MAX + 64];
+    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr", m->src, m->aux, m->aux);
+    if (n < 0 || (size_t)n >= sizeof data || n >= 4095) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, m->dst, "overlay options longer than a page");
+        return -1;
+    }
+    return mount_at(rootfd, m->dst, 1, "overlay", "overlay", MS_NODEV, data, CV_STEP_OVERLAY, f);
+}
+
 /* Makes a path of the container read-only (and nosuid, nodev, noexec) by binding it onto
  * itself; a path that does not exist is skipped. */
 static int readonly_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
@@ -364,6 +408,12 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
             break;
         case CV_SETUP_READONLY:
             r = readonly_op(rootfd, m, f);
+            break;
+        case CV_SETUP_DEV_BIND:
+            r = devbind_op(rootfd, m, f);
+            break;
+        case CV_SETUP_OVERLAY_DIR:
+            r = overlay_dir_op(rootfd, m, f);
             break;
         case CV_SETUP_BIND_IDMAP:
             r = cv_idmap_bind(rootfd, p, i, f);
@@ -563,10 +613,12 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         if (lfd < 0)
             return -1;
         char data[3 * CV_PATH_MAX + 64];
-        snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", lower_fd, upper_fd, work_fd);
+        /* userxattr: the only way overlayfs mounts inside a user namespace (rootless). */
+        snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s%s", lower_fd, upper_fd, work_fd,
+                 p->overlay_userxattr ? ",userxattr" : "");
         if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
-            cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs,
-                        upper, work);
+            cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s%s", p->rootfs,
+                        upper, work, p->overlay_userxattr ? ",userxattr" : "");
             return -1;
         }
     }

@@ -274,6 +274,34 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         m->minor = (unsigned)minor;
         return 0;
     }
+    if (strcmp(kw, "dev-bind") == 0) {
+        if (arity(c, kw, n, 2) || check_abs(c, kw, a[0]) || check_abs(c, kw, a[1]))
+            return -1;
+        return add_op(c, p, CV_SETUP_DEV_BIND, a[1], a[0]) ? 0 : -1;
+    }
+    if (strcmp(kw, "overlay-dir") == 0) {
+        if (arity(c, kw, n, 3) || check_abs(c, kw, a[0]) || check_abs(c, kw, a[1]) || check_abs(c, kw, a[2]))
+            return -1;
+        if (strpbrk(a[0], ",:\\") || strpbrk(a[1], ",:\\"))
+            return perr(c, "directive 'overlay-dir': an overlay cannot name a path with ',', ':' or '\\'");
+        struct cv_setup_op *m = add_op(c, p, CV_SETUP_OVERLAY_DIR, a[2], a[0]);
+        if (!m)
+            return -1;
+        m->aux = strdup(a[1]);
+        if (!m->aux) {
+            oom(c);
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(kw, "overlay-userxattr") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        if (p->overlay_userxattr)
+            return perr(c, "directive '%s' given more than once", kw);
+        p->overlay_userxattr = 1;
+        return 0;
+    }
     if (strcmp(kw, "symlink") == 0) {
         if (arity(c, kw, n, 2) || check_abs(c, kw, a[1]))
             return -1;
@@ -406,6 +434,14 @@ static int userns_directive(struct ctx *c, struct cv_plan *p, const char *kw, ch
         p->setgroups_deny = a[0][0] == 'd';
         return 0;
     }
+    if (strcmp(kw, "userns-self") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        if (p->userns_self)
+            return perr(c, "directive '%s' given more than once", kw);
+        p->userns_self = 1;
+        return 0;
+    }
     if (strcmp(kw, "idmap-lower") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
@@ -445,10 +481,13 @@ static int check_userns(struct ctx *c, struct cv_plan *p, unsigned seen_flags)
     for (size_t i = 0; i < p->nsetup; i++)
         idmapped_binds |= p->setup[i].kind == CV_SETUP_BIND_IDMAP;
     if (p->nuid_map == 0) {
-        if ((seen_flags & 16) || p->idmap_lower || idmapped_binds)
-            return perr(c, "'setgroups', 'idmap-lower' and 'bind-idmap' need 'uid-map' and 'gid-map'");
+        if ((seen_flags & 16) || p->idmap_lower || idmapped_binds || p->userns_self)
+            return perr(c, "'setgroups', 'idmap-lower', 'bind-idmap' and 'userns-self' need 'uid-map' and 'gid-map'");
         return 0;
     }
+    /* A normal user cannot idmap a mount of the host's (that needs CAP_SYS_ADMIN where it was mounted). */
+    if (p->userns_self && (p->idmap_lower || idmapped_binds))
+        return perr(c, "'userns-self' excludes 'idmap-lower' and 'bind-idmap'");
     /* The init becomes uid and gid 0 of the namespace before it serves any request. */
     if (!maps_id_zero(p->uid_map, p->nuid_map) || !maps_id_zero(p->gid_map, p->ngid_map))
         return perr(c, "'uid-map' and 'gid-map' must each map container id 0");
@@ -712,6 +751,7 @@ void cv_plan_free(struct cv_plan *p)
     for (size_t i = 0; i < p->nsetup; i++) {
         free(p->setup[i].src);
         free(p->setup[i].dst);
+        free(p->setup[i].aux);
     }
     free(p->setup);
     for (size_t i = 0; i < p->ncgroup_procs; i++)

@@ -36,6 +36,9 @@ enum cv_setup_kind {
     CV_SETUP_MQUEUE,   /* mqueue <dst> */
     CV_SETUP_MASK,     /* mask <dst>: /dev/null over a file, an empty read-only tmpfs over a directory */
     CV_SETUP_READONLY, /* readonly <dst>: bound onto itself read-only, nosuid, nodev, noexec */
+    CV_SETUP_DEV_BIND, /* dev-bind <host-src> <dst>: a host device node bound without nodev (rootless) */
+    CV_SETUP_OVERLAY_DIR, /* overlay-dir <host-lower> <layer-dir> <dst>: an overlay of one host directory,
+                             upper and work in <layer-dir>, userxattr (a rootless view of the host's root) */
     CV_SETUP_BIND_IDMAP, /* bind-idmap <host-src> <dst>: read-only recursive bind seen through the id maps */
 };
 
@@ -53,6 +56,7 @@ struct cv_setup_op {
     enum cv_setup_kind kind;
     char *src;        /* bind: host source; symlink: link text */
     char *dst;        /* container path */
+    char *aux;        /* overlay-dir: the layer directory holding upper/ and work/ */
     int readonly;     /* bind: 1 for "ro" */
     uint64_t size;    /* tmpfs: bytes, 0 = kernel default */
     unsigned mode;    /* tmpfs: permission bits */
@@ -91,6 +95,7 @@ struct cv_plan {
     char *tmpfs_upper;     /* tmpfs-upper dir */
     uint64_t tmpfs_upper_size;
     char *merged;          /* merged */
+    int overlay_userxattr; /* overlay-userxattr: the overlay keeps its xattrs in user.* (in a user namespace) */
     int persistent;        /* persistent */
     uint64_t stop_grace_ms;      /* stop-grace-ms, default 10000 */
     uint64_t stream_timeout_ms;  /* stream-timeout-ms, default 10000 */
@@ -120,6 +125,8 @@ struct cv_plan {
     size_t ngid_map;
     int setgroups_deny;           /* setgroups deny (default allow) */
     int idmap_lower;              /* idmap-lower: the overlay's lower dir seen through the maps */
+    int userns_self;              /* userns-self: rootless; the supervisor unshares the user namespace
+                                     for itself and writes its own maps, before anything else */
 };
 
 /* 1 when the plan gives the container a user namespace (it has uid-map and gid-map lines). */

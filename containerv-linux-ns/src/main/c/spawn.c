@@ -19,6 +19,20 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
+/* Whether this process's user namespace denies setgroups (a rootless container: a normal
+ * user may map its ids only after writing "deny"). Its supplementary groups then stay the
+ * ones the user had on the host (shown as the overflow group inside), which it cannot drop. */
+static int setgroups_denied(void)
+{
+    char buf[16] = { 0 };
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
 static const char *env_path(char **envp)
 {
     for (char **e = envp; e && *e; e++)
@@ -153,7 +167,8 @@ __attribute__((noreturn)) static void child(const struct cv_spawn_plan *sp, int 
         child_fail_with(rep, &f);
 
     /* Raw syscalls: the process is single-threaded, no need for glibc's setxid broadcast. */
-    if (syscall(SYS_setgroups, sp->cred.ngroups, sp->cred.groups) != 0)
+    if (syscall(SYS_setgroups, sp->cred.ngroups, sp->cred.groups) != 0 &&
+        !(errno == EPERM && sp->cred.ngroups == 0 && setgroups_denied()))
         child_fail(rep, CV_STEP_SETGROUPS, "setgroups", errno, NULL);
     if (syscall(SYS_setresgid, sp->cred.gid, sp->cred.gid, sp->cred.gid) != 0)
         child_fail(rep, CV_STEP_SETGID, "setresgid", errno, NULL);

@@ -191,6 +191,9 @@ int cv_supervisor_main(const char *plan_path)
         status_line(line);
         return EXIT_PLAN;
     }
+    /* Rootless: into the user namespace before anything else (executes this program again). */
+    if (cv_userns_self(&plan, plan_path, &f) != 0)
+        fail_with(&plan, -1, &f);
     int plan_lock = hold_plan_lock(plan_path);
     /* Survive the JVM: own session, no controlling terminal, cwd not in anything we remove. */
     (void)setsid();

@@ -26,9 +26,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -74,9 +76,70 @@ int cv_userns_write_maps(pid_t pid, const struct cv_plan *p, struct cv_fail *f)
                : 0;
 }
 
+/* Rootless: the supervisor, a normal user's process, moves itself into a new user namespace
+ * and writes its own maps (the single line of its own id that the kernel lets an unprivileged
+ * process write, after "deny" to setgroups). Every namespace it makes later belongs to it. */
+static int unshare_self(const struct cv_plan *p, struct cv_fail *f)
+{
+    if (unshare(CLONE_NEWUSER) != 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "unshare", errno, "", "CLONE_NEWUSER");
+        return -1;
+    }
+    return cv_userns_write_maps(getpid(), p, f);
+}
+
+/* Names, in the environment of the re-executed supervisor, the user namespace it made. */
+#define USERNS_SELF_ENV "CONTAINERV_USERNS_SELF"
+
+static int own_userns_id(char *buf, size_t n, struct cv_fail *f)
+{
+    struct stat st;
+    if (stat("/proc/self/ns/user", &st) != 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "stat", errno, "/proc/self/ns/user", NULL);
+        return -1;
+    }
+    snprintf(buf, n, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+    return 0;
+}
+
+int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fail *f)
+{
+    if (!p->userns_self)
+        return 0;
+    char id[64];
+    if (own_userns_id(id, sizeof id, f) != 0)
+        return -1;
+    const char *made = getenv(USERNS_SELF_ENV);
+    if (made && strcmp(made, id) == 0) {
+        unsetenv(USERNS_SELF_ENV);
+        return 0; /* the re-executed supervisor, inside */
+    }
+    if (unshare_self(p, f) != 0 || own_userns_id(id, sizeof id, f) != 0)
+        return -1;
+    /* Exec again: a process's memory belongs to the user namespace it was executed in, and while
+     * that is the host's, the kernel shows the /proc files of the (non-dumpable) init and its
+     * children as host root's, which the user's JVM could then not read (stats, copies). */
+    if (setenv(USERNS_SELF_ENV, id, 1) != 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "setenv", errno, "", NULL);
+        return -1;
+    }
+    /* By its path, not /proc/self/exe: the name shows as PID 1's command in the container. */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0 || (size_t)n >= sizeof self - 1) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "readlink", n < 0 ? errno : ENAMETOOLONG, "/proc/self/exe", NULL);
+        return -1;
+    }
+    self[n] = '\0';
+    char *argv[] = { self, "init", (char *)plan_path, NULL };
+    execv(self, argv);
+    cv_fail_set(f, CV_STEP_USER_NAMESPACE, "execv", errno, self, NULL);
+    return -1;
+}
+
 int cv_userns_create(const struct cv_plan *p, struct cv_fail *f)
 {
-    if (!cv_plan_has_userns(p))
+    if (!cv_plan_has_userns(p) || p->userns_self) /* rootless: made by cv_userns_self */
         return 0;
     /* Like fork (copy-on-write stack); the child only waits to be killed. */
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -136,7 +199,7 @@ static int reapply_process_flags(struct cv_fail *f)
 
 int cv_userns_setup_ids(const struct cv_plan *p, int on, struct cv_fail *f)
 {
-    if (!cv_plan_has_userns(p))
+    if (!cv_plan_has_userns(p) || p->userns_self) /* rootless: in it from the start */
         return 0;
     uid_t uid = on ? cv_userns_root_uid(p) : 0;
     gid_t gid = on ? cv_userns_root_gid(p) : 0;
@@ -169,7 +232,7 @@ int cv_userns_setup_ids(const struct cv_plan *p, int on, struct cv_fail *f)
 
 int cv_userns_enter(const struct cv_plan *p, struct cv_fail *f)
 {
-    if (!cv_plan_has_userns(p))
+    if (!cv_plan_has_userns(p) || p->userns_self) /* rootless: in it from the start */
         return 0;
     if (setns(cv_userns_fd, CLONE_NEWUSER) != 0) {
         cv_fail_set(f, CV_STEP_ENTER_USERNS, "setns", errno, "", "user namespace");

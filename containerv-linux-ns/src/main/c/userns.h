@@ -24,6 +24,12 @@ extern int cv_userns_fd;
  * write as the kernel requires, one "<inside> <outside> <count>" line per plan line. */
 int cv_userns_write_maps(pid_t pid, const struct cv_plan *p, struct cv_fail *f);
 
+/* Supervisor, first thing after loading a plan with userns-self (rootless): unshares a user
+ * namespace, writes its own maps, and executes itself again inside it (so its memory, and its
+ * children's, belongs to the namespace); the second run finds itself inside and returns 0.
+ * Nothing to do without userns-self. -1 with f (step user-namespace). */
+int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fail *f);
+
 /* Supervisor, before the init's clone: a short-lived child in a new user namespace, its maps
  * written, its namespace kept as cv_userns_fd, the child killed and reaped. 0, or -1 with f
  * (step user-namespace). Nothing to do without maps. */

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         description = {
             "Runs commands in containers made from the JVM, without a container daemon.",
             "",
-            "Example: containerv run -- /bin/sh -c 'hostname; ps'   (as root on Linux)"
+            "Example: containerv run -- /bin/sh -c 'hostname; ps'   (on Linux, as root or as a normal user)"
         },
         subcommands = {
             RunCommand.class, CreateCommand.class, ExecCommand.class, PsCommand.class, StatsCommand.class,

@@ -6,6 +6,7 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.linux.helper.HelperBinary;
 import dev.containerv.linux.runtime.LinuxRuntime;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserNamespacePolicy;
 import dev.containerv.spi.ContainerRuntimeProvider;
 import dev.containerv.spi.ProbeResult;
 import dev.containerv.spi.UnavailableRuntime;
@@ -21,7 +22,9 @@ import java.util.Optional;
  * namespaces with an overlayfs root and {@code pivot_root}, run by a small native helper that is PID 1 in
  * each container.
  *
- * <p>The probe checks, cheapest first: the OS; root; the namespace files in
+ * <p>As root it runs in mode "root"; as a normal user in mode "rootless", each container in a user namespace where
+ * the user is root (docs/linux-provider.md, Rootless mode). The probe checks, cheapest first: the OS; root, or
+ * else whether the kernel lets a normal user make user namespaces; the namespace files in
  * {@code /proc/self/ns}; {@code overlay} in {@code /proc/filesystems}; the helper (extracted from the jar to
  * a private cache, or {@code -Dcontainerv.linux.helper=PATH}); then one real run of {@code containerv-helper
  * version}. The result is cached per provider instance.
@@ -86,8 +89,9 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             // Root, not merely CAP_SYS_ADMIN: create needs uid 0 as well (the state and layer roots, the
             // helper's cache, the container's files owned by root), so a capability alone would only move the refusal.
             if (euid != 0) {
-                privileges = "linux-ns needs root to create namespaces, mounts and its state directories; this process runs as uid "
-                        + euid + ": run it as root";
+                // Rootless: the helper runs in a user namespace of its own, which the kernel may forbid to normal users.
+                privileges = UserNamespacePolicy.forbidden(proc).map(why -> "linux-ns as a normal user (uid " + euid + ") needs user namespaces: " + why)
+                        .orElse(null);
             }
         } catch (IOException | RuntimeException e) {
             return new Probe(ProbeResult.unavailable("cannot read /proc/self/status to check privileges: " + e), null, false);
@@ -123,11 +127,12 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
             return new Probe(ProbeResult.unavailable("the native helper " + helper + " does not work: " + e.getMessage()), helper, false);
         }
         // Capability.USERS: the rootfs and read-only layers are seen through idmapped mounts (never chowned); a
-        // kernel or file system without them fails the create with NOT_SUPPORTED naming the path.
-        String users = proc.hasNamespace("user") ? "; user namespaces (USERS) with idmapped mounts of the rootfs and read-only layers"
+        // kernel or file system without them fails the create with NOT_SUPPORTED naming the path. Not rootless.
+        String users = euid != 0 ? "" : proc.hasNamespace("user") ? "; user namespaces (USERS) with idmapped mounts of the rootfs and read-only layers"
                 : "; no user namespaces (/proc/self/ns/user is missing: a spec with USERS fails)";
-        return new Probe(ProbeResult.available("namespaces and overlayfs present, running as uid " + euid + ", helper " + helper + " (" + version + ")"
-                + users), helper, false);
+        String mode = euid == 0 ? "root" : "rootless";
+        return new Probe(ProbeResult.available("mode " + mode + ": namespaces and overlayfs present, running as uid " + euid + ", helper " + helper
+                + " (" + version + ")" + users), helper, false);
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.ContainerException;
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.security.LinuxCapability;
+
+import java.io.IOException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +27,9 @@ import java.util.Optional;
  * <p>The state root and layer root also decide where {@code open(id)} and {@code list()} look: a
  * runtime made by {@link LinuxNamespacesProvider#createRuntime(LinuxOptions)} uses that options'
  * roots; the default runtime uses the system properties {@value #STATE_ROOT_PROPERTY} and
- * {@value #LAYER_ROOT_PROPERTY}, else {@code /run/containerv} and {@code /var/lib/containerv}.
+ * {@value #LAYER_ROOT_PROPERTY}, else {@code /run/containerv} and {@code /var/lib/containerv} as root, and the
+ * user's own places as a normal user ({@code $XDG_RUNTIME_DIR/containerv} or {@code /tmp/containerv-<uid>},
+ * {@code $XDG_DATA_HOME/containerv} or {@code ~/.local/share/containerv}; see {@link UserPlaces}).
  * Immutable.
  */
 public final class LinuxOptions {
@@ -126,8 +132,8 @@ public final class LinuxOptions {
 
     /** Builds {@link LinuxOptions}. Not thread-safe. */
     public static final class Builder {
-        private Path stateRoot = Path.of(System.getProperty(STATE_ROOT_PROPERTY, "/run/containerv"));
-        private Path layerRoot = Path.of(System.getProperty(LAYER_ROOT_PROPERTY, "/var/lib/containerv"));
+        private Path stateRoot = Path.of(System.getProperty(STATE_ROOT_PROPERTY, DefaultRoots.state().toString()));
+        private Path layerRoot = Path.of(System.getProperty(LAYER_ROOT_PROPERTY, DefaultRoots.layers().toString()));
         private Duration stopGrace = Duration.ofSeconds(10);
         private Path helperPath;
         private final Set<String> addedCapabilities = new TreeSet<>();
@@ -137,8 +143,8 @@ public final class LinuxOptions {
         }
 
         /**
-         * The state root, an absolute host path. Default {@code /run/containerv} (or
-         * {@value #STATE_ROOT_PROPERTY}). The control socket path {@code <root>/<id>/control} must fit in
+         * The state root, an absolute host path. Default {@code /run/containerv} as root, the user's runtime
+         * directory otherwise ({@link UserPlaces}), or {@value #STATE_ROOT_PROPERTY}. The control socket path {@code <root>/<id>/control} must fit in
          * 107 bytes.
          *
          * @throws ContainerException {@code INVALID_SPEC} for a relative path
@@ -149,8 +155,8 @@ public final class LinuxOptions {
         }
 
         /**
-         * The layer root, an absolute host path. Default {@code /var/lib/containerv} (or
-         * {@value #LAYER_ROOT_PROPERTY}).
+         * The layer root, an absolute host path. Default {@code /var/lib/containerv} as root, the user's data
+         * directory otherwise ({@link UserPlaces}), or {@value #LAYER_ROOT_PROPERTY}.
          *
          * @throws ContainerException {@code INVALID_SPEC} for a relative path
          */
@@ -221,6 +227,29 @@ public final class LinuxOptions {
                 throw ContainerException.invalidSpec(field, p, "an absolute host path");
             }
             return p.normalize();
+        }
+    }
+
+    /** The default roots of this JVM's user, decided once: the uid and the XDG variables do not change. */
+    private static final class DefaultRoots {
+        private static final UserPlaces USER = user();
+
+        private static UserPlaces user() {
+            long euid;
+            try {
+                euid = Proc.HOST.euid();
+            } catch (IOException | RuntimeException e) {
+                euid = 0; // not Linux, or no /proc: the provider is unavailable anyway and says why
+            }
+            return euid == 0 ? null : UserPlaces.ofThisUser(euid);
+        }
+
+        static Path state() {
+            return USER == null ? Path.of("/run/containerv") : USER.stateRoot();
+        }
+
+        static Path layers() {
+            return USER == null ? Path.of("/var/lib/containerv") : USER.layerRoot();
         }
     }
 }

@@ -46,6 +46,14 @@ class DebianRootfsPrivilegedTest {
     @BeforeAll
     static void debianRoot() throws Exception {
         Privileged.require();
+        debian = ensureTree();
+    }
+
+    /**
+     * The cached Debian tree, built first if missing (as root); aborts (skips) with the reason where it cannot be made,
+     * fails where debootstrap is missing and CONTAINERV_REQUIRE_PRIVILEGED=1. The rootless suite uses it too.
+     */
+    static Path ensureTree() throws Exception {
         if (!Files.isExecutable(DEBOOTSTRAP)) {
             String why = "debootstrap is not installed (apt-get install -y debootstrap)";
             if (Privileges.privilegedRequired()) {
@@ -61,7 +69,7 @@ class DebianRootfsPrivilegedTest {
         if (!Files.exists(target.resolve(COMPLETE))) {
             build(target, suite, mirror);
         }
-        debian = target;
+        return target;
     }
 
     /** The mirror and suite of the host's first Debian apt source ({@code deb URI suite} or a deb822 stanza). */

@@ -38,10 +38,20 @@ class ProbeTest {
     }
 
     @Test
-    void aNonRootProcessIsUnavailableEvenWithCapSysAdminBecauseCreateNeedsRoot() throws IOException {
-        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "000001ffffffffff")).result();
+    void aNormalUserIsAvailableInModeRootlessWhenTheKernelAllowsUserNamespaces() throws IOException {
+        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(1000, "0000000000000000")).result();
+        assertThat(r.available()).as(r.reason()).isTrue();
+        assertThat(r.reason()).contains("mode rootless", "uid 1000");
+    }
+
+    @Test
+    void aNormalUserWhomTheKernelRefusesUserNamespacesIsToldWhichSysctlStopsIt() throws IOException {
+        Proc proc = procWith(1000, "0000000000000000");
+        Files.createDirectories(tmp.resolve("proc/sys/kernel"));
+        Files.writeString(tmp.resolve("proc/sys/kernel/unprivileged_userns_clone"), "0\n");
+        ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), proc).result();
         assertThat(r.available()).isFalse();
-        assertThat(r.reason()).contains("needs root", "uid 1000", "run it as root");
+        assertThat(r.reason()).contains("uid 1000", "kernel.unprivileged_userns_clone = 0");
     }
 
     /** Issue 18 item 11c: the helper of a JVM that cannot create containers is not extracted anywhere. */
@@ -82,6 +92,6 @@ class ProbeTest {
     void rootIsAvailable() throws IOException {
         ProbeResult r = LinuxNamespacesProvider.runProbe(Optional.of(scriptHelper()), procWith(0, "000001ffffffffff")).result();
         assertThat(r.available()).as(r.reason()).isTrue();
-        assertThat(r.reason()).contains("running as uid 0");
+        assertThat(r.reason()).contains("mode root:", "running as uid 0");
     }
 }

@@ -22,12 +22,29 @@ public final class HostCgroups {
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<CgroupManager> detect;
+    private final String unusable;
     private volatile Optional<CgroupManager> manager;
     private volatile IOException detectFailure;
 
     /** @param detect makes the manager ({@link CgroupManager#host()} for the real host); called at most once */
     public HostCgroups(Supplier<CgroupManager> detect) {
+        this(detect, null);
+    }
+
+    private HostCgroups(Supplier<CgroupManager> detect, String unusable) {
         this.detect = detect;
+        this.unusable = unusable;
+    }
+
+    /**
+     * A host whose cgroups this process may not make (a normal user without a delegated subtree): containers run
+     * without a cgroup of their own (stats from {@code /proc}), and limits are refused {@code NOT_SUPPORTED} with
+     * {@code why}.
+     */
+    public static HostCgroups unusable(String why) {
+        return new HostCgroups(() -> {
+            throw new IllegalStateException("never detected");
+        }, why);
     }
 
     /** The real host's cgroups. */
@@ -43,6 +60,9 @@ public final class HostCgroups {
 
     /** The manager, or empty when this host has no usable cgroup mount. */
     public Optional<CgroupManager> manager() {
+        if (unusable != null) {
+            return Optional.empty();
+        }
         Optional<CgroupManager> m = manager;
         if (m == null) {
             synchronized (this) {
@@ -76,6 +96,9 @@ public final class HostCgroups {
         if (m.isEmpty()) {
             if (cl.isEmpty()) {
                 return Optional.empty();
+            }
+            if (unusable != null) {
+                throw new ContainerException(ErrorKind.NOT_SUPPORTED, "resource limits " + limits + " need a cgroup of the container's own: " + unusable);
             }
             throw new ContainerException(ErrorKind.NOT_SUPPORTED, "resource limits " + limits + " need cgroups, and this host has no usable cgroup mount"
                     + (detectFailure != null ? " (" + detectFailure.getMessage() + ")" : ""));

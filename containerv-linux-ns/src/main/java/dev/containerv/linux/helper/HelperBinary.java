@@ -3,6 +3,7 @@ package dev.containerv.linux.helper;
 import dev.containerv.linux.control.Wire;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.spec.TrustedHostPaths;
 
 import java.io.IOException;
@@ -92,11 +93,18 @@ public final class HelperBinary {
         if (euid == 0) {
             bases.add(Path.of("/var/cache/containerv"));
         }
+        Path userCache = euid == 0 ? null : UserPlaces.ofThisUser(euid).helperCache();
+        if (userCache != null) {
+            bases.add(userCache);
+        }
         bases.add(Path.of(System.getProperty("java.io.tmpdir"), "containerv-" + euid));
         List<Exception> attempts = new ArrayList<>();
         for (Path base : bases) {
             Path dir = base.resolve("helper-" + sha.substring(0, 16));
             try {
+                if (base.equals(userCache)) {
+                    Files.createDirectories(base.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY)); // ~/.cache
+                }
                 Path file = extract(binary, sha, base, dir, euid);
                 if (!HelperCache.hold(dir)) {
                     // A cleaner of another JVM removed it between the extraction and the lock: once more.

@@ -30,6 +30,7 @@ public final class LaunchPlan {
     private Path tmpfsUpper;
     private long tmpfsUpperSize;
     private Path merged;
+    private boolean overlayUserXattr;
     private final List<String> setup = new ArrayList<>();
     private String defaultPath;
     private boolean persistent;
@@ -86,6 +87,27 @@ public final class LaunchPlan {
     public LaunchPlan lowers(List<Path> topFirst) {
         lowers.clear();
         lowers.addAll(topFirst);
+        return this;
+    }
+
+    /**
+     * The overlay keeps its own extended attributes in the {@code user.} namespace ({@code userxattr}): the only way
+     * overlayfs mounts inside a user namespace (rootless).
+     */
+    public LaunchPlan overlayUserXattr() {
+        this.overlayUserXattr = true;
+        return this;
+    }
+
+    /** A host character device bound at {@code containerPath} (nosuid, noexec, not nodev): rootless {@code /dev} nodes. */
+    public LaunchPlan devBind(Path hostDevice, String containerPath) {
+        setup.add(line("dev-bind", hostDevice.toString(), containerPath));
+        return this;
+    }
+
+    /** One host directory under its own writable layer ({@code upper/} and {@code work/} of {@code layerDir}), userxattr. */
+    public LaunchPlan overlayDir(Path hostLower, Path layerDir, String containerPath) {
+        setup.add(line("overlay-dir", hostLower.toString(), layerDir.toString(), containerPath));
         return this;
     }
 
@@ -253,6 +275,15 @@ public final class LaunchPlan {
         return this;
     }
 
+    /**
+     * Rootless: the supervisor moves itself into the new user namespace and writes the maps (the user's own ids
+     * alone) before anything else, so every namespace of the container belongs to it. Needs the maps.
+     */
+    public LaunchPlan usernsSelf() {
+        userns.add("userns-self");
+        return this;
+    }
+
     /** The overlay's lower dir (the rootfs) is seen through the maps: an idmapped mount. Needs the maps. */
     public LaunchPlan idmapLower() {
         userns.add("idmap-lower");
@@ -289,6 +320,9 @@ public final class LaunchPlan {
             sb.append(line("work", work.toString())).append('\n');
         }
         sb.append(line("merged", merged.toString())).append('\n');
+        if (overlayUserXattr) {
+            sb.append("overlay-userxattr\n");
+        }
         userns.forEach(u -> sb.append(u).append('\n'));
         setup.forEach(m -> sb.append(m).append('\n'));
         if (defaultPath != null) {

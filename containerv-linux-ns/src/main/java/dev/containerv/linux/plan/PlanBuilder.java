@@ -6,6 +6,8 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.NetworkSetup;
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.HostRootView;
 import dev.containerv.linux.userns.IdMaps;
 import dev.containerv.linux.userns.UserNamespaceSetup;
 
@@ -31,6 +33,15 @@ public final class PlanBuilder {
 
     /** The plan for a validated spec whose rootfs real path is {@code rootfs}. */
     public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket) throws IOException {
+        return plan(spec, rootfs, options, stateDir, layerDir, socket, false);
+    }
+
+    /**
+     * The plan, for a rootless container when {@code rootless} (a helper running in a user namespace of its own): the
+     * overlay with {@code userxattr} and the standard file systems a user namespace allows ({@link StandardSetup}).
+     */
+    public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket,
+                                  boolean rootless) throws IOException {
         LaunchPlan plan = new LaunchPlan(spec.id(), spec.hostname());
         if (spec.has(Capability.NETWORK)) {
             plan.namespace("net");
@@ -54,7 +65,15 @@ public final class PlanBuilder {
         for (Path lower : concat(lowers, rootfs)) {
             nested |= layerReal.startsWith(lower) || lower.startsWith(layerReal);
         }
-        if (nested) {
+        if (rootless && lowers.isEmpty() && HostRootView.needed(rootfs, HostRootView.mountPoints())) {
+            // The host's root (or any tree with mounts below it): composed, as a user namespace allows.
+            Path base = HostRootView.apply(plan, rootfs, layerDir, HostRootView.mountPoints());
+            Path upper = layerDir.resolve("upper");
+            Path work = layerDir.resolve("work");
+            Files.createDirectories(upper);
+            Files.createDirectories(work);
+            plan.overlay(base, upper, work, merged);
+        } else if (nested) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
             plan.overlayOnTmpfs(rootfs, scratch, 0, merged);
@@ -69,7 +88,12 @@ public final class PlanBuilder {
             }
         }
         maps.ifPresent(m -> UserNamespaceSetup.apply(plan, m));
-        StandardSetup.apply(plan);
+        if (rootless) {
+            // The user's own uid and gid as 0, the only maps a user may write without privileges (setgroups denied first).
+            plan.uidMap(0, Proc.HOST.euid(), 1).gidMap(0, Proc.HOST.egid(), 1).setgroupsDeny().usernsSelf();
+            plan.overlayUserXattr();
+        }
+        StandardSetup.apply(plan, rootless, spec.has(Capability.NETWORK), spec.has(Capability.IPC));
         for (Layer l : spec.layers()) {
             String at = l.containerPath().orElseThrow();
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {

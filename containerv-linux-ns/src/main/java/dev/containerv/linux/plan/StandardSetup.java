@@ -35,11 +35,37 @@ public final class StandardSetup {
      * {@code /dev}, {@code /proc} or {@code /sys} sits on top of them instead of being hidden beneath.
      */
     public static LaunchPlan apply(LaunchPlan plan) {
-        plan.proc("/proc").sysfs("/sys").dev("/dev");
-        DEVICES.forEach(d -> plan.device(d.path(), d.major(), d.minor()));
+        return apply(plan, false, true, true);
+    }
+
+    /**
+     * Adds the standard file systems, rootless or not. In a user namespace (rootless) the kernel refuses
+     * {@code mknod}, a {@code sysfs} without a network namespace of the container's own, and an {@code mqueue}
+     * without an IPC namespace of its own: the device nodes are then the host's bound in ({@code dev-bind}, as
+     * bubblewrap does), {@code /sys} is the host's bound read-only, and {@code /dev/mqueue} is left out.
+     *
+     * @param ownNet whether the container has a network namespace of its own (NETWORK)
+     * @param ownIpc whether it has an IPC namespace of its own (IPC)
+     */
+    public static LaunchPlan apply(LaunchPlan plan, boolean rootless, boolean ownNet, boolean ownIpc) {
+        plan.proc("/proc");
+        if (rootless && !ownNet) {
+            plan.bind(java.nio.file.Path.of("/sys"), "/sys", true);
+        } else {
+            plan.sysfs("/sys");
+        }
+        plan.dev("/dev");
+        if (rootless) {
+            DEVICES.forEach(d -> plan.devBind(java.nio.file.Path.of(d.path()), d.path()));
+        } else {
+            DEVICES.forEach(d -> plan.device(d.path(), d.major(), d.minor()));
+        }
         plan.symlink("pts/ptmx", "/dev/ptmx").symlink("/proc/self/fd", "/dev/fd").symlink("/proc/self/fd/0", "/dev/stdin")
                 .symlink("/proc/self/fd/1", "/dev/stdout").symlink("/proc/self/fd/2", "/dev/stderr");
-        plan.devpts("/dev/pts").tmpfs("/dev/shm", DEV_SHM_BYTES, 01777).mqueue("/dev/mqueue");
+        plan.devpts("/dev/pts").tmpfs("/dev/shm", DEV_SHM_BYTES, 01777);
+        if (!rootless || ownIpc) {
+            plan.mqueue("/dev/mqueue");
+        }
         return plan.defaultPath(DEFAULT_PATH);
     }
 }

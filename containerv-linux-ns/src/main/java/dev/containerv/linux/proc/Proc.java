@@ -64,6 +64,11 @@ public final class Proc {
         return Long.parseLong(statusField("self", "Uid").split("\\s+")[1]);
     }
 
+    /** The effective gid of this JVM. */
+    public long egid() throws IOException {
+        return Long.parseLong(statusField("self", "Gid").split("\\s+")[1]);
+    }
+
     /** Whether this kernel offers the namespace {@code ns} ({@code mnt}, {@code pid}, ...): {@code self/ns/<ns>} exists. */
     public boolean hasNamespace(String ns) {
         return Files.exists(root.resolve("self").resolve("ns").resolve(ns));

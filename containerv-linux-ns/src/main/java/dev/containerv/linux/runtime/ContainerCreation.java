@@ -15,6 +15,7 @@ import dev.containerv.linux.network.HostLinks;
 import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
+import dev.containerv.linux.rootless.RootlessSpec;
 import dev.containerv.linux.plan.SecuritySetup;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
@@ -61,8 +62,14 @@ final class ContainerCreation {
         String id = spec.id();
         long start = LifecycleLog.start();
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
+        boolean rootless = runtime.euid() != 0;
+        if (rootless) {
+            RootlessSpec.requireCapabilities(spec, op, id);
+        }
         Path rootfs = SpecChecks.validate(spec, op);
-        SpecChecks.requireRoot(runtime.euid(), runtime.defaults().stateRoot(), op, id, "create a container");
+        if (rootless) {
+            RootlessSpec.require(spec, runtime.proc(), op, id);
+        }
         runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
@@ -94,7 +101,7 @@ final class ContainerCreation {
                     throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
                 }
             }
-            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket);
+            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket, rootless);
             // Made before the helper starts, so the supervisor can move the init in before it runs anything; removed
             // again by abort (removeLeftovers) if anything later fails.
             Optional<ContainerCgroup> cgroup;

@@ -10,8 +10,11 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.api.RuntimeFeature;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.cgroup.CgroupLayout;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.CgroupDelegation;
+import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.spec.TrustedHostPaths;
 import dev.containerv.linux.state.Leftovers;
@@ -42,6 +45,19 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
             RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING, RuntimeFeature.LAYERED_ROOTFS));
+    /** Rootless, the container's user namespace is the user's alone: USERS (spec mappings) is not offered. */
+    private static final Set<Capability> ROOTLESS_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
+    /**
+     * What a normal user's containers lack: limits (no delegated cgroup), NETWORK_ADDRESSING (a veth needs the host's
+     * network namespace), RUN_AS_USER and ID_MAPPING (only the user's own uid is mapped, to 0; other ids need
+     * subordinate ranges), LAYERED_ROOTFS (opaque directories of layers unpacked for root are trusted.* xattrs, which
+     * an overlay in a user namespace ignores).
+     */
+    private static final Set<RuntimeFeature> ROOTLESS_FEATURES = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(
+            RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.RUN_AS_USER, RuntimeFeature.ID_MAPPING,
+            RuntimeFeature.LAYERED_ROOTFS)).stream()
+            .filter(FEATURES::contains).collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(RuntimeFeature.class))));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;
@@ -56,7 +72,16 @@ public final class LinuxRuntime implements ContainerRuntime {
      * @param proc     the {@code /proc} to read
      */
     public LinuxRuntime(LinuxOptions defaults, Supplier<Path> helper, LongSupplier euid, Proc proc) {
-        this(defaults, helper, euid, proc, HostCgroups.host());
+        this(defaults, helper, euid, proc, euid.getAsLong() == 0 ? HostCgroups.host() : userCgroups(euid.getAsLong()));
+    }
+
+    /** A normal user's cgroups: none without a delegated subtree, with the reason and how to get one. */
+    private static HostCgroups userCgroups(long euid) {
+        try {
+            return HostCgroups.unusable(CgroupDelegation.limitsRefusal(CgroupLayout.host(), euid));
+        } catch (IOException e) {
+            return HostCgroups.unusable("cannot read this host's cgroup layout: " + e);
+        }
     }
 
     /**
@@ -84,12 +109,12 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return euid.getAsLong() == 0 ? CAPABILITIES : ROOTLESS_CAPABILITIES;
     }
 
     @Override
     public Set<RuntimeFeature> features() {
-        return FEATURES;
+        return euid.getAsLong() == 0 ? FEATURES : ROOTLESS_FEATURES;
     }
 
     @Override
@@ -103,7 +128,6 @@ public final class LinuxRuntime implements ContainerRuntime {
         ContainerSpec.requireValidId(id);
         requireTrustedRoots(defaults, op, id);
         StateFile s = store.running(op, id, defaults.stateRoot(), defaults.layerRoot());
-        SpecChecks.requireRoot(euid.getAsLong(), defaults.stateRoot(), op, id, "open a container");
         StatePaths paths = StatePaths.of(defaults.stateRoot(), defaults.layerRoot(), id);
         try {
             ControlConnection control = ControlConnection.connect(paths.controlSocket(), id);
@@ -123,10 +147,15 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     /** The state and layer roots of {@code options} must deserve root's trust ({@link TrustedHostPaths}). */
     void requireTrustedRoots(LinuxOptions options, String op, String id) {
-        TrustedHostPaths.require("state root", "-D" + LinuxOptions.STATE_ROOT_PROPERTY + " or LinuxOptions.stateRoot",
-                options.stateRoot(), euid.getAsLong(), op, id);
-        TrustedHostPaths.require("layer root", "-D" + LinuxOptions.LAYER_ROOT_PROPERTY + " or LinuxOptions.layerRoot",
-                options.layerRoot(), euid.getAsLong(), op, id);
+        String stateField = "-D" + LinuxOptions.STATE_ROOT_PROPERTY + " or LinuxOptions.stateRoot";
+        String layerField = "-D" + LinuxOptions.LAYER_ROOT_PROPERTY + " or LinuxOptions.layerRoot";
+        TrustedHostPaths.require("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id);
+        TrustedHostPaths.require("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id);
+        if (euid.getAsLong() != 0) {
+            // Rootless: a root-owned root would pass the check above, but it must be this user's own (see UserPlaces).
+            UserPlaces.requireOwn("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id);
+            UserPlaces.requireOwn("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id);
+        }
     }
 
     /** The helper about to be run must deserve root's trust, and so must every directory above it. */

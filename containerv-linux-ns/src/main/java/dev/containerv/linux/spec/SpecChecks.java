@@ -134,15 +134,6 @@ public final class SpecChecks {
         return real;
     }
 
-    /** Refuses with {@code PERMISSION_DENIED} unless {@code euid} is 0. */
-    public static void requireRoot(long euid, Path stateRoot, String op, String id, String what) {
-        if (euid != 0) {
-            throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, "to " + what + " linux-ns needs root (new namespaces, mounts, "
-                    + stateRoot + "); this process runs as uid " + euid + ": run it as root")
-                    .operation(op).containerId(id).build();
-        }
-    }
-
     /** A helper named by the spec's LinuxOptions; the launch itself refuses one of another plan version. */
     public static Path requireHelper(String op, String id, Path path) {
         if (!Files.isRegularFile(path)) {

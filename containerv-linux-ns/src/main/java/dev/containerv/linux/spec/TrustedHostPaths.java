@@ -48,7 +48,7 @@ public final class TrustedHostPaths {
         }
         problem.ifPresent(p -> {
             ContainerException.Builder b = ContainerException.builder(ErrorKind.PERMISSION_DENIED, "the " + what + " " + path
-                    + " is not trusted: " + p + "; linux-ns acts on it as root, so it and every directory above it must be owned by root"
+                    + " is not trusted: " + p + "; linux-ns acts on it as " + (euid == 0 ? "root" : "uid " + euid) + ", so it and every directory above it must be owned by root"
                     + " (or uid " + euid + ", this process) and not writable by group or others (a root-owned sticky directory such as /tmp"
                     + " is accepted above it); fix the owner or mode, or choose another path (" + field + ")").operation(op);
             if (id != null) {

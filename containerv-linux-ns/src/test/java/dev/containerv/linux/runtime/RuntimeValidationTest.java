@@ -50,6 +50,17 @@ class RuntimeValidationTest {
         }, () -> 1000, Proc.HOST);
     }
 
+    /**
+     * A runtime of the uid that owns the temp dirs (the one of {@link #setUp} claims uid 1000, whose roots must be
+     * its own: see UserPlaces).
+     */
+    private LinuxRuntime ownersRuntime() throws IOException {
+        long owner = Proc.HOST.euid();
+        return new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(), () -> {
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, "no helper in this test");
+        }, () -> owner, Proc.HOST);
+    }
+
     private ContainerException refusal(ContainerSpec spec) {
         try {
             runtime.create(spec);
@@ -116,7 +127,7 @@ class RuntimeValidationTest {
         try {
             Future<List<String>> listing;
             try (StateRootLock held = StateRootLock.acquire(tmp.resolve("state"))) {
-                listing = other.submit(runtime::list);
+                listing = other.submit(ownersRuntime()::list);
                 Thread.sleep(300);
                 assertThat(listing.isDone()).as("list() must wait for the lock before removing stale state").isFalse();
                 assertThat(stale).exists();
@@ -139,6 +150,11 @@ class RuntimeValidationTest {
 
     @Test
     void usersNeedsUidAndGidMappingsThatMapContainerIdZero() {
+        // Root's validation: a normal user's runtime (uid 1000 of setUp) refuses USERS outright (rootless).
+        runtime = new LinuxRuntime(LinuxOptions.builder().stateRoot(tmp.resolve("state")).layerRoot(tmp.resolve("layers")).build(), () -> {
+            helperAsked.incrementAndGet();
+            throw new ContainerException(ErrorKind.NOT_SUPPORTED, "no helper in this test");
+        }, () -> 0, Proc.HOST);
         ContainerException users = refusal(ContainerSpec.builder().id("c").rootfs(image)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
         assertThat(users.kind()).isEqualTo(ErrorKind.INVALID_SPEC);
@@ -198,15 +214,28 @@ class RuntimeValidationTest {
         assertThat(source.getMessage()).contains(tmp.resolve("gone").toString(), "/src");
     }
 
+    /** Rootless (uid 1000 here): USERS is not offered, before the spec is even validated. */
     @Test
-    void withoutRootCreateIsPermissionDeniedAndTouchesNothing() {
-        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image).build());
-        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
-        assertThat(e.getMessage()).contains("needs root", "uid 1000");
+    void aNormalUsersUsersCapabilityIsNotSupported() {
+        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS).build());
+        assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("capability USERS", "normal user");
+    }
+
+    /** Rootless (uid 1000 here): a veth needs CAP_NET_ADMIN in the host's network namespace. */
+    @Test
+    void aNormalUsersNetworkSpecIsNotSupportedNamingWhyAndTouchesNothing() {
+        ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK)
+                .network(dev.containerv.api.NetworkSpec.builder().containerAddress("10.99.0.2/24").hostAddress("10.99.0.1").build()).build());
+        assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("veth", "CAP_NET_ADMIN", "host's network namespace", "only lo");
     }
 
     @Test
-    void openRejectsIdsThatCouldTraverseAndReportsUnknownIds() {
+    void openRejectsIdsThatCouldTraverseAndReportsUnknownIds() throws IOException {
+        LinuxRuntime runtime = ownersRuntime();
         assertThatThrownBy(() -> runtime.open("../etc")).isInstanceOfSatisfying(ContainerException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
         assertThatThrownBy(() -> runtime.open("nobody-here")).isInstanceOfSatisfying(ContainerException.class,

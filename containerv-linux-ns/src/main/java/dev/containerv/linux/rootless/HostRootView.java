@@ -1,0 +1,102 @@
+package dev.containerv.linux.rootless;
+
+import dev.containerv.linux.plan.LaunchPlan;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A rootless container's view of a root file system that has mounts below it, such as the host's own {@code /}
+ * (the default of {@code containerv run}). In a user namespace the kernel refuses an overlay whose lower directory
+ * has mounts below it ({@code overlayfs: failed to clone lowerpath}: they are locked to the namespace), so the view
+ * is composed, one top-level entry at a time, on an empty writable root:
+ * <ul>
+ * <li>a directory with no mount below it: an overlay of its own with a private writable layer ({@code overlay-dir});
+ * <li>a directory with mounts below it, or one that holds this container's writable layer (overlayfs refuses an
+ *     upper directory inside its lower one): the host's, bound read-only with what is mounted below it;
+ * <li>a directory the user cannot read: an empty directory (the kernel would refuse the user anyway);
+ * <li>a symbolic link: the same link; a file: bound read-only;
+ * <li>{@code /proc}, {@code /sys}, {@code /dev}: the container's own (the standard setup).
+ * </ul>
+ * Stateless.
+ */
+public final class HostRootView {
+    /** Top-level directories the standard setup gives the container its own of. */
+    private static final Set<String> STANDARD = Set.of("proc", "sys", "dev");
+
+    private HostRootView() {
+    }
+
+    /** Whether {@code rootfs} (a real path) has mounts below it, so a rootless overlay of it as a whole is refused. */
+    public static boolean needed(Path rootfs, List<Path> mountPoints) {
+        return mountPoints.stream().anyMatch(m -> m.startsWith(rootfs) && !m.equals(rootfs));
+    }
+
+    /** The mount points of this process's mount namespace, from {@code /proc/self/mountinfo}. */
+    public static List<Path> mountPoints() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length > 4) {
+                out.add(Path.of(unescape(f[4])));
+            }
+        }
+        return out;
+    }
+
+    private static String unescape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\\' && i + 3 < s.length()) {
+                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                sb.append(s.charAt(i));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Adds the composed view of {@code rootfs} to {@code plan} and returns the empty directory (made here, under
+     * {@code layerDir}) to use as the root overlay's lower directory.
+     */
+    public static Path apply(LaunchPlan plan, Path rootfs, Path layerDir, List<Path> mountPoints) throws IOException {
+        Path base = Files.createDirectories(layerDir.resolve("base"));
+        Path layerReal = layerDir.toRealPath();
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(rootfs)) {
+            entries = s.sorted().toList();
+        }
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            String at = "/" + name;
+            if (STANDARD.contains(name)) {
+                continue;
+            }
+            if (Files.isSymbolicLink(entry)) {
+                plan.symlink(Files.readSymbolicLink(entry).toString(), at);
+            } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isReadable(entry) || !Files.isExecutable(entry)) {
+                    Files.createDirectories(base.resolve(name));
+                } else if (needed(entry, mountPoints) || layerReal.startsWith(entry) || name.contains(",") || name.contains(":")) {
+                    plan.bind(entry, at, true);
+                } else {
+                    Path dir = layerDir.resolve("dirs").resolve(name);
+                    Files.createDirectories(dir.resolve("upper"));
+                    Files.createDirectories(dir.resolve("work"));
+                    plan.overlayDir(entry, dir, at);
+                }
+            } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && Files.isReadable(entry)) {
+                plan.bind(entry, at, true);
+            }
+        }
+        return base;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.containerv.linux.rootless;
+
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ContainerSpec;
+import dev.containerv.api.ErrorKind;
+import dev.containerv.linux.proc.Proc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a normal user's create refuses before anything is made: a kernel that forbids user namespaces to normal
+ * users ({@code PERMISSION_DENIED} naming the sysctl), uid/gid mappings ({@code NOT_SUPPORTED} naming the missing
+ * tool or subordinate range, {@link SubordinateIds}) and a {@code NetworkSpec} ({@code NOT_SUPPORTED}: its veth
+ * needs the host's network namespace). Stateless.
+ */
+public final class RootlessSpec {
+    /** Why a rootless container cannot have a NetworkSpec. */
+    public static final String NO_NETWORK_SPEC = "a NetworkSpec needs a veth pair whose host side is made and addressed in the host's"
+            + " network namespace, which takes CAP_NET_ADMIN there (root); a normal user's container gets NETWORK without a NetworkSpec:"
+            + " a network namespace of its own with only lo";
+
+    private RootlessSpec() {
+    }
+
+    /**
+     * Refuses, before the spec is validated, a capability a normal user's runtime does not offer: USERS (spec
+     * mappings; the container's user namespace maps the user alone).
+     */
+    public static void requireCapabilities(ContainerSpec spec, String op, String id) {
+        if (spec.has(dev.containerv.api.Capability.USERS)) {
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to a normal"
+                    + " user: a rootless container's user namespace maps the user alone, to 0; mapping ranges needs subordinate ids")
+                    .operation(op).containerId(id).build();
+        }
+    }
+
+    /** Refuses what a normal user cannot have; returns normally otherwise. */
+    public static void require(ContainerSpec spec, Proc proc, String op, String id) {
+        Optional<String> forbidden = UserNamespacePolicy.forbidden(proc);
+        if (forbidden.isPresent()) {
+            throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, "a rootless container needs a user namespace: " + forbidden.get())
+                    .operation(op).containerId(id).build();
+        }
+        if (!spec.uidMappings().isEmpty() || !spec.gidMappings().isEmpty()) {
+            String why;
+            try {
+                why = SubordinateIds.problem(spec.uidMappings(), spec.gidMappings(), System.getProperty("user.name"), proc.euid(), proc.egid(),
+                        Path.of("/etc"), List.of(Path.of("/usr/bin"), Path.of("/bin"))).orElse("newuidmap, newgidmap and the ranges are there, but"
+                        + " linux-ns does not map subordinate ids yet: a normal user's container maps the user alone, to 0; leave the mappings out");
+            } catch (IOException e) {
+                why = "cannot read /etc/subuid or /etc/subgid: " + e;
+            }
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, why).operation(op).containerId(id).build();
+        }
+        if (spec.rootfsLayers().size() > 1) {
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "a root of " + spec.rootfsLayers().size() + " layers (rootfsLayers) is"
+                    + " not offered to a normal user: an overlay in a user namespace keeps opaque directories in user.overlay.* xattrs"
+                    + " (userxattr), which layers unpacked for root do not carry; give a single rootfs").operation(op).containerId(id).build();
+        }
+        if (spec.network().isPresent()) {
+            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "network " + spec.network().get() + ": " + NO_NETWORK_SPEC)
+                    .operation(op).containerId(id).build();
+        }
+    }
+}

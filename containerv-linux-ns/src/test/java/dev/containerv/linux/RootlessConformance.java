@@ -1,0 +1,71 @@
+package dev.containerv.linux;
+
+import dev.containerv.api.ContainerRuntime;
+import dev.containerv.linux.proc.Proc;
+import dev.containerv.testkit.ContainerConformanceSuite;
+import dev.containerv.testkit.GuestFixture;
+import dev.containerv.testkit.PosixShellFixture;
+import dev.containerv.testkit.TestRootfs;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conformance suite against linux-ns run by a normal user (rootless), with the user's own roots; its parity
+ * report is {@code conformance-linux-ns-rootless.md}. Run by {@link RootlessSuitePrivilegedTest} in a JVM of a
+ * throw-away user (not by Surefire: the name does not end in Test); refuses to run as root, where it would test the
+ * root mode again.
+ */
+class RootlessConformance extends ContainerConformanceSuite {
+    private final ContainerRuntime runtime = new LinuxNamespacesProvider().createRuntime();
+
+    @BeforeAll
+    void unprivileged() throws IOException {
+        assertThat(Proc.HOST.euid()).as("the rootless conformance suite must run as a normal user").isNotZero();
+    }
+
+    @Override
+    protected ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    protected String providerName() {
+        return "linux-ns-rootless";
+    }
+
+    @Override
+    protected GuestFixture fixture() {
+        return new PosixShellFixture();
+    }
+
+    @Override
+    protected Path rootfs() {
+        return TestRootfs.shared();
+    }
+
+    @Override
+    protected Optional<List<String>> hostLeftovers(String id) {
+        LinuxOptions roots = LinuxOptions.defaults();
+        List<String> left = new ArrayList<>();
+        if (Files.exists(roots.stateRoot().resolve(id))) {
+            left.add("state directory " + roots.stateRoot().resolve(id));
+        }
+        if (Files.exists(roots.layerRoot().resolve(id))) {
+            left.add("layer directory " + roots.layerRoot().resolve(id));
+        }
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/"))
+                    .forEach(h -> left.add("process " + h.pid() + " " + h.info().commandLine().orElse("")));
+        }
+        return Optional.of(left);
+    }
+}
