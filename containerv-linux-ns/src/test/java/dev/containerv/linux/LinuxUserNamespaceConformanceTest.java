@@ -1,9 +1,13 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.Capability;
+import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.IdMapping;
+import dev.containerv.api.RuntimeFeature;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -20,6 +24,29 @@ class LinuxUserNamespaceConformanceTest extends LinuxConformanceTest {
         EnumSet<Capability> caps = EnumSet.copyOf(super.defaultCapabilities());
         caps.add(Capability.USERS);
         return caps;
+    }
+
+    /**
+     * linux-ns without LAYERED_ROOTFS: a root of several layers is refused with USERS (only one root directory is
+     * idmapped), so here the suite holds it to refusing such a root, never ignoring it.
+     */
+    @Override
+    protected ContainerRuntime runtime() {
+        ContainerRuntime real = super.runtime();
+        return (ContainerRuntime) Proxy.newProxyInstance(ContainerRuntime.class.getClassLoader(), new Class<?>[] {ContainerRuntime.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("features") && method.getParameterCount() == 0) {
+                        EnumSet<RuntimeFeature> features = EnumSet.noneOf(RuntimeFeature.class);
+                        features.addAll(real.features());
+                        features.remove(RuntimeFeature.LAYERED_ROOTFS);
+                        return features;
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override
