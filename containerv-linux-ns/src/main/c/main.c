@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "report.h"
 #include "supervisor.h"
+#include "userns.h"
 #include "seccomp_check.h"
 #include "syscalls.h"
 #include "util.h"
@@ -26,8 +27,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
-        if (argc != 3)
+        /* A fourth word is the rootless supervisor's mark on its own re-execution (userns.c). */
+        if (argc != 3 && argc != 4)
             return cv_report_usage("usage: containerv-helper init <plan-path>");
+        cv_userns_self_mark = argc == 4 ? argv[3] : NULL;
         return cv_supervisor_main(argv[2]);
     }
     if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {

@@ -89,7 +89,7 @@ static int unshare_self(const struct cv_plan *p, struct cv_fail *f)
 }
 
 /* Names, in the environment of the re-executed supervisor, the user namespace it made. */
-#define USERNS_SELF_ENV "CONTAINERV_USERNS_SELF"
+const char *cv_userns_self_mark;
 
 static int own_userns_id(char *buf, size_t n, struct cv_fail *f)
 {
@@ -109,20 +109,13 @@ int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fai
     char id[64];
     if (own_userns_id(id, sizeof id, f) != 0)
         return -1;
-    const char *made = getenv(USERNS_SELF_ENV);
-    if (made && strcmp(made, id) == 0) {
-        unsetenv(USERNS_SELF_ENV);
+    if (cv_userns_self_mark && strcmp(cv_userns_self_mark, id) == 0)
         return 0; /* the re-executed supervisor, inside */
-    }
     if (unshare_self(p, f) != 0 || own_userns_id(id, sizeof id, f) != 0)
         return -1;
     /* Exec again: a process's memory belongs to the user namespace it was executed in, and while
      * that is the host's, the kernel shows the /proc files of the (non-dumpable) init and its
      * children as host root's, which the user's JVM could then not read (stats, copies). */
-    if (setenv(USERNS_SELF_ENV, id, 1) != 0) {
-        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "setenv", errno, "", NULL);
-        return -1;
-    }
     /* By its path, not /proc/self/exe: the name shows as PID 1's command in the container. */
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -131,7 +124,9 @@ int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fai
         return -1;
     }
     self[n] = '\0';
-    char *argv[] = { self, "init", (char *)plan_path, NULL };
+    /* The mark as a word of the command line, which title.c blanks in the init (an environment
+     * variable would stay readable in /proc/1/environ after unsetenv). */
+    char *argv[] = { self, "init", (char *)plan_path, id, NULL };
     execv(self, argv);
     cv_fail_set(f, CV_STEP_USER_NAMESPACE, "execv", errno, self, NULL);
     return -1;

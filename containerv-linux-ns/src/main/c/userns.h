@@ -30,6 +30,10 @@ int cv_userns_write_maps(pid_t pid, const struct cv_plan *p, struct cv_fail *f);
  * Nothing to do without userns-self. -1 with f (step user-namespace). */
 int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fail *f);
 
+/* The mark cv_userns_self passes to its re-execution as init's fourth word (never through the
+ * environment, which /proc/1/environ would show the container); NULL on a first start. */
+extern const char *cv_userns_self_mark;
+
 /* Supervisor, before the init's clone: a short-lived child in a new user namespace, its maps
  * written, its namespace kept as cv_userns_fd, the child killed and reaped. 0, or -1 with f
  * (step user-namespace). Nothing to do without maps. */

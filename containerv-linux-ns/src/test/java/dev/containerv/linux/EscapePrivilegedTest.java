@@ -257,6 +257,7 @@ class EscapePrivilegedTest {
      */
     @Test
     void anUploadedLinkSwappedForAHardLinkChownsNothingElse() throws Exception {
+        Privileged.assumeRootMode("the victim belongs to another host user (uid 5000), which a normal user cannot make; rootless, the copy helper runs as that normal user, who can chown nothing to root");
         Path victim = Files.writeString(rwData.resolve("victim"), "a host user's file\n");
         Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-rw-rw-"));
         Files.setAttribute(victim, "unix:uid", 5000);
@@ -294,6 +295,7 @@ class EscapePrivilegedTest {
      */
     @Test
     void anUploadedDirectorySwappedForAnotherIsRefusedAndTheOtherKeepsItsOwnerAndMode() throws Exception {
+        Privileged.assumeRootMode("the victim belongs to another host user (uid 5000), which a normal user cannot make; rootless, the copy helper runs as that normal user, who can chown nothing to root");
         Path up = Files.createDirectories(rwData.resolve("up-dir"));
         Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path victim = Files.createDirectory(up.resolve("vd"));
