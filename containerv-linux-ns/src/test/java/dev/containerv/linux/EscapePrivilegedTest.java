@@ -62,6 +62,9 @@ class EscapePrivilegedTest {
     }
 
     static void setUpWith(boolean users) throws Exception {
+        // This JUnit runs the superclass's set-up as well as the subclass's that hides it (USERS variant): the
+        // second call first removes what the first made, or its work directory would stay behind.
+        tearDown();
         userNamespace = users;
         rootless = Privileged.requireRootOrRootless();
         assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
@@ -88,6 +91,8 @@ class EscapePrivilegedTest {
         if (work != null) {
             FileTrees.deleteTree(work);
         }
+        box = null;
+        work = null;
     }
 
     private static String newId() {

@@ -63,6 +63,9 @@ class RedTeamPrivilegedTest {
     }
 
     static void setUpWith(boolean users) throws Exception {
+        // This JUnit runs the superclass's set-up as well as the subclass's that hides it (USERS variant): the
+        // second call first removes what the first made, or its work directory would stay behind.
+        tearDown();
         userNamespace = users;
         Privileged.requireRootOrRootless();
         assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
@@ -83,6 +86,8 @@ class RedTeamPrivilegedTest {
         if (work != null) {
             FileTrees.deleteTree(work);
         }
+        victim = null;
+        work = null;
     }
 
     private static String newId() {
