@@ -3,6 +3,10 @@ package dev.containerv.it.consumer;
 import dev.containerv.api.RuntimeProbe;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +51,37 @@ class ProvidersTest {
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(linux.available(), () -> "linux-ns not available here: " + linux.reason());
         String id = "it-" + System.getProperty("consumer.expectedPath") + "-" + ProcessHandle.current().pid();
-        assertEquals(id + "\n", Providers.hostnameInContainer(id));
+        List<Path> existedBefore = cgroupParents().stream().filter(Files::isDirectory).toList();
+        try {
+            assertEquals(id + "\n", Providers.hostnameInContainer(id));
+        } finally {
+            // The provider keeps its "containerv" parent cgroups; a test run leaves nothing that was not there before.
+            for (Path parent : cgroupParents()) {
+                if (Files.isDirectory(parent) && !existedBefore.contains(parent)) {
+                    try {
+                        Files.delete(parent);
+                    } catch (IOException e) {
+                        System.err.println("cgroup parent " + parent + " kept: " + e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code containerv} under every cgroup mount of this host (field 5 of mountinfo, for cgroup and cgroup2). */
+    private static List<Path> cgroupParents() {
+        List<Path> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] halves = line.split(" - ", 2);
+                String fsType = halves.length > 1 ? halves[1].split(" ")[0] : "";
+                if (fsType.equals("cgroup") || fsType.equals("cgroup2")) {
+                    out.add(Path.of(halves[0].split(" ")[4].replace("\\040", " ")).resolve("containerv"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return out;
     }
 }
