@@ -86,8 +86,8 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         String privileges = null;
         try {
             euid = proc.euid();
-            // Root, not merely CAP_SYS_ADMIN: create needs uid 0 as well (the state and layer roots, the
-            // helper's cache, the container's files owned by root), so a capability alone would only move the refusal.
+            // Root mode needs uid 0, not merely CAP_SYS_ADMIN (the state and layer roots, the helper's cache, the
+            // container's files owned by root); any other uid runs rootless, in a user namespace of its own.
             if (euid != 0) {
                 // Rootless: the helper runs in a user namespace of its own, which the kernel may forbid to normal users.
                 privileges = UserNamespacePolicy.forbidden(proc).map(why -> "linux-ns as a normal user (uid " + euid + ") needs user namespaces: " + why)
