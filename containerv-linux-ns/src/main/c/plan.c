@@ -389,7 +389,7 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
     return perr(c, "unknown directive '%s'", kw);
 }
 
-/* uid-map, gid-map, setgroups, idmap-lower, bind-idmap. 1 when kw is none of them. */
+/* uid-map, gid-map, setgroups, userns-self, newuidmap, newgidmap, idmap-lower, bind-idmap. 1 when kw is none of them. */
 static int userns_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
                             unsigned *seen_flags)
 {
@@ -442,6 +442,11 @@ static int userns_directive(struct ctx *c, struct cv_plan *p, const char *kw, ch
         p->userns_self = 1;
         return 0;
     }
+    if (strcmp(kw, "newuidmap") == 0 || strcmp(kw, "newgidmap") == 0) {
+        if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
+            return -1;
+        return set_once_str(c, kw[3] == 'u' ? &p->newuidmap : &p->newgidmap, kw, a[0]);
+    }
     if (strcmp(kw, "idmap-lower") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
@@ -481,10 +486,16 @@ static int check_userns(struct ctx *c, struct cv_plan *p, unsigned seen_flags)
     for (size_t i = 0; i < p->nsetup; i++)
         idmapped_binds |= p->setup[i].kind == CV_SETUP_BIND_IDMAP;
     if (p->nuid_map == 0) {
-        if ((seen_flags & 16) || p->idmap_lower || idmapped_binds || p->userns_self)
-            return perr(c, "'setgroups', 'idmap-lower', 'bind-idmap' and 'userns-self' need 'uid-map' and 'gid-map'");
+        if ((seen_flags & 16) || p->idmap_lower || idmapped_binds || p->userns_self || p->newuidmap || p->newgidmap)
+            return perr(c, "'setgroups', 'idmap-lower', 'bind-idmap', 'userns-self', 'newuidmap' and 'newgidmap' need 'uid-map'"
+                           " and 'gid-map'");
         return 0;
     }
+    /* The tools write setgroups themselves ("allow" once a subordinate gid range is mapped). */
+    if ((p->newuidmap != NULL) != (p->newgidmap != NULL) || (p->newuidmap && !p->userns_self))
+        return perr(c, "'newuidmap' and 'newgidmap' come together and need 'userns-self'");
+    if (p->newuidmap && (seen_flags & 16))
+        return perr(c, "'setgroups' is written by newgidmap with 'newuidmap' and 'newgidmap'");
     /* A normal user cannot idmap a mount of the host's (that needs CAP_SYS_ADMIN where it was mounted). */
     if (p->userns_self && (p->idmap_lower || idmapped_binds))
         return perr(c, "'userns-self' excludes 'idmap-lower' and 'bind-idmap'");
@@ -748,6 +759,8 @@ void cv_plan_free(struct cv_plan *p)
     free(p->tmpfs_upper);
     free(p->merged);
     free(p->default_path);
+    free(p->newuidmap);
+    free(p->newgidmap);
     for (size_t i = 0; i < p->nsetup; i++) {
         free(p->setup[i].src);
         free(p->setup[i].dst);

@@ -127,6 +127,9 @@ struct cv_plan {
     int idmap_lower;              /* idmap-lower: the overlay's lower dir seen through the maps */
     int userns_self;              /* userns-self: rootless; the supervisor unshares the user namespace
                                      for itself and writes its own maps, before anything else */
+    char *newuidmap;              /* newuidmap <path>: with userns-self, the maps (subordinate ids) are
+                                     written by this tool and newgidmap's (subids.c), not by the helper */
+    char *newgidmap;              /* newgidmap <path> */
 };
 
 /* 1 when the plan gives the container a user namespace (it has uid-map and gid-map lines). */

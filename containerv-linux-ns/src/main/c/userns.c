@@ -18,6 +18,7 @@
  * Never: chooses a mapping, or keeps host privileges once the init has entered.
  */
 #include "userns.h"
+#include "subids.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -81,6 +82,8 @@ int cv_userns_write_maps(pid_t pid, const struct cv_plan *p, struct cv_fail *f)
  * process write, after "deny" to setgroups). Every namespace it makes later belongs to it. */
 static int unshare_self(const struct cv_plan *p, struct cv_fail *f)
 {
+    if (p->newuidmap) /* subordinate ids: the setuid tools write the maps, from outside */
+        return cv_subids_unshare(p, f);
     if (unshare(CLONE_NEWUSER) != 0) {
         cv_fail_set(f, CV_STEP_USER_NAMESPACE, "unshare", errno, "", "CLONE_NEWUSER");
         return -1;

@@ -6,6 +6,7 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.linux.helper.HelperBinary;
 import dev.containerv.linux.runtime.LinuxRuntime;
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.SubordinateIds;
 import dev.containerv.linux.rootless.UserNamespacePolicy;
 import dev.containerv.spi.ContainerRuntimeProvider;
 import dev.containerv.spi.ProbeResult;
@@ -77,6 +78,17 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
     }
 
     /** The probe, with the {@code /proc} it reads as a seam for tests. */
+    /** What the probe says of USERS for a normal user: mappings through newuidmap/newgidmap, or why not. */
+    private static String rootlessUsers(long euid) {
+        try {
+            return SubordinateIds.unavailable(System.getProperty("user.name"), euid, SubordinateIds.ETC, SubordinateIds.BINARIES)
+                    .map(why -> "; no uid/gid mappings (USERS): " + why)
+                    .orElse("; uid/gid mappings (USERS) of the user's own id as 0 and its subordinate ids, written by newuidmap/newgidmap");
+        } catch (IOException e) {
+            return "; no uid/gid mappings (USERS): cannot read /etc/subuid or /etc/subgid: " + e;
+        }
+    }
+
     static Probe runProbe(Optional<Path> explicitHelper, Proc proc) {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
@@ -128,7 +140,7 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         }
         // Capability.USERS: the rootfs and read-only layers are seen through idmapped mounts (never chowned); a
         // kernel or file system without them fails the create with NOT_SUPPORTED naming the path. Not rootless.
-        String users = euid != 0 ? "" : proc.hasNamespace("user") ? "; user namespaces (USERS) with idmapped mounts of the rootfs and read-only layers"
+        String users = euid != 0 ? rootlessUsers(euid) : proc.hasNamespace("user") ? "; user namespaces (USERS) with idmapped mounts of the rootfs and read-only layers"
                 : "; no user namespaces (/proc/self/ns/user is missing: a spec with USERS fails)";
         String mode = euid == 0 ? "root" : "rootless";
         return new Probe(ProbeResult.available("mode " + mode + ": namespaces and overlayfs present, running as uid " + euid + ", helper " + helper

@@ -26,6 +26,10 @@ class RootlessChecks {
     static final String DEBIAN_PROPERTY = "containerv.test.debian";
     /** Why the parent has no Debian tree. */
     static final String DEBIAN_MISSING_PROPERTY = "containerv.test.debianMissing";
+    /** {@code <start>:<count>} of the subordinate uid range the parent gave this user in /etc/subuid. */
+    static final String SUBUID_PROPERTY = "containerv.test.subuid";
+    /** {@code <start>:<count>} of the user's range in /etc/subgid. */
+    static final String SUBGID_PROPERTY = "containerv.test.subgid";
 
     @BeforeAll
     void unprivileged() throws IOException {
@@ -140,5 +144,131 @@ class RootlessChecks {
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             assertThat(r.stdout().strip()).isEqualTo("0");
         }
+    }
+
+    /** The user's subordinate range of {@code property} as {@code {start, count}}; the test is skipped without one. */
+    private static long[] range(String property) {
+        String value = System.getProperty(property);
+        org.junit.jupiter.api.Assumptions.assumeTrue(value != null, () -> "no subordinate range given (" + property + ")");
+        String[] f = value.split(":");
+        return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+    }
+
+    /** Container 0 is the user, container 1.. its subordinate range: what a normal user may map. */
+    private static dev.containerv.api.ContainerSpec.Builder mapped(long[] subuid, long[] subgid) throws IOException {
+        return dev.containerv.api.ContainerSpec.builder().rootfs(dev.containerv.testkit.TestRootfs.shared())
+                .capabilities(dev.containerv.api.Capability.FILESYSTEM, dev.containerv.api.Capability.PROCESS_CONTROL, dev.containerv.api.Capability.USERS)
+                .uidMappings(new dev.containerv.api.IdMapping(0, Proc.HOST.euid(), 1), new dev.containerv.api.IdMapping(1, subuid[0], subuid[1]))
+                .gidMappings(new dev.containerv.api.IdMapping(0, Proc.HOST.egid(), 1), new dev.containerv.api.IdMapping(1, subgid[0], subgid[1]));
+    }
+
+    @Test
+    void withSubordinateRangesTheRuntimeOffersUsersAndIdMapping() {
+        range(SUBUID_PROPERTY);
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        assertThat(rt.capabilities()).contains(dev.containerv.api.Capability.USERS);
+        assertThat(rt.features()).contains(dev.containerv.api.RuntimeFeature.ID_MAPPING);
+        assertThat(new LinuxNamespacesProvider().probe().reason()).contains("uid/gid mappings (USERS)", "newuidmap/newgidmap");
+    }
+
+    /**
+     * Subordinate ids through newuidmap/newgidmap: root inside is the user, the maps read exactly as the spec, a
+     * process of another container user is the subordinate id on the host, and what each writes into a read-write
+     * host directory and into the container's own layer belongs to its mapped host id.
+     */
+    @Test
+    void subordinateIdsAreMappedByNewuidmapAndTheHostSeesThem() throws Exception {
+        long[] subuid = range(SUBUID_PROPERTY);
+        long[] subgid = range(SUBGID_PROPERTY);
+        long uid = Proc.HOST.euid();
+        long gid = Proc.HOST.egid();
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        Path shared = Files.createTempDirectory("rw-bind");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (var c = rt.create(mapped(subuid, subgid).layer(dev.containerv.api.Layer.hostDirectory(shared, "/shared",
+                dev.containerv.api.Access.READ_WRITE)).build())) {
+            var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout().lines().map(l -> String.join(" ", l.strip().split("\\s+"))).toList()).containsExactly("0", "0",
+                    "0 " + uid + " 1", "1 " + subuid[0] + " " + subuid[1], "0 " + gid + " 1", "1 " + subgid[0] + " " + subgid[1]);
+            // A process of container user tester (1000): the host sees the subordinate id 1000 maps to.
+            var p = c.spawn(dev.containerv.api.ProcessSpec.builder("/bin/sh", "-c",
+                    "id -u; id -g; echo t > /shared/by-tester; echo t > /tmp/by-tester; read x || true").user("tester").build());
+            try {
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                assertThat(out.readLine()).isEqualTo("1000");
+                assertThat(out.readLine()).isEqualTo("1000");
+                String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+                long hostUid = subuid[0] + 999;
+                long hostGid = subgid[0] + 999;
+                assertThat(status).containsPattern("(?m)^Uid:\\s+" + hostUid + "\\s+" + hostUid + "\\s+" + hostUid + "\\s+" + hostUid + "$")
+                        .containsPattern("(?m)^Gid:\\s+" + hostGid + "\\s+" + hostGid + "\\s+" + hostGid + "\\s+" + hostGid + "$");
+            } finally {
+                p.getOutputStream().close();
+                p.waitFor();
+            }
+            assertThat(p.exitValue()).isZero();
+            assertThat(c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "echo r > /shared/by-root && echo r > /by-root")).exitCode()).isZero();
+            assertThat(owner(shared.resolve("by-tester"))).as("host owner of tester's file in the read-write bind").isEqualTo(subuid[0] + 999);
+            assertThat(owner(shared.resolve("by-root"))).as("host owner of root's file in the read-write bind").isEqualTo(uid);
+            // The writable layer: the upper dir (the user's, as container root) takes files of every mapped id.
+            Path upper = LinuxOptions.defaults().layerRoot().resolve(c.id()).resolve("upper");
+            assertThat(owner(upper.resolve("tmp/by-tester"))).as("host owner of tester's file in the writable layer").isEqualTo(subuid[0] + 999);
+            assertThat(owner(upper.resolve("by-root"))).as("host owner of root's file in the writable layer").isEqualTo(uid);
+        } finally {
+            try (var files = Files.list(shared)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(shared);
+        }
+        assertThat(rt.list()).isEmpty();
+    }
+
+    private static long owner(Path p) throws IOException {
+        return ((Number) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+    }
+
+    /**
+     * What the root file system looks like through a subordinate mapping: the user's files (the test rootfs) belong
+     * to root inside, the host root's files (a read-only bind of the host's /usr/bin) to the overflow id 65534.
+     */
+    @Test
+    void theUsersFilesAreRootsInsideAndHostRootsFilesAreNobodys() throws IOException {
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        try (var c = rt.create(mapped(range(SUBUID_PROPERTY), range(SUBGID_PROPERTY)).layer(dev.containerv.api.Layer.hostDirectory(
+                Path.of("/usr/bin"), "/hostbin", dev.containerv.api.Access.READ_ONLY)).build())) {
+            var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "stat -c %u:%g /etc/passwd /hostbin/env"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout().lines().toList()).containsExactly("0:0", "65534:65534");
+        }
+    }
+
+    @Test
+    void aMappingOutsideTheUsersRangesIsRefusedNamingTheIdsTheRangeAndTheFile() throws IOException {
+        long[] subuid = range(SUBUID_PROPERTY);
+        long beyond = subuid[0] + subuid[1];
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        var spec = mapped(subuid, range(SUBGID_PROPERTY)).uidMappings(new dev.containerv.api.IdMapping(0, Proc.HOST.euid(), 1),
+                new dev.containerv.api.IdMapping(1, beyond, 10)).build();
+        assertThatThrownBy(() -> rt.create(spec)).isInstanceOfSatisfying(ContainerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+            assertThat(e.getMessage()).contains("host uids " + beyond + "-" + (beyond + 9), "/etc/subuid",
+                    "user " + System.getProperty("user.name"));
+        });
+        assertThat(rt.list()).isEmpty();
+    }
+
+    @Test
+    void aRootMappedToASubordinateIdIsRefusedSayingToMapTheUser() throws IOException {
+        long[] subuid = range(SUBUID_PROPERTY);
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        var spec = mapped(subuid, range(SUBGID_PROPERTY)).uidMappings(new dev.containerv.api.IdMapping(0, subuid[0], subuid[1])).build();
+        long uid = Proc.HOST.euid();
+        assertThatThrownBy(() -> rt.create(spec)).isInstanceOfSatisfying(ContainerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+            assertThat(e.getMessage()).contains("maps container uid 0 to host uid " + subuid[0], "new IdMapping(0, " + uid + ", 1)");
+        });
     }
 }

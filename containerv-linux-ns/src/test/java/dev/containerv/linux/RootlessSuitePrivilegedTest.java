@@ -57,7 +57,10 @@ class RootlessSuitePrivilegedTest {
         try {
             try (ThrowawayUser user = ThrowawayUser.create(base)) {
                 userName = user.name();
+                SubordinateRanges ranges = null;
                 try {
+                    // Subordinate ids for the mapping tests (uidmap's newuidmap/newgidmap), removed again below.
+                    ranges = SubordinateRanges.grant(user.name(), Path.of("/etc"));
                     List<Path> classpath = ReadableClasspath.copy(ReadableClasspath.entries(), base.resolve("classpath"));
                     Path tmp = user.ownDirectory(user.home().resolve("t"));
                     // The escape probe and the other test programs of make test, where the suites look for them.
@@ -68,7 +71,8 @@ class RootlessSuitePrivilegedTest {
                     // What pam_systemd gives a login: a runtime directory of the user's own, mode 0700.
                     Path runtimeDir = user.ownDirectory(base.resolve("run"));
                     List<String> command = UnprivilegedJvm.command(user, classpath, RootlessLauncher.class.getName(),
-                            List.of("-Djava.io.tmpdir=" + tmp, debian), CHILD_CLASSES);
+                            List.of("-Djava.io.tmpdir=" + tmp, debian, "-D" + RootlessChecks.SUBUID_PROPERTY + "=" + ranges.uids(),
+                                    "-D" + RootlessChecks.SUBGID_PROPERTY + "=" + ranges.gids()), childClasses());
                     result = UnprivilegedJvm.run(command, user.home(), user, PASS_THROUGH, Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()),
                             Duration.ofMinutes(35));
                     Path report = user.home().resolve("target").resolve(REPORT);
@@ -82,6 +86,15 @@ class RootlessSuitePrivilegedTest {
                         h.destroyForcibly();
                         h.onExit().get(10, TimeUnit.SECONDS);
                     }
+                    // Processes of the subordinate ids too (a container's user other than root).
+                    if (ranges != null) {
+                        for (ProcessHandle h : ranges.processes()) {
+                            problems.add("process " + h.pid() + " of a subordinate id left running: " + h.info().commandLine().orElse("?"));
+                            h.destroyForcibly();
+                            h.onExit().get(10, TimeUnit.SECONDS);
+                        }
+                        ranges.revoke();
+                    }
                 }
             }
         } finally {
@@ -90,7 +103,18 @@ class RootlessSuitePrivilegedTest {
         assertThat(result.exitCode()).as("the rootless suite's child JVM (exit 1: tests failed, 2: none ran); its output:\n%s", result.output())
                 .isZero();
         assertThat(problems).as("what the rootless suite left behind").isEmpty();
+        assertThat(SubordinateRanges.linesOf(userName, Path.of("/etc"))).as("the user's lines in /etc/subuid and /etc/subgid").isEmpty();
         assertThat(result.output()).as("the child really ran unprivileged").contains("PASSED RootlessChecks#", "rootless suite as uid " + userName + ":");
+    }
+
+    /**
+     * The classes the child runs: {@link #CHILD_CLASSES}, or the simple names of this package's classes listed in
+     * {@code -Dcontainerv.test.rootlessClasses} (comma-separated), to run part of the suite while working on it.
+     */
+    private static List<String> childClasses() {
+        String only = System.getProperty("containerv.test.rootlessClasses", "");
+        return only.isBlank() ? CHILD_CLASSES
+                : java.util.Arrays.stream(only.split(",")).map(n -> RootlessSuitePrivilegedTest.class.getPackageName() + "." + n.strip()).toList();
     }
 
     /** A readable copy of the tree {@code from} (relative to the module) at {@code to}, whose parent is made too. */

@@ -82,6 +82,14 @@ public final class ConformanceSupport {
         return suite.specBuilder(id);
     }
 
+    List<dev.containerv.api.IdMapping> idMappingRuleUids() {
+        return suite.idMappingRuleUids();
+    }
+
+    List<dev.containerv.api.IdMapping> idMappingRuleGids() {
+        return suite.idMappingRuleGids();
+    }
+
     Set<Capability> defaultCapabilities() {
         return suite.defaultCapabilities();
     }

@@ -99,6 +99,22 @@ public abstract class ContainerConformanceSuite
     }
 
     /**
+     * The uid mappings the id-mapping rules give their containers; each must map container id 0.
+     *
+     * @implSpec {@link IsolationRules#ID_MAPPING_RULE_MAP}: container 0..65535 to host 100000..165535. A provider
+     *            that can map only some host ids (a rootless one: the user's own id and its subordinate ranges)
+     *            returns mappings of those.
+     */
+    protected List<dev.containerv.api.IdMapping> idMappingRuleUids() {
+        return List.of(IsolationRules.ID_MAPPING_RULE_MAP);
+    }
+
+    /** The gid mappings of the id-mapping rules, as {@link #idMappingRuleUids()}. */
+    protected List<dev.containerv.api.IdMapping> idMappingRuleGids() {
+        return List.of(IsolationRules.ID_MAPPING_RULE_MAP);
+    }
+
+    /**
      * Why isolation cannot be verified for this provider (for example "simulated HCS"), or empty if it can.
      * When present, every isolation test is skipped with this reason.
      */

@@ -191,7 +191,10 @@ public interface IsolationRules extends ConformanceRules {
                         "is / or under " + standardMountPrefixes);
     }
 
-    /** The mapping the id-mapping rules give uids and gids: container 0..65535 to host 100000..165535. */
+    /**
+     * The mapping the id-mapping rules give uids and gids unless the suite says otherwise
+     * ({@link ContainerConformanceSuite#idMappingRuleUids()}): container 0..65535 to host 100000..165535.
+     */
     IdMapping ID_MAPPING_RULE_MAP = new IdMapping(0, 100000, 65536);
 
     @Test
@@ -200,20 +203,29 @@ public interface IsolationRules extends ConformanceRules {
         tck().requiresFeatures(RuntimeFeature.ID_MAPPING, RuntimeFeature.HOST_DIRECTORY_LAYERS);
         tck().requiresGuest(GuestOs.LINUX);
         tck().requiresIsolation();
+        List<IdMapping> uids = tck().idMappingRuleUids();
+        List<IdMapping> gids = tck().idMappingRuleGids();
+        long rootUid = uids.stream().filter(m -> m.containerStart() == 0).findFirst().orElseThrow().hostStart();
         Path dir = tck().hostTempDir();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Container c = tck().create(tck().specBuilder(tck().newId()).capabilities(tck().with(Capability.USERS))
-                .uidMappings(ID_MAPPING_RULE_MAP).gidMappings(ID_MAPPING_RULE_MAP)
+                .uidMappings(uids.toArray(IdMapping[]::new)).gidMappings(gids.toArray(IdMapping[]::new))
                 .layer(Layer.hostDirectory(dir, "/work", Access.READ_WRITE)).build());
         assertThat(tck().exec(c, tck().fixture().printUserId()).stdout().strip()).isEqualTo("0");
         // The kernel's column order: inside, outside, count (the original library wrote them swapped).
         assertThat(tck().exec(c, tck().fixture().readFile("/proc/self/uid_map")).stdout().strip().split("\\s+"))
-                .containsExactly("0", "100000", "65536");
+                .containsExactly(mapWords(uids));
         assertThat(tck().exec(c, tck().fixture().readFile("/proc/self/gid_map")).stdout().strip().split("\\s+"))
-                .containsExactly("0", "100000", "65536");
+                .containsExactly(mapWords(gids));
         assertThat(tck().exec(c, tck().fixture().writeFile("/work/out.txt", "mapped")).exitCode()).isZero();
-        assertThat(Files.getAttribute(dir.resolve("out.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                .as("host owner of a file root in the container wrote into a read-write host directory").isEqualTo(100000);
+        assertThat(((Number) Files.getAttribute(dir.resolve("out.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue())
+                .as("host owner of a file root in the container wrote into a read-write host directory").isEqualTo(rootUid);
+    }
+
+    /** The words of a uid_map or gid_map listing the mappings, in order. */
+    private static String[] mapWords(List<IdMapping> mappings) {
+        return mappings.stream().flatMap(m -> java.util.stream.Stream.of(m.containerStart(), m.hostStart(), m.count()))
+                .map(String::valueOf).toArray(String[]::new);
     }
 
     @Test
@@ -223,7 +235,8 @@ public interface IsolationRules extends ConformanceRules {
         tck().requiresGuest(GuestOs.LINUX);
         tck().requiresIsolation();
         Container c = tck().create(tck().specBuilder(tck().newId()).capabilities(tck().with(Capability.USERS))
-                .uidMappings(ID_MAPPING_RULE_MAP).gidMappings(ID_MAPPING_RULE_MAP).build());
+                .uidMappings(tck().idMappingRuleUids().toArray(IdMapping[]::new))
+                .gidMappings(tck().idMappingRuleGids().toArray(IdMapping[]::new)).build());
         // /etc of the rootfs is owned by root on the host and writable only by its owner: root in the container may
         // write there only if the rootfs appears owned by the container's root (an unmapped owner shows as nobody).
         assertThat(tck().exec(c, tck().fixture().writeFile("/etc/id-mapping-probe", "x")).exitCode()).isZero();

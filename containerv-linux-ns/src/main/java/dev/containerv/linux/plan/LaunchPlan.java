@@ -284,6 +284,16 @@ public final class LaunchPlan {
         return this;
     }
 
+    /**
+     * Rootless with subordinate ids: the maps are written by these setuid tools ({@code newuidmap <pid> ...}), run
+     * from outside the supervisor's new namespace; they write {@code setgroups} themselves. Needs {@link #usernsSelf}.
+     */
+    public LaunchPlan mapTools(Path newuidmap, Path newgidmap) {
+        userns.add(line("newuidmap", newuidmap.toString()));
+        userns.add(line("newgidmap", newgidmap.toString()));
+        return this;
+    }
+
     /** The overlay's lower dir (the rootfs) is seen through the maps: an idmapped mount. Needs the maps. */
     public LaunchPlan idmapLower() {
         userns.add("idmap-lower");

@@ -8,6 +8,7 @@ import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.network.NetworkSetup;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.rootless.HostRootView;
+import dev.containerv.linux.rootless.SubordinateIds;
 import dev.containerv.linux.userns.IdMaps;
 import dev.containerv.linux.userns.UserNamespaceSetup;
 
@@ -83,15 +84,21 @@ public final class PlanBuilder {
             Files.createDirectories(upper);
             Files.createDirectories(work);
             plan.overlay(rootfs, upper, work, merged);
-            if (maps.isPresent()) {
+            if (maps.isPresent() && !rootless) {
                 UserNamespaceSetup.ownUpper(upper, maps.get());
             }
         }
-        maps.ifPresent(m -> UserNamespaceSetup.apply(plan, m));
-        if (rootless) {
+        if (rootless && maps.isPresent()) {
+            // The spec's maps (container 0 is the user, RootlessSpec checked the ranges), written by newuidmap/newgidmap.
+            UserNamespaceSetup.applyRootless(plan, maps.get(), SubordinateIds.tools(SubordinateIds.BINARIES).orElseThrow(
+                    () -> new IOException("newuidmap or newgidmap vanished from " + SubordinateIds.BINARIES)));
+            plan.overlayUserXattr();
+        } else if (rootless) {
             // The user's own uid and gid as 0, the only maps a user may write without privileges (setgroups denied first).
             plan.uidMap(0, Proc.HOST.euid(), 1).gidMap(0, Proc.HOST.egid(), 1).setgroupsDeny().usernsSelf();
             plan.overlayUserXattr();
+        } else {
+            maps.ifPresent(m -> UserNamespaceSetup.apply(plan, m));
         }
         StandardSetup.apply(plan, rootless, spec.has(Capability.NETWORK), spec.has(Capability.IPC));
         for (Layer l : spec.layers()) {
@@ -99,7 +106,7 @@ public final class PlanBuilder {
             if (l.kind() == Layer.Kind.HOST_DIRECTORY) {
                 Path source = l.source().orElseThrow().toAbsolutePath();
                 boolean readOnly = l.access() == Access.READ_ONLY;
-                if (maps.isPresent()) {
+                if (maps.isPresent() && !rootless) {
                     UserNamespaceSetup.bind(plan, source, at, readOnly);
                 } else {
                     plan.bind(source, at, readOnly);

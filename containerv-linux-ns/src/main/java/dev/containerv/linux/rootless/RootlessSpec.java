@@ -6,15 +6,15 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.proc.Proc;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * What a normal user's create refuses before anything is made: a kernel that forbids user namespaces to normal
- * users ({@code PERMISSION_DENIED} naming the sysctl), uid/gid mappings ({@code NOT_SUPPORTED} naming the missing
- * tool or subordinate range, {@link SubordinateIds}) and a {@code NetworkSpec} ({@code NOT_SUPPORTED}: its veth
- * needs the host's network namespace). Stateless.
+ * users ({@code PERMISSION_DENIED} naming the sysctl), uid/gid mappings that cannot be had ({@code NOT_SUPPORTED}
+ * naming the missing tool, a container root mapped elsewhere than to the user, or the id, range and file of a host
+ * range {@code /etc/subuid} or {@code /etc/subgid} does not grant the user; {@link SubordinateIds}) and a
+ * {@code NetworkSpec} ({@code NOT_SUPPORTED}: its veth needs the host's network namespace). Mappings that pass are
+ * written by {@code newuidmap}/{@code newgidmap} (plan lines of the same names). Stateless.
  */
 public final class RootlessSpec {
     /** Why a rootless container cannot have a NetworkSpec. */
@@ -27,13 +27,22 @@ public final class RootlessSpec {
 
     /**
      * Refuses, before the spec is validated, a capability a normal user's runtime does not offer: USERS (spec
-     * mappings; the container's user namespace maps the user alone).
+     * mappings) where {@code newuidmap}/{@code newgidmap} are missing or {@code /etc/subuid} or {@code /etc/subgid}
+     * grants the user no range ({@link SubordinateIds#unavailable}).
      */
     public static void requireCapabilities(ContainerSpec spec, String op, String id) {
         if (spec.has(dev.containerv.api.Capability.USERS)) {
-            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to a normal"
-                    + " user: a rootless container's user namespace maps the user alone, to 0; mapping ranges needs subordinate ids")
-                    .operation(op).containerId(id).build();
+            String why;
+            try {
+                why = SubordinateIds.unavailable(System.getProperty("user.name"), Proc.HOST.euid(), SubordinateIds.ETC,
+                        SubordinateIds.BINARIES).orElse(null);
+            } catch (IOException e) {
+                why = "cannot read /etc/subuid or /etc/subgid: " + e;
+            }
+            if (why != null) {
+                throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to"
+                        + " this user: " + why).operation(op).containerId(id).build();
+            }
         }
     }
 
@@ -48,12 +57,13 @@ public final class RootlessSpec {
             String why;
             try {
                 why = SubordinateIds.problem(spec.uidMappings(), spec.gidMappings(), System.getProperty("user.name"), proc.euid(), proc.egid(),
-                        Path.of("/etc"), List.of(Path.of("/usr/bin"), Path.of("/bin"))).orElse("newuidmap, newgidmap and the ranges are there, but"
-                        + " linux-ns does not map subordinate ids yet: a normal user's container maps the user alone, to 0; leave the mappings out");
+                        SubordinateIds.ETC, SubordinateIds.BINARIES).orElse(null);
             } catch (IOException e) {
                 why = "cannot read /etc/subuid or /etc/subgid: " + e;
             }
-            throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, why).operation(op).containerId(id).build();
+            if (why != null) {
+                throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, why).operation(op).containerId(id).build();
+            }
         }
         if (spec.rootfsLayers().size() > 1) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "a root of " + spec.rootfsLayers().size() + " layers (rootfsLayers) is"

@@ -11,13 +11,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Why a normal user's container cannot have the spec's uid/gid mappings. Without privileges a user may map only its
- * own uid (rootless mode maps it to 0); ranges need the subordinate ids that {@code /etc/subuid} and
- * {@code /etc/subgid} grant the user, written by the setuid {@code newuidmap}/{@code newgidmap} of the
- * {@code uidmap} package. This names the first thing missing: the tools, or a range of the files that covers a
- * mapping's host ids. Reading only. Stateless.
+ * Whether, and with what, a normal user's container can have the spec's uid/gid mappings. Without privileges a user
+ * may map only its own uid (rootless mode maps it to 0); ranges need the subordinate ids that {@code /etc/subuid}
+ * and {@code /etc/subgid} grant the user (by name or by uid), written by the setuid {@code newuidmap}/{@code newgidmap}
+ * of the {@code uidmap} package. Container id 0 must be the user's own uid and gid: the container's root, its
+ * supervisor and its writable layer then act as the user on the host, whose state and layer directories (mode 0700,
+ * the user's) a subordinate id could neither write nor be given (a user cannot chown). {@link #problem} names the
+ * first thing missing: the tools, container 0 mapped elsewhere, or a range of the files that covers a mapping's host
+ * ids. Reading only. Stateless.
  */
 public final class SubordinateIds {
+    /** Where the subordinate id files are: {@code /etc}. */
+    public static final Path ETC = Path.of("/etc");
+    /** Where {@code newuidmap} and {@code newgidmap} are looked for, in order. */
+    public static final List<Path> BINARIES = List.of(Path.of("/usr/bin"), Path.of("/bin"));
+
+    /** The two setuid tools of the {@code uidmap} package, found. */
+    public record Tools(Path newuidmap, Path newgidmap) {
+    }
+
     /** One {@code name-or-uid:start:count} line. */
     record Range(String owner, long start, long count) {
         boolean covers(long first, long n) {
@@ -26,6 +38,48 @@ public final class SubordinateIds {
     }
 
     private SubordinateIds() {
+    }
+
+    /** The tools in the first of {@code binaries} that has each, or empty when one is missing. */
+    public static Optional<Tools> tools(List<Path> binaries) {
+        Optional<Path> u = find("newuidmap", binaries);
+        Optional<Path> g = find("newgidmap", binaries);
+        return u.isPresent() && g.isPresent() ? Optional.of(new Tools(u.get(), g.get())) : Optional.empty();
+    }
+
+    private static Optional<Path> find(String tool, List<Path> binaries) {
+        return binaries.stream().map(d -> d.resolve(tool)).filter(Files::isExecutable).findFirst();
+    }
+
+    /**
+     * Why this user's containers cannot have mappings at all (USERS is then not offered), or empty when the tools are
+     * installed and both files grant the user at least one range.
+     */
+    public static Optional<String> unavailable(String user, long uid, Path etc, List<Path> binaries) throws IOException {
+        Optional<String> tool = missingTool(binaries);
+        if (tool.isPresent()) {
+            return tool;
+        }
+        for (String kind : List.of("uid", "gid")) {
+            Path file = etc.resolve("sub" + kind);
+            if (ranges(file).stream().noneMatch(r -> r.owner().equals(user) || r.owner().equals(Long.toString(uid)))) {
+                return Optional.of(file + " grants user " + user + " (" + uid + ") no subordinate " + kind + "s, so its containers cannot map"
+                        + " ids other than its own (capability USERS); ask the administrator for a range (usermod --add-sub" + kind + "s"
+                        + " 100000-165535 " + user + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> missingTool(List<Path> binaries) {
+        for (String tool : List.of("newuidmap", "newgidmap")) {
+            if (find(tool, binaries).isEmpty()) {
+                return Optional.of("uid/gid mappings of a normal user's container need " + tool + " (Debian package uidmap, setuid root by"
+                        + " design) to map the subordinate ids of /etc/subuid and /etc/subgid; it is not installed in " + binaries
+                        + "; install uidmap, or leave the mappings out (the user is then root of the container alone)");
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -41,15 +95,34 @@ public final class SubordinateIds {
         if (uidMaps.isEmpty() && gidMaps.isEmpty()) {
             return Optional.empty();
         }
-        for (String tool : List.of("newuidmap", "newgidmap")) {
-            if (binaries.stream().noneMatch(d -> Files.isExecutable(d.resolve(tool)))) {
-                return Optional.of("uid/gid mappings of a normal user's container need " + tool + " (Debian package uidmap, setuid root by"
-                        + " design) to map the subordinate ids of /etc/subuid and /etc/subgid; it is not installed in " + binaries
-                        + "; install uidmap, or leave the mappings out (the user is then root of the container alone)");
-            }
+        Optional<String> tool = missingTool(binaries);
+        if (tool.isPresent()) {
+            return tool;
+        }
+        Optional<String> zero = rootElsewhere("uid", uidMaps, user, uid);
+        if (zero.isEmpty()) {
+            zero = rootElsewhere("gid", gidMaps, user, gid);
+        }
+        if (zero.isPresent()) {
+            return zero;
         }
         Optional<String> u = uncovered("uid", uidMaps, ranges(etc.resolve("subuid")), user, uid, etc.resolve("subuid"));
         return u.isPresent() ? u : uncovered("gid", gidMaps, ranges(etc.resolve("subgid")), user, gid, etc.resolve("subgid"));
+    }
+
+    /** Why container id 0 cannot map where {@code maps} map it: anywhere but the user's own id. */
+    private static Optional<String> rootElsewhere(String kind, List<IdMapping> maps, String user, long own) {
+        for (IdMapping m : maps) {
+            if (m.containerStart() == 0 && m.hostStart() != own) {
+                return Optional.of("the " + kind + " mapping " + m + " maps container " + kind + " 0 to host " + kind + " " + m.hostStart()
+                        + "; a normal user's container must map its root to the user's own " + kind + " " + own + " (new IdMapping(0, " + own
+                        + ", 1)) and may map other container ids to subordinate ranges (new IdMapping(1, <start of a range of user " + user
+                        + ">, <count>)): the container's root, supervisor and writable layer act as the user on the host, and a subordinate"
+                        + " id could neither write the user's state and layer directories (mode 0700) nor be given them (a normal user"
+                        + " cannot chown)");
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> uncovered(String kind, List<IdMapping> maps, List<Range> ranges, String user, long own, Path file) {

@@ -45,7 +45,10 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
             RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING, RuntimeFeature.LAYERED_ROOTFS));
-    /** Rootless, the container's user namespace is the user's alone: USERS (spec mappings) is not offered. */
+    /**
+     * Rootless, the container's user namespace is the user's alone unless newuidmap/newgidmap and subordinate ranges
+     * are there: USERS (spec mappings) is then added ({@link #rootlessIdMapping}).
+     */
     private static final Set<Capability> ROOTLESS_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
     /**
@@ -109,12 +112,38 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     @Override
     public Set<Capability> capabilities() {
-        return euid.getAsLong() == 0 ? CAPABILITIES : ROOTLESS_CAPABILITIES;
+        if (euid.getAsLong() == 0) {
+            return CAPABILITIES;
+        }
+        return rootlessIdMapping() ? plus(ROOTLESS_CAPABILITIES, Capability.USERS) : ROOTLESS_CAPABILITIES;
     }
 
     @Override
     public Set<RuntimeFeature> features() {
-        return euid.getAsLong() == 0 ? FEATURES : ROOTLESS_FEATURES;
+        if (euid.getAsLong() == 0) {
+            return FEATURES;
+        }
+        return rootlessIdMapping() ? plus(ROOTLESS_FEATURES, RuntimeFeature.ID_MAPPING) : ROOTLESS_FEATURES;
+    }
+
+    /**
+     * Whether this normal user's containers may have uid/gid mappings: newuidmap and newgidmap are installed and
+     * {@code /etc/subuid} and {@code /etc/subgid} grant the user a range each (read at each call: an administrator may
+     * grant one while the JVM runs).
+     */
+    private boolean rootlessIdMapping() {
+        try {
+            return dev.containerv.linux.rootless.SubordinateIds.unavailable(System.getProperty("user.name"), euid.getAsLong(),
+                    dev.containerv.linux.rootless.SubordinateIds.ETC, dev.containerv.linux.rootless.SubordinateIds.BINARIES).isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static <E extends Enum<E>> Set<E> plus(Set<E> set, E more) {
+        EnumSet<E> all = EnumSet.copyOf(set);
+        all.add(more);
+        return Collections.unmodifiableSet(all);
     }
 
     @Override

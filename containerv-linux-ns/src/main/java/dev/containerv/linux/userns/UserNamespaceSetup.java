@@ -31,6 +31,21 @@ public final class UserNamespaceSetup {
     }
 
     /**
+     * Rootless with subordinate ids: the maps, written by the setuid tools into the supervisor's own namespace
+     * ({@code userns-self}). No idmapped mounts (a normal user cannot idmap the host's mounts): the rootfs and binds
+     * show their host owners through the maps, so the user's files belong to container root.
+     */
+    public static LaunchPlan applyRootless(LaunchPlan plan, IdMaps maps, dev.containerv.linux.rootless.SubordinateIds.Tools tools) {
+        for (IdMapping m : maps.uid()) {
+            plan.uidMap(m.containerStart(), m.hostStart(), m.count());
+        }
+        for (IdMapping m : maps.gid()) {
+            plan.gidMap(m.containerStart(), m.hostStart(), m.count());
+        }
+        return plan.usernsSelf().mapTools(tools.newuidmap(), tools.newgidmap());
+    }
+
+    /**
      * A host directory layer: read-only ones appear owned through the maps (an idmapped mount is never writable
      * here, so nothing written can land on the host as a mapped-back id); read-write ones are plain binds.
      */
