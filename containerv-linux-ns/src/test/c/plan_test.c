@@ -159,6 +159,22 @@ int main(void)
     expect_error(with("setgroups maybe"), "plan:30", "'allow' or 'deny'");
     expect_error(with("setgroups deny\nsetgroups deny"), "plan:31", "more than once");
     expect_error(with("bind-idmap a /b"), "plan:30", "not absolute");
+    /* Rootless with subordinate ids: the tools' paths, only with userns-self, both, and no setgroups of ours. */
+    const char *subids = with("uid-map 0 1000 1\nuid-map 1 100000 65536\ngid-map 0 1000 1\nuserns-self\n"
+                              "newuidmap /usr/bin/newuidmap\nnewgidmap /usr/bin/newgidmap");
+    CHECK(cv_plan_parse(subids, strlen(subids), "plan", &p, &f) == 0);
+    CHECK(p.userns_self && !p.setgroups_deny && p.nuid_map == 2);
+    CHECK_STR(p.newuidmap, "/usr/bin/newuidmap");
+    CHECK_STR(p.newgidmap, "/usr/bin/newgidmap");
+    cv_plan_free(&p);
+    expect_error(with("uid-map 0 1000 1\ngid-map 0 1000 1\nuserns-self\nnewuidmap /usr/bin/newuidmap"), "plan:0",
+                 "'newuidmap' and 'newgidmap' come together and need 'userns-self'");
+    expect_error(with("uid-map 0 1000 1\ngid-map 0 1000 1\nnewuidmap /a\nnewgidmap /b"), "plan:0", "need 'userns-self'");
+    expect_error(with("uid-map 0 1000 1\ngid-map 0 1000 1\nuserns-self\nnewuidmap /a\nnewgidmap /b\nsetgroups deny"), "plan:0",
+                 "'setgroups' is written by newgidmap");
+    expect_error(with("newuidmap /a\nnewgidmap /b"), "plan:0", "need 'uid-map' and 'gid-map'");
+    expect_error(with("newuidmap a"), "plan:30", "not absolute");
+    expect_error(with("newuidmap /a\nnewuidmap /a"), "plan:31", "more than once");
     expect_error(with("veth a b"), "plan:30", "takes 5 arguments, got 2");
     expect_error(with("veth cv0123456789abcd - 10.0.0.2 24 -"), "plan:30", "1 to 15 characters");
     expect_error(with("veth c/v - 10.0.0.2 24 -"), "plan:30", "without '/'");

@@ -1,6 +1,7 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.ContainerRuntime;
+import dev.containerv.api.IdMapping;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.testkit.ContainerConformanceSuite;
 import dev.containerv.testkit.GuestFixture;
@@ -9,6 +10,7 @@ import dev.containerv.testkit.TestRootfs;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +52,51 @@ class RootlessConformance extends ContainerConformanceSuite {
     @Override
     protected Path rootfs() {
         return TestRootfs.shared();
+    }
+
+    /** Container 0 is the user (what a normal user's container must map it to), 1.. its subordinate uids. */
+    @Override
+    protected List<IdMapping> idMappingRuleUids() {
+        return ruleMappings(RootlessChecks.SUBUID_PROPERTY, "subuid", euid());
+    }
+
+    @Override
+    protected List<IdMapping> idMappingRuleGids() {
+        try {
+            return ruleMappings(RootlessChecks.SUBGID_PROPERTY, "subgid", Proc.HOST.egid());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long euid() {
+        try {
+            return Proc.HOST.euid();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@code 0 <own> 1} and {@code 1 <start> <count>} of the user's range: the one the suite's parent gave in
+     * {@code property}, else the user's first line of {@code /etc/<file>}.
+     */
+    private static List<IdMapping> ruleMappings(String property, String file, long own) {
+        String range = System.getProperty(property);
+        if (range == null) {
+            String user = System.getProperty("user.name");
+            try {
+                range = Files.readAllLines(Path.of("/etc", file)).stream().filter(l -> l.startsWith(user + ":"))
+                        .map(l -> l.substring(user.length() + 1)).findFirst().orElse(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (range == null) {
+            return List.of(new IdMapping(0, own, 1));
+        }
+        String[] f = range.split(":");
+        return List.of(new IdMapping(0, own, 1), new IdMapping(1, Long.parseLong(f[0]), Long.parseLong(f[1])));
     }
 
     @Override
