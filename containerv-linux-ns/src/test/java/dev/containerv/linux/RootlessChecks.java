@@ -185,8 +185,10 @@ class RootlessChecks {
         ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
         Path shared = Files.createTempDirectory("rw-bind");
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path layer = null;
         try (var c = rt.create(mapped(subuid, subgid).layer(dev.containerv.api.Layer.hostDirectory(shared, "/shared",
                 dev.containerv.api.Access.READ_WRITE)).build())) {
+            layer = LinuxOptions.defaults().layerRoot().resolve(c.id());
             var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map"));
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             assertThat(r.stdout().lines().map(l -> String.join(" ", l.strip().split("\\s+"))).toList()).containsExactly("0", "0",
@@ -215,6 +217,15 @@ class RootlessChecks {
             Path upper = LinuxOptions.defaults().layerRoot().resolve(c.id()).resolve("upper");
             assertThat(owner(upper.resolve("tmp/by-tester"))).as("host owner of tester's file in the writable layer").isEqualTo(subuid[0] + 999);
             assertThat(owner(upper.resolve("by-root"))).as("host owner of root's file in the writable layer").isEqualTo(uid);
+            // An upload takes the owner of its destination's parent (/tmp: root), a download belongs to this user.
+            Path up = Files.writeString(shared.resolve("up.txt"), "up");
+            c.upload(up, "/tmp/up.txt");
+            var u = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "stat -c %u /tmp/up.txt; cat /tmp/up.txt"));
+            assertThat(u.stdout().lines().toList()).as(u.stderr()).containsExactly("0", "up");
+            Path down = shared.resolve("down.txt");
+            c.download("/tmp/by-tester", down);
+            assertThat(Files.readString(down)).isEqualTo("t\n");
+            assertThat(owner(down)).isEqualTo(uid);
         } finally {
             try (var files = Files.list(shared)) {
                 for (Path f : files.toList()) {
@@ -224,6 +235,7 @@ class RootlessChecks {
             Files.delete(shared);
         }
         assertThat(rt.list()).isEmpty();
+        assertThat(layer).as("the writable layer, files of subordinate ids included, is removed at destroy").doesNotExist();
     }
 
     private static long owner(Path p) throws IOException {

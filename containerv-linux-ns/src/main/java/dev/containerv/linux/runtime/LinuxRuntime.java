@@ -53,8 +53,8 @@ public final class LinuxRuntime implements ContainerRuntime {
             Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
     /**
      * What a normal user's containers lack: limits (no delegated cgroup), NETWORK_ADDRESSING (a veth needs the host's
-     * network namespace), RUN_AS_USER and ID_MAPPING (only the user's own uid is mapped, to 0; other ids need
-     * subordinate ranges), LAYERED_ROOTFS (opaque directories of layers unpacked for root are trusted.* xattrs, which
+     * network namespace), RUN_AS_USER (without mappings only the user's own uid is mapped, to 0), ID_MAPPING (added
+     * with USERS where newuidmap/newgidmap and subordinate ranges are there), LAYERED_ROOTFS (opaque directories of layers unpacked for root are trusted.* xattrs, which
      * an overlay in a user namespace ignores).
      */
     private static final Set<RuntimeFeature> ROOTLESS_FEATURES = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(
