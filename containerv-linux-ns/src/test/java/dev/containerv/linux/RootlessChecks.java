@@ -283,4 +283,43 @@ class RootlessChecks {
             assertThat(e.getMessage()).contains("maps container uid 0 to host uid " + subuid[0], "new IdMapping(0, " + uid + ", 1)");
         });
     }
+
+    /**
+     * The helper's side: a map the tools refuse (a range outside the user's entries, which Java would have refused
+     * first) or a tool that cannot run fails the supervisor at step user-namespace naming the tool, with the tool's
+     * own words, before anything is made.
+     */
+    @Test
+    void aMapToolThatFailsIsReportedWithItsPathAndItsOwnWords() throws Exception {
+        long[] subuid = range(SUBUID_PROPERTY);
+        Path helper = dev.containerv.linux.helper.HelperBinary.locate(java.util.Optional.empty(), Proc.HOST.euid(), Proc.HOST);
+        Path dir = Files.createTempDirectory("map-tool");
+        try {
+            long beyond = subuid[0] + subuid[1];
+            String refused = initStatus(helper, dir, "uid-map 1 " + beyond + " 10", "/usr/bin/newuidmap");
+            assertThat(refused).startsWith("error user-namespace execv EPERM ").contains("/usr/bin/newuidmap", "exit status: newuidmap:",
+                    Long.toString(beyond));
+            String missing = initStatus(helper, dir, "uid-map 1 " + subuid[0] + " 10", dir.resolve("no-such-tool").toString());
+            assertThat(missing).startsWith("error user-namespace execv ENOEXEC ").contains(dir.resolve("no-such-tool").toString(),
+                    "127 (cannot execute)");
+        } finally {
+            dev.containerv.spi.FileTrees.deleteTree(dir);
+        }
+    }
+
+    /** The first status line of a supervisor started on a plan with the user as 0, {@code extra} and the uid tool. */
+    private static String initStatus(Path helper, Path dir, String extra, String newuidmap) throws Exception {
+        long uid = Proc.HOST.euid();
+        long gid = Proc.HOST.egid();
+        Path plan = Files.writeString(dir.resolve("plan"), "containerv-plan 2\nid c1\nhostname h\nstate-dir " + dir.resolve("s")
+                + "\ncontrol-socket " + dir.resolve("s/c") + "\nrootfs /\nupper " + dir.resolve("u") + "\nwork " + dir.resolve("w")
+                + "\nmerged " + dir.resolve("m") + "\nuid-map 0 " + uid + " 1\n" + extra + "\ngid-map 0 " + gid + " 1\nuserns-self\n"
+                + "newuidmap " + newuidmap + "\nnewgidmap /usr/bin/newgidmap\n");
+        Process p = new ProcessBuilder(helper.toString(), "init", plan.toString()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        return java.net.URLDecoder.decode(out.lines().findFirst().orElse("").replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
