@@ -29,19 +29,21 @@ public final class RootlessSpec {
      * Refuses, before the spec is validated, a capability a normal user's runtime does not offer: USERS (spec
      * mappings) where {@code newuidmap}/{@code newgidmap} are missing or {@code /etc/subuid} or {@code /etc/subgid}
      * grants the user no range ({@link SubordinateIds#unavailable}).
+     *
+     * @param uid the user's uid (the runtime's effective uid)
      */
-    public static void requireCapabilities(ContainerSpec spec, String op, String id) {
+    public static void requireCapabilities(ContainerSpec spec, long uid, String op, String id) {
         if (spec.has(dev.containerv.api.Capability.USERS)) {
             String why;
             try {
-                why = SubordinateIds.unavailable(System.getProperty("user.name"), Proc.HOST.euid(), SubordinateIds.ETC,
+                why = SubordinateIds.unavailable(System.getProperty("user.name"), uid, SubordinateIds.ETC,
                         SubordinateIds.BINARIES).orElse(null);
             } catch (IOException e) {
                 why = "cannot read /etc/subuid or /etc/subgid: " + e;
             }
             if (why != null) {
                 throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to"
-                        + " this user: " + why).operation(op).containerId(id).build();
+                        + " this normal user: " + why).operation(op).containerId(id).build();
             }
         }
     }

@@ -64,7 +64,7 @@ final class ContainerCreation {
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
         boolean rootless = runtime.euid() != 0;
         if (rootless) {
-            RootlessSpec.requireCapabilities(spec, op, id);
+            RootlessSpec.requireCapabilities(spec, runtime.euid(), op, id);
         }
         Path rootfs = SpecChecks.validate(spec, op);
         if (rootless) {

@@ -214,7 +214,7 @@ class RuntimeValidationTest {
         assertThat(source.getMessage()).contains(tmp.resolve("gone").toString(), "/src");
     }
 
-    /** Rootless (uid 1000 here): USERS is not offered, before the spec is even validated. */
+    /** Rootless (uid 1000 here, granted no /etc/subuid range): USERS is not offered, before the spec is even validated. */
     @Test
     void aNormalUsersUsersCapabilityIsNotSupported() {
         ContainerException e = refusal(ContainerSpec.builder().id("c").rootfs(image)
