@@ -75,8 +75,12 @@ static int run_tool(const char *tool, pid_t pid, const struct cv_id_range *r, si
         len += (size_t)got;
         if (len == sizeof said - 1) {
             char drain[256]; /* the rest is not kept, but the tool must not block on a full pipe */
-            while (read(out[0], drain, sizeof drain) > 0 || errno == EINTR)
-                ;
+            for (;;) {
+                ssize_t d = read(out[0], drain, sizeof drain);
+                if (d > 0 || (d < 0 && errno == EINTR))
+                    continue;
+                break;
+            }
             break;
         }
     }
