@@ -110,17 +110,20 @@ class RootlessCgroupChecks {
         assertNothingLeft(id);
     }
 
+    /** CPU time from cpu.stat (in every v2 cgroup); memory from the cgroup where the subtree has memory, else from /proc. */
     @Test
-    void cpuTimeComesFromTheContainersCgroup() throws Exception {
+    void cpuTimeComesFromTheContainersCgroupAndMemoryFromWhatCanBeRead() throws Exception {
         String id = newId();
         try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(TestRootfs.shared()).build())) {
+            c.spawn(ProcessSpec.of("/bin/sleep", "60"));
             c.exec(ProcessSpec.of("/bin/sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
             long before = usageNanos(id);
             ContainerStats s = c.stats();
             long after = usageNanos(id);
             assertThat(before).as("cpu.stat of the container's cgroup after a busy loop").isPositive();
             assertThat(s.cpuTimeNanos()).isBetween(before, after);
-            assertThat(s.activeProcesses()).isGreaterThanOrEqualTo(1);
+            assertThat(s.activeProcesses()).isGreaterThanOrEqualTo(2);
+            assertThat(s.memoryUsageBytes()).as("memory of the init and the sleep").isPositive();
         }
         assertNothingLeft(id);
     }

@@ -78,7 +78,7 @@ public final class CgroupManager {
         this.killer = killer;
         this.delegated = subtree != null;
         this.base = delegated ? Path.of(subtree) : Path.of("");
-        if (!this.parent.startsWith(base)) {
+        if (delegated && !this.parent.startsWith(base)) {
             throw new IllegalArgumentException("cgroup parent '" + parent + "' is not inside the delegated subtree '" + subtree + "'");
         }
         // What the subtree's own cgroup.controllers lists: all that can be enabled for its children (the root's, as root).
