@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rootless containers in a delegated cgroup v2 subtree, for real: as root, this test makes a v2 cgroup (on this hybrid
  * CI host, under {@code /sys/fs/cgroup/unified}, whose tree offers only hugetlb), gives it to a throw-away user the way
  * systemd's {@code Delegate=yes} does (the directory, {@code cgroup.procs}, {@code cgroup.subtree_control} and
- * {@code cgroup.threads} chowned), starts a JVM of that user inside it and runs {@link RootlessCgroupChecks} there.
+ * {@code cgroup.threads} chowned), starts a JVM of that user inside it and runs {@link DelegatedSubtreeChecks} there.
  * Afterwards nothing may be left in the subtree but the JVM's leaf and the empty containers' parent; the test removes
  * the subtree, the user and its processes, pass or fail. Root only: skipped otherwise, failed where
  * CONTAINERV_REQUIRE_PRIVILEGED=1.
@@ -65,8 +65,8 @@ class RootlessCgroupDelegationPrivilegedTest {
                     Path tmp = user.ownDirectory(user.home().resolve("t"));
                     Path runtimeDir = user.ownDirectory(base.resolve("run"));
                     List<String> jvm = UnprivilegedJvm.command(user, classpath, RootlessLauncher.class.getName(),
-                            List.of("-Djava.io.tmpdir=" + tmp, "-D" + RootlessCgroupChecks.SUBTREE_PROPERTY + "=" + subtree),
-                            List.of(RootlessCgroupChecks.class.getName()));
+                            List.of("-Djava.io.tmpdir=" + tmp, "-D" + DelegatedSubtreeChecks.SUBTREE_PROPERTY + "=" + subtree),
+                            List.of(DelegatedSubtreeChecks.class.getName()));
                     // Root's shell joins the subtree and becomes setpriv, then the user's JVM: it starts in the subtree's
                     // own cgroup, as a JVM started by systemd-run --user --scope -p Delegate=yes does.
                     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
@@ -105,7 +105,7 @@ class RootlessCgroupDelegationPrivilegedTest {
         assertThat(result.exitCode()).as("the delegation checks' child JVM (exit 1: tests failed, 2: none ran); its output:\n%s", result.output())
                 .isZero();
         assertThat(problems).as("what the delegation checks left behind").isEmpty();
-        assertThat(result.output()).as("the child really ran unprivileged, every check").contains("PASSED RootlessCgroupChecks#",
+        assertThat(result.output()).as("the child really ran unprivileged, every check").contains("PASSED DelegatedSubtreeChecks#",
                 "rootless suite as uid " + userName + ":").doesNotContain("SKIPPED");
         assertThat(subtree).as("the test's own subtree is gone").doesNotExist();
     }

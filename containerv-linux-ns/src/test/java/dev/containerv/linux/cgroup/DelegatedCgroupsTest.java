@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * is delegated with some controllers, and this CI machine's hybrid layout. The fake kernel keeps v2's
  * no-internal-processes rule, so the JVM's move into the subtree's leaf is needed for any controller to be enabled.
  */
-class DelegatedSubtreeTest {
+class DelegatedCgroupsTest {
     private static final String SCOPE = "user.slice/user-1000.slice/user@1000.service/app.slice/app-build.scope";
     private static final long JVM = 4242;
 

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that subtree (not by Surefire: the name does not end in Test).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RootlessCgroupChecks {
+class DelegatedSubtreeChecks {
     /** The delegated subtree, an absolute directory of the v2 tree. */
     static final String SUBTREE_PROPERTY = "containerv.test.delegatedSubtree";
 
@@ -106,6 +106,23 @@ class RootlessCgroupChecks {
             ContainerProcess sleep = c.spawn(ProcessSpec.of("/bin/sleep", "60"));
             assertThat(cgroupOf(sleep.pid())).isEqualTo(relative(parent.resolve(id)));
             assertThat(c.processes()).as("the process list comes from the cgroup").anySatisfy(p -> assertThat(p.hostPid()).isEqualTo(sleep.pid()));
+        }
+        assertNothingLeft(id);
+    }
+
+    /** With capability CGROUPS, the container's cgroup namespace is rooted at its cgroup, shown read-only at /sys/fs/cgroup. */
+    @Test
+    void withCapabilityCgroupsTheContainerSeesOnlyItsOwnCgroupReadOnly() throws Exception {
+        String id = newId();
+        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(TestRootfs.shared())
+                .capabilities(dev.containerv.api.Capability.FILESYSTEM, dev.containerv.api.Capability.PROCESS_CONTROL,
+                        dev.containerv.api.Capability.CGROUPS).build())) {
+            var r = c.exec(ProcessSpec.of("/bin/sh", "-c",
+                    "grep '^0::' /proc/self/cgroup; test -f /sys/fs/cgroup/cgroup.procs && echo procs; test -d /sys/fs/cgroup/jvm || echo no-jvm;"
+                            + " echo 1 > /sys/fs/cgroup/cgroup.kill 2>/dev/null || echo read-only"));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout().lines().toList()).containsExactly("0::/", "procs", "no-jvm", "read-only");
+            assertThat(c.isRunning()).isTrue();
         }
         assertNothingLeft(id);
     }
