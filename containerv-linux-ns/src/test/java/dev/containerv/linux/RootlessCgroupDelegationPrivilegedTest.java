@@ -30,13 +30,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rootless containers in a delegated cgroup v2 subtree, for real: as root, this test makes a v2 cgroup (on this hybrid
  * CI host, under {@code /sys/fs/cgroup/unified}, whose tree offers only hugetlb), gives it to a throw-away user the way
  * systemd's {@code Delegate=yes} does (the directory, {@code cgroup.procs}, {@code cgroup.subtree_control} and
- * {@code cgroup.threads} chowned), starts a JVM of that user inside it and runs {@link DelegatedSubtreeChecks} there.
+ * {@code cgroup.threads} chowned), starts a JVM of that user inside it and runs {@link DelegatedSubtreeChecks} and the
+ * rootless conformance suite there (its parity report copied to {@code target/}{@value #DELEGATED_REPORT}).
  * Afterwards nothing may be left in the subtree but the JVM's leaf and the empty containers' parent; the test removes
  * the subtree, the user and its processes, pass or fail. Root only: skipped otherwise, failed where
  * CONTAINERV_REQUIRE_PRIVILEGED=1.
  */
 class RootlessCgroupDelegationPrivilegedTest {
-    private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TESTKIT_ROOTFS");
+    /** The conformance suite's parity report when run inside the delegated subtree, copied to {@code target/}. */
+    static final String DELEGATED_REPORT = "conformance-linux-ns-rootless-delegated.md";
+    private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TESTKIT_ROOTFS", "CONTAINERV_TCK_TIMEOUT");
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -66,7 +69,7 @@ class RootlessCgroupDelegationPrivilegedTest {
                     Path runtimeDir = user.ownDirectory(base.resolve("run"));
                     List<String> jvm = UnprivilegedJvm.command(user, classpath, RootlessLauncher.class.getName(),
                             List.of("-Djava.io.tmpdir=" + tmp, "-D" + DelegatedSubtreeChecks.SUBTREE_PROPERTY + "=" + subtree),
-                            List.of(DelegatedSubtreeChecks.class.getName()));
+                            List.of(DelegatedSubtreeChecks.class.getName(), RootlessConformance.class.getName()));
                     // Root's shell joins the subtree and becomes setpriv, then the user's JVM: it starts in the subtree's
                     // own cgroup, as a JVM started by systemd-run --user --scope -p Delegate=yes does.
                     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
@@ -74,6 +77,11 @@ class RootlessCgroupDelegationPrivilegedTest {
                     command.addAll(jvm);
                     result = UnprivilegedJvm.run(command, user.home(), user, PASS_THROUGH, Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()),
                             Duration.ofMinutes(8));
+                    Path report = user.home().resolve("target").resolve(RootlessSuitePrivilegedTest.REPORT);
+                    if (Files.exists(report)) {
+                        Files.createDirectories(Path.of("target"));
+                        Files.copy(report, Path.of("target", DELEGATED_REPORT), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
                     List<String> left = leftInSubtree(subtree);
                     if (!left.isEmpty()) {
                         problems.add("left in the delegated subtree " + subtree + ": " + left);
@@ -106,7 +114,7 @@ class RootlessCgroupDelegationPrivilegedTest {
                 .isZero();
         assertThat(problems).as("what the delegation checks left behind").isEmpty();
         assertThat(result.output()).as("the child really ran unprivileged, every check").contains("PASSED DelegatedSubtreeChecks#",
-                "rootless suite as uid " + userName + ":").doesNotContain("SKIPPED");
+                "PASSED RootlessConformance#", "rootless suite as uid " + userName + ":").doesNotContain("SKIPPED DelegatedSubtreeChecks");
         assertThat(subtree).as("the test's own subtree is gone").doesNotExist();
     }
 
