@@ -133,6 +133,24 @@ class RootlessChecks {
     }
 
     /**
+     * Without a cgroup v2 subtree delegated to this user (the rootless suite's JVM starts in root's cgroup), containers
+     * get no cgroup, RESOURCE_LIMITS is not declared, and a limit is refused naming why and how to get delegation.
+     */
+    @Test
+    void withoutADelegatedSubtreeLimitsAreRefusedNamingHowToGetOne() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.containerv.linux.rootless.CgroupDelegation.delegatedSubtree(
+                dev.containerv.linux.cgroup.CgroupLayout.host(), Proc.HOST.euid()).isEmpty(), "this JVM runs in a delegated cgroup subtree");
+        ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
+        assertThat(rt.features()).doesNotContain(dev.containerv.api.RuntimeFeature.RESOURCE_LIMITS);
+        String id = "nolimits-" + ProcessHandle.current().pid();
+        assertThatThrownBy(() -> rt.create(dev.containerv.api.ContainerSpec.builder().id(id).rootfs(dev.containerv.testkit.TestRootfs.shared())
+                .limits(dev.containerv.api.ResourceLimits.builder().memoryMax("64M").build()).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
+                .hasMessageContaining("not delegated").hasMessageContaining("systemd-run --user --scope -p Delegate=yes");
+        assertThat(rt.list()).doesNotContain(id);
+    }
+
+    /**
      * The overlay keeps its whiteouts and opaque directories in user.* xattrs (userxattr): without them a directory of
      * the image cannot be removed in a user namespace (EIO; the kernel log says "try mounting with 'userxattr'").
      */

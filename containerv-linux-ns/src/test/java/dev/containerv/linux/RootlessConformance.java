@@ -109,6 +109,11 @@ class RootlessConformance extends ContainerConformanceSuite {
         if (Files.exists(roots.layerRoot().resolve(id))) {
             left.add("layer directory " + roots.layerRoot().resolve(id));
         }
+        // Run inside a delegated cgroup subtree (RootlessCgroupDelegationPrivilegedTest), each container has a cgroup there.
+        String subtree = System.getProperty(DelegatedSubtreeChecks.SUBTREE_PROPERTY);
+        if (subtree != null && Files.exists(Path.of(subtree, "containerv", id))) {
+            left.add("cgroup " + Path.of(subtree, "containerv", id));
+        }
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/"))
                     .forEach(h -> left.add("process " + h.pid() + " " + h.info().commandLine().orElse("")));

@@ -118,12 +118,12 @@ class RootlessSuitePrivilegedTest {
     }
 
     /** A readable copy of the tree {@code from} (relative to the module) at {@code to}, whose parent is made too. */
-    private static void copyAs(Path from, Path to) throws IOException {
+    static void copyAs(Path from, Path to) throws IOException {
         Path staging = ReadableClasspath.copy(List.of(from.toAbsolutePath()), to.getParent()).get(0);
         Files.move(staging, to);
     }
 
-    private static void requireRootAndTools() {
+    static void requireRootAndTools() {
         String missing = null;
         try {
             long euid = dev.containerv.linux.proc.Proc.HOST.euid();

@@ -49,6 +49,13 @@ public final class CgroupManager {
     private final LongConsumer killer;
     private final Map<Controller, CgroupMount> located;
     private final Set<String> v2Available;
+    /**
+     * Where this manager's authority starts in the v2 tree, relative to its mount point: the empty path (the root) for
+     * root on the host, a delegated subtree for a normal user. Nothing above it is ever written.
+     */
+    private final Path base;
+    /** {@code true} for a delegated subtree: only the v2 tree is used (v1 hierarchies belong to root). */
+    private final boolean delegated;
 
     /**
      * @param layout the host's layout
@@ -58,6 +65,10 @@ public final class CgroupManager {
      * @param killer sends SIGKILL to a host pid ({@link #SIGKILL} for real; tests pass a recorder)
      */
     public CgroupManager(CgroupLayout layout, CgroupFiles files, String parent, LongConsumer killer) {
+        this(layout, files, parent, killer, null);
+    }
+
+    private CgroupManager(CgroupLayout layout, CgroupFiles files, String parent, LongConsumer killer, String subtree) {
         this.layout = layout;
         this.files = files;
         this.parent = Path.of(parent);
@@ -65,10 +76,16 @@ public final class CgroupManager {
             throw new IllegalArgumentException("cgroup parent must be a relative path without . or .., not '" + parent + "'");
         }
         this.killer = killer;
-        this.v2Available = layout.unified().map(m -> words(readOr(m.mountPoint().resolve("cgroup.controllers"), ""))).orElse(Set.of());
+        this.delegated = subtree != null;
+        this.base = delegated ? Path.of(subtree) : Path.of("");
+        if (delegated && !this.parent.startsWith(base)) {
+            throw new IllegalArgumentException("cgroup parent '" + parent + "' is not inside the delegated subtree '" + subtree + "'");
+        }
+        // What the subtree's own cgroup.controllers lists: all that can be enabled for its children (the root's, as root).
+        this.v2Available = layout.unified().map(m -> words(readOr(m.mountPoint().resolve(base).resolve("cgroup.controllers"), ""))).orElse(Set.of());
         Map<Controller, CgroupMount> loc = new EnumMap<>(Controller.class);
         for (Controller c : Controller.values()) {
-            Optional<CgroupMount> v1 = layout.v1(c.v1Name());
+            Optional<CgroupMount> v1 = delegated ? Optional.empty() : layout.v1(c.v1Name());
             if (v1.isPresent()) {
                 loc.put(c, v1.get());
             } else if (layout.unified().isPresent() && c.v2Name().map(v2Available::contains).orElse(true)) {
@@ -76,6 +93,28 @@ public final class CgroupManager {
             }
         }
         this.located = loc;
+    }
+
+    /**
+     * A normal user's manager in the cgroup v2 subtree delegated to it: container cgroups under
+     * {@code <subtree>/}{@value #DEFAULT_PARENT}, only the controllers the subtree's {@code cgroup.controllers} lists,
+     * nothing written above the subtree, and no v1 hierarchy (those belong to root, even where they carry the
+     * controllers). The caller makes sure no process of its own is in the subtree itself (v2's no-internal-processes
+     * rule; see {@code rootless.DelegatedCgroups}).
+     *
+     * @param subtree the delegated cgroup, relative to the v2 mount point ({@code user.slice/.../app.scope})
+     * @throws IllegalArgumentException if the layout has no v2 tree, or {@code subtree} is not a relative path
+     */
+    public static CgroupManager delegated(CgroupLayout layout, CgroupFiles files, String subtree, LongConsumer killer) {
+        if (layout.unified().isEmpty()) {
+            throw new IllegalArgumentException("a delegated cgroup subtree needs a cgroup v2 tree, and this layout has none: " + layout);
+        }
+        return new CgroupManager(layout, files, subtree + "/" + DEFAULT_PARENT, killer, subtree);
+    }
+
+    /** The delegated subtree this manager works in (a directory of the v2 tree), or empty for root's whole host. */
+    public Optional<Path> delegatedSubtree() {
+        return delegated ? Optional.of(layout.unified().orElseThrow().mountPoint().resolve(base)) : Optional.empty();
     }
 
     /** The real host: its detected layout, the real file system, {@value #DEFAULT_PARENT}, real SIGKILL. */
@@ -100,7 +139,7 @@ public final class CgroupManager {
     public List<CgroupMount> hierarchies() {
         Set<CgroupMount> out = new LinkedHashSet<>();
         for (CgroupMount m : located.values()) {
-            if (!m.unified()) {
+            if (!m.unified() && !delegated) {
                 out.add(m);
             }
         }
@@ -218,13 +257,17 @@ public final class CgroupManager {
         }
     }
 
-    /** Makes the parent directories; on v2, enables the controllers on the way down. Returns the parent. */
+    /**
+     * Makes the parent directories; on v2, enables the controllers on the way down from the base (the root, or the
+     * delegated subtree). Returns the parent.
+     */
     private Path ensureParent(CgroupMount m, Set<Controller> requiredV2) {
-        Path dir = m.mountPoint();
+        Path dir = m.unified() ? m.mountPoint().resolve(base) : m.mountPoint();
+        Path below = m.unified() ? base.relativize(parent) : parent;
         if (m.unified()) {
             enable(dir, requiredV2);
         }
-        for (Path part : parent) {
+        for (Path part : below) {
             dir = dir.resolve(part.toString());
             if (!files.exists(dir)) {
                 try {
@@ -265,8 +308,8 @@ public final class CgroupManager {
                 files.write(control, "+" + name);
             } catch (IOException e) {
                 if (required.contains(c)) {
-                    String hint = Errno.isBusy(e) ? "; a v2 cgroup with processes of its own cannot enable controllers for children"
-                            + " (the no-internal-processes rule): move them into a leaf cgroup first" : "";
+                    String hint = Errno.isBusy(e) ? "; a v2 cgroup with processes of its own (here " + pidsOf(readOr(dir.resolve("cgroup.procs"), ""))
+                            + ") cannot enable controllers for children (the no-internal-processes rule): move them into a leaf cgroup first" : "";
                     throw new ContainerException(ErrorKind.NOT_SUPPORTED, "cgroups: cannot enable the " + name + " controller in " + control
                             + " (" + Optional.ofNullable(Errno.of(e)).orElse(e.toString()) + ")" + hint
                             + "; without it the container's limits on " + name + " cannot be written; see the delegation notes in docs/linux-provider.md", e);
@@ -312,6 +355,17 @@ public final class CgroupManager {
     }
 
     private String whyMissing(Controller c, String v2File, String v1File) {
+        if (delegated) {
+            Path subtree = delegatedSubtree().orElseThrow();
+            String name = c.v2Name().orElse(c.v1Name());
+            String v1 = layout.v1(c.v1Name()).map(m -> "; this host has it in a cgroup v1 hierarchy (" + m.mountPoint()
+                    + "), which belongs to root and cannot be delegated to a normal user (a pure cgroup v2 host can: boot with"
+                    + " systemd.unified_cgroup_hierarchy=1)").orElse("; whoever delegated the subtree must pass " + name
+                    + " down to it (systemd: Delegate=yes, or Delegate=" + name + ", on this unit and on user@.service)");
+            return "the " + name + " controller is not offered by this process's delegated cgroup v2 subtree " + subtree
+                    + " (its cgroup.controllers lists only [" + String.join(" ", new TreeSet<>(v2Available)) + "])" + v1 + ", so " + v2File
+                    + " cannot be written";
+        }
         String file;
         String where;
         if (layout.kind() == CgroupLayout.Kind.UNIFIED) {

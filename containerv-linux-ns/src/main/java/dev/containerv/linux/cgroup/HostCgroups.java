@@ -84,6 +84,15 @@ public final class HostCgroups {
     }
 
     /**
+     * {@code true} when the memory, cpu and pids controllers are all available (the limits
+     * {@link dev.containerv.api.RuntimeFeature#RESOURCE_LIMITS} names), so every such limit can be applied.
+     */
+    public boolean offersLimits() {
+        return manager().map(m -> m.locate(Controller.MEMORY).isPresent() && m.locate(Controller.CPU).isPresent()
+                && m.locate(Controller.PIDS).isPresent()).orElse(false);
+    }
+
+    /**
      * The cgroup of a new container with its limits applied, or empty when the spec asks for no limit and the host
      * has no cgroups or refuses to make one (logged as a warning).
      *

@@ -55,11 +55,14 @@
  * <h2>Delegation</h2>
  * As root on a host whose cgroups are not managed by anyone else, the parent sits at each hierarchy's root. Where
  * systemd manages the v2 tree, a cgroup at the root beside systemd's slices works but is not systemd's to know
- * about; the clean way is a delegated subtree: run the JVM in a unit with {@code Delegate=yes} (for example
- * {@code systemd-run --scope -p Delegate=yes ...}), move the JVM into a leaf of that subtree (v2 forbids
- * enabling controllers for children of a cgroup that has processes of its own, EBUSY), and give the manager the
- * parent inside the subtree ({@code CgroupManager(layout, files, "<subtree>/containerv", killer)}). Without
- * delegation, writes are refused (EACCES/EPERM/EROFS) and every limit is {@code NOT_SUPPORTED} naming its file.
+ * about. A normal user works in the v2 subtree delegated to it ({@code Delegate=yes}, for example
+ * {@code systemd-run --user --scope -p Delegate=yes ...}): {@link dev.containerv.linux.cgroup.CgroupManager#delegated}
+ * uses only the v2 tree, only the controllers the subtree's {@code cgroup.controllers} lists, the parent
+ * {@code <subtree>/containerv}, and writes nothing above the subtree; {@code rootless.DelegatedCgroups} first moves
+ * the JVM into the leaf {@code <subtree>/jvm} (v2 forbids enabling controllers for children of a cgroup that has
+ * processes of its own, EBUSY). A limit whose controller the subtree lacks is {@code NOT_SUPPORTED} naming the
+ * field, the controller and the subtree. Without delegation, writes are refused (EACCES/EPERM/EROFS) and every
+ * limit is {@code NOT_SUPPORTED} naming its file.
  *
  * <p>Wiring ({@link dev.containerv.linux.cgroup.HostCgroups}): the runtime detects the manager once, creates each
  * container's cgroup before its helper starts, and removes a dead container's cgroup by id; the plan's lines come

@@ -3,6 +3,8 @@ package dev.containerv.linux.proc;
 import dev.containerv.api.ContainerStats;
 import dev.containerv.api.ProcessInfo;
 import dev.containerv.linux.cgroup.CgroupSample;
+import dev.containerv.linux.cgroup.CgroupValues;
+import dev.containerv.linux.cgroup.Controller;
 import dev.containerv.linux.cgroup.ContainerCgroup;
 
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * The statistics and process list of one container. With its cgroup (the usual case): memory current and peak, CPU
- * time, block I/O and the active processes from the cgroup ({@link ContainerCgroup#sample()}), the process list
+ * time, block I/O and the active processes from the cgroup ({@link ContainerCgroup#sample()}; memory and block I/O from
+ * {@code /proc} over its members where the cgroup lacks their controller), the process list
  * from the cgroup's members looked up in {@code /proc} (name, memory, CPU, pid inside through NSpid), CPU percent
  * from this object's previous sample. Without one (a host with no cgroup mount), from {@code /proc}: the processes of its pid namespace
  * summed (memory = RSS, peak = the live processes' VmHWM, block I/O from {@code io}), network counters of its
@@ -87,7 +90,7 @@ public final class ContainerStatsReader {
     }
 
     private ContainerStats cgroupStats(ContainerCgroup cg, boolean withNetwork) {
-        CgroupSample now = cg.sample();
+        CgroupSample now = withProcCounters(cg, cg.sample());
         CgroupSample earlier;
         synchronized (this) {
             earlier = lastSample;
@@ -95,6 +98,34 @@ public final class ContainerStatsReader {
         }
         long[] net = network(withNetwork);
         return now.toStats(earlier, new CgroupSample.Network(net[0], net[1], net[2], net[3]), startedAtLeast(cg, now.processes()));
+    }
+
+    /**
+     * The sample with memory and block I/O summed from {@code /proc} over the cgroup's members where the cgroup does not
+     * count them: a normal user's delegated subtree without the memory or io controller (on a hybrid host, its v2 tree
+     * has neither). Memory is then RSS, its peak the live processes' VmHWM, block I/O their {@code io} bytes.
+     */
+    private CgroupSample withProcCounters(ContainerCgroup cg, CgroupSample s) {
+        boolean memory = cg.directory(Controller.MEMORY).isEmpty();
+        boolean io = cg.directory(Controller.IO).isEmpty();
+        if (!memory && !io) {
+            return s;
+        }
+        long rss = 0;
+        long hwm = 0;
+        long rb = 0;
+        long wb = 0;
+        for (long hostPid : cg.pids()) {
+            Optional<Proc.Task> t = proc.task(hostPid);
+            if (t.isPresent()) {
+                rss += t.get().rssBytes();
+                hwm += t.get().hwmBytes();
+                rb += t.get().readBytes();
+                wb += t.get().writeBytes();
+            }
+        }
+        return new CgroupSample(s.timestamp(), s.monotonicNanos(), memory ? rss : s.memoryBytes(), memory ? hwm : s.memoryPeakBytes(), s.cpuNanos(),
+                io ? new CgroupValues.IoCounters(rb, wb, 0, 0) : s.io(), s.processes());
     }
 
     /**

@@ -10,10 +10,12 @@ import dev.containerv.api.GuestOs;
 import dev.containerv.api.RuntimeFeature;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.cgroup.CgroupFiles;
 import dev.containerv.linux.cgroup.CgroupLayout;
+import dev.containerv.linux.cgroup.CgroupManager;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
-import dev.containerv.linux.rootless.CgroupDelegation;
+import dev.containerv.linux.rootless.DelegatedCgroups;
 import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.spec.TrustedHostPaths;
@@ -52,15 +54,19 @@ public final class LinuxRuntime implements ContainerRuntime {
     private static final Set<Capability> ROOTLESS_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.IPC, Capability.CGROUPS));
     /**
-     * What a normal user's containers lack: limits (no delegated cgroup), NETWORK_ADDRESSING (a veth needs the host's
-     * network namespace), RUN_AS_USER (without mappings only the user's own uid is mapped, to 0), ID_MAPPING (added
-     * with USERS where newuidmap/newgidmap and subordinate ranges are there), LAYERED_ROOTFS (opaque directories of layers unpacked for root are trusted.* xattrs, which
+     * What a normal user's containers lack: limits (unless a delegated cgroup v2 subtree offers memory, cpu and pids:
+     * {@link #features()}), NETWORK_ADDRESSING (a veth needs the host's network namespace), RUN_AS_USER (without
+     * mappings only the user's own uid is mapped, to 0), ID_MAPPING (added with USERS where newuidmap/newgidmap and
+     * subordinate ranges are there), LAYERED_ROOTFS (opaque directories of layers unpacked for root are trusted.* xattrs, which
      * an overlay in a user namespace ignores).
      */
     private static final Set<RuntimeFeature> ROOTLESS_FEATURES = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(
             RuntimeFeature.RESOURCE_LIMITS, RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.RUN_AS_USER, RuntimeFeature.ID_MAPPING,
             RuntimeFeature.LAYERED_ROOTFS)).stream()
             .filter(FEATURES::contains).collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(RuntimeFeature.class))));
+    private static final Set<RuntimeFeature> ROOTLESS_FEATURES_WITH_LIMITS = Collections.unmodifiableSet(
+            java.util.stream.Stream.concat(ROOTLESS_FEATURES.stream(), java.util.stream.Stream.of(RuntimeFeature.RESOURCE_LIMITS))
+                    .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(RuntimeFeature.class))));
     private final LinuxOptions defaults;
     private final Supplier<Path> helper;
     private final LongSupplier euid;
@@ -78,10 +84,13 @@ public final class LinuxRuntime implements ContainerRuntime {
         this(defaults, helper, euid, proc, euid.getAsLong() == 0 ? HostCgroups.host() : userCgroups(euid.getAsLong()));
     }
 
-    /** A normal user's cgroups: none without a delegated subtree, with the reason and how to get one. */
+    /**
+     * A normal user's cgroups: in the cgroup v2 subtree delegated to it (the JVM moves into a leaf of it at the first
+     * use, see {@link DelegatedCgroups}); none without one, with the reason and how to get one.
+     */
     private static HostCgroups userCgroups(long euid) {
         try {
-            return HostCgroups.unusable(CgroupDelegation.limitsRefusal(CgroupLayout.host(), euid));
+            return DelegatedCgroups.forUser(CgroupLayout.host(), euid, ProcessHandle.current().pid(), CgroupFiles.HOST, CgroupManager.SIGKILL);
         } catch (IOException e) {
             return HostCgroups.unusable("cannot read this host's cgroup layout: " + e);
         }
@@ -118,12 +127,17 @@ public final class LinuxRuntime implements ContainerRuntime {
         return rootlessIdMapping() ? plus(ROOTLESS_CAPABILITIES, Capability.USERS) : ROOTLESS_CAPABILITIES;
     }
 
+    /**
+     * Rootless, RESOURCE_LIMITS is declared only where this user's delegated cgroup v2 subtree offers the memory, cpu
+     * and pids controllers (a pure v2 host with systemd's delegation); asking moves the JVM into the subtree's leaf.
+     */
     @Override
     public Set<RuntimeFeature> features() {
         if (euid.getAsLong() == 0) {
             return FEATURES;
         }
-        return rootlessIdMapping() ? plus(ROOTLESS_FEATURES, RuntimeFeature.ID_MAPPING) : ROOTLESS_FEATURES;
+        Set<RuntimeFeature> features = cgroups.offersLimits() ? ROOTLESS_FEATURES_WITH_LIMITS : ROOTLESS_FEATURES;
+        return rootlessIdMapping() ? plus(features, RuntimeFeature.ID_MAPPING) : features;
     }
 
     /**

@@ -44,7 +44,14 @@ public final class Leftovers {
             }
             try {
                 if (proc.mountsUnder(dir).isEmpty()) {
-                    FileTrees.deleteTree(dir);
+                    try {
+                        FileTrees.deleteTree(dir);
+                    } catch (java.nio.file.AccessDeniedException denied) {
+                        // Rootless: overlayfs made its work/work directory mode 0000 for the user (root's privilege
+                        // ignores that). The user may open its own directories again, then remove them.
+                        openOwnDirectories(dir);
+                        FileTrees.deleteTree(dir);
+                    }
                 } else {
                     removeThroughHelper(dir);
                 }
@@ -80,6 +87,39 @@ public final class Leftovers {
             Thread.currentThread().interrupt();
             return List.of(e);
         }
+    }
+
+    /** Gives the owner rwx on every directory of the tree that belongs to this process's user, never following links. */
+    private void openOwnDirectories(Path tree) throws IOException {
+        long euid = proc.euid();
+        Files.walkFileTree(tree, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                openIfOwn(d, euid);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                // a directory the walk could not open (mode 0000) is reported here, not to preVisitDirectory
+                if (e instanceof java.nio.file.AccessDeniedException && Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS) && openIfOwn(f, euid)) {
+                    openOwnDirectories(f);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static boolean openIfOwn(Path d, long euid) throws IOException {
+        if (((Number) Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() != euid) {
+            return false;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS);
+        if (perms.addAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE, java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE))) {
+            Files.setPosixFilePermissions(d, perms);
+        }
+        return true;
     }
 
     private void removeThroughHelper(Path dir) throws IOException, InterruptedException {

@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * A temp-dir tree that behaves like the kernel's cgroup file systems, as far as the cgroup code relies on it:
  * mkdir makes the interface files of the hierarchy's (v1) or the enabled (v2) controllers; v2
- * {@code cgroup.subtree_control} only accepts available controllers; writing a pid to {@code cgroup.procs} moves
- * it; {@code cgroup.kill} empties a subtree; a killed process in a frozen cgroup dies only when thawed; rmdir
+ * {@code cgroup.subtree_control} only accepts available controllers, and below the root none while the cgroup holds a
+ * process (v2's no-internal-processes rule, EBUSY; nor does a pid move into such a cgroup); writing a pid to
+ * {@code cgroup.procs} moves it; {@code cgroup.kill} empties a subtree; a killed process in a frozen cgroup dies only when thawed; rmdir
  * refuses a cgroup with children or processes (EBUSY). Failures can be injected per path.
  */
 final class FakeCgroupFs implements CgroupFiles {
@@ -90,6 +91,11 @@ final class FakeCgroupFs implements CgroupFiles {
         Path dir = file.getParent();
         switch (name) {
             case "cgroup.subtree_control" -> {
+                // no internal processes: below the root, a cgroup with processes enables no controller for children
+                if (!dir.equals(hierarchyOf(dir).mountPoint()) && value.contains("+")
+                        && !CgroupManager.pidsOf(Files.readString(dir.resolve("cgroup.procs"))).isEmpty()) {
+                    throw new FileSystemException(file.toString(), null, "Device or resource busy");
+                }
                 Set<String> available = CgroupManager.words(Files.readString(dir.resolve("cgroup.controllers")));
                 Set<String> enabled = new LinkedHashSet<>(CgroupManager.words(Files.readString(file)));
                 for (String tok : value.trim().split("\\s+")) {
@@ -108,6 +114,9 @@ final class FakeCgroupFs implements CgroupFiles {
             case "cgroup.procs" -> {
                 long pid = Long.parseLong(value.trim());
                 Hierarchy h = hierarchyOf(dir);
+                if (h.version() == 2 && !dir.equals(h.mountPoint()) && !Files.readString(dir.resolve("cgroup.subtree_control")).isBlank()) {
+                    throw new FileSystemException(file.toString(), null, "Device or resource busy");
+                }
                 for (Path procs : procsFiles(h.mountPoint())) {
                     removePid(procs, pid);
                 }

@@ -41,7 +41,8 @@ class CgroupDelegationTest {
         Path v2 = Files.createDirectories(hybrid.unified().orElseThrow().mountPoint());
         Files.writeString(v2.resolve("cgroup.controllers"), "hugetlb\n");
         assertThat(CgroupDelegation.delegatedSubtree(hybrid, Proc.HOST.euid())).isEmpty();
-        assertThat(CgroupDelegation.limitsRefusal(hybrid, 1000)).contains("cgroup v1 hierarchies", root + "/sys/fs/cgroup/memory",
+        assertThat(CgroupDelegation.limitsRefusal(hybrid, 1000)).contains("this process's cgroup v2 " + v2, "not to uid 1000 (not delegated)",
+                "cgroup v1 hierarchies", root + "/sys/fs/cgroup/memory",
                 "v2 tree " + v2 + " offers only hugetlb", "systemd.unified_cgroup_hierarchy=1", "systemd-run --user --scope -p Delegate=yes");
     }
 
