@@ -22,6 +22,14 @@
  *   escape-probe control <socket>      connect to a control socket: "allowed" when PID 1 keeps the
  *                                      connection open for a second instead of closing it at once
  *   escape-probe device <node>         open a device node of the image (read-only, never read)
+ *   escape-probe lock <file> <seconds> an fcntl read lock on a host file seen inside (a lock file of
+ *                                      containerv's), held for <seconds> when taken
+ *   escape-probe unix <socket>         connect to a Unix socket of the host seen inside (sends nothing)
+ *   escape-probe fds                   every fd of this process beyond 0-2 (inherited from the init)
+ *   escape-probe tty                   TIOCSTI through /dev/tty (a controlling terminal of the host)
+ *   escape-probe setcap <file>         writes a security.capability xattr (CAP_SETUID, effective) on
+ *                                      a file; "allowed" when the kernel stored it
+ *   escape-probe caps                  this process's effective capabilities (for a copy given caps)
  *
  * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
  * uses PTRACE_SEIZE, which does not stop, and detaches at once).
@@ -33,7 +41,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/xattr.h>
+#include <linux/capability.h>
+#include <termios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -398,11 +410,115 @@ static void redir(const char *dir, const char *name, const char *victim, const c
     close(dfd);
 }
 
+/* An fcntl read lock on <path> (a lock file of containerv's the container should not see): taken, it
+ * blocks every writer's lock on the host for as long as it is held. */
+static void lockfile(const char *path, const char *seconds)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        result("lock", path, 0, errno, "open");
+        return;
+    }
+    struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
+        result("lock", path, 0, errno, "fcntl");
+        close(fd);
+        return;
+    }
+    struct stat st;
+    char note[64];
+    snprintf(note, sizeof note, "dev=%lu:%lu", fstat(fd, &st) == 0 ? (unsigned long)major(st.st_dev) : 0UL,
+             fstat(fd, &st) == 0 ? (unsigned long)minor(st.st_dev) : 0UL);
+    result("lock", path, 1, 0, note);
+    sleep((unsigned)atoi(seconds));
+    close(fd);
+}
+
+/* A Unix socket of the host seen inside (a user's session bus, agent, multiplexer): connected, the
+ * container talks to a program outside it. Sends nothing. */
+static void unix_connect(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    result("unix", path, ok, ok ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* The fds this process got beyond stdin, stdout and stderr (the one reading /proc/self/fd aside). */
+static void fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) {
+        result("fds", "/proc/self/fd", 0, errno, NULL);
+        return;
+    }
+    int own = dirfd(d), extra = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        int n = atoi(e->d_name);
+        if (n <= 2 || n == own)
+            continue;
+        char link[64], target[256];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", n);
+        ssize_t len = readlink(link, target, sizeof target - 1);
+        target[len > 0 ? len : 0] = '\0';
+        result("fd", e->d_name, 1, 0, target);
+        extra++;
+    }
+    closedir(d);
+    if (!extra)
+        result("fds", "inherited", 0, 0, "none");
+}
+
+/* TIOCSTI pushes input into a terminal: through a controlling terminal shared with the host (the
+ * user's shell), a container would type commands there. */
+static void tty(void)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        result("tiocsti", "/dev/tty", 0, errno, "open");
+        return;
+    }
+    char c = '\n';
+    int ok = ioctl(fd, TIOCSTI, &c) == 0;
+    result("tiocsti", "/dev/tty", ok, ok ? 0 : errno, NULL);
+    close(fd);
+}
+
+/* A file capability (CAP_SETUID, permitted and effective) written as revision 2: inside a user
+ * namespace the kernel stores revision 3 with the namespace's root as owner, which the host ignores. */
+static void setcap(const char *path)
+{
+    struct vfs_cap_data cap;
+    memset(&cap, 0, sizeof cap);
+    cap.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE;
+    cap.data[0].permitted = 1u << CAP_SETUID;
+    int ok = setxattr(path, "security.capability", &cap, XATTR_CAPS_SZ_2, 0) == 0;
+    result("setcap", path, ok, ok ? 0 : errno, NULL);
+}
+
+static void caps(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) != 0) {
+        result("caps", "capget", 0, errno, NULL);
+        return;
+    }
+    printf("caps eff=%08x%08x\n", d[1].effective, d[0].effective);
+    fflush(stdout);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | fds | tty | setcap <file> | caps | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -427,6 +543,18 @@ int main(int argc, char **argv)
         control(argv[2]);
     else if (strcmp(cmd, "device") == 0 && argc == 3)
         device(argv[2]);
+    else if (strcmp(cmd, "lock") == 0 && argc == 4)
+        lockfile(argv[2], argv[3]);
+    else if (strcmp(cmd, "unix") == 0 && argc == 3)
+        unix_connect(argv[2]);
+    else if (strcmp(cmd, "fds") == 0 && argc == 2)
+        fds();
+    else if (strcmp(cmd, "tty") == 0 && argc == 2)
+        tty();
+    else if (strcmp(cmd, "setcap") == 0 && argc == 3)
+        setcap(argv[2]);
+    else if (strcmp(cmd, "caps") == 0 && argc == 2)
+        caps();
     else if (strcmp(cmd, "redir") == 0 && argc == 6)
         redir(argv[2], argv[3], argv[4], argv[5]);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)

@@ -199,6 +199,90 @@ class EscapePrivilegedTest {
         }
     }
 
+    /** A spawned process gets stdin, stdout and stderr from PID 1 and nothing else: every other fd there is close-on-exec. */
+    @Test
+    void aContainerProcessInheritsNoFdBeyondItsStdio() {
+        assertThat(probeBlocksEverything(box, "fds")).containsExactly("fds inherited blocked none");
+    }
+
+    /**
+     * The supervisor leads a session of its own, so no container process shares the controlling terminal of the JVM
+     * (an interactive {@code containerv run}): through it, TIOCSTI would type commands into the user's shell
+     * ({@code dev.tty.legacy_tiocsti} is 1 here). Inside, {@code /dev/tty} has no terminal behind it.
+     */
+    @Test
+    void noContainerProcessSharesTheJvmsControllingTerminal() throws Exception {
+        assertThat(probeBlocksEverything(box, "tty")).singleElement().satisfiesAnyOf(
+                l -> assertThat(l).startsWith("tiocsti /dev/tty blocked ENXIO"), l -> assertThat(l).startsWith("tiocsti /dev/tty absent"));
+        ContainerProcess sleeper = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        try {
+            long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            long supervisor = ProcessHandle.of(init).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            String stat = Files.readString(Path.of("/proc", Long.toString(supervisor), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(Long.parseLong(f[3])).as("the supervisor's session id (%s)", stat).isEqualTo(supervisor);
+            assertThat(f[4]).as("its controlling terminal (tty_nr)").isEqualTo("0");
+        } finally {
+            sleeper.kill(Signal.KILL);
+        }
+    }
+
+    /**
+     * A file capability written inside a user namespace (USERS, or rootless) is stored as revision 3 with the
+     * namespace's root as its owner, which the host ignores: a host user running the file from the read-write bind
+     * gains nothing. (Without a user namespace root inside is root on the host, and such a file is honoured there:
+     * see "what it does not protect against".)
+     */
+    @Test
+    void aFileCapabilityWrittenInsideIsNotHonouredOnTheHost() throws Exception {
+        Assumptions.assumeTrue(userNamespace || rootless, "without a user namespace root inside is root on the host: a file capability it"
+                + " writes into a read-write bind works there, as its setuid files do (documented in linux-provider.md)");
+        Path dir = Files.createDirectories(rwData.resolve("caps"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Set<java.nio.file.attribute.PosixFilePermission> workMode = Files.getPosixFilePermissions(work);
+        try {
+            ExecResult w = sh(box, "cp /probe/escape-probe /rw/caps/p && " + PROBE + " setcap /rw/caps/p");
+            assertThat(w.stdout().strip()).as("stderr: %s", w.stderr()).isEqualTo("setcap /rw/caps/p allowed");
+            List<String> command = new ArrayList<>();
+            if (!rootless) {
+                // Root would have every capability anyway: run it as the namespace's root, host uid 100000.
+                Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+                command.addAll(List.of("setpriv", "--reuid=100000", "--regid=100000", "--clear-groups"));
+            }
+            command.addAll(List.of(dir.resolve("p").toString(), "caps"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(out.strip()).as("the capabilities of %s run on the host", command).isEqualTo("caps eff=0000000000000000");
+        } finally {
+            Files.setPosixFilePermissions(work, workMode);
+            FileTrees.deleteTree(dir);
+        }
+    }
+
+    /**
+     * Rootless, a host-root view binds the top-level directories that have mounts below them or hold the container's
+     * layer, and a Unix socket connects through a read-only bind: the user's session sockets in {@code $XDG_RUNTIME_DIR}
+     * (systemd --user, D-Bus, agents) would let the container run anything as the user outside it. Masked.
+     */
+    @Test
+    void theUsersSessionSocketsAreHiddenFromAHostRootContainer() throws Exception {
+        Assumptions.assumeTrue(rootless, "root has no session directory of a user (XDG_RUNTIME_DIR) to hide");
+        String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+        Assumptions.assumeTrue(runtimeDir != null && runtimeDir.startsWith("/"), "XDG_RUNTIME_DIR is not set");
+        Path socket = Path.of(runtimeDir, "cv-session-" + UUID.randomUUID().toString().substring(0, 8));
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(Path.of("/")).capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL)
+                    .layer(Layer.hostDirectory(PROBE_DIR, "/probe", Access.READ_ONLY)), c -> {
+                List<String> lines = probeBlocksEverything(c, "unix", socket.toString());
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + socket + " absent"));
+            });
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
     /** glibc's makedev of a mountinfo "major:minor". */
     private static long devT(String majorMinor) {
         String[] mm = majorMinor.split(":");

@@ -45,4 +45,27 @@ class StateRootLockTest {
         assertThatThrownBy(() -> StateRootLock.acquire(tmp.resolve("state"))).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining(planted.toString()).hasMessageContaining("uid 65534");
     }
+
+    /**
+     * The rootless fallback {@code /tmp/containerv-<uid>} lies in a sticky directory: the checks before a create pass a
+     * root that does not exist yet, and another user can make it (open to all) and a lock file of theirs beside it
+     * before this process does, then rename whatever it puts in there. The lock refuses a root that is not this user's.
+     */
+    @Test
+    void aStateRootAnotherUserMadeFirstIsRefusedEvenWithTheirLockFileBesideIt() throws IOException {
+        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
+        Path root = Files.createDirectory(tmp.resolve("state"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(root, "unix:uid", 65534);
+        Path planted = Files.createFile(tmp.resolve("state.lock"));
+        Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setAttribute(planted, "unix:uid", 65534);
+        assertThatThrownBy(() -> StateRootLock.acquire(root)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(root.toString()).hasMessageContaining("belongs to uid 65534");
+        // Root's own root, but open to others: refused too.
+        Files.setAttribute(root, "unix:uid", 0);
+        Files.setAttribute(planted, "unix:uid", 0);
+        assertThatThrownBy(() -> StateRootLock.acquire(root)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("closed to group and others");
+    }
 }
