@@ -46,7 +46,7 @@ public final class StateRootLock implements AutoCloseable {
             // Judged again now that it exists: the checks before the create passed a root that did not exist yet, and
             // under a sticky parent (the rootless fallback /tmp/containerv-<uid>) another user can make it in between,
             // with a lock file of theirs beside it, and then rename what this process puts in it.
-            requireOwnRoot(stateRoot);
+            requireOwnRoot("state root", stateRoot);
             // Not through a link, and only a file of the root's owner: the lock file sits beside the root, where a sticky
             // parent such as /tmp lets others put a file or link of theirs first.
             Path file = fileOf(stateRoot);
@@ -71,17 +71,17 @@ public final class StateRootLock implements AutoCloseable {
     }
 
     /**
-     * The state root must be a directory of this process's user that neither group nor others may write (a link to one
+     * A root ({@code what}: "state root", "layer root") must be a directory of this process's user that neither group nor others may write (a link to one
      * is fine: whose links count was judged before, {@code TrustedHostPaths}).
      */
-    private static void requireOwnRoot(Path stateRoot) throws IOException {
-        Map<String, Object> a = Files.readAttributes(stateRoot, "unix:uid,mode");
+    static void requireOwnRoot(String what, Path root) throws IOException {
+        Map<String, Object> a = Files.readAttributes(root, "unix:uid,mode");
         long owner = ((Number) a.get("uid")).longValue();
         int mode = (Integer) a.get("mode");
         long euid = Proc.HOST.euid();
         if (owner != euid || (mode & 0170000) != 0040000 || (mode & 0022) != 0) {
-            throw new AccessDeniedException(stateRoot.toString(), null, String.format("the state root must be a directory of uid %d"
-                    + " closed to group and others, but it belongs to uid %d (mode %06o); remove it", euid, owner, mode));
+            throw new AccessDeniedException(root.toString(), null, String.format("the %s must be a directory of uid %d"
+                    + " closed to group and others, but it belongs to uid %d (mode %06o); remove it", what, euid, owner, mode));
         }
     }
 

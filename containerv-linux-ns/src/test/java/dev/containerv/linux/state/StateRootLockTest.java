@@ -68,4 +68,22 @@ class StateRootLockTest {
         assertThatThrownBy(() -> StateRootLock.acquire(root)).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining("closed to group and others");
     }
+
+    /** The layer root is made by the claim under the lock, and judged again once it exists, as the state root is. */
+    @Test
+    void aLayerRootAnotherUserMadeFirstIsRefusedAtTheClaim() throws IOException {
+        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
+        Path layers = Files.createDirectory(tmp.resolve("layers"));
+        Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(layers, "unix:uid", 65534);
+        StateStore store = new StateStore(dev.containerv.linux.proc.Proc.HOST, new Leftovers(() -> {
+            throw new AssertionError("no helper needed");
+        }, dev.containerv.linux.proc.Proc.HOST), null);
+        Path state = tmp.resolve("state");
+        assertThatThrownBy(() -> store.claim("test", "c1", state, layers, state.resolve("c1"), layers.resolve("c1")))
+                .isInstanceOfSatisfying(dev.containerv.api.ContainerException.class,
+                        e -> assertThat(e.kind()).isEqualTo(dev.containerv.api.ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("layer root").hasMessageContaining("belongs to uid 65534");
+        assertThat(state.resolve("c1")).doesNotExist();
+    }
 }
