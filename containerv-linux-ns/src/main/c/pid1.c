@@ -1036,6 +1036,16 @@ int cv_pid1_prepare(const struct cv_plan *p, int lfd, int sfd, struct cv_fail *f
      * new credentials, too slow to repeat per spawn. PID 1 keeps its permitted and effective sets. */
     if (p->has_caps && cv_caps_before_setuid(&p->caps, S.last_cap, f) != 0)
         return -1;
+    /* Before any spawn, so every container process inherits the scope (and siblings, in the
+     * same domain, still reach each other's abstract sockets). */
+    if (p->scope_abstract_unix) {
+        int scoped = cv_landlock_scope_abstract_unix(f);
+        if (scoped < 0)
+            return -1;
+        if (scoped == 0)
+            cv_log("landlock: no abstract Unix socket scope in this kernel (Landlock ABI %d, needs 6): host abstract sockets stay reachable",
+                   cv_landlock_abi());
+    }
     S.landlock_fd = -1;
     if (p->nlandlock && (S.landlock_fd = cv_landlock_build(p->landlock, p->nlandlock, f)) < 0)
         return -1;

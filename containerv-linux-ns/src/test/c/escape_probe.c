@@ -24,18 +24,24 @@
  *   escape-probe device <node>         open a device node of the image (read-only, never read)
  *   escape-probe lock <file> <seconds> an fcntl read lock on a host file seen inside (a lock file of
  *                                      containerv's), held for <seconds> when taken
- *   escape-probe unix <socket>         connect to a Unix socket of the host seen inside (sends nothing)
+ *   escape-probe unix <socket>         connect to a Unix socket of the host seen inside (sends nothing);
+ *                                      "@name" is an abstract socket
+ *   escape-probe listen <socket> <seconds>   listen on a Unix socket ("@name": abstract) for a while
  *   escape-probe fds                   every fd of this process beyond 0-2 (inherited from the init)
  *   escape-probe tty                   TIOCSTI through /dev/tty (a controlling terminal of the host)
  *   escape-probe setcap <file>         writes a security.capability xattr (CAP_SETUID, effective) on
  *                                      a file; "allowed" when the kernel stored it
  *   escape-probe caps                  this process's effective capabilities (for a copy given caps)
+ *   escape-probe landlock-abi          the kernel's Landlock ABI version (-1: none)
+ *   escape-probe compat                unshare(CLONE_NEWUSER) through the 32-bit system call entry
+ *                                      (int 0x80, x86-64 only), which a filter of 64-bit numbers misses
  *
  * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
  * uses PTRACE_SEIZE, which does not stop, and detaches at once).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +57,9 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <sched.h>
 #include <poll.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -436,15 +445,45 @@ static void lockfile(const char *path, const char *seconds)
 
 /* A Unix socket of the host seen inside (a user's session bus, agent, multiplexer): connected, the
  * container talks to a program outside it. Sends nothing. */
+/* A Unix socket address: a path, or an abstract name written "@name". */
+static socklen_t unix_address(struct sockaddr_un *a, const char *path)
+{
+    memset(a, 0, sizeof *a);
+    a->sun_family = AF_UNIX;
+    if (path[0] != '@') {
+        snprintf(a->sun_path, sizeof a->sun_path, "%s", path);
+        return sizeof *a;
+    }
+    size_t n = strnlen(path + 1, sizeof a->sun_path - 1);
+    memcpy(a->sun_path + 1, path + 1, n);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
 static void unix_connect(const char *path)
 {
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    struct sockaddr_un a;
+    socklen_t len = unix_address(&a, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, len) == 0;
     result("unix", path, ok, ok ? 0 : errno, NULL);
     if (fd >= 0)
         close(fd);
+}
+
+/* Listens on <path> (abstract when "@name") for <seconds>, for a connect from elsewhere to find. */
+static void unix_listen(const char *path, const char *seconds)
+{
+    struct sockaddr_un a;
+    socklen_t len = unix_address(&a, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, len) != 0 || listen(fd, 8) != 0) {
+        result("listen", path, 0, errno, NULL);
+        return;
+    }
+    printf("listening %s\n", path);
+    fflush(stdout);
+    sleep((unsigned)atoi(seconds));
+    close(fd);
 }
 
 /* The fds this process got beyond stdin, stdout and stderr (the one reading /proc/self/fd aside). */
@@ -514,11 +553,51 @@ static void caps(void)
     fflush(stdout);
 }
 
+/* The i386 entry of an x86-64 kernel numbers system calls differently (unshare is 310): a filter
+ * that only knows the 64-bit numbers lets it through, and a new user namespace gives every
+ * capability in it. Tried in a child, which the filter may kill (SIGSYS). */
+static void compat(void)
+{
+#if defined(__x86_64__)
+    pid_t pid = fork();
+    if (pid < 0) {
+        result("compat", "int80-unshare", 0, errno, "fork");
+        return;
+    }
+    if (pid == 0) {
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(310L), "b"((long)CLONE_NEWUSER) : "memory");
+        _exit(ret == 0 ? 0 : ret < 0 && -ret < 256 ? (int)-ret : 255);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) < 0) {
+        result("compat", "int80-unshare", 0, errno, "waitpid");
+        return;
+    }
+    if (WIFSIGNALED(st)) {
+        /* SIGSYS: the filter's bad-architecture action; SIGSEGV: no 32-bit entry in this kernel. */
+        result("compat", "int80-unshare", 0, WTERMSIG(st) == SIGSEGV ? ENOENT : 0,
+               WTERMSIG(st) == SIGSYS ? "SIGSYS" : strsignal(WTERMSIG(st)));
+    } else {
+        int code = WEXITSTATUS(st);
+        result("compat", "int80-unshare", code == 0, code == 0 || code == 255 ? 0 : code, NULL);
+    }
+#else
+    result("compat", "int80-unshare", 0, ENOENT, "not x86-64");
+#endif
+}
+
+static void landlock_abi(void)
+{
+    printf("landlock-abi %ld\n", syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL /* VERSION */));
+    fflush(stdout);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | fds | tty | setcap <file> | caps | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -547,6 +626,8 @@ int main(int argc, char **argv)
         lockfile(argv[2], argv[3]);
     else if (strcmp(cmd, "unix") == 0 && argc == 3)
         unix_connect(argv[2]);
+    else if (strcmp(cmd, "listen") == 0 && argc == 4)
+        unix_listen(argv[2], argv[3]);
     else if (strcmp(cmd, "fds") == 0 && argc == 2)
         fds();
     else if (strcmp(cmd, "tty") == 0 && argc == 2)
@@ -555,6 +636,10 @@ int main(int argc, char **argv)
         setcap(argv[2]);
     else if (strcmp(cmd, "caps") == 0 && argc == 2)
         caps();
+    else if (strcmp(cmd, "landlock-abi") == 0 && argc == 2)
+        landlock_abi();
+    else if (strcmp(cmd, "compat") == 0 && argc == 2)
+        compat();
     else if (strcmp(cmd, "redir") == 0 && argc == 6)
         redir(argv[2], argv[3], argv[4], argv[5]);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)

@@ -199,6 +199,70 @@ class EscapePrivilegedTest {
         }
     }
 
+    /**
+     * The 32-bit entry of an x86-64 kernel (int 0x80) numbers system calls its own way: a filter of 64-bit numbers
+     * alone would let {@code unshare(CLONE_NEWUSER)} (310 there) through, and with it every capability in a new user
+     * namespace. The filter kills a process that uses another architecture's entry.
+     */
+    @Test
+    void theThirtyTwoBitSystemCallEntryDoesNotPassTheFilter() {
+        assertThat(probeBlocksEverything(box, "compat")).singleElement().satisfiesAnyOf(
+                l -> assertThat(l).isEqualTo("compat int80-unshare blocked SIGSYS"), l -> assertThat(l).startsWith("compat int80-unshare absent"));
+    }
+
+    /** Runs the probe on the host; its whole output. */
+    private static String probeOnHost(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(PROBE_DIR.resolve("escape-probe").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    /**
+     * Without NETWORK a container shares the host's network namespace and with it every abstract Unix socket of the
+     * host's processes, which no file mode or mount guards (older containerd shims, X11, session buses; root inside
+     * passes a peer-uid check of 0). PID 1 puts the container in a Landlock domain scoping abstract sockets (Linux
+     * 6.12): the host's are out of reach, while the container's own processes still reach each other's.
+     */
+    @Test
+    void theHostsAbstractSocketsAreOutOfReachWithoutANetworkNamespace() throws Exception {
+        int abi = Integer.parseInt(probeOnHost("landlock-abi").strip().split(" ")[1]);
+        Assumptions.assumeTrue(abi >= 6, "this kernel's Landlock (ABI " + abi + ") has no abstract-socket scope (ABI 6, Linux 6.12)");
+        String name = "@cv-host-" + UUID.randomUUID().toString().substring(0, 8);
+        Process listener = new ProcessBuilder(PROBE_DIR.resolve("escape-probe").toString(), "listen", name, "60").start();
+        ContainerSpec.Builder b = spec(newId());
+        if (userNamespace) {
+            b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS);
+        } else {
+            b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL);
+        }
+        try {
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine();
+            assertThat(ready).isEqualTo("listening " + name);
+            assertThat(probeOnHost("unix", name).strip()).as("the host's own processes reach it").isEqualTo("unix " + name + " allowed");
+            inFreshContainer(b, c -> {
+                List<String> lines = probeBlocksEverything(c, "unix", name);
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + name + " blocked"));
+                String inner = "@cv-inner-" + UUID.randomUUID().toString().substring(0, 8);
+                ContainerProcess server = c.spawn(ProcessSpec.of(PROBE, "listen", inner, "30"));
+                try {
+                    String up = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine();
+                    assertThat(up).isEqualTo("listening " + inner);
+                    assertThat(run(c, PROBE, "unix", inner).stdout().strip()).as("a socket of the container's own").isEqualTo("unix " + inner + " allowed");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    server.kill(Signal.KILL);
+                }
+            });
+        } finally {
+            listener.destroyForcibly();
+            listener.waitFor();
+        }
+    }
+
     /** A spawned process gets stdin, stdout and stderr from PID 1 and nothing else: every other fd there is close-on-exec. */
     @Test
     void aContainerProcessInheritsNoFdBeyondItsStdio() {
@@ -214,6 +278,8 @@ class EscapePrivilegedTest {
     void noContainerProcessSharesTheJvmsControllingTerminal() throws Exception {
         assertThat(probeBlocksEverything(box, "tty")).singleElement().satisfiesAnyOf(
                 l -> assertThat(l).startsWith("tiocsti /dev/tty blocked ENXIO"), l -> assertThat(l).startsWith("tiocsti /dev/tty absent"));
+        // The container's own devpts: none of the host's terminals (the user's shells) to open either.
+        assertThat(sh(box, "ls -A /dev/pts").stdout().lines().toList()).as("/dev/pts inside").containsExactly("ptmx");
         ContainerProcess sleeper = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
         try {
             long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
