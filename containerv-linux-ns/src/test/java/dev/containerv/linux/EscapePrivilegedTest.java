@@ -210,6 +210,28 @@ class EscapePrivilegedTest {
                 l -> assertThat(l).isEqualTo("compat int80-unshare blocked SIGSYS"), l -> assertThat(l).startsWith("compat int80-unshare absent"));
     }
 
+    /**
+     * The JVM looks up a spawned user's home in the container's {@code /etc/passwd} through {@code /proc/<init>/root}: a
+     * link the container puts there ({@code /etc/passwd -> <a host path>}) was resolved against the JVM's root, so the
+     * host read a host file of the container's choosing (and its lines became the process's {@code HOME}; a link to
+     * {@code /dev/zero} ran the JVM out of memory). Links are not followed there.
+     */
+    @Test
+    void aLinkAtEtcPasswdDoesNotMakeTheJvmReadAHostFile() throws Exception {
+        Path hostFile = Files.writeString(work.resolve("host-passwd-" + UUID.randomUUID()), "anyone:x:0:0::/host-file-was-read:/bin/sh\n");
+        try {
+            inFreshContainer(spec(newId()), c -> {
+                ExecResult ln = sh(c, "ln -sf " + hostFile + " /etc/passwd && echo linked");
+                assertThat(ln.stdout()).as(ln.stderr()).contains("linked");
+                ExecResult r = c.exec(ProcessSpec.of("/bin/sh", "-c", "echo $HOME").toBuilder().user("0").build());
+                assertThat(r.exitCode()).as(r.stderr()).isZero();
+                assertThat(r.stdout().strip()).as("HOME of uid 0").isEqualTo("/root");
+            });
+        } finally {
+            Files.deleteIfExists(hostFile);
+        }
+    }
+
     /** Runs the probe on the host; its whole output. */
     private static String probeOnHost(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PROBE_DIR.resolve("escape-probe").toString()));

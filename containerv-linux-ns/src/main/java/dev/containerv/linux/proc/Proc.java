@@ -3,13 +3,20 @@ package dev.containerv.linux.proc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Reads facts from a {@code /proc} tree: the provider's only reader of {@code /proc} (start times, pid
@@ -225,9 +232,66 @@ public final class Proc {
         return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(raw) : raw;
     }
 
-    /** The lines of a file of the container whose init is {@code initPid}, read through {@code /proc/<init>/root}. */
+    /** The most {@link #containerFileLines} reads of a file: a passwd file is a few KiB. */
+    static final int CONTAINER_FILE_MAX = 1 << 20;
+
+    /**
+     * The lines of a regular file of the container whose init is {@code initPid}, read through {@code /proc/<init>/root}
+     * one directory at a time without following any symbolic link ({@code openat} with {@code O_NOFOLLOW}, through a
+     * {@link SecureDirectoryStream}), at most {@value #CONTAINER_FILE_MAX} bytes. The container owns that tree: by name, a
+     * link such as {@code /etc/passwd -> /etc/shadow} or {@code -> /dev/zero} is resolved against this JVM's root, so
+     * the host read a host file the container named (and ran out of memory on an endless one).
+     *
+     * @throws IOException also when a part of the path is a symbolic link, the file is not a regular file or is larger
+     */
     public List<String> containerFileLines(long initPid, String containerPath) throws IOException {
-        return Files.readAllLines(root.resolve(initPid + "/root").resolve(containerPath.replaceFirst("^/+", "")), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> parts = new ArrayList<>();
+        for (String p : containerPath.split("/")) {
+            if (p.equals("..") || p.equals(".")) {
+                throw new IOException("container path " + containerPath + " has a '" + p + "' part");
+            }
+            if (!p.isEmpty()) {
+                parts.add(p);
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new IOException("container path " + containerPath + " names no file");
+        }
+        List<DirectoryStream<Path>> open = new ArrayList<>();
+        try {
+            DirectoryStream<Path> top = Files.newDirectoryStream(root.resolve(initPid + "/root"));
+            open.add(top);
+            if (!(top instanceof SecureDirectoryStream<Path> dir)) {
+                throw new IOException("no secure directory stream on this platform to read " + containerPath + " of the container");
+            }
+            for (String part : parts.subList(0, parts.size() - 1)) {
+                dir = dir.newDirectoryStream(Path.of(part), LinkOption.NOFOLLOW_LINKS);
+                open.add(dir);
+            }
+            Path name = Path.of(parts.get(parts.size() - 1));
+            BasicFileAttributes a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            if (!a.isRegularFile()) {
+                throw new IOException(containerPath + " in the container is not a regular file (" + (a.isSymbolicLink() ? "a symbolic link"
+                        : a.isDirectory() ? "a directory" : "a device, FIFO or socket") + ")");
+            }
+            try (SeekableByteChannel ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                ByteBuffer buf = ByteBuffer.allocate(CONTAINER_FILE_MAX + 1);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // fill
+                }
+                if (!buf.hasRemaining()) {
+                    throw new IOException(containerPath + " in the container is larger than " + CONTAINER_FILE_MAX + " bytes");
+                }
+                buf.flip();
+                return java.nio.charset.StandardCharsets.UTF_8.decode(buf).toString().lines().toList();
+            }
+        } catch (java.nio.file.FileSystemLoopException e) {
+            throw new IOException("a part of " + containerPath + " in the container is a symbolic link", e);
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+        }
     }
 
     /** The host pid of the process with {@code containerPid} in {@code namespace}, or -1. */
