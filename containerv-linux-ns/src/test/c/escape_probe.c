@@ -32,6 +32,7 @@
  *   escape-probe setcap <file>         writes a security.capability xattr (CAP_SETUID, effective) on
  *                                      a file; "allowed" when the kernel stored it
  *   escape-probe caps                  this process's effective capabilities (for a copy given caps)
+ *   escape-probe keyring               the id of this process's session keyring (keyctl, never made)
  *   escape-probe landlock-abi          the kernel's Landlock ABI version (-1: none)
  *   escape-probe compat                unshare(CLONE_NEWUSER) through the 32-bit system call entry
  *                                      (int 0x80, x86-64 only), which a filter of 64-bit numbers misses
@@ -587,6 +588,18 @@ static void compat(void)
 #endif
 }
 
+/* KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), not creating one: a container that
+ * shares the host's session keyring possesses its keys wherever keyctl is allowed. */
+static void keyring(void)
+{
+    long id = syscall(SYS_keyctl, 0L, -3L, 0L);
+    if (id < 0)
+        result("keyring", "session", 0, errno, NULL);
+    else
+        printf("keyring session %ld\n", id);
+    fflush(stdout);
+}
+
 static void landlock_abi(void)
 {
     printf("landlock-abi %ld\n", syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL /* VERSION */));
@@ -597,7 +610,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -636,6 +649,8 @@ int main(int argc, char **argv)
         setcap(argv[2]);
     else if (strcmp(cmd, "caps") == 0 && argc == 2)
         caps();
+    else if (strcmp(cmd, "keyring") == 0 && argc == 2)
+        keyring();
     else if (strcmp(cmd, "landlock-abi") == 0 && argc == 2)
         landlock_abi();
     else if (strcmp(cmd, "compat") == 0 && argc == 2)

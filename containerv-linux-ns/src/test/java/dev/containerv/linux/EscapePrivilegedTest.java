@@ -232,6 +232,22 @@ class EscapePrivilegedTest {
         }
     }
 
+    /**
+     * PID 1 joins a session keyring of the container's own before any spawn: the one inherited from the JVM is the
+     * host's, whose keys a container process would possess wherever keyctl is allowed (here a policy that allows it;
+     * the default filter denies it).
+     */
+    @Test
+    void aContainerDoesNotShareTheHostsSessionKeyring() throws Exception {
+        String host = probeOnHost("keyring").strip();
+        assertThat(host).startsWith("keyring session ");
+        inFreshContainer(spec(newId()).policy(SecurityPolicy.builder(PolicyProfile.BUILD).allowSyscalls("keyctl").build()), c -> {
+            String inside = run(c, PROBE, "keyring").stdout().strip();
+            assertThat(inside).as("the session keyring inside (the host's: %s)", host).startsWith("keyring session ").isNotEqualTo(host);
+        });
+        assertThat(probeBlocksEverything(box, "keyring")).as("under the default filter").containsExactly("keyring session blocked EPERM");
+    }
+
     /** Runs the probe on the host; its whole output. */
     private static String probeOnHost(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PROBE_DIR.resolve("escape-probe").toString()));
