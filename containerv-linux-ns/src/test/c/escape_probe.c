@@ -32,6 +32,10 @@
  *   escape-probe setcap <file>         writes a security.capability xattr (CAP_SETUID, effective) on
  *                                      a file; "allowed" when the kernel stored it
  *   escape-probe caps                  this process's effective capabilities (for a copy given caps)
+ *   escape-probe exe-race <seconds>    for a while, opens /proc/<pid>/exe of every other process: a
+ *                                      child of PID 1 between fork and execve is the host's helper
+ *                                      binary (runc's CVE-2019-5736: an fd of it, reopened for
+ *                                      writing later, replaces it); "allowed" when one opened
  *   escape-probe keyring               the id of this process's session keyring (keyctl, never made)
  *   escape-probe landlock-abi          the kernel's Landlock ABI version (-1: none)
  *   escape-probe compat                unshare(CLONE_NEWUSER) through the 32-bit system call entry
@@ -588,6 +592,44 @@ static void compat(void)
 #endif
 }
 
+static void exe_race(const char *seconds)
+{
+    struct stat rootst;
+    if (stat("/", &rootst) != 0) {
+        result("exe-race", "/", 0, errno, NULL);
+        return;
+    }
+    pid_t self = getpid();
+    time_t end = time(NULL) + atoi(seconds);
+    unsigned long tries = 0, opened = 0;
+    while (time(NULL) < end) {
+        DIR *d = opendir("/proc");
+        if (!d)
+            break;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            int pid = atoi(e->d_name);
+            if (pid <= 0 || pid == self)
+                continue;
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/exe", pid);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            tries++;
+            if (fd < 0)
+                continue;
+            struct stat st;
+            /* The container's own programs live on its root's file system; anything else is not its own. */
+            if (fstat(fd, &st) == 0 && st.st_dev != rootst.st_dev)
+                opened++;
+            close(fd);
+        }
+        closedir(d);
+    }
+    char note[64];
+    snprintf(note, sizeof note, "%lu-of-%lu", opened, tries);
+    result("exe-race", "/proc/*/exe", opened > 0, 0, note);
+}
+
 /* KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), not creating one: a container that
  * shares the host's session keyring possesses its keys wherever keyctl is allowed. */
 static void keyring(void)
@@ -610,7 +652,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | exe-race <seconds> | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -649,6 +691,8 @@ int main(int argc, char **argv)
         setcap(argv[2]);
     else if (strcmp(cmd, "caps") == 0 && argc == 2)
         caps();
+    else if (strcmp(cmd, "exe-race") == 0 && argc == 3)
+        exe_race(argv[2]);
     else if (strcmp(cmd, "keyring") == 0 && argc == 2)
         keyring();
     else if (strcmp(cmd, "landlock-abi") == 0 && argc == 2)

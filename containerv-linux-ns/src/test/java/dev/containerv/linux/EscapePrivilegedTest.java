@@ -218,6 +218,8 @@ class EscapePrivilegedTest {
      */
     @Test
     void aLinkAtEtcPasswdDoesNotMakeTheJvmReadAHostFile() throws Exception {
+        Privileged.assumeRootMode("a rootless container starts no process with a user given (setgroups is denied there), so the HOME"
+                + " the JVM looked up is never seen; the read itself is ProcTest's");
         Path hostFile = Files.writeString(work.resolve("host-passwd-" + UUID.randomUUID()), "anyone:x:0:0::/host-file-was-read:/bin/sh\n");
         try {
             inFreshContainer(spec(newId()), c -> {
@@ -246,6 +248,26 @@ class EscapePrivilegedTest {
             assertThat(inside).as("the session keyring inside (the host's: %s)", host).startsWith("keyring session ").isNotEqualTo(host);
         });
         assertThat(probeBlocksEverything(box, "keyring")).as("under the default filter").containsExactly("keyring session blocked EPERM");
+    }
+
+    /**
+     * Between fork and execve a child of PID 1 is the host's helper binary, visible in the container's /proc: an fd of
+     * its {@code /proc/<pid>/exe}, reopened for writing once the helper is idle, would replace the helper every later
+     * container runs (runc's CVE-2019-5736). PID 1 and its children are non-dumpable, so the container cannot open it.
+     * A racer opens every other process's exe while the JVM starts short programs.
+     */
+    @Test
+    void aChildOfPid1BeforeItsExecveCannotBeOpenedByTheContainer() throws Exception {
+        ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "exe-race", "4"));
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3500);
+        int spawns = 0;
+        while (System.nanoTime() < end) {
+            box.exec(ProcessSpec.of("/bin/true"));
+            spawns++;
+        }
+        String out = new String(racer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        racer.waitFor();
+        assertThat(out.strip()).as("the racer's result over %d spawns", spawns).startsWith("exe-race /proc/*/exe blocked");
     }
 
     /** Runs the probe on the host; its whole output. */
