@@ -46,6 +46,14 @@ class StateRootLockTest {
                 .hasMessageContaining(planted.toString()).hasMessageContaining("uid 65534");
     }
 
+    /** {@code p} given to uid 65534 with {@code mode}, as another user would have made it (needs root: skipped otherwise). */
+    private Path anotherUsers(Path p, String mode) throws IOException {
+        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+        Files.setAttribute(p, "unix:uid", 65534);
+        return p;
+    }
+
     /**
      * The rootless fallback {@code /tmp/containerv-<uid>} lies in a sticky directory: the checks before a create pass a
      * root that does not exist yet, and another user can make it (open to all) and a lock file of theirs beside it
@@ -53,13 +61,8 @@ class StateRootLockTest {
      */
     @Test
     void aStateRootAnotherUserMadeFirstIsRefusedEvenWithTheirLockFileBesideIt() throws IOException {
-        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
-        Path root = Files.createDirectory(tmp.resolve("state"));
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Files.setAttribute(root, "unix:uid", 65534);
-        Path planted = Files.createFile(tmp.resolve("state.lock"));
-        Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-rw-rw-"));
-        Files.setAttribute(planted, "unix:uid", 65534);
+        Path root = anotherUsers(Files.createDirectory(tmp.resolve("state")), "rwxrwxrwx");
+        Path planted = anotherUsers(Files.createFile(tmp.resolve("state.lock")), "rw-rw-rw-");
         assertThatThrownBy(() -> StateRootLock.acquire(root)).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining(root.toString()).hasMessageContaining("belongs to uid 65534");
         // Root's own root, but open to others: refused too.
@@ -72,10 +75,7 @@ class StateRootLockTest {
     /** The layer root is made by the claim under the lock, and judged again once it exists, as the state root is. */
     @Test
     void aLayerRootAnotherUserMadeFirstIsRefusedAtTheClaim() throws IOException {
-        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
-        Path layers = Files.createDirectory(tmp.resolve("layers"));
-        Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Files.setAttribute(layers, "unix:uid", 65534);
+        Path layers = anotherUsers(Files.createDirectory(tmp.resolve("layers")), "rwxrwxrwx");
         StateStore store = new StateStore(dev.containerv.linux.proc.Proc.HOST, new Leftovers(() -> {
             throw new AssertionError("no helper needed");
         }, dev.containerv.linux.proc.Proc.HOST), null);
