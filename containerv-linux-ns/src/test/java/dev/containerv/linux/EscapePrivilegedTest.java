@@ -387,23 +387,57 @@ class EscapePrivilegedTest {
     }
 
     /**
-     * Rootless, a host-root view binds the top-level directories that have mounts below them or hold the container's
-     * layer, and a Unix socket connects through a read-only bind: the user's session sockets in {@code $XDG_RUNTIME_DIR}
-     * (systemd --user, D-Bus, agents) would let the container run anything as the user outside it. Masked.
+     * Rootless, the user's session sockets in {@code $XDG_RUNTIME_DIR} (systemd --user, D-Bus, agents) would let the
+     * container run anything as the user outside it (a Unix socket connects through a read-only bind: a host-root
+     * view binds the top-level directories that have mounts below it, such as {@code /run} on a systemd host). Masked
+     * wherever a rootless container sees it: here through a bind of its parent.
      */
     @Test
-    void theUsersSessionSocketsAreHiddenFromAHostRootContainer() throws Exception {
+    void theUsersSessionSocketsAreHiddenFromARootlessContainer() throws Exception {
         Assumptions.assumeTrue(rootless, "root has no session directory of a user (XDG_RUNTIME_DIR) to hide");
         String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
         Assumptions.assumeTrue(runtimeDir != null && runtimeDir.startsWith("/"), "XDG_RUNTIME_DIR is not set");
-        Path socket = Path.of(runtimeDir, "cv-session-" + UUID.randomUUID().toString().substring(0, 8));
+        Path runtime = Path.of(runtimeDir).toRealPath();
+        Path socket = runtime.resolve("cv-session-" + UUID.randomUUID().toString().substring(0, 8));
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            inFreshContainer(spec(newId()).layer(Layer.hostDirectory(runtime.getParent(), "/session-parent", Access.READ_ONLY)), c -> {
+                String inside = "/session-parent/" + runtime.getFileName() + "/" + socket.getFileName();
+                List<String> lines = probeBlocksEverything(c, "unix", inside);
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + inside + " absent"));
+            });
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /**
+     * A host-root view showed the user's home (which holds the layer root) as a read-only bind, since overlayfs refuses
+     * an upper directory inside its lower one; through a bind a Unix socket connects (an SSH control master, an IDE's
+     * or agent's socket: the user's account outside the container) and a lock reaches the host's file. The home is an
+     * overlay with its writable layer on the tmpfs of the container's root layer now, and no socket connects through it.
+     */
+    @Test
+    void aSocketInTheUsersHomeDoesNotConnectFromAHostRootContainer() throws Exception {
+        Path home = Path.of(System.getProperty("user.home")).toRealPath();
+        Path top = Path.of("/").resolve(home.getName(0));
+        Assumptions.assumeFalse(rootless && dev.containerv.linux.rootless.HostRootView.needed(top, dev.containerv.linux.rootless.HostRootView.mountPoints()),
+                top + " has mounts below it: a rootless host-root view binds it (a limit linux-provider.md documents)");
+        Path socket = home.resolve("cv-home-" + UUID.randomUUID().toString().substring(0, 8));
         try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             server.bind(java.net.UnixDomainSocketAddress.of(socket));
             inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(Path.of("/")).capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL)
                     .layer(Layer.hostDirectory(PROBE_DIR, "/probe", Access.READ_ONLY)), c -> {
                 List<String> lines = probeBlocksEverything(c, "unix", socket.toString());
-                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + socket + " absent"));
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + socket + " blocked ECONNREFUSED"));
+                // (Rootless, a write there needs every directory between the overlay's root and the file to be the
+                // user's: the throw-away user's home lies below a directory of root's, which the namespace cannot copy up.)
+                if (!rootless) {
+                    ExecResult w = sh(c, "echo x > " + home + "/cv-home-write && cat " + home + "/cv-home-write");
+                    assertThat(w.stdout().strip()).as("a write in the home, stderr: %s", w.stderr()).isEqualTo("x");
+                }
             });
+            assertThat(home.resolve("cv-home-write")).as("the write went to the container's layer").doesNotExist();
         } finally {
             Files.deleteIfExists(socket);
         }
