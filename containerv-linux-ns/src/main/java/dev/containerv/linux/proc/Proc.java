@@ -234,6 +234,51 @@ public final class Proc {
 
     /** The most {@link #containerFileLines} reads of a file: a passwd file is a few KiB. */
     static final int CONTAINER_FILE_MAX = 1 << 20;
+    /** How long {@link #containerFileLines} waits for the file to open and read. */
+    static final long CONTAINER_FILE_DEADLINE_MS = 2000;
+
+    /**
+     * The lines of {@code name} in {@code dir}, opened without following a link and read within {@code deadlineMs}. The
+     * container may put a FIFO in its place after the type check (an open that waits for a writer, a read that waits
+     * for data that never comes): the reading thread is then let go (a writer's open of the same entry ends a waiting
+     * open, an interrupt closes the channel of a waiting read) and this fails.
+     */
+    static List<String> readWithin(SecureDirectoryStream<Path> dir, Path name, String what, long deadlineMs) throws IOException {
+        java.util.concurrent.CompletableFuture<List<String>> result = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (SeekableByteChannel ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                ByteBuffer buf = ByteBuffer.allocate(CONTAINER_FILE_MAX + 1);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // fill
+                }
+                if (!buf.hasRemaining()) {
+                    throw new IOException(what + " in the container is larger than " + CONTAINER_FILE_MAX + " bytes");
+                }
+                buf.flip();
+                result.complete(java.nio.charset.StandardCharsets.UTF_8.decode(buf).toString().lines().toList());
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "containerv-container-file");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return result.get(deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+            reader.interrupt();
+            try (SeekableByteChannel writer = dir.newByteChannel(name, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+                // opened: a reader waiting on a FIFO's open goes on (and reads the end at once)
+            } catch (IOException | RuntimeException ignored) {
+                // not a FIFO any more, or gone: nothing waits on an open
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException(what + " in the container did not open and read within " + deadlineMs + " ms (a FIFO?)", e);
+        }
+    }
 
     /**
      * The lines of a regular file of the container whose init is {@code initPid}, read through {@code /proc/<init>/root}
@@ -274,17 +319,7 @@ public final class Proc {
                 throw new IOException(containerPath + " in the container is not a regular file (" + (a.isSymbolicLink() ? "a symbolic link"
                         : a.isDirectory() ? "a directory" : "a device, FIFO or socket") + ")");
             }
-            try (SeekableByteChannel ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-                ByteBuffer buf = ByteBuffer.allocate(CONTAINER_FILE_MAX + 1);
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // fill
-                }
-                if (!buf.hasRemaining()) {
-                    throw new IOException(containerPath + " in the container is larger than " + CONTAINER_FILE_MAX + " bytes");
-                }
-                buf.flip();
-                return java.nio.charset.StandardCharsets.UTF_8.decode(buf).toString().lines().toList();
-            }
+            return readWithin(dir, name, containerPath, CONTAINER_FILE_DEADLINE_MS);
         } catch (java.nio.file.FileSystemLoopException e) {
             throw new IOException("a part of " + containerPath + " in the container is a symbolic link", e);
         } finally {

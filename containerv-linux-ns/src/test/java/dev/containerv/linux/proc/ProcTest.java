@@ -146,4 +146,30 @@ class ProcTest {
         Files.writeString(etc.resolve("passwd"), "a:x:1:1::/a:/bin/sh\nb:x:2:2::/b:/bin/sh\n");
         assertThat(proc.containerFileLines(100, "/etc/passwd")).containsExactly("a:x:1:1::/a:/bin/sh", "b:x:2:2::/b:/bin/sh");
     }
+
+    /**
+     * The container may swap a FIFO in after the type check: the open would wait for a writer, or the read for data, for
+     * ever (a spawn with a user hung). Both are given up after the deadline and the reading thread is let go.
+     */
+    @Test
+    void aFifoInPlaceOfTheFileFailsWithinTheDeadlineAndReleasesTheReader() throws Exception {
+        Path dirPath = Files.createDirectories(root.resolve("fifo-dir"));
+        Process mkfifo = new ProcessBuilder("mkfifo", dirPath.resolve("passwd").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dirPath)) {
+            java.nio.file.SecureDirectoryStream<Path> dir = (java.nio.file.SecureDirectoryStream<Path>) ds;
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Proc.readWithin(dir, Path.of("passwd"), "/etc/passwd", 300)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("did not open and read within 300 ms");
+            assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+            // A writer that keeps the FIFO open and never writes: the open goes through, the read waits; given up too.
+            try (java.io.RandomAccessFile keeper = new java.io.RandomAccessFile(dirPath.resolve("passwd").toFile(), "rw")) {
+                assertThatThrownBy(() -> Proc.readWithin(dir, Path.of("passwd"), "/etc/passwd", 300)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("did not open and read within");
+            }
+        }
+        Thread.sleep(200);
+        assertThat(Thread.getAllStackTraces().keySet()).as("reader threads left waiting")
+                .noneMatch(t -> t.getName().equals("containerv-container-file") && t.isAlive());
+    }
 }
