@@ -100,3 +100,27 @@ int cv_landlock_enforce(int ruleset_fd, struct cv_fail *f)
     }
     return 0;
 }
+
+/* struct landlock_ruleset_attr up to its scoped field (ABI 6). */
+struct cv_ll_ruleset_attr_scoped {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+
+#define CV_LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
+
+int cv_landlock_scope_abstract_unix(struct cv_fail *f)
+{
+    if (cv_landlock_abi() < 6)
+        return 0;
+    struct cv_ll_ruleset_attr_scoped attr = { .scoped = CV_LL_SCOPE_ABSTRACT_UNIX_SOCKET };
+    int rs cleanup_fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+    if (rs < 0) {
+        cv_fail_set(f, CV_STEP_LANDLOCK, "landlock_create_ruleset", errno, "", "scope abstract-unix");
+        return -1;
+    }
+    if (cv_landlock_enforce(rs, f) != 0)
+        return -1;
+    return 1;
+}

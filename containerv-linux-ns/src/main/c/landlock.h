@@ -32,4 +32,12 @@ int cv_landlock_build(const struct cv_landlock_rule *rules, size_t n, struct cv_
  * Async-signal-safe. 0, or -1 with f. */
 int cv_landlock_enforce(int ruleset_fd, struct cv_fail *f);
 
+/* Puts the calling process (PID 1, before any spawn) in a Landlock domain that handles no file
+ * system right but scopes abstract Unix sockets (ABI 6, Linux 6.12): it and every process it
+ * starts can connect only to abstract sockets made inside that domain, never to those of the
+ * host's processes (a container sharing the host's network namespace sees them all). 1 when
+ * done, 0 when the kernel's Landlock is older or missing (nothing is restricted: the caller
+ * logs it), -1 with f. */
+int cv_landlock_scope_abstract_unix(struct cv_fail *f);
+
 #endif

@@ -330,8 +330,44 @@ static int devbind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f
 /* One host directory under a private writable layer, for a rootless view of the host's root:
  * the kernel refuses an overlay whose lower is "/" in a user namespace (its submounts are
  * locked and cannot be cloned), but takes one per directory that has no mount below it. */
+/* mkdir of each missing directory of path (absolute), mode 0700; what exists is left as it is. */
+static int make_dirs(const char *path, enum cv_step step, struct cv_fail *f)
+{
+    char buf[CV_PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        cv_fail_set(f, step, "mkdir", ENAMETOOLONG, path, NULL);
+        return -1;
+    }
+    for (char *s = buf + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+            cv_fail_set(f, step, "mkdir", errno, buf, NULL);
+            return -1;
+        }
+        if (c == '\0')
+            return 0;
+        *s = c;
+    }
+}
+
 static int overlay_dir_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
 {
+    /* The layer dir may lie on the writable layer's tmpfs (tmpfs-upper), mounted just before: made
+     * here then. On a tmpfs, the upper is outside every host directory, the one holding the layer
+     * root included (overlayfs refuses an upper inside its lower, and a bind instead would let
+     * Unix sockets and locks of the host through). */
+    char sub[CV_PATH_MAX];
+    for (int i = 0; i < 2; i++) {
+        if (snprintf(sub, sizeof sub, "%s/%s", m->aux, i ? "work" : "upper") >= (int)sizeof sub) {
+            cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, m->aux, NULL);
+            return -1;
+        }
+        if (make_dirs(sub, CV_STEP_OVERLAY, f) != 0)
+            return -1;
+    }
     char data[3 * CV_PATH_MAX + 64];
     int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr", m->src, m->aux, m->aux);
     if (n < 0 || (size_t)n >= sizeof data || n >= 4095) {

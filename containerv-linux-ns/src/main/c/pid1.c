@@ -31,7 +31,9 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define MAX_OUT_BACKLOG (16u * 1024u * 1024u)
 #define HELLO_PAYLOAD_MAX 58u
@@ -1036,6 +1038,24 @@ int cv_pid1_prepare(const struct cv_plan *p, int lfd, int sfd, struct cv_fail *f
      * new credentials, too slow to repeat per spawn. PID 1 keeps its permitted and effective sets. */
     if (p->has_caps && cv_caps_before_setuid(&p->caps, S.last_cap, f) != 0)
         return -1;
+    /* A session keyring of the container's own (anonymous, joined by PID 1 before any spawn): the one
+     * inherited from the JVM is the host's, whose keys a container process would possess wherever
+     * keyctl is allowed (a policy's allowSyscalls, log-only seccomp). As runc does. */
+    if (syscall(SYS_keyctl, 1L /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0) {
+        char eb[16];
+        cv_log("keyctl: cannot join a session keyring of the container's own (%s): it keeps the host's",
+               cv_errno_name(errno, eb, sizeof eb));
+    }
+    /* Before any spawn, so every container process inherits the scope (and siblings, in the
+     * same domain, still reach each other's abstract sockets). */
+    if (p->scope_abstract_unix) {
+        int scoped = cv_landlock_scope_abstract_unix(f);
+        if (scoped < 0)
+            return -1;
+        if (scoped == 0)
+            cv_log("landlock: no abstract Unix socket scope in this kernel (Landlock ABI %d, needs 6): host abstract sockets stay reachable",
+                   cv_landlock_abi());
+    }
     S.landlock_fd = -1;
     if (p->nlandlock && (S.landlock_fd = cv_landlock_build(p->landlock, p->nlandlock, f)) < 0)
         return -1;

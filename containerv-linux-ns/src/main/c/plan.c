@@ -505,7 +505,7 @@ static int check_userns(struct ctx *c, struct cv_plan *p, unsigned seen_flags)
     return 0;
 }
 
-/* caps, no-new-privs, landlock, seccomp-default, seccomp, seccomp-log, mask, readonly. 1 when kw is none of them. */
+/* caps, no-new-privs, landlock, landlock-scope, seccomp-default, seccomp, seccomp-log, mask, readonly. 1 when kw is none of them. */
 static int security_directive(struct ctx *c, struct cv_plan *p, const char *kw, char **a, int n,
                               unsigned *seen_flags)
 {
@@ -552,6 +552,14 @@ static int security_directive(struct ctx *c, struct cv_plan *p, const char *kw, 
         if (!(v[p->nlandlock].path = strdup(a[1])))
             return oom(c);
         p->nlandlock++;
+        return 0;
+    }
+    if (strcmp(kw, "landlock-scope") == 0) {
+        if (arity(c, kw, n, 1))
+            return -1;
+        if (strcmp(a[0], "abstract-unix") != 0)
+            return perr(c, "directive 'landlock-scope': the only scope is 'abstract-unix', got '%s'", a[0]);
+        p->scope_abstract_unix = 1;
         return 0;
     }
     if (strcmp(kw, "no-new-privs") == 0) {

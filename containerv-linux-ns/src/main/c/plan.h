@@ -109,6 +109,8 @@ struct cv_plan {
     struct cv_veth veth;           /* veth (needs `namespaces net`) */
     /* Hardening of every container process (issue 12), applied by spawn.c. */
     int no_new_privs;            /* no-new-privs: every container process */
+    int scope_abstract_unix;     /* landlock-scope abstract-unix: PID 1 and its children reach no
+                                    * abstract Unix socket made outside the container */
     int has_caps;                /* caps */
     struct cv_caps caps;
     int has_seccomp;             /* any seccomp-default / seccomp / seccomp-log line */

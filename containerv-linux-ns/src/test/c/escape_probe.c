@@ -22,23 +22,49 @@
  *   escape-probe control <socket>      connect to a control socket: "allowed" when PID 1 keeps the
  *                                      connection open for a second instead of closing it at once
  *   escape-probe device <node>         open a device node of the image (read-only, never read)
+ *   escape-probe lock <file> <seconds> an fcntl read lock on a host file seen inside (a lock file of
+ *                                      containerv's), held for <seconds> when taken
+ *   escape-probe unix <socket>         connect to a Unix socket of the host seen inside (sends nothing);
+ *                                      "@name" is an abstract socket
+ *   escape-probe listen <socket> <seconds>   listen on a Unix socket ("@name": abstract) for a while
+ *   escape-probe fds                   every fd of this process beyond 0-2 (inherited from the init)
+ *   escape-probe tty                   TIOCSTI through /dev/tty (a controlling terminal of the host)
+ *   escape-probe setcap <file>         writes a security.capability xattr (CAP_SETUID, effective) on
+ *                                      a file; "allowed" when the kernel stored it
+ *   escape-probe caps                  this process's effective capabilities (for a copy given caps)
+ *   escape-probe exe-race <seconds>    for a while, opens /proc/<pid>/exe of every other process: a
+ *                                      child of PID 1 between fork and execve is the host's helper
+ *                                      binary (runc's CVE-2019-5736: an fd of it, reopened for
+ *                                      writing later, replaces it); "allowed" when one opened
+ *   escape-probe keyring               the id of this process's session keyring (keyctl, never made)
+ *   escape-probe landlock-abi          the kernel's Landlock ABI version (-1: none)
+ *   escape-probe compat                unshare(CLONE_NEWUSER) through the 32-bit system call entry
+ *                                      (int 0x80, x86-64 only), which a filter of 64-bit numbers misses
  *
  * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
  * uses PTRACE_SEIZE, which does not stop, and detaches at once).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/xattr.h>
+#include <linux/capability.h>
+#include <termios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <sched.h>
 #include <poll.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -398,11 +424,235 @@ static void redir(const char *dir, const char *name, const char *victim, const c
     close(dfd);
 }
 
+/* An fcntl read lock on <path> (a lock file of containerv's the container should not see): taken, it
+ * blocks every writer's lock on the host for as long as it is held. */
+static void lockfile(const char *path, const char *seconds)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        result("lock", path, 0, errno, "open");
+        return;
+    }
+    struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
+        result("lock", path, 0, errno, "fcntl");
+        close(fd);
+        return;
+    }
+    struct stat st;
+    char note[64];
+    snprintf(note, sizeof note, "dev=%lu:%lu", fstat(fd, &st) == 0 ? (unsigned long)major(st.st_dev) : 0UL,
+             fstat(fd, &st) == 0 ? (unsigned long)minor(st.st_dev) : 0UL);
+    result("lock", path, 1, 0, note);
+    sleep((unsigned)atoi(seconds));
+    close(fd);
+}
+
+/* A Unix socket of the host seen inside (a user's session bus, agent, multiplexer): connected, the
+ * container talks to a program outside it. Sends nothing. */
+/* A Unix socket address: a path, or an abstract name written "@name". */
+static socklen_t unix_address(struct sockaddr_un *a, const char *path)
+{
+    memset(a, 0, sizeof *a);
+    a->sun_family = AF_UNIX;
+    if (path[0] != '@') {
+        snprintf(a->sun_path, sizeof a->sun_path, "%s", path);
+        return sizeof *a;
+    }
+    size_t n = strnlen(path + 1, sizeof a->sun_path - 1);
+    memcpy(a->sun_path + 1, path + 1, n);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+static void unix_connect(const char *path)
+{
+    struct sockaddr_un a;
+    socklen_t len = unix_address(&a, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, len) == 0;
+    result("unix", path, ok, ok ? 0 : errno, NULL);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* Listens on <path> (abstract when "@name") for <seconds>, for a connect from elsewhere to find. */
+static void unix_listen(const char *path, const char *seconds)
+{
+    struct sockaddr_un a;
+    socklen_t len = unix_address(&a, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, len) != 0 || listen(fd, 8) != 0) {
+        result("listen", path, 0, errno, NULL);
+        return;
+    }
+    printf("listening %s\n", path);
+    fflush(stdout);
+    sleep((unsigned)atoi(seconds));
+    close(fd);
+}
+
+/* The fds this process got beyond stdin, stdout and stderr (the one reading /proc/self/fd aside). */
+static void fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) {
+        result("fds", "/proc/self/fd", 0, errno, NULL);
+        return;
+    }
+    int own = dirfd(d), extra = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        int n = atoi(e->d_name);
+        if (n <= 2 || n == own)
+            continue;
+        char link[64], target[256];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", n);
+        ssize_t len = readlink(link, target, sizeof target - 1);
+        target[len > 0 ? len : 0] = '\0';
+        result("fd", e->d_name, 1, 0, target);
+        extra++;
+    }
+    closedir(d);
+    if (!extra)
+        result("fds", "inherited", 0, 0, "none");
+}
+
+/* TIOCSTI pushes input into a terminal: through a controlling terminal shared with the host (the
+ * user's shell), a container would type commands there. */
+static void tty(void)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        result("tiocsti", "/dev/tty", 0, errno, "open");
+        return;
+    }
+    char c = '\n';
+    int ok = ioctl(fd, TIOCSTI, &c) == 0;
+    result("tiocsti", "/dev/tty", ok, ok ? 0 : errno, NULL);
+    close(fd);
+}
+
+/* A file capability (CAP_SETUID, permitted and effective) written as revision 2: inside a user
+ * namespace the kernel stores revision 3 with the namespace's root as owner, which the host ignores. */
+static void setcap(const char *path)
+{
+    struct vfs_cap_data cap;
+    memset(&cap, 0, sizeof cap);
+    cap.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE;
+    cap.data[0].permitted = 1u << CAP_SETUID;
+    int ok = setxattr(path, "security.capability", &cap, XATTR_CAPS_SZ_2, 0) == 0;
+    result("setcap", path, ok, ok ? 0 : errno, NULL);
+}
+
+static void caps(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) != 0) {
+        result("caps", "capget", 0, errno, NULL);
+        return;
+    }
+    printf("caps eff=%08x%08x\n", d[1].effective, d[0].effective);
+    fflush(stdout);
+}
+
+/* The i386 entry of an x86-64 kernel numbers system calls differently (unshare is 310): a filter
+ * that only knows the 64-bit numbers lets it through, and a new user namespace gives every
+ * capability in it. Tried in a child, which the filter may kill (SIGSYS). */
+static void compat(void)
+{
+#if defined(__x86_64__)
+    pid_t pid = fork();
+    if (pid < 0) {
+        result("compat", "int80-unshare", 0, errno, "fork");
+        return;
+    }
+    if (pid == 0) {
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(310L), "b"((long)CLONE_NEWUSER) : "memory");
+        _exit(ret == 0 ? 0 : ret < 0 && -ret < 256 ? (int)-ret : 255);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) < 0) {
+        result("compat", "int80-unshare", 0, errno, "waitpid");
+        return;
+    }
+    if (WIFSIGNALED(st)) {
+        /* SIGSYS: the filter's bad-architecture action; SIGSEGV: no 32-bit entry in this kernel. */
+        result("compat", "int80-unshare", 0, WTERMSIG(st) == SIGSEGV ? ENOENT : 0,
+               WTERMSIG(st) == SIGSYS ? "SIGSYS" : strsignal(WTERMSIG(st)));
+    } else {
+        int code = WEXITSTATUS(st);
+        result("compat", "int80-unshare", code == 0, code == 0 || code == 255 ? 0 : code, NULL);
+    }
+#else
+    result("compat", "int80-unshare", 0, ENOENT, "not x86-64");
+#endif
+}
+
+static void exe_race(const char *seconds)
+{
+    struct stat rootst;
+    if (stat("/", &rootst) != 0) {
+        result("exe-race", "/", 0, errno, NULL);
+        return;
+    }
+    pid_t self = getpid();
+    time_t end = time(NULL) + atoi(seconds);
+    unsigned long tries = 0, opened = 0;
+    while (time(NULL) < end) {
+        DIR *d = opendir("/proc");
+        if (!d)
+            break;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            int pid = atoi(e->d_name);
+            if (pid <= 0 || pid == self)
+                continue;
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/exe", pid);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            tries++;
+            if (fd < 0)
+                continue;
+            struct stat st;
+            /* The container's own programs live on its root's file system; anything else is not its own. */
+            if (fstat(fd, &st) == 0 && st.st_dev != rootst.st_dev)
+                opened++;
+            close(fd);
+        }
+        closedir(d);
+    }
+    char note[64];
+    snprintf(note, sizeof note, "%lu-of-%lu", opened, tries);
+    result("exe-race", "/proc/*/exe", opened > 0, 0, note);
+}
+
+/* KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), not creating one: a container that
+ * shares the host's session keyring possesses its keys wherever keyctl is allowed. */
+static void keyring(void)
+{
+    long id = syscall(SYS_keyctl, 0L, -3L, 0L);
+    if (id < 0)
+        result("keyring", "session", 0, errno, NULL);
+    else
+        printf("keyring session %ld\n", id);
+    fflush(stdout);
+}
+
+static void landlock_abi(void)
+{
+    printf("landlock-abi %ld\n", syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL /* VERSION */));
+    fflush(stdout);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | exe-race <seconds> | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
     return 2;
 }
 
@@ -427,6 +677,28 @@ int main(int argc, char **argv)
         control(argv[2]);
     else if (strcmp(cmd, "device") == 0 && argc == 3)
         device(argv[2]);
+    else if (strcmp(cmd, "lock") == 0 && argc == 4)
+        lockfile(argv[2], argv[3]);
+    else if (strcmp(cmd, "unix") == 0 && argc == 3)
+        unix_connect(argv[2]);
+    else if (strcmp(cmd, "listen") == 0 && argc == 4)
+        unix_listen(argv[2], argv[3]);
+    else if (strcmp(cmd, "fds") == 0 && argc == 2)
+        fds();
+    else if (strcmp(cmd, "tty") == 0 && argc == 2)
+        tty();
+    else if (strcmp(cmd, "setcap") == 0 && argc == 3)
+        setcap(argv[2]);
+    else if (strcmp(cmd, "caps") == 0 && argc == 2)
+        caps();
+    else if (strcmp(cmd, "exe-race") == 0 && argc == 3)
+        exe_race(argv[2]);
+    else if (strcmp(cmd, "keyring") == 0 && argc == 2)
+        keyring();
+    else if (strcmp(cmd, "landlock-abi") == 0 && argc == 2)
+        landlock_abi();
+    else if (strcmp(cmd, "compat") == 0 && argc == 2)
+        compat();
     else if (strcmp(cmd, "redir") == 0 && argc == 6)
         redir(argv[2], argv[3], argv[4], argv[5]);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)

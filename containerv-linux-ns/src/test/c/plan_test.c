@@ -212,12 +212,13 @@ int main(void)
     snprintf(sec, sizeof sec, "%s%s", GOOD,
              "mask /proc/keys\nreadonly /proc/sys\ncaps CHOWN,KILL CHOWN CHOWN - -\nno-new-privs\n"
              "landlock ro /bin\nlandlock rw /tmp\nseccomp-default errno\nseccomp mount errno\n"
-             "seccomp personality errno 0:ne:0\nseccomp-log\n");
+             "seccomp personality errno 0:ne:0\nseccomp-log\nlandlock-scope abstract-unix\n");
     CHECK(cv_plan_parse(sec, strlen(sec), "plan", &p, &f) == 0);
     CHECK(p.nsetup == 12 && p.setup[10].kind == CV_SETUP_MASK && p.setup[11].kind == CV_SETUP_READONLY);
     CHECK_STR(p.setup[10].dst, "/proc/keys");
     CHECK(p.has_caps && p.caps.bounding == ((1ULL << 0) | (1ULL << 5)) && p.caps.permitted == 1 && p.caps.ambient == 0);
     CHECK(p.no_new_privs == 1);
+    CHECK(p.scope_abstract_unix == 1);
     CHECK(p.nlandlock == 2 && p.landlock[0].writable == 0 && p.landlock[1].writable == 1);
     CHECK_STR(p.landlock[1].path, "/tmp");
     CHECK(p.has_seccomp && p.seccomp_default.kind == CV_SC_ERRNO && p.nseccomp_rules == 2 && p.seccomp_log == 1);
@@ -227,6 +228,7 @@ int main(void)
     expect_error(with("caps - - - -"), "plan:30", "takes 5 arguments");
     expect_error(with("landlock rx /bin"), "plan:30", "'ro' or 'rw'");
     expect_error(with("landlock ro bin"), "plan:30", "not absolute");
+    expect_error(with("landlock-scope signal"), "plan:30", "only scope is 'abstract-unix'");
     expect_error(with("seccomp mount"), "plan:30", "<name> <action>");
     expect_error(with("seccomp mount jump"), "plan:30", "bad action");
     expect_error(with("mask proc"), "plan:30", "not absolute");

@@ -199,6 +199,250 @@ class EscapePrivilegedTest {
         }
     }
 
+    /**
+     * The 32-bit entry of an x86-64 kernel (int 0x80) numbers system calls its own way: a filter of 64-bit numbers
+     * alone would let {@code unshare(CLONE_NEWUSER)} (310 there) through, and with it every capability in a new user
+     * namespace. The filter kills a process that uses another architecture's entry.
+     */
+    @Test
+    void theThirtyTwoBitSystemCallEntryDoesNotPassTheFilter() {
+        assertThat(probeBlocksEverything(box, "compat")).singleElement().satisfiesAnyOf(
+                l -> assertThat(l).isEqualTo("compat int80-unshare blocked SIGSYS"), l -> assertThat(l).startsWith("compat int80-unshare absent"));
+    }
+
+    /**
+     * The JVM looks up a spawned user's home in the container's {@code /etc/passwd} through {@code /proc/<init>/root}: a
+     * link the container puts there ({@code /etc/passwd -> <a host path>}) was resolved against the JVM's root, so the
+     * host read a host file of the container's choosing (and its lines became the process's {@code HOME}; a link to
+     * {@code /dev/zero} ran the JVM out of memory). Links are not followed there.
+     */
+    @Test
+    void aLinkAtEtcPasswdDoesNotMakeTheJvmReadAHostFile() throws Exception {
+        Privileged.assumeRootMode("a rootless container starts no process with a user given (setgroups is denied there), so the HOME"
+                + " the JVM looked up is never seen; the read itself is ProcTest's");
+        Path hostFile = Files.writeString(work.resolve("host-passwd-" + UUID.randomUUID()), "anyone:x:0:0::/host-file-was-read:/bin/sh\n");
+        try {
+            inFreshContainer(spec(newId()), c -> {
+                ExecResult ln = sh(c, "ln -sf " + hostFile + " /etc/passwd && echo linked");
+                assertThat(ln.stdout()).as(ln.stderr()).contains("linked");
+                ExecResult r = c.exec(ProcessSpec.of("/bin/sh", "-c", "echo $HOME").toBuilder().user("0").build());
+                assertThat(r.exitCode()).as(r.stderr()).isZero();
+                assertThat(r.stdout().strip()).as("HOME of uid 0").isEqualTo("/root");
+            });
+        } finally {
+            Files.deleteIfExists(hostFile);
+        }
+    }
+
+    /**
+     * PID 1 joins a session keyring of the container's own before any spawn: the one inherited from the JVM is the
+     * host's, whose keys a container process would possess wherever keyctl is allowed (here a policy that allows it;
+     * the default filter denies it).
+     */
+    @Test
+    void aContainerDoesNotShareTheHostsSessionKeyring() throws Exception {
+        String host = probeOnHost("keyring").strip();
+        assertThat(host).startsWith("keyring session ");
+        inFreshContainer(spec(newId()).policy(SecurityPolicy.builder(PolicyProfile.BUILD).allowSyscalls("keyctl").build()), c -> {
+            String inside = run(c, PROBE, "keyring").stdout().strip();
+            assertThat(inside).as("the session keyring inside (the host's: %s)", host).startsWith("keyring session ").isNotEqualTo(host);
+        });
+        assertThat(probeBlocksEverything(box, "keyring")).as("under the default filter").containsExactly("keyring session blocked EPERM");
+    }
+
+    /**
+     * Between fork and execve a child of PID 1 is the host's helper binary, visible in the container's /proc: an fd of
+     * its {@code /proc/<pid>/exe}, reopened for writing once the helper is idle, would replace the helper every later
+     * container runs (runc's CVE-2019-5736). PID 1 and its children are non-dumpable, so the container cannot open it.
+     * A racer opens every other process's exe while the JVM starts short programs.
+     */
+    @Test
+    void aChildOfPid1BeforeItsExecveCannotBeOpenedByTheContainer() throws Exception {
+        ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "exe-race", "4"));
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3500);
+        int spawns = 0;
+        while (System.nanoTime() < end) {
+            box.exec(ProcessSpec.of("/bin/true"));
+            spawns++;
+        }
+        String out = new String(racer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        racer.waitFor();
+        assertThat(out.strip()).as("the racer's result over %d spawns", spawns).startsWith("exe-race /proc/*/exe blocked");
+    }
+
+    /** Runs the probe on the host; its whole output. */
+    private static String probeOnHost(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(PROBE_DIR.resolve("escape-probe").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    /**
+     * Without NETWORK a container shares the host's network namespace and with it every abstract Unix socket of the
+     * host's processes, which no file mode or mount guards (older containerd shims, X11, session buses; root inside
+     * passes a peer-uid check of 0). PID 1 puts the container in a Landlock domain scoping abstract sockets (Linux
+     * 6.12): the host's are out of reach, while the container's own processes still reach each other's.
+     */
+    @Test
+    void theHostsAbstractSocketsAreOutOfReachWithoutANetworkNamespace() throws Exception {
+        int abi = Integer.parseInt(probeOnHost("landlock-abi").strip().split(" ")[1]);
+        Assumptions.assumeTrue(abi >= 6, "this kernel's Landlock (ABI " + abi + ") has no abstract-socket scope (ABI 6, Linux 6.12)");
+        String name = "@cv-host-" + UUID.randomUUID().toString().substring(0, 8);
+        Process listener = new ProcessBuilder(PROBE_DIR.resolve("escape-probe").toString(), "listen", name, "60").start();
+        ContainerSpec.Builder b = spec(newId());
+        if (userNamespace) {
+            b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS);
+        } else {
+            b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL);
+        }
+        try {
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine();
+            assertThat(ready).isEqualTo("listening " + name);
+            assertThat(probeOnHost("unix", name).strip()).as("the host's own processes reach it").isEqualTo("unix " + name + " allowed");
+            inFreshContainer(b, c -> {
+                List<String> lines = probeBlocksEverything(c, "unix", name);
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + name + " blocked"));
+                String inner = "@cv-inner-" + UUID.randomUUID().toString().substring(0, 8);
+                ContainerProcess server = c.spawn(ProcessSpec.of(PROBE, "listen", inner, "30"));
+                try {
+                    String up = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine();
+                    assertThat(up).isEqualTo("listening " + inner);
+                    assertThat(run(c, PROBE, "unix", inner).stdout().strip()).as("a socket of the container's own").isEqualTo("unix " + inner + " allowed");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    server.kill(Signal.KILL);
+                }
+            });
+        } finally {
+            listener.destroyForcibly();
+            listener.waitFor();
+        }
+    }
+
+    /** A spawned process gets stdin, stdout and stderr from PID 1 and nothing else: every other fd there is close-on-exec. */
+    @Test
+    void aContainerProcessInheritsNoFdBeyondItsStdio() {
+        assertThat(probeBlocksEverything(box, "fds")).containsExactly("fds inherited blocked none");
+    }
+
+    /**
+     * The supervisor leads a session of its own, so no container process shares the controlling terminal of the JVM
+     * (an interactive {@code containerv run}): through it, TIOCSTI would type commands into the user's shell
+     * ({@code dev.tty.legacy_tiocsti} is 1 here). Inside, {@code /dev/tty} has no terminal behind it.
+     */
+    @Test
+    void noContainerProcessSharesTheJvmsControllingTerminal() throws Exception {
+        assertThat(probeBlocksEverything(box, "tty")).singleElement().satisfiesAnyOf(
+                l -> assertThat(l).startsWith("tiocsti /dev/tty blocked ENXIO"), l -> assertThat(l).startsWith("tiocsti /dev/tty absent"));
+        // The container's own devpts: none of the host's terminals (the user's shells) to open either.
+        assertThat(sh(box, "ls -A /dev/pts").stdout().lines().toList()).as("/dev/pts inside").containsExactly("ptmx");
+        ContainerProcess sleeper = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
+        try {
+            long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            long supervisor = ProcessHandle.of(init).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            String stat = Files.readString(Path.of("/proc", Long.toString(supervisor), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(Long.parseLong(f[3])).as("the supervisor's session id (%s)", stat).isEqualTo(supervisor);
+            assertThat(f[4]).as("its controlling terminal (tty_nr)").isEqualTo("0");
+        } finally {
+            sleeper.kill(Signal.KILL);
+        }
+    }
+
+    /**
+     * A file capability written inside a user namespace (USERS, or rootless) is stored as revision 3 with the
+     * namespace's root as its owner, which the host ignores: a host user running the file from the read-write bind
+     * gains nothing. (Without a user namespace root inside is root on the host, and such a file is honoured there:
+     * see "what it does not protect against".)
+     */
+    @Test
+    void aFileCapabilityWrittenInsideIsNotHonouredOnTheHost() throws Exception {
+        Assumptions.assumeTrue(userNamespace || rootless, "without a user namespace root inside is root on the host: a file capability it"
+                + " writes into a read-write bind works there, as its setuid files do (documented in linux-provider.md)");
+        Path dir = Files.createDirectories(rwData.resolve("caps"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Set<java.nio.file.attribute.PosixFilePermission> workMode = Files.getPosixFilePermissions(work);
+        try {
+            ExecResult w = sh(box, "cp /probe/escape-probe /rw/caps/p && " + PROBE + " setcap /rw/caps/p");
+            assertThat(w.stdout().strip()).as("stderr: %s", w.stderr()).isEqualTo("setcap /rw/caps/p allowed");
+            List<String> command = new ArrayList<>();
+            if (!rootless) {
+                // Root would have every capability anyway: run it as the namespace's root, host uid 100000.
+                Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+                command.addAll(List.of("setpriv", "--reuid=100000", "--regid=100000", "--clear-groups"));
+            }
+            command.addAll(List.of(dir.resolve("p").toString(), "caps"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(out.strip()).as("the capabilities of %s run on the host", command).isEqualTo("caps eff=0000000000000000");
+        } finally {
+            Files.setPosixFilePermissions(work, workMode);
+            FileTrees.deleteTree(dir);
+        }
+    }
+
+    /**
+     * Rootless, the user's session sockets in {@code $XDG_RUNTIME_DIR} (systemd --user, D-Bus, agents) would let the
+     * container run anything as the user outside it (a Unix socket connects through a read-only bind: a host-root
+     * view binds the top-level directories that have mounts below it, such as {@code /run} on a systemd host). Masked
+     * wherever a rootless container sees it: here through a bind of its parent.
+     */
+    @Test
+    void theUsersSessionSocketsAreHiddenFromARootlessContainer() throws Exception {
+        Assumptions.assumeTrue(rootless, "root has no session directory of a user (XDG_RUNTIME_DIR) to hide");
+        String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+        Assumptions.assumeTrue(runtimeDir != null && runtimeDir.startsWith("/"), "XDG_RUNTIME_DIR is not set");
+        Path runtime = Path.of(runtimeDir).toRealPath();
+        Path socket = runtime.resolve("cv-session-" + UUID.randomUUID().toString().substring(0, 8));
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            inFreshContainer(spec(newId()).layer(Layer.hostDirectory(runtime.getParent(), "/session-parent", Access.READ_ONLY)), c -> {
+                String inside = "/session-parent/" + runtime.getFileName() + "/" + socket.getFileName();
+                List<String> lines = probeBlocksEverything(c, "unix", inside);
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + inside + " absent"));
+            });
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /**
+     * A host-root view showed the user's home (which holds the layer root) as a read-only bind, since overlayfs refuses
+     * an upper directory inside its lower one; through a bind a Unix socket connects (an SSH control master, an IDE's
+     * or agent's socket: the user's account outside the container) and a lock reaches the host's file. The home is an
+     * overlay with its writable layer on the tmpfs of the container's root layer now, and no socket connects through it.
+     */
+    @Test
+    void aSocketInTheUsersHomeDoesNotConnectFromAHostRootContainer() throws Exception {
+        Path home = Path.of(System.getProperty("user.home")).toRealPath();
+        Path top = Path.of("/").resolve(home.getName(0));
+        Assumptions.assumeFalse(rootless && dev.containerv.linux.rootless.HostRootView.needed(top, dev.containerv.linux.rootless.HostRootView.mountPoints()),
+                top + " has mounts below it: a rootless host-root view binds it (a limit linux-provider.md documents)");
+        Path socket = home.resolve("cv-home-" + UUID.randomUUID().toString().substring(0, 8));
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(Path.of("/")).capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL)
+                    .layer(Layer.hostDirectory(PROBE_DIR, "/probe", Access.READ_ONLY)), c -> {
+                List<String> lines = probeBlocksEverything(c, "unix", socket.toString());
+                assertThat(lines).singleElement().satisfies(l -> assertThat(l).startsWith("unix " + socket + " blocked ECONNREFUSED"));
+                // (Rootless, a write there needs every directory between the overlay's root and the file to be the
+                // user's: the throw-away user's home lies below a directory of root's, which the namespace cannot copy up.)
+                if (!rootless) {
+                    ExecResult w = sh(c, "echo x > " + home + "/cv-home-write && cat " + home + "/cv-home-write");
+                    assertThat(w.stdout().strip()).as("a write in the home, stderr: %s", w.stderr()).isEqualTo("x");
+                }
+            });
+            assertThat(home.resolve("cv-home-write")).as("the write went to the container's layer").doesNotExist();
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
     /** glibc's makedev of a mountinfo "major:minor". */
     private static long devT(String majorMinor) {
         String[] mm = majorMinor.split(":");

@@ -3,6 +3,7 @@ package dev.containerv.linux;
 import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
+import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
@@ -18,11 +19,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +35,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -133,6 +139,40 @@ class RedTeamPrivilegedTest {
             assertThat(ls.stdout().lines().filter(l -> !l.isBlank() && !l.endsWith(":"))).as("masked roots' entries").isEmpty();
         });
         assertThat(victim.exec(ProcessSpec.of("/bin/true")).exitCode()).isZero();
+    }
+
+    /**
+     * The state root's lock file lies beside the root, so a bind of the root's parent (or a rootless host-root view,
+     * which binds the directories holding the roots) showed it: a read lock taken from inside stalled every create and
+     * stale-state cleanup of that root on the host for as long as the container wanted. It is masked like the roots.
+     */
+    @Test
+    void aContainerSeeingTheStateRootsLockFileCannotStallCreates() {
+        inFreshContainer(spec(newId(), rootfs).layer(Layer.hostDirectory(roots, "/hostcv", Access.READ_ONLY)), c -> {
+            ContainerProcess holder = c.spawn(ProcessSpec.of(PROBE, "lock", "/hostcv/state.lock", "30"));
+            CompletableFuture<Container> create = null;
+            try {
+                String took = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                create = CompletableFuture.supplyAsync(() -> runtime.create(spec(newId(), rootfs).build()));
+                try {
+                    create.get(10, TimeUnit.SECONDS).destroy();
+                } catch (TimeoutException e) {
+                    throw new AssertionError("a create waited 10 s for the state root's lock, held from inside a container: " + took, e);
+                }
+            } catch (IOException | InterruptedException | ExecutionException e) {
+                throw new AssertionError(e);
+            } finally {
+                holder.destroyForcibly();
+                try {
+                    holder.waitFor();
+                    if (create != null && !create.isDone()) {
+                        create.get(30, TimeUnit.SECONDS).destroy();
+                    }
+                } catch (Exception e) {
+                    // the assertion above says what went wrong; a create that failed after the holder left made nothing
+                }
+            }
+        });
     }
 
     @Test

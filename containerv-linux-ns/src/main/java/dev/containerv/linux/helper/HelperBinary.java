@@ -97,7 +97,7 @@ public final class HelperBinary {
         if (userCache != null) {
             bases.add(userCache);
         }
-        bases.add(Path.of(System.getProperty("java.io.tmpdir"), "containerv-" + euid));
+        bases.add(tmpCache(Path.of(System.getProperty("java.io.tmpdir")), euid));
         List<Exception> attempts = new ArrayList<>();
         for (Path base : bases) {
             Path dir = base.resolve("helper-" + sha.substring(0, 16));
@@ -139,6 +139,15 @@ public final class HelperBinary {
     }
 
     /** The probe runs the helper: it must be trusted before it is ever executed ({@link TrustedHostPaths}). */
+    /**
+     * The last-resort cache under {@code tmpdir}: not {@code containerv-<uid>}, which is the rootless state root's own
+     * fallback ({@code /tmp/containerv-<uid>} without {@code XDG_RUNTIME_DIR}); sharing it, the helper directories would be
+     * taken for containers' state and removed as stale by {@code list()} a minute later, under the running JVM.
+     */
+    static Path tmpCache(Path tmpdir, long euid) {
+        return tmpdir.resolve("containerv-helper-" + euid);
+    }
+
     private static void requireTrusted(Path helper, long euid) throws UnavailableException {
         Optional<String> problem;
         try {

@@ -190,6 +190,16 @@ public final class LaunchPlan {
         return this;
     }
 
+    /**
+     * PID 1, and so every container process, reaches no abstract Unix socket made outside the container (a Landlock
+     * scope, Linux 6.12; an older kernel logs that it cannot). For a container that shares the host's network namespace,
+     * where the host's abstract sockets (container runtimes' shims, X11, session buses) are all in reach.
+     */
+    public LaunchPlan landlockScopeAbstractUnix() {
+        hardening.add("landlock-scope abstract-unix");
+        return this;
+    }
+
     /** Every container process runs with no_new_privs. */
     public LaunchPlan noNewPrivileges() {
         hardening.add("no-new-privs");

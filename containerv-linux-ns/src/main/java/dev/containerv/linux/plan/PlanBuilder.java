@@ -68,12 +68,10 @@ public final class PlanBuilder {
         }
         if (rootless && lowers.isEmpty() && HostRootView.needed(rootfs, HostRootView.mountPoints())) {
             // The host's root (or any tree with mounts below it): composed, as a user namespace allows.
-            Path base = HostRootView.apply(plan, rootfs, layerDir, HostRootView.mountPoints());
-            Path upper = layerDir.resolve("upper");
-            Path work = layerDir.resolve("work");
-            Files.createDirectories(upper);
-            Files.createDirectories(work);
-            plan.overlay(base, upper, work, merged);
+            // Every writable layer of the view on one tmpfs, outside every host directory (the home holding the layer root too).
+            Path scratch = Files.createDirectories(layerDir.resolve("scratch"));
+            Path base = HostRootView.apply(plan, rootfs, layerDir, scratch, HostRootView.mountPoints());
+            plan.overlayOnTmpfs(base, scratch, 0, merged);
         } else if (nested) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);

@@ -1,6 +1,7 @@
 package dev.containerv.linux.plan;
 
 import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
@@ -56,6 +57,10 @@ public final class SecuritySetup {
                 CapabilitySet.planText(caps.inheritable()), CapabilitySet.planText(caps.ambient()));
         if (options.noNewPrivileges()) {
             plan.noNewPrivileges();
+        }
+        if (!spec.has(Capability.NETWORK)) {
+            // The host's network namespace: its abstract Unix sockets are in reach, which no file mode or mount protects.
+            plan.landlockScopeAbstractUnix();
         }
         SeccompFilter filter = filter(spec, env);
         if (filter.logOnly()) {

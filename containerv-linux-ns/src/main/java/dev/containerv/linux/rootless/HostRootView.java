@@ -17,9 +17,12 @@ import java.util.stream.Stream;
  * has mounts below it ({@code overlayfs: failed to clone lowerpath}: they are locked to the namespace), so the view
  * is composed, one top-level entry at a time, on an empty writable root:
  * <ul>
- * <li>a directory with no mount below it: an overlay of its own with a private writable layer ({@code overlay-dir});
- * <li>a directory with mounts below it, or one that holds this container's writable layer (overlayfs refuses an
- *     upper directory inside its lower one): the host's, bound read-only with what is mounted below it;
+ * <li>a directory with no mount below it: an overlay of its own with a private writable layer ({@code overlay-dir}) on
+ *     the tmpfs that holds the root's writable layer too ({@code tmpfs-upper}): outside every host directory, so the
+ *     directory holding the layer root (the user's home) is an overlay as well (overlayfs refuses an upper directory
+ *     inside its lower one). An overlay, unlike a bind, lets no Unix socket connect and no lock reach the host's file;
+ * <li>a directory with mounts below it: the host's, bound read-only with what is mounted below it (its sockets and
+ *     locks reach the host's: see linux-provider.md);
  * <li>a directory the user cannot read: an empty directory (the kernel would refuse the user anyway);
  * <li>a symbolic link: the same link; a file: bound read-only;
  * <li>{@code /proc}, {@code /sys}, {@code /dev}: the container's own (the standard setup).
@@ -65,11 +68,11 @@ public final class HostRootView {
 
     /**
      * Adds the composed view of {@code rootfs} to {@code plan} and returns the empty directory (made here, under
-     * {@code layerDir}) to use as the root overlay's lower directory.
+     * {@code layerDir}) to use as the root overlay's lower directory. The overlays' writable layers go below
+     * {@code scratch}, the tmpfs the init mounts for the root's writable layer, which makes them.
      */
-    public static Path apply(LaunchPlan plan, Path rootfs, Path layerDir, List<Path> mountPoints) throws IOException {
+    public static Path apply(LaunchPlan plan, Path rootfs, Path layerDir, Path scratch, List<Path> mountPoints) throws IOException {
         Path base = Files.createDirectories(layerDir.resolve("base"));
-        Path layerReal = layerDir.toRealPath();
         List<Path> entries;
         try (Stream<Path> s = Files.list(rootfs)) {
             entries = s.sorted().toList();
@@ -85,13 +88,10 @@ public final class HostRootView {
             } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                 if (!Files.isReadable(entry) || !Files.isExecutable(entry)) {
                     Files.createDirectories(base.resolve(name));
-                } else if (needed(entry, mountPoints) || layerReal.startsWith(entry) || name.contains(",") || name.contains(":")) {
+                } else if (needed(entry, mountPoints) || name.contains(",") || name.contains(":")) {
                     plan.bind(entry, at, true);
                 } else {
-                    Path dir = layerDir.resolve("dirs").resolve(name);
-                    Files.createDirectories(dir.resolve("upper"));
-                    Files.createDirectories(dir.resolve("work"));
-                    plan.overlayDir(entry, dir, at);
+                    plan.overlayDir(entry, scratch.resolve("dirs").resolve(name), at);
                 }
             } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && Files.isReadable(entry)) {
                 plan.bind(entry, at, true);

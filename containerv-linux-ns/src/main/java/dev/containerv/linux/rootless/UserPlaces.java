@@ -41,6 +41,17 @@ public record UserPlaces(Path stateRoot, Path layerRoot, Path helperCache) {
         return of(uid, Path.of(System.getProperty("user.home")), System::getenv);
     }
 
+    /**
+     * The user's runtime directory ({@code $XDG_RUNTIME_DIR}), which holds the sockets of the user's session: the
+     * systemd user manager, the D-Bus session bus, SSH and GPG agents, Wayland, rootless Docker or Podman. A container
+     * that reached one of them would act as the user outside any container ({@code systemd-run --user}), so linux-ns
+     * masks this directory wherever a rootless container would see it (a host-root view binds the directories that
+     * have mounts below them, and a Unix socket connects through a read-only bind).
+     */
+    public static Optional<Path> runtimeDir(Function<String, String> env) {
+        return xdg(env, "XDG_RUNTIME_DIR");
+    }
+
     private static Optional<Path> xdg(Function<String, String> env, String name) {
         String v = env.apply(name);
         if (v == null || v.isBlank() || !v.startsWith("/")) {

@@ -16,10 +16,12 @@ import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
 import dev.containerv.linux.rootless.RootlessSpec;
+import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.plan.SecuritySetup;
 import dev.containerv.linux.spec.SpecChecks;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
+import dev.containerv.linux.state.StateRootLock;
 import dev.containerv.linux.state.StateStore;
 import dev.containerv.spi.LifecycleLog;
 
@@ -31,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +77,14 @@ final class ContainerCreation {
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
         // The helper's directory is masked where a container sees it, but only the roots hold other containers.
-        List<Path> ownDirs = List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent());
+        List<Path> ownDirs = new ArrayList<>(List.of(options.stateRoot(), options.layerRoot(), helperPath.getParent()));
+        // The state root's lock file sits beside it: a container seeing it through a bind (a host-root view, a bind of
+        // the root's parent) could hold a lock on it and stall every create and stale-state cleanup of the host.
+        ownDirs.add(StateRootLock.fileOf(options.stateRoot()));
+        if (rootless) {
+            // The user's session sockets (systemd --user, D-Bus, agents, Wayland) are connectable through a bind.
+            UserPlaces.runtimeDir(System::getenv).ifPresent(ownDirs::add);
+        }
         SecuritySetup.requireOutsideOwnDirectories(spec, rootfs, List.of(options.stateRoot(), options.layerRoot()), op, id);
         StatePaths paths = StatePaths.of(options.stateRoot(), options.layerRoot(), id);
         Path stateDir = paths.stateDir();

@@ -1,5 +1,7 @@
 package dev.containerv.linux.state;
 
+import dev.containerv.linux.proc.Proc;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -9,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,6 +43,10 @@ public final class StateRootLock implements AutoCloseable {
         local.lock();
         try {
             Files.createDirectories(stateRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // Judged again now that it exists: the checks before the create passed a root that did not exist yet, and
+            // under a sticky parent (the rootless fallback /tmp/containerv-<uid>) another user can make it in between,
+            // with a lock file of theirs beside it, and then rename what this process puts in it.
+            requireOwnRoot("state root", stateRoot);
             // Not through a link, and only a file of the root's owner: the lock file sits beside the root, where a sticky
             // parent such as /tmp lets others put a file or link of theirs first.
             Path file = fileOf(stateRoot);
@@ -63,8 +70,23 @@ public final class StateRootLock implements AutoCloseable {
         }
     }
 
+    /**
+     * A root ({@code what}: "state root", "layer root") must be a directory of this process's user that neither group nor others may write (a link to one
+     * is fine: whose links count was judged before, {@code TrustedHostPaths}).
+     */
+    static void requireOwnRoot(String what, Path root) throws IOException {
+        Map<String, Object> a = Files.readAttributes(root, "unix:uid,mode");
+        long owner = ((Number) a.get("uid")).longValue();
+        int mode = (Integer) a.get("mode");
+        long euid = Proc.HOST.euid();
+        if (owner != euid || (mode & 0170000) != 0040000 || (mode & 0022) != 0) {
+            throw new AccessDeniedException(root.toString(), null, String.format("the %s must be a directory of uid %d"
+                    + " closed to group and others, but it belongs to uid %d (mode %06o); remove it", what, euid, owner, mode));
+        }
+    }
+
     /** {@code /run/containerv.lock} for {@code /run/containerv}. */
-    static Path fileOf(Path stateRoot) {
+    public static Path fileOf(Path stateRoot) {
         Path root = stateRoot.toAbsolutePath().normalize();
         return root.getFileName() == null ? root.resolve(".containerv.lock") : root.resolveSibling(root.getFileName() + ".lock");
     }

@@ -75,6 +75,8 @@ public final class StateStore {
         for (int attempt = 0; ; attempt++) {
             try {
                 Files.createDirectories(layerRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // As the state root (StateRootLock): judged again now that it exists, in case another user made it first.
+                StateRootLock.requireOwnRoot("layer root", layerRoot);
                 Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 return;
             } catch (FileAlreadyExistsException e) {

@@ -72,4 +72,16 @@ class HelperBinaryTest {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
         return p;
     }
+
+    /**
+     * Without XDG variables a rootless user's state root falls back to {@code /tmp/containerv-<uid>}; the helper's
+     * last-resort cache (when {@code ~/.cache} cannot hold it, e.g. a noexec home) must lie elsewhere, or {@code list()}
+     * takes its {@code helper-*} directories for containers without state and removes them a minute later.
+     */
+    @Test
+    void theLastResortCacheIsNotTheRootlessStateRootsFallback() {
+        Path state = dev.containerv.linux.rootless.UserPlaces.of(1000, Path.of("/home/u"), name -> null).stateRoot();
+        Path cache = HelperBinary.tmpCache(Path.of("/tmp"), 1000);
+        assertThat(cache.startsWith(state) || state.startsWith(cache)).as("cache %s, state root %s", cache, state).isFalse();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.containerv.linux.plan;
 
 import dev.containerv.api.Access;
+import dev.containerv.api.Capability;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
@@ -38,7 +39,7 @@ class SecuritySetupTest {
         String d = CapabilitySet.planText(CapabilitySet.DEFAULT);
         assertThat(l).contains("caps " + d + " " + d + " " + d + " " + d + " -", "no-new-privs", "seccomp-default allow",
                 "seccomp open_by_handle_at errno:EPERM", "mask /proc/keys", "readonly /proc/sys");
-        assertThat(l).noneMatch(s -> s.startsWith("landlock") || s.equals("seccomp-log"));
+        assertThat(l).noneMatch(s -> s.startsWith("landlock ") || s.equals("seccomp-log"));
         assertThat(d).doesNotContain("SYS_ADMIN", "DAC_READ_SEARCH", "MKNOD", "NET_RAW");
     }
 
@@ -69,5 +70,17 @@ class SecuritySetupTest {
                 .allowPaths(Access.READ_ONLY, "/usr").allowPaths(Access.READ_WRITE, "/work dir").build()).build();
         List<String> l = lines(SecuritySetup.apply(plan(), spec, tmp, LinuxOptions.defaults(), List.of(), Map.of()));
         assertThat(l).contains("seccomp-default errno:EPERM", "seccomp execve allow", "landlock ro /usr", "landlock rw /work%20dir");
+    }
+
+    /** Sharing the host's network namespace (no NETWORK), a container is kept from the host's abstract Unix sockets. */
+    @Test
+    void withoutItsOwnNetworkNamespaceAContainerIsScopedFromAbstractSockets() {
+        ContainerSpec shared = ContainerSpec.builder().id("c1").rootfs(tmp).build();
+        assertThat(lines(SecuritySetup.apply(plan(), shared, tmp, LinuxOptions.defaults(), List.of(), Map.of())))
+                .contains("landlock-scope abstract-unix");
+        ContainerSpec own = ContainerSpec.builder().id("c1").rootfs(tmp)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK).build();
+        assertThat(lines(SecuritySetup.apply(plan(), own, tmp, LinuxOptions.defaults(), List.of(), Map.of())))
+                .doesNotContain("landlock-scope abstract-unix");
     }
 }

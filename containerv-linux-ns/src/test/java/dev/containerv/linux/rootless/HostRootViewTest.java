@@ -35,18 +35,20 @@ class HostRootViewTest {
         Path home = Files.createDirectories(root.resolve("home"));
         Path layerDir = Files.createDirectories(home.resolve("me/.local/share/containerv/c1"));
         LaunchPlan plan = new LaunchPlan("c1", "c1");
-        Path base = HostRootView.apply(plan, root, layerDir, List.of(Path.of("/"), root.resolve("mnt/disk")));
-        plan.stateDir(tmp.resolve("state"), tmp.resolve("state/control")).overlay(base, layerDir.resolve("upper"), layerDir.resolve("work"),
-                layerDir.resolve("merged"));
+        Path scratch = layerDir.resolve("scratch");
+        Path base = HostRootView.apply(plan, root, layerDir, scratch, List.of(Path.of("/"), root.resolve("mnt/disk")));
+        plan.stateDir(tmp.resolve("state"), tmp.resolve("state/control")).overlayOnTmpfs(base, scratch, 0, layerDir.resolve("merged"));
         String text = plan.render();
         assertThat(base).isEqualTo(layerDir.resolve("base")).isEmptyDirectory();
-        assertThat(text).contains("overlay-dir " + root.resolve("usr") + " " + layerDir.resolve("dirs/usr") + " /usr\n")
+        assertThat(text).contains("overlay-dir " + root.resolve("usr") + " " + scratch.resolve("dirs/usr") + " /usr\n")
                 .contains("bind " + root.resolve("mnt") + " /mnt ro\n")
-                .contains("bind " + home + " /home ro\n")
                 .contains("symlink usr/bin /bin\n")
                 .contains("bind " + root.resolve(".marker") + " /.marker ro\n")
                 .doesNotContain(" /proc");
-        assertThat(layerDir.resolve("dirs/usr/upper")).isDirectory();
-        assertThat(layerDir.resolve("dirs/usr/work")).isDirectory();
+        // The home holding the layer root is an overlay too (its writable layer on the tmpfs, outside it), not a bind,
+        // through which the user's sockets would connect and locks reach the host's files.
+        assertThat(text).contains("overlay-dir " + home + " " + scratch.resolve("dirs/home") + " /home\n")
+                .doesNotContain("bind " + home);
+        assertThat(layerDir.resolve("dirs")).as("nothing made on the host for the overlays' layers").doesNotExist();
     }
 }

@@ -45,4 +45,45 @@ class StateRootLockTest {
         assertThatThrownBy(() -> StateRootLock.acquire(tmp.resolve("state"))).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining(planted.toString()).hasMessageContaining("uid 65534");
     }
+
+    /** {@code p} given to uid 65534 with {@code mode}, as another user would have made it (needs root: skipped otherwise). */
+    private Path anotherUsers(Path p, String mode) throws IOException {
+        assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue()).as("changing an owner needs root").isZero();
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+        Files.setAttribute(p, "unix:uid", 65534);
+        return p;
+    }
+
+    /**
+     * The rootless fallback {@code /tmp/containerv-<uid>} lies in a sticky directory: the checks before a create pass a
+     * root that does not exist yet, and another user can make it (open to all) and a lock file of theirs beside it
+     * before this process does, then rename whatever it puts in there. The lock refuses a root that is not this user's.
+     */
+    @Test
+    void aStateRootAnotherUserMadeFirstIsRefusedEvenWithTheirLockFileBesideIt() throws IOException {
+        Path root = anotherUsers(Files.createDirectory(tmp.resolve("state")), "rwxrwxrwx");
+        Path planted = anotherUsers(Files.createFile(tmp.resolve("state.lock")), "rw-rw-rw-");
+        assertThatThrownBy(() -> StateRootLock.acquire(root)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(root.toString()).hasMessageContaining("belongs to uid 65534");
+        // Root's own root, but open to others: refused too.
+        Files.setAttribute(root, "unix:uid", 0);
+        Files.setAttribute(planted, "unix:uid", 0);
+        assertThatThrownBy(() -> StateRootLock.acquire(root)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("closed to group and others");
+    }
+
+    /** The layer root is made by the claim under the lock, and judged again once it exists, as the state root is. */
+    @Test
+    void aLayerRootAnotherUserMadeFirstIsRefusedAtTheClaim() throws IOException {
+        Path layers = anotherUsers(Files.createDirectory(tmp.resolve("layers")), "rwxrwxrwx");
+        StateStore store = new StateStore(dev.containerv.linux.proc.Proc.HOST, new Leftovers(() -> {
+            throw new AssertionError("no helper needed");
+        }, dev.containerv.linux.proc.Proc.HOST), null);
+        Path state = tmp.resolve("state");
+        assertThatThrownBy(() -> store.claim("test", "c1", state, layers, state.resolve("c1"), layers.resolve("c1")))
+                .isInstanceOfSatisfying(dev.containerv.api.ContainerException.class,
+                        e -> assertThat(e.kind()).isEqualTo(dev.containerv.api.ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("layer root").hasMessageContaining("belongs to uid 65534");
+        assertThat(state.resolve("c1")).doesNotExist();
+    }
 }
