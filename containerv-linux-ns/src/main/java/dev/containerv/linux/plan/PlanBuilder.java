@@ -87,6 +87,10 @@ public final class PlanBuilder {
                 UserNamespaceSetup.ownUpper(upper, maps.get());
             }
         }
+        if (KernelRelease.RUNNING.hasVolatileOverlay()) {
+            // The writable layer is removed with the container: no unmount waits for it to reach the disk.
+            plan.overlayVolatile();
+        }
         maps.ifPresent(m -> UserNamespaceSetup.apply(plan, m));
         if (rootless) {
             // The user's own uid and gid as 0, the only maps a user may write without privileges (setgroups denied first).
