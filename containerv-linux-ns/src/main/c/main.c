@@ -29,9 +29,12 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         /* A fourth word is the rootless supervisor's mark on its own re-execution (userns.c). */
         if (argc != 3 && argc != 4)
-            return cv_report_usage("usage: containerv-helper init <plan-path>");
+            return cv_report_usage("usage: containerv-helper init <plan-path> | init - [userns-self]");
+        /* `init - userns-self`: started before the plan, rootless (standby.c, userns.c). */
+        if (argc == 4 && strcmp(argv[2], "-") == 0 && strcmp(argv[3], "userns-self") == 0)
+            return cv_supervisor_main(argv[2], 1);
         cv_userns_self_mark = argc == 4 ? argv[3] : NULL;
-        return cv_supervisor_main(argv[2]);
+        return cv_supervisor_main(argv[2], 0);
     }
     if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {
         if (argc != 3)

@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
+#include "standby.h"
 #include "userns.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -176,7 +178,17 @@ static size_t pump_init_log(void)
     return total;
 }
 
-int cv_supervisor_main(const char *plan_path)
+/* A failure before the plan is loaded: the status line, nothing to clean up. */
+static int fail_early(const struct cv_fail *f, int code)
+{
+    char line[3 * sizeof *f + 64];
+    cv_fail_format_line(f, line, sizeof line);
+    cv_log("%s", line);
+    status_line(line);
+    return code;
+}
+
+int cv_supervisor_main(const char *plan_arg, int early_userns)
 {
     struct cv_plan plan;
     struct cv_fail f;
@@ -185,6 +197,14 @@ int cv_supervisor_main(const char *plan_path)
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
+    memset(&f, 0, sizeof f);
+    /* Started before its plan (standby.c): rootless, into the user namespace at once, then wait for the plan. */
+    if (early_userns && cv_userns_self_early(&f) != 0)
+        return fail_early(&f, EXIT_CREATE_FAILED);
+    char *received = NULL;
+    if (strcmp(plan_arg, "-") == 0 && !(received = cv_standby_receive(&f)))
+        return f.err == 0 ? EXIT_CLEAN : fail_early(&f, EXIT_PLAN);
+    const char *plan_path = received ? received : plan_arg;
     if (cv_plan_load(plan_path, &plan, &f) != 0) {
         cv_fail_format_line(&f, line, sizeof line);
         cv_log("%s", line);
@@ -368,5 +388,6 @@ int cv_supervisor_main(const char *plan_path)
                                                                           : EXIT_ABNORMAL;
     cv_log("exit %d", rc);
     cv_plan_free(&plan);
+    free(received);
     return rc;
 }

@@ -7,6 +7,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.cgroup.ContainerCgroup;
 import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.helper.EarlyStart;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.helper.HelperLog;
 import dev.containerv.linux.helper.InitLauncher;
@@ -37,8 +38,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code create}, in order: spec checks, root, the helper, the state directory claimed, {@code state.json}
- * (creating), the container's cgroup with its limits, the plan written, the supervisor started with the owner pipe, its status line read, the control
+ * {@code create}, in order: spec checks, root, the helper, the state directory claimed, the supervisor started
+ * (before its plan, {@link EarlyStart}), {@code state.json} (creating), the container's cgroup with its limits, the
+ * plan written and sent to the supervisor, its status line read, the control
  * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
  * is stopped (it kills the init and cleans up) and the leftovers (cgroup included) are removed, so nothing half-made
  * survives.
@@ -83,6 +85,8 @@ final class ContainerCreation {
         SpecChecks.requireSocketPathFits(options, socket);
         StateStore store = runtime.store();
         store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+        // The supervisor starts now (rootless, it makes its user namespace too), while the rest is prepared.
+        EarlyStart early = EarlyStart.begin(helperPath, rootless);
         Process helperProcess = null;
         try {
             StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis());
@@ -120,7 +124,7 @@ final class ContainerCreation {
             Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Held open so the log can still be read after the supervisor has removed the state directory.
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
-                helperProcess = InitLauncher.start(helperPath, planFile, log);
+                helperProcess = early.process(planFile, log);
                 state = state.withSupervisor(helperProcess.pid());
                 state.write(stateDir);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);
@@ -146,12 +150,12 @@ final class ContainerCreation {
                 return new LinuxContainer(runtime, spec, state, paths, () -> helperPath, helperProcess, control);
             }
         } catch (ContainerException e) {
-            abort(store, helperProcess, stateDir, layerDir, e);
+            abort(store, helperProcess, early, stateDir, layerDir, e);
             throw e;
         } catch (IOException | RuntimeException e) {
             ContainerException ce = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot create container " + id + ": " + e.getMessage())
                     .operation(op).containerId(id).cause(e).build();
-            abort(store, helperProcess, stateDir, layerDir, ce);
+            abort(store, helperProcess, early, stateDir, layerDir, ce);
             throw ce;
         }
     }
@@ -184,8 +188,12 @@ final class ContainerCreation {
         return e;
     }
 
-    private static void abort(StateStore store, Process helperProcess, Path stateDir, Path layerDir, ContainerException primary) {
-        if (helperProcess != null && helperProcess.isAlive()) {
+    private static void abort(StateStore store, Process helperProcess, EarlyStart early, Path stateDir, Path layerDir,
+                              ContainerException primary) {
+        if (helperProcess == null) {
+            // Never told a plan: it exits at the end of its stdin, having made nothing.
+            early.discard();
+        } else if (helperProcess.isAlive()) {
             // Before ready: the supervisor SIGKILLs the init and cleans up on SIGTERM.
             helperProcess.destroy();
             if (InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(10)) == Integer.MIN_VALUE) {
