@@ -39,8 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code create}, in order: spec checks, root, the helper, the state directory claimed, the supervisor started
- * (before its plan, {@link EarlyStart}), {@code state.json} (creating), the container's cgroup with its limits, the
- * plan written and sent to the supervisor, its status line read, the control
+ * (before its plan, {@link EarlyStart}), the container's cgroup with its limits, the plan written and sent to the
+ * supervisor, {@code state.json} (creating, naming the supervisor), its status line read, the control
  * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
  * is stopped (it kills the init and cleans up) and the leftovers (cgroup included) are removed, so nothing half-made
  * survives.
@@ -89,8 +89,9 @@ final class ContainerCreation {
         EarlyStart early = EarlyStart.begin(helperPath, rootless);
         Process helperProcess = null;
         try {
+            // Written once the supervisor has its plan (below), naming it: until then the new directory has no
+            // state, which a concurrent look judges young, not stale.
             StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis());
-            state.write(stateDir);
             // The id is ours now; a layer tree without a state dir is debris of an earlier crash.
             List<Exception> debris = store.removeTrees(layerDir);
             if (!debris.isEmpty()) {
@@ -126,7 +127,7 @@ final class ContainerCreation {
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
                 helperProcess = early.process(planFile, log);
                 state = state.withSupervisor(helperProcess.pid());
-                state.write(stateDir);
+                state.writeNew(stateDir);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);
                 if (status instanceof StatusLine.Error e) {
                     throw createFailed(op, spec, rootfs, e.failure(), helperProcess, stateDir, layerDir, logReader);
