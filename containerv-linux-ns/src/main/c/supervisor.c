@@ -25,7 +25,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -188,7 +187,7 @@ static int fail_early(const struct cv_fail *f, int code)
     return code;
 }
 
-int cv_supervisor_main(const char *plan_arg, int early_userns)
+int cv_supervisor_main(const char *plan_path, int early, int early_userns)
 {
     struct cv_plan plan;
     struct cv_fail f;
@@ -198,13 +197,15 @@ int cv_supervisor_main(const char *plan_arg, int early_userns)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     memset(&f, 0, sizeof f);
-    /* Started before its plan (standby.c): rootless, into the user namespace at once, then wait for the plan. */
-    if (early_userns && cv_userns_self_early(&f) != 0)
+    /* Started before its plan is written (standby.c): rootless, into the user namespace at once; then
+     * wait until the plan is there. */
+    if (early_userns && cv_userns_self_early(plan_path, &f) != 0)
         return fail_early(&f, EXIT_CREATE_FAILED);
-    char *received = NULL;
-    if (strcmp(plan_arg, "-") == 0 && !(received = cv_standby_receive(&f)))
-        return f.err == 0 ? EXIT_CLEAN : fail_early(&f, EXIT_PLAN);
-    const char *plan_path = received ? received : plan_arg;
+    if (early) {
+        int w = cv_standby_wait(&f);
+        if (w != 0)
+            return w > 0 ? EXIT_CLEAN : fail_early(&f, EXIT_PLAN);
+    }
     if (cv_plan_load(plan_path, &plan, &f) != 0) {
         cv_fail_format_line(&f, line, sizeof line);
         cv_log("%s", line);
@@ -388,6 +389,5 @@ int cv_supervisor_main(const char *plan_arg, int early_userns)
                                                                           : EXIT_ABNORMAL;
     cv_log("exit %d", rc);
     cv_plan_free(&plan);
-    free(received);
     return rc;
 }

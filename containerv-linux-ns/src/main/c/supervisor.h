@@ -7,9 +7,10 @@
 #ifndef CV_SUPERVISOR_H
 #define CV_SUPERVISOR_H
 
-/* Entry of `containerv-helper init <plan>`, or of `init -` (the plan's and the log's paths come
- * on stdin, standby.c), with early_userns for `init - userns-self` (rootless: the user namespace
- * is made before the plan is read); returns the process exit code. */
-int cv_supervisor_main(const char *plan_arg, int early_userns);
+/* Entry of `containerv-helper init <plan>`; with early, of `init <plan> early` (started before
+ * the plan is written: it waits for the line naming its log on stdin, standby.c), and with
+ * early_userns of `init <plan> early userns-self` (rootless: the user namespace is made first);
+ * returns the process exit code. */
+int cv_supervisor_main(const char *plan_path, int early, int early_userns);
 
 #endif

@@ -104,9 +104,9 @@ static int own_userns_id(char *buf, size_t n, struct cv_fail *f)
     return 0;
 }
 
-/* Executes this program again as `init <plan-arg> <mark>`, the mark naming the user namespace
- * it is in now; returns only on failure. */
-static int reexec_inside(const char *plan_arg, struct cv_fail *f)
+/* Executes this program again as `init <plan-path> [early] <mark>`, the mark naming the user
+ * namespace it is in now; returns only on failure. */
+static int reexec_inside(const char *plan_path, int early, struct cv_fail *f)
 {
     char id[64];
     if (own_userns_id(id, sizeof id, f) != 0)
@@ -124,7 +124,7 @@ static int reexec_inside(const char *plan_arg, struct cv_fail *f)
     self[n] = '\0';
     /* The mark as a word of the command line, which title.c blanks in the init (an environment
      * variable would stay readable in /proc/1/environ after unsetenv). */
-    char *argv[] = { self, "init", (char *)plan_arg, id, NULL };
+    char *argv[] = { self, "init", (char *)plan_path, early ? "early" : id, early ? id : NULL, NULL };
     execv(self, argv);
     cv_fail_set(f, CV_STEP_USER_NAMESPACE, "execv", errno, self, NULL);
     return -1;
@@ -182,10 +182,10 @@ int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fai
     }
     if (unshare_self(p, f) != 0)
         return -1;
-    return reexec_inside(plan_path, f);
+    return reexec_inside(plan_path, 0, f);
 }
 
-int cv_userns_self_early(struct cv_fail *f)
+int cv_userns_self_early(const char *plan_path, struct cv_fail *f)
 {
     char uid_line[32], gid_line[32];
     int nu = snprintf(uid_line, sizeof uid_line, "0 %u 1\n", (unsigned)geteuid());
@@ -197,7 +197,7 @@ int cv_userns_self_early(struct cv_fail *f)
     if (write_file("/proc/self/setgroups", "deny", 4, f) != 0 || write_file("/proc/self/uid_map", uid_line, (size_t)nu, f) != 0 ||
         write_file("/proc/self/gid_map", gid_line, (size_t)ng, f) != 0)
         return -1;
-    return reexec_inside("-", f);
+    return reexec_inside(plan_path, 1, f);
 }
 
 int cv_userns_create(const struct cv_plan *p, struct cv_fail *f)

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A supervisor started before its plan is written: {@code containerv-helper init -}, rootless
- * {@code init - userns-self} (protocol section 3). The process start runs on a thread of its own, and rootless the
+ * A supervisor started before its plan is written: {@code containerv-helper init <plan> early}, rootless
+ * {@code init <plan> early userns-self} (protocol section 1). The process start runs on a thread of its own, and rootless the
  * helper makes its user namespace and executes itself again inside it, while the create claims the state directory
  * and writes the plan, instead of after that work (a create as a normal user was about 2.5 ms shorter on this
- * 2-CPU machine). {@link #process} waits for the start and sends the line naming the plan and the log (the log becomes
- * the helper's stderr); {@link #discard} ends a start that a failed create no longer needs (end of file on its stdin:
+ * 2-CPU machine). {@link #process} waits for the start and sends the line naming the log, which says that the plan is
+ * written (the log becomes the helper's stderr); {@link #discard} ends a start that a failed create no longer needs (end of file on its stdin:
  * it exits having made nothing). stdin is the owner pipe and stdout the status pipe, as for
  * {@link InitLauncher#readStatus}. Used by one create, on one thread.
  */
@@ -31,8 +31,10 @@ public final class EarlyStart {
     }
 
     /** Starts the helper on a new daemon thread ({@code containerv-helper-start}, which ends with the start). */
-    public static EarlyStart begin(Path helper, boolean usernsSelf) {
-        List<String> command = usernsSelf ? List.of(helper.toString(), "init", "-", "userns-self") : List.of(helper.toString(), "init", "-");
+    public static EarlyStart begin(Path helper, Path planFile, boolean usernsSelf) {
+        // The command line names the plan, as a supervisor started after it: ps (and the tests) find it by that.
+        List<String> command = usernsSelf ? List.of(helper.toString(), "init", planFile.toString(), "early", "userns-self")
+                : List.of(helper.toString(), "init", planFile.toString(), "early");
         // Its stderr is the log once it has read the line; before, it has nothing to say that the status line does not.
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE)
                 .redirectError(Redirect.DISCARD);
@@ -54,14 +56,14 @@ public final class EarlyStart {
     }
 
     /**
-     * The supervisor, told its plan and log. A supervisor that has ended already (it could not make its user namespace)
-     * is returned as well: its status line says why.
+     * The supervisor, told that its plan is written and where its log is. A supervisor that has ended already (it could
+     * not make its user namespace) is returned as well: its status line says why.
      *
      * @throws IOException when the helper could not be started
      */
-    public Process process(Path planFile, Path log) throws IOException {
+    public Process process(Path log) throws IOException {
         Process p = join();
-        byte[] line = (Percent.encode(planFile.toString()) + " " + Percent.encode(log.toString()) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (Percent.encode(log.toString()) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             OutputStream in = p.getOutputStream();
             in.write(line);

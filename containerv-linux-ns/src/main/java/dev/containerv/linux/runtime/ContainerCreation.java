@@ -86,7 +86,8 @@ final class ContainerCreation {
         StateStore store = runtime.store();
         store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
         // The supervisor starts now (rootless, it makes its user namespace too), while the rest is prepared.
-        EarlyStart early = EarlyStart.begin(helperPath, rootless);
+        Path planFile = stateDir.resolve("plan");
+        EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless);
         Process helperProcess = null;
         try {
             // Written once the supervisor has its plan (below), naming it: until then the new directory has no
@@ -119,13 +120,12 @@ final class ContainerCreation {
                 CgroupSetup.apply(plan, cgroup.get(), spec.has(Capability.CGROUPS));
             }
             SecuritySetup.apply(plan, spec, rootfs, options, ownDirs, System.getenv());
-            Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                     plan.render());
             Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Held open so the log can still be read after the supervisor has removed the state directory.
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
-                helperProcess = early.process(planFile, log);
+                helperProcess = early.process(log);
                 state = state.withSupervisor(helperProcess.pid());
                 state.writeNew(stateDir);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);

@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * A supervisor started before its plan ({@code containerv-helper init -}), with the helper this build made: an unused
- * start leaves nothing, a bad line is refused on the status pipe, the log becomes its stderr, and a user namespace made
- * before the plan was read must have the plan's maps.
+ * A supervisor started before its plan is written ({@code containerv-helper init <plan> early}), with the helper this
+ * build made: an unused start leaves nothing, a bad line is refused on the status pipe, the log becomes its stderr, and
+ * a user namespace made before the plan was read must have the plan's maps.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EarlyStartTest {
@@ -31,24 +31,34 @@ class EarlyStartTest {
         assumeThat(helper).as("the native helper is not built (no C compiler?)").isNotNull();
     }
 
-    @Test
-    void anUnusedStartEndsAtTheEndOfItsStdinAndLeavesNoProcess() {
-        EarlyStart early = EarlyStart.begin(helper, false);
-        early.discard();
-        assertThat(ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("containerv-helper")))
-                .isEmpty();
+    private static java.util.stream.Stream<ProcessHandle> helpers() {
+        return ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("containerv-helper"));
     }
 
     @Test
-    void aLineThatIsNotTwoAbsolutePathsIsRefusedOnTheStatusPipe() throws Exception {
+    void anUnusedStartNamesItsPlanThenEndsAtTheEndOfItsStdinAndLeavesNoProcess() throws Exception {
+        Path plan = dir.resolve("plan");
+        EarlyStart early = EarlyStart.begin(helper, plan, false);
+        // Waiting for its line, it names its plan on its command line, as a supervisor started after the plan does.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (helpers().noneMatch(p -> p.info().commandLine().orElse("").contains(plan.toString())) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(helpers().filter(p -> p.info().commandLine().orElse("").contains(plan + " early"))).hasSize(1);
+        early.discard();
+        assertThat(helpers()).isEmpty();
+    }
+
+    @Test
+    void aLogPathThatIsNotAbsoluteIsRefusedOnTheStatusPipe() throws Exception {
         Path log = Files.createFile(dir.resolve("helper.log"));
-        Process p = EarlyStart.begin(helper, false).process(Path.of("relative/plan"), log);
+        Process p = EarlyStart.begin(helper, dir.resolve("plan"), false).process(Path.of("relative/helper.log"));
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
             assertThat(status).isInstanceOf(StatusLine.Error.class);
             HelperFailure f = ((StatusLine.Error) status).failure();
             assertThat(f.step()).isEqualTo("plan");
-            assertThat(f.detail()).contains("plan path is not absolute");
+            assertThat(f.detail()).contains("log path is not absolute");
         }
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
@@ -57,7 +67,7 @@ class EarlyStartTest {
     @Test
     void theLogNamedOnTheLineBecomesItsStderr() throws Exception {
         Path log = Files.createFile(dir.resolve("helper log"));
-        Process p = EarlyStart.begin(helper, false).process(dir.resolve("no such plan"), log);
+        Process p = EarlyStart.begin(helper, dir.resolve("no such plan"), false).process(log);
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
             assertThat(((StatusLine.Error) status).failure().errnoName()).isEqualTo("ENOENT");
@@ -76,7 +86,7 @@ class EarlyStartTest {
                 + dir.resolve("control") + "\nrootfs " + dir + "\nupper " + dir + "\nwork " + dir + "\nmerged " + dir + "\nuid-map 0 "
                 + other + " 1\ngid-map 0 " + other + " 1\nsetgroups deny\nuserns-self\n");
         Path log = Files.createFile(dir.resolve("helper.log"));
-        Process p = EarlyStart.begin(helper, true).process(plan, log);
+        Process p = EarlyStart.begin(helper, plan, true).process(log);
         HelperFailure f;
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
