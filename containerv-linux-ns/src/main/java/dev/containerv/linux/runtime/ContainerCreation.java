@@ -133,14 +133,10 @@ final class ContainerCreation {
                     throw createFailed(op, spec, rootfs, e.failure(), helperProcess, stateDir, layerDir, logReader);
                 }
                 StatusLine.Ready ready = (StatusLine.Ready) status;
-                state = state.running(ready.supervisorPid(), ready.initPid(), ready.initStartTime());
-                ControlConnection control = ControlConnection.connect(socket, id);
-                try {
-                    state.write(stateDir);
-                } catch (IOException e) {
-                    control.close();
-                    throw e;
-                }
+                StateFile running = state.running(ready.supervisorPid(), ready.initPid(), ready.initStartTime());
+                state = running;
+                // Written while the init answers HELLO.
+                ControlConnection control = ControlConnection.connect(socket, id, () -> running.write(stateDir));
                 if (spec.persistent()) {
                     helperProcess.getOutputStream().close();
                 } else {
