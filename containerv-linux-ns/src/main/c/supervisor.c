@@ -197,8 +197,11 @@ int cv_supervisor_main(const char *plan_path, int early, int early_userns)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     memset(&f, 0, sizeof f);
-    /* Started before its plan is written (standby.c): rootless, into the user namespace at once; then
+    /* Started before its plan is written (standby.c): out of the JVM's session at once (a Ctrl-C in
+     * its terminal must not end a supervisor that waits); rootless, into the user namespace; then
      * wait until the plan is there. */
+    if (early)
+        (void)setsid();
     if (early_userns && cv_userns_self_early(plan_path, &f) != 0)
         return fail_early(&f, EXIT_CREATE_FAILED);
     if (early) {
