@@ -658,6 +658,9 @@ class LinuxContainerPrivilegedTest {
         assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(shared.id()).rootfs(rootfs).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
                 .hasMessageContaining(shared.id());
+        // The refused create had started a supervisor before it claimed the id (EarlyStart): only the container's own is left.
+        assertThat(ProcessHandle.current().children().filter(h -> h.info().commandLine().orElse("").contains("/" + shared.id() + "/plan")))
+                .hasSize(1);
         assertThat(sh(shared, "echo still-fine").stdout()).isEqualTo("still-fine\n");
         ContainerRuntime asNobody = new dev.containerv.linux.runtime.LinuxRuntime(LinuxOptions.defaults(),
                 () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.proc.Proc.HOST);

@@ -38,8 +38,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code create}, in order: spec checks, root, the helper, the state directory claimed, the supervisor started
- * (before its plan, {@link EarlyStart}), the container's cgroup with its limits, the plan written and sent to the
+ * {@code create}, in order: spec checks, root, the helper, the supervisor started (before its plan,
+ * {@link EarlyStart}), the state directory claimed, the container's cgroup with its limits, the plan written and sent to the
  * supervisor, {@code state.json} (creating, naming the supervisor), its status line read, the control
  * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
  * is stopped (it kills the init and cleans up) and the leftovers (cgroup included) are removed, so nothing half-made
@@ -84,10 +84,15 @@ final class ContainerCreation {
         Path socket = paths.controlSocket();
         SpecChecks.requireSocketPathFits(options, socket);
         StateStore store = runtime.store();
-        store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
         // The supervisor starts now (rootless, it makes its user namespace too), while the rest is prepared.
         Path planFile = stateDir.resolve("plan");
         EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless);
+        try {
+            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+        } catch (RuntimeException e) {
+            early.discard();
+            throw e;
+        }
         Process helperProcess = null;
         try {
             // Written once the supervisor has its plan (below), naming it: until then the new directory has no
