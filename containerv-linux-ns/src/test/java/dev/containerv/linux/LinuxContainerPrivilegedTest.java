@@ -419,6 +419,26 @@ class LinuxContainerPrivilegedTest {
         sh(shared, "rm -rf /tmp/dots-up /tmp/dots-file");
     }
 
+    /**
+     * Told to go, the supervisor may fail and remove the state directory at once: state.json names it before that, so
+     * the create reports the supervisor's own error. A stand-in helper says whether it found the state when told.
+     */
+    @Test
+    void theStateNamesTheSupervisorBeforeItIsToldToGo() throws Exception {
+        Path standIn = work.resolve("state-check-helper");
+        Files.writeString(standIn, "#!/bin/sh\n# init <plan> early [userns-self]: waits for the line, then reports whether state.json is there\n"
+                + "d=${2%/*}\nread -r log\nif [ -f \"$d/state.json\" ]; then w=state-was-there; else w=state-was-missing; fi\n"
+                + "echo \"error setup - EPERM 1 - $w\"\nexit 1\n");
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
+        String id = newId();
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+                    .extension(LinuxOptions.builder().helperPath(standIn).build()).build()))
+                    .isInstanceOf(ContainerException.class).hasMessageContaining("state-was-there");
+            assertGone(id);
+        }
+    }
+
     @Test
     void layersUnderDevAndAHelperNamedByTheSpecWork() throws Exception {
         Path shm = Files.createDirectories(work.resolve("shm-layer"));

@@ -18,8 +18,8 @@ import java.util.concurrent.CompletionException;
  * {@code init <plan> early userns-self} (protocol section 1). The process start runs on a thread of its own, and rootless the
  * helper makes its user namespace and executes itself again inside it, while the create claims the state directory
  * and writes the plan, instead of after that work (a create as a normal user was about 2.5 ms shorter on this
- * 2-CPU machine). {@link #process} waits for the start and sends the line naming the log, which says that the plan is
- * written (the log becomes the helper's stderr); {@link #discard} ends a start that a failed create no longer needs (end of file on its stdin:
+ * 2-CPU machine). {@link #process} waits for the start, {@link #go} sends the line naming the log, which says that the
+ * plan is written (the log becomes the helper's stderr); {@link #discard} ends a start that a failed create no longer needs (end of file on its stdin:
  * it exits having made nothing). stdin is the owner pipe and stdout the status pipe, as for
  * {@link InitLauncher#readStatus}. Used by one create, on one thread.
  */
@@ -56,12 +56,22 @@ public final class EarlyStart {
     }
 
     /**
-     * The supervisor, told that its plan is written and where its log is. A supervisor that has ended already (it could
-     * not make its user namespace) is returned as well: its status line says why.
+     * The started supervisor, still waiting for {@link #go}.
      *
      * @throws IOException when the helper could not be started
      */
-    public Process process(Path log) throws IOException {
+    public Process process() throws IOException {
+        return join();
+    }
+
+    /**
+     * Tells the supervisor that its plan is written and where its log is: from here it creates the container. A
+     * supervisor that has ended already (it could not make its user namespace) is told nothing: its status line says
+     * why.
+     *
+     * @throws IOException when the helper could not be started
+     */
+    public void go(Path log) throws IOException {
         Process p = join();
         byte[] line = (Percent.encode(log.toString()) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
@@ -71,7 +81,6 @@ public final class EarlyStart {
         } catch (IOException e) {
             // It ended before it read the line (EPIPE): the status line, or its exit, tells the caller why.
         }
-        return p;
     }
 
     /** Ends a start the create did not use: end of file on its stdin, then its exit (killed after 5 s). */

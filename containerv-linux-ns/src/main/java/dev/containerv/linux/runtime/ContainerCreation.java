@@ -130,9 +130,11 @@ final class ContainerCreation {
             Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Held open so the log can still be read after the supervisor has removed the state directory.
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
-                helperProcess = early.process(log);
+                helperProcess = early.process();
+                // Named before the supervisor acts: once told, it may fail and remove the state directory at once.
                 state = state.withSupervisor(helperProcess.pid());
                 state.writeNew(stateDir);
+                early.go(log);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);
                 if (status instanceof StatusLine.Error e) {
                     throw createFailed(op, spec, rootfs, e.failure(), helperProcess, stateDir, layerDir, logReader);

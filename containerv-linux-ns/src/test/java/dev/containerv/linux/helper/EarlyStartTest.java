@@ -35,6 +35,12 @@ class EarlyStartTest {
         return ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("containerv-helper"));
     }
 
+    private static Process started(EarlyStart early, Path log) throws java.io.IOException {
+        Process p = early.process();
+        early.go(log);
+        return p;
+    }
+
     @Test
     void anUnusedStartNamesItsPlanThenEndsAtTheEndOfItsStdinAndLeavesNoProcess() throws Exception {
         Path plan = dir.resolve("plan");
@@ -52,7 +58,7 @@ class EarlyStartTest {
     @Test
     void aLogPathThatIsNotAbsoluteIsRefusedOnTheStatusPipe() throws Exception {
         Path log = Files.createFile(dir.resolve("helper.log"));
-        Process p = EarlyStart.begin(helper, dir.resolve("plan"), false).process(Path.of("relative/helper.log"));
+        Process p = started(EarlyStart.begin(helper, dir.resolve("plan"), false), Path.of("relative/helper.log"));
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
             assertThat(status).isInstanceOf(StatusLine.Error.class);
@@ -67,7 +73,7 @@ class EarlyStartTest {
     @Test
     void theLogNamedOnTheLineBecomesItsStderr() throws Exception {
         Path log = Files.createFile(dir.resolve("helper log"));
-        Process p = EarlyStart.begin(helper, dir.resolve("no such plan"), false).process(log);
+        Process p = started(EarlyStart.begin(helper, dir.resolve("no such plan"), false), log);
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
             assertThat(((StatusLine.Error) status).failure().errnoName()).isEqualTo("ENOENT");
@@ -86,7 +92,7 @@ class EarlyStartTest {
                 + dir.resolve("control") + "\nrootfs " + dir + "\nupper " + dir + "\nwork " + dir + "\nmerged " + dir + "\nuid-map 0 "
                 + other + " 1\ngid-map 0 " + other + " 1\nsetgroups deny\nuserns-self\n");
         Path log = Files.createFile(dir.resolve("helper.log"));
-        Process p = EarlyStart.begin(helper, plan, true).process(log);
+        Process p = started(EarlyStart.begin(helper, plan, true), log);
         HelperFailure f;
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
