@@ -86,7 +86,10 @@ final class ContainerCreation {
         StateStore store = runtime.store();
         // The supervisor starts now (rootless, it makes its user namespace too), while the rest is prepared.
         Path planFile = stateDir.resolve("plan");
-        EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless);
+        // Only the one mapping a user may write for itself is made before the plan is read; a plan with other maps
+        // (subordinate ids) gets its namespace from the plan, after it is read.
+        boolean ownIdsOnly = spec.uidMappings().isEmpty() && spec.gidMappings().isEmpty();
+        EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless && ownIdsOnly);
         try {
             store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
         } catch (RuntimeException e) {
