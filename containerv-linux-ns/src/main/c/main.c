@@ -27,11 +27,18 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
-        /* A fourth word is the rootless supervisor's mark on its own re-execution (userns.c). */
-        if (argc != 3 && argc != 4)
-            return cv_report_usage("usage: containerv-helper init <plan-path>");
-        cv_userns_self_mark = argc == 4 ? argv[3] : NULL;
-        return cv_supervisor_main(argv[2]);
+        /* init <plan> [early] [userns-self | <mark>]: "early" when started before the plan is
+         * written (standby.c); "userns-self" asks an early start to make its user namespace
+         * first; a mark is the rootless supervisor's sign on its own re-execution (userns.c). */
+        if (argc < 3 || argc > 5)
+            return cv_report_usage("usage: containerv-helper init <plan-path> [early [userns-self]]");
+        int early = argc >= 4 && strcmp(argv[3], "early") == 0;
+        const char *last = argc == 5 ? argv[4] : argc == 4 && !early ? argv[3] : NULL;
+        if (argc == 5 && !early)
+            return cv_report_usage("usage: containerv-helper init <plan-path> [early [userns-self]]");
+        int early_userns = early && last && strcmp(last, "userns-self") == 0;
+        cv_userns_self_mark = early_userns ? NULL : last;
+        return cv_supervisor_main(argv[2], early, early_userns);
     }
     if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {
         if (argc != 3)

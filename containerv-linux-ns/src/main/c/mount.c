@@ -327,9 +327,15 @@ static int devbind_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f
     return 0;
 }
 
-/* One host directory under a private writable layer, for a rootless view of the host's root:
- * the kernel refuses an overlay whose lower is "/" in a user namespace (its submounts are
- * locked and cannot be cloned), but takes one per directory that has no mount below it. */
+/* ",volatile" when the plan says overlay-volatile: the writable layer dies with the container, so
+ * the overlay need not sync it, and without the option the kernel's unmount of the overlay (when
+ * the init's mount namespace dies) runs syncfs on the whole file system under the upper dir:
+ * behind a busy disk that held the init's exit, and every destroy, for tens of milliseconds. */
+static const char *volatile_option(const struct cv_plan *p)
+{
+    return p->overlay_volatile ? ",volatile" : "";
+}
+
 /* mkdir of each missing directory of path (absolute), mode 0700; what exists is left as it is. */
 static int make_dirs(const char *path, enum cv_step step, struct cv_fail *f)
 {
@@ -353,7 +359,10 @@ static int make_dirs(const char *path, enum cv_step step, struct cv_fail *f)
     }
 }
 
-static int overlay_dir_op(int rootfd, const struct cv_setup_op *m, struct cv_fail *f)
+/* One host directory under a private writable layer, for a rootless view of the host's root:
+ * the kernel refuses an overlay whose lower is "/" in a user namespace (its submounts are
+ * locked and cannot be cloned), but takes one per directory that has no mount below it. */
+static int overlay_dir_op(int rootfd, const struct cv_plan *p, const struct cv_setup_op *m, struct cv_fail *f)
 {
     /* The layer dir may lie on the writable layer's tmpfs (tmpfs-upper), mounted just before: made
      * here then. On a tmpfs, the upper is outside every host directory, the one holding the layer
@@ -369,7 +378,8 @@ static int overlay_dir_op(int rootfd, const struct cv_setup_op *m, struct cv_fai
             return -1;
     }
     char data[3 * CV_PATH_MAX + 64];
-    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr", m->src, m->aux, m->aux);
+    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr%s", m->src, m->aux, m->aux,
+                     volatile_option(p));
     if (n < 0 || (size_t)n >= sizeof data || n >= 4095) {
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, m->dst, "overlay options longer than a page");
         return -1;
@@ -449,7 +459,7 @@ static int setup_ops(int rootfd, const struct cv_plan *p, struct cv_fail *f)
             r = devbind_op(rootfd, m, f);
             break;
         case CV_SETUP_OVERLAY_DIR:
-            r = overlay_dir_op(rootfd, m, f);
+            r = overlay_dir_op(rootfd, p, m, f);
             break;
         case CV_SETUP_BIND_IDMAP:
             r = cv_idmap_bind(rootfd, p, i, f);
@@ -513,7 +523,7 @@ static int mount_layered_overlay_string(const struct cv_plan *p, const char *upp
     if (r == 0)
         r = append2(data, sizeof data, &len, upper, ",workdir=");
     if (r == 0)
-        r = append2(data, sizeof data, &len, work, "");
+        r = append2(data, sizeof data, &len, work, volatile_option(p));
     if (r != 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged,
                     "overlay options of %zu lower layers longer than a page, and this kernel has no fsconfig lowerdir+ "
@@ -567,6 +577,11 @@ static int mount_layered_overlay(const struct cv_plan *p, const char *upper, con
             fs_context_message(fs, f);
             return -1;
         }
+    }
+    if (p->overlay_volatile && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0) != 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, p->merged, "volatile");
+        fs_context_message(fs, f);
+        return -1;
     }
     if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, p->merged, "create overlay of %zu lower layers",
@@ -650,11 +665,11 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
             return -1;
         char data[3 * CV_PATH_MAX + 64];
         /* userxattr: the only way overlayfs mounts inside a user namespace (rootless). */
-        snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s%s", lower_fd, upper_fd, work_fd,
-                 p->overlay_userxattr ? ",userxattr" : "");
+        snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower_fd, upper_fd, work_fd,
+                 p->overlay_userxattr ? ",userxattr" : "", volatile_option(p));
         if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
-            cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s%s", p->rootfs,
-                        upper, work, p->overlay_userxattr ? ",userxattr" : "");
+            cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "lowerdir=%s,upperdir=%s,workdir=%s%s%s", p->rootfs,
+                        upper, work, p->overlay_userxattr ? ",userxattr" : "", volatile_option(p));
             return -1;
         }
     }

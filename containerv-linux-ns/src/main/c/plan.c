@@ -302,6 +302,14 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
         p->overlay_userxattr = 1;
         return 0;
     }
+    if (strcmp(kw, "overlay-volatile") == 0) {
+        if (arity(c, kw, n, 0))
+            return -1;
+        if (p->overlay_volatile)
+            return perr(c, "directive '%s' given more than once", kw);
+        p->overlay_volatile = 1;
+        return 0;
+    }
     if (strcmp(kw, "symlink") == 0) {
         if (arity(c, kw, n, 2) || check_abs(c, kw, a[1]))
             return -1;

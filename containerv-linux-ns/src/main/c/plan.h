@@ -96,6 +96,7 @@ struct cv_plan {
     uint64_t tmpfs_upper_size;
     char *merged;          /* merged */
     int overlay_userxattr; /* overlay-userxattr: the overlay keeps its xattrs in user.* (in a user namespace) */
+    int overlay_volatile;  /* overlay-volatile: overlays with an upper on disk never sync it (no syncfs at umount) */
     int persistent;        /* persistent */
     uint64_t stop_grace_ms;      /* stop-grace-ms, default 10000 */
     uint64_t stream_timeout_ms;  /* stream-timeout-ms, default 10000 */

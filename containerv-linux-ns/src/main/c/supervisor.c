@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
+#include "standby.h"
 #include "userns.h"
 #include "util.h"
 
@@ -176,7 +177,17 @@ static size_t pump_init_log(void)
     return total;
 }
 
-int cv_supervisor_main(const char *plan_path)
+/* A failure before the plan is loaded: the status line, nothing to clean up. */
+static int fail_early(const struct cv_fail *f, int code)
+{
+    char line[3 * sizeof *f + 64];
+    cv_fail_format_line(f, line, sizeof line);
+    cv_log("%s", line);
+    status_line(line);
+    return code;
+}
+
+int cv_supervisor_main(const char *plan_path, int early, int early_userns)
 {
     struct cv_plan plan;
     struct cv_fail f;
@@ -185,6 +196,19 @@ int cv_supervisor_main(const char *plan_path)
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
+    memset(&f, 0, sizeof f);
+    /* Started before its plan is written (standby.c): out of the JVM's session at once (a Ctrl-C in
+     * its terminal must not end a supervisor that waits); rootless, into the user namespace; then
+     * wait until the plan is there. */
+    if (early)
+        (void)setsid();
+    if (early_userns && cv_userns_self_early(plan_path, &f) != 0)
+        return fail_early(&f, EXIT_CREATE_FAILED);
+    if (early) {
+        int w = cv_standby_wait(&f);
+        if (w != 0)
+            return w > 0 ? EXIT_CLEAN : fail_early(&f, EXIT_PLAN);
+    }
     if (cv_plan_load(plan_path, &plan, &f) != 0) {
         cv_fail_format_line(&f, line, sizeof line);
         cv_log("%s", line);

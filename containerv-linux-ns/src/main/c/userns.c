@@ -15,7 +15,9 @@
  * Consequence: the pid, uts, ipc, network and cgroup namespaces belong to the host's user
  * namespace (see docs/linux-provider.md, "User namespaces").
  *
- * Never: chooses a mapping, or keeps host privileges once the init has entered.
+ * Never: chooses a mapping (a supervisor started before its plan writes the one mapping a user
+ * may write for itself, its own ids as 0, and the plan must then name exactly that), or keeps
+ * host privileges once the init has entered.
  */
 #include "userns.h"
 #include "subids.h"
@@ -105,16 +107,12 @@ static int own_userns_id(char *buf, size_t n, struct cv_fail *f)
     return 0;
 }
 
-int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fail *f)
+/* Executes this program again as `init <plan-path> [early] <mark>`, the mark naming the user
+ * namespace it is in now; returns only on failure. */
+static int reexec_inside(const char *plan_path, int early, struct cv_fail *f)
 {
-    if (!p->userns_self)
-        return 0;
     char id[64];
     if (own_userns_id(id, sizeof id, f) != 0)
-        return -1;
-    if (cv_userns_self_mark && strcmp(cv_userns_self_mark, id) == 0)
-        return 0; /* the re-executed supervisor, inside */
-    if (unshare_self(p, f) != 0 || own_userns_id(id, sizeof id, f) != 0)
         return -1;
     /* Exec again: a process's memory belongs to the user namespace it was executed in, and while
      * that is the host's, the kernel shows the /proc files of the (non-dumpable) init and its
@@ -129,10 +127,80 @@ int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fai
     self[n] = '\0';
     /* The mark as a word of the command line, which title.c blanks in the init (an environment
      * variable would stay readable in /proc/1/environ after unsetenv). */
-    char *argv[] = { self, "init", (char *)plan_path, id, NULL };
+    char *argv[] = { self, "init", (char *)plan_path, early ? "early" : id, early ? id : NULL, NULL };
     execv(self, argv);
     cv_fail_set(f, CV_STEP_USER_NAMESPACE, "execv", errno, self, NULL);
     return -1;
+}
+
+/* Reads /proc/self/<file> (uid_map or gid_map) and compares it with the plan's lines. */
+static int map_is(const char *file, const struct cv_id_range *r, size_t n, struct cv_fail *f)
+{
+    char path[64], buf[CV_MAX_ID_RANGES * 34 + 1];
+    snprintf(path, sizeof path, "/proc/self/%s", file);
+    int fd cleanup_fd = CV_RETRY(open(path, O_RDONLY | O_CLOEXEC));
+    if (fd < 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "open", errno, path, NULL);
+        return -1;
+    }
+    ssize_t len = CV_RETRY(read(fd, buf, sizeof buf - 1));
+    if (len < 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "read", errno, path, NULL);
+        return -1;
+    }
+    buf[len] = '\0';
+    size_t i = 0;
+    int same = 1;
+    char *save = NULL;
+    for (char *l = strtok_r(buf, "\n", &save); l && same; l = strtok_r(NULL, "\n", &save), i++) {
+        unsigned in, out, count;
+        same = i < n && sscanf(l, "%u %u %u", &in, &out, &count) == 3 && in == r[i].inside && out == r[i].outside &&
+               count == r[i].count;
+    }
+    if (!same || i != n) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "", EINVAL, path,
+                    "the user namespace made before the plan was read does not have the plan's maps");
+        return -1;
+    }
+    return 0;
+}
+
+int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fail *f)
+{
+    if (!p->userns_self) {
+        if (cv_userns_self_mark) {
+            cv_fail_set(f, CV_STEP_USER_NAMESPACE, "", EINVAL, "",
+                        "the helper runs in a user namespace of its own, but the plan asks for none (no userns-self)");
+            return -1;
+        }
+        return 0;
+    }
+    char id[64];
+    if (own_userns_id(id, sizeof id, f) != 0)
+        return -1;
+    if (cv_userns_self_mark && strcmp(cv_userns_self_mark, id) == 0) {
+        /* The re-executed supervisor, inside. Made before the plan was read (`init - userns-self`),
+         * the namespace must have exactly the plan's maps. */
+        return map_is("uid_map", p->uid_map, p->nuid_map, f) || map_is("gid_map", p->gid_map, p->ngid_map, f) ? -1 : 0;
+    }
+    if (unshare_self(p, f) != 0)
+        return -1;
+    return reexec_inside(plan_path, 0, f);
+}
+
+int cv_userns_self_early(const char *plan_path, struct cv_fail *f)
+{
+    char uid_line[32], gid_line[32];
+    int nu = snprintf(uid_line, sizeof uid_line, "0 %u 1\n", (unsigned)geteuid());
+    int ng = snprintf(gid_line, sizeof gid_line, "0 %u 1\n", (unsigned)getegid());
+    if (unshare(CLONE_NEWUSER) != 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "unshare", errno, "", "CLONE_NEWUSER");
+        return -1;
+    }
+    if (write_file("/proc/self/setgroups", "deny", 4, f) != 0 || write_file("/proc/self/uid_map", uid_line, (size_t)nu, f) != 0 ||
+        write_file("/proc/self/gid_map", gid_line, (size_t)ng, f) != 0)
+        return -1;
+    return reexec_inside(plan_path, 1, f);
 }
 
 int cv_userns_create(const struct cv_plan *p, struct cv_fail *f)

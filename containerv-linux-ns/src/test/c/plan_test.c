@@ -126,6 +126,16 @@ int main(void)
     CHECK(p.veth.host_if == NULL);
     cv_plan_free(&p);
 
+    /* overlay-volatile: a flag, once. */
+    CHECK(cv_plan_parse(GOOD, strlen(GOOD), "plan", &p, &f) == 0);
+    CHECK(p.overlay_volatile == 0);
+    cv_plan_free(&p);
+    CHECK(cv_plan_parse(with("overlay-volatile"), strlen(with("overlay-volatile")), "plan", &p, &f) == 0);
+    CHECK(p.overlay_volatile == 1);
+    cv_plan_free(&p);
+    expect_error(with("overlay-volatile\noverlay-volatile"), "plan:31", "more than once");
+    expect_error(with("overlay-volatile yes"), "plan:30", "takes 0 arguments, got 1");
+
     expect_error("containerv-plan 1\n", "plan:1", "unsupported plan version '1' (this helper reads version 2)");
     expect_error("hello\n", "plan:1", "first line must be");
     expect_error("", "plan:1", "empty plan");

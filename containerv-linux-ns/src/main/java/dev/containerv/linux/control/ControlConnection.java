@@ -55,9 +55,25 @@ public final class ControlConnection implements AutoCloseable {
      * @throws IOException if the socket cannot be reached or the server does not speak version 1
      */
     public static ControlConnection connect(Path socket, String name) throws IOException {
+        return connect(socket, name, () -> {
+        });
+    }
+
+    /** Work done while a HELLO is on its way: it may throw, and then the connection is closed. */
+    @FunctionalInterface
+    public interface Meanwhile {
+        void run() throws IOException;
+    }
+
+    /**
+     * {@link #connect(Path, String)}, running {@code meanwhile} between sending HELLO and reading the answer, so the two
+     * sides work at the same time (the create writes {@code state.json} there).
+     */
+    public static ControlConnection connect(Path socket, String name, Meanwhile meanwhile) throws IOException {
         SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         try {
             writeFully(ch, Wire.encode(new Wire.Hello(Wire.VERSION, Wire.ROLE_CONTROL, 0, 0, "", false)));
+            meanwhile.run();
             Wire.Message m = new Wire.Reader(ch, true).next();
             if (m instanceof Wire.Error e) {
                 throw new IOException("the container's init refused the connection: " + e.failure());

@@ -7,29 +7,19 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts {@code containerv-helper init <plan>} and reads its one status line (protocol sections 3 and 4):
- * stdin is the owner pipe (only this JVM holds its write end), stdout the status pipe, stderr the log file.
+ * Reads the one status line of a supervisor ({@link EarlyStart} starts it; protocol sections 3 and 4): stdin is the
+ * owner pipe (only this JVM holds its write end), stdout the status pipe, stderr the log file.
  */
 public final class InitLauncher {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
     private InitLauncher() {
-    }
-
-    /** Starts the supervisor; its stderr is appended to {@code log}. */
-    public static Process start(Path helper, Path planFile, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(helper.toString(), "init", planFile.toString())
-                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).redirectError(Redirect.appendTo(log.toFile()));
-        // The helper reads no variable, and the init is a copy of it: /proc/1/environ must show nothing of the JVM's.
-        pb.environment().clear();
-        return pb.start();
     }
 
     /**

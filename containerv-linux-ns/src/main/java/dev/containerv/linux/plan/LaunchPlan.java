@@ -31,6 +31,7 @@ public final class LaunchPlan {
     private long tmpfsUpperSize;
     private Path merged;
     private boolean overlayUserXattr;
+    private boolean overlayVolatile;
     private final List<String> setup = new ArrayList<>();
     private String defaultPath;
     private boolean persistent;
@@ -96,6 +97,17 @@ public final class LaunchPlan {
      */
     public LaunchPlan overlayUserXattr() {
         this.overlayUserXattr = true;
+        return this;
+    }
+
+    /**
+     * Every overlay of the plan is {@code volatile}: the kernel never syncs its writable layer, which dies with the
+     * container anyway. Without it, the unmount of an overlay (when the container's mount namespace dies, in the
+     * init's exit) runs {@code syncfs} on the whole host file system under the upper directory, and waits for its
+     * writeback: with a busy disk, that was most of a destroy. Linux 5.10 or later.
+     */
+    public LaunchPlan overlayVolatile() {
+        this.overlayVolatile = true;
         return this;
     }
 
@@ -342,6 +354,9 @@ public final class LaunchPlan {
         sb.append(line("merged", merged.toString())).append('\n');
         if (overlayUserXattr) {
             sb.append("overlay-userxattr\n");
+        }
+        if (overlayVolatile) {
+            sb.append("overlay-volatile\n");
         }
         userns.forEach(u -> sb.append(u).append('\n'));
         setup.forEach(m -> sb.append(m).append('\n'));

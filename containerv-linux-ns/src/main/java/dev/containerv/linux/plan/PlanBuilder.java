@@ -86,6 +86,10 @@ public final class PlanBuilder {
                 UserNamespaceSetup.ownUpper(upper, maps.get());
             }
         }
+        if (KernelRelease.RUNNING.hasVolatileOverlay()) {
+            // The writable layer is removed with the container: no unmount waits for it to reach the disk.
+            plan.overlayVolatile();
+        }
         if (rootless && maps.isPresent()) {
             // The spec's maps (container 0 is the user, RootlessSpec checked the ranges), written by newuidmap/newgidmap.
             UserNamespaceSetup.applyRootless(plan, maps.get(), SubordinateIds.tools(SubordinateIds.BINARIES).orElseThrow(

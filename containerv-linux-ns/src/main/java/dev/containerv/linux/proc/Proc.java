@@ -31,6 +31,8 @@ public final class Proc {
 
     private final Path root;
     private volatile long clockTicks;
+    private volatile long euid = -1;
+    private volatile long egid = -1;
 
     public Proc(Path root) {
         this.root = root;
@@ -66,14 +68,25 @@ public final class Proc {
         return st.isPresent() && st.getAsLong() == startTime;
     }
 
-    /** The effective uid of this JVM. */
+    /**
+     * The effective uid of this JVM, read once per {@code Proc}: Java has no call that changes a process's ids, and a
+     * create asked for it about ten times, a read of {@code status} each.
+     */
     public long euid() throws IOException {
-        return Long.parseLong(statusField("self", "Uid").split("\\s+")[1]);
+        long id = euid;
+        if (id < 0) {
+            euid = id = Long.parseLong(statusField("self", "Uid").split("\\s+")[1]);
+        }
+        return id;
     }
 
-    /** The effective gid of this JVM. */
+    /** The effective gid of this JVM, read once per {@code Proc} (as {@link #euid()}). */
     public long egid() throws IOException {
-        return Long.parseLong(statusField("self", "Gid").split("\\s+")[1]);
+        long id = egid;
+        if (id < 0) {
+            egid = id = Long.parseLong(statusField("self", "Gid").split("\\s+")[1]);
+        }
+        return id;
     }
 
     /** Whether this kernel offers the namespace {@code ns} ({@code mnt}, {@code pid}, ...): {@code self/ns/<ns>} exists. */

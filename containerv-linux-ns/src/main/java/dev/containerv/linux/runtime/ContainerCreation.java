@@ -7,6 +7,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.cgroup.ContainerCgroup;
 import dev.containerv.linux.control.ControlConnection;
+import dev.containerv.linux.helper.EarlyStart;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.helper.HelperLog;
 import dev.containerv.linux.helper.InitLauncher;
@@ -40,8 +41,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code create}, in order: spec checks, root, the helper, the state directory claimed, {@code state.json}
- * (creating), the container's cgroup with its limits, the plan written, the supervisor started with the owner pipe, its status line read, the control
+ * {@code create}, in order: spec checks, root, the helper, the supervisor started (before its plan,
+ * {@link EarlyStart}), the state directory claimed, the container's cgroup with its limits, the plan written and sent to the
+ * supervisor, {@code state.json} (creating, naming the supervisor), its status line read, the control
  * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
  * is stopped (it kills the init and cleans up) and the leftovers (cgroup included) are removed, so nothing half-made
  * survives.
@@ -92,11 +94,23 @@ final class ContainerCreation {
         Path socket = paths.controlSocket();
         SpecChecks.requireSocketPathFits(options, socket);
         StateStore store = runtime.store();
-        store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+        // The supervisor starts now (rootless, it makes its user namespace too), while the rest is prepared.
+        Path planFile = stateDir.resolve("plan");
+        // Only the one mapping a user may write for itself is made before the plan is read; a plan with other maps
+        // (subordinate ids) gets its namespace from the plan, after it is read.
+        boolean ownIdsOnly = spec.uidMappings().isEmpty() && spec.gidMappings().isEmpty();
+        EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless && ownIdsOnly);
+        try {
+            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+        } catch (RuntimeException e) {
+            early.discard();
+            throw e;
+        }
         Process helperProcess = null;
         try {
+            // Written once the supervisor has its plan (below), naming it: until then the new directory has no
+            // state, which a concurrent look judges young, not stale.
             StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis());
-            state.write(stateDir);
             // The id is ours now; a layer tree without a state dir is debris of an earlier crash.
             List<Exception> debris = store.removeTrees(layerDir);
             if (!debris.isEmpty()) {
@@ -124,28 +138,25 @@ final class ContainerCreation {
                 CgroupSetup.apply(plan, cgroup.get(), spec.has(Capability.CGROUPS));
             }
             SecuritySetup.apply(plan, spec, rootfs, options, ownDirs, System.getenv());
-            Path planFile = stateDir.resolve("plan");
             Files.writeString(Files.createFile(planFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                     plan.render());
             Path log = Files.createFile(stateDir.resolve("helper.log"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Held open so the log can still be read after the supervisor has removed the state directory.
             try (RandomAccessFile logReader = new RandomAccessFile(log.toFile(), "r")) {
-                helperProcess = InitLauncher.start(helperPath, planFile, log);
+                helperProcess = early.process();
+                // Named before the supervisor acts: once told, it may fail and remove the state directory at once.
                 state = state.withSupervisor(helperProcess.pid());
-                state.write(stateDir);
+                state.writeNew(stateDir);
+                early.go(log);
                 StatusLine status = InitLauncher.readStatus(helperProcess, op, id, logReader);
                 if (status instanceof StatusLine.Error e) {
                     throw createFailed(op, spec, rootfs, e.failure(), helperProcess, stateDir, layerDir, logReader);
                 }
                 StatusLine.Ready ready = (StatusLine.Ready) status;
-                state = state.running(ready.supervisorPid(), ready.initPid(), ready.initStartTime());
-                ControlConnection control = ControlConnection.connect(socket, id);
-                try {
-                    state.write(stateDir);
-                } catch (IOException e) {
-                    control.close();
-                    throw e;
-                }
+                StateFile running = state.running(ready.supervisorPid(), ready.initPid(), ready.initStartTime());
+                state = running;
+                // Written while the init answers HELLO.
+                ControlConnection control = ControlConnection.connect(socket, id, () -> running.write(stateDir));
                 if (spec.persistent()) {
                     helperProcess.getOutputStream().close();
                 } else {
@@ -156,12 +167,12 @@ final class ContainerCreation {
                 return new LinuxContainer(runtime, spec, state, paths, () -> helperPath, helperProcess, control);
             }
         } catch (ContainerException e) {
-            abort(store, helperProcess, stateDir, layerDir, e);
+            abort(store, helperProcess, early, stateDir, layerDir, e);
             throw e;
         } catch (IOException | RuntimeException e) {
             ContainerException ce = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot create container " + id + ": " + e.getMessage())
                     .operation(op).containerId(id).cause(e).build();
-            abort(store, helperProcess, stateDir, layerDir, ce);
+            abort(store, helperProcess, early, stateDir, layerDir, ce);
             throw ce;
         }
     }
@@ -194,8 +205,12 @@ final class ContainerCreation {
         return e;
     }
 
-    private static void abort(StateStore store, Process helperProcess, Path stateDir, Path layerDir, ContainerException primary) {
-        if (helperProcess != null && helperProcess.isAlive()) {
+    private static void abort(StateStore store, Process helperProcess, EarlyStart early, Path stateDir, Path layerDir,
+                              ContainerException primary) {
+        if (helperProcess == null) {
+            // Never told a plan: it exits at the end of its stdin, having made nothing.
+            early.discard();
+        } else if (helperProcess.isAlive()) {
             // Before ready: the supervisor SIGKILLs the init and cleans up on SIGTERM.
             helperProcess.destroy();
             if (InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(10)) == Integer.MIN_VALUE) {

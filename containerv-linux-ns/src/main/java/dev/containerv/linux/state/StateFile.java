@@ -10,19 +10,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
  * {@code <state-dir>/state.json}: what another process needs to judge and join a container (the init's pid and start
- * time) and informational fields. Written
- * atomically (temporary file, then rename) in two phases: {@code creating} (before the helper starts, naming
- * the creating process, so a crash mid-create is recognisable as stale) and {@code running} (after
- * {@code ready}, with the init's pid and start time).
+ * time) and informational fields. Written in two phases: {@code creating} (once the supervisor has its plan, naming
+ * the creating process and the supervisor, so a crash mid-create is recognisable as stale; straight into place, the
+ * directory being new) and {@code running} (after {@code ready}, with the init's pid and start time; atomically, a
+ * temporary file then a rename).
  *
  * @param version          format version, 1
  * @param id               container id
@@ -88,12 +92,31 @@ public record StateFile(int version, String id, String phase, long creatorPid, l
     public void write(Path dir) throws IOException {
         Path tmp = dir.resolve(FILE + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(tmp, MAPPER.writeValueAsBytes(this));
+        createWith(tmp, MAPPER.writeValueAsBytes(this));
         try {
             Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Writes the first {@code dir/state.json} of a state directory just claimed, mode 0600, straight into place: no
+     * reader can have seen one, and a reader that sees it half written judges it as a directory without readable state
+     * (young, so not stale). Fails if there is one.
+     */
+    public void writeNew(Path dir) throws IOException {
+        createWith(dir.resolve(FILE), MAPPER.writeValueAsBytes(this));
+    }
+
+    /** Creates {@code file} (0600, never an existing one) with {@code bytes}, in one open. */
+    private static void createWith(Path file, byte[] bytes) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         }
     }
 

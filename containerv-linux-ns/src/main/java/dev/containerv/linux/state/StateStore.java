@@ -34,6 +34,7 @@ public final class StateStore {
     private final Proc proc;
     private final Leftovers leftovers;
     private final HostCgroups cgroups;
+    private volatile long creatorStartTime = -1;
 
     public StateStore(Proc proc, Leftovers leftovers, HostCgroups cgroups) {
         this.proc = proc;
@@ -103,7 +104,12 @@ public final class StateStore {
                     l.containerPath().orElse(null), l.access().name(), l.sizeBytes().isPresent() ? l.sizeBytes().getAsLong() : null));
         }
         List<String> caps = spec.capabilities().stream().map(Enum::name).sorted().toList();
-        return new StateFile(1, spec.id(), StateFile.CREATING, self, proc.startTime(self).orElse(0), 0, 0, 0, Instant.now().toString(),
+        long selfStart = creatorStartTime;
+        if (selfStart < 0) {
+            // This JVM's start time does not change: read once, not per create.
+            creatorStartTime = selfStart = proc.startTime(self).orElse(0);
+        }
+        return new StateFile(1, spec.id(), StateFile.CREATING, self, selfStart, 0, 0, 0, Instant.now().toString(),
                 spec.persistent(), spec.hostname(), rootfs.toString(), caps, layers, stopGraceMs);
     }
 

@@ -31,6 +31,7 @@ class LaunchPlanTest {
                 .stateDir(Path.of("/run/containerv/c1"), Path.of("/run/containerv/c1/control"))
                 .overlay(Path.of("/opt/images/alpine"), Path.of("/var/lib/containerv/c1/upper"), Path.of("/var/lib/containerv/c1/work"),
                         Path.of("/var/lib/containerv/c1/merged"))
+                .overlayVolatile()
                 .bind(Path.of("/home/me/my project"), "/src", true)
                 .tmpfs("/tmp", 0, 01777)
                 .proc("/proc").sysfs("/sys").dev("/dev").device("/dev/null", 1, 3).symlink("pts/ptmx", "/dev/ptmx")
@@ -51,6 +52,7 @@ class LaunchPlanTest {
                 upper /var/lib/containerv/c1/upper
                 work /var/lib/containerv/c1/work
                 merged /var/lib/containerv/c1/merged
+                overlay-volatile
                 bind /home/me/my%20project /src ro
                 tmpfs /tmp 0 1777
                 proc /proc
@@ -94,6 +96,9 @@ class LaunchPlanTest {
         assertThat(text).contains("namespaces ipc\n", "upper " + layers.resolve("upper") + "\n", "work " + layers.resolve("work") + "\n",
                 "bind " + Percent.encode(src.toString()) + " /src rw\ntmpfs /scratch 67108864 1777\n", "stop-grace-ms 10000\n");
         assertThat(text).doesNotContain("persistent");
+        // The writable layer on disk is never synced (this build machine's kernel is 5.10 or later).
+        assertThat(KernelRelease.RUNNING.hasVolatileOverlay()).isTrue();
+        assertThat(text).contains("overlay-volatile\n");
     }
 
     /** Java, not the helper, decides /proc, /sys, /dev and its nodes, in an order that puts the spec's layers on top. */

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StateFileTest {
     @TempDir
@@ -26,6 +27,17 @@ class StateFileTest {
         assertThat(running.phase()).isEqualTo(StateFile.RUNNING);
         assertThat(running.initPid()).isEqualTo(12);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state.json")))).isEqualTo("rw-------");
+        assertThat(dir.resolve("state.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void theFirstStateGoesStraightIntoPlaceOwnerOnlyAndNeverOverAnother() throws IOException {
+        StateFile s = new StateFile(1, "c1", StateFile.CREATING, 10, 20, 30, 0, 0, "2026-01-01T00:00:00Z", false, "c1", "/img",
+                List.of("FILESYSTEM"), List.of(), 10000);
+        s.writeNew(dir);
+        assertThat(StateFile.read(dir)).isEqualTo(s);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state.json")))).isEqualTo("rw-------");
+        assertThatThrownBy(() -> s.writeNew(dir)).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
         assertThat(dir.resolve("state.json.tmp")).doesNotExist();
     }
 
