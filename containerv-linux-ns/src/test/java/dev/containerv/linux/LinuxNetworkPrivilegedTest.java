@@ -9,6 +9,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.linux.state.StateFile;
 import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,10 +106,9 @@ class LinuxNetworkPrivilegedTest {
     }
 
     /**
-     * The pair normally goes with the init's network namespace (the supervisor only waits until the kernel has
-     * unlisted the host side). A namespace someone else keeps alive (here: this JVM holds its nsfs file open, as
-     * {@code ip netns} or {@code nsenter} would) keeps the pair too: the supervisor then deletes it itself after 2 s,
-     * and destroy still leaves no link.
+     * The supervisor deletes the pair itself once the init has exited; it does not leave it to the init's network
+     * namespace, which someone else may keep alive (here: this JVM holds its nsfs file open, as {@code ip netns} or
+     * {@code nsenter} would). Destroy leaves no link.
      */
     @Test
     void aNetworkNamespaceKeptAliveByAnotherProcessStillLosesTheHostLinkAtDestroy() throws Exception {
@@ -237,6 +237,37 @@ class LinuxNetworkPrivilegedTest {
             Thread.sleep(50);
         }
         Thread.sleep(200);
+        assertGone(id);
+    }
+
+    /**
+     * The same without any destroy (whose leftover removal would delete a link the supervisor left): the creating JVM
+     * is killed while this JVM holds the container's network namespace, so only the supervisor's own deletion can
+     * remove the pair before the supervisor exits.
+     */
+    @Test
+    void whenTheCreatingJvmIsKilledTheSupervisorDeletesTheLinkEvenWhileTheNamespaceIsHeldOpen() throws Exception {
+        String id = newId();
+        Process child = ChildJvm.start("create-net", id, rootfs.toString(), "10.214.7.2/24", "10.214.7.1");
+        StateFile state;
+        java.nio.channels.FileChannel ns;
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(r.readLine()).isEqualTo("created " + id);
+            assertThat(hostLinkOf(id)).exists();
+            state = StateFile.read(STATE_ROOT.resolve(id));
+            ns = java.nio.channels.FileChannel.open(Path.of("/proc", Long.toString(state.initPid()), "ns", "net"));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        try (ns) {
+            ProcessHandle supervisor = ProcessHandle.of(state.supervisorPid()).orElse(null);
+            if (supervisor != null) {
+                supervisor.onExit().get(20, TimeUnit.SECONDS);
+            }
+            assertThat(hostLinkOf(id)).as("the host side when the supervisor has exited, the namespace still held").doesNotExist();
+        }
         assertGone(id);
     }
 
