@@ -88,6 +88,12 @@ class LinuxNetworkPrivilegedTest {
             assertThat(hostLinkOf(id)).exists();
             assertThat(hostLinkOf(id).getFileName().toString()).matches("cv[0-9a-f]{12}");
             assertThat(Files.readString(hostLinkOf(id).resolve("operstate")).trim()).isEqualTo("up");
+            // One queue each way, asked for at creation: a queue per CPU would be cut down right after, which waits
+            // for RCU grace periods in every create (ip(8) only reads here).
+            Process ipd = new ProcessBuilder("ip", "-d", "link", "show", hostLinkOf(id).getFileName().toString())
+                    .redirectErrorStream(true).start();
+            assertThat(new String(ipd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("numtxqueues 1 numrxqueues 1");
+            assertThat(ipd.waitFor()).isZero();
             String links = sh(c, "ip -o link show").stdout();
             assertThat(links).contains("lo:", "eth0@").doesNotContain(hostLinkOf(id).getFileName().toString() + ":");
             assertThat(sh(c, "ip -o -4 addr show dev eth0").stdout()).contains("inet 10.214.1.2/24");
