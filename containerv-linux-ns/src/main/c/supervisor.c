@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "hostpid.h"
 #include "init.h"
+#include "linkwatch.h"
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
@@ -68,7 +69,8 @@ static int reap_init(pid_t pid)
     return st;
 }
 
-/* Deletes the pair (the host side, and with it the peer) at once: used when a create fails. */
+/* The kernel removes the pair when the init's namespace dies, but that happens later, in a
+ * kernel worker: removing the host side here makes the pair gone when the supervisor exits. */
 static int remove_veth(const struct cv_plan *p)
 {
     if (!p->veth.host_if)
@@ -79,40 +81,21 @@ static int remove_veth(const struct cv_plan *p)
     return e == 0 ? 0 : -1;
 }
 
-/* After the init's exit: the pair is deleted explicitly, in a child, while the supervisor removes
- * the trees and cgroups. RTM_DELLINK unlists both ends within an expedited grace period, then
- * waits (rcu_barrier, the device's last references) until the kernel has freed them: 10-20 ms
- * here, overlapped with the rest of the cleanup. Left to the dying network namespace instead, the
- * pair goes in the kernel's one netns cleanup worker, which handles namespaces one batch at a
- * time at 30-40 ms each: back to back, every destroy waited for the previous one's. Returns the
- * child's pid, 0 without a veth, or -1 when no child could be made (then it is deleted here). */
-static pid_t remove_veth_start(const struct cv_plan *p)
+/* After the init's exit: its network namespace dies and the kernel removes the pair with it, in
+ * a worker, while the supervisor removes the trees and cgroups. This waits until the host side is
+ * unlisted, which comes before the kernel's slow part (RCU barrier, references) that an explicit
+ * RTM_DELLINK would wait out here (one RCU barrier: 15-30 ms on this machine, more than the wait
+ * for the worker unless destroys come back to back, where the two cost the same); only a link
+ * still there 250 ms later (a namespace kept alive by someone else; the worker normally unlists
+ * it within 40 ms here, back to back too) is deleted explicitly. Returns 0 when it is gone. */
+static int veth_gone(const struct cv_plan *p)
 {
     if (!p->veth.host_if)
         return 0;
-    pid_t child = fork();
-    if (child == 0)
-        _exit(remove_veth(p) == 0 ? 0 : 1);
-    if (child < 0) {
-        cv_log("fork for removing link %s: %s; removing it here", p->veth.host_if, strerror(errno));
-        return remove_veth(p) == 0 ? 0 : -1;
-    }
-    return child;
-}
-
-/* Waits for the child of remove_veth_start. Returns 0 when the pair is gone. */
-static int remove_veth_finish(pid_t child)
-{
-    if (child <= 0)
-        return child;
-    int st = 0;
-    while (waitpid(child, &st, 0) < 0) {
-        if (errno != EINTR) {
-            cv_log("waiting for the link removal %d: %s", (int)child, strerror(errno));
-            return -1;
-        }
-    }
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    if (cv_linkwatch_wait_gone(p->veth.host_if, 250) == 0)
+        return 0;
+    cv_log("link %s still there 250 ms after the cleanup: deleting it", p->veth.host_if);
+    return remove_veth(p);
 }
 
 __attribute__((noreturn)) static void fail_create(const struct cv_plan *p, pid_t pid, const char *line)
@@ -380,9 +363,8 @@ int cv_supervisor_main(const char *plan_path)
         close(pidq[0]);
     (void)pump_init_log(); /* what the init wrote before it exited */
     cv_log("init exited (wait status %d), cleaning up", init_status);
-    pid_t unlinking = remove_veth_start(&plan);
     int crc = cv_cleanup_run(&plan);
-    crc |= remove_veth_finish(unlinking);
+    crc |= veth_gone(&plan);
     int rc = crc != 0 ? EXIT_CLEANUP_INCOMPLETE
              : (WIFEXITED(init_status) && WEXITSTATUS(init_status) == 0) ? EXIT_CLEAN
                                                                           : EXIT_ABNORMAL;

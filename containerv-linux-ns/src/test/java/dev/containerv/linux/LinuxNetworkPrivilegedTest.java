@@ -112,9 +112,10 @@ class LinuxNetworkPrivilegedTest {
     }
 
     /**
-     * The supervisor deletes the pair itself once the init has exited; it does not leave it to the init's network
-     * namespace, which someone else may keep alive (here: this JVM holds its nsfs file open, as {@code ip netns} or
-     * {@code nsenter} would). Destroy leaves no link.
+     * The pair normally goes with the init's network namespace (the supervisor only waits until the kernel has
+     * unlisted the host side). A namespace someone else keeps alive (here: this JVM holds its nsfs file open, as
+     * {@code ip netns} or {@code nsenter} would) keeps the pair too: the supervisor then deletes it itself after
+     * 250 ms, and destroy still leaves no link.
      */
     @Test
     void aNetworkNamespaceKeptAliveByAnotherProcessStillLosesTheHostLinkAtDestroy() throws Exception {
@@ -248,8 +249,8 @@ class LinuxNetworkPrivilegedTest {
 
     /**
      * The same without any destroy (whose leftover removal would delete a link the supervisor left): the creating JVM
-     * is killed while this JVM holds the container's network namespace, so only the supervisor's own deletion can
-     * remove the pair before the supervisor exits.
+     * is killed while this JVM holds the container's network namespace, so only the supervisor's own deletion (its
+     * fallback after 250 ms) can remove the pair before the supervisor exits.
      */
     @Test
     void whenTheCreatingJvmIsKilledTheSupervisorDeletesTheLinkEvenWhileTheNamespaceIsHeldOpen() throws Exception {
