@@ -85,15 +85,17 @@ static int remove_veth(const struct cv_plan *p)
 /* After the init's exit: its network namespace dies and the kernel removes the pair with it, in
  * a worker, while the supervisor removes the trees and cgroups. This waits until the host side is
  * unlisted, which comes before the kernel's slow part (RCU barrier, references) that an explicit
- * RTM_DELLINK would wait out here (5-50 ms on the CI machine); only a link still there after
- * 2 s (a namespace kept alive by someone else) is deleted explicitly. Returns 0 when it is gone. */
+ * RTM_DELLINK would wait out here (one RCU barrier: 15-30 ms on this machine, more than the wait
+ * for the worker unless destroys come back to back, where the two cost the same); only a link
+ * still there 250 ms later (a namespace kept alive by someone else; the worker normally unlists
+ * it within 40 ms here, back to back too) is deleted explicitly. Returns 0 when it is gone. */
 static int veth_gone(const struct cv_plan *p)
 {
     if (!p->veth.host_if)
         return 0;
-    if (cv_linkwatch_wait_gone(p->veth.host_if, 2000) == 0)
+    if (cv_linkwatch_wait_gone(p->veth.host_if, 250) == 0)
         return 0;
-    cv_log("link %s still there 2 s after the init's exit: deleting it", p->veth.host_if);
+    cv_log("link %s still there 250 ms after the cleanup: deleting it", p->veth.host_if);
     return remove_veth(p);
 }
 

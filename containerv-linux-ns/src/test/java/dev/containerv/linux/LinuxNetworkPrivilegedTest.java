@@ -9,6 +9,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
+import dev.containerv.linux.state.StateFile;
 import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +88,12 @@ class LinuxNetworkPrivilegedTest {
             assertThat(hostLinkOf(id)).exists();
             assertThat(hostLinkOf(id).getFileName().toString()).matches("cv[0-9a-f]{12}");
             assertThat(Files.readString(hostLinkOf(id).resolve("operstate")).trim()).isEqualTo("up");
+            // One queue each way, asked for at creation: a queue per CPU would be cut down right after, which waits
+            // for RCU grace periods in every create (ip(8) only reads here).
+            Process ipd = new ProcessBuilder("ip", "-d", "link", "show", hostLinkOf(id).getFileName().toString())
+                    .redirectErrorStream(true).start();
+            assertThat(new String(ipd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("numtxqueues 1 numrxqueues 1");
+            assertThat(ipd.waitFor()).isZero();
             String links = sh(c, "ip -o link show").stdout();
             assertThat(links).contains("lo:", "eth0@").doesNotContain(hostLinkOf(id).getFileName().toString() + ":");
             assertThat(sh(c, "ip -o -4 addr show dev eth0").stdout()).contains("inet 10.214.1.2/24");
@@ -107,8 +114,8 @@ class LinuxNetworkPrivilegedTest {
     /**
      * The pair normally goes with the init's network namespace (the supervisor only waits until the kernel has
      * unlisted the host side). A namespace someone else keeps alive (here: this JVM holds its nsfs file open, as
-     * {@code ip netns} or {@code nsenter} would) keeps the pair too: the supervisor then deletes it itself after 2 s,
-     * and destroy still leaves no link.
+     * {@code ip netns} or {@code nsenter} would) keeps the pair too: the supervisor then deletes it itself after
+     * 250 ms, and destroy still leaves no link.
      */
     @Test
     void aNetworkNamespaceKeptAliveByAnotherProcessStillLosesTheHostLinkAtDestroy() throws Exception {
@@ -240,6 +247,37 @@ class LinuxNetworkPrivilegedTest {
             Thread.sleep(50);
         }
         Thread.sleep(200);
+        assertGone(id);
+    }
+
+    /**
+     * The same without any destroy (whose leftover removal would delete a link the supervisor left): the creating JVM
+     * is killed while this JVM holds the container's network namespace, so only the supervisor's own deletion (its
+     * fallback after 250 ms) can remove the pair before the supervisor exits.
+     */
+    @Test
+    void whenTheCreatingJvmIsKilledTheSupervisorDeletesTheLinkEvenWhileTheNamespaceIsHeldOpen() throws Exception {
+        String id = newId();
+        Process child = ChildJvm.start("create-net", id, rootfs.toString(), "10.214.7.2/24", "10.214.7.1");
+        StateFile state;
+        java.nio.channels.FileChannel ns;
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(r.readLine()).isEqualTo("created " + id);
+            assertThat(hostLinkOf(id)).exists();
+            state = StateFile.read(STATE_ROOT.resolve(id));
+            ns = java.nio.channels.FileChannel.open(Path.of("/proc", Long.toString(state.initPid()), "ns", "net"));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        try (ns) {
+            ProcessHandle supervisor = ProcessHandle.of(state.supervisorPid()).orElse(null);
+            if (supervisor != null) {
+                supervisor.onExit().get(20, TimeUnit.SECONDS);
+            }
+            assertThat(hostLinkOf(id)).as("the host side when the supervisor has exited, the namespace still held").doesNotExist();
+        }
         assertGone(id);
     }
 
