@@ -52,6 +52,15 @@ static int set_once_str(struct ctx *c, char **slot, const char *kw, const char *
     return 0;
 }
 
+/* A flag directive (no argument) that may be given once. */
+static int set_once_flag(struct ctx *c, int *slot, const char *kw)
+{
+    if (*slot)
+        return perr(c, "directive '%s' given more than once", kw);
+    *slot = 1;
+    return 0;
+}
+
 static int check_abs(struct ctx *c, const char *kw, const char *path)
 {
     if (path[0] != '/')
@@ -77,6 +86,19 @@ static int oom(struct ctx *c)
 {
     cv_fail_set(c->f, CV_STEP_PLAN, "malloc", ENOMEM, c->name, "out of memory");
     return -1;
+}
+
+/* Appends a copy of val to a list of strings (lower, cgroup-procs). */
+static int push_str(struct ctx *c, char ***arr, size_t *n, const char *val)
+{
+    char **v = grow(*arr, *n, sizeof *v);
+    if (!v)
+        return oom(c);
+    *arr = v;
+    if (!(v[*n] = strdup(val)))
+        return oom(c);
+    (*n)++;
+    return 0;
 }
 
 /* Appends a setup operation with its container path (and source or link text). */
@@ -297,18 +319,12 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
     if (strcmp(kw, "overlay-userxattr") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
-        if (p->overlay_userxattr)
-            return perr(c, "directive '%s' given more than once", kw);
-        p->overlay_userxattr = 1;
-        return 0;
+        return set_once_flag(c, &p->overlay_userxattr, kw);
     }
     if (strcmp(kw, "overlay-volatile") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
-        if (p->overlay_volatile)
-            return perr(c, "directive '%s' given more than once", kw);
-        p->overlay_volatile = 1;
-        return 0;
+        return set_once_flag(c, &p->overlay_volatile, kw);
     }
     if (strcmp(kw, "symlink") == 0) {
         if (arity(c, kw, n, 2) || check_abs(c, kw, a[1]))
@@ -350,26 +366,12 @@ static int directive(struct ctx *c, struct cv_plan *p, char **argv, int argc,
     if (strcmp(kw, "lower") == 0) {
         if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
             return -1;
-        char **v = grow(p->lowers, p->nlowers, sizeof *v);
-        if (!v)
-            return oom(c);
-        p->lowers = v;
-        if (!(v[p->nlowers] = strdup(a[0])))
-            return oom(c);
-        p->nlowers++;
-        return 0;
+        return push_str(c, &p->lowers, &p->nlowers, a[0]);
     }
     if (strcmp(kw, "cgroup-procs") == 0) {
         if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
             return -1;
-        char **v = grow(p->cgroup_procs, p->ncgroup_procs, sizeof *v);
-        if (!v)
-            return oom(c);
-        p->cgroup_procs = v;
-        if (!(v[p->ncgroup_procs] = strdup(a[0])))
-            return oom(c);
-        p->ncgroup_procs++;
-        return 0;
+        return push_str(c, &p->cgroup_procs, &p->ncgroup_procs, a[0]);
     }
     if (strcmp(kw, "cleanup-tree") == 0 || strcmp(kw, "cleanup-rmdir") == 0) {
         if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
@@ -445,10 +447,7 @@ static int userns_directive(struct ctx *c, struct cv_plan *p, const char *kw, ch
     if (strcmp(kw, "userns-self") == 0) {
         if (arity(c, kw, n, 0))
             return -1;
-        if (p->userns_self)
-            return perr(c, "directive '%s' given more than once", kw);
-        p->userns_self = 1;
-        return 0;
+        return set_once_flag(c, &p->userns_self, kw);
     }
     if (strcmp(kw, "newuidmap") == 0 || strcmp(kw, "newgidmap") == 0) {
         if (arity(c, kw, n, 1) || check_abs(c, kw, a[0]))
