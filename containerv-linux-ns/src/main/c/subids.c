@@ -65,35 +65,21 @@ static int run_tool(const char *tool, pid_t pid, const struct cv_id_range *r, si
     }
     close(out[1]);
     char said[400];
-    size_t len = 0;
-    for (;;) {
-        ssize_t got = read(out[0], said + len, sizeof said - 1 - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        len += (size_t)got;
-        if (len == sizeof said - 1) {
-            char drain[256]; /* the rest is not kept, but the tool must not block on a full pipe */
-            for (;;) {
-                ssize_t d = read(out[0], drain, sizeof drain);
-                if (d > 0 || (d < 0 && errno == EINTR))
-                    continue;
-                break;
-            }
-            break;
-        }
+    ssize_t kept = cv_read_full(out[0], said, sizeof said - 1);
+    size_t len = kept > 0 ? (size_t)kept : 0;
+    if (len == sizeof said - 1) {
+        char drain[256]; /* the rest is not kept, but the tool must not block on a full pipe */
+        while (cv_read_full(out[0], drain, sizeof drain) == (ssize_t)sizeof drain)
+            ;
     }
     close(out[0]);
     said[len] = '\0';
     while (len > 0 && (said[len - 1] == '\n' || said[len - 1] == ' '))
         said[--len] = '\0';
     int status;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) {
-            cv_fail_set(f, CV_STEP_USER_NAMESPACE, "waitpid", errno, tool, NULL);
-            return -1;
-        }
+    if (CV_RETRY(waitpid(child, &status, 0)) < 0) {
+        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "waitpid", errno, tool, NULL);
+        return -1;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
@@ -130,10 +116,7 @@ int cv_subids_unshare(const struct cv_plan *p, struct cv_fail *f)
         close(wake[1]);
         close(result[0]);
         char b;
-        ssize_t r;
-        while ((r = read(wake[0], &b, 1)) < 0 && errno == EINTR)
-            ;
-        if (r != 1)
+        if (cv_read_full(wake[0], &b, 1) != 1)
             _exit(2); /* the supervisor could not unshare: it reports that itself */
         struct cv_fail wf;
         memset(&wf, 0, sizeof wf);
@@ -155,22 +138,13 @@ int cv_subids_unshare(const struct cv_plan *p, struct cv_fail *f)
     }
     close(wake[1]);
     struct cv_fail wf;
-    size_t got = 0;
-    while (got < sizeof wf) {
-        ssize_t r = read(result[0], (char *)&wf + got, sizeof wf - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
+    ssize_t got = cv_read_full(result[0], &wf, sizeof wf);
     close(result[0]);
     int status = 0;
-    while (waitpid(writer, &status, 0) < 0 && errno == EINTR)
-        ;
+    (void)CV_RETRY(waitpid(writer, &status, 0));
     if (rc != 0)
         return rc;
-    if (got == sizeof wf) {
+    if (got == (ssize_t)sizeof wf) {
         *f = wf;
         return -1;
     }
