@@ -190,15 +190,17 @@ int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fai
 
 int cv_userns_self_early(const char *plan_path, struct cv_fail *f)
 {
-    char uid_line[32], gid_line[32];
-    int nu = snprintf(uid_line, sizeof uid_line, "0 %u 1\n", (unsigned)geteuid());
-    int ng = snprintf(gid_line, sizeof gid_line, "0 %u 1\n", (unsigned)getegid());
-    if (unshare(CLONE_NEWUSER) != 0) {
-        cv_fail_set(f, CV_STEP_USER_NAMESPACE, "unshare", errno, "", "CLONE_NEWUSER");
-        return -1;
-    }
-    if (write_file("/proc/self/setgroups", "deny", 4, f) != 0 || write_file("/proc/self/uid_map", uid_line, (size_t)nu, f) != 0 ||
-        write_file("/proc/self/gid_map", gid_line, (size_t)ng, f) != 0)
+    /* The one map a user may write for itself: its own ids as 0 (read before unshare, after
+     * which they show as the overflow id). */
+    struct cv_id_range u = { 0, (uint32_t)geteuid(), 1 }, g = { 0, (uint32_t)getegid(), 1 };
+    struct cv_plan own;
+    memset(&own, 0, sizeof own);
+    own.setgroups_deny = 1;
+    own.uid_map = &u;
+    own.nuid_map = 1;
+    own.gid_map = &g;
+    own.ngid_map = 1;
+    if (unshare_self(&own, f) != 0)
         return -1;
     return reexec_inside(plan_path, 1, f);
 }
@@ -229,8 +231,7 @@ int cv_userns_create(const struct cv_plan *p, struct cv_fail *f)
         }
     }
     kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+    (void)CV_RETRY(waitpid(pid, NULL, 0));
     return rc;
 }
 
