@@ -344,6 +344,9 @@ static int make_dirs(const char *path, enum cv_step step, struct cv_fail *f)
         cv_fail_set(f, step, "mkdir", ENAMETOOLONG, path, NULL);
         return -1;
     }
+    /* Mostly the parent exists already (the second directory of a layer): one mkdir then. */
+    if (mkdir(buf, 0700) == 0 || errno == EEXIST)
+        return 0;
     for (char *s = buf + 1;; s++) {
         if (*s != '/' && *s != '\0')
             continue;
