@@ -12,15 +12,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 int cv_linkwatch_wait_gone(const char *name, int timeout_ms)
 {
@@ -36,9 +28,9 @@ int cv_linkwatch_wait_gone(const char *name, int timeout_ms)
     unsigned index = if_nametoindex(name);
     if (index == 0)
         return 0;
-    long long deadline = now_ms() + timeout_ms;
+    int64_t deadline = cv_now_ms() + timeout_ms;
     for (;;) {
-        long long left = deadline - now_ms();
+        int64_t left = deadline - cv_now_ms();
         if (left <= 0) {
             errno = ETIMEDOUT;
             return -1;
