@@ -149,6 +149,20 @@ static int map_is(const char *file, const struct cv_id_range *r, size_t n, struc
         return -1;
     }
     buf[len] = '\0';
+    /* The kernel's lines, spaces collapsed, for the failure detail. */
+    char seen[sizeof buf];
+    size_t sl = 0;
+    for (ssize_t k = 0; k < len; k++) {
+        char ch = buf[k] == '\n' ? ';' : buf[k];
+        if (ch == ' ' && (sl == 0 || seen[sl - 1] == ' ' || seen[sl - 1] == ';'))
+            continue;
+        if (ch == ';' && sl > 0 && seen[sl - 1] == ' ')
+            sl--;
+        seen[sl++] = ch;
+    }
+    if (sl > 0 && seen[sl - 1] == ';')
+        sl--;
+    seen[sl] = '\0';
     size_t i = 0;
     int same = 1;
     char *save = NULL;
@@ -159,7 +173,9 @@ static int map_is(const char *file, const struct cv_id_range *r, size_t n, struc
     }
     if (!same || i != n) {
         cv_fail_set(f, CV_STEP_USER_NAMESPACE, "", EINVAL, path,
-                    "the user namespace made before the plan was read does not have the plan's maps");
+                    "the user namespace made before the plan was read does not have the plan's maps: it has '%s',"
+                    " the plan %zu line(s) from '%u %u %u'",
+                    seen, n, n ? r[0].inside : 0, n ? r[0].outside : 0, n ? r[0].count : 0);
         return -1;
     }
     return 0;
