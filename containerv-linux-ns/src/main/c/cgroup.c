@@ -23,26 +23,31 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The directory holding a `cgroup-procs` file, then "/" and suffix (empty or a file name of it);
+ * -1 when there is no '/' or it does not fit. */
+static int procs_dir(const char *procs, const char *suffix, char *dir, size_t n)
+{
+    const char *slash = strrchr(procs, '/');
+    if (!slash)
+        return -1;
+    int len = snprintf(dir, n, "%.*s%s%s", (int)(slash - procs), procs, *suffix ? "/" : "", suffix);
+    return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
 /* The file system type of the directory holding a `cgroup-procs` file, 0 if it cannot be told. */
 static long procs_fs_type(const char *procs)
 {
     char dir[CV_PATH_MAX];
-    const char *slash = strrchr(procs, '/');
-    if (!slash || (size_t)(slash - procs) >= sizeof dir)
-        return 0;
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - procs), procs);
     struct statfs sf;
-    return statfs(dir, &sf) == 0 ? (long)sf.f_type : 0;
+    return procs_dir(procs, "", dir, sizeof dir) == 0 && statfs(dir, &sf) == 0 ? (long)sf.f_type : 0;
 }
 
 int cv_cgroup_clone_fd(const struct cv_plan *p)
 {
     for (size_t i = 0; i < p->ncgroup_procs; i++) {
-        if (procs_fs_type(p->cgroup_procs[i]) != CGROUP2_SUPER_MAGIC)
-            continue;
         char dir[CV_PATH_MAX];
-        const char *slash = strrchr(p->cgroup_procs[i], '/');
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - p->cgroup_procs[i]), p->cgroup_procs[i]);
+        if (procs_fs_type(p->cgroup_procs[i]) != CGROUP2_SUPER_MAGIC || procs_dir(p->cgroup_procs[i], "", dir, sizeof dir) != 0)
+            continue;
         return CV_RETRY(open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
     }
     return -1;
@@ -88,8 +93,10 @@ int cv_cgroup_join_self(const struct cv_plan *p, struct cv_fail *f)
         if (procs_fs_type(p->cgroup_procs[i]) != CGROUP_SUPER_MAGIC)
             continue;
         char tasks[CV_PATH_MAX];
-        const char *slash = strrchr(p->cgroup_procs[i], '/');
-        snprintf(tasks, sizeof tasks, "%.*s/tasks", (int)(slash - p->cgroup_procs[i]), p->cgroup_procs[i]);
+        if (procs_dir(p->cgroup_procs[i], "tasks", tasks, sizeof tasks) != 0) {
+            cv_fail_set(f, CV_STEP_CGROUP_PROCS, "open", ENAMETOOLONG, p->cgroup_procs[i], "its tasks file");
+            return -1;
+        }
         if (write_number(tasks, "0\n", f) != 0)
             return -1;
         joined++;
