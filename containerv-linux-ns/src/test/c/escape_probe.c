@@ -375,53 +375,42 @@ static void device(const char *path)
         close(fd);
 }
 
-/* Replaces <dir>/<name> with a hard link of <victim> as fast as it can for <seconds>: a copy that
- * chowns or stamps an entry it made by name, after making it, meets the victim instead. */
-static void relink(const char *dir, const char *name, const char *victim, const char *seconds)
+/* Runs one step of a race 1000 times a round for <seconds> in <dir>; "allowed" when a step won
+ * (the note counts them). */
+static void race(const char *check, const char *dir, const char *name, const char *victim, const char *seconds,
+                 int (*step)(int dfd, const char *name, const char *victim))
 {
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
-        result("relink", dir, 0, errno, NULL);
+        result(check, dir, 0, errno, NULL);
         return;
     }
     time_t end = time(NULL) + atoi(seconds);
-    unsigned long linked = 0;
-    while (time(NULL) < end) {
-        for (int i = 0; i < 1000; i++) {
-            (void)unlinkat(dfd, name, 0);
-            if (linkat(AT_FDCWD, victim, dfd, name, 0) == 0)
-                linked++;
-        }
-    }
+    unsigned long won = 0;
+    while (time(NULL) < end)
+        for (int i = 0; i < 1000; i++)
+            won += (unsigned long)step(dfd, name, victim);
     char note[32];
-    snprintf(note, sizeof note, "%lu", linked);
-    result("relink", victim, linked > 0, 0, note);
+    snprintf(note, sizeof note, "%lu", won);
+    result(check, victim, won > 0, 0, note);
     close(dfd);
 }
 
-/* For <seconds>, whenever <dir>/<name> is a directory (one a copy has just made), renames <victim>
- * (a directory beside it) over it: a copy that opens what it made by name after making it gets the
- * victim instead, and gives it the copy's owner and mode. */
-static void redir(const char *dir, const char *name, const char *victim, const char *seconds)
+/* Replaces <dir>/<name> with a hard link of <victim>: a copy that chowns or stamps an entry it
+ * made by name, after making it, meets the victim instead. */
+static int relink_step(int dfd, const char *name, const char *victim)
 {
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        result("redir", dir, 0, errno, NULL);
-        return;
-    }
-    time_t end = time(NULL) + atoi(seconds);
-    unsigned long moved = 0;
+    (void)unlinkat(dfd, name, 0);
+    return linkat(AT_FDCWD, victim, dfd, name, 0) == 0;
+}
+
+/* Whenever <dir>/<name> is a directory (one a copy has just made), renames <victim> (a directory
+ * beside it) over it: a copy that opens what it made by name after making it gets the victim
+ * instead, and gives it the copy's owner and mode. */
+static int redir_step(int dfd, const char *name, const char *victim)
+{
     struct stat st;
-    while (time(NULL) < end) {
-        for (int i = 0; i < 1000; i++)
-            if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-                renameat(dfd, victim, dfd, name) == 0)
-                moved++;
-    }
-    char note[32];
-    snprintf(note, sizeof note, "%lu", moved);
-    result("redir", victim, moved > 0, 0, note);
-    close(dfd);
+    return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) && renameat(dfd, victim, dfd, name) == 0;
 }
 
 /* An fcntl read lock on <path> (a lock file of containerv's the container should not see): taken, it
@@ -700,9 +689,9 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "compat") == 0 && argc == 2)
         compat();
     else if (strcmp(cmd, "redir") == 0 && argc == 6)
-        redir(argv[2], argv[3], argv[4], argv[5]);
+        race("redir", argv[2], argv[3], argv[4], argv[5], redir_step);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)
-        relink(argv[2], argv[3], argv[4], argv[5]);
+        race("relink", argv[2], argv[3], argv[4], argv[5], relink_step);
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
         mounts(argv[2], argc == 4 ? argv[3] : NULL);
     else if (strcmp(cmd, "cgroup") == 0 && argc == 3)
