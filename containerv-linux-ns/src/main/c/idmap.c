@@ -69,8 +69,10 @@ int cv_idmap_attach(const char *host_path, int target_fd, const char *what, int 
 }
 
 /* The clones of the plan's bind-idmap sources, made by cv_idmap_prepare, by setup op. */
-static const struct cv_setup_op **prepared_ops;
-static int *prepared_fds;
+static struct prepared {
+    const struct cv_setup_op *op;
+    int fd;
+} *prepared;
 static size_t nprepared;
 
 int cv_idmap_prepare(const struct cv_plan *p, struct cv_fail *f)
@@ -79,20 +81,16 @@ int cv_idmap_prepare(const struct cv_plan *p, struct cv_fail *f)
         const struct cv_setup_op *m = &p->setup[i];
         if (m->kind != CV_SETUP_BIND_IDMAP)
             continue;
-        const struct cv_setup_op **o = realloc(prepared_ops, (nprepared + 1) * sizeof *o);
-        if (o)
-            prepared_ops = o;
-        int *d = o ? realloc(prepared_fds, (nprepared + 1) * sizeof *d) : NULL;
-        if (!d) {
+        struct prepared *grown = realloc(prepared, (nprepared + 1) * sizeof *grown);
+        if (!grown) {
             cv_fail_set(f, CV_STEP_IDMAP, "realloc", ENOMEM, m->src, NULL);
             return -1;
         }
-        prepared_fds = d;
+        prepared = grown;
         int fd = idmapped_clone(m->src, m->dst, 1, 1, f);
         if (fd < 0)
             return -1;
-        prepared_ops[nprepared] = m;
-        prepared_fds[nprepared++] = fd;
+        prepared[nprepared++] = (struct prepared){ m, fd };
     }
     return 0;
 }
@@ -119,8 +117,8 @@ int cv_idmap_bind(int rootfd, const struct cv_plan *p, size_t at, struct cv_fail
         return -1;
     int fd cleanup_fd = -1;
     for (size_t i = 0; i < nprepared; i++)
-        if (prepared_ops[i] == m)
-            fd = cv_steal_fd(&prepared_fds[i]);
+        if (prepared[i].op == m)
+            fd = cv_steal_fd(&prepared[i].fd);
     if (fd < 0) {
         cv_fail_set(f, CV_STEP_IDMAP, "", EBADF, m->src, "no clone prepared for %s", m->dst);
         return -1;
