@@ -83,6 +83,10 @@ static int make_below(int basefd, const char *strip, const struct cv_plan *p, si
     const char *top = p->setup[at].dst;
     size_t sl = strip && strcmp(strip, "/") != 0 ? strlen(strip) : 0;
     for (size_t j = at + 1; j < p->nsetup; j++) {
+        /* Its mount point (the destination or its parent) is below top only if the destination
+         * is: ops elsewhere are skipped before mount_point_kind stats a bind's source. */
+        if (!strictly_below(top, p->setup[j].dst))
+            continue;
         char parent[CV_PATH_MAX];
         const char *path;
         int kind = mount_point_kind(&p->setup[j], &path, parent, sizeof parent);
