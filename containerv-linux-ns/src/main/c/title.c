@@ -21,20 +21,13 @@ static const char TITLE[] = "containerv-helper\0init"; /* sizeof counts the fina
 void cv_title_hide_host_paths(void)
 {
     char buf[8192];
-    size_t len = 0;
     int fd = CV_RETRY(open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC));
     if (fd < 0) {
         cv_log("title: open /proc/self/cmdline: %s", strerror(errno));
         return;
     }
-    for (;;) {
-        ssize_t r = CV_RETRY(read(fd, buf + len, sizeof buf - len));
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-        if (len == sizeof buf)
-            break;
-    }
+    ssize_t got = cv_read_full(fd, buf, sizeof buf);
+    size_t len = got > 0 ? (size_t)got : 0;
     close(fd);
     char *start = program_invocation_name;
     if (len == 0 || len == sizeof buf || !start || memcmp(start, buf, len) != 0) {
