@@ -77,18 +77,14 @@ public final class LinuxNamespacesProvider implements ContainerRuntimeProvider {
         return p;
     }
 
-    /** The probe, with the {@code /proc} it reads as a seam for tests. */
     /** What the probe says of USERS for a normal user: mappings through newuidmap/newgidmap, or why not. */
     private static String rootlessUsers(long euid) {
-        try {
-            return SubordinateIds.unavailable(System.getProperty("user.name"), euid, SubordinateIds.ETC, SubordinateIds.BINARIES)
-                    .map(why -> "; no uid/gid mappings (USERS): " + why)
-                    .orElse("; uid/gid mappings (USERS) of the user's own id as 0 and its subordinate ids, written by newuidmap/newgidmap");
-        } catch (IOException e) {
-            return "; no uid/gid mappings (USERS): cannot read /etc/subuid or /etc/subgid: " + e;
-        }
+        return SubordinateIds.unavailableHere(euid)
+                .map(why -> "; no uid/gid mappings (USERS): " + why)
+                .orElse("; uid/gid mappings (USERS) of the user's own id as 0 and its subordinate ids, written by newuidmap/newgidmap");
     }
 
+    /** The probe, with the {@code /proc} it reads as a seam for tests. */
     static Probe runProbe(Optional<Path> explicitHelper, Proc proc) {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {

@@ -34,13 +34,7 @@ public final class RootlessSpec {
      */
     public static void requireCapabilities(ContainerSpec spec, long uid, String op, String id) {
         if (spec.has(dev.containerv.api.Capability.USERS)) {
-            String why;
-            try {
-                why = SubordinateIds.unavailable(System.getProperty("user.name"), uid, SubordinateIds.ETC,
-                        SubordinateIds.BINARIES).orElse(null);
-            } catch (IOException e) {
-                why = "cannot read /etc/subuid or /etc/subgid: " + e;
-            }
+            String why = SubordinateIds.unavailableHere(uid).orElse(null);
             if (why != null) {
                 throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to"
                         + " this normal user: " + why).operation(op).containerId(id).build();

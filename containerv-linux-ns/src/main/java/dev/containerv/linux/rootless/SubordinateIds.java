@@ -71,6 +71,18 @@ public final class SubordinateIds {
         return Optional.empty();
     }
 
+    /**
+     * {@link #unavailable} for this JVM's user ({@code user.name}, {@code uid}) on this host ({@link #ETC},
+     * {@link #BINARIES}), a file that cannot be read counting as a reason too.
+     */
+    public static Optional<String> unavailableHere(long uid) {
+        try {
+            return unavailable(System.getProperty("user.name"), uid, ETC, BINARIES);
+        } catch (IOException e) {
+            return Optional.of("cannot read /etc/subuid or /etc/subgid: " + e);
+        }
+    }
+
     private static Optional<String> missingTool(List<Path> binaries) {
         for (String tool : List.of("newuidmap", "newgidmap")) {
             if (find(tool, binaries).isEmpty()) {

@@ -146,12 +146,7 @@ public final class LinuxRuntime implements ContainerRuntime {
      * grant one while the JVM runs).
      */
     private boolean rootlessIdMapping() {
-        try {
-            return dev.containerv.linux.rootless.SubordinateIds.unavailable(System.getProperty("user.name"), euid.getAsLong(),
-                    dev.containerv.linux.rootless.SubordinateIds.ETC, dev.containerv.linux.rootless.SubordinateIds.BINARIES).isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
+        return dev.containerv.linux.rootless.SubordinateIds.unavailableHere(euid.getAsLong()).isEmpty();
     }
 
     private static <E extends Enum<E>> Set<E> plus(Set<E> set, E more) {
