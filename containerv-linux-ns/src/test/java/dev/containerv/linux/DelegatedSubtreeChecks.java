@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,7 +78,7 @@ class DelegatedSubtreeChecks {
         LinuxOptions roots = LinuxOptions.defaults();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         // The supervisor is this JVM's child (the creating one) until Java's process reaper has waited for it.
-        while ((Files.exists(parent.resolve(id)) || Files.exists(roots.stateRoot().resolve(id)) || supervisorOf(id).isPresent()
+        while ((Files.exists(parent.resolve(id)) || Files.exists(roots.stateRoot().resolve(id)) || Supervisors.of(id).isPresent()
                 || ProcessHandle.current().children().findAny().isPresent()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -87,15 +86,9 @@ class DelegatedSubtreeChecks {
         assertThat(parent.resolve(id)).as("the container's cgroup").doesNotExist();
         assertThat(roots.stateRoot().resolve(id)).as("the container's state").doesNotExist();
         assertThat(roots.layerRoot().resolve(id)).as("the container's layer").doesNotExist();
-        assertThat(supervisorOf(id)).as("the container's supervisor").isEmpty();
+        assertThat(Supervisors.of(id)).as("the container's supervisor").isEmpty();
         assertThat(ProcessHandle.current().children().map(h -> h.pid() + " " + h.info().command().orElse("?")).toList())
                 .as("this JVM's children (supervisors not yet reaped)").isEmpty();
-    }
-
-    private static java.util.Optional<ProcessHandle> supervisorOf(String id) {
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            return all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/plan")).findFirst();
-        }
     }
 
     @Test
@@ -234,16 +227,7 @@ class DelegatedSubtreeChecks {
         Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(TestRootfs.shared()).build());
         try {
             c.spawn(ProcessSpec.of("/bin/sleep", "60"));
-            ProcessHandle supervisor;
-            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-                supervisor = all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/plan")).findFirst().orElseThrow();
-            }
-            supervisor.destroyForcibly();
-            supervisor.onExit().get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (c.isRunning() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            long deadline = Supervisors.kill(c);
             assertThat(parent.resolve(id)).as("a killed supervisor removes nothing").isDirectory();
             while (runtime.list().contains(id) && System.nanoTime() < deadline) {
                 Thread.sleep(50);

@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -202,16 +201,7 @@ class LinuxCgroupPrivilegedTest {
         Container c = create(id, ResourceLimits.builder().pidsMax(64).build());
         try {
             c.spawn(ProcessSpec.of("/bin/sleep", "60"));
-            ProcessHandle supervisor;
-            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-                supervisor = all.filter(h -> h.info().commandLine().orElse("").contains("/" + id + "/plan")).findFirst().orElseThrow();
-            }
-            supervisor.destroyForcibly();
-            supervisor.onExit().get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (c.isRunning() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            long deadline = Supervisors.kill(c);
             assertThat(HostCgroupDirs.of(id)).as("a killed supervisor removes nothing").isNotEmpty();
             // The init dies with its supervisor (PDEATHSIG); list() sees the state as stale once it is gone.
             while (runtime.list().contains(id) && System.nanoTime() < deadline) {

@@ -153,6 +153,8 @@ class RedTeamPrivilegedTest {
             CompletableFuture<Container> create = null;
             try {
                 String took = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                // The probe ran and tried (a probe that died would leave nothing to stall the create, and the test would pass).
+                assertThat(took).as("the probe's answer").startsWith("lock /hostcv/state.lock ");
                 create = CompletableFuture.supplyAsync(() -> runtime.create(spec(newId(), rootfs).build()));
                 try {
                     create.get(10, TimeUnit.SECONDS).destroy();

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The helper cache's cleanup (issue 18 item 11b): what is removed, and what a lock, an age or a recent change keeps. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -37,17 +36,6 @@ class HelperCacheTest {
         }
         Files.setLastModifiedTime(dir, then);
         return dir;
-    }
-
-    /** Another process holding a shared lock on {@code file} (as another JVM's {@link HelperCache#hold} does). */
-    private static Process sharedLockHolder(Path file) throws IOException {
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/bin/python3")))
-                .as("python3 stands in for another JVM").isTrue();
-        Process p = new ProcessBuilder("python3", "-c", "import fcntl,sys\n"
-                + "f=open(sys.argv[1],'rb')\nfcntl.lockf(f, fcntl.LOCK_SH)\nprint('locked', flush=True)\nsys.stdin.read()\n",
-                file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertThat(new String(p.getInputStream().readNBytes(7), StandardCharsets.US_ASCII)).isEqualTo("locked\n");
-        return p;
     }
 
     /** Whether another process can take an exclusive lock on {@code file} now. */
@@ -77,7 +65,7 @@ class HelperCacheTest {
     void aDirectoryAnotherJvmHoldsIsKept() throws Exception {
         Path current = helperDir("0000000000000001", true, Duration.ofHours(2));
         Path held = helperDir("0000000000000002", true, Duration.ofHours(2));
-        Process p = sharedLockHolder(held.resolve(HelperCache.LOCK_FILE));
+        Process p = TestSupport.sharedLockHolder(held.resolve(HelperCache.LOCK_FILE), "another JVM");
         try {
             assertThat(HelperCache.removeUnused(base, current, uid())).isEmpty();
             assertThat(held.resolve(HelperBinary.FILE_NAME)).exists();

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The wait for a supervisor that is not this JVM's child: a process holding a POSIX read lock on the plan (as
@@ -21,23 +18,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SupervisorExitTest {
-    /** Takes a read lock on the file, prints "locked", holds it until its stdin closes, then exits. */
-    private static Process holder(Path file) throws IOException {
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/bin/python3")))
-                .as("python3 stands in for the supervisor").isTrue();
-        Process p = new ProcessBuilder("python3", "-c", "import fcntl,sys\n"
-                + "f=open(sys.argv[1],'rb')\nfcntl.lockf(f, fcntl.LOCK_SH)\nprint('locked', flush=True)\nsys.stdin.read()\n",
-                file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] line = new byte[7];
-        assertThat(p.getInputStream().readNBytes(line, 0, 7)).isEqualTo(7);
-        assertThat(new String(line, StandardCharsets.US_ASCII)).isEqualTo("locked\n");
-        return p;
-    }
-
     @Test
     void theWaitEndsWhenTheLockHolderExits(@TempDir Path dir) throws Exception {
         Path plan = Files.writeString(dir.resolve("plan"), "plan 2\n");
-        Process p = holder(plan);
+        Process p = TestSupport.sharedLockHolder(plan, "the supervisor");
         SupervisorExit exit = SupervisorExit.open(plan);
         assertThat(exit).as("a held lock is waited for").isNotNull();
         CompletableFuture<SupervisorExit.Outcome> waited = CompletableFuture.supplyAsync(() -> exit.await(Duration.ofSeconds(20)));
@@ -51,7 +35,7 @@ class SupervisorExitTest {
     @Test
     void aHolderThatStaysIsATimeoutAndTheWaitDoesNotHang(@TempDir Path dir) throws Exception {
         Path plan = Files.writeString(dir.resolve("plan"), "plan 2\n");
-        Process p = holder(plan);
+        Process p = TestSupport.sharedLockHolder(plan, "the supervisor");
         try {
             SupervisorExit exit = SupervisorExit.open(plan);
             assertThat(exit).isNotNull();

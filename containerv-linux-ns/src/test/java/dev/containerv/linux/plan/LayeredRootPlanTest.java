@@ -7,6 +7,8 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.IdMapping;
 import dev.containerv.linux.LinuxOptions;
 import dev.containerv.linux.spec.SpecChecks;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,17 @@ class LayeredRootPlanTest {
     @TempDir
     Path tmp;
 
+    /** The rendered plan of {@code spec}, with its state under {@code tmp/state/<id>} and its writable layer at {@code layers}. */
+    private String planText(ContainerSpec spec, Path rootfs, Path layers) throws IOException {
+        Path state = tmp.resolve("state/" + spec.id());
+        return PlanBuilder.plan(spec, rootfs, LinuxOptions.defaults(), state, layers, state.resolve("control")).render();
+    }
+
+    /** What {@code call} throws, checked to be a {@link ContainerException} of {@code kind}, for its message checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(ThrowingCallable call, ErrorKind kind) {
+        return assertThatThrownBy(call).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+    }
+
     @Test
     void everyLayerAboveTheBaseBecomesALowerLineTopFirstAndTheBaseStaysRootfs() throws IOException {
         Path top = Files.createDirectories(tmp.resolve("top"));
@@ -34,7 +47,7 @@ class LayeredRootPlanTest {
         Path rootfs = SpecChecks.validate(spec, "test");
         assertThat(rootfs).isEqualTo(base.toRealPath());
         Path layers = tmp.resolve("layers/l1");
-        String text = PlanBuilder.plan(spec, rootfs, LinuxOptions.defaults(), tmp.resolve("state/l1"), layers, tmp.resolve("state/l1/control")).render();
+        String text = planText(spec, rootfs, layers);
         assertThat(text).containsSubsequence("lower " + top.toRealPath() + "\n", "lower " + middle.toRealPath() + "\n",
                 "rootfs " + base.toRealPath() + "\n", "upper " + layers.resolve("upper") + "\n");
     }
@@ -43,8 +56,7 @@ class LayeredRootPlanTest {
     void aSingleRootHasNoLowerLine() throws IOException {
         Path base = Files.createDirectories(tmp.resolve("base"));
         ContainerSpec spec = ContainerSpec.builder().id("l2").rootfs(base).build();
-        String text = PlanBuilder.plan(spec, base.toRealPath(), LinuxOptions.defaults(), tmp.resolve("state/l2"), tmp.resolve("layers/l2"),
-                tmp.resolve("state/l2/control")).render();
+        String text = planText(spec, base.toRealPath(), tmp.resolve("layers/l2"));
         assertThat(text).doesNotContain("\nlower ");
     }
 
@@ -55,8 +67,7 @@ class LayeredRootPlanTest {
         Path base = Files.createDirectories(tmp.resolve("base"));
         Path layers = top.resolve("var/lib/containerv/l3");
         ContainerSpec spec = ContainerSpec.builder().id("l3").rootfsLayers(List.of(top, base)).build();
-        String text = PlanBuilder.plan(spec, base.toRealPath(), LinuxOptions.defaults(), tmp.resolve("state/l3"), layers,
-                tmp.resolve("state/l3/control")).render();
+        String text = planText(spec, base.toRealPath(), layers);
         assertThat(text).contains("tmpfs-upper " + layers.resolve("scratch") + " 0\n").doesNotContain("\nupper ");
     }
 
@@ -64,8 +75,7 @@ class LayeredRootPlanTest {
     void aMissingUpperLayerIsNotFoundNamingIt() throws IOException {
         Path base = Files.createDirectories(tmp.resolve("base"));
         ContainerSpec spec = ContainerSpec.builder().id("l4").rootfsLayers(List.of(tmp.resolve("gone"), base)).build();
-        assertThatThrownBy(() -> SpecChecks.validate(spec, "test"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+        assertRefused(() -> SpecChecks.validate(spec, "test"), ErrorKind.NOT_FOUND)
                 .hasMessageContaining("rootfsLayers[0]").hasMessageContaining("gone");
     }
 
@@ -74,11 +84,9 @@ class LayeredRootPlanTest {
         Path base = Files.createDirectories(tmp.resolve("base"));
         Path file = Files.writeString(tmp.resolve("file"), "x");
         Path colon = Files.createDirectories(tmp.resolve("a:b"));
-        assertThatThrownBy(() -> SpecChecks.validate(ContainerSpec.builder().id("l5").rootfsLayers(List.of(file, base)).build(), "test"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+        assertRefused(() -> SpecChecks.validate(ContainerSpec.builder().id("l5").rootfsLayers(List.of(file, base)).build(), "test"), ErrorKind.INVALID_SPEC)
                 .hasMessageContaining("rootfsLayers[0]");
-        assertThatThrownBy(() -> SpecChecks.validate(ContainerSpec.builder().id("l5").rootfsLayers(List.of(colon, base)).build(), "test"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+        assertRefused(() -> SpecChecks.validate(ContainerSpec.builder().id("l5").rootfsLayers(List.of(colon, base)).build(), "test"), ErrorKind.INVALID_SPEC)
                 .hasMessageContaining("rootfsLayers[0]");
     }
 
@@ -87,8 +95,7 @@ class LayeredRootPlanTest {
     void twoNamesOfOneDirectoryAreRefused() throws IOException {
         Path base = Files.createDirectories(tmp.resolve("base"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), base);
-        assertThatThrownBy(() -> SpecChecks.validate(ContainerSpec.builder().id("l6").rootfsLayers(List.of(link, base)).build(), "test"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+        assertRefused(() -> SpecChecks.validate(ContainerSpec.builder().id("l6").rootfsLayers(List.of(link, base)).build(), "test"), ErrorKind.INVALID_SPEC)
                 .hasMessageContaining("rootfsLayers");
     }
 
@@ -101,8 +108,7 @@ class LayeredRootPlanTest {
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.USERS)
                 .uidMappings(new IdMapping(0, 100000, 65536)).gidMappings(new IdMapping(0, 100000, 65536))
                 .build();
-        assertThatThrownBy(() -> SpecChecks.validate(spec, "test"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
+        assertRefused(() -> SpecChecks.validate(spec, "test"), ErrorKind.NOT_SUPPORTED)
                 .hasMessageContaining("rootfsLayers").hasMessageContaining("USERS");
     }
 
@@ -112,8 +118,7 @@ class LayeredRootPlanTest {
         for (int i = 0; i < 501; i++) {
             many.add(Files.createDirectories(tmp.resolve("many/" + i)));
         }
-        assertThatThrownBy(() -> SpecChecks.validate(ContainerSpec.builder().id("l7").rootfsLayers(many).build(), "test"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+        assertRefused(() -> SpecChecks.validate(ContainerSpec.builder().id("l7").rootfsLayers(many).build(), "test"), ErrorKind.INVALID_SPEC)
                 .hasMessageContaining("at most 500");
     }
 
@@ -124,8 +129,7 @@ class LayeredRootPlanTest {
         Path inside = Files.createDirectories(layerRoot.resolve("other/upper"));
         Path base = Files.createDirectories(tmp.resolve("base"));
         ContainerSpec spec = ContainerSpec.builder().id("l8").rootfsLayers(List.of(inside, base)).build();
-        assertThatThrownBy(() -> SecuritySetup.requireOutsideOwnDirectories(spec, base, List.of(layerRoot), "test", "l8"))
-                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+        assertRefused(() -> SecuritySetup.requireOutsideOwnDirectories(spec, base, List.of(layerRoot), "test", "l8"), ErrorKind.PERMISSION_DENIED)
                 .hasMessageContaining("rootfsLayers[0]");
     }
 
