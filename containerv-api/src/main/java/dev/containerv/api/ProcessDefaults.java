@@ -124,8 +124,7 @@ public final class ProcessDefaults {
 
         /** Adds one variable. */
         public Builder environment(String name, String value) {
-            Checks.envName("processDefaults.environment", name);
-            Checks.text("processDefaults.environment[" + name + "]", value);
+            Checks.envVariable("processDefaults.environment", name, value);
             environment.put(name, value);
             return this;
         }

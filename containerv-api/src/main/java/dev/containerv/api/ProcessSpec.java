@@ -196,8 +196,7 @@ public final class ProcessSpec {
 
         /** Adds one variable. */
         public Builder environment(String name, String value) {
-            Checks.envName("process.environment", name);
-            Checks.text("process.environment[" + name + "]", value);
+            Checks.envVariable("process.environment", name, value);
             environment.put(name, value);
             return this;
         }
@@ -220,10 +219,14 @@ public final class ProcessSpec {
             return this;
         }
 
-        /** Replaces the variables given so far (for {@link ProcessDefaults#applyTo}). */
-        Builder replaceEnvironment(Map<String, String> variables) {
+        /**
+         * Replaces the variables given so far (for {@link ProcessDefaults#applyTo}, on every spawn and exec), with
+         * variables that were checked when they were given to a builder: they are not checked again.
+         */
+        Builder replaceEnvironment(Map<String, String> checkedVariables) {
             environment.clear();
-            return environment(variables);
+            environment.putAll(checkedVariables);
+            return this;
         }
 
         /**

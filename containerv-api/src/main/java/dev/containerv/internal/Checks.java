@@ -93,6 +93,15 @@ public final class Checks {
         return name;
     }
 
+    /**
+     * One environment variable of {@code field} (a map): its name as {@link #envName} accepts it (the map is named
+     * in a failure), its value non-null without NUL (named {@code field[name]}).
+     */
+    public static void envVariable(String field, String name, String value) {
+        envName(field, name);
+        text(field + "[" + name + "]", value);
+    }
+
     /** An int within [min, max]. */
     public static int range(String field, int value, int min, int max) {
         if (value < min || value > max) {

@@ -6,13 +6,9 @@ import dev.containerv.api.ContainerRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-
-import java.lang.System.Logger.Level;
-import java.time.Duration;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,8 +22,6 @@ import java.util.concurrent.Callable;
                     + "is that of the first failure."
         })
 final class RmCommand implements Callable<Integer> {
-    private static final System.Logger LOG = System.getLogger(RmCommand.class.getName());
-
     @ParentCommand
     private ContainervCommand root;
 
@@ -48,20 +42,12 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() {
         CliContext ctx = root.context();
         ContainerRuntime runtime = root.runtime();
-        if (time != null && time < 0) {
-            throw new ParameterException(spec.commandLine(), "--time: " + time + " is negative; give 0 or more seconds");
-        }
+        GraceOption.check(spec, "--time", time);
         int status = ExitCodes.OK;
         for (String id : ids) {
             try {
                 Container c = runtime.open(id);
-                long started = System.nanoTime();
-                if (time != null) {
-                    c.destroyWithGrace(Duration.ofSeconds(time));
-                } else {
-                    c.destroy();
-                }
-                LOG.log(Level.INFO, "destroyed container {0} in {1} ms", id, (System.nanoTime() - started) / 1_000_000);
+                GraceOption.destroy(c, time);
                 ctx.out().println(id);
             } catch (ContainerException e) {
                 if (force && e.isNotFound()) {

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -56,32 +55,15 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec commandSpec;
 
-    private CommandSpec spec() {
-        return commandSpec;
-    }
-
-    /** Destroys with {@code --stop-timeout} as the grace when given, else the runtime's own. */
-    private void destroy(Container c) {
-        long started = System.nanoTime();
-        if (stopTimeout != null) {
-            c.destroyWithGrace(Duration.ofSeconds(stopTimeout));
-        } else {
-            c.destroy();
-        }
-        LOG.log(Level.INFO, "destroyed container {0} in {1} ms", c.id(), (System.nanoTime() - started) / 1_000_000);
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         CliContext ctx = root.context();
-        // Everything that can be checked is checked before a container exists.
+        // Everything that can be checked is checked before a container exists (and before an image is pulled).
+        GraceOption.check(commandSpec, "--stop-timeout", stopTimeout);
         ContainerSpec spec = container.toSpec(ctx, false);
         ProcessSpec processSpec = ImageRun.processSpec(ctx, container, process, ProcessOptions.commandWords(command));
         if (processSpec == null) {
             return ExitCodes.USAGE;
-        }
-        if (stopTimeout != null && stopTimeout < 0) {
-            throw new ParameterException(spec().commandLine(), "--stop-timeout: " + stopTimeout + " is negative; give 0 or more seconds");
         }
         long started = System.nanoTime();
         Container c = root.runtime().create(spec);
@@ -89,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
         LOG.log(Level.DEBUG, "container {0} runs {1}", c.id(), processSpec);
         ShutdownHooks.Registration hook = ctx.hooks().register("containerv-run-" + c.id(), () -> {
             LOG.log(Level.DEBUG, "stopped from outside: destroying container {0}", c.id());
-            destroy(c);
+            GraceOption.destroy(c, stopTimeout);
         });
         Throwable failure = null;
         try {
@@ -109,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             // As try-with-resources would: a failed destroy after a failed command is attached to the first failure.
             try {
-                destroy(c);
+                GraceOption.destroy(c, stopTimeout);
             } catch (RuntimeException e) {
                 if (failure == null) {
                     throw e;

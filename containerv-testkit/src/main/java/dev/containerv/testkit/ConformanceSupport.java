@@ -12,7 +12,6 @@ import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.RuntimeFeature;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.opentest4j.TestAbortedException;
 
@@ -161,10 +160,7 @@ public final class ConformanceSupport {
         } catch (ContainerException e) {
             if (e.kind() == ErrorKind.PERMISSION_DENIED) {
                 String why = "provider " + providerName() + " cannot create containers here for lack of privileges: " + e.getMessage();
-                if (Privileges.privilegedRequired(suite.environment())) {
-                    Assertions.fail(Privileges.REQUIRE_PRIVILEGED_ENV + "=1, so privileged tests must run: " + why, e);
-                }
-                Assumptions.abort(why);
+                Privileges.skipOrFail(privilegedRequired(), why, e);
             }
             throw e;
         }

@@ -1,8 +1,5 @@
 package dev.containerv.testkit;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -26,19 +23,12 @@ final class OverlayLayers {
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            skipOrFail(privilegedRequired, "cannot run " + command[0] + " to build an overlayfs layer: " + e.getMessage());
+            Privileges.skipOrFail(privilegedRequired, "cannot run " + command[0] + " to build an overlayfs layer: " + e.getMessage(), e);
             return;
         }
         String out = new String(p.getInputStream().readAllBytes()).strip();
         if (p.waitFor() != 0) {
-            skipOrFail(privilegedRequired, String.join(" ", command) + " failed (building an overlayfs layer needs root): " + out);
+            Privileges.skipOrFail(privilegedRequired, String.join(" ", command) + " failed (building an overlayfs layer needs root): " + out, null);
         }
-    }
-
-    private static void skipOrFail(boolean privilegedRequired, String why) {
-        if (privilegedRequired) {
-            Assertions.fail(Privileges.REQUIRE_PRIVILEGED_ENV + "=1, so privileged tests must run: " + why);
-        }
-        Assumptions.abort(why);
     }
 }

@@ -1,5 +1,8 @@
 package dev.containerv.testkit;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
 import java.util.function.Function;
 
 /** Whether privileged tests must run here instead of being skipped. */
@@ -24,5 +27,16 @@ public final class Privileges {
     public static boolean privilegedRequired(Function<String, String> environment) {
         String value = environment.apply(REQUIRE_PRIVILEGED_ENV);
         return value != null && (value.strip().equals("1") || value.strip().equalsIgnoreCase("true"));
+    }
+
+    /**
+     * Skips the running test for lack of privileges ({@code why}), or fails it where {@value #REQUIRE_PRIVILEGED_ENV}
+     * is set ({@code required}); {@code cause} may be {@code null}. Never returns normally.
+     */
+    static void skipOrFail(boolean required, String why, Throwable cause) {
+        if (required) {
+            Assertions.fail(REQUIRE_PRIVILEGED_ENV + "=1, so privileged tests must run: " + why, cause);
+        }
+        Assumptions.abort(why);
     }
 }
