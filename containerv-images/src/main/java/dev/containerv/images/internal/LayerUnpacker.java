@@ -339,9 +339,12 @@ public final class LayerUnpacker {
     private void applyOwnerAndXattrs(Path target, TarArchiveEntry e, Work w) throws IOException {
         String layer = w.layer;
         // Everything here was made by this unpack, so it is owned as the layer directory is (unless that
-        // directory is set-group-ID, when new files take its group): only other owners need a chown.
-        if (root && (e.getLongUserId() != w.ownUid || e.getLongGroupId() != w.ownGid || w.setgid)) {
+        // directory is set-group-ID, when new files take their parent's group): only an id that differs needs a
+        // chown, and each id is its own lchown in the JDK, so the one that matches is not set again.
+        if (root && e.getLongUserId() != w.ownUid) {
             Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (root && (e.getLongGroupId() != w.ownGid || w.setgid)) {
             Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
         for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
