@@ -2,18 +2,13 @@ package dev.containerv.benchmarks;
 
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerRuntime;
-import dev.containerv.api.ContainerRuntimes;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.images.Image;
 import dev.containerv.images.ImageStore;
-import dev.containerv.images.PullProgress;
-import dev.containerv.spi.FileTrees;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,7 +20,6 @@ import java.util.Locale;
  * differences (issue 17 asks for at most 2 ms). {@code java -cp benchmarks.jar dev.containerv.benchmarks.ImageCreateComparison [PAIRS]}.
  */
 public final class ImageCreateComparison {
-    private static final String NAME = "localhost/bench/busybox-app:1";
     private static final int WARM_UP = 20;
     /** Milliseconds between a destroy and the next create ({@code -Dcontainerv.bench.pauseMs}, default 20). */
     private static final long PAUSE_MS = Long.getLong("containerv.bench.pauseMs", 20);
@@ -35,15 +29,13 @@ public final class ImageCreateComparison {
 
     public static void main(String[] args) throws Exception {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 150;
-        Path work = Files.createTempDirectory("containerv-bench-image-pairs-");
+        // The same busybox root, app layer and image store as ImageRootBenchmark's.
+        ImageRootBenchmark.Roots roots = new ImageRootBenchmark.Roots();
+        roots.build();
         try {
-            Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-            Path app = Files.createDirectories(work.resolve("app/opt/app"));
-            Files.writeString(app.resolve("hello"), "hello\n");
-            Path layout = OciLayouts.write(work.resolve("layout"), List.of(rootfs, work.resolve("app")), List.of("/bin/true"));
-            ImageStore store = ImageStore.builder().root(work.resolve("store")).build();
-            store.importOciLayout(layout, null, NAME, PullProgress.NONE);
-            ContainerRuntime runtime = ContainerRuntimes.load(Runtimes.name());
+            ContainerRuntime runtime = roots.runtime;
+            ImageStore store = roots.store;
+            Path rootfs = roots.rootfs;
             long[] directory = new long[pairs];
             long[] image = new long[pairs];
             for (int i = -WARM_UP; i < pairs; i++) {
@@ -66,7 +58,7 @@ public final class ImageCreateComparison {
                     pairs, ms(directory[pairs / 2]), ms(image[pairs / 2]), ms(difference[pairs / 2]), ms(difference[pairs / 4]),
                     ms(difference[3 * pairs / 4])));
         } finally {
-            FileTrees.deleteTree(work);
+            roots.remove();
         }
     }
 
@@ -76,7 +68,7 @@ public final class ImageCreateComparison {
         long start = System.nanoTime();
         ContainerSpec spec;
         if (fromImage) {
-            Image image = store.find(NAME).orElseThrow();
+            Image image = store.find(ImageRootBenchmark.Roots.NAME).orElseThrow();
             spec = ContainerSpec.builder().rootfsLayers(image.layerDirs()).build();
         } else {
             spec = ContainerSpec.builder().rootfs(rootfs).build();

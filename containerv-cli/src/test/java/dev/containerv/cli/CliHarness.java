@@ -71,4 +71,22 @@ final class CliHarness {
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * The command in this JVM with the real runtimes and hooks ({@link CliContext#system()}), no input, streams
+     * captured: what the privileged tests run.
+     *
+     * @param hostEnv the environment the command sees
+     */
+    static Result system(Function<String, String> hostEnv, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliContext system = CliContext.system();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Cli.execute(new CliContext(system.runtimes(), system.probes(), new ByteArrayInputStream(new byte[0]), o, e,
+                    system.hooks(), hostEnv, system.workingDir(), system.windowsHost()), args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -10,13 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,25 +73,25 @@ class ImagePrivilegedTest {
         String ref;
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("registry"))) {
             ref = registry.push(layout, "team/app");
-            Result pulled = cli("pull", ref);
-            assertThat(pulled.code).as(pulled.err).isZero();
-            assertThat(pulled.out).contains("2 layers fetched", ref + "  sha256:");
+            CliHarness.Result pulled = cli("pull", ref);
+            assertThat(pulled.code()).as(pulled.err()).isZero();
+            assertThat(pulled.out()).contains("2 layers fetched", ref + "  sha256:");
 
-            Result run = cli("run", "--image", ref, "--", "/bin/sh", "-c", "cat /app/hello; echo $GREETING; pwd");
-            assertThat(run.code).as(run.err).isZero();
-            assertThat(run.out).isEqualTo("hello from the app layer\nfrom-image\n/app\n");
-            Result byDefault = cli("run", "--image", ref);
-            assertThat(byDefault.out).as(byDefault.err).isEqualTo("hello from the app layer\n");
+            CliHarness.Result run = cli("run", "--image", ref, "--", "/bin/sh", "-c", "cat /app/hello; echo $GREETING; pwd");
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo("hello from the app layer\nfrom-image\n/app\n");
+            CliHarness.Result byDefault = cli("run", "--image", ref);
+            assertThat(byDefault.out()).as(byDefault.err()).isEqualTo("hello from the app layer\n");
         }
         // The registry is gone: a run that asked it anything would fail. The layers must not be unpacked again either.
         Map<Path, String> before = layerStamps();
         assertThat(before).hasSize(2);
-        Result again = cli("run", "--image", ref, "--", "/bin/cat", "/app/hello");
-        assertThat(again.code).as(again.err).isZero();
-        assertThat(again.out).isEqualTo("hello from the app layer\n");
-        assertThat(again.err).as("no progress lines: nothing was fetched").isEmpty();
+        CliHarness.Result again = cli("run", "--image", ref, "--", "/bin/cat", "/app/hello");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).isEqualTo("hello from the app layer\n");
+        assertThat(again.err()).as("no progress lines: nothing was fetched").isEmpty();
         assertThat(layerStamps()).isEqualTo(before);
-        assertThat(cli("run", "--image", ref + "-missing", "--", "/bin/true").code).as("a reference not in the store does go to the registry")
+        assertThat(cli("run", "--image", ref + "-missing", "--", "/bin/true").code()).as("a reference not in the store does go to the registry")
                 .isNotZero();
     }
 
@@ -105,12 +101,12 @@ class ImagePrivilegedTest {
         Path layout = TestImages.ociLayout(work.resolve("app-layout"), List.of(base, app), run);
         Path archive = TestImages.dockerArchive(work.resolve("app.tar"), work.resolve("archive"), List.of(base, app), run);
 
-        Result fromLayout = cli("run", "--image", layout.toString());
-        Result fromArchive = cli("run", "--image", archive.toString());
+        CliHarness.Result fromLayout = cli("run", "--image", layout.toString());
+        CliHarness.Result fromArchive = cli("run", "--image", archive.toString());
 
-        assertThat(fromLayout.code).as(fromLayout.err).isZero();
-        assertThat(fromArchive.code).as(fromArchive.err).isZero();
-        assertThat(fromLayout.out).isEqualTo("hello from the app layer\n").isEqualTo(fromArchive.out);
+        assertThat(fromLayout.code()).as(fromLayout.err()).isZero();
+        assertThat(fromArchive.code()).as(fromArchive.err()).isZero();
+        assertThat(fromLayout.out()).isEqualTo("hello from the app layer\n").isEqualTo(fromArchive.out());
         assertThat(layerStamps()).as("both name the same two layers").hasSize(2);
     }
 
@@ -123,12 +119,12 @@ class ImagePrivilegedTest {
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("registry"))) {
             String appRef = registry.push(appLayout, "team/app");
             String otherRef = registry.push(otherLayout, "team/other");
-            assertThat(cli("pull", appRef).out).contains("2 layers fetched");
-            Result second = cli("pull", otherRef);
-            assertThat(second.out).as(second.err).contains("1 layer fetched", "1 already in the store");
+            assertThat(cli("pull", appRef).out()).contains("2 layers fetched");
+            CliHarness.Result second = cli("pull", otherRef);
+            assertThat(second.out()).as(second.err()).contains("1 layer fetched", "1 already in the store");
             assertThat(layerStamps()).hasSize(3);
-            assertThat(cli("images").out).contains("2 images, 3 layers");
-            assertThat(cli("run", "--image", otherRef, "--", "/bin/cat", "/other/hello").out).isEqualTo("hello from the other layer\n");
+            assertThat(cli("images").out()).contains("2 images, 3 layers");
+            assertThat(cli("run", "--image", otherRef, "--", "/bin/cat", "/other/hello").out()).isEqualTo("hello from the other layer\n");
         }
     }
 
@@ -143,11 +139,11 @@ class ImagePrivilegedTest {
                 new TestImages.RunConfig(List.of(), List.of("/bin/bash"), List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), "/", ""));
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("registry"))) {
             String ref = registry.push(layout, "debian/minbase");
-            Result pulled = cli("pull", ref);
-            assertThat(pulled.code).as(pulled.err).isZero();
-            Result apt = cli("run", "--image", ref, "--", "apt-get", "--version");
-            assertThat(apt.code).as(apt.err).isZero();
-            assertThat(apt.out).startsWith("apt ");
+            CliHarness.Result pulled = cli("pull", ref);
+            assertThat(pulled.code()).as(pulled.err()).isZero();
+            CliHarness.Result apt = cli("run", "--image", ref, "--", "apt-get", "--version");
+            assertThat(apt.code()).as(apt.err()).isZero();
+            assertThat(apt.out()).startsWith("apt ");
         }
     }
 
@@ -175,22 +171,8 @@ class ImagePrivilegedTest {
         return stamps;
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    /** The command in this JVM with the real runtime and this test's image store, streams captured. */
-    private Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CliContext system = CliContext.system();
-        List<String> all = new ArrayList<>(List.of(args));
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            CliContext ctx = new CliContext(system.runtimes(), system.probes(), new java.io.ByteArrayInputStream(new byte[0]), o, e,
-                    system.hooks(), name -> name.equals(ImageStoreOptions.ENV) ? store.toString() : System.getenv(name), system.workingDir(),
-                    system.windowsHost());
-            code = Cli.execute(ctx, all.toArray(String[]::new));
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** The command in this JVM with the real runtime and this test's image store. */
+    private CliHarness.Result cli(String... args) {
+        return CliHarness.system(name -> name.equals(ImageStoreOptions.ENV) ? store.toString() : System.getenv(name), args);
     }
 }

@@ -67,6 +67,31 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void anOwnerWithOnlyOneIdDifferentFromTheLayerDirectorysIsKept() throws IOException {
+        assumeTrue(isRoot(), "chown needs root");
+        Path dir = Files.createDirectories(tmp.resolve("layer"));
+        int uid = (Integer) Files.getAttribute(dir, "unix:uid");
+        int gid = (Integer) Files.getAttribute(dir, "unix:gid");
+        new LayerUnpacker(1L << 30, 10_000).unpack(new ByteArrayInputStream(Fixtures.tar(t -> {
+            t.put(owned("other-group", uid, 4321), new byte[] {'g'});
+            t.put(owned("other-user", 1234, gid), new byte[] {'u'});
+        })), dir, "L1");
+        assertThat(Files.getAttribute(dir.resolve("other-group"), "unix:uid")).isEqualTo(uid);
+        assertThat(Files.getAttribute(dir.resolve("other-group"), "unix:gid")).isEqualTo(4321);
+        assertThat(Files.getAttribute(dir.resolve("other-user"), "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(dir.resolve("other-user"), "unix:gid")).isEqualTo(gid);
+    }
+
+    private static TarArchiveEntry owned(String name, int uid, int gid) {
+        var e = new TarArchiveEntry(name);
+        e.setMode(0100640);
+        e.setSize(1);
+        e.setUserId(uid);
+        e.setGroupId(gid);
+        return e;
+    }
+
+    @Test
     void whiteoutBecomesACharacterDeviceZeroZero() throws IOException {
         assumeTrue(isRoot(), "mknod needs root");
         Path dir = unpack(t -> t.dir("etc").file("etc/.wh.motd", ""));

@@ -9,26 +9,26 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.EnumSet;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.OpenOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.FileAlreadyExistsException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -339,9 +339,12 @@ public final class LayerUnpacker {
     private void applyOwnerAndXattrs(Path target, TarArchiveEntry e, Work w) throws IOException {
         String layer = w.layer;
         // Everything here was made by this unpack, so it is owned as the layer directory is (unless that
-        // directory is set-group-ID, when new files take its group): only other owners need a chown.
-        if (root && (e.getLongUserId() != w.ownUid || e.getLongGroupId() != w.ownGid || w.setgid)) {
+        // directory is set-group-ID, when new files take their parent's group): only an id that differs needs a
+        // chown, and each id is its own lchown in the JDK, so the one that matches is not set again.
+        if (root && e.getLongUserId() != w.ownUid) {
             Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (root && (e.getLongGroupId() != w.ownGid || w.setgid)) {
             Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
         for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {

@@ -120,14 +120,22 @@ public final class Manifests {
     }
 
     static Descriptor descriptor(Json n, String what) {
-        if (!n.path("digest").isTextual() || !n.path("size").canConvertToLong()) {
-            throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": a descriptor without digest and size");
+        Json digest = n.path("digest");
+        Json size = n.path("size");
+        if (!digest.isTextual() || !size.canConvertToLong()) {
+            throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": descriptor digest " + shown(digest) + ", size "
+                    + shown(size) + "; a descriptor needs digest as a string (algorithm:hex) and size as a whole number of bytes");
         }
-        long size = n.path("size").asLong();
-        if (size < 0) {
-            throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": negative size " + size);
+        long bytes = size.asLong();
+        if (bytes < 0) {
+            throw new ContainerException(ErrorKind.INVALID_SPEC, what + ": descriptor size " + bytes
+                    + "; a size of 0 bytes or more is accepted");
         }
-        return new Descriptor(n.path("mediaType").asText(""), Digest.parse(n.path("digest").asText()), size);
+        return new Descriptor(n.path("mediaType").asText(""), Digest.parse(digest.asText()), bytes);
+    }
+
+    private static String shown(Json value) {
+        return value.isMissingNode() ? "(missing)" : value.toString();
     }
 
     /** Reads a small blob whole, verifying it. */
