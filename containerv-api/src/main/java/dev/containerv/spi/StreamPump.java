@@ -136,24 +136,35 @@ public final class StreamPump {
      * spent writing a chunk (to a slow terminal) does not count as quiet. For the output of a process that has
      * exited: a background process it left may hold the stream open, and waiting for that would hang. Quiet is
      * counted from this call at the earliest, since bytes written just before the exit may not have been read yet,
-     * and a source that still holds unread bytes ({@link InputStream#available()}) is not quiet.
+     * and a source that still holds unread bytes ({@link InputStream#available()}) is not quiet; a stream found quiet
+     * is looked at once more a fifth of {@code quiet} later, since bytes just taken by the pump show in neither.
      *
      * @return {@code true} if the copy ended, {@code false} if the stream stayed open and quiet
      */
     public boolean drain(Duration quiet) throws InterruptedException {
         long quietNanos = Objects.requireNonNull(quiet, "quiet").toNanos();
         long called = System.nanoTime();
+        boolean confirming = false;
         while (thread.isAlive()) {
             if (writing) {
+                confirming = false;
                 thread.join(Math.max(1, quiet.toMillis()));
                 continue;
             }
             long last = lastActivity - called > 0 ? lastActivity : called;
             long quietFor = System.nanoTime() - last;
             if (quietFor >= quietNanos && !bytesWaiting()) {
+                if (!confirming) {
+                    // Bytes the pump has just taken from the source are neither waiting there nor marked as activity
+                    // until its thread runs on: look once more after a fifth of the quiet time before giving up.
+                    confirming = true;
+                    thread.join(Math.max(1, quiet.toMillis() / 5));
+                    continue;
+                }
                 LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + " still open and quiet after " + quiet + "; not waiting for its end");
                 return false;
             }
+            confirming = false;
             thread.join(Math.max(1, (quietNanos - quietFor) / 1_000_000));
         }
         return true;
