@@ -17,6 +17,7 @@
 #include "net.h"
 #include "ns.h"
 #include "pid1.h"
+#include "seccomp_handoff.h"
 #include "userns.h"
 #include "title.h"
 #include "util.h"
@@ -174,8 +175,8 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
         report_fail(rep_fd, &f);
     }
 
-    int keep[] = { lfd, sfd, rep_fd, cv_hostpid_fd };
-    cv_close_fds_except(keep, 4);
+    int keep[] = { lfd, sfd, rep_fd, cv_hostpid_fd, cv_seccomp_handoff_fd };
+    cv_close_fds_except(keep, 5);
     if (cv_pid1_prepare(p, lfd, sfd, &f) != 0)
         report_fail(rep_fd, &f);
 

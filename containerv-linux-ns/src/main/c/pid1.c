@@ -3,7 +3,7 @@
  * signalfd (SIGCHLD reaps, TERM/INT from outside stop the container), deadlines (stream attach,
  * HELLO, the listener's back-off, the stop's grace) and the sweep of dead connections; before
  * "ok", what every spawn inherits (capability sets, session keyring, Landlock scope and ruleset,
- * the compiled seccomp filter). Connections live in pid1_conns.c, processes and spawns in
+ * the seccomp filter the supervisor compiled). Connections live in pid1_conns.c, processes and spawns in
  * pid1_procs.c, the control requests and the stop in pid1_requests.c; pid1_state.h holds what
  * they share and the rule on a dead connection's lifetime.
  *
@@ -14,6 +14,7 @@
 #include "pid1_state.h"
 #include "caps.h"
 #include "landlock.h"
+#include "seccomp_handoff.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -168,9 +169,19 @@ int cv_pid1_prepare(const struct cv_plan *p, int lfd, int sfd, struct cv_fail *f
     pid1.landlock_fd = -1;
     if (p->nlandlock && (pid1.landlock_fd = cv_landlock_build(p->landlock, p->nlandlock, f)) < 0)
         return -1;
-    if (p->has_seccomp && cv_seccomp_compile(p->seccomp_default, p->seccomp_rules, p->nseccomp_rules,
-                                             p->seccomp_log ? CV_SC_LOG_ONLY : 0, &pid1.seccomp, f) != 0)
-        return -1;
+    /* The supervisor compiled the plan's filter while this init mounted (seccomp_handoff.h); one it
+     * could not hand over (nothing on the pipe) is compiled here. */
+    if (p->has_seccomp) {
+        int got = cv_seccomp_handoff_fd < 0 ? 1 : cv_seccomp_receive(cv_seccomp_handoff_fd, &pid1.seccomp, f);
+        if (cv_seccomp_handoff_fd >= 0)
+            close(cv_seccomp_handoff_fd);
+        cv_seccomp_handoff_fd = -1;
+        if (got < 0)
+            return -1;
+        if (got > 0 && cv_seccomp_compile(p->seccomp_default, p->seccomp_rules, p->nseccomp_rules,
+                                          p->seccomp_log ? CV_SC_LOG_ONLY : 0, &pid1.seccomp, f) != 0)
+            return -1;
+    }
     pid1.nullfd = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (pid1.nullfd < 0) {
         cv_fail_set(f, CV_STEP_EVENT_LOOP, "open", errno, "/dev/null", NULL);
