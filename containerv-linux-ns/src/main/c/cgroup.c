@@ -171,12 +171,17 @@ static int kill_listed(const char *dir)
     return n;
 }
 
-/* Empties one cgroup directory: v2 cgroup.kill where the kernel has it; else freeze (v1
- * freezer.state, v2 cgroup.freeze) so nothing forks away, SIGKILL each member, thaw. Then
- * waits (up to 2 s) until cgroup.procs lists nobody. */
+/* Empties one cgroup directory whose cgroup.procs lists anyone: v2 cgroup.kill where the kernel
+ * has it; else freeze (v1 freezer.state, v2 cgroup.freeze) so nothing forks away, SIGKILL each
+ * member, thaw. Then waits (up to 2 s) until cgroup.procs lists nobody. */
 static void empty_cgroup(const char *dir)
 {
     char buf[64];
+    /* Usually nobody is left: every process of the container died with its init, PID 1 of their pid
+     * namespace. Then the kill, and on v1 the freezer's freeze and thaw, are skipped (root mode on a
+     * hybrid host removes seven hierarchies' directories per container). */
+    if (read_small(dir, "cgroup.procs", buf, 2) == 0)
+        return;
     if (write_small(dir, "cgroup.kill", "1") != 0) {
         int v1 = read_small(dir, "freezer.state", buf, sizeof buf) >= 0;
         int frozen = write_small(dir, v1 ? "freezer.state" : "cgroup.freeze", v1 ? "FROZEN" : "1") == 0;

@@ -3,7 +3,8 @@
  * for the supervisor's "go" (after cgroup joining), cgroup namespace, mounts, control
  * socket (bound before pivot_root so it appears in the host's state dir), pivot_root,
  * hostname, lo (net.c), signals, fd sweep, the event loop's epoll set; then "ok" to the
- * supervisor and the server loop (pid1.c).
+ * supervisor, the old root detached (before "ok" when a user namespace is entered), and the
+ * server loop (pid1.c).
  *
  * Never: keeps a host fd other than its log (stderr) and the control socket, retries a
  * failed step, or continues after a failure (the first failure is reported, then exit).
@@ -16,6 +17,7 @@
 #include "net.h"
 #include "ns.h"
 #include "pid1.h"
+#include "seccomp_handoff.h"
 #include "userns.h"
 #include "title.h"
 #include "util.h"
@@ -123,6 +125,14 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
         report_fail(rep_fd, &f);
     if (cv_mount_pivot(p, &f) != 0)
         report_fail(rep_fd, &f);
+    /* Detaching the old root makes the kernel wait for an RCU grace period (about 1 ms here, more on a
+     * loaded host): done after "ok", while the supervisor reports ready and the JVM connects and writes
+     * state.json, unless the init enters a user namespace below, whose mount namespace copy must not
+     * hold it (it would lock it in place). Either way before the event loop, so before any container
+     * process exists and before any HELLO is answered: a create whose detach failed fails at its HELLO. */
+    int detach_after_ok = !cv_plan_has_userns(p) || p->userns_self;
+    if (!detach_after_ok && cv_mount_detach_old_root(&f) != 0)
+        report_fail(rep_fd, &f);
     /* Stdin and stdout become the container's /dev/null, not the host's (stderr is the log
      * pipe to the supervisor, which writes helper.log on the host). */
     int cnul = CV_RETRY(open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -165,14 +175,20 @@ void cv_init_main(const struct cv_plan *p, int go_fd, int rep_fd)
         report_fail(rep_fd, &f);
     }
 
-    int keep[] = { lfd, sfd, rep_fd, cv_hostpid_fd };
-    cv_close_fds_except(keep, 4);
+    int keep[] = { lfd, sfd, rep_fd, cv_hostpid_fd, cv_seccomp_handoff_fd };
+    cv_close_fds_except(keep, 5);
     if (cv_pid1_prepare(p, lfd, sfd, &f) != 0)
         report_fail(rep_fd, &f);
 
     if (cv_write_all(rep_fd, "ok\n", 3) != 0)
         _exit(1);
     close(rep_fd);
+    if (detach_after_ok && cv_mount_detach_old_root(&f) != 0) {
+        char line[3 * sizeof f + 64];
+        cv_fail_format_line(&f, line, sizeof line);
+        cv_log("fatal: %s", line);
+        _exit(1);
+    }
     cv_log("ready: pid 1 of container %s", p->id);
     cv_pid1_serve();
 }

@@ -692,11 +692,16 @@ int cv_mount_pivot(const struct cv_plan *p, struct cv_fail *f)
         return -1;
     }
     /* pivot_root(".", ".") stacks the old root on top of the new one; detaching "."
-     * then removes the old root, so no host path stays reachable. */
+     * (cv_mount_detach_old_root) then removes the old root, so no host path stays reachable. */
     if (syscall(SYS_pivot_root, ".", ".") != 0) {
         cv_fail_set(f, CV_STEP_PIVOT_ROOT, "pivot_root", errno, p->merged, NULL);
         return -1;
     }
+    return 0;
+}
+
+int cv_mount_detach_old_root(struct cv_fail *f)
+{
     if (umount2(".", MNT_DETACH) != 0) {
         cv_fail_set(f, CV_STEP_UMOUNT_OLD_ROOT, "umount2", errno, "/", NULL);
         return -1;

@@ -65,7 +65,7 @@
     X(LANDLOCK, "landlock")                                                                   \
     X(SECCOMP, "seccomp")                                                                     \
     X(EXEC, "exec")                                                                           \
-    /* control requests answered by the init (pid1.c, passwd.c) */                            \
+    /* control requests answered by the init (pid1_requests.c, pid1_procs.c, passwd.c) */    \
     X(USER, "user")                                                                           \
     X(GROUP, "group")                                                                         \
     X(STREAM_ATTACH, "stream-attach")                                                         \

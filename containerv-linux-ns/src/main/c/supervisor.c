@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
+#include "seccomp_handoff.h"
 #include "standby.h"
 #include "userns.h"
 #include "util.h"
@@ -241,6 +242,9 @@ int cv_supervisor_main(const char *plan_path, int early, int early_userns)
     int pidq[2]; /* the init asks the host pids of its children (hostpid.c) */
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pidq) != 0)
         fail_step(&plan, -1, CV_STEP_SETUP, "socketpair", errno, "");
+    int scp[2] = { -1, -1 }; /* the compiled seccomp program, to the init (seccomp_handoff.h) */
+    if (plan.has_seccomp && pipe2(scp, O_CLOEXEC) != 0)
+        fail_step(&plan, -1, CV_STEP_SETUP, "pipe2", errno, "");
 
     /* The user namespace, maps written, before the clone: the init inherits a descriptor of
      * it and enters it last, after a setup done with host privileges (userns.c says why). */
@@ -267,12 +271,17 @@ int cv_supervisor_main(const char *plan_path, int early, int early_userns)
         close(logp[1]);
         close(pidq[0]);
         cv_hostpid_fd = pidq[1];
+        if (scp[1] >= 0)
+            close(scp[1]);
+        cv_seccomp_handoff_fd = scp[0];
         cv_init_main(&plan, go[0], rep[1]);
     }
     close(go[0]);
     close(rep[1]);
     close(logp[1]);
     close(pidq[1]);
+    if (scp[0] >= 0)
+        close(scp[0]);
     if (cv_userns_fd >= 0) {
         close(cv_userns_fd);
         cv_userns_fd = -1;
@@ -290,6 +299,19 @@ int cv_supervisor_main(const char *plan_path, int early, int early_userns)
     if (cv_write_all(go[1], "g", 1) != 0)
         fail_step(&plan, pid, CV_STEP_SYNC, "write", errno, "");
     close(go[1]);
+    /* Compiled now, while the init mounts, rather than by the init before its "ok". A failure is the
+     * create's (step seccomp, as when the init compiled); an init that is gone or failed meanwhile has
+     * its own report, read below, and one that finds no whole program fails at step seccomp. */
+    if (plan.has_seccomp) {
+        struct cv_seccomp sc;
+        if (cv_seccomp_compile(plan.seccomp_default, plan.seccomp_rules, plan.nseccomp_rules,
+                               plan.seccomp_log ? CV_SC_LOG_ONLY : 0, &sc, &f) != 0)
+            fail_with(&plan, pid, &f);
+        if (cv_seccomp_send(scp[1], &sc) != 0)
+            cv_log("handing the seccomp filter to the init: %s (the init compiles it itself)", strerror(errno));
+        cv_seccomp_free(&sc);
+        close(scp[1]);
+    }
 
     /* Wait for the init's report, or for a signal that aborts the create. */
     char rbuf[sizeof line];

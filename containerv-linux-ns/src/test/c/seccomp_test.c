@@ -3,11 +3,15 @@
  * forked children (deny-list, allow-list, argument conditions, log-only) whose denied calls
  * fail with the chosen errno while the process lives on.
  *
+ * Also seccomp_handoff.c: a program handed through a pipe arrives whole and loads; an empty pipe means
+ * "compile it yourself"; a cut or impossible one is refused.
+ *
  * Never: loads a filter into the test process itself (only into children it waits for).
  */
 #include "caps.h"
 #include "check.h"
 #include "seccomp.h"
+#include "seccomp_handoff.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -101,6 +105,50 @@ static int conditions_body(void)
 static int log_only_body(void)
 {
     return syscall(SYS_getppid) > 0 ? 0 : 1;
+}
+
+/* The supervisor-to-init handoff of a compiled program (seccomp_handoff.c). */
+static void handoff_tests(const struct cv_seccomp *compiled)
+{
+    struct cv_fail f;
+    struct cv_seccomp got;
+    int p[2];
+
+    /* Whole: the same instructions arrive, and the program still denies in a child. */
+    CHECK(pipe(p) == 0);
+    CHECK(cv_seccomp_send(p[1], compiled) == 0);
+    close(p[1]);
+    CHECK(cv_seccomp_receive(p[0], &got, &f) == 0);
+    close(p[0]);
+    CHECK(got.len == compiled->len && got.skipped == compiled->skipped);
+    CHECK(memcmp(got.insns, compiled->insns, (size_t)got.len * 8) == 0);
+    in_child(&got, deny_getppid_body);
+    cv_seccomp_free(&got);
+
+    /* Nothing written (the supervisor could not hand it over): the init compiles it itself. */
+    CHECK(pipe(p) == 0);
+    close(p[1]);
+    CHECK(cv_seccomp_receive(p[0], &got, &f) == 1);
+    close(p[0]);
+
+    /* Cut short (the supervisor died while writing): refused, never a shorter filter. */
+    CHECK(pipe(p) == 0);
+    uint32_t head[2] = { compiled->len, 0 };
+    CHECK(write(p[1], head, sizeof head) == (ssize_t)sizeof head);
+    CHECK(write(p[1], compiled->insns, 8) == 8);
+    close(p[1]);
+    CHECK(cv_seccomp_receive(p[0], &got, &f) == -1);
+    CHECK(f.err == EPIPE && strcmp(f.syscall, "read") == 0);
+    close(p[0]);
+
+    /* A length no filter has: refused before anything is allocated or read. */
+    CHECK(pipe(p) == 0);
+    uint32_t huge[2] = { 70000, 0 };
+    CHECK(write(p[1], huge, sizeof huge) == (ssize_t)sizeof huge);
+    close(p[1]);
+    CHECK(cv_seccomp_receive(p[0], &got, &f) == -1);
+    CHECK(f.err == EPROTO);
+    close(p[0]);
 }
 
 int main(void)
@@ -201,6 +249,10 @@ int main(void)
     /* Log-only: the same deny rule lets the call through. */
     CHECK(cv_seccomp_compile(allow, deny, 1, CV_SC_LOG_ONLY, &s, &f) == 0);
     in_child(&s, log_only_body);
+    cv_seccomp_free(&s);
+
+    CHECK(cv_seccomp_compile(allow, deny, 1, 0, &s, &f) == 0);
+    handoff_tests(&s);
     cv_seccomp_free(&s);
 
     puts("seccomp_test: ok");

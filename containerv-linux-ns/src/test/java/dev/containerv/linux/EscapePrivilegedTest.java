@@ -152,6 +152,20 @@ class EscapePrivilegedTest {
         assertThat(lines).anyMatch(l -> l.startsWith("open_by_handle_at fd=2 blocked"));
     }
 
+    /**
+     * pivot_root stacks the host's root on the container's, and the init detaches it (after its "ok" without a user
+     * namespace of its own to enter, see init.c): before any process runs, the container's mount table holds one
+     * mount at "/" and no mount of the host's (their mount points would show as duplicates of the container's).
+     */
+    @Test
+    void theHostsOldRootIsDetachedBeforeAnyProcessRuns() {
+        ExecResult r = run(box, "/bin/cat", "/proc/self/mountinfo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        List<String> mountPoints = r.stdout().lines().map(l -> l.split(" ")[4]).toList();
+        assertThat(mountPoints).as(r.stdout()).containsOnlyOnce("/");
+        assertThat(mountPoints.stream().filter(m -> m.equals("/proc")).count()).as(r.stdout()).isEqualTo(1);
+    }
+
     // ---- items 1 and 5: PID 1 ----
 
     @Test

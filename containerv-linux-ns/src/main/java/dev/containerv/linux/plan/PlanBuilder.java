@@ -55,9 +55,10 @@ public final class PlanBuilder {
         }
         Optional<IdMaps> maps = IdMaps.of(spec);
         plan.stateDir(stateDir, socket);
+        // Where the overlay is mounted when the writable layer lies on a tmpfs (the layer directory itself holds that tmpfs's
+        // mount point, which later overlay-dir lines name by its host path).
         Path merged = layerDir.resolve("merged");
         Files.createDirectories(layerDir);
-        Files.createDirectories(merged);
         // overlayfs refuses an upper or work dir inside (or around) a lower dir: then the writable layer lives on a tmpfs.
         Path layerReal = layerDir.toRealPath();
         List<Path> lowers = upperRootLayers(spec);
@@ -70,18 +71,24 @@ public final class PlanBuilder {
             // The host's root (or any tree with mounts below it): composed, as a user namespace allows.
             // Every writable layer of the view on one tmpfs, outside every host directory (the home holding the layer root too).
             Path scratch = Files.createDirectories(layerDir.resolve("scratch"));
+            Files.createDirectories(merged);
             Path base = HostRootView.apply(plan, rootfs, layerDir, scratch, HostRootView.mountPoints());
             plan.overlayOnTmpfs(base, scratch, 0, merged);
         } else if (nested) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
+            Files.createDirectories(merged);
             plan.overlayOnTmpfs(rootfs, scratch, 0, merged);
         } else {
             Path upper = layerDir.resolve("upper");
             Path work = layerDir.resolve("work");
             Files.createDirectories(upper);
             Files.createDirectories(work);
-            plan.overlay(rootfs, upper, work, merged);
+            // Mounted on the layer directory itself, in the init's mount namespace only (where it hides upper and work, which
+            // overlayfs gets as descriptors opened before): no merged directory to make and remove on the layer root's disk,
+            // where each directory removed costs a journal update (and, on a file system mounted with discard, such as the CI
+            // machine's, a synchronous discard: 7 per destroy before, 0.16 ms each under load).
+            plan.overlay(rootfs, upper, work, layerDir);
             if (maps.isPresent() && !rootless) {
                 UserNamespaceSetup.ownUpper(upper, maps.get());
             }

@@ -96,6 +96,11 @@ class LaunchPlanTest {
         assertThat(text).contains("namespaces ipc\n", "upper " + layers.resolve("upper") + "\n", "work " + layers.resolve("work") + "\n",
                 "bind " + Percent.encode(src.toString()) + " /src rw\ntmpfs /scratch 67108864 1777\n", "stop-grace-ms 10000\n");
         assertThat(text).doesNotContain("persistent");
+        // The overlay goes on the layer directory itself: no merged directory on the layer root's disk.
+        assertThat(text).contains("merged " + layers + "\n");
+        try (var entries = Files.list(layers)) {
+            assertThat(entries.map(e -> e.getFileName().toString())).containsExactlyInAnyOrder("upper", "work");
+        }
         // The writable layer on disk is never synced (this build machine's kernel is 5.10 or later).
         assertThat(KernelRelease.RUNNING.hasVolatileOverlay()).isTrue();
         assertThat(text).contains("overlay-volatile\n");
