@@ -1,6 +1,7 @@
 package dev.containerv.linux.state;
 
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserPlaces;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,17 +73,18 @@ public final class StateRootLock implements AutoCloseable {
     }
 
     /**
-     * A root ({@code what}: "state root", "layer root") must be a directory of this process's user that neither group nor others may write (a link to one
-     * is fine: whose links count was judged before, {@code TrustedHostPaths}).
+     * A root ({@code what}: "state root", "layer root") must be a directory of this process's user that neither group
+     * nor others may write: the rule of {@link UserPlaces#ownProblem}, judged here once the root exists.
      */
     static void requireOwnRoot(String what, Path root) throws IOException {
-        Map<String, Object> a = Files.readAttributes(root, "unix:uid,mode");
-        long owner = ((Number) a.get("uid")).longValue();
-        int mode = (Integer) a.get("mode");
         long euid = Proc.HOST.euid();
-        if (owner != euid || (mode & 0170000) != 0040000 || (mode & 0022) != 0) {
+        Optional<String> problem = UserPlaces.ownProblem(root, euid);
+        if (problem.isPresent()) {
+            // Read again for the message only: who has it, and how open it is.
+            Map<String, Object> a = Files.readAttributes(root, "unix:uid,mode");
             throw new AccessDeniedException(root.toString(), null, String.format("the %s must be a directory of uid %d"
-                    + " closed to group and others, but it belongs to uid %d (mode %06o); remove it", what, euid, owner, mode));
+                    + " closed to group and others, but it belongs to uid %d (mode %06o): %s; remove it", what, euid,
+                    ((Number) a.get("uid")).longValue(), (Integer) a.get("mode"), problem.get()));
         }
     }
 
