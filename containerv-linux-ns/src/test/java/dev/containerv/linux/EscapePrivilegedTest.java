@@ -35,6 +35,8 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.containerv.linux.PrivilegedBed.PROBE;
+import static dev.containerv.linux.PrivilegedBed.PROBE_DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,8 +46,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EscapePrivilegedTest {
-    private static final Path PROBE_DIR = Path.of("target/native-test/test").toAbsolutePath();
-    private static final String PROBE = "/probe/escape-probe";
     @RegisterExtension
     static final PrivilegedBed BED = PrivilegedBed.asRootOrRootless("cv-escape-test");
     private static Path roData;
@@ -67,7 +67,7 @@ class EscapePrivilegedTest {
         tearDown();
         userNamespace = users;
         rootless = BED.rootless();
-        assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
+        PrivilegedBed.requireEscapeProbe();
         // A setuid-root copy of the probe inside the image: a non-root user running it must stay non-root.
         Path suid = BED.rootfs().resolve("bin/suid-probe");
         Files.copy(PROBE_DIR.resolve("escape-probe"), suid, StandardCopyOption.REPLACE_EXISTING);

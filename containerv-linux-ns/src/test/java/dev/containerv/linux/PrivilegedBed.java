@@ -26,6 +26,10 @@ final class PrivilegedBed implements BeforeAllCallback, AfterAllCallback {
     // The default roots: /run/containerv and /var/lib/containerv as root, the user's own places rootless.
     static final Path STATE_ROOT = LinuxOptions.defaults().stateRoot();
     static final Path LAYER_ROOT = LinuxOptions.defaults().layerRoot();
+    /** Where {@code make test} (process-test-classes) builds the escape probe of {@code src/test/c/escape_probe.c}. */
+    static final Path PROBE_DIR = Path.of("target/native-test/test").toAbsolutePath();
+    /** The probe where the escape and red-team containers see it ({@link #PROBE_DIR} bound read-only at /probe). */
+    static final String PROBE = "/probe/escape-probe";
 
     private final String prefix;
     private final boolean rootlessToo;
@@ -113,6 +117,11 @@ final class PrivilegedBed implements BeforeAllCallback, AfterAllCallback {
             }
         }
         return runtime;
+    }
+
+    /** Fails the set-up unless {@code make test} built the escape probe. */
+    static void requireEscapeProbe() {
+        assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
     }
 
     /** Where the host lists the host side of the veth of container {@code id} under the default state root. */

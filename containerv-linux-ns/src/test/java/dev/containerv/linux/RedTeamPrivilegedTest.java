@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import static dev.containerv.linux.PrivilegedBed.PROBE;
+import static dev.containerv.linux.PrivilegedBed.PROBE_DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,8 +53,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedTeamPrivilegedTest {
-    private static final Path PROBE_DIR = Path.of("target/native-test/test").toAbsolutePath();
-    private static final String PROBE = "/probe/escape-probe";
     @RegisterExtension
     static final PrivilegedBed BED = PrivilegedBed.asRootOrRootless("cv-redteam-test").privateRoots();
     private static Container victim;
@@ -70,7 +70,7 @@ class RedTeamPrivilegedTest {
         // second call first removes the container the first made (the bed's work directory is the class's).
         tearDown();
         userNamespace = users;
-        assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
+        PrivilegedBed.requireEscapeProbe();
         victim = BED.runtime().create(spec(newId(), BED.rootfs()).build());
     }
 
