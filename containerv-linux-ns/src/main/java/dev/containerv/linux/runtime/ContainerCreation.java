@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -78,7 +79,7 @@ final class ContainerCreation {
         if (rootless) {
             RootlessSpec.require(spec, runtime.proc(), grants, op, id);
         }
-        runtime.requireTrustedRoots(options, op, id);
+        Set<Path> judgedRoots = runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
         // The helper's directory is masked where a container sees it, but only the roots hold other containers.
@@ -104,7 +105,7 @@ final class ContainerCreation {
         boolean ownIdsOnly = spec.uidMappings().isEmpty() && spec.gidMappings().isEmpty();
         EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless && ownIdsOnly);
         try {
-            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir, judgedRoots);
         } catch (RuntimeException e) {
             early.discard();
             throw e;

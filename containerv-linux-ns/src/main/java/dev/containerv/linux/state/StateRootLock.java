@@ -41,6 +41,14 @@ public final class StateRootLock implements AutoCloseable {
 
     /** Blocks until this thread holds the lock of {@code stateRoot}, creating the root (0700) if needed. */
     public static StateRootLock acquire(Path stateRoot) throws IOException {
+        return acquire(stateRoot, false);
+    }
+
+    /**
+     * {@link #acquire(Path)}, for a caller that found the root existing and judged it as it is ({@code judged}): it is
+     * not judged again (nobody but its owner and root can change or replace a trusted root that exists).
+     */
+    public static StateRootLock acquire(Path stateRoot, boolean judged) throws IOException {
         ReentrantLock local = IN_THIS_JVM.computeIfAbsent(stateRoot.toAbsolutePath().normalize(), k -> new ReentrantLock());
         local.lock();
         try {
@@ -48,7 +56,9 @@ public final class StateRootLock implements AutoCloseable {
             // Judged again now that it exists: the checks before the create passed a root that did not exist yet, and
             // under a sticky parent (the rootless fallback /tmp/containerv-<uid>) another user can make it in between,
             // with a lock file of theirs beside it, and then rename what this process puts in it.
-            requireOwnRoot("state root", stateRoot);
+            if (!judged) {
+                requireOwnRoot("state root", stateRoot);
+            }
             // Not through a link, and only a file of the root's owner: the lock file sits beside the root, where a sticky
             // parent such as /tmp lets others put a file or link of theirs first.
             Path file = fileOf(stateRoot);
