@@ -2,6 +2,7 @@ package dev.containerv.api;
 
 import dev.containerv.internal.Async;
 import dev.containerv.internal.Checks;
+import dev.containerv.spi.DestroyGrace;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,9 +157,7 @@ public interface Container extends AutoCloseable {
      * @since 0.1
      */
     default void destroyWithGrace(Duration grace) {
-        if (grace == null || grace.isNegative()) {
-            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: KILL at once)");
-        }
+        DestroyGrace.check(grace, "KILL at once");
         throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "this provider cannot choose the grace period of a destroy; use destroy()")
                 .operation("Container::destroy").containerId(id()).build();
     }

@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,114 +111,114 @@ class CliPrivilegedTest {
         String id = newId();
         Path file = Files.writeString(dir.resolve("in.txt"), "from the host\n");
 
-        CliHarnessResult created = inProcess("create", "--id", id, "--hostname", "life", "--tmpfs", "/work");
-        assertThat(created.code).as(created.err).isZero();
-        assertThat(created.out).isEqualTo(id + "\n");
+        CliHarness.Result created = inProcess("create", "--id", id, "--hostname", "life", "--tmpfs", "/work");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).isEqualTo(id + "\n");
         // The container outlives the command that made it.
         assertThat(child("", "exec", id, "--", "/bin/hostname").out).isEqualTo("life\n");
 
-        assertThat(inProcess("cp", file.toString(), id + ":/work/").code).isZero();
-        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/cat", "/work/in.txt").out).isEqualTo("from the host\n");
-        assertThat(inProcess("exec", "--no-stdin", "-w", "/work", "-e", "X=1", id, "--", "/bin/sh", "-c", "echo $X > made.txt").code).isZero();
-        assertThat(inProcess("cp", id + ":/work/made.txt", dir.toString()).code).isZero();
+        assertThat(inProcess("cp", file.toString(), id + ":/work/").code()).isZero();
+        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/cat", "/work/in.txt").out()).isEqualTo("from the host\n");
+        assertThat(inProcess("exec", "--no-stdin", "-w", "/work", "-e", "X=1", id, "--", "/bin/sh", "-c", "echo $X > made.txt").code()).isZero();
+        assertThat(inProcess("cp", id + ":/work/made.txt", dir.toString()).code()).isZero();
         assertThat(dir.resolve("made.txt")).hasContent("1");
 
-        CliHarnessResult ps = inProcess("ps", id);
-        assertThat(ps.out).startsWith("PID  HOST PID  NAME").contains("containerv-help");
-        CliHarnessResult stats = inProcess("stats", "--sample", "0", id);
-        assertThat(stats.out).contains("CONTAINER   " + id).contains("PROCESSES   ");
-        assertThat(inProcess("ls").out.lines()).contains(id);
+        CliHarness.Result ps = inProcess("ps", id);
+        assertThat(ps.out()).startsWith("PID  HOST PID  NAME").contains("containerv-help");
+        CliHarness.Result stats = inProcess("stats", "--sample", "0", id);
+        assertThat(stats.out()).contains("CONTAINER   " + id).contains("PROCESSES   ");
+        assertThat(inProcess("ls").out().lines()).contains(id);
 
-        CliHarnessResult rm = inProcess("rm", id);
-        assertThat(rm.code).isZero();
-        assertThat(rm.out).isEqualTo(id + "\n");
+        CliHarness.Result rm = inProcess("rm", id);
+        assertThat(rm.code()).isZero();
+        assertThat(rm.out()).isEqualTo(id + "\n");
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
-        assertThat(inProcess("exec", id, "--", "/bin/true").code).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(inProcess("exec", id, "--", "/bin/true").code()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test
     void cp_aLinkPlantedByOneDownloadIsReplacedByTheNext_neverWrittenThrough(@TempDir Path dir) throws Exception {
         String id = newId();
         Path victim = Files.createDirectories(dir.resolve("victim"));
-        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code).isZero();
-        CliHarnessResult plant = inProcess("exec", "--no-stdin", id, "--", "/bin/sh", "-c",
+        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code()).isZero();
+        CliHarness.Result plant = inProcess("exec", "--no-stdin", id, "--", "/bin/sh", "-c",
                 "ln -s " + victim + " /work/plant && echo payload > /work/payload");
-        assertThat(plant.code).as(plant.err).isZero();
+        assertThat(plant.code()).as(plant.err()).isZero();
 
-        assertThat(inProcess("cp", id + ":/work/plant", dir.resolve("x").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/plant", dir.resolve("x").toString()).code()).isZero();
         assertThat(Files.readSymbolicLink(dir.resolve("x"))).isEqualTo(victim);
-        CliHarnessResult second = inProcess("cp", id + ":/work/payload", dir.resolve("x").toString());
+        CliHarness.Result second = inProcess("cp", id + ":/work/payload", dir.resolve("x").toString());
 
-        assertThat(second.code).as(second.err).isZero();
+        assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.isSymbolicLink(dir.resolve("x"))).isFalse();
         assertThat(dir.resolve("x")).hasContent("payload");
         assertThat(victim).isEmptyDirectory();
-        assertThat(inProcess("rm", id).code).isZero();
+        assertThat(inProcess("rm", id).code()).isZero();
     }
 
     @Test
     void cp_followsTheCpRule_inBothDirections(@TempDir Path dir) throws Exception {
         String id = newId();
-        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code).isZero();
+        assertThat(inProcess("create", "--id", id, "--tmpfs", "/work").code()).isZero();
         Path one = Files.writeString(dir.resolve("one.txt"), "one");
         Path two = Files.writeString(dir.resolve("two.txt"), "two");
         Path tree = Files.createDirectories(dir.resolve("build"));
         Files.writeString(tree.resolve("x.txt"), "x");
 
         // Upload: file to a new path, onto a file, into a directory; a directory to a new path, then into it.
-        assertThat(inProcess("cp", one.toString(), id + ":/work/f").code).isZero();
-        assertThat(inProcess("cp", two.toString(), id + ":/work/f").code).isZero();
-        assertThat(inProcess("cp", two.toString(), id + ":/work").code).isZero();
-        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code).isZero();
-        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code).isZero();
-        CliHarnessResult clash = inProcess("cp", tree.toString(), id + ":/work/f");
-        CliHarnessResult missing = inProcess("cp", one.toString(), id + ":/work/nodir/");
+        assertThat(inProcess("cp", one.toString(), id + ":/work/f").code()).isZero();
+        assertThat(inProcess("cp", two.toString(), id + ":/work/f").code()).isZero();
+        assertThat(inProcess("cp", two.toString(), id + ":/work").code()).isZero();
+        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code()).isZero();
+        assertThat(inProcess("cp", tree.toString(), id + ":/work/t").code()).isZero();
+        CliHarness.Result clash = inProcess("cp", tree.toString(), id + ":/work/f");
+        CliHarness.Result missing = inProcess("cp", one.toString(), id + ":/work/nodir/");
         String listing = inProcess("exec", "--no-stdin", id, "--", "/bin/sh", "-c",
-                "cat /work/f; echo; cat /work/two.txt; echo; cd /work/t && find . | sort").out;
+                "cat /work/f; echo; cat /work/two.txt; echo; cd /work/t && find . | sort").out();
         assertThat(listing).isEqualTo("two\ntwo\n.\n./build\n./build/x.txt\n./x.txt\n");
-        assertThat(clash.code).as(clash.err).isEqualTo(ExitCodes.INVALID_SPEC);
-        assertThat(clash.err).contains("/work/f is not a directory");
-        assertThat(missing.code).as(missing.err).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(clash.code()).as(clash.err()).isEqualTo(ExitCodes.INVALID_SPEC);
+        assertThat(clash.err()).contains("/work/f is not a directory");
+        assertThat(missing.code()).as(missing.err()).isEqualTo(ExitCodes.NOT_FOUND);
 
         // Download: the same four cases into a host directory.
         Path out = Files.createDirectories(dir.resolve("out"));
-        assertThat(inProcess("cp", id + ":/work/f", out.resolve("f").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/f", out.resolve("f").toString()).code()).isZero();
         Files.writeString(out.resolve("g"), "stale");
-        assertThat(inProcess("cp", id + ":/work/f", out.resolve("g").toString()).code).isZero();
-        assertThat(inProcess("cp", id + ":/work/f", out + "/").code).isZero();
-        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code).isZero();
-        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code).isZero();
+        assertThat(inProcess("cp", id + ":/work/f", out.resolve("g").toString()).code()).isZero();
+        assertThat(inProcess("cp", id + ":/work/f", out + "/").code()).isZero();
+        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code()).isZero();
+        assertThat(inProcess("cp", id + ":/work/t", out.resolve("t").toString()).code()).isZero();
         assertThat(out.resolve("g")).hasContent("two");
         assertThat(out.resolve("f")).hasContent("two");
         assertThat(out.resolve("t/x.txt")).hasContent("x");
         assertThat(out.resolve("t/build/x.txt")).hasContent("x");
         assertThat(out.resolve("t/t/x.txt")).hasContent("x");
-        assertThat(inProcess("rm", id).code).isZero();
+        assertThat(inProcess("rm", id).code()).isZero();
     }
 
     @Test
     void optionsAfterTheId_timeout_andStopTimeout_withTheRealRuntime() throws Exception {
         String id = newId();
-        assertThat(inProcess("create", "--id", id).code).isZero();
-        CliHarnessResult pwd = inProcess("exec", "--no-stdin", id, "-w", "/tmp", "-e", "X=1", "--", "/bin/sh", "-c", "echo $X; pwd");
-        assertThat(pwd.out).as(pwd.err).isEqualTo("1\n/tmp\n");
+        assertThat(inProcess("create", "--id", id).code()).isZero();
+        CliHarness.Result pwd = inProcess("exec", "--no-stdin", id, "-w", "/tmp", "-e", "X=1", "--", "/bin/sh", "-c", "echo $X; pwd");
+        assertThat(pwd.out()).as(pwd.err()).isEqualTo("1\n/tmp\n");
 
         long started = System.nanoTime();
-        CliHarnessResult timedOut = inProcess("exec", "--no-stdin", "--timeout", "500ms", id, "/bin/sleep", "30");
-        assertThat(timedOut.code).as(timedOut.err).isEqualTo(ExitCodes.TIMEOUT);
-        assertThat(timedOut.err).contains("did not finish within 500 ms");
+        CliHarness.Result timedOut = inProcess("exec", "--no-stdin", "--timeout", "500ms", id, "/bin/sleep", "30");
+        assertThat(timedOut.code()).as(timedOut.err()).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(timedOut.err()).contains("did not finish within 500 ms");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
-        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/true").code).as("exec --timeout leaves the container running").isZero();
+        assertThat(inProcess("exec", "--no-stdin", id, "--", "/bin/true").code()).as("exec --timeout leaves the container running").isZero();
 
         // A command that ignores SIGTERM: --stop-timeout 0 kills it with the container at once, not after the default 10 s.
         started = System.nanoTime();
-        CliHarnessResult run = inProcess("run", "--no-stdin", "--timeout", "1", "--stop-timeout", "0", "--",
+        CliHarness.Result run = inProcess("run", "--no-stdin", "--timeout", "1", "--stop-timeout", "0", "--",
                 "/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done");
-        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.TIMEOUT);
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
 
         started = System.nanoTime();
-        assertThat(inProcess("rm", "--time", "0", id).code).isZero();
+        assertThat(inProcess("rm", "--time", "0", id).code()).isZero();
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
     }
@@ -231,21 +229,9 @@ class CliPrivilegedTest {
         return id;
     }
 
-    private record CliHarnessResult(int code, String out, String err) {
-    }
-
-    /** The command in this JVM with the real runtime, streams captured. */
-    private static CliHarnessResult inProcess(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CliContext system = CliContext.system();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            CliContext ctx = new CliContext(system.runtimes(), system.probes(), new java.io.ByteArrayInputStream(new byte[0]), o, e,
-                    system.hooks(), system.hostEnv(), system.workingDir(), system.windowsHost());
-            code = Cli.execute(ctx, args);
-        }
-        return new CliHarnessResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** The command in this JVM with the real runtime and the host's environment, streams captured. */
+    private static CliHarness.Result inProcess(String... args) {
+        return CliHarness.system(System::getenv, args);
     }
 
     private record Child(int code, String out, String err) {

@@ -1,16 +1,12 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.Container;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
-import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,29 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CgroupJoinPrivilegedTest {
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-cgjoin-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-cgjoin-test");
 
     @Test
     void theCloneJoinsTheV2CgroupAndTheInitTheV1Hierarchies() throws Exception {
         String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build())) {
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build())) {
             Path state = Path.of("/run/containerv", id);
             List<Path> procs = Files.readAllLines(state.resolve("plan")).stream().filter(l -> l.startsWith("cgroup-procs "))
                     .map(l -> Path.of(l.substring("cgroup-procs ".length()).trim())).toList();
@@ -80,6 +60,6 @@ class CgroupJoinPrivilegedTest {
             }
             sleeper.destroyForcibly();
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 }

@@ -3,7 +3,6 @@ package dev.containerv.linux;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,17 +35,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CopyContainmentPrivilegedTest {
-    private static Path work;
-    private static ContainerRuntime runtime;
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-copy-containment");
     private static Container box;
 
     @BeforeAll
     static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-copy-containment");
-        Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-        box = runtime.create(ContainerSpec.builder().id("t-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(rootfs).build());
+        box = BED.runtime().create(ContainerSpec.builder().id("t-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(BED.rootfs()).build());
     }
 
     @AfterAll
@@ -53,10 +49,7 @@ class CopyContainmentPrivilegedTest {
         if (box != null) {
             String id = box.id();
             box.destroy();
-            LinuxContainerPrivilegedTest.assertGone(id);
-        }
-        if (work != null) {
-            FileTrees.deleteTree(work);
+            PrivilegedBed.assertGone(id);
         }
     }
 
@@ -68,8 +61,8 @@ class CopyContainmentPrivilegedTest {
 
     @Test
     void aLinkPlantedByOneDownloadDoesNotRedirectTheNext() throws Exception {
-        Path victim = Files.createDirectories(work.resolve("victim"));
-        Path out = Files.createDirectories(work.resolve("two-step"));
+        Path victim = Files.createDirectories(BED.work().resolve("victim"));
+        Path out = Files.createDirectories(BED.work().resolve("two-step"));
         sh("ln -sfn " + victim + " /tmp/plant && echo payload > /tmp/payload");
         box.download("/tmp/plant", out.resolve("x"));
         assertThat(Files.readSymbolicLink(out.resolve("x"))).isEqualTo(victim);
@@ -92,7 +85,7 @@ class CopyContainmentPrivilegedTest {
     @Test
     void aDownloadSkipsFifosAndDevicesAndCopiesAbsoluteLinksAsLinks() throws Exception {
         sh("rm -rf /tmp/odd && mkdir /tmp/odd && mkfifo /tmp/odd/fifo && ln -s /etc/marker /tmp/odd/abs && echo f > /tmp/odd/file");
-        Path out = work.resolve("odd");
+        Path out = BED.work().resolve("odd");
         box.download("/tmp/odd", out);
         try (Stream<Path> s = Files.list(out)) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("abs", "file");
@@ -100,13 +93,13 @@ class CopyContainmentPrivilegedTest {
         // The link keeps its text: on the host it names the host's /etc/marker, and nothing followed it.
         assertThat(Files.readSymbolicLink(out.resolve("abs"))).isEqualTo(Path.of("/etc/marker"));
         // A device node or FIFO named by itself is skipped too: nothing appears, nothing is replaced.
-        box.download("/dev/null", work.resolve("null-copy"));
-        assertThat(work.resolve("null-copy")).doesNotExist();
-        Path kept = Files.writeString(work.resolve("kept"), "kept");
+        box.download("/dev/null", BED.work().resolve("null-copy"));
+        assertThat(BED.work().resolve("null-copy")).doesNotExist();
+        Path kept = Files.writeString(BED.work().resolve("kept"), "kept");
         box.download("/tmp/odd/fifo", kept);
         assertThat(kept).hasContent("kept");
         // /dev holds character devices (null, zero, ...) and absolute links (/dev/fd -> /proc/self/fd): only the links come out.
-        Path dev = work.resolve("dev-copy");
+        Path dev = BED.work().resolve("dev-copy");
         box.download("/dev", dev);
         try (Stream<Path> s = Files.walk(dev)) {
             assertThat(s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
@@ -121,7 +114,7 @@ class CopyContainmentPrivilegedTest {
 
     @Test
     void theCpRuleHoldsAtTheHelper_fileIntoDirectory_directoryNests_clashesAreRefusedAndLeaveNothing() throws Exception {
-        Path src = Files.createDirectories(work.resolve("rule/build/sub"));
+        Path src = Files.createDirectories(BED.work().resolve("rule/build/sub"));
         Files.writeString(src.resolve("f.txt"), "deep");
         Path build = src.getParent();
         sh("rm -rf /tmp/rule && mkdir /tmp/rule && echo plain > /tmp/rule/plain");
@@ -149,12 +142,12 @@ class CopyContainmentPrivilegedTest {
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
         assertThat(sh("ls -A /tmp/rule/target").stdout()).isEmpty();
         sh("rm -rf /tmp/rule");
-        FileTrees.deleteTree(work.resolve("rule"));
+        FileTrees.deleteTree(BED.work().resolve("rule"));
     }
 
     @Test
     void magicLinksToAnotherProcesssFilesAreNotFollowedEitherWay() throws Exception {
-        Path hostDir = Files.createDirectories(work.resolve("host-only"));
+        Path hostDir = Files.createDirectories(BED.work().resolve("host-only"));
         Files.writeString(hostDir.resolve("secret.txt"), "host secret");
         ContainerProcess anchor = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
         // A process inside the container's PID namespace that holds host files, as PID 1 did (issue 12,
@@ -167,21 +160,21 @@ class CopyContainmentPrivilegedTest {
             assertThat(sh("cat /proc/" + nsPid + "/cmdline | tr '\\0' ' '").stdout()).startsWith("/bin/sleep 60");
 
             for (String via : List.of("/proc/" + nsPid + "/cwd", "/proc/" + nsPid + "/fd/3", "/proc/" + nsPid + "/root" + hostDir)) {
-                Path got = work.resolve("stolen");
+                Path got = BED.work().resolve("stolen");
                 assertThatThrownBy(() -> box.download(via + "/secret.txt", got))
                         .as(via).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                         .hasMessageContaining("link");
                 assertThat(got).as(via).doesNotExist();
 
-                Path payload = Files.writeString(work.resolve("payload.txt"), "planted");
+                Path payload = Files.writeString(BED.work().resolve("payload.txt"), "planted");
                 assertThatThrownBy(() -> box.upload(payload, via + "/planted.txt"))
                         .as(via).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
                 assertThat(hostDir.resolve("planted.txt")).as(via).doesNotExist();
             }
             // Ordinary links in the container still resolve inside its root.
             sh("mkdir -p /tmp/real && echo inside > /tmp/real/f && ln -sfn /tmp/real /tmp/alias");
-            box.download("/tmp/alias/f", work.resolve("via-alias"));
-            assertThat(Files.readString(work.resolve("via-alias"))).isEqualTo("inside\n");
+            box.download("/tmp/alias/f", BED.work().resolve("via-alias"));
+            assertThat(Files.readString(BED.work().resolve("via-alias"))).isEqualTo("inside\n");
         } finally {
             holder.descendants().forEach(ProcessHandle::destroyForcibly);
             holder.destroyForcibly().waitFor();
@@ -195,20 +188,20 @@ class CopyContainmentPrivilegedTest {
         sh("echo x > /tmp/suid && chown 0:0 /tmp/suid && chmod 4755 /tmp/suid"
                 + " && echo y > /tmp/sgid && chown 1234:1234 /tmp/sgid && chmod 2775 /tmp/sgid"
                 + " && mkdir -p /tmp/sdir && chown 1234:1234 /tmp/sdir && chmod 2775 /tmp/sdir && ln -sfn /etc /tmp/sdir/l && chown -h 1234:1234 /tmp/sdir/l");
-        box.download("/tmp/suid", work.resolve("suid"));
-        box.download("/tmp/sgid", work.resolve("sgid"));
-        box.download("/tmp/sdir", work.resolve("sdir"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("suid")))).isEqualTo("rwxr-xr-x");
-        assertThat(mode(work.resolve("suid"))).isEqualTo(0755);
-        assertThat(mode(work.resolve("sgid"))).isEqualTo(0775);
-        assertThat(mode(work.resolve("sdir"))).isEqualTo(0775);
+        box.download("/tmp/suid", BED.work().resolve("suid"));
+        box.download("/tmp/sgid", BED.work().resolve("sgid"));
+        box.download("/tmp/sdir", BED.work().resolve("sdir"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(BED.work().resolve("suid")))).isEqualTo("rwxr-xr-x");
+        assertThat(mode(BED.work().resolve("suid"))).isEqualTo(0755);
+        assertThat(mode(BED.work().resolve("sgid"))).isEqualTo(0775);
+        assertThat(mode(BED.work().resolve("sdir"))).isEqualTo(0775);
         for (String name : List.of("sgid", "sdir", "sdir/l")) {
-            assertThat(Files.getAttribute(work.resolve(name), "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(name).isEqualTo(0);
-            assertThat(Files.getAttribute(work.resolve(name), "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(name).isEqualTo(0);
+            assertThat(Files.getAttribute(BED.work().resolve(name), "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(name).isEqualTo(0);
+            assertThat(Files.getAttribute(BED.work().resolve(name), "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(name).isEqualTo(0);
         }
         // Uploads keep what the host side had: the caller chose those files.
         sh("rm -rf /tmp/sgid-back");
-        box.upload(work.resolve("sgid"), "/tmp/sgid-back");
+        box.upload(BED.work().resolve("sgid"), "/tmp/sgid-back");
         assertThat(sh("stat -c '%a %u' /tmp/sgid-back").stdout().trim()).isEqualTo("775 0");
 
         // Owners are kept only when asked (helper flag --keep-owners); set-id bits never.
@@ -216,11 +209,11 @@ class CopyContainmentPrivilegedTest {
         ContainerProcess anchor = box.spawn(ProcessSpec.of("/bin/sleep", "60"));
         try {
             Process p = new ProcessBuilder(helper.toString(), "copy", "download", "--pid", Long.toString(anchor.pid()),
-                    "--container", "/tmp/sgid", "--host", work.resolve("sgid-owned").toString(), "--keep-owners").start();
+                    "--container", "/tmp/sgid", "--host", BED.work().resolve("sgid-owned").toString(), "--keep-owners").start();
             String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor()).as(line).isZero();
-            assertThat(Files.getAttribute(work.resolve("sgid-owned"), "unix:uid")).isEqualTo(1234);
-            assertThat(mode(work.resolve("sgid-owned"))).isEqualTo(0775);
+            assertThat(Files.getAttribute(BED.work().resolve("sgid-owned"), "unix:uid")).isEqualTo(1234);
+            assertThat(mode(BED.work().resolve("sgid-owned"))).isEqualTo(0775);
         } finally {
             anchor.destroyForcibly();
             anchor.waitFor();
@@ -232,14 +225,14 @@ class CopyContainmentPrivilegedTest {
     void aTreeDeeperThanTheWalkFailsClearlyAndLeavesNothingEitherWay() throws Exception {
         String deep = "d/".repeat(1000);
         sh("mkdir -p /tmp/deep/" + deep + " && echo bottom > /tmp/deep/" + deep + "f && echo top > /tmp/deep/top.txt");
-        Path dl = work.resolve("deep-down");
+        Path dl = BED.work().resolve("deep-down");
         assertThatThrownBy(() -> box.download("/tmp/deep", dl))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT))
                 .hasMessageContaining("too deep").hasMessageContaining("256");
         assertThat(dl).doesNotExist();
 
         // Merged into an existing directory: what was there stays, what the copy added goes.
-        Path merge = Files.createDirectories(work.resolve("merge"));
+        Path merge = Files.createDirectories(BED.work().resolve("merge"));
         Files.writeString(merge.resolve("keep.txt"), "mine");
         assertThatThrownBy(() -> box.download("/tmp/deep", merge))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT));
@@ -247,17 +240,17 @@ class CopyContainmentPrivilegedTest {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("keep.txt");
         }
 
-        Path up = Files.createDirectories(work.resolve("deep-up").resolve(deep));
+        Path up = Files.createDirectories(BED.work().resolve("deep-up").resolve(deep));
         Files.writeString(up.resolve("f"), "bottom");
-        assertThatThrownBy(() -> box.upload(work.resolve("deep-up"), "/tmp/deep-up"))
+        assertThatThrownBy(() -> box.upload(BED.work().resolve("deep-up"), "/tmp/deep-up"))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT));
         assertThat(sh("test -e /tmp/deep-up && echo left || echo gone").stdout().trim()).isEqualTo("gone");
 
         // Within the documented depth the walk works.
         String ok = "e/".repeat(200);
         sh("mkdir -p /tmp/ok/" + ok + " && echo bottom > /tmp/ok/" + ok + "f");
-        box.download("/tmp/ok", work.resolve("ok"));
-        assertThat(Files.readString(work.resolve("ok").resolve(ok).resolve("f"))).isEqualTo("bottom\n");
+        box.download("/tmp/ok", BED.work().resolve("ok"));
+        assertThat(Files.readString(BED.work().resolve("ok").resolve(ok).resolve("f"))).isEqualTo("bottom\n");
         sh("rm -rf /tmp/deep /tmp/ok /tmp/deep-up");
     }
 
@@ -272,7 +265,7 @@ class CopyContainmentPrivilegedTest {
         sh("rm -rf /tmp/amp && mkdir /tmp/amp && truncate -s 2G /tmp/amp/sparse && echo tail >> /tmp/amp/sparse"
                 + " && dd if=/dev/zero of=/tmp/amp/big bs=1M count=4 2>/dev/null"
                 + " && for i in $(seq 1 64); do ln /tmp/amp/big /tmp/amp/link$i; done");
-        Path out = work.resolve("amp");
+        Path out = BED.work().resolve("amp");
         box.download("/tmp/amp", out);
         long sparseSize = 2L * 1024 * 1024 * 1024 + 5;
         assertThat(Files.size(out.resolve("sparse"))).isEqualTo(sparseSize);
@@ -293,14 +286,14 @@ class CopyContainmentPrivilegedTest {
         ContainerProcess writer = box.spawn(ProcessSpec.of("/bin/sh", "-c", "yes 0123456789abcdef > /tmp/amp/grow"));
         try {
             Thread.sleep(300);
-            box.download("/tmp/amp/grow", work.resolve("grow"));
-            long copied = Files.size(work.resolve("grow"));
+            box.download("/tmp/amp/grow", BED.work().resolve("grow"));
+            long copied = Files.size(BED.work().resolve("grow"));
             long now = Long.parseLong(sh("stat -c %s /tmp/amp/grow").stdout().trim());
             assertThat(copied).isPositive().isLessThanOrEqualTo(now);
         } finally {
             writer.destroyForcibly();
             writer.waitFor();
-            Files.deleteIfExists(work.resolve("grow"));
+            Files.deleteIfExists(BED.work().resolve("grow"));
         }
         sh("rm -rf /tmp/amp");
     }

@@ -1,17 +1,13 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.Container;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
-import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -33,29 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DestroyFromAnotherHandlePrivilegedTest {
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-destroy-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-destroy-test");
 
     @Test
     void theSupervisorHoldsItsPlansLockAndAnOpenedHandleWaitsOnItNotOnThePid() throws Exception {
         String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        Container created = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).persistent(true).build());
+        Container created = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).persistent(true).build());
         List<LogRecord> records = new CopyOnWriteArrayList<>();
         Logger jul = Logger.getLogger("dev.containerv.linux.runtime.ContainerStop");
         Level before = jul.getLevel();
@@ -80,17 +60,17 @@ class DestroyFromAnotherHandlePrivilegedTest {
             }
             jul.setLevel(Level.FINE);
             jul.addHandler(handler);
-            Container opened = runtime.open(id);
+            Container opened = BED.runtime().open(id);
             assertThat(opened.exec(ProcessSpec.of("/bin/true")).exitCode()).isZero();
             opened.destroy();
             assertThat(records).extracting(LogRecord::getMessage)
                     .anySatisfy(m -> assertThat(m).contains("supervisor of " + id).contains("plan's lock: EXITED"));
-            LinuxContainerPrivilegedTest.assertGone(id);
+            PrivilegedBed.assertGone(id);
         } finally {
             jul.removeHandler(handler);
             jul.setLevel(before);
             created.destroy();
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 }

@@ -2,19 +2,14 @@ package dev.containerv.linux;
 
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ProcessSpec;
-import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -25,28 +20,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@link Container#destroyWithGrace}: the time between TERM and KILL is the caller's (issue 18, item 9: rm --time). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DestroyGracePrivilegedTest {
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-destroy-grace");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-destroy-grace");
 
     /** A container whose process ignores TERM, so only KILL ends it: the destroy lasts the grace. */
     private static Container ignoringTerm() throws InterruptedException {
-        Container c = runtime.create(ContainerSpec.builder().id("g-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(rootfs).build());
+        Container c = BED.runtime().create(ContainerSpec.builder().id("g-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(BED.rootfs()).build());
         c.spawn(ProcessSpec.of("/bin/sh", "-c", "trap '' TERM; echo armed; while :; do sleep 1; done"));
         for (int i = 0; i < 100 && c.processes().size() < 2; i++) {
             Thread.sleep(20);
@@ -59,7 +38,7 @@ class DestroyGracePrivilegedTest {
         long started = System.nanoTime();
         c.destroyWithGrace(grace);
         long ms = (System.nanoTime() - started) / 1_000_000;
-        LinuxContainerPrivilegedTest.assertGone(c.id());
+        PrivilegedBed.assertGone(c.id());
         return ms;
     }
 
@@ -86,7 +65,7 @@ class DestroyGracePrivilegedTest {
     /** A grace past what milliseconds hold in a long (ChronoUnit.FOREVER) used to throw ArithmeticException and leave the container. */
     @Test
     void aGraceTooLongForMillisecondsIsTheLongestGrace_andTermStillEndsTheContainer() throws Exception {
-        Container c = runtime.create(ContainerSpec.builder().id("g-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(rootfs).build());
+        Container c = BED.runtime().create(ContainerSpec.builder().id("g-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(BED.rootfs()).build());
         try {
             c.spawn(ProcessSpec.of("/bin/sleep", "600"));
             assertThat(destroySeconds(c, java.time.temporal.ChronoUnit.FOREVER.getDuration())).isLessThan(8_000);

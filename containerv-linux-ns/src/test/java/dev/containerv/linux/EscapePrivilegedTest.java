@@ -4,7 +4,6 @@ import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerProcess;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.IdMapping;
@@ -20,10 +19,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.containerv.linux.PrivilegedBed.PROBE;
+import static dev.containerv.linux.PrivilegedBed.PROBE_DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,13 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EscapePrivilegedTest {
-    private static final Path PROBE_DIR = Path.of("target/native-test/test").toAbsolutePath();
-    private static final String PROBE = "/probe/escape-probe";
-    private static Path work;
-    private static Path rootfs;
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRootOrRootless("cv-escape-test");
     private static Path roData;
     private static Path rwData;
-    private static ContainerRuntime runtime;
     private static Container box;
     private static boolean rootless;
 
@@ -63,36 +63,29 @@ class EscapePrivilegedTest {
 
     static void setUpWith(boolean users) throws Exception {
         // This JUnit runs the superclass's set-up as well as the subclass's that hides it (USERS variant): the
-        // second call first removes what the first made, or its work directory would stay behind.
+        // second call first removes the container the first made (the bed's work directory is the class's).
         tearDown();
         userNamespace = users;
-        rootless = Privileged.requireRootOrRootless();
-        assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
-        work = Files.createTempDirectory("cv-escape-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
+        rootless = BED.rootless();
+        PrivilegedBed.requireEscapeProbe();
         // A setuid-root copy of the probe inside the image: a non-root user running it must stay non-root.
-        Path suid = rootfs.resolve("bin/suid-probe");
-        Files.copy(PROBE_DIR.resolve("escape-probe"), suid);
+        Path suid = BED.rootfs().resolve("bin/suid-probe");
+        Files.copy(PROBE_DIR.resolve("escape-probe"), suid, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(suid, PosixFilePermissions.fromString("rwxr-xr-x"));
         new ProcessBuilder("chmod", "4755", suid.toString()).inheritIO().start().waitFor();
-        roData = Files.createDirectories(work.resolve("ro"));
+        roData = Files.createDirectories(BED.work().resolve("ro"));
         Files.writeString(roData.resolve("f"), "read-only bind\n");
-        rwData = Files.createDirectories(work.resolve("rw"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-        box = runtime.create(spec(newId()).build());
+        rwData = Files.createDirectories(BED.work().resolve("rw"));
+        box = BED.runtime().create(spec(newId()).build());
     }
 
     @AfterAll
     static void tearDown() throws IOException {
         if (box != null) {
             box.destroy();
-            LinuxContainerPrivilegedTest.assertGone(box.id());
-        }
-        if (work != null) {
-            FileTrees.deleteTree(work);
+            PrivilegedBed.assertGone(box.id());
         }
         box = null;
-        work = null;
     }
 
     private static String newId() {
@@ -100,7 +93,7 @@ class EscapePrivilegedTest {
     }
 
     private static ContainerSpec.Builder spec(String id) {
-        ContainerSpec.Builder b = ContainerSpec.builder().id(id).rootfs(rootfs);
+        ContainerSpec.Builder b = ContainerSpec.builder().id(id).rootfs(BED.rootfs());
         if (userNamespace) {
             IdMapping map = new IdMapping(0, 100000, 65536);
             b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK, Capability.USERS)
@@ -135,7 +128,7 @@ class EscapePrivilegedTest {
     }
 
     private static void inFreshContainer(ContainerSpec.Builder b, Consumer<Container> body) {
-        Container c = runtime.create(b.build());
+        Container c = BED.runtime().create(b.build());
         try {
             body.accept(c);
         } finally {
@@ -234,7 +227,7 @@ class EscapePrivilegedTest {
     void aLinkAtEtcPasswdDoesNotMakeTheJvmReadAHostFile() throws Exception {
         Privileged.assumeRootMode("a rootless container starts no process with a user given (setgroups is denied there), so the HOME"
                 + " the JVM looked up is never seen; the read itself is ProcTest's");
-        Path hostFile = Files.writeString(work.resolve("host-passwd-" + UUID.randomUUID()), "anyone:x:0:0::/host-file-was-read:/bin/sh\n");
+        Path hostFile = Files.writeString(BED.work().resolve("host-passwd-" + UUID.randomUUID()), "anyone:x:0:0::/host-file-was-read:/bin/sh\n");
         try {
             inFreshContainer(spec(newId()), c -> {
                 ExecResult ln = sh(c, "ln -sf " + hostFile + " /etc/passwd && echo linked");
@@ -379,14 +372,14 @@ class EscapePrivilegedTest {
                 + " writes into a read-write bind works there, as its setuid files do (documented in linux-provider.md)");
         Path dir = Files.createDirectories(rwData.resolve("caps"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Set<java.nio.file.attribute.PosixFilePermission> workMode = Files.getPosixFilePermissions(work);
+        Set<java.nio.file.attribute.PosixFilePermission> workMode = Files.getPosixFilePermissions(BED.work());
         try {
             ExecResult w = sh(box, "cp /probe/escape-probe /rw/caps/p && " + PROBE + " setcap /rw/caps/p");
             assertThat(w.stdout().strip()).as("stderr: %s", w.stderr()).isEqualTo("setcap /rw/caps/p allowed");
             List<String> command = new ArrayList<>();
             if (!rootless) {
                 // Root would have every capability anyway: run it as the namespace's root, host uid 100000.
-                Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setPosixFilePermissions(BED.work(), PosixFilePermissions.fromString("rwx--x--x"));
                 command.addAll(List.of("setpriv", "--reuid=100000", "--regid=100000", "--clear-groups"));
             }
             command.addAll(List.of(dir.resolve("p").toString(), "caps"));
@@ -395,7 +388,7 @@ class EscapePrivilegedTest {
             assertThat(p.waitFor()).as(out).isZero();
             assertThat(out.strip()).as("the capabilities of %s run on the host", command).isEqualTo("caps eff=0000000000000000");
         } finally {
-            Files.setPosixFilePermissions(work, workMode);
+            Files.setPosixFilePermissions(BED.work(), workMode);
             FileTrees.deleteTree(dir);
         }
     }
@@ -527,7 +520,7 @@ class EscapePrivilegedTest {
         Files.setAttribute(victim, "unix:gid", 5000);
         Path up = Files.createDirectories(rwData.resolve("up"));
         Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path link = Files.createSymbolicLink(work.resolve("uploaded-link"), Path.of("/nowhere"));
+        Path link = Files.createSymbolicLink(BED.work().resolve("uploaded-link"), Path.of("/nowhere"));
         ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "relink", "/rw/up", "l", "/rw/victim", "30"));
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
@@ -566,7 +559,7 @@ class EscapePrivilegedTest {
         Files.setAttribute(victim, "unix:uid", 5000);
         Files.setAttribute(victim, "unix:gid", 5000);
         Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path src = Files.createDirectories(work.resolve("uploaded-dir"));
+        Path src = Files.createDirectories(BED.work().resolve("uploaded-dir"));
         Files.writeString(src.resolve("f"), "f\n");
         Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxrwxrwx"));
         ContainerProcess racer = box.spawn(ProcessSpec.of(PROBE, "redir", "/rw/up-dir", "d", "vd", "30"));
@@ -578,7 +571,7 @@ class EscapePrivilegedTest {
                 if (Files.exists(d.resolve("marker"))) {
                     Files.move(d, victim); // the racer moved it: put it back for the next round
                 } else if (Files.exists(d)) {
-                    Path trash = Files.move(d, work.resolve("trash-" + uploads)); // in one step: the racer watches d
+                    Path trash = Files.move(d, BED.work().resolve("trash-" + uploads)); // in one step: the racer watches d
                     FileTrees.deleteTree(trash);
                 }
                 try {

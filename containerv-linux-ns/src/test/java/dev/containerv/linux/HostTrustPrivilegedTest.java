@@ -9,12 +9,10 @@ import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.linux.proc.Proc;
-import dev.containerv.spi.FileTrees;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,22 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HostTrustPrivilegedTest {
     private static final Path STATE_ROOT = Path.of("/run/containerv");
     private static final Path LAYER_ROOT = Path.of("/var/lib/containerv");
-    private static Path work;
-    private static Path rootfs;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-trust");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-trust");
 
     private static String newId() {
         return "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -74,8 +58,8 @@ class HostTrustPrivilegedTest {
     void aForgedStateFileInAWorldWritableStateRootIsRefusedByListOpenAndCreate() throws Exception {
         // What an unprivileged user could do with a state root it can write: a running container whose "init" is
         // a live process (this JVM), a socket and a helper of its choosing.
-        Path stateRoot = dir(work.resolve("world-writable"), "rwxrwxrwx");
-        Path layerRoot = dir(work.resolve("layers"), "rwx------");
+        Path stateRoot = dir(BED.work().resolve("world-writable"), "rwxrwxrwx");
+        Path layerRoot = dir(BED.work().resolve("layers"), "rwx------");
         String id = newId();
         Path forged = Files.createDirectories(stateRoot.resolve(id));
         long self = ProcessHandle.current().pid();
@@ -87,24 +71,24 @@ class HostTrustPrivilegedTest {
         assertRefused(runtime::list, stateRoot, "is writable by group and others");
         assertRefused(() -> runtime.open(id), stateRoot, "state root");
         String other = newId();
-        assertRefused(() -> runtime.create(ContainerSpec.builder().id(other).rootfs(rootfs).build()), stateRoot, "is not trusted");
+        assertRefused(() -> runtime.create(ContainerSpec.builder().id(other).rootfs(BED.rootfs()).build()), stateRoot, "is not trusted");
         assertThat(stateRoot.resolve(other)).doesNotExist();
         assertThat(forged.resolve("state.json")).exists();
     }
 
     @Test
     void rootsUnderAGroupWritableParentAreRefusedAndNothingIsMadeThere() throws Exception {
-        Path shared = dir(work.resolve("group-writable"), "rwxrwx---");
+        Path shared = dir(BED.work().resolve("group-writable"), "rwxrwx---");
         ContainerRuntime runtime = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder()
-                .stateRoot(shared.resolve("state")).layerRoot(dir(work.resolve("private-layers"), "rwx------")).build());
+                .stateRoot(shared.resolve("state")).layerRoot(dir(BED.work().resolve("private-layers"), "rwx------")).build());
         String id = newId();
-        assertRefused(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()), shared, "(above it) is writable by group");
+        assertRefused(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build()), shared, "(above it) is writable by group");
         assertRefused(runtime::list, shared, "state root");
         assertThat(shared.resolve("state")).doesNotExist();
         ContainerRuntime layersShared = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder()
-                .stateRoot(dir(work.resolve("private-state"), "rwx------")).layerRoot(shared.resolve("layers")).build());
-        assertRefused(() -> layersShared.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()), shared, "layer root");
-        assertThat(work.resolve("private-state").resolve(id)).doesNotExist();
+                .stateRoot(dir(BED.work().resolve("private-state"), "rwx------")).layerRoot(shared.resolve("layers")).build());
+        assertRefused(() -> layersShared.create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build()), shared, "layer root");
+        assertThat(BED.work().resolve("private-state").resolve(id)).doesNotExist();
     }
 
     /** Rewrites the state.json of a running container with {@code fields}, as whoever could write it would. */
@@ -120,41 +104,41 @@ class HostTrustPrivilegedTest {
 
     @Test
     void aHelperForgedIntoStateJsonIsNeverExecutedByACopy() throws Exception {
-        Path marker = work.resolve("forged-helper-ran");
-        Path forgedHelper = Files.writeString(work.resolve("forged-helper"), "#!/bin/sh\ntouch " + marker + "\nexit 1\n");
+        Path marker = BED.work().resolve("forged-helper-ran");
+        Path forgedHelper = Files.writeString(BED.work().resolve("forged-helper"), "#!/bin/sh\ntouch " + marker + "\nexit 1\n");
         Files.setPosixFilePermissions(forgedHelper, PosixFilePermissions.fromString("rwx------"));
-        Path upload = Files.writeString(work.resolve("upload"), "uploaded");
+        Path upload = Files.writeString(BED.work().resolve("upload"), "uploaded");
         ContainerRuntime runtime = new LinuxNamespacesProvider().createRuntime();
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build());
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build());
         try {
             // The field older versions ran for every copy of a container joined by id.
             forge(id, "helper", forgedHelper.toString());
             try (Container opened = runtime.open(id)) {
                 opened.upload(upload, "/tmp/uploaded");
                 assertThat(opened.exec(ProcessSpec.of("/bin/cat", "/tmp/uploaded")).stdout()).isEqualTo("uploaded");
-                opened.download("/etc/marker", work.resolve("downloaded"));
-                assertThat(work.resolve("downloaded")).hasContent("base");
+                opened.download("/etc/marker", BED.work().resolve("downloaded"));
+                assertThat(BED.work().resolve("downloaded")).hasContent("base");
                 assertThat(marker).as("the helper named in state.json must never run").doesNotExist();
             }
         } finally {
             c.destroy();
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
         assertThat(marker).doesNotExist();
     }
 
     @Test
     void aCopyRefusesAHelperWhoseDirectoryBecameWritableByOthers() throws Exception {
-        Path own = dir(work.resolve("own-helper-dir"), "rwx------");
+        Path own = dir(BED.work().resolve("own-helper-dir"), "rwx------");
         Path built = Path.of("target/classes/dev/containerv/linux/native/linux-" + System.getProperty("os.arch") + "/containerv-helper");
         Path helper = Files.copy(built, own.resolve("containerv-helper"));
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
         String id = newId();
-        Container c = new LinuxNamespacesProvider().createRuntime().create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        Container c = new LinuxNamespacesProvider().createRuntime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .extension(LinuxOptions.builder().helperPath(helper).build()).build());
         try {
-            Path upload = Files.writeString(work.resolve("to-upload"), "x");
+            Path upload = Files.writeString(BED.work().resolve("to-upload"), "x");
             c.upload(upload, "/tmp/first");
             Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
             assertRefused(() -> c.upload(upload, "/tmp/second"), own, "helper");
@@ -163,17 +147,17 @@ class HostTrustPrivilegedTest {
             Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
             c.destroy();
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
     void directoriesForgedIntoStateJsonAreNeverDeletedByDestroy() throws Exception {
-        Path victim = Files.createDirectories(work.resolve("victim"));
+        Path victim = Files.createDirectories(BED.work().resolve("victim"));
         Files.writeString(victim.resolve("keep"), "precious");
-        Path victim2 = Files.createDirectories(work.resolve("victim2"));
+        Path victim2 = Files.createDirectories(BED.work().resolve("victim2"));
         ContainerRuntime runtime = new LinuxNamespacesProvider().createRuntime();
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build());
+        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build());
         try {
             // The fields older versions removed when a container joined by id was destroyed.
             forge(id, "stateDir", victim.toString(), "layerDir", victim2.toString());
@@ -183,7 +167,7 @@ class HostTrustPrivilegedTest {
         } finally {
             c.destroy();
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
@@ -193,11 +177,11 @@ class HostTrustPrivilegedTest {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).as(root.toString()).isEqualTo("rwx------");
             }
         }
-        Path stateRoot = work.resolve("umask/run/containerv");
-        Path layerRoot = work.resolve("umask/lib/containerv");
+        Path stateRoot = BED.work().resolve("umask/run/containerv");
+        Path layerRoot = BED.work().resolve("umask/lib/containerv");
         String id = newId();
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "umask 002; exec \"$@\"", "sh"));
-        cmd.addAll(ChildJvm.command("fresh-roots", id, rootfs.toString(), stateRoot.toString(), layerRoot.toString()));
+        cmd.addAll(ChildJvm.command("fresh-roots", id, BED.rootfs().toString(), stateRoot.toString(), layerRoot.toString()));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(90, TimeUnit.SECONDS)).isTrue();

@@ -1,14 +1,10 @@
 package dev.containerv.linux;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -22,30 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LibraryThreadsPrivilegedTest {
-    private static Path work;
-    private static Path rootfs;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-threads-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        Files.writeString(rootfs.resolve("etc/marker"), "base\n");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            dev.containerv.spi.FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-threads-test");
 
     @Test
     void noContainervThreadOutlivesItsWorkOrAnInterrupt() throws Exception {
         String id = "threads-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> cmd = ChildJvm.command();
         cmd.set(cmd.size() - 1, ThreadsChildJvm.class.getName());
-        cmd.addAll(List.of(id, rootfs.toString(), "PT3S"));
+        cmd.addAll(List.of(id, BED.rootfs().toString(), "PT3S"));
         Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -3,18 +3,15 @@ package dev.containerv.linux;
 import dev.containerv.api.Access;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.linux.helper.HelperLog;
 import dev.containerv.spi.LifecycleLog;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,24 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Issue 18, logging: lifecycle events at DEBUG with durations, and a failed create carries the helper's log. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LifecycleLogPrivilegedTest {
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-lifecycle-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            dev.containerv.spi.FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-lifecycle-test");
 
     private static String newId() {
         return "life-" + UUID.randomUUID().toString().substring(0, 8);
@@ -79,11 +60,11 @@ class LifecycleLogPrivilegedTest {
         jul.addHandler(handler);
         String id = newId();
         try {
-            Path file = Files.writeString(work.resolve("upload.txt"), "x");
-            try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build())) {
+            Path file = Files.writeString(BED.work().resolve("upload.txt"), "x");
+            try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build())) {
                 c.exec(ProcessSpec.of("/bin/sh", "-c", "exit 3"));
                 c.upload(file, "/tmp/upload.txt");
-                c.download("/tmp/upload.txt", work.resolve("back.txt"));
+                c.download("/tmp/upload.txt", BED.work().resolve("back.txt"));
             }
         } finally {
             jul.removeHandler(handler);
@@ -100,14 +81,14 @@ class LifecycleLogPrivilegedTest {
     @Test
     void aCreateTheHelperFailsCarriesTheHelpersLogAsItsCause() throws Exception {
         String id = newId();
-        Path src = Files.createDirectories(work.resolve("bind-src"));
+        Path src = Files.createDirectories(BED.work().resolve("bind-src"));
         // A bind under a regular file of the image: the helper fails (ENOTDIR) and removes the state directory.
-        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .layer(Layer.hostDirectory(src, "/etc/marker/sub", Access.READ_ONLY)).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> {
                     assertThat(e.getCause()).isInstanceOf(HelperLog.class);
                     assertThat(e.getCause().getMessage()).contains("helper's log").contains("ENOTDIR").contains("/etc/marker/sub");
                 });
-        assertThat(runtime.list()).doesNotContain(id);
+        assertThat(BED.runtime().list()).doesNotContain(id);
     }
 }

@@ -17,11 +17,9 @@ import dev.containerv.linux.cgroup.CgroupManager;
 import dev.containerv.linux.cgroup.HostCgroups;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.runtime.LinuxRuntime;
-import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,37 +40,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinuxCgroupPrivilegedTest {
     private static final long MIB = 1024 * 1024;
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-cgroup-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-cgroup-test");
 
     private static String newId() {
         return "cg-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static Container create(String id, ResourceLimits limits, Capability... extra) {
-        ContainerSpec.Builder b = ContainerSpec.builder().id(id).rootfs(rootfs).limits(limits);
+        ContainerSpec.Builder b = ContainerSpec.builder().id(id).rootfs(BED.rootfs()).limits(limits);
         if (extra.length > 0) {
             List<Capability> caps = new java.util.ArrayList<>(List.of(Capability.FILESYSTEM, Capability.PROCESS_CONTROL));
             caps.addAll(List.of(extra));
             b.capabilities(caps.toArray(Capability[]::new));
         }
-        return runtime.create(b.build());
+        return BED.runtime().create(b.build());
     }
 
     private static ExecResult sh(Container c, String script) {
@@ -89,7 +71,7 @@ class LinuxCgroupPrivilegedTest {
             ContainerStats s = c.stats();
             assertThat(s.memoryPeakBytes()).as("peak near the 64M limit").isBetween(48 * MIB, 64 * MIB);
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
@@ -109,7 +91,7 @@ class LinuxCgroupPrivilegedTest {
             }
             assertThat(sh(c, "echo usable").stdout()).isEqualTo("usable\n");
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     /**
@@ -130,7 +112,7 @@ class LinuxCgroupPrivilegedTest {
             double seconds = (c.stats().cpuTimeNanos() - before) / 1e9;
             assertThat(seconds).as("cpu seconds of a 2 s busy loop capped at half a CPU").isBetween(0.7, 1.3);
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
@@ -166,7 +148,7 @@ class LinuxCgroupPrivilegedTest {
             sh(c, "timeout 1 sh -c 'while :; do :; done'; true");
             assertThat(c.stats().cpuPercent()).as("cpu percent between two samples of a busy second").isPositive();
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
@@ -192,7 +174,7 @@ class LinuxCgroupPrivilegedTest {
                 assertThat(sh(c, "cat /sys/fs/cgroup/memory.max").stdout().trim()).isEqualTo(Long.toString(96 * MIB));
             }
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
@@ -204,10 +186,10 @@ class LinuxCgroupPrivilegedTest {
             long deadline = Supervisors.kill(c);
             assertThat(HostCgroupDirs.of(id)).as("a killed supervisor removes nothing").isNotEmpty();
             // The init dies with its supervisor (PDEATHSIG); list() sees the state as stale once it is gone.
-            while (runtime.list().contains(id) && System.nanoTime() < deadline) {
+            while (BED.runtime().list().contains(id) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(runtime.list()).doesNotContain(id);
+            assertThat(BED.runtime().list()).doesNotContain(id);
             assertThat(HostCgroupDirs.of(id)).as("removed with the stale state, by id").isEmpty();
         } finally {
             try {
@@ -216,7 +198,7 @@ class LinuxCgroupPrivilegedTest {
                 // the container is gone already; destroy only tidies up
             }
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
@@ -229,17 +211,17 @@ class LinuxCgroupPrivilegedTest {
         CgroupManager v2Only = new CgroupManager(layout, CgroupFiles.HOST, CgroupManager.DEFAULT_PARENT, CgroupManager.SIGKILL);
         org.junit.jupiter.api.Assumptions.assumeTrue(v2Only.locate(dev.containerv.linux.cgroup.Controller.MEMORY).isEmpty(),
                 "the v2 tree of this host offers memory");
-        ContainerRuntime partial = new LinuxRuntime(LinuxOptions.defaults(), () -> ((LinuxRuntime) runtime).defaults().helperPath()
+        ContainerRuntime partial = new LinuxRuntime(LinuxOptions.defaults(), () -> ((LinuxRuntime) BED.runtime()).defaults().helperPath()
                 .orElseGet(LinuxCgroupPrivilegedTest::builtHelper), () -> 0, Proc.HOST, new HostCgroups(() -> v2Only));
         String id = newId();
-        assertThatThrownBy(() -> partial.create(ContainerSpec.builder().id(id).rootfs(rootfs).limits(ResourceLimits.builder().memoryMax("64M").build()).build()))
+        assertThatThrownBy(() -> partial.create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).limits(ResourceLimits.builder().memoryMax("64M").build()).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
                     assertThat(e.containerId()).contains(id);
                     assertThat(e.operation()).contains("linux::Runtime::create");
                 })
                 .hasMessageContaining("memory").hasMessageContaining("memory.max");
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     /**

@@ -18,11 +18,11 @@ import dev.containerv.api.ProcessInfo;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
 import dev.containerv.linux.control.Wire;
-import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,8 +48,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
+import static dev.containerv.linux.PrivilegedBed.assertGone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,21 +59,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinuxContainerPrivilegedTest {
-    // The default roots: /run/containerv and /var/lib/containerv as root, the user's own places rootless.
-    private static final Path STATE_ROOT = LinuxOptions.defaults().stateRoot();
-    private static final Path LAYER_ROOT = LinuxOptions.defaults().layerRoot();
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRootOrRootless("cv-linux-test");
     private static Container shared;
 
     @BeforeAll
     static void setUp() throws Exception {
-        Privileged.requireRootOrRootless();
-        work = Files.createTempDirectory("cv-linux-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-        shared = runtime.create(ContainerSpec.builder().id(newId()).hostname("shared-box").rootfs(rootfs)
+        shared = BED.runtime().create(ContainerSpec.builder().id(newId()).hostname("shared-box").rootfs(BED.rootfs())
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.NETWORK).build());
     }
 
@@ -82,9 +74,6 @@ class LinuxContainerPrivilegedTest {
         if (shared != null) {
             shared.destroy();
             assertGone(shared.id());
-        }
-        if (work != null) {
-            FileTrees.deleteTree(work);
         }
     }
 
@@ -96,30 +85,13 @@ class LinuxContainerPrivilegedTest {
         return c.exec(ProcessSpec.of("/bin/sh", "-c", script));
     }
 
-    /** Where the host lists the host side of the veth of container {@code id} under the default state root. */
-    static Path hostLinkOf(String id) {
-        return Path.of("/sys/class/net", dev.containerv.linux.network.HostLinkName.of(STATE_ROOT.resolve(id)));
-    }
-
-    static void assertGone(String id) throws IOException {
-        assertThat(STATE_ROOT.resolve(id)).doesNotExist();
-        assertThat(LAYER_ROOT.resolve(id)).doesNotExist();
-        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/" + id + "/");
-        assertThat(HostCgroupDirs.of(id)).as("cgroup directories of " + id).isEmpty();
-        assertThat(hostLinkOf(id)).as("the host side of the veth of " + id).doesNotExist();
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            assertThat(all.map(h -> h.info().commandLine().orElse("")).filter(l -> l.contains("/" + id + "/plan")).toList())
-                    .as("helper processes of " + id).isEmpty();
-        }
-    }
-
     // ---- isolation ----
 
     @Test
     void hostnameIsTheSpecsAndDefaultsToTheId() throws Exception {
         assertThat(sh(shared, "hostname").stdout().trim()).isEqualTo("shared-box");
         String id = newId();
-        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build())) {
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build())) {
             assertThat(c.exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
         }
         assertGone(id);
@@ -152,8 +124,8 @@ class LinuxContainerPrivilegedTest {
     @Test
     void writingEtcDoesNotChangeTheBase() throws IOException {
         assertThat(sh(shared, "echo changed > /etc/marker && echo new > /etc/added && cat /etc/marker").stdout()).isEqualTo("changed\n");
-        assertThat(Files.readString(rootfs.resolve("etc/marker"))).isEqualTo("base\n");
-        assertThat(rootfs.resolve("etc/added")).doesNotExist();
+        assertThat(Files.readString(BED.rootfs().resolve("etc/marker"))).isEqualTo("base\n");
+        assertThat(BED.rootfs().resolve("etc/added")).doesNotExist();
         sh(shared, "echo base > /etc/marker; rm /etc/added");
     }
 
@@ -181,7 +153,7 @@ class LinuxContainerPrivilegedTest {
     void hostRootWorksAsAReadOnlyViewWithAPrivateWritableLayer() throws IOException {
         String id = newId();
         String name = "cv-written-" + id;
-        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(Path.of("/")).build())) {
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(Path.of("/")).build())) {
             ExecResult r = sh(c, "hostname; echo x > /etc/" + name + " && cat /etc/" + name);
             assertThat(r.stdout()).isEqualTo(id + "\nx\n");
             assertThat(Path.of("/etc", name)).doesNotExist();
@@ -292,8 +264,8 @@ class LinuxContainerPrivilegedTest {
 
     @Test
     void redirectsToHostFilesAreServedByTheJvm() throws Exception {
-        Path in = Files.writeString(work.resolve("in.txt"), "from a host file\n");
-        Path out = work.resolve("out.txt");
+        Path in = Files.writeString(BED.work().resolve("in.txt"), "from a host file\n");
+        Path out = BED.work().resolve("out.txt");
         ContainerProcess p = shared.spawn(ProcessSpec.builder("/bin/sh", "-c", "cat; echo tail").redirectInput(Redirect.from(in.toFile()))
                 .redirectOutput(Redirect.to(out.toFile())).redirectError(Redirect.DISCARD).build());
         assertThat(p.waitFor()).isZero();
@@ -368,16 +340,16 @@ class LinuxContainerPrivilegedTest {
     void binaryAndTreeRoundTripByteForByte() throws Exception {
         byte[] data = new byte[20 * 1024 * 1024];
         new Random(7).nextBytes(data);
-        Path big = Files.write(work.resolve("big.bin"), data);
+        Path big = Files.write(BED.work().resolve("big.bin"), data);
         Files.setPosixFilePermissions(big, PosixFilePermissions.fromString("rwxr-x--x"));
         shared.upload(big, "/tmp/big.bin");
         assertThat(sh(shared, "stat -c '%a %s' /tmp/big.bin").stdout().trim()).isEqualTo("751 " + data.length);
-        Path back = work.resolve("big.back");
+        Path back = BED.work().resolve("big.back");
         shared.download("/tmp/big.bin", back);
         assertThat(Files.readAllBytes(back)).isEqualTo(data);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(back))).isEqualTo("rwxr-x--x");
 
-        Path tree = Files.createDirectories(work.resolve("tree"));
+        Path tree = Files.createDirectories(BED.work().resolve("tree"));
         for (int i = 0; i < 1000; i++) {
             Path f = tree.resolve("d" + (i % 10)).resolve("f" + i);
             Files.createDirectories(f.getParent());
@@ -385,7 +357,7 @@ class LinuxContainerPrivilegedTest {
         }
         shared.upload(tree, "/tmp/tree");
         assertThat(sh(shared, "find /tmp/tree -type f | wc -l").stdout().trim()).isEqualTo("1000");
-        Path treeBack = work.resolve("tree.back");
+        Path treeBack = BED.work().resolve("tree.back");
         shared.download("/tmp/tree", treeBack);
         for (int i = 0; i < 1000; i++) {
             Path rel = Path.of("d" + (i % 10), "f" + i);
@@ -396,9 +368,9 @@ class LinuxContainerPrivilegedTest {
 
     @Test
     void uploadOntoASymlinkToAHostPathLeavesTheHostFileAlone() throws Exception {
-        Path victim = Files.writeString(work.resolve("victim.txt"), "precious");
+        Path victim = Files.writeString(BED.work().resolve("victim.txt"), "precious");
         assertThat(sh(shared, "ln -sf " + victim + " /tmp/evil && ls -l /tmp/evil").exitCode()).isZero();
-        Path payload = Files.writeString(work.resolve("payload.txt"), "overwritten?");
+        Path payload = Files.writeString(BED.work().resolve("payload.txt"), "overwritten?");
         shared.upload(payload, "/tmp/evil");
         assertThat(Files.readString(victim)).isEqualTo("precious");
         assertThat(sh(shared, "test -L /tmp/evil && echo link || cat /tmp/evil").stdout()).isEqualTo("overwritten?");
@@ -407,15 +379,15 @@ class LinuxContainerPrivilegedTest {
 
     @Test
     void hostPathsWithDotSegmentsMeanTheDirectoryTheyName() throws Exception {
-        Path dir = Files.createDirectories(work.resolve("dots/inner"));
+        Path dir = Files.createDirectories(BED.work().resolve("dots/inner"));
         Files.writeString(dir.resolve("note.txt"), "dot segments");
         shared.upload(dir.resolve("."), "/tmp/dots-up");
         assertThat(sh(shared, "cat /tmp/dots-up/note.txt").stdout()).isEqualTo("dot segments");
         shared.upload(dir.resolve("../inner/note.txt"), "/tmp/dots-file");
         assertThat(sh(shared, "cat /tmp/dots-file").stdout()).isEqualTo("dot segments");
-        Path back = work.resolve("dots/away/..").resolve("back");
+        Path back = BED.work().resolve("dots/away/..").resolve("back");
         shared.download("/tmp/dots-up", back);
-        assertThat(Files.readString(work.resolve("dots/back/note.txt"))).isEqualTo("dot segments");
+        assertThat(Files.readString(BED.work().resolve("dots/back/note.txt"))).isEqualTo("dot segments");
         sh(shared, "rm -rf /tmp/dots-up /tmp/dots-file");
     }
 
@@ -425,14 +397,14 @@ class LinuxContainerPrivilegedTest {
      */
     @Test
     void theStateNamesTheSupervisorBeforeItIsToldToGo() throws Exception {
-        Path standIn = work.resolve("state-check-helper");
+        Path standIn = BED.work().resolve("state-check-helper");
         Files.writeString(standIn, "#!/bin/sh\n# init <plan> early [userns-self]: waits for the line, then reports whether state.json is there\n"
                 + "d=${2%/*}\nread -r log\nif [ -f \"$d/state.json\" ]; then w=state-was-there; else w=state-was-missing; fi\n"
                 + "echo \"error setup - EPERM 1 - $w\"\nexit 1\n");
         Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
         String id = newId();
         for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+            assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                     .extension(LinuxOptions.builder().helperPath(standIn).build()).build()))
                     .isInstanceOf(ContainerException.class).hasMessageContaining("state-was-there");
             assertGone(id);
@@ -441,13 +413,13 @@ class LinuxContainerPrivilegedTest {
 
     @Test
     void layersUnderDevAndAHelperNamedByTheSpecWork() throws Exception {
-        Path shm = Files.createDirectories(work.resolve("shm-layer"));
+        Path shm = Files.createDirectories(BED.work().resolve("shm-layer"));
         Files.writeString(shm.resolve("seen"), "on top of /dev");
         Path built = Path.of("target/classes/dev/containerv/linux/native/linux-" + System.getProperty("os.arch") + "/containerv-helper");
-        Path ownHelper = Files.copy(built, work.resolve("own-helper"));
+        Path ownHelper = Files.copy(built, BED.work().resolve("own-helper"));
         Files.setPosixFilePermissions(ownHelper, PosixFilePermissions.fromString("rwx------"));
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .layer(Layer.hostDirectory(shm, "/dev/shm", Access.READ_ONLY))
                 .extension(LinuxOptions.builder().helperPath(ownHelper).build()).build());
         try {
@@ -455,7 +427,7 @@ class LinuxContainerPrivilegedTest {
             // Copies run the helper that made the container, which this handle knows (state.json names none).
             c.upload(shm.resolve("seen"), "/tmp/copied");
             assertThat(sh(c, "cat /tmp/copied").stdout()).isEqualTo("on top of /dev");
-            assertThat(Files.readString(STATE_ROOT.resolve(id).resolve("state.json"))).doesNotContain(ownHelper.toString());
+            assertThat(Files.readString(PrivilegedBed.STATE_ROOT.resolve(id).resolve("state.json"))).doesNotContain(ownHelper.toString());
         } finally {
             c.destroy();
         }
@@ -464,15 +436,15 @@ class LinuxContainerPrivilegedTest {
 
     @Test
     void copyErrorsAreClear() {
-        assertThatThrownBy(() -> shared.upload(work.resolve("missing"), "/tmp/x"))
+        assertThatThrownBy(() -> shared.upload(BED.work().resolve("missing"), "/tmp/x"))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
-                .hasMessageContaining(work.resolve("missing").toString());
-        assertThatThrownBy(() -> shared.download("/no/such/file", work.resolve("dl")))
+                .hasMessageContaining(BED.work().resolve("missing").toString());
+        assertThatThrownBy(() -> shared.download("/no/such/file", BED.work().resolve("dl")))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining("/no/such/file");
-        assertThatThrownBy(() -> shared.upload(rootfs.resolve("etc/marker"), "relative/path"))
+        assertThatThrownBy(() -> shared.upload(BED.rootfs().resolve("etc/marker"), "relative/path"))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
-        assertThatThrownBy(() -> shared.upload(rootfs.resolve("etc/marker"), "C:\\x"))
+        assertThatThrownBy(() -> shared.upload(BED.rootfs().resolve("etc/marker"), "C:\\x"))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC));
     }
 
@@ -481,14 +453,14 @@ class LinuxContainerPrivilegedTest {
     @Test
     void destroyLeavesNothingIsIdempotentAndSafeFromTwoThreads() throws Exception {
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .extension(LinuxOptions.builder().stopGrace(Duration.ofMillis(500)).build()).build());
         // The handshake line comes after the trap is set, so the destroy below meets a process that ignores TERM
         // (the ignored disposition survives the exec) and must end it with KILL after the grace period.
         ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sh", "-c", "trap '' TERM; echo ready; exec sleep 100"));
         assertThat(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
                 .readLine()).isEqualTo("ready");
-        assertThat(runtime.list()).contains(id);
+        assertThat(BED.runtime().list()).contains(id);
         assertThat(c.isRunning()).isTrue();
         CompletableFuture<Void> other = CompletableFuture.runAsync(c::destroy);
         c.destroy();
@@ -497,17 +469,17 @@ class LinuxContainerPrivilegedTest {
         assertThat(c.isRunning()).isFalse();
         assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertGone(id);
-        assertThat(runtime.list()).doesNotContain(id);
+        assertThat(BED.runtime().list()).doesNotContain(id);
         assertThatThrownBy(() -> c.spawn(ProcessSpec.of("/bin/true")))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining(id);
-        assertThatThrownBy(() -> runtime.open(id)).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.isNotFound()).isTrue());
+        assertThatThrownBy(() -> BED.runtime().open(id)).isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.isNotFound()).isTrue());
     }
 
     @Test
     void aSecondJvmOpensTheContainerByIdAndRunsAProcess() throws Exception {
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).hostname("opened-box").rootfs(rootfs).build());
+        Container c = BED.runtime().create(ContainerSpec.builder().id(id).hostname("opened-box").rootfs(BED.rootfs()).build());
         try {
             Process child = ChildJvm.start("open", id);
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -524,8 +496,8 @@ class LinuxContainerPrivilegedTest {
     @Test
     void theInitSurvivesAClientThatStopsReadingBeforeItsChildExits() throws Exception {
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build());
-        try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(STATE_ROOT.resolve(id).resolve("control")))) {
+        Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build());
+        try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(PrivilegedBed.STATE_ROOT.resolve(id).resolve("control")))) {
             Wire.Reader reader = new Wire.Reader(raw, true);
             writeAll(raw, Wire.encode(new Wire.Hello(Wire.VERSION, Wire.ROLE_CONTROL, 0, 0, "", false)));
             assertThat(reader.next()).isInstanceOf(Wire.Hello.class);
@@ -557,7 +529,7 @@ class LinuxContainerPrivilegedTest {
     @Test
     void inheritedStdinIsReadButNeverClosedForTheJvm() throws Exception {
         String id = newId();
-        Process child = ChildJvm.start("inherit-stdin", id, rootfs.toString());
+        Process child = ChildJvm.start("inherit-stdin", id, BED.rootfs().toString());
         try {
             try (OutputStream in = child.getOutputStream()) {
                 in.write("twelve bytes".getBytes(StandardCharsets.US_ASCII));
@@ -575,7 +547,7 @@ class LinuxContainerPrivilegedTest {
     @Test
     void execWithATimeoutReturnsWhenABackgroundProcessHoldsTheOutput() throws IOException {
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build());
+        Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build());
         try {
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> c.exec(ProcessSpec.of("/bin/sh", "-c", "sleep 60 & echo started"), Duration.ofSeconds(2)))
@@ -597,17 +569,17 @@ class LinuxContainerPrivilegedTest {
     @Test
     void whenTheCreatingJvmIsKilledNothingIsLeft() throws Exception {
         String id = newId();
-        Process child = ChildJvm.start("create", id, rootfs.toString());
+        Process child = ChildJvm.start("create", id, BED.rootfs().toString());
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(r.readLine()).isEqualTo("created " + id);
-            assertThat(STATE_ROOT.resolve(id).resolve("state.json")).exists();
+            assertThat(PrivilegedBed.STATE_ROOT.resolve(id).resolve("state.json")).exists();
         } finally {
             child.destroyForcibly();
             child.waitFor();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((Files.exists(STATE_ROOT.resolve(id)) || !HostCgroupDirs.of(id).isEmpty()) && System.nanoTime() < deadline) {
+        while ((Files.exists(PrivilegedBed.STATE_ROOT.resolve(id)) || !HostCgroupDirs.of(id).isEmpty()) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(200);
@@ -617,8 +589,8 @@ class LinuxContainerPrivilegedTest {
     @Test
     void detachLetsGoOfAnOpenedHandleWithoutStoppingTheContainer() throws Exception {
         String id = newId();
-        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).build())) {
-            Container opened = runtime.open(id);
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build())) {
+            Container opened = BED.runtime().open(id);
             assertThat(opened.exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
             opened.detach();
             opened.detach();
@@ -636,11 +608,11 @@ class LinuxContainerPrivilegedTest {
     @Test
     void persistentContainerOutlivesItsObjectUntilDestroyedThroughOpen() throws Exception {
         String id = newId();
-        Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs).persistent(true).build());
-        assertThat(runtime.open(id).exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
-        Container again = runtime.open(id);
+        Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).persistent(true).build());
+        assertThat(BED.runtime().open(id).exec(ProcessSpec.of("hostname")).stdout().trim()).isEqualTo(id);
+        Container again = BED.runtime().open(id);
         assertThat(again.spec().persistent()).isTrue();
-        assertThat(again.spec().rootfs()).isEqualTo(rootfs.toRealPath());
+        assertThat(again.spec().rootfs()).isEqualTo(BED.rootfs().toRealPath());
         again.destroy();
         assertThat(c.isRunning()).isFalse();
         c.destroy();
@@ -650,14 +622,14 @@ class LinuxContainerPrivilegedTest {
     @Test
     void staleStateIsCleanedByListAndOpen() throws Exception {
         String id = newId();
-        Path dir = Files.createDirectories(STATE_ROOT.resolve(id));
-        Path layer = Files.createDirectories(LAYER_ROOT.resolve(id).resolve("upper"));
+        Path dir = Files.createDirectories(PrivilegedBed.STATE_ROOT.resolve(id));
+        Path layer = Files.createDirectories(PrivilegedBed.LAYER_ROOT.resolve(id).resolve("upper"));
         Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"id\":\"" + id + "\",\"phase\":\"running\",\"initPid\":999999999,"
                 + "\"initStartTime\":1,\"layerDir\":\"" + layer.getParent() + "\",\"stateDir\":\"" + dir + "\"}");
-        assertThat(runtime.list()).doesNotContain(id);
+        assertThat(BED.runtime().list()).doesNotContain(id);
         assertThat(dir).doesNotExist();
         assertThat(layer.getParent()).doesNotExist();
-        assertThatThrownBy(() -> runtime.open("no-such-" + id)).isInstanceOfSatisfying(ContainerException.class,
+        assertThatThrownBy(() -> BED.runtime().open("no-such-" + id)).isInstanceOfSatisfying(ContainerException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
@@ -666,16 +638,16 @@ class LinuxContainerPrivilegedTest {
     @Test
     void badRootfsDuplicateIdAndMissingPrivilegesGiveClearErrorsAndLeaveNothing() throws Exception {
         String id = newId();
-        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(work.resolve("absent")).build()))
+        assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.work().resolve("absent")).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
-                .hasMessageContaining("rootfs " + work.resolve("absent"));
+                .hasMessageContaining("rootfs " + BED.work().resolve("absent"));
         assertGone(id);
-        Path file = Files.writeString(work.resolve("a-file"), "x");
-        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(file).build()))
+        Path file = Files.writeString(BED.work().resolve("a-file"), "x");
+        assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(id).rootfs(file).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
                 .hasMessageContaining("is not a directory");
         assertGone(id);
-        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(shared.id()).rootfs(rootfs).build()))
+        assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(shared.id()).rootfs(BED.rootfs()).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
                 .hasMessageContaining(shared.id());
         // The refused create had started a supervisor before it claimed the id (EarlyStart): only the container's own is left.
@@ -684,7 +656,7 @@ class LinuxContainerPrivilegedTest {
         assertThat(sh(shared, "echo still-fine").stdout()).isEqualTo("still-fine\n");
         ContainerRuntime asNobody = new dev.containerv.linux.runtime.LinuxRuntime(LinuxOptions.defaults(),
                 () -> Path.of("/nonexistent"), () -> 65534, dev.containerv.linux.proc.Proc.HOST);
-        assertThatThrownBy(() -> asNobody.create(ContainerSpec.builder().id(id).rootfs(rootfs).build()))
+        assertThatThrownBy(() -> asNobody.create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                 .hasMessageFindingMatch("is not this user's own|is not trusted").hasMessageContaining("uid 65534");
         assertGone(id);
@@ -693,10 +665,10 @@ class LinuxContainerPrivilegedTest {
     @Test
     void aFailingMountIsReportedWithStepErrnoAndPathAndLeavesNothing() throws Exception {
         String id = newId();
-        Path src = Files.createDirectories(work.resolve("bind-src"));
+        Path src = Files.createDirectories(BED.work().resolve("bind-src"));
         // /proc inside the container is mounted over by the standard mounts; a bind onto a path under a
         // regular file of the image makes the mount point creation fail (ENOTDIR).
-        assertThatThrownBy(() -> runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .layer(dev.containerv.api.Layer.hostDirectory(src, "/etc/marker/sub", dev.containerv.api.Access.READ_ONLY)).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> {
                     assertThat(e.containerId()).contains(id);

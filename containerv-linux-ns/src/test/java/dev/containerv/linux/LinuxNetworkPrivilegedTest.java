@@ -3,18 +3,15 @@ package dev.containerv.linux;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.linux.state.StateFile;
-import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,8 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.containerv.linux.LinuxContainerPrivilegedTest.assertGone;
-import static dev.containerv.linux.LinuxContainerPrivilegedTest.hostLinkOf;
+import static dev.containerv.linux.PrivilegedBed.assertGone;
+import static dev.containerv.linux.PrivilegedBed.hostLinkOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,31 +40,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinuxNetworkPrivilegedTest {
     private static final Path STATE_ROOT = Path.of("/run/containerv");
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-net-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-net-test");
 
     private static String newId() {
         return "n-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static ContainerSpec spec(String id, NetworkSpec net) {
-        return ContainerSpec.builder().id(id).rootfs(rootfs).hostname("box-" + id)
+        return ContainerSpec.builder().id(id).rootfs(BED.rootfs()).hostname("box-" + id)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK).network(net).build();
     }
 
@@ -84,7 +65,7 @@ class LinuxNetworkPrivilegedTest {
         String id = newId();
         NetworkSpec net = NetworkSpec.builder().containerAddress("10.214.1.2/24").hostAddress("10.214.1.1").gateway("10.214.1.1")
                 .dns("10.214.1.1", "10.214.1.53").build();
-        try (Container c = runtime.create(spec(id, net))) {
+        try (Container c = BED.runtime().create(spec(id, net))) {
             assertThat(hostLinkOf(id)).exists();
             assertThat(hostLinkOf(id).getFileName().toString()).matches("cv[0-9a-f]{12}");
             assertThat(Files.readString(hostLinkOf(id).resolve("operstate")).trim()).isEqualTo("up");
@@ -102,7 +83,7 @@ class LinuxNetworkPrivilegedTest {
             assertThat(sh(c, "cat /etc/resolv.conf").stdout()).contains("nameserver 10.214.1.1\nnameserver 10.214.1.53\n");
             assertThat(sh(c, "cat /etc/hosts").stdout()).contains("10.214.1.2\tbox-" + id + "\n");
             // The host's own resolv.conf and the rootfs are untouched: the files are the container's.
-            assertThat(rootfs.resolve("etc/resolv.conf")).doesNotExist();
+            assertThat(BED.rootfs().resolve("etc/resolv.conf")).doesNotExist();
             // stats() counts eth0: a ping to the host side makes packets both ways.
             sh(c, "ping -c 2 -W 2 10.214.1.1");
             assertThat(c.stats().networkRxBytes()).isPositive();
@@ -120,7 +101,7 @@ class LinuxNetworkPrivilegedTest {
     @Test
     void aNetworkNamespaceKeptAliveByAnotherProcessStillLosesTheHostLinkAtDestroy() throws Exception {
         String id = newId();
-        Container c = runtime.create(spec(id, subnet(4)));
+        Container c = BED.runtime().create(spec(id, subnet(4)));
         var sleeper = c.spawn(ProcessSpec.of("/bin/sleep", "30"));
         long init = ProcessHandle.of(sleeper.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
         try (var ns = java.nio.channels.FileChannel.open(Path.of("/proc", Long.toString(init), "ns", "net"))) {
@@ -134,8 +115,8 @@ class LinuxNetworkPrivilegedTest {
     void twoContainersOnDifferentSubnetsEachReachOnlyTheirOwnHostAddressAndAreReachedOnTheirs() throws Exception {
         String id1 = newId();
         String id2 = newId();
-        try (Container c1 = runtime.create(spec(id1, subnet(2)));
-             Container c2 = runtime.create(spec(id2, subnet(3)))) {
+        try (Container c1 = BED.runtime().create(spec(id1, subnet(2)));
+             Container c2 = BED.runtime().create(spec(id2, subnet(3)))) {
             assertThat(hostLinkOf(id1)).isNotEqualTo(hostLinkOf(id2));
             try (ServerSocket s1 = new ServerSocket(0, 5, InetAddress.getByName("10.214.2.1"));
                  ServerSocket s2 = new ServerSocket(0, 5, InetAddress.getByName("10.214.3.1"))) {
@@ -195,9 +176,9 @@ class LinuxNetworkPrivilegedTest {
     void aSecondContainerOnAnUsedSubnetIsRefusedNamingTheSubnetAndTheFirstContainer() throws Exception {
         String first = newId();
         String second = newId();
-        try (Container c = runtime.create(spec(first, subnet(4)))) {
+        try (Container c = BED.runtime().create(spec(first, subnet(4)))) {
             NetworkSpec same = NetworkSpec.builder().containerAddress("10.214.4.3/24").hostAddress("10.214.4.4").build();
-            assertThatThrownBy(() -> runtime.create(spec(second, same)))
+            assertThatThrownBy(() -> BED.runtime().create(spec(second, same)))
                     .isInstanceOfSatisfying(ContainerException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS);
                         assertThat(e.containerId()).contains(second);
@@ -212,7 +193,7 @@ class LinuxNetworkPrivilegedTest {
         }
         assertGone(first);
         // Free again once the first is gone.
-        try (Container c = runtime.create(spec(second, subnet(4)))) {
+        try (Container c = BED.runtime().create(spec(second, subnet(4)))) {
             assertThat(hostLinkOf(second)).exists();
         }
         assertGone(second);
@@ -221,19 +202,19 @@ class LinuxNetworkPrivilegedTest {
     @Test
     void aFailedCreateLeavesNoVeth() throws Exception {
         String id = newId();
-        Path src = Files.createDirectories(work.resolve("bind-src"));
+        Path src = Files.createDirectories(BED.work().resolve("bind-src"));
         // The supervisor makes the pair before the init mounts; the bind under a regular file then fails (ENOTDIR).
-        ContainerSpec bad = ContainerSpec.builder().id(id).rootfs(rootfs)
+        ContainerSpec bad = ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK).network(subnet(5))
                 .layer(dev.containerv.api.Layer.hostDirectory(src, "/etc/marker/sub", dev.containerv.api.Access.READ_ONLY)).build();
-        assertThatThrownBy(() -> runtime.create(bad)).isInstanceOf(ContainerException.class).hasMessageContaining("/etc/marker/sub");
+        assertThatThrownBy(() -> BED.runtime().create(bad)).isInstanceOf(ContainerException.class).hasMessageContaining("/etc/marker/sub");
         assertGone(id);
     }
 
     @Test
     void whenTheCreatingJvmIsKilledTheVethGoesWithTheContainer() throws Exception {
         String id = newId();
-        Process child = ChildJvm.start("create-net", id, rootfs.toString(), "10.214.6.2/24", "10.214.6.1");
+        Process child = ChildJvm.start("create-net", id, BED.rootfs().toString(), "10.214.6.2/24", "10.214.6.1");
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(r.readLine()).isEqualTo("created " + id);
@@ -258,7 +239,7 @@ class LinuxNetworkPrivilegedTest {
     @Test
     void whenTheCreatingJvmIsKilledTheSupervisorDeletesTheLinkEvenWhileTheNamespaceIsHeldOpen() throws Exception {
         String id = newId();
-        Process child = ChildJvm.start("create-net", id, rootfs.toString(), "10.214.7.2/24", "10.214.7.1");
+        Process child = ChildJvm.start("create-net", id, BED.rootfs().toString(), "10.214.7.2/24", "10.214.7.1");
         StateFile state;
         java.nio.channels.FileChannel ns;
         try {
@@ -291,7 +272,7 @@ class LinuxNetworkPrivilegedTest {
         assertThat(ip.waitFor()).isZero();
         try {
             Files.setLastModifiedTime(stateDir, FileTime.from(Instant.now().minusSeconds(3600))); // no state, an hour old: stale
-            assertThat(runtime.list()).doesNotContain(id);
+            assertThat(BED.runtime().list()).doesNotContain(id);
             assertGone(id);
         } finally {
             if (Files.exists(hostLinkOf(id))) {

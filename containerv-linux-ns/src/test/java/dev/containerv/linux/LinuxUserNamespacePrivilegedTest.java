@@ -5,7 +5,6 @@ import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
@@ -13,10 +12,9 @@ import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static dev.containerv.linux.LinuxContainerPrivilegedTest.assertGone;
+import static dev.containerv.linux.PrivilegedBed.assertGone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,31 +36,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinuxUserNamespacePrivilegedTest {
     private static final IdMapping MAP = new IdMapping(0, 100000, 65536);
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-userns-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-userns-test");
 
     private static String newId() {
         return "u-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static ContainerSpec.Builder spec(String id) {
-        return ContainerSpec.builder().id(id).rootfs(rootfs)
+        return ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.NETWORK, Capability.USERS)
                 .uidMappings(MAP).gidMappings(MAP);
     }
@@ -85,9 +67,9 @@ class LinuxUserNamespacePrivilegedTest {
     @Test
     void rootInsideIsTheMappedIdOnTheHostAndTheMapsReadExactlyAsTheSpecSays() throws Exception {
         String id = newId();
-        Path rw = Files.createDirectory(work.resolve("rw-" + id));
+        Path rw = Files.createDirectory(BED.work().resolve("rw-" + id));
         Files.setPosixFilePermissions(rw, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (Container c = runtime.create(spec(id).layer(Layer.hostDirectory(rw, "/out", Access.READ_WRITE)).build())) {
+        try (Container c = BED.runtime().create(spec(id).layer(Layer.hostDirectory(rw, "/out", Access.READ_WRITE)).build())) {
             assertThat(sh(c, "id -u; id -g").stdout()).isEqualTo("0\n0\n");
             // The kernel pads the columns: compare the exact text, then the columns in order (inside, outside, count;
             // the original library swapped the first two).
@@ -107,7 +89,7 @@ class LinuxUserNamespacePrivilegedTest {
 
             // The base rootfs is owned by host root and appears owned by the container's root, unchanged on disk.
             assertThat(sh(c, "stat -c %u:%g /etc/marker /bin/busybox /").stdout()).isEqualTo("0:0\n0:0\n0:0\n");
-            assertThat(hostId(rootfs.resolve("etc/marker"), "uid")).isZero();
+            assertThat(hostId(BED.rootfs().resolve("etc/marker"), "uid")).isZero();
             // A file the container writes into its read-write bind belongs to 100000 on the host; one in its own layer too.
             sh(c, "echo hi > /out/made && echo hi > /made-in-layer && mkdir /dir-in-layer");
             assertThat(hostId(rw.resolve("made"), "uid")).isEqualTo(100000);
@@ -122,8 +104,8 @@ class LinuxUserNamespacePrivilegedTest {
                 assertThat(hostId(upper.resolve(f), "gid")).as(f).isEqualTo(100000);
                 assertThat((int) Files.getAttribute(upper.resolve(f), "unix:mode") & 04000).as(f).isEqualTo(04000);
             }
-            assertThat(hostId(rootfs.resolve("bin/busybox"), "uid")).isZero();
-            assertThat((int) Files.getAttribute(rootfs.resolve("bin/busybox"), "unix:mode") & 04000).isZero();
+            assertThat(hostId(BED.rootfs().resolve("bin/busybox"), "uid")).isZero();
+            assertThat((int) Files.getAttribute(BED.rootfs().resolve("bin/busybox"), "unix:mode") & 04000).isZero();
             // The devices and the container's own tmpfs belong to its root too; /dev/null works.
             assertThat(sh(c, "stat -c %u /dev /dev/null /dev/shm; echo x > /dev/null && echo ok").stdout()).isEqualTo("0\n0\n0\nok\n");
         }
@@ -134,9 +116,9 @@ class LinuxUserNamespacePrivilegedTest {
     @Test
     void aReadOnlyLayerIsSeenThroughTheMapsAndStaysLockedEvenForRootWithEveryCapability() throws Exception {
         String id = newId();
-        Path ro = Files.createDirectory(work.resolve("ro-" + id));
+        Path ro = Files.createDirectory(BED.work().resolve("ro-" + id));
         Files.writeString(ro.resolve("data"), "host\n");
-        try (Container c = runtime.create(spec(id).layer(Layer.hostDirectory(ro, "/ro", Access.READ_ONLY)).build())) {
+        try (Container c = BED.runtime().create(spec(id).layer(Layer.hostDirectory(ro, "/ro", Access.READ_ONLY)).build())) {
             assertThat(sh(c, "stat -c %u:%g /ro/data; cat /ro/data").stdout()).isEqualTo("0:0\nhost\n");
             assertThat(c.exec(ProcessSpec.of("/bin/sh", "-c", "echo x > /ro/data")).exitCode()).isNotZero();
             // Root of the container's user namespace with every capability and no seccomp filter (nsenter from the
@@ -173,7 +155,7 @@ class LinuxUserNamespacePrivilegedTest {
     @Test
     void processSpecUserIsResolvedInsideAndRunsAsItsMappedIds() throws Exception {
         String id = newId();
-        try (Container c = runtime.create(spec(id).build())) {
+        try (Container c = BED.runtime().create(spec(id).build())) {
             ExecResult r = c.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g; id -G").user("builder").build());
             assertThat(r.exitCode()).isZero();
             assertThat(r.stdout().lines().toList()).startsWith("1000", "1000");
@@ -193,11 +175,11 @@ class LinuxUserNamespacePrivilegedTest {
     @Test
     void anUploadTakesTheMappedOwnerOfItsParentAndADownloadBelongsToTheCaller() throws Exception {
         String id = newId();
-        Path src = Files.createDirectory(work.resolve("up-" + id));
+        Path src = Files.createDirectory(BED.work().resolve("up-" + id));
         Files.writeString(src.resolve("a.txt"), "A\n");
         Files.createDirectory(src.resolve("sub"));
         Files.writeString(src.resolve("sub/b.txt"), "B\n");
-        try (Container c = runtime.create(spec(id).build())) {
+        try (Container c = BED.runtime().create(spec(id).build())) {
             c.upload(src, "/tmp/up");
             assertThat(sh(c, "stat -c %u:%g /tmp/up /tmp/up/a.txt /tmp/up/sub/b.txt").stdout()).isEqualTo("0:0\n0:0\n0:0\n");
             sh(c, "mkdir -p /home/builder/x && echo C > /home/builder/x/c.txt && chown -R 1000:1000 /home/builder/x");
@@ -210,7 +192,7 @@ class LinuxUserNamespacePrivilegedTest {
                     + "/sub/b.txt").stdout()).isEqualTo("1000:1000\n1000:1000\n");
             c.upload(src.resolve("a.txt"), "/home/builder/x/");
             assertThat(sh(c, "stat -c %u:%g /home/builder/x/a.txt").stdout()).isEqualTo("1000:1000\n");
-            Path back = work.resolve("down-" + id);
+            Path back = BED.work().resolve("down-" + id);
             c.download("/home/builder/x", back);
             assertThat(Files.readString(back.resolve("c.txt"))).isEqualTo("C\n");
             assertThat(hostId(back.resolve("c.txt"), "uid")).isZero(); // the caller's (root), not 101000
@@ -223,7 +205,7 @@ class LinuxUserNamespacePrivilegedTest {
         String id = newId();
         // sysfs has no idmapped mounts; nothing else here lacks them (ext4, tmpfs since 6.3).
         Path sys = Path.of("/sys/kernel");
-        assertThatThrownBy(() -> runtime.create(spec(id).layer(Layer.hostDirectory(sys, "/hostsys", Access.READ_ONLY)).build()))
+        assertThatThrownBy(() -> BED.runtime().create(spec(id).layer(Layer.hostDirectory(sys, "/hostsys", Access.READ_ONLY)).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED))
                 .hasMessageContaining(sys.toString()).hasMessageContaining("does not support idmapped mounts")
                 .hasMessageContaining("mount_setattr").hasMessageContaining("EINVAL");
@@ -233,10 +215,10 @@ class LinuxUserNamespacePrivilegedTest {
     @Test
     void mappingsThatLinuxNsCannotUseAreRefusedBeforeAnythingIsMade() {
         String id = newId();
-        assertThatThrownBy(() -> runtime.create(spec(id).uidMappings().gidMappings().build()))
+        assertThatThrownBy(() -> BED.runtime().create(spec(id).uidMappings().gidMappings().build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
                 .hasMessageContaining("uidMappings");
-        assertThatThrownBy(() -> runtime.create(spec(id).uidMappings(new IdMapping(1, 100000, 10)).build()))
+        assertThatThrownBy(() -> BED.runtime().create(spec(id).uidMappings(new IdMapping(1, 100000, 10)).build()))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
                 .hasMessageContaining("container id 0");
         assertThat(Path.of("/run/containerv").resolve(id)).doesNotExist();

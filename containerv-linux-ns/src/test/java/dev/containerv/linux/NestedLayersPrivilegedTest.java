@@ -2,18 +2,14 @@ package dev.containerv.linux;
 
 import dev.containerv.api.Access;
 import dev.containerv.api.Container;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
-import dev.containerv.spi.FileTrees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -28,24 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NestedLayersPrivilegedTest {
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-nested-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            FileTrees.deleteTree(work);
-        }
-    }
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-nested-test");
 
     private static String newId() {
         return "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,12 +37,12 @@ class NestedLayersPrivilegedTest {
 
     @Test
     void theIssuesReadWriteOutputUnderAReadOnlySourceWorks() throws Exception {
-        Path src = Files.createDirectories(work.resolve("src"));
+        Path src = Files.createDirectories(BED.work().resolve("src"));
         Files.writeString(src.resolve("main.c"), "int main(){}");
-        Path out = Files.createDirectories(work.resolve("out"));
-        Path log = Files.writeString(work.resolve("build.log"), "");
+        Path out = Files.createDirectories(BED.work().resolve("out"));
+        Path log = Files.writeString(BED.work().resolve("build.log"), "");
         String id = newId();
-        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .layer(Layer.hostDirectory(src, "/w", Access.READ_ONLY))
                 .layer(Layer.hostDirectory(out, "/w/out", Access.READ_WRITE))
                 .layer(Layer.hostDirectory(log, "/w/logs/build.log", Access.READ_WRITE)).build())) {
@@ -80,15 +60,15 @@ class NestedLayersPrivilegedTest {
         try (var listed = Files.list(src)) {
             assertThat(listed.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("logs", "main.c", "out");
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 
     @Test
     void aMountPointBelowAnotherLayerIsMadeInThatLayerNotInTheReadOnlyOne() throws Exception {
-        Path top = Files.createDirectories(work.resolve("top"));
-        Path inner = Files.createDirectories(work.resolve("inner"));
+        Path top = Files.createDirectories(BED.work().resolve("top"));
+        Path inner = Files.createDirectories(BED.work().resolve("inner"));
         String id = newId();
-        try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(rootfs)
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs())
                 .layer(Layer.hostDirectory(top, "/t", Access.READ_ONLY))
                 .layer(Layer.tmpfs("/t/scratch", "1M"))
                 .layer(Layer.hostDirectory(inner, "/t/scratch/inner", Access.READ_ONLY))
@@ -106,6 +86,6 @@ class NestedLayersPrivilegedTest {
         try (var listed = Files.list(inner)) {
             assertThat(listed.map(p -> p.getFileName().toString()).toList()).containsExactly("tmp");
         }
-        LinuxContainerPrivilegedTest.assertGone(id);
+        PrivilegedBed.assertGone(id);
     }
 }

@@ -2,13 +2,13 @@ package dev.containerv.linux;
 
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerProcess;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ProcessSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,26 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Issue 18 item 6: {@code pid()} is the host pid known at spawn, also for a process that exited before the first call. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProcessPidPrivilegedTest {
-    private static Path work;
-    private static ContainerRuntime runtime;
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-pid-test");
     private static Container container;
 
     @BeforeAll
     static void setUp() throws IOException {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-pid-test");
-        Path rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        runtime = new LinuxNamespacesProvider().createRuntime();
-        container = runtime.create(ContainerSpec.builder().id("pid-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(rootfs).build());
+        container = BED.runtime().create(ContainerSpec.builder().id("pid-" + UUID.randomUUID().toString().substring(0, 8)).rootfs(BED.rootfs()).build());
     }
 
     @AfterAll
     static void tearDown() throws IOException {
         if (container != null) {
             container.destroy();
-        }
-        if (work != null) {
-            dev.containerv.spi.FileTrees.deleteTree(work);
         }
     }
 

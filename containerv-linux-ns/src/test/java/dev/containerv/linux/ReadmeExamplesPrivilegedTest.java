@@ -1,11 +1,11 @@
 package dev.containerv.linux;
 
 import dev.containerv.api.ContainerRuntime;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,29 +40,16 @@ class ReadmeExamplesPrivilegedTest {
             "import java.lang.ProcessBuilder.Redirect;", "import dev.containerv.images.*;");
     /** A block that starts with this comment is compiled but not run (it needs what the test cannot give, a registry). */
     private static final String COMPILE_ONLY = "// Compiled by the build, not run:";
-    private static Path work;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
+    // Roots of its own: other tests on this host may list containers meanwhile (blocks that load the default runtime
+    // name their ids, which are checked there).
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRoot("cv-readme-test").privateRoots();
 
     @BeforeAll
     static void setUp() throws IOException {
-        Privileged.require();
-        work = Files.createTempDirectory("cv-readme-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        Files.writeString(rootfs.resolve("etc/os-release"), "PRETTY_NAME=\"busybox test root\"\n");
-        Path src = Files.createDirectories(work.resolve("src"));
+        Files.writeString(BED.rootfs().resolve("etc/os-release"), "PRETTY_NAME=\"busybox test root\"\n");
+        Path src = Files.createDirectories(BED.work().resolve("src"));
         Files.writeString(src.resolve("Makefile"), "all:\n\techo built > out.txt\n");
-        // Roots of its own: other tests on this host may list containers meanwhile (blocks that load the default runtime
-        // name their ids, which are checked there).
-        runtime = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder().stateRoot(work.resolve("state"))
-                .layerRoot(work.resolve("layers")).build());
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (work != null) {
-            dev.containerv.spi.FileTrees.deleteTree(work);
-        }
     }
 
     /** The README's java blocks, in order. */
@@ -95,18 +82,18 @@ class ReadmeExamplesPrivilegedTest {
                 + "    public static ContainerRuntime runtime;\n    public static Path rootfs;\n    public static Path src;\n"
                 + "    public static Path out;\n"
                 + "    public static void run() throws Exception {\n" + block + "\n    }\n}\n";
-        Path classes = Files.createDirectories(work.resolve("classes-" + n));
+        Path classes = Files.createDirectories(BED.work().resolve("classes-" + n));
         compile(name, source, classes);
         if (block.strip().startsWith(COMPILE_ONLY)) {
             return;
         }
-        Path out = Files.createDirectories(work.resolve("out-" + n));
+        Path out = Files.createDirectories(BED.work().resolve("out-" + n));
         ContainerRuntime defaultRoots = new LinuxNamespacesProvider().createRuntime();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, ReadmeExamplesPrivilegedTest.class.getClassLoader())) {
             Class<?> example = loader.loadClass("readme." + name);
-            example.getField("runtime").set(null, runtime);
-            example.getField("rootfs").set(null, rootfs);
-            example.getField("src").set(null, work.resolve("src"));
+            example.getField("runtime").set(null, BED.runtime());
+            example.getField("rootfs").set(null, BED.rootfs());
+            example.getField("src").set(null, BED.work().resolve("src"));
             example.getField("out").set(null, out);
             try {
                 example.getMethod("run").invoke(null);
@@ -114,7 +101,7 @@ class ReadmeExamplesPrivilegedTest {
                 throw new AssertionError("README java block " + n + " failed when run:\n" + block, e.getCause());
             }
         }
-        assertThat(runtime.list()).as("README java block %d leaves no container behind", n).isEmpty();
+        assertThat(BED.runtime().list()).as("README java block %d leaves no container behind", n).isEmpty();
         Matcher ids = Pattern.compile("\\.id\\(\"([^\"]+)\"\\)").matcher(block);
         while (ids.find()) {
             assertThat(defaultRoots.list()).as("README java block %d leaves no container behind", n).doesNotContain(ids.group(1));

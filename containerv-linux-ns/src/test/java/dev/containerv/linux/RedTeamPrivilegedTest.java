@@ -4,7 +4,6 @@ import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
 import dev.containerv.api.ContainerProcess;
-import dev.containerv.api.ContainerRuntime;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ErrorKind;
@@ -13,11 +12,11 @@ import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.Signal;
-import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +40,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import static dev.containerv.linux.PrivilegedBed.PROBE;
+import static dev.containerv.linux.PrivilegedBed.PROBE_DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,12 +53,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedTeamPrivilegedTest {
-    private static final Path PROBE_DIR = Path.of("target/native-test/test").toAbsolutePath();
-    private static final String PROBE = "/probe/escape-probe";
-    private static Path work;
-    private static Path roots;
-    private static Path rootfs;
-    private static ContainerRuntime runtime;
+    @RegisterExtension
+    static final PrivilegedBed BED = PrivilegedBed.asRootOrRootless("cv-redteam-test").privateRoots();
     private static Container victim;
 
     /** With a user namespace (uid and gid 0 -> 100000, 65536 ids): {@link RedTeamUserNamespacePrivilegedTest}. */
@@ -70,30 +67,20 @@ class RedTeamPrivilegedTest {
 
     static void setUpWith(boolean users) throws Exception {
         // This JUnit runs the superclass's set-up as well as the subclass's that hides it (USERS variant): the
-        // second call first removes what the first made, or its work directory would stay behind.
+        // second call first removes the container the first made (the bed's work directory is the class's).
         tearDown();
         userNamespace = users;
-        Privileged.requireRootOrRootless();
-        assertThat(PROBE_DIR.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
-        work = Files.createTempDirectory("cv-redteam-test");
-        rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
-        roots = Files.createDirectories(work.resolve("roots"));
-        runtime = new LinuxNamespacesProvider().createRuntime(LinuxOptions.builder()
-                .stateRoot(roots.resolve("state")).layerRoot(roots.resolve("layers")).build());
-        victim = runtime.create(spec(newId(), rootfs).build());
+        PrivilegedBed.requireEscapeProbe();
+        victim = BED.runtime().create(spec(newId(), BED.rootfs()).build());
     }
 
     @AfterAll
     static void tearDown() throws IOException {
         if (victim != null) {
             victim.destroy();
-            assertThat(roots.resolve("state").resolve(victim.id())).doesNotExist();
-        }
-        if (work != null) {
-            FileTrees.deleteTree(work);
+            assertThat(BED.roots().resolve("state").resolve(victim.id())).doesNotExist();
         }
         victim = null;
-        work = null;
     }
 
     private static String newId() {
@@ -112,7 +99,7 @@ class RedTeamPrivilegedTest {
     }
 
     private static void inFreshContainer(ContainerSpec.Builder b, Consumer<Container> body) {
-        Container c = runtime.create(b.build());
+        Container c = BED.runtime().create(b.build());
         try {
             body.accept(c);
         } finally {
@@ -132,7 +119,7 @@ class RedTeamPrivilegedTest {
     @Test
     void aBindOfTheStateRootsParentShowsNoStateRoot() {
         String socket = "/hostcv/state/" + victim.id() + "/control";
-        inFreshContainer(spec(newId(), rootfs).layer(Layer.hostDirectory(roots, "/hostcv", Access.READ_ONLY)), c -> {
+        inFreshContainer(spec(newId(), BED.rootfs()).layer(Layer.hostDirectory(BED.roots(), "/hostcv", Access.READ_ONLY)), c -> {
             assertThat(probe(c, "control", socket)).isEqualTo("control " + socket + " absent ENOENT connect");
             ExecResult ls = c.exec(ProcessSpec.of("/bin/ls", "-A", "/hostcv/state", "/hostcv/layers"));
             assertThat(ls.exitCode()).as(ls.stderr()).isZero();
@@ -148,14 +135,14 @@ class RedTeamPrivilegedTest {
      */
     @Test
     void aContainerSeeingTheStateRootsLockFileCannotStallCreates() {
-        inFreshContainer(spec(newId(), rootfs).layer(Layer.hostDirectory(roots, "/hostcv", Access.READ_ONLY)), c -> {
+        inFreshContainer(spec(newId(), BED.rootfs()).layer(Layer.hostDirectory(BED.roots(), "/hostcv", Access.READ_ONLY)), c -> {
             ContainerProcess holder = c.spawn(ProcessSpec.of(PROBE, "lock", "/hostcv/state.lock", "30"));
             CompletableFuture<Container> create = null;
             try {
                 String took = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
                 // The probe ran and tried (a probe that died would leave nothing to stall the create, and the test would pass).
                 assertThat(took).as("the probe's answer").startsWith("lock /hostcv/state.lock ");
-                create = CompletableFuture.supplyAsync(() -> runtime.create(spec(newId(), rootfs).build()));
+                create = CompletableFuture.supplyAsync(() -> BED.runtime().create(spec(newId(), BED.rootfs()).build()));
                 try {
                     create.get(10, TimeUnit.SECONDS).destroy();
                 } catch (TimeoutException e) {
@@ -181,13 +168,13 @@ class RedTeamPrivilegedTest {
     void aLayerInsideContainervsOwnDirectoriesIsRefused() {
         // A neighbour's process is outside the victim's pid namespace, so PID 1's peer check cannot tell it from the
         // JVM: a bind of the victim's state directory (its control socket) or layer directory must never be made.
-        for (Path inside : List.of(roots.resolve("state").resolve(victim.id()), roots.resolve("layers").resolve(victim.id()))) {
+        for (Path inside : List.of(BED.roots().resolve("state").resolve(victim.id()), BED.roots().resolve("layers").resolve(victim.id()))) {
             String id = newId();
-            assertThatThrownBy(() -> runtime.create(spec(id, rootfs).layer(Layer.hostDirectory(inside, "/victim", Access.READ_ONLY)).build()))
+            assertThatThrownBy(() -> BED.runtime().create(spec(id, BED.rootfs()).layer(Layer.hostDirectory(inside, "/victim", Access.READ_ONLY)).build()))
                     .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                     .hasMessageContaining("layer /victim").hasMessageContaining("lies inside containerv's own directory");
-            assertThat(runtime.list()).doesNotContain(id);
-            assertThat(roots.resolve("state").resolve(id)).doesNotExist();
+            assertThat(BED.runtime().list()).doesNotContain(id);
+            assertThat(BED.roots().resolve("state").resolve(id)).doesNotExist();
         }
         assertThat(victim.exec(ProcessSpec.of("/bin/true")).exitCode()).isZero();
     }
@@ -197,10 +184,10 @@ class RedTeamPrivilegedTest {
         // A hard link of the container's own control socket, in a directory bound into it after it started: no
         // mask can hide what appears later, so PID 1 itself must turn away a client inside its pid namespace.
         // (A neighbour's process is outside this pid namespace and shows pid 0: only the masks above stop it.)
-        Path sockets = Files.createDirectories(work.resolve("sockets-" + UUID.randomUUID()));
-        inFreshContainer(spec(newId(), rootfs).layer(Layer.hostDirectory(sockets, "/sockets", Access.READ_ONLY)), c -> {
+        Path sockets = Files.createDirectories(BED.work().resolve("sockets-" + UUID.randomUUID()));
+        inFreshContainer(spec(newId(), BED.rootfs()).layer(Layer.hostDirectory(sockets, "/sockets", Access.READ_ONLY)), c -> {
             try {
-                Files.createLink(sockets.resolve("control"), roots.resolve("state").resolve(c.id()).resolve("control"));
+                Files.createLink(sockets.resolve("control"), BED.roots().resolve("state").resolve(c.id()).resolve("control"));
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -214,7 +201,7 @@ class RedTeamPrivilegedTest {
     @Test
     void aDeviceNodeShippedInTheImageDoesNotOpen() throws Exception {
         Privileged.assumeRootMode("a normal user cannot make the device node of the image (mknod needs CAP_MKNOD on the host)");
-        Path image = BusyboxRootfs.create(work.resolve("image-with-device"));
+        Path image = BusyboxRootfs.create(BED.work().resolve("image-with-device"));
         Files.createDirectories(image.resolve("imgdev"));
         Process mknod = new ProcessBuilder("mknod", image.resolve("imgdev/null").toString(), "c", "1", "3").inheritIO().start();
         assertThat(mknod.waitFor()).isZero();
@@ -227,7 +214,7 @@ class RedTeamPrivilegedTest {
 
     @Test
     void termAndIntToPid1FromInsideLeaveTheContainerRunning() throws Exception {
-        inFreshContainer(spec(newId(), rootfs), c -> {
+        inFreshContainer(spec(newId(), BED.rootfs()), c -> {
             ExecResult k = c.exec(ProcessSpec.of("/bin/sh", "-c", "kill -TERM 1 && kill -INT 1"));
             assertThat(k.exitCode()).as(k.stderr()).isZero();
             try {
@@ -254,7 +241,7 @@ class RedTeamPrivilegedTest {
     }
 
     private static List<SocketChannel> idleClients(Container c, int n) throws IOException {
-        UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(roots.resolve("state").resolve(c.id()).resolve("control"));
+        UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(BED.roots().resolve("state").resolve(c.id()).resolve("control"));
         List<SocketChannel> idle = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             idle.add(SocketChannel.open(socket));
@@ -287,7 +274,7 @@ class RedTeamPrivilegedTest {
 
     @Test
     void connectionsPastTheCapMakeRoomAndAnExecStillRuns() throws Exception {
-        Container c = runtime.create(spec(newId(), rootfs).build());
+        Container c = BED.runtime().create(spec(newId(), BED.rootfs()).build());
         List<SocketChannel> idle = new ArrayList<>();
         try {
             long init = initPid(c);
@@ -303,7 +290,7 @@ class RedTeamPrivilegedTest {
 
     @Test
     void aClientWithoutHelloIsClosedAfterTheStreamTimeout() throws Exception {
-        Container c = runtime.create(spec(newId(), rootfs).build());
+        Container c = BED.runtime().create(spec(newId(), BED.rootfs()).build());
         List<SocketChannel> idle = new ArrayList<>();
         try {
             idle.addAll(idleClients(c, 1));
@@ -325,11 +312,11 @@ class RedTeamPrivilegedTest {
 
     @Test
     void outOfFdsPid1BacksOffInsteadOfSpinning() throws Exception {
-        Container c = runtime.create(spec(newId(), rootfs).build());
+        Container c = BED.runtime().create(spec(newId(), BED.rootfs()).build());
         List<SocketChannel> idle = new ArrayList<>();
         try {
             long init = initPid(c);
-            Path log = roots.resolve("state").resolve(c.id()).resolve("helper.log");
+            Path log = BED.roots().resolve("state").resolve(c.id()).resolve("helper.log");
             Process limit = new ProcessBuilder("prlimit", "--pid", Long.toString(init), "--nofile=48:48").inheritIO().start();
             assertThat(limit.waitFor()).isZero();
             idle.addAll(idleClients(c, 80));
@@ -351,7 +338,7 @@ class RedTeamPrivilegedTest {
 
     @Test
     void unfinishedFramesOfAllConnectionsAreCapped() throws Exception {
-        Container c = runtime.create(spec(newId(), rootfs).build());
+        Container c = BED.runtime().create(spec(newId(), BED.rootfs()).build());
         List<SocketChannel> big = new ArrayList<>();
         try {
             big.addAll(idleClients(c, 10));
@@ -404,14 +391,14 @@ class RedTeamPrivilegedTest {
 
     @Test
     void pid1AndTheMountTableNameNothingOfTheHost() {
-        inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(rootfs).capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL), c -> {
+        inFreshContainer(ContainerSpec.builder().id(newId()).rootfs(BED.rootfs()).capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL), c -> {
             ExecResult cmdline = c.exec(ProcessSpec.of("/bin/sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline"));
             assertThat(cmdline.stdout().strip()).as("/proc/1/cmdline").isEqualTo("containerv-helper init");
             ExecResult seen = c.exec(ProcessSpec.of("/bin/sh", "-c",
                     "cat /proc/1/environ; readlink /proc/1/exe /proc/1/cwd /proc/1/root; cat /proc/self/mountinfo /proc/1/mountinfo"));
             String all = seen.stdout();
             assertThat(all).as("what a container process reads of PID 1 and its mounts").contains(" / / ")
-                    .doesNotContain(work.toString()).doesNotContain(rootfs.toString()).doesNotContain(roots.toString())
+                    .doesNotContain(BED.work().toString()).doesNotContain(BED.rootfs().toString()).doesNotContain(BED.roots().toString())
                     .doesNotContain("/var/cache/containerv").doesNotContain("/var/lib/containerv").doesNotContain("/run/containerv")
                     .doesNotContain("containerv-helper init /").doesNotContain("JAVA").doesNotContain("PATH=");
             // PID 1's environment, as root on the host reads it: the supervisor was started with none.
@@ -425,7 +412,7 @@ class RedTeamPrivilegedTest {
 
     @Test
     void devShmIs64MiBByDefault() {
-        inFreshContainer(spec(newId(), rootfs), c -> {
+        inFreshContainer(spec(newId(), BED.rootfs()), c -> {
             ExecResult r = c.exec(ProcessSpec.of("/bin/sh", "-c", "grep ' /dev/shm ' /proc/mounts"));
             assertThat(r.stdout()).as("/dev/shm in /proc/mounts").contains("size=65536k");
         });

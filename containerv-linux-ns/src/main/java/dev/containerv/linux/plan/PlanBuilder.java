@@ -34,15 +34,17 @@ public final class PlanBuilder {
 
     /** The plan for a validated spec whose rootfs real path is {@code rootfs}. */
     public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket) throws IOException {
-        return plan(spec, rootfs, options, stateDir, layerDir, socket, false);
+        return plan(spec, rootfs, options, stateDir, layerDir, socket, false, null);
     }
 
     /**
      * The plan, for a rootless container when {@code rootless} (a helper running in a user namespace of its own): the
-     * overlay with {@code userxattr} and the standard file systems a user namespace allows ({@link StandardSetup}).
+     * overlay with {@code userxattr} and the standard file systems a user namespace allows ({@link StandardSetup}); the
+     * spec's mappings are then written by the tools {@code grants} found (read once for the create, checked by
+     * {@code RootlessSpec}; may be {@code null} for a spec without mappings).
      */
     public static LaunchPlan plan(ContainerSpec spec, Path rootfs, LinuxOptions options, Path stateDir, Path layerDir, Path socket,
-                                  boolean rootless) throws IOException {
+                                  boolean rootless, SubordinateIds.Grants grants) throws IOException {
         LaunchPlan plan = new LaunchPlan(spec.id(), spec.hostname());
         if (spec.has(Capability.NETWORK)) {
             plan.namespace("net");
@@ -99,7 +101,7 @@ public final class PlanBuilder {
         }
         if (rootless && maps.isPresent()) {
             // The spec's maps (container 0 is the user, RootlessSpec checked the ranges), written by newuidmap/newgidmap.
-            UserNamespaceSetup.applyRootless(plan, maps.get(), SubordinateIds.tools(SubordinateIds.BINARIES).orElseThrow(
+            UserNamespaceSetup.applyRootless(plan, maps.get(), grants.tools().orElseThrow(
                     () -> new IOException("newuidmap or newgidmap vanished from " + SubordinateIds.BINARIES)));
             plan.overlayUserXattr();
         } else if (rootless) {

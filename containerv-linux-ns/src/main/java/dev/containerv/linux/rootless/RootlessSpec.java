@@ -30,11 +30,13 @@ public final class RootlessSpec {
      * mappings) where {@code newuidmap}/{@code newgidmap} are missing or {@code /etc/subuid} or {@code /etc/subgid}
      * grants the user no range ({@link SubordinateIds#unavailable}).
      *
-     * @param uid the user's uid (the runtime's effective uid)
+     * @param uid    the user's uid (the runtime's effective uid)
+     * @param grants what this host grants for mappings, read once for the create ({@link SubordinateIds.Grants#here()});
+     *               asked only where the spec has USERS (may be {@code null} otherwise)
      */
-    public static void requireCapabilities(ContainerSpec spec, long uid, String op, String id) {
+    public static void requireCapabilities(ContainerSpec spec, long uid, SubordinateIds.Grants grants, String op, String id) {
         if (spec.has(dev.containerv.api.Capability.USERS)) {
-            String why = SubordinateIds.unavailableHere(uid).orElse(null);
+            String why = SubordinateIds.unavailableHere(uid, grants).orElse(null);
             if (why != null) {
                 throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, "capability USERS (uid/gid mappings of the spec) is not offered to"
                         + " this normal user: " + why).operation(op).containerId(id).build();
@@ -42,8 +44,12 @@ public final class RootlessSpec {
         }
     }
 
-    /** Refuses what a normal user cannot have; returns normally otherwise. */
-    public static void require(ContainerSpec spec, Proc proc, String op, String id) {
+    /**
+     * Refuses what a normal user cannot have; returns normally otherwise.
+     *
+     * @param grants what this host grants for mappings, as {@link #requireCapabilities} was given
+     */
+    public static void require(ContainerSpec spec, Proc proc, SubordinateIds.Grants grants, String op, String id) {
         Optional<String> forbidden = UserNamespacePolicy.forbidden(proc);
         if (forbidden.isPresent()) {
             throw ContainerException.builder(ErrorKind.PERMISSION_DENIED, "a rootless container needs a user namespace: " + forbidden.get())
@@ -53,7 +59,7 @@ public final class RootlessSpec {
             String why;
             try {
                 why = SubordinateIds.problem(spec.uidMappings(), spec.gidMappings(), System.getProperty("user.name"), proc.euid(), proc.egid(),
-                        SubordinateIds.ETC, SubordinateIds.BINARIES).orElse(null);
+                        grants).orElse(null);
             } catch (IOException e) {
                 why = "cannot read /etc/subuid or /etc/subgid: " + e;
             }

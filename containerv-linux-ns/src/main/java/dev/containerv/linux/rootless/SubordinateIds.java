@@ -37,6 +37,64 @@ public final class SubordinateIds {
         }
     }
 
+    /**
+     * What this host grants for mappings, read once (a create reads it once and asks it everything): where
+     * {@code newuidmap} and {@code newgidmap} are, and the ranges of {@code /etc/subuid} and {@code /etc/subgid}.
+     * A file that cannot be read is kept as its failure, thrown where its ranges are asked for.
+     */
+    public static final class Grants {
+        private final List<Path> binaries;
+        private final Optional<Path> newuidmap;
+        private final Optional<Path> newgidmap;
+        private final FileRanges subuid;
+        private final FileRanges subgid;
+
+        private Grants(Path etc, List<Path> binaries) {
+            this.binaries = binaries;
+            this.newuidmap = find("newuidmap", binaries);
+            this.newgidmap = find("newgidmap", binaries);
+            this.subuid = FileRanges.read(etc.resolve("subuid"));
+            this.subgid = FileRanges.read(etc.resolve("subgid"));
+        }
+
+        /** Reads the files in {@code etc} and looks for the tools in {@code binaries}. */
+        public static Grants read(Path etc, List<Path> binaries) {
+            return new Grants(etc, binaries);
+        }
+
+        /** {@link #read} on this host ({@link #ETC}, {@link #BINARIES}). */
+        public static Grants here() {
+            return read(ETC, BINARIES);
+        }
+
+        /** The tools, or empty when one is missing. */
+        public Optional<Tools> tools() {
+            return newuidmap.isPresent() && newgidmap.isPresent() ? Optional.of(new Tools(newuidmap.get(), newgidmap.get())) : Optional.empty();
+        }
+
+        private FileRanges of(String kind) {
+            return kind.equals("uid") ? subuid : subgid;
+        }
+    }
+
+    /** The ranges of one file, or why it could not be read (a missing file grants nothing). */
+    private record FileRanges(Path file, List<Range> ranges, IOException failure) {
+        static FileRanges read(Path file) {
+            try {
+                return new FileRanges(file, SubordinateIds.ranges(file), null);
+            } catch (IOException e) {
+                return new FileRanges(file, List.of(), e);
+            }
+        }
+
+        List<Range> get() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            return ranges;
+        }
+    }
+
     private SubordinateIds() {
     }
 
@@ -56,14 +114,19 @@ public final class SubordinateIds {
      * installed and both files grant the user at least one range.
      */
     public static Optional<String> unavailable(String user, long uid, Path etc, List<Path> binaries) throws IOException {
-        Optional<String> tool = missingTool(binaries);
+        return unavailable(user, uid, Grants.read(etc, binaries));
+    }
+
+    /** {@link #unavailable(String, long, Path, List)} with what {@code grants} read. */
+    public static Optional<String> unavailable(String user, long uid, Grants grants) throws IOException {
+        Optional<String> tool = missingTool(grants);
         if (tool.isPresent()) {
             return tool;
         }
         for (String kind : List.of("uid", "gid")) {
-            Path file = etc.resolve("sub" + kind);
-            if (ranges(file).stream().noneMatch(r -> r.owner().equals(user) || r.owner().equals(Long.toString(uid)))) {
-                return Optional.of(file + " grants user " + user + " (" + uid + ") no subordinate " + kind + "s, so its containers cannot map"
+            FileRanges file = grants.of(kind);
+            if (file.get().stream().noneMatch(r -> r.owner().equals(user) || r.owner().equals(Long.toString(uid)))) {
+                return Optional.of(file.file() + " grants user " + user + " (" + uid + ") no subordinate " + kind + "s, so its containers cannot map"
                         + " ids other than its own (capability USERS); ask the administrator for a range (usermod --add-sub" + kind + "s"
                         + " 100000-165535 " + user + ")");
             }
@@ -76,18 +139,23 @@ public final class SubordinateIds {
      * {@link #BINARIES}), a file that cannot be read counting as a reason too.
      */
     public static Optional<String> unavailableHere(long uid) {
+        return unavailableHere(uid, Grants.here());
+    }
+
+    /** {@link #unavailableHere(long)} with what {@code grants} read on this host. */
+    public static Optional<String> unavailableHere(long uid, Grants grants) {
         try {
-            return unavailable(System.getProperty("user.name"), uid, ETC, BINARIES);
+            return unavailable(System.getProperty("user.name"), uid, grants);
         } catch (IOException e) {
             return Optional.of("cannot read /etc/subuid or /etc/subgid: " + e);
         }
     }
 
-    private static Optional<String> missingTool(List<Path> binaries) {
+    private static Optional<String> missingTool(Grants grants) {
         for (String tool : List.of("newuidmap", "newgidmap")) {
-            if (find(tool, binaries).isEmpty()) {
+            if ((tool.equals("newuidmap") ? grants.newuidmap : grants.newgidmap).isEmpty()) {
                 return Optional.of("uid/gid mappings of a normal user's container need " + tool + " (Debian package uidmap, setuid root by"
-                        + " design) to map the subordinate ids of /etc/subuid and /etc/subgid; it is not installed in " + binaries
+                        + " design) to map the subordinate ids of /etc/subuid and /etc/subgid; it is not installed in " + grants.binaries
                         + "; install uidmap, or leave the mappings out (the user is then root of the container alone)");
             }
         }
@@ -107,7 +175,16 @@ public final class SubordinateIds {
         if (uidMaps.isEmpty() && gidMaps.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> tool = missingTool(binaries);
+        return problem(uidMaps, gidMaps, user, uid, gid, Grants.read(etc, binaries));
+    }
+
+    /** {@link #problem(List, List, String, long, long, Path, List)} with what {@code grants} read. */
+    public static Optional<String> problem(List<IdMapping> uidMaps, List<IdMapping> gidMaps, String user, long uid, long gid, Grants grants)
+            throws IOException {
+        if (uidMaps.isEmpty() && gidMaps.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> tool = missingTool(grants);
         if (tool.isPresent()) {
             return tool;
         }
@@ -118,8 +195,8 @@ public final class SubordinateIds {
         if (zero.isPresent()) {
             return zero;
         }
-        Optional<String> u = uncovered("uid", uidMaps, ranges(etc.resolve("subuid")), user, uid, etc.resolve("subuid"));
-        return u.isPresent() ? u : uncovered("gid", gidMaps, ranges(etc.resolve("subgid")), user, gid, etc.resolve("subgid"));
+        Optional<String> u = uncovered("uid", uidMaps, grants.subuid.get(), user, uid, grants.subuid.file());
+        return u.isPresent() ? u : uncovered("gid", gidMaps, grants.subgid.get(), user, gid, grants.subgid.file());
     }
 
     /** Why container id 0 cannot map where {@code maps} map it: anywhere but the user's own id. */

@@ -17,6 +17,7 @@ import dev.containerv.linux.plan.CgroupSetup;
 import dev.containerv.linux.plan.LaunchPlan;
 import dev.containerv.linux.plan.PlanBuilder;
 import dev.containerv.linux.rootless.RootlessSpec;
+import dev.containerv.linux.rootless.SubordinateIds;
 import dev.containerv.linux.rootless.UserPlaces;
 import dev.containerv.linux.plan.SecuritySetup;
 import dev.containerv.linux.spec.SpecChecks;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,14 +70,16 @@ final class ContainerCreation {
         long start = LifecycleLog.start();
         LinuxOptions options = spec.extension(LinuxOptions.class).orElse(runtime.defaults());
         boolean rootless = runtime.euid() != 0;
+        // Read once for the create: the USERS check, the mappings' ranges and the plan's tools all ask the same.
+        SubordinateIds.Grants grants = rootless && spec.has(Capability.USERS) ? SubordinateIds.Grants.here() : null;
         if (rootless) {
-            RootlessSpec.requireCapabilities(spec, runtime.euid(), op, id);
+            RootlessSpec.requireCapabilities(spec, runtime.euid(), grants, op, id);
         }
         Path rootfs = SpecChecks.validate(spec, op);
         if (rootless) {
-            RootlessSpec.require(spec, runtime.proc(), op, id);
+            RootlessSpec.require(spec, runtime.proc(), grants, op, id);
         }
-        runtime.requireTrustedRoots(options, op, id);
+        Set<Path> judgedRoots = runtime.requireTrustedRoots(options, op, id);
         Path helperPath = options.helperPath().isPresent() ? SpecChecks.requireHelper(op, id, options.helperPath().get()) : runtime.helper();
         runtime.requireTrustedHelper(helperPath, op, id);
         // The helper's directory is masked where a container sees it, but only the roots hold other containers.
@@ -101,7 +105,7 @@ final class ContainerCreation {
         boolean ownIdsOnly = spec.uidMappings().isEmpty() && spec.gidMappings().isEmpty();
         EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless && ownIdsOnly);
         try {
-            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir);
+            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir, judgedRoots);
         } catch (RuntimeException e) {
             early.discard();
             throw e;
@@ -125,7 +129,7 @@ final class ContainerCreation {
                     throw ContainerException.builder(e.kind(), e.getMessage()).operation(op).containerId(id).cause(e).build();
                 }
             }
-            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket, rootless);
+            LaunchPlan plan = PlanBuilder.plan(spec, rootfs, options, stateDir, layerDir, socket, rootless, grants);
             // Made before the helper starts, so the supervisor can move the init in before it runs anything; removed
             // again by abort (removeLeftovers) if anything later fails.
             Optional<ContainerCgroup> cgroup;

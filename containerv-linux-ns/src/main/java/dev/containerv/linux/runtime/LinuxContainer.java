@@ -22,6 +22,7 @@ import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateFile;
 import dev.containerv.linux.state.StatePaths;
 import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.DestroyGrace;
 import dev.containerv.spi.LifecycleLog;
 
 import java.lang.ProcessBuilder.Redirect;
@@ -260,9 +261,7 @@ public final class LinuxContainer implements Container {
 
     @Override
     public void destroyWithGrace(Duration grace) {
-        if (grace == null || grace.isNegative()) {
-            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: KILL at once)");
-        }
+        DestroyGrace.check(grace, "KILL at once");
         // The SHUTDOWN request carries the grace in milliseconds as an unsigned 32-bit number; compared as a Duration
         // first, since toMillis() throws for one longer than a long of milliseconds (ChronoUnit.FOREVER).
         Duration longest = Duration.ofMillis(0xffff_ffffL);

@@ -27,6 +27,7 @@ import dev.containerv.linux.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -183,17 +184,28 @@ public final class LinuxRuntime implements ContainerRuntime {
         return store.list(defaults.stateRoot(), defaults.layerRoot());
     }
 
-    /** The state and layer roots of {@code options} must deserve root's trust ({@link TrustedHostPaths}). */
-    void requireTrustedRoots(LinuxOptions options, String op, String id) {
+    /**
+     * The state and layer roots of {@code options} must deserve root's trust ({@link TrustedHostPaths}), and rootless
+     * be the user's own ({@link UserPlaces}).
+     *
+     * @return the roots that exist, judged as they are: a create's claim judges only the others, once it made them
+     */
+    Set<Path> requireTrustedRoots(LinuxOptions options, String op, String id) {
         String stateField = "-D" + LinuxOptions.STATE_ROOT_PROPERTY + " or LinuxOptions.stateRoot";
         String layerField = "-D" + LinuxOptions.LAYER_ROOT_PROPERTY + " or LinuxOptions.layerRoot";
-        TrustedHostPaths.require("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id);
-        TrustedHostPaths.require("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id);
+        Set<Path> judged = new HashSet<>();
+        if (TrustedHostPaths.require("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id)) {
+            judged.add(options.stateRoot());
+        }
+        if (TrustedHostPaths.require("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id)) {
+            judged.add(options.layerRoot());
+        }
         if (euid.getAsLong() != 0) {
             // Rootless: a root-owned root would pass the check above, but it must be this user's own (see UserPlaces).
             UserPlaces.requireOwn("state root", stateField, options.stateRoot(), euid.getAsLong(), op, id);
             UserPlaces.requireOwn("layer root", layerField, options.layerRoot(), euid.getAsLong(), op, id);
         }
+        return judged;
     }
 
     /** The helper about to be run must deserve root's trust, and so must every directory above it. */

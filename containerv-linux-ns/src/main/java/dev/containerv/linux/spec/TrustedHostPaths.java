@@ -38,11 +38,15 @@ public final class TrustedHostPaths {
      *
      * @param what  what the path is to linux-ns ("state root", "layer root", "helper")
      * @param field the option that sets it, for the message
+     * @return whether the path exists (then it was judged as it is, not only the directories above it)
      */
-    public static void require(String what, String field, Path path, long euid, String op, String id) {
+    public static boolean require(String what, String field, Path path, long euid, String op, String id) {
         Optional<String> problem;
+        boolean exists = false;
         try {
-            problem = problem(path, euid);
+            Verdict v = judge(path.toAbsolutePath().normalize(), euid, true, 0);
+            problem = v.problem();
+            exists = v.exists();
         } catch (IOException e) {
             problem = Optional.of("cannot be examined: " + e);
         }
@@ -56,18 +60,28 @@ public final class TrustedHostPaths {
             }
             throw b.build();
         });
+        return exists;
     }
 
     /** What makes {@code path} untrusted, or empty when it and every directory above it are trusted. */
     public static Optional<String> problem(Path path, long euid) throws IOException {
-        return judge(path.toAbsolutePath().normalize(), euid, true, 0);
+        return judge(path.toAbsolutePath().normalize(), euid, true, 0).problem();
     }
 
-    private static Optional<String> judge(Path abs, long euid, boolean endIsTarget, int links) throws IOException {
+    /** What makes a path untrusted, and whether the walk reached its end (the path exists). */
+    private record Verdict(Optional<String> problem, boolean exists) {
+        static final Verdict ABSENT = new Verdict(Optional.empty(), false);
+
+        static Verdict of(Optional<String> problem) {
+            return new Verdict(problem, true);
+        }
+    }
+
+    private static Verdict judge(Path abs, long euid, boolean endIsTarget, int links) throws IOException {
         Path at = abs.getRoot();
         Optional<String> rootProblem = judgeOne(at, attributes(at), euid, abs.getNameCount() == 0 && endIsTarget);
         if (rootProblem.isPresent()) {
-            return rootProblem;
+            return Verdict.of(rootProblem);
         }
         for (int i = 0; i < abs.getNameCount(); i++) {
             Path next = at.resolve(abs.getName(i));
@@ -76,35 +90,38 @@ public final class TrustedHostPaths {
             try {
                 a = attributes(next);
             } catch (NoSuchFileException e) {
-                return Optional.empty();
+                return Verdict.ABSENT;
             }
             if ((mode(a) & TYPE_MASK) == SYMLINK) {
                 if (!trustedOwner(uid(a), euid)) {
-                    return Optional.of(next + " is a symbolic link owned by uid " + uid(a));
+                    return Verdict.of(Optional.of(next + " is a symbolic link owned by uid " + uid(a)));
                 }
                 if (links >= MAX_LINKS) {
-                    return Optional.of(next + ": too many levels of symbolic links");
+                    return Verdict.of(Optional.of(next + ": too many levels of symbolic links"));
                 }
                 Path resolved;
                 try {
                     resolved = next.toRealPath();
                 } catch (NoSuchFileException e) {
-                    return Optional.empty();
+                    return Verdict.ABSENT;
                 }
-                Optional<String> viaLink = judge(resolved, euid, target, links + 1);
-                if (viaLink.isPresent()) {
-                    return Optional.of(viaLink.get() + " (reached through the symbolic link " + next + ")");
+                Verdict viaLink = judge(resolved, euid, target, links + 1);
+                if (viaLink.problem().isPresent()) {
+                    return Verdict.of(Optional.of(viaLink.problem().get() + " (reached through the symbolic link " + next + ")"));
+                }
+                if (!viaLink.exists()) {
+                    return Verdict.ABSENT;
                 }
                 at = resolved;
                 continue;
             }
             Optional<String> p = judgeOne(next, a, euid, target);
             if (p.isPresent()) {
-                return p;
+                return Verdict.of(p);
             }
             at = next;
         }
-        return Optional.empty();
+        return Verdict.of(Optional.empty());
     }
 
     private static Optional<String> judgeOne(Path p, Map<String, Object> a, long euid, boolean target) {

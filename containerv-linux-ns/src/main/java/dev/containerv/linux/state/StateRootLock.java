@@ -1,6 +1,7 @@
 package dev.containerv.linux.state;
 
 import dev.containerv.linux.proc.Proc;
+import dev.containerv.linux.rootless.UserPlaces;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +41,14 @@ public final class StateRootLock implements AutoCloseable {
 
     /** Blocks until this thread holds the lock of {@code stateRoot}, creating the root (0700) if needed. */
     public static StateRootLock acquire(Path stateRoot) throws IOException {
+        return acquire(stateRoot, false);
+    }
+
+    /**
+     * {@link #acquire(Path)}, for a caller that found the root existing and judged it as it is ({@code judged}): it is
+     * not judged again (nobody but its owner and root can change or replace a trusted root that exists).
+     */
+    public static StateRootLock acquire(Path stateRoot, boolean judged) throws IOException {
         ReentrantLock local = IN_THIS_JVM.computeIfAbsent(stateRoot.toAbsolutePath().normalize(), k -> new ReentrantLock());
         local.lock();
         try {
@@ -46,7 +56,9 @@ public final class StateRootLock implements AutoCloseable {
             // Judged again now that it exists: the checks before the create passed a root that did not exist yet, and
             // under a sticky parent (the rootless fallback /tmp/containerv-<uid>) another user can make it in between,
             // with a lock file of theirs beside it, and then rename what this process puts in it.
-            requireOwnRoot("state root", stateRoot);
+            if (!judged) {
+                requireOwnRoot("state root", stateRoot);
+            }
             // Not through a link, and only a file of the root's owner: the lock file sits beside the root, where a sticky
             // parent such as /tmp lets others put a file or link of theirs first.
             Path file = fileOf(stateRoot);
@@ -71,17 +83,18 @@ public final class StateRootLock implements AutoCloseable {
     }
 
     /**
-     * A root ({@code what}: "state root", "layer root") must be a directory of this process's user that neither group nor others may write (a link to one
-     * is fine: whose links count was judged before, {@code TrustedHostPaths}).
+     * A root ({@code what}: "state root", "layer root") must be a directory of this process's user that neither group
+     * nor others may write: the rule of {@link UserPlaces#ownProblem}, judged here once the root exists.
      */
     static void requireOwnRoot(String what, Path root) throws IOException {
-        Map<String, Object> a = Files.readAttributes(root, "unix:uid,mode");
-        long owner = ((Number) a.get("uid")).longValue();
-        int mode = (Integer) a.get("mode");
         long euid = Proc.HOST.euid();
-        if (owner != euid || (mode & 0170000) != 0040000 || (mode & 0022) != 0) {
+        Optional<String> problem = UserPlaces.ownProblem(root, euid);
+        if (problem.isPresent()) {
+            // Read again for the message only: who has it, and how open it is.
+            Map<String, Object> a = Files.readAttributes(root, "unix:uid,mode");
             throw new AccessDeniedException(root.toString(), null, String.format("the %s must be a directory of uid %d"
-                    + " closed to group and others, but it belongs to uid %d (mode %06o); remove it", what, euid, owner, mode));
+                    + " closed to group and others, but it belongs to uid %d (mode %06o): %s; remove it", what, euid,
+                    ((Number) a.get("uid")).longValue(), (Integer) a.get("mode"), problem.get()));
         }
     }
 

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The containers' state on the host: claiming a state directory (its {@code mkdir} is the lock on an id), the
@@ -64,20 +65,30 @@ public final class StateStore {
      * claimed once if it is stale; otherwise the id is taken ({@code ALREADY_EXISTS}).
      */
     public void claim(String op, String id, Path stateRoot, Path layerRoot, Path stateDir, Path layerDir) {
-        try (StateRootLock held = StateRootLock.acquire(stateRoot)) {
-            claimLocked(op, id, layerRoot, stateDir, layerDir);
+        claim(op, id, stateRoot, layerRoot, stateDir, layerDir, Set.of());
+    }
+
+    /**
+     * {@link #claim(String, String, Path, Path, Path, Path)}, where the roots in {@code judged} were found existing and
+     * judged as they are by the caller: only the others are judged here, once they exist.
+     */
+    public void claim(String op, String id, Path stateRoot, Path layerRoot, Path stateDir, Path layerDir, Set<Path> judged) {
+        try (StateRootLock held = StateRootLock.acquire(stateRoot, judged.contains(stateRoot))) {
+            claimLocked(op, id, layerRoot, stateDir, layerDir, !judged.contains(layerRoot));
         } catch (IOException e) {
             throw ContainerException.builder(ioKind(e), "cannot lock the state root " + stateRoot + ": " + e)
                     .operation(op).containerId(id).cause(e).build();
         }
     }
 
-    private void claimLocked(String op, String id, Path layerRoot, Path stateDir, Path layerDir) {
+    private void claimLocked(String op, String id, Path layerRoot, Path stateDir, Path layerDir, boolean judgeLayerRoot) {
         for (int attempt = 0; ; attempt++) {
             try {
                 Files.createDirectories(layerRoot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                // As the state root (StateRootLock): judged again now that it exists, in case another user made it first.
-                StateRootLock.requireOwnRoot("layer root", layerRoot);
+                // As the state root (StateRootLock): judged now that it exists, in case another user made it first.
+                if (judgeLayerRoot) {
+                    StateRootLock.requireOwnRoot("layer root", layerRoot);
+                }
                 Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 return;
             } catch (FileAlreadyExistsException e) {

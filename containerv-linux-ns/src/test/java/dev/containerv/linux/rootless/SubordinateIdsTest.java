@@ -89,4 +89,23 @@ class SubordinateIdsTest {
         assertThat(SubordinateIds.unavailable("me", 1000, etc("me:100000:65536\n", ""), List.of(bin2)))
                 .hasValueSatisfying(p -> assertThat(p).contains("subgid", "no subordinate gids"));
     }
+
+    /**
+     * A create reads the files and looks for the tools once ({@link SubordinateIds.Grants}) and asks every question
+     * of what it read: the USERS check, the mappings' ranges and the plan's tools agree even if the host changes between.
+     */
+    @Test
+    void oneReadOfTheHostAnswersEveryQuestionOfACreate() throws IOException {
+        Path bin = bin();
+        Path etc = etc("me:100000:65536\n", "me:100000:65536\n");
+        SubordinateIds.Grants grants = SubordinateIds.Grants.read(etc, List.of(bin));
+        Files.delete(etc.resolve("subuid"));
+        Files.delete(bin.resolve("newgidmap"));
+        assertThat(SubordinateIds.unavailable("me", 1000, grants)).isEmpty();
+        assertThat(SubordinateIds.problem(List.of(new IdMapping(0, 1000, 1), new IdMapping(1, 100000, 65536)), List.of(), "me",
+                1000, 1000, grants)).isEmpty();
+        assertThat(grants.tools()).hasValue(new SubordinateIds.Tools(bin.resolve("newuidmap"), bin.resolve("newgidmap")));
+        // A fresh read sees the host as it is now.
+        assertThat(SubordinateIds.unavailable("me", 1000, SubordinateIds.Grants.read(etc, List.of(bin)))).isPresent();
+    }
 }

@@ -242,4 +242,29 @@ class RuntimeValidationTest {
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND)).hasMessageContaining("nobody-here");
         assertThat(runtime.list()).isEmpty();
     }
+
+    /**
+     * A create judges each root once: the roots that exist when it starts are judged then, as they are, and the claim
+     * judges only a root it found missing, once the root exists. The root another user makes in between (under a
+     * sticky parent such as /tmp) is still refused at the claim.
+     */
+    @Test
+    void aRootMadeByAnotherUserAfterTheChecksIsRefusedAtTheClaim() throws IOException {
+        org.assertj.core.api.Assumptions.assumeThat(((Number) Files.getAttribute(tmp, "unix:uid")).longValue())
+                .as("changing an owner needs root").isZero();
+        LinuxRuntime owners = ownersRuntime();
+        LinuxOptions options = owners.defaults();
+        Files.createDirectories(options.stateRoot(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        java.util.Set<Path> judged = owners.requireTrustedRoots(options, "test", "c1");
+        assertThat(judged).containsExactly(options.stateRoot());
+        Path layers = Files.createDirectory(options.layerRoot());
+        Files.setPosixFilePermissions(layers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(layers, "unix:uid", 65534);
+        Path stateDir = options.stateRoot().resolve("c1");
+        assertThatThrownBy(() -> owners.store().claim("test", "c1", options.stateRoot(), layers, stateDir, layers.resolve("c1"), judged))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                .hasMessageContaining("layer root").hasMessageContaining("belongs to uid 65534");
+        assertThat(stateDir).doesNotExist();
+    }
 }

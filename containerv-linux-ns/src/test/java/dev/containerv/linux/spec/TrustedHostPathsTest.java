@@ -94,4 +94,16 @@ class TrustedHostPathsTest {
                 .hasMessageContaining("the state root " + open + " is not trusted").hasMessageContaining("mode 0777")
                 .hasMessageContaining("LinuxOptions.stateRoot");
     }
+
+    /** A create's claim judges again only a root that did not exist when it was judged here: require says which. */
+    @Test
+    void requireSaysWhetherThePathExists() throws IOException {
+        Path root = dir(tmp.resolve("state"), "rwx------");
+        assertThat(TrustedHostPaths.require("state root", "f", root, euid, "op", "c1")).isTrue();
+        assertThat(TrustedHostPaths.require("state root", "f", root.resolve("not-yet"), euid, "op", "c1")).isFalse();
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), root);
+        assertThat(TrustedHostPaths.require("state root", "f", link, euid, "op", "c1")).isTrue();
+        Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("gone"));
+        assertThat(TrustedHostPaths.require("state root", "f", dangling, euid, "op", "c1")).isFalse();
+    }
 }

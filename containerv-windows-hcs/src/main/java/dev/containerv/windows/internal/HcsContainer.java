@@ -13,6 +13,7 @@ import dev.containerv.api.Signal;
 import dev.containerv.windows.Isolation;
 import dev.containerv.windows.WindowsOptions;
 import dev.containerv.spi.DeadlineExec;
+import dev.containerv.spi.DestroyGrace;
 import dev.containerv.spi.LifecycleLog;
 import dev.containerv.spi.StdioRedirects;
 import dev.containerv.windows.hcs.HcsApi;
@@ -328,10 +329,7 @@ public final class HcsContainer implements Container {
 
     @Override
     public void destroyWithGrace(Duration grace) {
-        if (grace == null || grace.isNegative()) {
-            throw ContainerException.invalidSpec("grace", String.valueOf(grace), "a duration of zero or more (zero: terminate at once)");
-        }
-        stopAndRemove(grace);
+        stopAndRemove(DestroyGrace.check(grace, "terminate at once"));
     }
 
     private void stopAndRemove(Duration grace) {

@@ -1,4 +1,4 @@
-package dev.containerv.cli;
+package dev.containerv.testkit;
 
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -10,13 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Removes, after the test run, the {@code containerv} parent cgroups that the CLI's privileged tests' containers
- * created, once they are empty, as linux-ns's own test listener does for its module: the provider keeps them, but a
- * test run leaves nothing on the host that was not there before it. A parent that existed before the run, or that
- * still holds a container of another process, is left alone (rmdir of a non-empty cgroup fails).
+ * Removes, after a test run, the {@code containerv} parent cgroups that the run's containers created in each cgroup
+ * hierarchy, once they are empty: the Linux provider keeps them (another process's containers may be using them),
+ * but a test run leaves nothing on the host that was not there before it. A parent that existed before the run, or
+ * that still holds a container of another process, is left alone (rmdir of a non-empty cgroup fails).
+ *
+ * <p>A module whose tests make Linux containers registers it in its test resources, in
+ * {@code META-INF/services/org.junit.platform.launcher.LauncherSessionListener}. The hierarchies are found
+ * independently of the provider's own cgroup code: every {@code cgroup} and {@code cgroup2} mount in
+ * {@code /proc/self/mountinfo}; where there is none (not Linux), it does nothing.
  */
 public final class CgroupParentCleanup implements LauncherSessionListener {
     private List<Path> existedBefore = List.of();
+
+    /** Made by the JUnit launcher, from the service file. */
+    public CgroupParentCleanup() {
+    }
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -30,7 +39,7 @@ public final class CgroupParentCleanup implements LauncherSessionListener {
                 try {
                     Files.delete(parent);
                 } catch (IOException e) {
-                    System.err.println("containerv-cli tests: cgroup parent " + parent + " kept: " + e);
+                    System.err.println("containerv tests: cgroup parent " + parent + " kept: " + e);
                 }
             }
         }
