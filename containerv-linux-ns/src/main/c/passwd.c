@@ -92,6 +92,8 @@ static int split_fields(char *line, char **fields, int max)
 struct pw {
     char name[256];
     unsigned long uid, gid;
+    char home[CV_HOME_MAX];
+    int home_too_long;
 };
 
 /* Find by name (when name) or by uid. 1 found, 0 not found, -1 error (errno). */
@@ -112,6 +114,9 @@ static int find_passwd(const char *path, const char *name, unsigned long uid, st
             snprintf(out->name, sizeof out->name, "%s", f[0]);
             out->uid = u;
             out->gid = g;
+            const char *home = f[5] && f[5][0] ? f[5] : "/";
+            out->home_too_long = strlen(home) >= sizeof out->home;
+            snprintf(out->home, sizeof out->home, "%s", out->home_too_long ? "" : home);
             return 1;
         }
     }
@@ -169,6 +174,7 @@ int cv_passwd_resolve(const char *spec, const char *passwd_path, const char *gro
                     struct cv_cred *out, struct cv_fail *f)
 {
     memset(out, 0, sizeof *out);
+    strcpy(out->home, "/root");
     if (spec == NULL || spec[0] == '\0')
         return 0;
 
@@ -207,9 +213,12 @@ int cv_passwd_resolve(const char *spec, const char *passwd_path, const char *gro
     if (r == 1) {
         out->uid = (uid_t)pw.uid;
         out->gid = (gid_t)pw.gid;
+        memcpy(out->home, pw.home, sizeof out->home);
+        out->home_too_long = pw.home_too_long;
     } else {
         out->uid = (uid_t)num;
         out->gid = 0;
+        strcpy(out->home, num == 0 ? "/root" : "/");
     }
 
     unsigned long gnum = 0;

@@ -14,12 +14,17 @@
 #include "report.h"
 
 #define CV_MAX_GROUPS 256
+#define CV_HOME_MAX 4096
 
 struct cv_cred {
     uid_t uid;
     gid_t gid;
     gid_t groups[CV_MAX_GROUPS];
     size_t ngroups;
+    /* The home directory of the user: its passwd entry's ("/" when that field is empty), else "/root" for
+     * uid 0 and "/" for any other. Empty when the entry's field does not fit (home_too_long set). */
+    char home[CV_HOME_MAX];
+    int home_too_long;
 };
 
 /* Resolve spec. Returns 0, or -1 with f filled (step "user" or "group"). */

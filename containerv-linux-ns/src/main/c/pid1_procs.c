@@ -298,7 +298,8 @@ void pid1_on_spawn(struct conn *c, const uint8_t *pl, size_t n)
         goto drop;
     }
     struct cv_fail f;
-    if (cv_passwd_resolve(pd->req.user, "/etc/passwd", "/etc/group", &pd->cred, &f) != 0) {
+    if (cv_passwd_resolve(pd->req.user, "/etc/passwd", "/etc/group", &pd->cred, &f) != 0
+        || ((pd->req.flags & CV_SPAWN_HOME_FROM_PASSWD) && cv_spawn_home_env(&pd->req, &pd->cred, &f) != 0)) {
         pid1_send_fail(c, id, &f);
         goto drop;
     }

@@ -37,7 +37,8 @@ enum {
     CV_SPAWN_SEARCH_PATH = 1u << 0,
     CV_SPAWN_SETSID = 1u << 1,
     CV_SPAWN_NO_NEW_PRIVS = 1u << 2,
-    CV_SPAWN_KNOWN_FLAGS = 7u,
+    CV_SPAWN_HOME_FROM_PASSWD = 1u << 3,
+    CV_SPAWN_KNOWN_FLAGS = 15u,
 };
 
 enum { CV_KILL_GROUP = 1u << 0 };

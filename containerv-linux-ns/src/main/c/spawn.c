@@ -85,6 +85,39 @@ char **cv_spawn_candidates(const struct cv_spawn_req *req, const char *default_p
     return v;
 }
 
+int cv_spawn_home_env(struct cv_spawn_req *req, const struct cv_cred *c, struct cv_fail *f)
+{
+    if (c->home_too_long) {
+        cv_fail_set(f, CV_STEP_USER, "", ENAMETOOLONG, "/etc/passwd", "the home directory of user '%s' is longer than %d bytes",
+                    req->user ? req->user : "", CV_HOME_MAX - 1);
+        return -1;
+    }
+    size_t len = strlen("HOME=") + strlen(c->home) + 1;
+    char *entry = malloc(len);
+    if (!entry) {
+        cv_fail_set(f, CV_STEP_USER, "malloc", ENOMEM, "", "HOME");
+        return -1;
+    }
+    snprintf(entry, len, "HOME=%s", c->home);
+    for (uint32_t i = 0; i < req->envc; i++) {
+        if (strncmp(req->envp[i], "HOME=", 5) == 0) {
+            free(req->envp[i]);
+            req->envp[i] = entry;
+            return 0;
+        }
+    }
+    char **grown = realloc(req->envp, ((size_t)req->envc + 2) * sizeof *grown);
+    if (!grown) {
+        free(entry);
+        cv_fail_set(f, CV_STEP_USER, "realloc", ENOMEM, "", "HOME");
+        return -1;
+    }
+    req->envp = grown;
+    req->envp[req->envc++] = entry;
+    req->envp[req->envc] = NULL;
+    return 0;
+}
+
 __attribute__((noreturn)) static void child_fail_detail(int rep, enum cv_step step, const char *sc, int err,
                                                         const char *path, const char *detail)
 {

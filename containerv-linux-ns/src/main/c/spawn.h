@@ -3,7 +3,8 @@
  * pipe so a failure between fork and exec comes back with its exact step and errno.
  *
  * Never: blocks the init (the report pipe is read by the event loop), or decides
- * environment, user or limits (all of it arrives prepared from Java via the request).
+ * environment, user or limits (all of it arrives prepared from Java via the request; HOME comes from the
+ * container's /etc/passwd only when the request's flag asks for it).
  */
 #ifndef CV_SPAWN_H
 #define CV_SPAWN_H
@@ -42,6 +43,11 @@ struct cv_spawn_plan {
 /* Build the exec candidates for a request (PATH search when asked: the PATH of its
  * environment, else default_path, the plan's default-path; NULL = none). */
 char **cv_spawn_candidates(const struct cv_spawn_req *req, const char *default_path);
+
+/* For a request with CV_SPAWN_HOME_FROM_PASSWD: set HOME in its environment (replacing a HOME entry, else
+ * appended) to the home the user resolution found (c->home). Returns 0, or -1 with f filled: step "user",
+ * ENAMETOOLONG when the passwd entry's home does not fit, ENOMEM. Runs in the init, before the fork. */
+int cv_spawn_home_env(struct cv_spawn_req *req, const struct cv_cred *c, struct cv_fail *f);
 
 /* Fork the child. Returns the pid and the read end of the report pipe in *report_fd, or
  * -1 with f filled. */

@@ -5,6 +5,7 @@
  */
 #include "check.h"
 #include "passwd.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -78,6 +79,75 @@ int main(void)
     CHECK_STR(f.path, gr);
     unlink(gr);
     write_file(gr, "wheel:x:10:bob\n");
+
+    /* The home of the user (HOME when the SPAWN asks for it): the entry's, "/" when empty, "/root" or "/"
+     * without an entry, "/root" for no user at all. */
+    write_file(pw, "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh\nnohome:x:1001:1001:::/bin/sh\nshort:x:1002:1002\n");
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/home/bob");
+    CHECK(cv_passwd_resolve("1000:10", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/home/bob");
+    CHECK(cv_passwd_resolve("nohome", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/");
+    CHECK(cv_passwd_resolve("short", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/");
+    CHECK(cv_passwd_resolve("4242", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/");
+    CHECK(cv_passwd_resolve("0", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/root");
+    CHECK(cv_passwd_resolve("", pw, gr, &c, &f) == 0);
+    CHECK_STR(c.home, "/root");
+
+    /* HOME into a request's environment: appended, or in place of the HOME it had. */
+    struct cv_spawn_req req;
+    memset(&req, 0, sizeof req);
+    req.user = "bob";
+    req.envp = calloc(2, sizeof *req.envp);
+    CHECK(req.envp != NULL);
+    req.envp[0] = strdup("PATH=/bin");
+    req.envc = 1;
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) == 0);
+    CHECK(cv_spawn_home_env(&req, &c, &f) == 0);
+    CHECK(req.envc == 2 && req.envp[2] == NULL);
+    CHECK_STR(req.envp[0], "PATH=/bin");
+    CHECK_STR(req.envp[1], "HOME=/home/bob");
+    CHECK(cv_passwd_resolve("0", pw, gr, &c, &f) == 0);
+    CHECK(cv_spawn_home_env(&req, &c, &f) == 0);
+    CHECK(req.envc == 2);
+    CHECK_STR(req.envp[1], "HOME=/root");
+    cv_strv_free(req.envp);
+
+    /* A home that does not fit is refused when HOME is asked for, never cut short. */
+    size_t big = CV_HOME_MAX + 10;
+    char *line = malloc(big + 64);
+    CHECK(line != NULL);
+    int at = snprintf(line, big + 64, "long:x:7:7::/");
+    memset(line + at, 'h', big);
+    strcpy(line + at + big, ":/bin/sh\n");
+    write_file(pw, line);
+    free(line);
+    CHECK(cv_passwd_resolve("long", pw, gr, &c, &f) == 0);
+    CHECK(c.uid == 7 && c.home_too_long);
+    memset(&req, 0, sizeof req);
+    req.user = "long";
+    req.envp = calloc(1, sizeof *req.envp);
+    CHECK(req.envp != NULL);
+    CHECK(cv_spawn_home_env(&req, &c, &f) != 0);
+    CHECK(f.step == CV_STEP_USER);
+    CHECK(f.err == ENAMETOOLONG);
+    cv_strv_free(req.envp);
+
+    /* A passwd file replaced by a FIFO (no writer): the user cannot be resolved, at once. */
+    unlink(pw);
+    CHECK(mkfifo(pw, 0600) == 0);
+    alarm(10);
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) != 0);
+    alarm(0);
+    CHECK(f.step == CV_STEP_USER);
+    CHECK(f.err == EINVAL);
+    CHECK_STR(f.path, pw);
+    unlink(pw);
+    write_file(pw, "bob:x:1000:1000::/home/bob:/bin/sh\n");
 
     CHECK(cv_passwd_resolve("bob:", pw, gr, &c, &f) != 0);
     CHECK(cv_passwd_resolve(":x", pw, gr, &c, &f) != 0);

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Copies one stream into another on a daemon thread of its own, flushing after every chunk so that interactive
@@ -23,21 +24,33 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The thread is a daemon: a pump never keeps the JVM alive. A pump blocked in a read of a source that never
  * ends (a terminal, a pipe another process holds open) stays blocked until the source delivers or is closed;
- * {@link #stop()} makes it end at the next chunk without writing it.
+ * {@link #stop()} makes it end at the next chunk without writing it, {@link #drain} ends it once the stream is quiet.
  */
 public final class StreamPump {
     private static final System.Logger LOG = System.getLogger(StreamPump.class.getName());
     private static final int BUFFER = 16 * 1024;
+    /** How many quiet periods {@link #drain} waits, after closing the source, for the read it was waiting in to return. */
+    static final int RELEASE_QUIETS = 10;
+
+    /** Between chunks: about to look at the source. */
+    private static final int BETWEEN = 0;
+    /** In a read of a source that had no bytes waiting: it may wait there for ever. */
+    private static final int WAITING = 1;
+    /** Taking bytes the source said it holds, or writing a chunk: not quiet, however long it takes. */
+    private static final int HANDING_ON = 2;
 
     private final InputStream from;
     private final OutputStream to;
     private final Thread thread;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Guards phase, lastActivity, ended and closedByDrain; notified at each change. */
+    private final Object lock = new Object();
+    private int phase = BETWEEN;
+    private long lastActivity = System.nanoTime();
+    private boolean ended;
+    private boolean closedByDrain;
     private volatile boolean stopped;
     private volatile Exception failure;
-    private volatile long lastActivity = System.nanoTime();
-    /** True while a chunk that arrived is being written: a slow reader is not a quiet stream. */
-    private volatile boolean writing;
 
     private StreamPump(String name, InputStream from, OutputStream to) {
         this.from = Objects.requireNonNull(from, "from");
@@ -87,26 +100,52 @@ public final class StreamPump {
     private void run() {
         byte[] buffer = new byte[BUFFER];
         try (InputStream in = from; OutputStream out = to) {
-            int n;
-            while (!stopped && (n = in.read(buffer)) >= 0) {
-                if (stopped) {
+            while (!stopped) {
+                // Bytes the source holds are taken as "handing on": only a read that may wait is a quiet stream's.
+                enter(bytesWaiting(in) ? HANDING_ON : WAITING);
+                int n = in.read(buffer);
+                if (n < 0 || stopped) {
                     break;
                 }
-                lastActivity = System.nanoTime();
-                writing = true;
-                try {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                } finally {
-                    lastActivity = System.nanoTime();
-                    writing = false;
-                }
+                enter(HANDING_ON);
+                out.write(buffer, 0, n);
+                out.flush();
+                enter(BETWEEN);
             }
         } catch (IOException | RuntimeException e) {
-            failure = e;
-            LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + " ended: " + e);
+            if (!closedByDrain()) {
+                failure = e;
+                LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + " ended: " + e);
+            }
         } finally {
-            done.complete(null);
+            done.complete(null); // first: a drain that saw the end returns with done() complete
+            synchronized (lock) {
+                ended = true;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void enter(int next) {
+        synchronized (lock) {
+            phase = next;
+            lastActivity = System.nanoTime();
+            lock.notifyAll();
+        }
+    }
+
+    private boolean closedByDrain() {
+        synchronized (lock) {
+            return closedByDrain;
+        }
+    }
+
+    /** Whether the source says it holds bytes; asked by the pump's own thread, the only reader of the source. */
+    private static boolean bytesWaiting(InputStream in) {
+        try {
+            return in.available() > 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // closed or unable to tell: the read says
         }
     }
 
@@ -132,53 +171,65 @@ public final class StreamPump {
     }
 
     /**
-     * Waits until the copy ends, or until nothing has arrived for {@code quiet}, whichever comes first; time
-     * spent writing a chunk (to a slow terminal) does not count as quiet. For the output of a process that has
-     * exited: a background process it left may hold the stream open, and waiting for that would hang. Quiet is
-     * counted from this call at the earliest, since bytes written just before the exit may not have been read yet,
-     * and a source that still holds unread bytes ({@link InputStream#available()}) is not quiet; a stream found quiet
-     * is looked at once more a fifth of {@code quiet} later, since bytes just taken by the pump show in neither.
+     * Waits until the copy ends, or until the stream has been quiet for {@code quiet}, and in that case ends the copy. For
+     * the output of a process that has exited: a background process it left may hold the stream open, and waiting for
+     * that would hang.
      *
-     * @return {@code true} if the copy ended, {@code false} if the stream stayed open and quiet
+     * <p>Quiet means the pump has waited in a read of the source, which had no bytes waiting when it began, for
+     * {@code quiet}, counted from this call at the earliest. Time spent taking bytes the source holds, or writing a chunk
+     * (to a slow terminal), is never quiet, nor is a pump thread that has not been scheduled since its last chunk. A
+     * read that has waited that long may still have taken bytes just now, which its thread has not handed on yet: so
+     * the source is then closed, which ends a read that waits (the streams of sockets, channels and containerv's
+     * providers), and this waits for that read to return; the bytes it took are written before the pump ends. A source
+     * whose close does not end a waiting read is given up {@value #RELEASE_QUIETS} quiet periods later.
+     *
+     * @return {@code true} if the copy ended by itself, {@code false} if the stream stayed open and quiet and was closed
      */
     public boolean drain(Duration quiet) throws InterruptedException {
         long quietNanos = Objects.requireNonNull(quiet, "quiet").toNanos();
         long called = System.nanoTime();
-        boolean confirming = false;
-        while (thread.isAlive()) {
-            if (writing) {
-                confirming = false;
-                thread.join(Math.max(1, quiet.toMillis()));
-                continue;
-            }
-            long last = lastActivity - called > 0 ? lastActivity : called;
-            long quietFor = System.nanoTime() - last;
-            if (quietFor >= quietNanos && !bytesWaiting()) {
-                if (!confirming) {
-                    // Bytes the pump has just taken from the source are neither waiting there nor marked as activity
-                    // until its thread runs on: look once more after a fifth of the quiet time before giving up.
-                    confirming = true;
-                    thread.join(Math.max(1, quiet.toMillis() / 5));
-                    continue;
+        synchronized (lock) {
+            while (!ended) {
+                long now = System.nanoTime();
+                long last = lastActivity - called > 0 ? lastActivity : called;
+                if (phase == WAITING && now - last >= quietNanos) {
+                    break;
                 }
-                LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + " still open and quiet after " + quiet + "; not waiting for its end");
-                return false;
+                waitNanos(phase == WAITING ? quietNanos - (now - last) : quietNanos);
             }
-            confirming = false;
-            thread.join(Math.max(1, (quietNanos - quietFor) / 1_000_000));
+            if (ended && !closedByDrain) {
+                return true;
+            }
+            closedByDrain = true;
         }
-        return true;
+        LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + " open and quiet after " + quiet + ": closing its source");
+        try {
+            from.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing the source of " + thread.getName() + ": " + e);
+        }
+        long releaseNanos = quietNanos * RELEASE_QUIETS;
+        long closed = System.nanoTime();
+        synchronized (lock) {
+            // Until the pump ends: a read that returns with bytes has them written first. Only a read that waits on
+            // after the close (a source whose close does not end it) is given up.
+            while (!ended) {
+                long since = lastActivity - closed > 0 ? lastActivity : closed;
+                long left = releaseNanos - (System.nanoTime() - since);
+                if (phase == WAITING && left <= 0) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> thread.getName() + ": closing its source did not end its read within "
+                            + RELEASE_QUIETS + " x " + quiet + "; not waiting for it");
+                    return false;
+                }
+                waitNanos(phase == WAITING ? left : quietNanos);
+            }
+        }
+        return false;
     }
 
-    /**
-     * Bytes the source holds that the pump has not read yet: on a loaded machine its thread may not have been
-     * scheduled for longer than the quiet time, and output that was written is not a quiet stream.
-     */
-    private boolean bytesWaiting() {
-        try {
-            return from.available() > 0;
-        } catch (IOException | RuntimeException e) {
-            return false; // closed or unable to tell: the quiet time decides
-        }
+    /** {@code lock.wait} for at most {@code nanos} (at least a millisecond); the caller holds {@code lock}. */
+    private void waitNanos(long nanos) throws InterruptedException {
+        long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
+        lock.wait(ms);
     }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * output and error to the terminal's, each flushed as it arrives so interactive use works.
  *
  * <p>When the process has exited, its output is drained until each stream ends or stays quiet for
- * {@link #DRAIN_QUIET_MILLIS} ({@link StreamPump#drain}): a background process it left behind may hold the stream
- * open, and waiting for that would hang {@code exec} (for {@code run}, destroying the container ends it anyway).
+ * {@link #DRAIN_QUIET_MILLIS} ({@link StreamPump#drain}, which then closes it): a background process it left behind may
+ * hold the stream open, and waiting for that would hang {@code exec} (for {@code run}, destroying the container ends it anyway).
  * Unlike {@link dev.containerv.spi.DeadlineExec}, which bounds a captured exec by its deadline, an attached
  * command may print for as long as it likes, so only silence after the exit ends the wait.
  */

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The drain after the exit: quiet means nothing arrives, not a terminal that is slow to take what did. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AttachTest {
-    /** Four chunks at once, then open forever, as when a background process keeps the stream. */
+    /**
+     * Four chunks at once, then open until closed, as when a background process keeps the stream (whose close, like the
+     * socket's it stands for, ends the read that waits).
+     */
     private static final class HeldOpenOutput extends InputStream {
         private final CountDownLatch released = new CountDownLatch(1);
         private int chunksLeft = 4;
@@ -38,6 +41,11 @@ class AttachTest {
                 Thread.currentThread().interrupt();
             }
             return -1;
+        }
+
+        @Override
+        public void close() {
+            released.countDown();
         }
     }
 

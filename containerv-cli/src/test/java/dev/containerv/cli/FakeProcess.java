@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.util.concurrent.CountDownLatch;
 
 /** A process whose behaviour is a piece of Java running on its own thread, with piped streams. */
@@ -20,20 +22,25 @@ final class FakeProcess extends AbstractContainerProcess {
 
     private final String containerId;
     private final PipedOutputStream stdinWriter = new PipedOutputStream();
-    private final PipedInputStream stdoutReader = new PipedInputStream(64 * 1024);
-    private final PipedInputStream stderrReader = new PipedInputStream(64 * 1024);
+    /** Pipes, like the sockets a container process's output comes through: their close ends a read that waits. */
+    private final InputStream stdoutReader;
+    private final InputStream stderrReader;
     private final CountDownLatch destroyed = new CountDownLatch(1);
     private volatile boolean keepOutputOpen;
 
     FakeProcess(String containerId, Behaviour behaviour) {
         this.containerId = containerId;
         PipedInputStream stdin;
-        PipedOutputStream stdout;
-        PipedOutputStream stderr;
+        OutputStream stdout;
+        OutputStream stderr;
         try {
             stdin = new PipedInputStream(stdinWriter, 64 * 1024);
-            stdout = new PipedOutputStream(stdoutReader);
-            stderr = new PipedOutputStream(stderrReader);
+            Pipe out = Pipe.open();
+            Pipe err = Pipe.open();
+            stdoutReader = Channels.newInputStream(out.source());
+            stderrReader = Channels.newInputStream(err.source());
+            stdout = Channels.newOutputStream(out.sink());
+            stderr = Channels.newOutputStream(err.sink());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

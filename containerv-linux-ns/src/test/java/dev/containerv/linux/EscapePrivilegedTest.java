@@ -3,6 +3,7 @@ package dev.containerv.linux;
 import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
 import dev.containerv.api.Container;
+import dev.containerv.api.ContainerException;
 import dev.containerv.api.ContainerProcess;
 import dev.containerv.api.ContainerSpec;
 import dev.containerv.api.ExecResult;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +40,8 @@ import java.util.stream.Stream;
 import static dev.containerv.linux.PrivilegedBed.PROBE;
 import static dev.containerv.linux.PrivilegedBed.PROBE_DIR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The escapes of issue 12, tried from inside real containers (root, a busybox rootfs) with the static escape
@@ -218,15 +222,15 @@ class EscapePrivilegedTest {
     }
 
     /**
-     * The JVM looks up a spawned user's home in the container's {@code /etc/passwd} through {@code /proc/<init>/root}: a
+     * The JVM looked up a spawned user's home in the container's {@code /etc/passwd} through {@code /proc/<init>/root}: a
      * link the container puts there ({@code /etc/passwd -> <a host path>}) was resolved against the JVM's root, so the
      * host read a host file of the container's choosing (and its lines became the process's {@code HOME}; a link to
-     * {@code /dev/zero} ran the JVM out of memory). Links are not followed there.
+     * {@code /dev/zero} ran the JVM out of memory). The init now resolves the home inside the container, where the link
+     * names a container path.
      */
     @Test
     void aLinkAtEtcPasswdDoesNotMakeTheJvmReadAHostFile() throws Exception {
-        Privileged.assumeRootMode("a rootless container starts no process with a user given (setgroups is denied there), so the HOME"
-                + " the JVM looked up is never seen; the read itself is ProcTest's");
+        Privileged.assumeRootMode("a rootless container starts no process with a user given (setgroups is denied there)");
         Path hostFile = Files.writeString(BED.work().resolve("host-passwd-" + UUID.randomUUID()), "anyone:x:0:0::/host-file-was-read:/bin/sh\n");
         try {
             inFreshContainer(spec(newId()), c -> {
@@ -239,6 +243,55 @@ class EscapePrivilegedTest {
         } finally {
             Files.deleteIfExists(hostFile);
         }
+    }
+
+    /**
+     * A FIFO at {@code /etc/passwd}, swapped in and out while processes with a user start. The JVM used to look the
+     * user's home up there through {@code /proc/<init>/root}: a FIFO swapped in after its type check held the reading
+     * thread in its open, and a second FIFO swapped in over the first held the thread sent to release it, and the
+     * caller closing the directory stream, for ever. The init now reads the file inside the container without blocking
+     * (protocol 5.4, SPAWN flag HOME_FROM_PASSWD): every spawn ends in bounded time, with the user's home or an error
+     * that names the file, and no JVM thread is left in an open of a file of the container.
+     */
+    @Test
+    void aFifoSwappedInAtEtcPasswdHangsNoSpawnAndNoJvmThread() throws Exception {
+        Privileged.assumeRootMode("a rootless container starts no process with a user given (setgroups is denied there)");
+        inFreshContainer(spec(newId()), c -> {
+            ExecResult made = sh(c, "cp /etc/passwd /etc/passwd.real && mkfifo /etc/fifo-a /etc/fifo-b && ln -f /etc/fifo-a /etc/passwd && echo made");
+            assertThat(made.stdout()).as(made.stderr()).contains("made");
+            ProcessSpec asBuilder = ProcessSpec.builder("/bin/sh", "-c", "echo $HOME").user("builder").build();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> c.exec(asBuilder)).isInstanceOfSatisfying(ContainerException.class,
+                    e -> assertThat(e.getMessage()).contains("user 'builder'").contains("/etc/passwd").contains("not a regular file"));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("a spawn with a FIFO at /etc/passwd").isLessThan(10_000);
+
+            ContainerProcess racer = c.spawn(ProcessSpec.of("/bin/sh", "-c", "while :; do"
+                    + " ln -f /etc/passwd.real /etc/p.new; mv -f /etc/p.new /etc/passwd;"
+                    + " ln -f /etc/fifo-a /etc/p.new; mv -f /etc/p.new /etc/passwd;"
+                    + " ln -f /etc/fifo-b /etc/p.new; mv -f /etc/p.new /etc/passwd; done"));
+            int homes = 0;
+            try {
+                for (int i = 0; i < 60; i++) {
+                    ExecResult r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                        try {
+                            return c.exec(asBuilder);
+                        } catch (ContainerException e) {
+                            assertThat(e.getMessage()).contains("/etc/passwd");
+                            return null;
+                        }
+                    }, "a spawn with a user while /etc/passwd is swapped for FIFOs");
+                    if (r != null) {
+                        assertThat(r.stdout()).isEqualTo("/home/builder\n");
+                        homes++;
+                    }
+                }
+            } finally {
+                racer.destroyForcibly();
+            }
+            assertThat(homes).as("spawns that found the real file (of 60)").isPositive();
+        });
+        assertThat(Thread.getAllStackTraces().entrySet()).as("JVM threads in an open of a file").noneMatch(t -> Stream.of(t.getValue())
+                .anyMatch(f -> f.getClassName().endsWith("UnixNativeDispatcher") && f.getMethodName().startsWith("open")));
     }
 
     /**

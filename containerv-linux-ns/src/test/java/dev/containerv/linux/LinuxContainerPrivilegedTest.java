@@ -255,6 +255,9 @@ class LinuxContainerPrivilegedTest {
         if (!Privileged.rootless()) { // rootless, only uid 0 is mapped: no other user exists (RUN_AS_USER is not declared)
             ExecResult user = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g; id -G; echo $HOME").user("builder").build());
             assertThat(user.stdout()).isEqualTo("1000\n1000\n1000 10\n/home/builder\n");
+            // The init sets HOME from /etc/passwd only where the spec gives none.
+            assertThat(shared.exec(ProcessSpec.builder("/bin/sh", "-c", "echo $HOME").user("builder").environment("HOME", "/elsewhere").build())
+                    .stdout()).isEqualTo("/elsewhere\n");
             assertThat(shared.exec(ProcessSpec.builder("/bin/sh", "-c", "id -u; id -g").user("4321:77").build()).stdout()).isEqualTo("4321\n77\n");
         }
         ExecResult merged = shared.exec(ProcessSpec.builder("/bin/sh", "-c", "echo out; echo err >&2").redirectErrorStream(true).build());

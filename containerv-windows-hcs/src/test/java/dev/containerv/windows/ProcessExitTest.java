@@ -99,4 +99,33 @@ class ProcessExitTest extends SimulatedHcsTestBase {
             assertThat(hcs.calls()).contains("HcsCloseProcess");
         }
     }
+
+    /**
+     * The exit waiter calls HcsWaitForProcessExit in slices, and a thread inside that native call does not see an
+     * interrupt: the waiter must look at its interrupt between slices and end (an application stopping its threads,
+     * JVM shutdown), not wait on until the process exits. The process may still run: a failure, the handle kept until
+     * destroy.
+     */
+    @Test
+    void anInterruptEndsTheExitWaiterWithinASlice() throws Exception {
+        try (Container c = runtime.create(spec)) {
+            ContainerProcess p = c.spawn(ProcessSpec.of("/bin/sleep", "30"));
+            String name = "containerv-hcs-wait-exit-1-" + p.containerPid();
+            Thread waiter = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
+            Thread.sleep(100); // inside its first slice
+            long start = System.nanoTime();
+            waiter.interrupt();
+            waiter.join(5000);
+            assertThat(waiter.isAlive()).as("the exit waiter after an interrupt").isFalse();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+            assertThatThrownBy(p::waitFor).isInstanceOfSatisfying(ContainerException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
+                assertThat(e.getMessage()).contains("interrupted").contains("process " + p.containerPid());
+            });
+            assertThat(p.isAlive()).isTrue();
+            assertThat(processHandles()).isOne();
+        }
+        assertThat(hcs.calls()).containsSubsequence("HcsTerminateProcess", "HcsCloseProcess");
+        assertThat(processHandles()).isZero();
+    }
 }

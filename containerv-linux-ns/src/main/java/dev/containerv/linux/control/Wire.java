@@ -38,6 +38,8 @@ public final class Wire {
     public static final int SPAWN_SEARCH_PATH = 1;
     public static final int SPAWN_SETSID = 2;
     public static final int SPAWN_NO_NEW_PRIVS = 4;
+    /** The init sets {@code HOME} to the home of the resolved user from the container's {@code /etc/passwd}. */
+    public static final int SPAWN_HOME_FROM_PASSWD = 8;
     public static final int KILL_GROUP = 1;
     public static final int EXIT_EXITED = 1;
     public static final int EXIT_SIGNALED = 2;

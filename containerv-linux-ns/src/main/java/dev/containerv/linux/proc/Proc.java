@@ -3,25 +3,18 @@ package dev.containerv.linux.proc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Reads facts from a {@code /proc} tree: the provider's only reader of {@code /proc} (start times, pid
- * namespaces, NSpid, children, tasks, network counters, {@code ns_last_pid}, mountinfo, files of a container
- * read through its init's root). Built on a root path so tests can point it at a fake tree. Processes that
+ * namespaces, NSpid, children, tasks, network counters, {@code ns_last_pid}, mountinfo). It reads no file the
+ * container owns (its {@code /etc/passwd} is read by the container's init, protocol 5.4). Built on a root path so tests can point it at a fake tree. Processes that
  * vanish while being read are skipped, never reported as errors. One concern, many small readers: it stays
  * long because every reader shares the same parsing of {@code stat}, {@code status} and mountinfo.
  */
@@ -243,103 +236,6 @@ public final class Proc {
     private static int hexAddress(String hex) {
         int raw = Integer.parseUnsignedInt(hex, 16);
         return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(raw) : raw;
-    }
-
-    /** The most {@link #containerFileLines} reads of a file: a passwd file is a few KiB. */
-    static final int CONTAINER_FILE_MAX = 1 << 20;
-    /** How long {@link #containerFileLines} waits for the file to open and read. */
-    static final long CONTAINER_FILE_DEADLINE_MS = 2000;
-
-    /**
-     * The lines of {@code name} in {@code dir}, opened without following a link and read within {@code deadlineMs}. The
-     * container may put a FIFO in its place after the type check (an open that waits for a writer, a read that waits
-     * for data that never comes): the reading thread is then let go (a writer's open of the same entry ends a waiting
-     * open, an interrupt closes the channel of a waiting read) and this fails.
-     */
-    static List<String> readWithin(SecureDirectoryStream<Path> dir, Path name, String what, long deadlineMs) throws IOException {
-        java.util.concurrent.CompletableFuture<List<String>> result = new java.util.concurrent.CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (SeekableByteChannel ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-                ByteBuffer buf = ByteBuffer.allocate(CONTAINER_FILE_MAX + 1);
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // fill
-                }
-                if (!buf.hasRemaining()) {
-                    throw new IOException(what + " in the container is larger than " + CONTAINER_FILE_MAX + " bytes");
-                }
-                buf.flip();
-                result.complete(java.nio.charset.StandardCharsets.UTF_8.decode(buf).toString().lines().toList());
-            } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }, "containerv-container-file");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return result.get(deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
-            reader.interrupt();
-            try (SeekableByteChannel writer = dir.newByteChannel(name, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
-                // opened: a reader waiting on a FIFO's open goes on (and reads the end at once)
-            } catch (IOException | RuntimeException ignored) {
-                // not a FIFO any more, or gone: nothing waits on an open
-            }
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IOException(what + " in the container did not open and read within " + deadlineMs + " ms (a FIFO?)", e);
-        }
-    }
-
-    /**
-     * The lines of a regular file of the container whose init is {@code initPid}, read through {@code /proc/<init>/root}
-     * one directory at a time without following any symbolic link ({@code openat} with {@code O_NOFOLLOW}, through a
-     * {@link SecureDirectoryStream}), at most {@value #CONTAINER_FILE_MAX} bytes. The container owns that tree: by name, a
-     * link such as {@code /etc/passwd -> /etc/shadow} or {@code -> /dev/zero} is resolved against this JVM's root, so
-     * the host read a host file the container named (and ran out of memory on an endless one).
-     *
-     * @throws IOException also when a part of the path is a symbolic link, the file is not a regular file or is larger
-     */
-    public List<String> containerFileLines(long initPid, String containerPath) throws IOException {
-        List<String> parts = new ArrayList<>();
-        for (String p : containerPath.split("/")) {
-            if (p.equals("..") || p.equals(".")) {
-                throw new IOException("container path " + containerPath + " has a '" + p + "' part");
-            }
-            if (!p.isEmpty()) {
-                parts.add(p);
-            }
-        }
-        if (parts.isEmpty()) {
-            throw new IOException("container path " + containerPath + " names no file");
-        }
-        List<DirectoryStream<Path>> open = new ArrayList<>();
-        try {
-            DirectoryStream<Path> top = Files.newDirectoryStream(root.resolve(initPid + "/root"));
-            open.add(top);
-            if (!(top instanceof SecureDirectoryStream<Path> dir)) {
-                throw new IOException("no secure directory stream on this platform to read " + containerPath + " of the container");
-            }
-            for (String part : parts.subList(0, parts.size() - 1)) {
-                dir = dir.newDirectoryStream(Path.of(part), LinkOption.NOFOLLOW_LINKS);
-                open.add(dir);
-            }
-            Path name = Path.of(parts.get(parts.size() - 1));
-            BasicFileAttributes a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
-            if (!a.isRegularFile()) {
-                throw new IOException(containerPath + " in the container is not a regular file (" + (a.isSymbolicLink() ? "a symbolic link"
-                        : a.isDirectory() ? "a directory" : "a device, FIFO or socket") + ")");
-            }
-            return readWithin(dir, name, containerPath, CONTAINER_FILE_DEADLINE_MS);
-        } catch (java.nio.file.FileSystemLoopException e) {
-            throw new IOException("a part of " + containerPath + " in the container is a symbolic link", e);
-        } finally {
-            for (int i = open.size() - 1; i >= 0; i--) {
-                open.get(i).close();
-            }
-        }
     }
 
     /** The host pid of the process with {@code containerPid} in {@code namespace}, or -1. */

@@ -17,7 +17,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
@@ -37,7 +36,6 @@ import java.util.concurrent.TimeoutException;
  * and the answer turned into the process or a worded exception.
  */
 final class Spawner {
-    private static final System.Logger LOG = System.getLogger(Spawner.class.getName());
     private static final SecureRandom TOKENS = new SecureRandom();
     private static final Duration SPAWN_TIMEOUT = Duration.ofSeconds(60);
     private static final String OP = "linux::Container::spawn";
@@ -85,7 +83,7 @@ final class Spawner {
                 stderr = outputTransport(2, errToken, opened);
             }
             process.connect(stdio.connect(stdin, stdout, stderr));
-            int flags = program.indexOf('/') < 0 ? Wire.SPAWN_SEARCH_PATH : 0;
+            int flags = (program.indexOf('/') < 0 ? Wire.SPAWN_SEARCH_PATH : 0) | (homeFromPasswd(ps) ? Wire.SPAWN_HOME_FROM_PASSWD : 0);
             long req = control.newRequestId();
             Wire.Spawn frame = new Wire.Spawn(req, flags, inToken, outToken, errToken, "", ps.command(),
                     environment(ps), cwd, ps.user().orElse(""), List.of());
@@ -141,8 +139,10 @@ final class Spawner {
             case "chdir" -> f.toException(OP, id, "ENOTDIR".equals(f.errnoName()) ? ErrorKind.INVALID_SPEC : f.kind(),
                     "working directory " + (cwd.isEmpty() ? "/" : cwd) + " of " + ps.command().get(0)
                             + ("ENOENT".equals(f.errnoName()) ? " does not exist" : " cannot be entered") + in);
-            case "user" -> f.toException(OP, id, "ENOENT".equals(f.errnoName()) ? ErrorKind.NOT_FOUND : f.kind(),
-                    "user '" + ps.user().orElse("") + "' is not in /etc/passwd of container " + id);
+            case "user" -> "ENOENT".equals(f.errnoName())
+                    ? f.toException(OP, id, ErrorKind.NOT_FOUND, "user '" + ps.user().orElse("") + "' is not in /etc/passwd of container " + id)
+                    : f.toException(OP, id, f.kind(), "user '" + ps.user().orElse("") + "' cannot be resolved: /etc/passwd of container " + id
+                            + ("EINVAL".equals(f.errnoName()) ? " is not a regular file" : " cannot be used"));
             case "group" -> f.toException(OP, id, "ENOENT".equals(f.errnoName()) ? ErrorKind.NOT_FOUND : f.kind(),
                     "the group of user '" + ps.user().orElse("") + "' is not in /etc/group of container " + id);
             case "shutdown" -> f.toException(OP, id, ErrorKind.NOT_FOUND, "container " + id + " is stopping; cannot start " + ps.command());
@@ -150,33 +150,28 @@ final class Spawner {
         };
     }
 
+    /**
+     * Whether the init sets {@code HOME} from the container's {@code /etc/passwd}: for a process with a user and the
+     * default environment, unless the spec gives {@code HOME} itself. The init reads that file inside the container,
+     * without blocking (a FIFO there is refused at once): the JVM never opens a file the container owns.
+     */
+    private static boolean homeFromPasswd(ProcessSpec ps) {
+        return ps.defaultEnvironment() && ps.user().isPresent() && !ps.environment().containsKey("HOME");
+    }
+
     private List<String> environment(ProcessSpec ps) {
         Map<String, String> env = new LinkedHashMap<>();
         if (ps.defaultEnvironment()) {
             env.put("PATH", StandardSetup.DEFAULT_PATH);
-            env.put("HOME", ps.user().map(this::homeOf).orElse("/root"));
+            if (ps.user().isEmpty()) {
+                env.put("HOME", "/root");
+            }
             env.put("TERM", "xterm");
         }
         env.putAll(ps.environment());
         List<String> out = new ArrayList<>(env.size());
         env.forEach((k, v) -> out.add(k + "=" + v));
         return out;
-    }
-
-    /** The home directory of a user from the container's own /etc/passwd (read through the init's root). */
-    private String homeOf(String user) {
-        String name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
-        try {
-            for (String line : container.proc().containerFileLines(container.initPid(), "/etc/passwd")) {
-                String[] f = line.split(":", -1);
-                if (f.length >= 6 && (f[0].equals(name) || f[2].equals(name))) {
-                    return f[5].isEmpty() ? "/" : f[5];
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "cannot read /etc/passwd of " + container.id() + ": " + e);
-        }
-        return name.equals("0") || name.equals("root") ? "/root" : "/";
     }
 
     private static long token() {

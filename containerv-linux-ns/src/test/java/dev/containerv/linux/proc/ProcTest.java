@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** /proc parsing on a fake tree. */
 class ProcTest {
@@ -87,7 +86,7 @@ class ProcTest {
     }
 
     @Test
-    void hostPidsNetworkCountersLastPidAndContainerFilesOfOneInit() throws IOException {
+    void hostPidsNetworkCountersAndLastPidOfOneInit() throws IOException {
         process(100, "containerv-help", 5, "pid:[777]", 1, 1, 0, 0);
         process(101, "sleep", 6, "pid:[777]", 2, 1, 0, 0);
         process(102, "orphan", 7, "pid:[777]", 3, 1, 0, 0);
@@ -95,8 +94,6 @@ class ProcTest {
         Files.writeString(task.resolve("children"), "101 ");
         Path nsDir = Files.createDirectories(root.resolve("100/root/proc/sys/kernel"));
         Files.writeString(nsDir.resolve("ns_last_pid"), "41\n");
-        Files.createDirectories(root.resolve("100/root/etc"));
-        Files.writeString(root.resolve("100/root/etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
         Files.createDirectories(root.resolve("100/net"));
         Files.writeString(root.resolve("100/net/dev"), """
                 Inter-|   Receive                                                |  Transmit
@@ -113,63 +110,5 @@ class ProcTest {
         assertThat(proc.lastPidInNamespaceOf(100)).hasValue(41);
         assertThat(proc.lastPidInNamespaceOf(101)).isEmpty();
         assertThat(proc.networkCounters(100)).containsExactly(1100, 2200, 11, 22);
-        assertThat(proc.containerFileLines(100, "/etc/passwd")).containsExactly("root:x:0:0::/root:/bin/sh");
-    }
-
-    /**
-     * A container's file is read one directory at a time without following links: by name, a link the container made
-     * ({@code /etc/passwd -> /etc/shadow}, {@code /etc -> /}) is resolved against this JVM's root, a host path; a FIFO would
-     * block the read and an endless file exhaust the heap.
-     */
-    @Test
-    void aContainerFileIsReadWithoutFollowingLinksOnlyWhenRegularAndBounded() throws Exception {
-        Path hostFile = Files.writeString(root.resolve("host-passwd"), "root:x:0:0::/host-home:/bin/sh\n");
-        Path rootfs = Files.createDirectories(root.resolve("100/root"));
-        Path etc = Files.createDirectories(rootfs.resolve("etc"));
-        Proc proc = new Proc(root);
-        Files.createSymbolicLink(etc.resolve("passwd"), hostFile);
-        assertThatThrownBy(() -> proc.containerFileLines(100, "/etc/passwd")).isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
-        Files.delete(etc.resolve("passwd"));
-        Path hostEtc = Files.createDirectories(root.resolve("host-etc"));
-        Files.writeString(hostEtc.resolve("passwd"), "root:x:0:0::/host-home:/bin/sh\n");
-        Files.delete(etc);
-        Files.createSymbolicLink(etc, hostEtc);
-        assertThatThrownBy(() -> proc.containerFileLines(100, "/etc/passwd")).isInstanceOf(IOException.class);
-        Files.delete(etc);
-        Files.createDirectories(etc);
-        Process mkfifo = new ProcessBuilder("mkfifo", etc.resolve("passwd").toString()).start();
-        assertThat(mkfifo.waitFor()).isZero();
-        assertThatThrownBy(() -> proc.containerFileLines(100, "/etc/passwd")).isInstanceOf(IOException.class).hasMessageContaining("FIFO");
-        Files.delete(etc.resolve("passwd"));
-        Files.write(etc.resolve("passwd"), new byte[Proc.CONTAINER_FILE_MAX + 1]);
-        assertThatThrownBy(() -> proc.containerFileLines(100, "/etc/passwd")).isInstanceOf(IOException.class).hasMessageContaining("larger than");
-        Files.writeString(etc.resolve("passwd"), "a:x:1:1::/a:/bin/sh\nb:x:2:2::/b:/bin/sh\n");
-        assertThat(proc.containerFileLines(100, "/etc/passwd")).containsExactly("a:x:1:1::/a:/bin/sh", "b:x:2:2::/b:/bin/sh");
-    }
-
-    /**
-     * The container may swap a FIFO in after the type check: the open would wait for a writer, or the read for data, for
-     * ever (a spawn with a user hung). Both are given up after the deadline and the reading thread is let go.
-     */
-    @Test
-    void aFifoInPlaceOfTheFileFailsWithinTheDeadlineAndReleasesTheReader() throws Exception {
-        Path dirPath = Files.createDirectories(root.resolve("fifo-dir"));
-        Process mkfifo = new ProcessBuilder("mkfifo", dirPath.resolve("passwd").toString()).start();
-        assertThat(mkfifo.waitFor()).isZero();
-        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dirPath)) {
-            java.nio.file.SecureDirectoryStream<Path> dir = (java.nio.file.SecureDirectoryStream<Path>) ds;
-            long start = System.nanoTime();
-            assertThatThrownBy(() -> Proc.readWithin(dir, Path.of("passwd"), "/etc/passwd", 300)).isInstanceOf(IOException.class)
-                    .hasMessageContaining("did not open and read within 300 ms");
-            assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
-            // A writer that keeps the FIFO open and never writes: the open goes through, the read waits; given up too.
-            try (java.io.RandomAccessFile keeper = new java.io.RandomAccessFile(dirPath.resolve("passwd").toFile(), "rw")) {
-                assertThatThrownBy(() -> Proc.readWithin(dir, Path.of("passwd"), "/etc/passwd", 300)).isInstanceOf(IOException.class)
-                        .hasMessageContaining("did not open and read within");
-            }
-        }
-        Thread.sleep(200);
-        assertThat(Thread.getAllStackTraces().keySet()).as("reader threads left waiting")
-                .noneMatch(t -> t.getName().equals("containerv-container-file") && t.isAlive());
     }
 }

@@ -91,6 +91,8 @@ public final class HResult {
     public static final int ERROR_DEVICE_NOT_CONNECTED = 0x48F;
     public static final int ERROR_ELEMENT_NOT_FOUND = 0x490;
     public static final int ERROR_NOT_ENOUGH_QUOTA = 0x718;
+    /** The operation was cancelled by the user (what an interrupted wait reports). */
+    public static final int ERROR_CANCELLED = 0x4C7;
 
     /** What one code means. */
     public record Info(int code, String name, String explanation, ErrorKind kind) {
@@ -169,6 +171,7 @@ public final class HResult {
         win32(ERROR_DEVICE_NOT_CONNECTED, "ERROR_DEVICE_NOT_CONNECTED", "the device is not connected (a layer mount race; retried)", ErrorKind.PLATFORM_FAILURE);
         win32(ERROR_ELEMENT_NOT_FOUND, "ERROR_ELEMENT_NOT_FOUND", "the element is gone already", ErrorKind.NOT_FOUND);
         win32(ERROR_NOT_ENOUGH_QUOTA, "ERROR_NOT_ENOUGH_QUOTA", "a quota was exceeded (the job object's process limit)", ErrorKind.RESOURCE_LIMIT);
+        win32(ERROR_CANCELLED, "ERROR_CANCELLED", "the operation was cancelled (an interrupted wait)", ErrorKind.PLATFORM_FAILURE);
     }
 
     private HResult() {

@@ -130,7 +130,7 @@ abstract class NativeHcsBase implements HcsApi {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HcsException("wait", HResult.fromWin32(1223), "interrupted");
+            throw new HcsException("wait", HResult.fromWin32(HResult.ERROR_CANCELLED), "interrupted");
         }
     }
 

@@ -82,7 +82,7 @@ final class VmComputeNotifications {
                 wait(Math.max(1, left / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new HcsException(call, HResult.fromWin32(1223), "interrupted while waiting for the completion notification");
+                throw new HcsException(call, HResult.fromWin32(HResult.ERROR_CANCELLED), "interrupted while waiting for the completion notification");
             }
         }
     }

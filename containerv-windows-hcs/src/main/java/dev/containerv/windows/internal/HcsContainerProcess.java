@@ -69,10 +69,14 @@ public final class HcsContainerProcess extends AbstractContainerProcess {
 
     /**
      * Waits in slices, so that the container's destroy can end the wait: the handle is closed only after this
-     * wait returned (closing it while HCS waits on it crashes computecore.dll, as hcsshim documents).
+     * wait returned (closing it while HCS waits on it crashes computecore.dll, as hcsshim documents). A thread inside
+     * the native wait does not see an interrupt, so it is looked at between slices: an interrupted waiter ends.
      */
     private String waitForExit() {
         while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new HcsException("HcsWaitForProcessExit", HResult.fromWin32(HResult.ERROR_CANCELLED), "the exit waiter was interrupted");
+            }
             try {
                 return hcs.waitForProcessExit(process, WAIT_SLICE);
             } catch (HcsException e) {

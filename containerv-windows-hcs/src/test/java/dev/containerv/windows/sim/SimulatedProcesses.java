@@ -212,19 +212,20 @@ final class SimulatedProcesses {
         calls.enter("HcsWaitForProcessExit");
         waiting.merge(p.handle(), 1, Integer::sum);
         try {
-            long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-            if (!sp.process().waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            long deadline = timeout == null ? System.nanoTime() + Long.MAX_VALUE / 2 : System.nanoTime() + timeout.toNanos();
+            if (!NativeWait.until(deadline, left -> sp.process().waitFor(left, TimeUnit.NANOSECONDS))) {
                 throw new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null);
             }
             // HCS learns of the exit a little later than the kernel: the wait is still in progress meanwhile.
-            Thread.sleep(EXIT_NOTIFICATION_DELAY_MS);
+            long notified = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_NOTIFICATION_DELAY_MS));
+            NativeWait.until(notified, left -> {
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(left), (int) (left % 1_000_000));
+                return false;
+            });
             CountDownLatch hold = exitHold.get();
-            if (hold != null && !hold.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            if (hold != null && !NativeWait.until(deadline, left -> hold.await(left, TimeUnit.NANOSECONDS))) {
                 throw new HcsException("HcsWaitForProcessExit", HResult.HCS_E_OPERATION_TIMEOUT, null);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HcsException("HcsWaitForProcessExit", HResult.E_FAIL, "interrupted");
         } finally {
             waiting.merge(p.handle(), -1, Integer::sum);
         }
