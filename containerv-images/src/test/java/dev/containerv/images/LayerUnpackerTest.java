@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -172,6 +173,23 @@ class LayerUnpackerTest {
         assertRefused(t -> t.dir("d").file("d/first", "1").symlink("d", outside.toString()).file("d/planted", "x"),
                 "d/planted", "symbolic link");
         assertThat(outside.resolve("planted")).doesNotExist();
+    }
+
+    /**
+     * Red team: a directory's mode and times are set after the whole tar, so a later entry that turns one of its
+     * parents into a link to the host must not lead that chmod out of the layer (it made a host directory such as
+     * {@code /etc} mode 07777).
+     */
+    @Test
+    void aDirectoryModeSetAtTheEndDoesNotFollowALinkThatReplacedItsParent() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("host"));
+        Path victim = Files.createDirectories(outside.resolve("victim"));
+        Files.setAttribute(victim, "unix:mode", 0700);
+        FileTime before = Files.getLastModifiedTime(victim);
+        Path dir = unpack(t -> t.dir("a").put(dirEntry("a/victim", 07777), null).symlink("a", outside.toString()));
+        assertThat((Integer) Files.getAttribute(victim, "unix:mode") & 07777).isEqualTo(0700);
+        assertThat(Files.getLastModifiedTime(victim)).isEqualTo(before);
+        assertThat(Files.readSymbolicLink(dir.resolve("a"))).isEqualTo(outside);
     }
 
     @Test

@@ -108,11 +108,13 @@ public final class LayerUnpacker {
                     "layer " + layer + ": entry " + current + ": " + ex.getMessage(), ex);
         }
         // Directory modes and times last: children written later would change the times, and a read-only mode
-        // set early would block them.
+        // set early would block them. Only directories the unpack still knows: a later entry may have replaced
+        // one of a directory's parents by a link (to the host's / say), which a path would follow; what replaces
+        // an entry forgets the directories it held.
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
             DeferredDir d = dirTimes.get(i);
             try {
-                if (Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
+                if (w.knownDirs.contains(d.path)) {
                     if (d.path.equals(w.dir) || (d.entry.getMode() & 07777) != w.createdDirMode) {
                         applyMode(d.path, d.entry);
                     }
