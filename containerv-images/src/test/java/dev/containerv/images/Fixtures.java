@@ -96,6 +96,47 @@ final class Fixtures {
         return bytes.toByteArray();
     }
 
+    /**
+     * A tar of one old-GNU sparse entry ({@code S}): {@code realSize} bytes of which only the last {@code data.length}
+     * are stored, the rest a hole. Commons-compress writes no sparse entries, so the header is built here.
+     */
+    static byte[] gnuSparse(String name, long realSize, String data) {
+        byte[] d = data.getBytes(StandardCharsets.US_ASCII);
+        byte[] h = new byte[512];
+        ascii(h, 0, name);
+        octal(h, 100, 8, 0644);
+        octal(h, 108, 8, 0);
+        octal(h, 116, 8, 0);
+        octal(h, 124, 12, d.length);
+        octal(h, 136, 12, MTIME.getTime() / 1000);
+        h[156] = 'S';
+        ascii(h, 257, "ustar  ");
+        octal(h, 386, 12, realSize - d.length); // the one data extent: offset, bytes
+        octal(h, 398, 12, d.length);
+        octal(h, 483, 12, realSize);
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        octal(h, 148, 7, sum);
+        int padded = (d.length + 511) / 512 * 512;
+        byte[] out = new byte[512 + padded + 1024];
+        System.arraycopy(h, 0, out, 0, 512);
+        System.arraycopy(d, 0, out, 512, d.length);
+        return out;
+    }
+
+    private static void ascii(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    /** {@code width - 1} octal digits and a NUL. */
+    private static void octal(byte[] h, int at, int width, long value) {
+        ascii(h, at, String.format("%0" + (width - 1) + "o", value));
+    }
+
     static byte[] gzip(byte[] content) {
         var bytes = new ByteArrayOutputStream();
         try (var gz = new GZIPOutputStream(bytes)) {

@@ -260,6 +260,32 @@ class LayerUnpackerTest {
                 });
     }
 
+    /**
+     * Red team: a GNU sparse entry stores only its data, and the tar reader hands its holes out as zeros, which were
+     * written to disk: a tar of a few KiB became 2 GiB per entry, past the cap on the tar's bytes. The bytes
+     * written count against the cap too.
+     */
+    @Test
+    void aSparseEntryCannotWriteMoreThanTheByteCap() throws IOException {
+        var small = new LayerUnpacker(1 << 20, 1000);
+        Path dir = Files.createDirectories(tmp.resolve("layer"));
+        byte[] tar = Fixtures.gnuSparse("holes", 256L << 20, "tail\n");
+        assertThat(tar.length).isLessThan(4096);
+        assertThatThrownBy(() -> small.unpack(new ByteArrayInputStream(tar), dir, "L1"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
+                    assertThat(e.getMessage()).contains("L1", "holes", "1048576");
+                });
+        assertThat(Files.exists(dir.resolve("holes")) ? Files.size(dir.resolve("holes")) : 0L).isLessThanOrEqualTo(2L << 20);
+
+        // Within the cap a sparse entry unpacks whole: the data lands at its offset.
+        Path ok = unpack(t -> { });
+        new LayerUnpacker(1 << 20, 1000).unpack(new ByteArrayInputStream(Fixtures.gnuSparse("small", 4096, "end")), ok, "L2");
+        byte[] got = Files.readAllBytes(ok.resolve("small"));
+        assertThat(got).hasSize(4096);
+        assertThat(new String(got, 4093, 3, StandardCharsets.US_ASCII)).isEqualTo("end");
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void fifoIsMadeWithoutOpeningIt() throws IOException {

@@ -38,7 +38,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * <p>Safety: an entry name that is absolute or holds {@code ..} is refused, as is any entry whose parent
  * directory inside the layer is a symbolic link (so a link made by an earlier entry is never followed), and a
  * hard link whose target is refused by the same rules; an existing file is removed before an entry replaces it,
- * never written through. The uncompressed bytes and the entry count are capped against decompression bombs.
+ * never written through. The uncompressed bytes, the bytes written (a sparse entry's holes come out as zeros) and
+ * the entry count are capped against decompression bombs.
  * Every refusal names the layer and the entry.
  *
  * <p>Whiteouts become what overlayfs reads: {@code .wh.NAME} a character device 0/0 named NAME,
@@ -85,7 +86,7 @@ public final class LayerUnpacker {
         long entries = 0;
         Work w;
         try {
-            w = new Work(dir, layer, dirTimes);
+            w = new Work(dir, layer, dirTimes, maxBytes);
         } catch (IOException ex) {
             throw new ContainerException(ErrorKind.PLATFORM_FAILURE, "layer " + layer + ": " + dir + ": " + ex.getMessage(), ex);
         }
@@ -214,7 +215,7 @@ public final class LayerUnpacker {
         } else if (e.isFile()) {
             // O_CREAT|O_EXCL never follows a link: whatever is there is removed first, never written through.
             try (FileChannel out = createFile(target, e.getMode(), w)) {
-                copy(in, out, w.buffer);
+                copy(in, out, w);
             }
         } else {
             throw unsafe(layer, e.getName(), "an entry of a type layers do not hold (not a file, directory, "
@@ -240,10 +241,18 @@ public final class LayerUnpacker {
         }
     }
 
-    private static void copy(InputStream in, FileChannel out, ByteBuffer buffer) throws IOException {
+    /**
+     * Writes an entry's content. What is written counts against the cap as the tar's bytes do: a sparse entry
+     * stores only its data, and the tar reader hands out its holes as zeros (2 GiB from a header of 512 bytes).
+     */
+    private static void copy(InputStream in, FileChannel out, Work w) throws IOException {
+        ByteBuffer buffer = w.buffer;
         byte[] b = buffer.array();
         int n;
         while ((n = in.readNBytes(b, 0, b.length)) > 0) {
+            if ((w.written += n) > w.maxBytes) {
+                throw new CappedInputStream.LimitException();
+            }
             buffer.clear().limit(n);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
@@ -416,9 +425,13 @@ public final class LayerUnpacker {
         final int umask;
         /** The mode {@link Files#createDirectory} gives. */
         final int createdDirMode;
+        /** Most bytes of file content this unpack writes, and how many it wrote so far. */
+        final long maxBytes;
+        long written;
 
-        Work(Path dir, String layer, List<DeferredDir> dirs) throws IOException {
+        Work(Path dir, String layer, List<DeferredDir> dirs, long maxBytes) throws IOException {
             this.dir = dir;
+            this.maxBytes = maxBytes;
             this.layer = layer;
             this.dirs = dirs;
             Map<String, Object> a = Files.readAttributes(dir, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
