@@ -102,29 +102,66 @@ final class Fixtures {
      */
     static byte[] gnuSparse(String name, long realSize, String data) {
         byte[] d = data.getBytes(StandardCharsets.US_ASCII);
+        byte[] h = header(name, d.length, 'S');
+        octal(h, 386, 12, realSize - d.length); // the one data extent: offset, bytes
+        octal(h, 398, 12, d.length);
+        octal(h, 483, 12, realSize);
+        checksum(h);
+        return concat(h, d, new byte[1024]);
+    }
+
+    /**
+     * A tar whose one empty file {@code f} is preceded by a special header of {@code type} ({@code L}: a GNU long
+     * name, {@code x}: PAX records) carrying {@code body}, which a tar reader keeps in memory.
+     */
+    static byte[] specialHeader(char type, byte[] body) {
+        byte[] special = header("././@LongLink", body.length, type);
+        checksum(special);
+        byte[] file = header("f", 0, '0');
+        checksum(file);
+        return concat(special, body, file, new byte[1024]);
+    }
+
+    /** One PAX record, {@code "<length> key=value\n"}, its length counting its own digits. */
+    static byte[] paxRecord(String key, String value) {
+        int rest = key.length() + value.length() + 3; // ' ', '=', '\n'
+        int len = rest + String.valueOf(rest).length();
+        if (String.valueOf(len).length() != String.valueOf(rest).length()) {
+            len++;
+        }
+        return (len + " " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] header(String name, long size, char type) {
         byte[] h = new byte[512];
         ascii(h, 0, name);
         octal(h, 100, 8, 0644);
         octal(h, 108, 8, 0);
         octal(h, 116, 8, 0);
-        octal(h, 124, 12, d.length);
+        octal(h, 124, 12, size);
         octal(h, 136, 12, MTIME.getTime() / 1000);
-        h[156] = 'S';
+        h[156] = (byte) type;
         ascii(h, 257, "ustar  ");
-        octal(h, 386, 12, realSize - d.length); // the one data extent: offset, bytes
-        octal(h, 398, 12, d.length);
-        octal(h, 483, 12, realSize);
+        return h;
+    }
+
+    private static void checksum(byte[] h) {
         java.util.Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
             sum += b & 0xff;
         }
         octal(h, 148, 7, sum);
-        int padded = (d.length + 511) / 512 * 512;
-        byte[] out = new byte[512 + padded + 1024];
-        System.arraycopy(h, 0, out, 0, 512);
-        System.arraycopy(d, 0, out, 512, d.length);
-        return out;
+    }
+
+    /** The parts one after another, each padded to a 512-byte block. */
+    private static byte[] concat(byte[]... parts) {
+        var out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+            out.writeBytes(new byte[(512 - p.length % 512) % 512]);
+        }
+        return out.toByteArray();
     }
 
     private static void ascii(byte[] h, int at, String s) {

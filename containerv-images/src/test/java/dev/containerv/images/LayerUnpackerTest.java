@@ -286,6 +286,33 @@ class LayerUnpackerTest {
         assertThat(new String(got, 4093, 3, StandardCharsets.US_ASCII)).isEqualTo("end");
     }
 
+    /**
+     * Red team: a GNU long name ({@code L}) or a PAX header ({@code x}) is read whole into memory by the tar reader
+     * before the entry it describes: 512 MiB of name (2.3 MB gzipped) ran a JVM with a 2 GiB heap out of memory.
+     * An entry's headers may take 1 MiB (as Go's archive/tar allows); past that the layer is refused before more
+     * is read.
+     */
+    @Test
+    void anEntrysHeadersAreNotReadIntoMemoryPastOneMebibyte() {
+        byte[] name = "a".repeat(16 << 20).getBytes(StandardCharsets.US_ASCII);
+        byte[] pax = Fixtures.paxRecord("path", "b".repeat(16 << 20));
+        for (byte[] tar : java.util.List.of(Fixtures.specialHeader('L', name), Fixtures.specialHeader('x', pax))) {
+            var source = new ByteArrayInputStream(tar);
+            assertThatThrownBy(() -> new LayerUnpacker(1L << 30, 1000).unpack(source, Files.createDirectories(tmp.resolve("layer")), "L1"))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
+                        assertThat(e.getMessage()).contains("L1", "1048576 bytes of headers");
+                    });
+            assertThat(tar.length - source.available()).as("bytes read of the tar").isLessThan(2 << 20);
+        }
+        // Long names and PAX records of ordinary size still work.
+        Path dir = tmp.resolve("ok");
+        String longName = "d".repeat(200) + "/" + "f".repeat(200);
+        assertThat(dir.toFile().mkdirs()).isTrue();
+        new LayerUnpacker(1L << 30, 1000).unpack(new ByteArrayInputStream(Fixtures.tar(t -> t.dir("d".repeat(200)).file(longName, "long"))), dir, "L2");
+        assertThat(dir.resolve(longName)).hasContent("long");
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void fifoIsMadeWithoutOpeningIt() throws IOException {

@@ -49,6 +49,12 @@ public final class LayerUnpacker {
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
     private static final int COPY_BUFFER = 1 << 18;
+    /**
+     * Most bytes the tar reader may take for one entry's headers: its own block, a GNU long name or link name, PAX
+     * records, a sparse map. The reader keeps them in memory, so a layer of a 512 MiB name would fill the heap; Go's
+     * archive/tar allows 1 MiB as well.
+     */
+    static final int MAX_HEADER_BYTES = 1 << 20;
     private static final Set<OpenOption> CREATE_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
     /** A file-creation attribute for each of the 512 permission-bit patterns. */
@@ -93,7 +99,7 @@ public final class LayerUnpacker {
         try {
             var in = new TarArchiveInputStream(counted);
             TarArchiveEntry e;
-            while ((e = in.getNextEntry()) != null) {
+            while ((e = nextEntry(in, counted)) != null) {
                 current = e.getName();
                 if (++entries > maxEntries) {
                     throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
@@ -101,6 +107,9 @@ public final class LayerUnpacker {
                 }
                 extract(in, e, w);
             }
+        } catch (CappedInputStream.HeaderLimitException ex) {
+            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, "layer " + layer + ": "
+                    + (entries == 0 ? "the first entry" : "the entry after " + current) + " has more than " + MAX_HEADER_BYTES + " bytes of headers (long name, PAX records or sparse map)");
         } catch (CappedInputStream.LimitException ex) {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
                     "layer " + layer + ": more than " + maxBytes + " uncompressed bytes (at entry " + current + ")");
@@ -125,6 +134,22 @@ public final class LayerUnpacker {
                 throw new ContainerException(ErrorKind.PLATFORM_FAILURE,
                         "layer " + layer + ": entry " + d.entry.getName() + ": " + ex.getMessage(), ex);
             }
+        }
+    }
+
+    /**
+     * The next entry, its headers read within {@link #MAX_HEADER_BYTES}. What is left of the current entry's data
+     * (a link or directory entry may state a size) is read first, so only headers count.
+     */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream in, CappedInputStream counted) throws IOException {
+        if (in.getCurrentEntry() != null) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        counted.limitHeaders(MAX_HEADER_BYTES);
+        try {
+            return in.getNextEntry();
+        } finally {
+            counted.limitHeaders(-1);
         }
     }
 
@@ -456,44 +481,65 @@ public final class LayerUnpacker {
         }
     }
 
-    /** Counts bytes and fails past a cap. */
+    /** Counts bytes and fails past a cap, and past a cap of its own while headers are read. */
     static final class CappedInputStream extends FilterInputStream {
         private final long cap;
         private long count;
+        /** The count past which headers are too long; -1 while entry data is read. */
+        private long headerEnd = -1;
 
         CappedInputStream(InputStream in, long cap, String layer) {
             super(in);
             this.cap = cap;
         }
 
+        /** From now on at most {@code bytes} more until called again with -1. */
+        void limitHeaders(long bytes) {
+            headerEnd = bytes < 0 ? -1 : count + bytes;
+        }
+
         @Override
         public int read() throws IOException {
             int b = super.read();
-            if (b >= 0 && ++count > cap) {
-                throw new LimitException();
+            if (b >= 0) {
+                counted(1);
             }
             return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && (count += n) > cap) {
-                throw new LimitException();
+            // While headers are read, no further than their cap: the reader asks for a whole long name at once.
+            int want = headerEnd < 0 ? len : (int) Math.max(1, Math.min(len, headerEnd - count + 1));
+            int n = super.read(b, off, want);
+            if (n > 0) {
+                counted(n);
             }
             return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            if ((count += s) > cap) {
-                throw new LimitException();
-            }
+            long s = super.skip(headerEnd < 0 ? n : Math.max(1, Math.min(n, headerEnd - count + 1)));
+            counted(s);
             return s;
         }
 
-        static final class LimitException extends IOException {
+        private void counted(long n) throws IOException {
+            count += n;
+            if (count > cap) {
+                throw new LimitException();
+            }
+            if (headerEnd >= 0 && count > headerEnd) {
+                throw new HeaderLimitException();
+            }
+        }
+
+        static class LimitException extends IOException {
+            private static final long serialVersionUID = 1L;
+        }
+
+        static final class HeaderLimitException extends LimitException {
             private static final long serialVersionUID = 1L;
         }
     }
