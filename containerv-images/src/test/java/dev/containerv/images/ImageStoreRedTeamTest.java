@@ -1,0 +1,68 @@
+package dev.containerv.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image store attacked as an image author would: an image's files land on the host, in the store.
+ */
+class ImageStoreRedTeamTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * A setuid-root program and a device node of mode 0666 shipped in an image are unpacked as they are (containers
+     * need them); in a store of the default mode 0755 any host user could run the one and open the other (a char
+     * 1:1 node is the host's memory). Only the store's owner may walk to the layers, and to those being unpacked.
+     */
+    @Test
+    void anImagesSetuidFilesAndDevicesAreOutOfReachOfOtherHostUsers() throws Exception {
+        assumeTrue(LayerUnpackerTest.isRoot(), "setuid owners, device nodes and another user's view need root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv runs a check as another user");
+        Files.setAttribute(tmp, "unix:mode", 0755); // a store's parent others may enter, as /var/lib is
+        byte[] evil = Fixtures.tar(t -> {
+            t.dir("bin").file("bin/rootsh", "#!/bin/sh\nid\n", 04755);
+            var dev = new TarArchiveEntry("dev/hostnull", TarConstants.LF_CHR);
+            dev.setMode(020666);
+            dev.setDevMajor(1);
+            dev.setDevMinor(3);
+            t.dir("dev").put(dev, null);
+        });
+        Fixtures.ociLayout(tmp.resolve("layout"), "1", List.of(evil), Fixtures.config(List.of(evil), List.of("/bin/rootsh"), List.of(), "/"));
+        Path root = tmp.resolve("store");
+        Image image = ImageStore.builder().root(root).build().importOciLayout(tmp.resolve("layout"), "1", "example.test/evil:1", PullProgress.NONE);
+        Path layer = image.layerDirs().get(0);
+        assertThat((Integer) Files.getAttribute(layer.resolve("bin/rootsh"), "unix:mode") & 07777).isEqualTo(04755);
+        assertThat((Integer) Files.getAttribute(layer.resolve("dev/hostnull"), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170777).isEqualTo(020666);
+
+        for (Path p : List.of(layer.resolve("bin/rootsh"), layer.resolve("dev/hostnull"))) {
+            assertThat(asNobody("test", "-e", p.toString())).as(p.toString()).isNotZero();
+        }
+        assertThat(asNobody("test", "-x", root.resolve("tmp").toString())).as("entering tmp/, where layers are unpacked").isNotZero();
+        assertThat(asNobody("test", "-d", root.toString())).as("the store's root itself stays open").isZero();
+
+        // A store made before, with the default modes, is closed when it is opened.
+        Files.setAttribute(root.resolve("layers"), "unix:mode", 0755);
+        Files.setAttribute(root.resolve("tmp"), "unix:mode", 0755);
+        assertThat(asNobody("test", "-e", layer.resolve("bin/rootsh").toString())).isZero();
+        ImageStore.builder().root(root).build();
+        assertThat(asNobody("test", "-e", layer.resolve("bin/rootsh").toString())).isNotZero();
+        assertThat((Integer) Files.getAttribute(root.resolve("tmp"), "unix:mode") & 0777).isEqualTo(0700);
+    }
+
+    private static int asNobody(String... command) throws IOException, InterruptedException {
+        var cmd = new java.util.ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
+        cmd.addAll(List.of(command));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+}
