@@ -305,6 +305,54 @@ class CopyContainmentPrivilegedTest {
         sh("rm -rf /tmp/amp");
     }
 
+    /**
+     * Red team: a download walks a tree the container may change meanwhile. The container moves one 4 MiB file into
+     * each subdirectory before the walk reads it (the escape probe watches the file with inotify and moves it on as
+     * soon as the copy opens it), so a walk that copies what it meets wrote 64 copies, 256 MiB, of a file the
+     * container had once. A file met again (same device and inode) is linked to its first copy instead.
+     */
+    @Test
+    void aFileTheContainerMovesAheadOfADownloadIsCopiedOnce() throws Exception {
+        Path probeDir = Path.of("target/native-test/test").toAbsolutePath();
+        assertThat(probeDir.resolve("escape-probe")).as("built by make test (process-test-classes)").isExecutable();
+        Path probe = Files.createDirectories(work.resolve("rootfs/probe"));
+        Files.copy(probeDir.resolve("escape-probe"), probe.resolve("escape-probe"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        sh("rm -rf /tmp/hop /tmp/hop.ready && mkdir /tmp/hop && for i in $(seq 1 64); do mkdir /tmp/hop/s$i; done"
+                + " && dd if=/dev/urandom of=/tmp/hop-f bs=1M count=4 2>/dev/null");
+        ContainerProcess hopper = box.spawn(ProcessSpec.of("/probe/escape-probe", "hop", "/tmp/hop", "/tmp/hop-f", "60"));
+        Path out = work.resolve("hop");
+        try {
+            for (int i = 0; i < 200 && box.exec(ProcessSpec.of("/bin/test", "-e", "/tmp/hop.ready")).exitCode() != 0; i++) {
+                Thread.sleep(25);
+            }
+            box.download("/tmp/hop", out);
+            long copies;
+            try (Stream<Path> s = Files.walk(out)) {
+                copies = s.filter(p -> p.getFileName().toString().equals("f")).count();
+            }
+            assertThat(copies).as("names the file was met under (the probe moved it ahead of the walk)").isGreaterThan(1);
+            assertThat(inodes(out)).as("distinct files the download wrote (met %d times)", copies).isEqualTo(1);
+        } finally {
+            hopper.destroyForcibly();
+            hopper.waitFor();
+            FileTrees.deleteTree(out);
+            sh("rm -rf /tmp/hop /tmp/hop.ready /tmp/hop-f /probe");
+        }
+    }
+
+    /** How many distinct regular files (inodes) a host tree holds. */
+    private static long inodes(Path tree) throws IOException {
+        try (Stream<Path> s = Files.walk(tree)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).map(p -> {
+                try {
+                    return Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).distinct().count();
+        }
+    }
+
     private static long allocatedBytes(Path p) throws Exception {
         Process stat = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).start();
         String[] f = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
