@@ -40,6 +40,9 @@
  *   escape-probe landlock-abi          the kernel's Landlock ABI version (-1: none)
  *   escape-probe compat                unshare(CLONE_NEWUSER) through the 32-bit system call entry
  *                                      (int 0x80, x86-64 only), which a filter of 64-bit numbers misses
+ *   escape-probe fifo <dir> <name> <seconds>   turns <dir>/<name> into a FIFO and back into a file,
+ *                                      over and over: a copy that opens what it statted as a file may
+ *                                      open the FIFO and wait for a writer that never comes
  *   escape-probe hop <dir> <file> <seconds>   moves <file> into the first subdirectory of <dir> (in
  *                                      readdir order), then, each time a reader opens it, into the
  *                                      next one (the reader's copy takes longer than the move): a walk of <dir> meets the one file in every subdirectory;
@@ -461,6 +464,25 @@ static void hop(const char *dir, const char *file, const char *seconds)
     close(in);
 }
 
+/* One flip of <dir>/<name> from a FIFO to a regular file of one byte, or back. */
+static int fifo_step(int dfd, const char *name, const char *unused)
+{
+    (void)unused;
+    struct stat st;
+    int fifo = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(st.st_mode);
+    (void)unlinkat(dfd, name, 0);
+    if (!fifo)
+        return mkfifoat(dfd, name, 0644) == 0;
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0 && write(fd, "x", 1) == 1) {
+        close(fd);
+        return 1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
 /* An fcntl read lock on <path> (a lock file of containerv's the container should not see): taken, it
  * blocks every writer's lock on the host for as long as it is held. */
 static void lockfile(const char *path, const char *seconds)
@@ -689,7 +711,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | exe-race <seconds> | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds> | hop <dir> <file> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | exe-race <seconds> | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds> | fifo <dir> <name> <seconds> | hop <dir> <file> <seconds>\n");
     return 2;
 }
 
@@ -740,6 +762,8 @@ int main(int argc, char **argv)
         race("redir", argv[2], argv[3], argv[4], argv[5], redir_step);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)
         race("relink", argv[2], argv[3], argv[4], argv[5], relink_step);
+    else if (strcmp(cmd, "fifo") == 0 && argc == 5)
+        race("fifo", argv[2], argv[3], "", argv[4], fifo_step);
     else if (strcmp(cmd, "hop") == 0 && argc == 5)
         hop(argv[2], argv[3], argv[4]);
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
