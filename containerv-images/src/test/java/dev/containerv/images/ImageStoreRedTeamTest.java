@@ -1,8 +1,11 @@
 package dev.containerv.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.containerv.api.ContainerException;
+import dev.containerv.api.ErrorKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -58,6 +61,42 @@ class ImageStoreRedTeamTest {
         ImageStore.builder().root(root).build();
         assertThat(asNobody("test", "-e", layer.resolve("bin/rootsh").toString())).isNotZero();
         assertThat((Integer) Files.getAttribute(root.resolve("tmp"), "unix:mode") & 0777).isEqualTo(0700);
+    }
+
+    /**
+     * Held: an OCI layout's descriptors name blobs by digest, and a digest that is a path ({@code sha256:../../x})
+     * would read a file outside the layout; a manifest blob whose bytes are not those its digest names (swapped for
+     * another image's) would be believed. Digests are 64 hex digits, and every blob is hashed as it is read.
+     */
+    @Test
+    void anOciLayoutCannotNameAFileOutsideItNorSwapAManifest() throws Exception {
+        byte[] layer = Fixtures.tar(t -> t.file("f", "x"));
+        byte[] config = Fixtures.config(List.of(layer), List.of("/f"), List.of(), "/");
+        Path layout = tmp.resolve("layout");
+        Fixtures.ociLayout(layout, "1", List.of(layer), config);
+        Files.writeString(tmp.resolve("outside.json"), "{}");
+        String index = Files.readString(layout.resolve("index.json"));
+        String manifestDigest = index.replaceAll("(?s).*\"digest\":\"(sha256:[0-9a-f]{64})\".*", "$1");
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).build();
+
+        Files.writeString(layout.resolve("index.json"), index.replace(manifestDigest, "sha256:../../outside.json"));
+        assertThatThrownBy(() -> store.importOciLayout(layout, "1", "example.test/x:1", PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("../../outside.json");
+
+        // The manifest's blob replaced by another manifest (of another config): its digest no longer matches.
+        Files.writeString(layout.resolve("index.json"), index);
+        Path blob = layout.resolve("blobs/sha256").resolve(manifestDigest.substring("sha256:".length()));
+        String manifest = Files.readString(blob);
+        byte[] otherConfig = Fixtures.config(List.of(layer), List.of("/other"), List.of(), "/");
+        Digest other = Fixtures.writeBlob(layout, otherConfig);
+        String swapped = manifest.replace(Digest.of(config).toString(), other.toString());
+        assertThat(swapped).isNotEqualTo(manifest);
+        Files.writeString(blob, swapped);
+        assertThatThrownBy(() -> store.importOciLayout(layout, "1", "example.test/x:1", PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE))
+                .hasMessageContaining(manifestDigest);
+        assertThat(store.images()).isEmpty();
     }
 
     private static int asNobody(String... command) throws IOException, InterruptedException {

@@ -192,6 +192,17 @@ class LayerUnpackerTest {
         assertThat(Files.readSymbolicLink(dir.resolve("a"))).isEqualTo(outside);
     }
 
+    /** Held: a whiteout names a file beside it, never its directory, the parent or the layer root. */
+    @Test
+    void aWhiteoutOfTheDirectoryItselfOrItsParentIsRefused() throws IOException {
+        Path outside = Files.writeString(tmp.resolve("kept"), "k");
+        assertRefused(t -> t.file(".wh..", ""), ".wh..", "a whiteout must name a file");
+        assertRefused(t -> t.dir("d").file("d/.wh...", ""), "d/.wh...", "a whiteout must name a file");
+        assertRefused(t -> t.file(".wh.", ""), ".wh.", "a whiteout must name a file");
+        assertThat(outside).hasContent("k");
+        assertThat(tmp.resolve("layer")).isDirectory();
+    }
+
     @Test
     void aDirectoryReplacedByAFileIsNoParentLater() throws IOException {
         assertRefused(t -> t.dir("d").file("d/first", "1").file("d", "now a file").file("d/second", "2"),
