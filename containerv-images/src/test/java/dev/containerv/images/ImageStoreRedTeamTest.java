@@ -99,6 +99,20 @@ class ImageStoreRedTeamTest {
         assertThat(store.images()).isEmpty();
     }
 
+    /**
+     * A {@code docker save} archive was indexed by commons-compress's {@code TarFile}, which reads a long name or PAX
+     * record into memory whole, as the layer reader does (512 MiB of name ran a 2 GiB heap out of memory there), and
+     * keeps every entry. Its headers are read within the layer's limit, its entries counted.
+     */
+    @Test
+    void aDockerArchivesHeadersAreNotReadIntoMemoryPastOneMebibyte() throws Exception {
+        Path archive = Files.write(tmp.resolve("evil.tar"), Fixtures.specialHeader('L', "n".repeat(16 << 20).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).build();
+        assertThatThrownBy(() -> store.importDockerArchive(archive, null, "example.test/x:1", PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT))
+                .hasMessageContaining("1048576 bytes of headers");
+    }
+
     private static int asNobody(String... command) throws IOException, InterruptedException {
         var cmd = new java.util.ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
         cmd.addAll(List.of(command));

@@ -141,7 +141,7 @@ public final class LayerUnpacker {
      * The next entry, its headers read within {@link #MAX_HEADER_BYTES}. What is left of the current entry's data
      * (a link or directory entry may state a size) is read first, so only headers count.
      */
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream in, CappedInputStream counted) throws IOException {
+    static TarArchiveEntry nextEntry(TarArchiveInputStream in, CappedInputStream counted) throws IOException {
         if (in.getCurrentEntry() != null) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
@@ -491,6 +491,11 @@ public final class LayerUnpacker {
         CappedInputStream(InputStream in, long cap, String layer) {
             super(in);
             this.cap = cap;
+        }
+
+        /** @return the bytes read (or skipped) so far */
+        long count() {
+            return count;
         }
 
         /** From now on at most {@code bytes} more until called again with -1. */
