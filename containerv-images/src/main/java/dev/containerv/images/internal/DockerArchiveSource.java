@@ -97,9 +97,10 @@ public final class DockerArchiveSource implements ImageSource {
             var counted = new LayerUnpacker.CappedInputStream(raw, Long.MAX_VALUE, what);
             var in = new TarArchiveInputStream(counted);
             TarArchiveEntry e;
+            long n = 0;
             while ((e = nextHeader(in, counted)) != null) {
                 current = e.getName();
-                if (entries.size() >= MAX_ENTRIES) {
+                if (++n > MAX_ENTRIES) {
                     throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": more than " + MAX_ENTRIES + " entries");
                 }
                 // The reader has consumed exactly the headers: the count is where the file's bytes start.
