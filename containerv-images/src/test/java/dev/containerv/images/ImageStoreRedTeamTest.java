@@ -66,10 +66,11 @@ class ImageStoreRedTeamTest {
     /**
      * Held: an OCI layout's descriptors name blobs by digest, and a digest that is a path ({@code sha256:../../x})
      * would read a file outside the layout; a manifest blob whose bytes are not those its digest names (swapped for
-     * another image's) would be believed. Digests are 64 hex digits, and every blob is hashed as it is read.
+     * another image's) would be believed. Digests are 64 hex digits, and every blob is hashed as it is read. Broke:
+     * {@code index.json} was read whole whatever its size; it is now held to a manifest's 16 MiB.
      */
     @Test
-    void anOciLayoutCannotNameAFileOutsideItNorSwapAManifest() throws Exception {
+    void anOciLayoutCannotNameAFileOutsideItNorSwapAManifestNorHaveAnIndexOfAnySize() throws Exception {
         byte[] layer = Fixtures.tar(t -> t.file("f", "x"));
         byte[] config = Fixtures.config(List.of(layer), List.of("/f"), List.of(), "/");
         Path layout = tmp.resolve("layout");
@@ -83,6 +84,16 @@ class ImageStoreRedTeamTest {
         assertThatThrownBy(() -> store.importOciLayout(layout, "1", "example.test/x:1", PullProgress.NONE))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
                 .hasMessageContaining("../../outside.json");
+
+        // An index.json of more than a manifest's 16 MiB (read whole: of gigabytes, the heap's end) is refused unread.
+        try (var w = Files.newBufferedWriter(layout.resolve("index.json"))) {
+            w.write(index.substring(0, index.length() - 1));
+            w.write(" ".repeat(17 << 20));
+            w.write("}");
+        }
+        assertThatThrownBy(() -> store.importOciLayout(layout, "1", "example.test/x:1", PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT))
+                .hasMessageContaining("index.json is larger than 16777216 bytes");
 
         // The manifest's blob replaced by another manifest (of another config): its digest no longer matches.
         Files.writeString(layout.resolve("index.json"), index);
