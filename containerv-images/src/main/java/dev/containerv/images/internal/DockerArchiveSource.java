@@ -4,9 +4,10 @@ import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.Digest;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,30 +148,21 @@ public final class DockerArchiveSource implements ImageSource {
     private InputStream open(Span s) throws IOException {
         FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
         ch.position(s.offset());
-        return new InputStream() {
+        return new FilterInputStream(Channels.newInputStream(ch)) {
             private long left = s.size();
 
             @Override
             public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                int b = left > 0 ? super.read() : -1;
+                left -= b >= 0 ? 1 : 0;
+                return b;
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, left)));
-                if (n > 0) {
-                    left -= n;
-                }
+                int n = left > 0 ? super.read(b, off, (int) Math.min(len, left)) : -1;
+                left -= Math.max(n, 0);
                 return n;
-            }
-
-            @Override
-            public void close() throws IOException {
-                ch.close();
             }
         };
     }
