@@ -280,9 +280,9 @@ static int copy_data(int in, int out, off_t size, const char *spath, const char 
 }
 
 /*
- * Hard links: a file met again under another name (same st_dev and st_ino, st_nlink > 1) is
- * linked to its first copy instead of copied again, as tar and docker cp do. Without this a
- * container could turn one big file and ten thousand links to it into ten thousand copies.
+ * A file met again (same st_dev and st_ino: a hard link, or a file the container moved ahead of
+ * the walk) is linked to its first copy, as tar and docker cp link hard links; else one big file
+ * gave a copy per link or move. Files of one link under a block are not remembered (no gain).
  * Open addressing on (dev, ino); each slot keeps where the first copy is, relative to TOP.
  */
 struct link_slot {
@@ -341,7 +341,7 @@ static void link_remember(dev_t dev, ino_t ino)
  * is reopened beneath TOP without following any link, and must still be a regular file. */
 static int link_to_first_copy(const struct stat *st, int ddir, const char *dname)
 {
-    if (st->st_nlink < 2)
+    if (st->st_nlink < 2 && st->st_size < 4096)
         return 0;
     struct link_slot *sl = link_find(st->st_dev, st->st_ino);
     if (!sl || !sl->rel) {

@@ -40,6 +40,13 @@
  *   escape-probe landlock-abi          the kernel's Landlock ABI version (-1: none)
  *   escape-probe compat                unshare(CLONE_NEWUSER) through the 32-bit system call entry
  *                                      (int 0x80, x86-64 only), which a filter of 64-bit numbers misses
+ *   escape-probe fifo <dir> <name> <seconds>   turns <dir>/<name> into a FIFO and back into a file,
+ *                                      over and over: a copy that opens what it statted as a file may
+ *                                      open the FIFO and wait for a writer that never comes
+ *   escape-probe hop <dir> <file> <seconds>   moves <file> into the first subdirectory of <dir> (in
+ *                                      readdir order), then, each time a reader opens it, into the
+ *                                      next one (the reader's copy takes longer than the move): a walk of <dir> meets the one file in every subdirectory;
+ *                                      writes <dir>.ready once it watches; "allowed" with the hops made
  *
  * Never: writes a kernel knob, keeps a mount, node or trace it made, or stops a process (ptrace
  * uses PTRACE_SEIZE, which does not stop, and detaches at once).
@@ -51,6 +58,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
@@ -413,6 +421,68 @@ static int redir_step(int dfd, const char *name, const char *victim)
     return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) && renameat(dfd, victim, dfd, name) == 0;
 }
 
+/* See the usage: a copy that walks <dir> copies the one file once per subdirectory unless it knows it
+ * met that file before. The file moves while the copy reads it, before the walk gets to the next one. */
+static void hop(const char *dir, const char *file, const char *seconds)
+{
+    static char names[4096][64];
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        result("hop", dir, 0, errno, NULL);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 4096)
+        if (de->d_type == DT_DIR && de->d_name[0] != '.' && strlen(de->d_name) < 64)
+            snprintf(names[n++], 64, "%s", de->d_name);
+    closedir(d);
+    char at[4096], to[4096];
+    snprintf(at, sizeof at, "%s/%s/f", dir, n ? names[0] : "");
+    int in = inotify_init1(IN_CLOEXEC);
+    if (n == 0 || rename(file, at) != 0 || in < 0 || inotify_add_watch(in, at, IN_OPEN) < 0) {
+        result("hop", dir, 0, errno, "no subdirectory, or the file cannot move");
+        return;
+    }
+    snprintf(to, sizeof to, "%s.ready", dir);
+    close(open(to, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    time_t end = time(NULL) + atoi(seconds);
+    size_t k = 0;
+    struct pollfd p = { .fd = in, .events = POLLIN };
+    while (k + 1 < n && time(NULL) < end) {
+        char buf[4096];
+        if (poll(&p, 1, 200) <= 0 || read(in, buf, sizeof buf) <= 0)
+            continue;
+        snprintf(at, sizeof at, "%s/%s/f", dir, names[k]);
+        snprintf(to, sizeof to, "%s/%s/f", dir, names[k + 1]);
+        if (rename(at, to) == 0)
+            k++;
+    }
+    char note[32];
+    snprintf(note, sizeof note, "%zu", k);
+    result("hop", dir, k > 0, 0, note);
+    close(in);
+}
+
+/* One flip of <dir>/<name> from a FIFO to a regular file of one byte, or back. */
+static int fifo_step(int dfd, const char *name, const char *unused)
+{
+    (void)unused;
+    struct stat st;
+    int fifo = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(st.st_mode);
+    (void)unlinkat(dfd, name, 0);
+    if (!fifo)
+        return mkfifoat(dfd, name, 0644) == 0;
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0 && write(fd, "x", 1) == 1) {
+        close(fd);
+        return 1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
 /* An fcntl read lock on <path> (a lock file of containerv's the container should not see): taken, it
  * blocks every writer's lock on the host for as long as it is held. */
 static void lockfile(const char *path, const char *seconds)
@@ -641,7 +711,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: escape-probe handles [<path>...] | pid1 | knobs | keys | mounts <scratch> [<ro-path>] | "
                     "cgroup <scratch> | kmsg <scratch> | all <scratch> [<ro-path>] | ids | socket | "
-                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | exe-race <seconds> | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds>\n");
+                    "control <socket> | device <node> | lock <file> <seconds> | unix <socket> | listen <socket> <seconds> | fds | tty | setcap <file> | caps | exe-race <seconds> | keyring | landlock-abi | compat | relink <dir> <name> <victim> <seconds> | redir <dir> <name> <victim-dir-name> <seconds> | fifo <dir> <name> <seconds> | hop <dir> <file> <seconds>\n");
     return 2;
 }
 
@@ -692,6 +762,10 @@ int main(int argc, char **argv)
         race("redir", argv[2], argv[3], argv[4], argv[5], redir_step);
     else if (strcmp(cmd, "relink") == 0 && argc == 6)
         race("relink", argv[2], argv[3], argv[4], argv[5], relink_step);
+    else if (strcmp(cmd, "fifo") == 0 && argc == 5)
+        race("fifo", argv[2], argv[3], "", argv[4], fifo_step);
+    else if (strcmp(cmd, "hop") == 0 && argc == 5)
+        hop(argv[2], argv[3], argv[4]);
     else if (strcmp(cmd, "mounts") == 0 && (argc == 3 || argc == 4))
         mounts(argv[2], argc == 4 ? argv[3] : NULL);
     else if (strcmp(cmd, "cgroup") == 0 && argc == 3)

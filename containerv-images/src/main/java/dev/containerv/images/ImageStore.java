@@ -293,7 +293,8 @@ public final class ImageStore {
         }
 
         /**
-         * @param bytes most uncompressed bytes one layer may unpack to (default 64 GiB), against decompression bombs
+         * @param bytes most uncompressed bytes one layer may unpack to (default 64 GiB), against decompression bombs:
+         *              the tar's bytes, and apart the file bytes written (a sparse entry's holes are written out)
          * @return this builder
          */
         public Builder maxLayerBytes(long bytes) {

@@ -96,6 +96,84 @@ final class Fixtures {
         return bytes.toByteArray();
     }
 
+    /**
+     * A tar of one old-GNU sparse entry ({@code S}): {@code realSize} bytes of which only the last {@code data.length}
+     * are stored, the rest a hole. Commons-compress writes no sparse entries, so the header is built here.
+     */
+    static byte[] gnuSparse(String name, long realSize, String data) {
+        byte[] d = data.getBytes(StandardCharsets.US_ASCII);
+        byte[] h = header(name, d.length, 'S');
+        octal(h, 386, 12, realSize - d.length); // the one data extent: offset, bytes
+        octal(h, 398, 12, d.length);
+        octal(h, 483, 12, realSize);
+        checksum(h);
+        return concat(h, d, new byte[1024]);
+    }
+
+    /**
+     * A tar whose one empty file {@code f} is preceded by a special header of {@code type} ({@code L}: a GNU long
+     * name, {@code x}: PAX records) carrying {@code body}, which a tar reader keeps in memory.
+     */
+    static byte[] specialHeader(char type, byte[] body) {
+        byte[] special = header("././@LongLink", body.length, type);
+        checksum(special);
+        byte[] file = header("f", 0, '0');
+        checksum(file);
+        return concat(special, body, file, new byte[1024]);
+    }
+
+    /** One PAX record, {@code "<length> key=value\n"}, its length counting its own digits. */
+    static byte[] paxRecord(String key, String value) {
+        int rest = key.length() + value.length() + 3; // ' ', '=', '\n'
+        int len = rest + String.valueOf(rest).length();
+        if (String.valueOf(len).length() != String.valueOf(rest).length()) {
+            len++;
+        }
+        return (len + " " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] header(String name, long size, char type) {
+        byte[] h = new byte[512];
+        ascii(h, 0, name);
+        octal(h, 100, 8, 0644);
+        octal(h, 108, 8, 0);
+        octal(h, 116, 8, 0);
+        octal(h, 124, 12, size);
+        octal(h, 136, 12, MTIME.getTime() / 1000);
+        h[156] = (byte) type;
+        ascii(h, 257, "ustar  ");
+        return h;
+    }
+
+    private static void checksum(byte[] h) {
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        octal(h, 148, 7, sum);
+    }
+
+    /** The parts one after another, each padded to a 512-byte block. */
+    private static byte[] concat(byte[]... parts) {
+        var out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+            out.writeBytes(new byte[(512 - p.length % 512) % 512]);
+        }
+        return out.toByteArray();
+    }
+
+    private static void ascii(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    /** {@code width - 1} octal digits and a NUL. */
+    private static void octal(byte[] h, int at, int width, long value) {
+        ascii(h, at, String.format("%0" + (width - 1) + "o", value));
+    }
+
     static byte[] gzip(byte[] content) {
         var bytes = new ByteArrayOutputStream();
         try (var gz = new GZIPOutputStream(bytes)) {

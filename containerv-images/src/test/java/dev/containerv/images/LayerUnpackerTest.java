@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -174,6 +175,34 @@ class LayerUnpackerTest {
         assertThat(outside.resolve("planted")).doesNotExist();
     }
 
+    /**
+     * Red team: a directory's mode and times are set after the whole tar, so a later entry that turns one of its
+     * parents into a link to the host must not lead that chmod out of the layer (it made a host directory such as
+     * {@code /etc} mode 07777).
+     */
+    @Test
+    void aDirectoryModeSetAtTheEndDoesNotFollowALinkThatReplacedItsParent() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("host"));
+        Path victim = Files.createDirectories(outside.resolve("victim"));
+        Files.setAttribute(victim, "unix:mode", 0700);
+        FileTime before = Files.getLastModifiedTime(victim);
+        Path dir = unpack(t -> t.dir("a").put(dirEntry("a/victim", 07777), null).symlink("a", outside.toString()));
+        assertThat((Integer) Files.getAttribute(victim, "unix:mode") & 07777).isEqualTo(0700);
+        assertThat(Files.getLastModifiedTime(victim)).isEqualTo(before);
+        assertThat(Files.readSymbolicLink(dir.resolve("a"))).isEqualTo(outside);
+    }
+
+    /** Held: a whiteout names a file beside it, never its directory, the parent or the layer root. */
+    @Test
+    void aWhiteoutOfTheDirectoryItselfOrItsParentIsRefused() throws IOException {
+        Path outside = Files.writeString(tmp.resolve("kept"), "k");
+        assertRefused(t -> t.file(".wh..", ""), ".wh..", "a whiteout must name a file");
+        assertRefused(t -> t.dir("d").file("d/.wh...", ""), "d/.wh...", "a whiteout must name a file");
+        assertRefused(t -> t.file(".wh.", ""), ".wh.", "a whiteout must name a file");
+        assertThat(outside).hasContent("k");
+        assertThat(tmp.resolve("layer")).isDirectory();
+    }
+
     @Test
     void aDirectoryReplacedByAFileIsNoParentLater() throws IOException {
         assertRefused(t -> t.dir("d").file("d/first", "1").file("d", "now a file").file("d/second", "2"),
@@ -240,6 +269,59 @@ class LayerUnpackerTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
                     assertThat(e.getMessage()).contains("L1", "zeros");
                 });
+    }
+
+    /**
+     * Red team: a GNU sparse entry stores only its data, and the tar reader hands its holes out as zeros, which were
+     * written to disk: a tar of a few KiB became 2 GiB per entry, past the cap on the tar's bytes. The bytes
+     * written count against the cap too.
+     */
+    @Test
+    void aSparseEntryCannotWriteMoreThanTheByteCap() throws IOException {
+        var small = new LayerUnpacker(1 << 20, 1000);
+        Path dir = Files.createDirectories(tmp.resolve("layer"));
+        byte[] tar = Fixtures.gnuSparse("holes", 256L << 20, "tail\n");
+        assertThat(tar.length).isLessThan(4096);
+        assertThatThrownBy(() -> small.unpack(new ByteArrayInputStream(tar), dir, "L1"))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
+                    assertThat(e.getMessage()).contains("L1", "holes", "1048576");
+                });
+        assertThat(Files.exists(dir.resolve("holes")) ? Files.size(dir.resolve("holes")) : 0L).isLessThanOrEqualTo(2L << 20);
+
+        // Within the cap a sparse entry unpacks whole: the data lands at its offset.
+        Path ok = unpack(t -> { });
+        new LayerUnpacker(1 << 20, 1000).unpack(new ByteArrayInputStream(Fixtures.gnuSparse("small", 4096, "end")), ok, "L2");
+        byte[] got = Files.readAllBytes(ok.resolve("small"));
+        assertThat(got).hasSize(4096);
+        assertThat(new String(got, 4093, 3, StandardCharsets.US_ASCII)).isEqualTo("end");
+    }
+
+    /**
+     * Red team: a GNU long name ({@code L}) or a PAX header ({@code x}) is read whole into memory by the tar reader
+     * before the entry it describes: 512 MiB of name (2.3 MB gzipped) ran a JVM with a 2 GiB heap out of memory.
+     * An entry's headers may take 1 MiB (as Go's archive/tar allows); past that the layer is refused before more
+     * is read.
+     */
+    @Test
+    void anEntrysHeadersAreNotReadIntoMemoryPastOneMebibyte() {
+        byte[] name = "a".repeat(16 << 20).getBytes(StandardCharsets.US_ASCII);
+        byte[] pax = Fixtures.paxRecord("path", "b".repeat(16 << 20));
+        for (byte[] tar : java.util.List.of(Fixtures.specialHeader('L', name), Fixtures.specialHeader('x', pax))) {
+            var source = new ByteArrayInputStream(tar);
+            assertThatThrownBy(() -> new LayerUnpacker(1L << 30, 1000).unpack(source, Files.createDirectories(tmp.resolve("layer")), "L1"))
+                    .isInstanceOfSatisfying(ContainerException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_LIMIT);
+                        assertThat(e.getMessage()).contains("L1", "1048576 bytes of headers");
+                    });
+            assertThat(tar.length - source.available()).as("bytes read of the tar").isLessThan(2 << 20);
+        }
+        // Long names and PAX records of ordinary size still work.
+        Path dir = tmp.resolve("ok");
+        String longName = "d".repeat(200) + "/" + "f".repeat(200);
+        assertThat(dir.toFile().mkdirs()).isTrue();
+        new LayerUnpacker(1L << 30, 1000).unpack(new ByteArrayInputStream(Fixtures.tar(t -> t.dir("d".repeat(200)).file(longName, "long"))), dir, "L2");
+        assertThat(dir.resolve(longName)).hasContent("long");
     }
 
     @Test

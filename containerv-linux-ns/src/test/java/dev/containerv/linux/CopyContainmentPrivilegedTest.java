@@ -298,6 +298,115 @@ class CopyContainmentPrivilegedTest {
         sh("rm -rf /tmp/amp");
     }
 
+    /**
+     * Red team: a download walks a tree the container may change meanwhile. The container moves one 16 MiB file into
+     * each subdirectory before the walk reads it (the escape probe watches the file with inotify and moves it on as
+     * soon as the copy opens it), so a walk that copies what it meets wrote a copy per subdirectory of a file the
+     * container had once (11 of 64 seen with 4 MiB). A file met again (same device and inode) is linked to its first
+     * copy instead.
+     */
+    @Test
+    void aFileTheContainerMovesAheadOfADownloadIsCopiedOnce() throws Exception {
+        installProbe();
+        // The probe must win a race with the copy to move the file ahead; on a loaded machine a round may see no move.
+        String hops = "";
+        for (int round = 0; round < 4; round++) {
+            sh("rm -rf /tmp/hop /tmp/hop.ready && mkdir /tmp/hop && for i in $(seq 1 16); do mkdir /tmp/hop/s$i; done"
+                    + " && dd if=/dev/urandom of=/tmp/hop-f bs=1M count=16 2>/dev/null");
+            ContainerProcess hopper = box.spawn(ProcessSpec.of("/probe/escape-probe", "hop", "/tmp/hop", "/tmp/hop-f", "3"));
+            Path out = work.resolve("hop");
+            try {
+                for (int i = 0; i < 200 && box.exec(ProcessSpec.of("/bin/test", "-e", "/tmp/hop.ready")).exitCode() != 0; i++) {
+                    Thread.sleep(25);
+                }
+                box.download("/tmp/hop", out);
+                long copies;
+                try (Stream<Path> s = Files.walk(out)) {
+                    copies = s.filter(p -> p.getFileName().toString().equals("f")).count();
+                }
+                hopper.waitFor(10, TimeUnit.SECONDS);
+                hops = new String(hopper.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (copies > 1) {
+                    assertThat(inodes(out)).as("distinct files the download wrote (met %d times; %s)", copies, hops).isEqualTo(1);
+                    return;
+                }
+            } finally {
+                hopper.destroyForcibly();
+                hopper.waitFor();
+                FileTrees.deleteTree(out);
+                sh("rm -rf /tmp/hop /tmp/hop.ready /tmp/hop-f");
+            }
+        }
+        throw new AssertionError("the probe never moved the file ahead of the download in 4 rounds (last: " + hops + ")");
+    }
+
+    /**
+     * Red team (held): the container turns a file into a FIFO and back while it is downloaded, over and over. A copy
+     * that opened what it had statted as a file would meet the FIFO and wait for a writer for the helper's 30 minutes;
+     * it opens without blocking and copies only what is still a regular file once open. Every download ends at once,
+     * and the host never gets a FIFO.
+     */
+    @Test
+    void aFileTurnedIntoAFifoWhileItIsDownloadedDoesNotHoldTheCopy() throws Exception {
+        installProbe();
+        sh("rm -rf /tmp/flip && mkdir /tmp/flip && echo x > /tmp/flip/f");
+        ContainerProcess flipper = box.spawn(ProcessSpec.of("/probe/escape-probe", "fifo", "/tmp/flip", "f", "60"));
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int downloads = 0;
+            while (System.nanoTime() < end) {
+                Path out = work.resolve("flip-" + downloads++);
+                var copy = pool.submit(() -> {
+                    try {
+                        box.download("/tmp/flip", out);
+                    } catch (ContainerException e) {
+                        // the entry vanished between two looks: refused, which is fine
+                    }
+                    return null;
+                });
+                copy.get(20, TimeUnit.SECONDS);
+                if (Files.exists(out)) {
+                    try (Stream<Path> s = Files.walk(out)) {
+                        assertThat(s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList())
+                                .as("what download %d wrote besides files", downloads).isEmpty();
+                    }
+                    FileTrees.deleteTree(out);
+                }
+            }
+            assertThat(downloads).isGreaterThan(1);
+        } finally {
+            pool.shutdownNow();
+            // A copy held by a FIFO (the protection missing) waits for a writer even after the container is gone.
+            ProcessHandle.allProcesses().filter(h -> h.info().commandLine().filter(c -> c.contains(" copy download ") && c.contains(work.toString())).isPresent())
+                    .forEach(ProcessHandle::destroyForcibly);
+            flipper.destroyForcibly();
+            flipper.waitFor();
+            sh("rm -rf /tmp/flip");
+        }
+    }
+
+    /** Uploads the escape probe (see {@code escape_probe.c}) to /probe/escape-probe. */
+    private static void installProbe() {
+        Path built = Path.of("target/native-test/test/escape-probe").toAbsolutePath();
+        assertThat(built).as("built by make test (process-test-classes)").isExecutable();
+        sh("mkdir -p /probe");
+        box.upload(built, "/probe/escape-probe");
+    }
+
+    /** How many distinct regular files (inodes) a host tree holds. */
+    private static long inodes(Path tree) throws IOException {
+        try (Stream<Path> s = Files.walk(tree)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).map(p -> {
+                try {
+                    return Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).distinct().count();
+        }
+    }
+
     private static long allocatedBytes(Path p) throws Exception {
         Process stat = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).start();
         String[] f = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");

@@ -3,27 +3,42 @@ package dev.containerv.images.internal;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.images.Digest;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * A {@code docker save} archive: a tar holding {@code manifest.json} ({@code Config}, {@code RepoTags},
  * {@code Layers}), the config and one tar per layer. The config is verified by its file name where that is its
  * digest; layers are verified by the config's {@code diff_ids} as they are unpacked.
+ *
+ * <p>The archive's headers are read once, as a layer's are ({@link LayerUnpacker#MAX_HEADER_BYTES} per entry, at
+ * most {@link #MAX_ENTRIES} entries: the tar reader keeps long names and PAX records in memory), and its files are
+ * read where they lie.
  */
 public final class DockerArchiveSource implements ImageSource {
+    /** Most entries an archive may have: {@code docker save} writes a few per layer. */
+    static final int MAX_ENTRIES = 100_000;
     private static final Pattern HEX_NAME = Pattern.compile("(?:.*/)?(?:sha256[:/])?([0-9a-f]{64})(?:\\.json)?");
     private final Path archive;
     private final String repoTag;
-    private TarFile tar;
+
+    /** Where a regular file's bytes lie in the archive. */
+    private record Span(long offset, long size) {
+    }
 
     /**
      * @param archive the archive file
@@ -37,11 +52,7 @@ public final class DockerArchiveSource implements ImageSource {
     @Override
     public ResolvedImage resolve() throws IOException {
         String what = "docker archive " + archive;
-        tar = new TarFile(archive.toFile());
-        Map<String, TarArchiveEntry> entries = new HashMap<>();
-        for (TarArchiveEntry e : tar.getEntries()) {
-            entries.put(normal(e.getName()), e);
-        }
+        Map<String, Span> entries = index(what);
         Json manifest = Manifests.parse(read(entries, "manifest.json", what), what + " manifest.json");
         Json chosen = null;
         var tags = new ArrayList<String>();
@@ -71,30 +82,89 @@ public final class DockerArchiveSource implements ImageSource {
         }
         var layers = new ArrayList<ResolvedImage.LayerBlob>();
         for (Json l : chosen.path("Layers")) {
-            TarArchiveEntry e = entry(entries, l.asText(), what);
+            Span s = entry(entries, l.asText(), what);
             Matcher lm = HEX_NAME.matcher(normal(l.asText()));
             Digest blobDigest = lm.matches() && l.asText().startsWith("blobs/") ? new Digest(lm.group(1)) : null;
-            layers.add(new ResolvedImage.LayerBlob(blobDigest, e.getSize(), () -> tar.getInputStream(e)));
+            layers.add(new ResolvedImage.LayerBlob(blobDigest, s.size(), () -> open(s)));
         }
         return new ResolvedImage(configDigest, configDigest, config, layers);
     }
 
-    private byte[] read(Map<String, TarArchiveEntry> entries, String name, String what) throws IOException {
-        TarArchiveEntry e = entry(entries, name, what);
-        if (e.getSize() > Manifests.MAX_JSON) {
+    /** The archive's regular files by name, from one pass over its headers (the files' bytes are skipped). */
+    private Map<String, Span> index(String what) throws IOException {
+        var entries = new HashMap<String, Span>();
+        String current = "(tar header)";
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
+            var counted = new LayerUnpacker.CappedInputStream(raw, Long.MAX_VALUE, what);
+            var in = new TarArchiveInputStream(counted);
+            TarArchiveEntry e;
+            long n = 0;
+            while ((e = nextHeader(in, counted)) != null) {
+                current = e.getName();
+                if (++n > MAX_ENTRIES) {
+                    throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": more than " + MAX_ENTRIES + " entries");
+                }
+                // The reader has consumed exactly the headers: the count is where the file's bytes start.
+                if (e.isFile() && !e.isSparse()) {
+                    entries.put(normal(e.getName()), new Span(counted.count(), e.getSize()));
+                }
+            }
+        } catch (LayerUnpacker.CappedInputStream.HeaderLimitException ex) {
+            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": the entry after " + current + " has more than "
+                    + LayerUnpacker.MAX_HEADER_BYTES + " bytes of headers (long name, PAX records or sparse map)");
+        }
+        return entries;
+    }
+
+    /** The next entry, the current one's bytes skipped (a seek in the file) rather than read. */
+    private static TarArchiveEntry nextHeader(TarArchiveInputStream in, LayerUnpacker.CappedInputStream counted) throws IOException {
+        if (in.getCurrentEntry() != null) {
+            while (in.skip(Long.MAX_VALUE) > 0) {
+                // skipped to the end of the entry
+            }
+        }
+        return LayerUnpacker.nextEntry(in, counted);
+    }
+
+    private byte[] read(Map<String, Span> entries, String name, String what) throws IOException {
+        Span s = entry(entries, name, what);
+        if (s.size() > Manifests.MAX_JSON) {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": " + name + " is too big for JSON");
         }
-        try (InputStream in = tar.getInputStream(e)) {
+        try (InputStream in = open(s)) {
             return in.readAllBytes();
         }
     }
 
-    private static TarArchiveEntry entry(Map<String, TarArchiveEntry> entries, String name, String what) {
-        TarArchiveEntry e = entries.get(normal(name));
-        if (e == null || !e.isFile()) {
+    private static Span entry(Map<String, Span> entries, String name, String what) {
+        Span s = entries.get(normal(name));
+        if (s == null) {
             throw new ContainerException(ErrorKind.NOT_FOUND, what + ": no file " + name + " in the archive");
         }
-        return e;
+        return s;
+    }
+
+    /** The bytes of one file of the archive. */
+    private InputStream open(Span s) throws IOException {
+        FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
+        ch.position(s.offset());
+        return new FilterInputStream(Channels.newInputStream(ch)) {
+            private long left = s.size();
+
+            @Override
+            public int read() throws IOException {
+                int b = left > 0 ? super.read() : -1;
+                left -= b >= 0 ? 1 : 0;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = left > 0 ? super.read(b, off, (int) Math.min(len, left)) : -1;
+                left -= Math.max(n, 0);
+                return n;
+            }
+        };
     }
 
     private static String normal(String name) {
@@ -103,12 +173,5 @@ public final class DockerArchiveSource implements ImageSource {
             n = n.substring(2);
         }
         return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (tar != null) {
-            tar.close();
-        }
     }
 }

@@ -49,6 +49,18 @@ public final class LayerCache {
         this.locks = Files.createDirectories(root.resolve("locks"));
         this.tmp = Files.createDirectories(root.resolve("tmp"));
         this.unpacker = unpacker;
+        // An image's files are the image author's: setuid-root programs, device nodes of mode 0666 (the host's
+        // memory or disks, as root unpacks them). Containers reach them through overlay mounts made with the
+        // mounter's rights; on the host nobody but the store's owner may walk to them. A store made with the
+        // default 0755 is closed again here.
+        ownerOnly(layers.getParent());
+        ownerOnly(tmp);
+    }
+
+    private static void ownerOnly(Path dir) throws IOException {
+        if (((Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0077) != 0) {
+            Files.setAttribute(dir, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     /** @return the directory a layer is (or would be) unpacked in */

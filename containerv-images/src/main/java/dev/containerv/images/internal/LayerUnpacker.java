@@ -38,7 +38,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * <p>Safety: an entry name that is absolute or holds {@code ..} is refused, as is any entry whose parent
  * directory inside the layer is a symbolic link (so a link made by an earlier entry is never followed), and a
  * hard link whose target is refused by the same rules; an existing file is removed before an entry replaces it,
- * never written through. The uncompressed bytes and the entry count are capped against decompression bombs.
+ * never written through. The uncompressed bytes, the bytes written (a sparse entry's holes come out as zeros) and
+ * the entry count are capped against decompression bombs.
  * Every refusal names the layer and the entry.
  *
  * <p>Whiteouts become what overlayfs reads: {@code .wh.NAME} a character device 0/0 named NAME,
@@ -48,6 +49,12 @@ public final class LayerUnpacker {
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
     private static final int COPY_BUFFER = 1 << 18;
+    /**
+     * Most bytes the tar reader may take for one entry's headers: its own block, a GNU long name or link name, PAX
+     * records, a sparse map. The reader keeps them in memory, so a layer of a 512 MiB name would fill the heap; Go's
+     * archive/tar allows 1 MiB as well.
+     */
+    static final int MAX_HEADER_BYTES = 1 << 20;
     private static final Set<OpenOption> CREATE_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
     /** A file-creation attribute for each of the 512 permission-bit patterns. */
@@ -85,14 +92,14 @@ public final class LayerUnpacker {
         long entries = 0;
         Work w;
         try {
-            w = new Work(dir, layer, dirTimes);
+            w = new Work(dir, layer, dirTimes, maxBytes);
         } catch (IOException ex) {
             throw new ContainerException(ErrorKind.PLATFORM_FAILURE, "layer " + layer + ": " + dir + ": " + ex.getMessage(), ex);
         }
         try {
             var in = new TarArchiveInputStream(counted);
             TarArchiveEntry e;
-            while ((e = in.getNextEntry()) != null) {
+            while ((e = nextEntry(in, counted)) != null) {
                 current = e.getName();
                 if (++entries > maxEntries) {
                     throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
@@ -100,6 +107,9 @@ public final class LayerUnpacker {
                 }
                 extract(in, e, w);
             }
+        } catch (CappedInputStream.HeaderLimitException ex) {
+            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, "layer " + layer + ": "
+                    + (entries == 0 ? "the first entry" : "the entry after " + current) + " has more than " + MAX_HEADER_BYTES + " bytes of headers (long name, PAX records or sparse map)");
         } catch (CappedInputStream.LimitException ex) {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
                     "layer " + layer + ": more than " + maxBytes + " uncompressed bytes (at entry " + current + ")");
@@ -108,11 +118,13 @@ public final class LayerUnpacker {
                     "layer " + layer + ": entry " + current + ": " + ex.getMessage(), ex);
         }
         // Directory modes and times last: children written later would change the times, and a read-only mode
-        // set early would block them.
+        // set early would block them. Only directories the unpack still knows: a later entry may have replaced
+        // one of a directory's parents by a link (to the host's / say), which a path would follow; what replaces
+        // an entry forgets the directories it held.
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
             DeferredDir d = dirTimes.get(i);
             try {
-                if (Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
+                if (w.knownDirs.contains(d.path)) {
                     if (d.path.equals(w.dir) || (d.entry.getMode() & 07777) != w.createdDirMode) {
                         applyMode(d.path, d.entry);
                     }
@@ -122,6 +134,22 @@ public final class LayerUnpacker {
                 throw new ContainerException(ErrorKind.PLATFORM_FAILURE,
                         "layer " + layer + ": entry " + d.entry.getName() + ": " + ex.getMessage(), ex);
             }
+        }
+    }
+
+    /**
+     * The next entry, its headers read within {@link #MAX_HEADER_BYTES}. What is left of the current entry's data
+     * (a link or directory entry may state a size) is read first, so only headers count.
+     */
+    static TarArchiveEntry nextEntry(TarArchiveInputStream in, CappedInputStream counted) throws IOException {
+        if (in.getCurrentEntry() != null) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        counted.limitHeaders(MAX_HEADER_BYTES);
+        try {
+            return in.getNextEntry();
+        } finally {
+            counted.limitHeaders(-1);
         }
     }
 
@@ -212,7 +240,7 @@ public final class LayerUnpacker {
         } else if (e.isFile()) {
             // O_CREAT|O_EXCL never follows a link: whatever is there is removed first, never written through.
             try (FileChannel out = createFile(target, e.getMode(), w)) {
-                copy(in, out, w.buffer);
+                copy(in, out, w);
             }
         } else {
             throw unsafe(layer, e.getName(), "an entry of a type layers do not hold (not a file, directory, "
@@ -238,10 +266,18 @@ public final class LayerUnpacker {
         }
     }
 
-    private static void copy(InputStream in, FileChannel out, ByteBuffer buffer) throws IOException {
+    /**
+     * Writes an entry's content. What is written counts against the cap as the tar's bytes do: a sparse entry
+     * stores only its data, and the tar reader hands out its holes as zeros (2 GiB from a header of 512 bytes).
+     */
+    private static void copy(InputStream in, FileChannel out, Work w) throws IOException {
+        ByteBuffer buffer = w.buffer;
         byte[] b = buffer.array();
         int n;
         while ((n = in.readNBytes(b, 0, b.length)) > 0) {
+            if ((w.written += n) > w.maxBytes) {
+                throw new CappedInputStream.LimitException();
+            }
             buffer.clear().limit(n);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
@@ -414,9 +450,13 @@ public final class LayerUnpacker {
         final int umask;
         /** The mode {@link Files#createDirectory} gives. */
         final int createdDirMode;
+        /** Most bytes of file content this unpack writes, and how many it wrote so far. */
+        final long maxBytes;
+        long written;
 
-        Work(Path dir, String layer, List<DeferredDir> dirs) throws IOException {
+        Work(Path dir, String layer, List<DeferredDir> dirs, long maxBytes) throws IOException {
             this.dir = dir;
+            this.maxBytes = maxBytes;
             this.layer = layer;
             this.dirs = dirs;
             Map<String, Object> a = Files.readAttributes(dir, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
@@ -441,44 +481,70 @@ public final class LayerUnpacker {
         }
     }
 
-    /** Counts bytes and fails past a cap. */
+    /** Counts bytes and fails past a cap, and past a cap of its own while headers are read. */
     static final class CappedInputStream extends FilterInputStream {
         private final long cap;
         private long count;
+        /** The count past which headers are too long; -1 while entry data is read. */
+        private long headerEnd = -1;
 
         CappedInputStream(InputStream in, long cap, String layer) {
             super(in);
             this.cap = cap;
         }
 
+        /** @return the bytes read (or skipped) so far */
+        long count() {
+            return count;
+        }
+
+        /** From now on at most {@code bytes} more until called again with -1. */
+        void limitHeaders(long bytes) {
+            headerEnd = bytes < 0 ? -1 : count + bytes;
+        }
+
         @Override
         public int read() throws IOException {
             int b = super.read();
-            if (b >= 0 && ++count > cap) {
-                throw new LimitException();
+            if (b >= 0) {
+                counted(1);
             }
             return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && (count += n) > cap) {
-                throw new LimitException();
+            // While headers are read, no further than their cap: the reader asks for a whole long name at once.
+            int want = headerEnd < 0 ? len : (int) Math.max(1, Math.min(len, headerEnd - count + 1));
+            int n = super.read(b, off, want);
+            if (n > 0) {
+                counted(n);
             }
             return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            if ((count += s) > cap) {
-                throw new LimitException();
-            }
+            long s = super.skip(headerEnd < 0 ? n : Math.max(1, Math.min(n, headerEnd - count + 1)));
+            counted(s);
             return s;
         }
 
-        static final class LimitException extends IOException {
+        private void counted(long n) throws IOException {
+            count += n;
+            if (count > cap) {
+                throw new LimitException();
+            }
+            if (headerEnd >= 0 && count > headerEnd) {
+                throw new HeaderLimitException();
+            }
+        }
+
+        static class LimitException extends IOException {
+            private static final long serialVersionUID = 1L;
+        }
+
+        static final class HeaderLimitException extends LimitException {
             private static final long serialVersionUID = 1L;
         }
     }

@@ -32,6 +32,11 @@ public final class OciLayoutSource implements ImageSource {
         if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(dir.resolve("index.json"))) {
             throw new ContainerException(ErrorKind.NOT_FOUND, what + ": not an OCI image layout (no oci-layout or index.json)");
         }
+        // As big as a manifest may be: the layout may come from anywhere, and is read whole.
+        if (Files.size(dir.resolve("index.json")) > Manifests.MAX_JSON) {
+            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": index.json is larger than " + Manifests.MAX_JSON
+                    + " bytes, the most a manifest or index may have");
+        }
         Json index = Manifests.parse(Files.readAllBytes(dir.resolve("index.json")), what + " index.json");
         Descriptor chosen = null;
         var names = new ArrayList<String>();
