@@ -314,7 +314,7 @@ class CopyContainmentPrivilegedTest {
             sh("rm -rf /tmp/hop /tmp/hop.ready && mkdir /tmp/hop && for i in $(seq 1 16); do mkdir /tmp/hop/s$i; done"
                     + " && dd if=/dev/urandom of=/tmp/hop-f bs=1M count=16 2>/dev/null");
             ContainerProcess hopper = box.spawn(ProcessSpec.of("/probe/escape-probe", "hop", "/tmp/hop", "/tmp/hop-f", "3"));
-            Path out = work.resolve("hop");
+            Path out = BED.work().resolve("hop");
             try {
                 for (int i = 0; i < 200 && box.exec(ProcessSpec.of("/bin/test", "-e", "/tmp/hop.ready")).exitCode() != 0; i++) {
                     Thread.sleep(25);
@@ -356,7 +356,7 @@ class CopyContainmentPrivilegedTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             int downloads = 0;
             while (System.nanoTime() < end) {
-                Path out = work.resolve("flip-" + downloads++);
+                Path out = BED.work().resolve("flip-" + downloads++);
                 var copy = pool.submit(() -> {
                     try {
                         box.download("/tmp/flip", out);
@@ -378,7 +378,7 @@ class CopyContainmentPrivilegedTest {
         } finally {
             pool.shutdownNow();
             // A copy held by a FIFO (the protection missing) waits for a writer even after the container is gone.
-            ProcessHandle.allProcesses().filter(h -> h.info().commandLine().filter(c -> c.contains(" copy download ") && c.contains(work.toString())).isPresent())
+            ProcessHandle.allProcesses().filter(h -> h.info().commandLine().filter(c -> c.contains(" copy download ") && c.contains(BED.work().toString())).isPresent())
                     .forEach(ProcessHandle::destroyForcibly);
             flipper.destroyForcibly();
             flipper.waitFor();

@@ -39,7 +39,7 @@ class SpecInjectionPrivilegedTest {
         if (box != null) {
             String id = box.id();
             box.destroy();
-            LinuxContainerPrivilegedTest.assertGone(id);
+            PrivilegedBed.assertGone(id);
         }
         if (work != null) {
             FileTrees.deleteTree(work);
