@@ -6,19 +6,39 @@
  * log, "<log-path>\n", percent-encoded as a plan field; the log becomes the supervisor's stderr,
  * as the log file Java gives a supervisor it starts when the plan is there.
  *
+ * A warm standby (`init <room> standby`, started before the create that takes it is known) gets
+ * the plan path on the same line, "<plan-path> <log-path>\n"; its command line then names the
+ * plan as any supervisor's does (title.c writes it over the room Java left for it).
+ *
  * Never: reads past that line (the rest of stdin is the owner pipe, whose end of file stops the
  * container), or opens the log through a symbolic link.
  */
 #include "standby.h"
+#include "title.h"
 #include "util.h"
 
 #include <fcntl.h>
 #include <string.h>
 
-int cv_standby_wait(struct cv_fail *f)
+/* Decodes one percent-encoded absolute path of the line in place; what names it in a failure. */
+static int decode_path(char *s, const char *what, struct cv_fail *f)
 {
-    /* One percent-encoded path: at most three bytes per byte, and a newline. */
-    static char line[3 * CV_PATH_MAX + 2];
+    size_t bad = 0;
+    if (cv_pct_decode(s, &bad) != 0) {
+        cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, "stdin", "bad percent-encoding in the %s at byte %zu", what, bad);
+        return -1;
+    }
+    if (s[0] != '/') {
+        cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, "stdin", "the %s is not absolute", what);
+        return -1;
+    }
+    return 0;
+}
+
+int cv_standby_wait(const char **plan_path, struct cv_fail *f)
+{
+    /* Up to two percent-encoded paths: at most three bytes per byte, a space and a newline. */
+    static char line[2 * 3 * CV_PATH_MAX + 3];
     size_t len = 0;
     char *nl = NULL;
     while (!nl) {
@@ -43,18 +63,30 @@ int cv_standby_wait(struct cv_fail *f)
         return -1;
     }
     *nl = '\0';
-    size_t bad = 0;
-    if (cv_pct_decode(line, &bad) != 0) {
-        cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, "stdin", "bad percent-encoding in the log path at byte %zu", bad);
-        return -1;
+    char *log = line;
+    if (plan_path) {
+        /* Encoded paths hold no space: the first one ends the plan path. */
+        char *sp = strchr(line, ' ');
+        if (!sp) {
+            cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, "stdin", "no log path after the plan path");
+            return -1;
+        }
+        *sp = '\0';
+        log = sp + 1;
+        if (decode_path(line, "plan path", f) != 0)
+            return -1;
+        if (cv_title_fill_room(line) != 0) {
+            cv_fail_set(f, CV_STEP_PLAN, "", ENAMETOOLONG, line,
+                        "the plan path does not fit the room on the standby's command line");
+            return -1;
+        }
+        *plan_path = line;
     }
-    if (line[0] != '/') {
-        cv_fail_set(f, CV_STEP_PLAN, "", EINVAL, "stdin", "the log path is not absolute");
+    if (decode_path(log, "log path", f) != 0)
         return -1;
-    }
-    int fd = CV_RETRY(open(line, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+    int fd = CV_RETRY(open(log, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
     if (fd < 0) {
-        cv_fail_set(f, CV_STEP_SETUP, "open", errno, line, "the helper's log");
+        cv_fail_set(f, CV_STEP_SETUP, "open", errno, log, "the helper's log");
         return -1;
     }
     if (fd != STDERR_FILENO) {
@@ -62,7 +94,7 @@ int cv_standby_wait(struct cv_fail *f)
         int e = errno;
         close(fd);
         if (d < 0) {
-            cv_fail_set(f, CV_STEP_SETUP, "dup2", e, line, "the helper's log");
+            cv_fail_set(f, CV_STEP_SETUP, "dup2", e, log, "the helper's log");
             return -1;
         }
     }

@@ -1,0 +1,202 @@
+package dev.containerv.linux.helper;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Warm standbys ({@code containerv-helper init <room> standby}) with the helper this build made: one is started ahead
+ * and given to one create only, names the plan it is given on its command line, and leaves no process when it is
+ * discarded (idle, unused, or too small for the plan's path). Runs as any user: a standby without {@code userns-self}
+ * only waits for its line, and these plans are refused before anything is made.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StandbysTest {
+    @TempDir
+    Path dir;
+    private Path helper;
+    private final List<Standbys> made = new ArrayList<>();
+
+    @BeforeEach
+    void helper() {
+        helper = TestSupport.builtHelper();
+        assumeThat(helper).as("the native helper is not built (no C compiler?)").isNotNull();
+        // The creates of other test classes in this JVM leave this JVM's standby of the runtime's helper.
+        Standbys.shared().discardAll();
+    }
+
+    @AfterEach
+    void discard() {
+        made.forEach(Standbys::discardAll);
+    }
+
+    private Standbys standbys(Duration idle) {
+        Standbys s = new Standbys(idle);
+        made.add(s);
+        return s;
+    }
+
+    private static Stream<ProcessHandle> helpers() {
+        return ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("containerv-helper"));
+    }
+
+    /** This JVM's standbys not given a plan yet: their command line still has the room where the plan goes. */
+    private static List<ProcessHandle> waiting() {
+        return helpers().filter(p -> p.info().commandLine().orElse("").contains("--- standby")).toList();
+    }
+
+    private static List<ProcessHandle> await(java.util.function.Supplier<List<ProcessHandle>> look, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<ProcessHandle> seen = look.get();
+        while (seen.size() != size && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            seen = look.get();
+        }
+        return seen;
+    }
+
+    @Test
+    void aCreateTakesTheStandbyStartedBeforeItAndItsCommandLineThenNamesThePlan() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        s.refill(helper, false, Standbys.roomFor(dir));
+        List<ProcessHandle> before = await(StandbysTest::waiting, 1);
+        assertThat(before).as("the standby, started before any create").hasSize(1);
+        // A FIFO as the plan: the supervisor blocks opening it, long enough to read its command line.
+        Path plan = dir.resolve("c1").resolve("plan");
+        Files.createDirectories(plan.getParent());
+        assertThat(new ProcessBuilder("mkfifo", plan.toString()).start().waitFor()).isZero();
+        Path log = Files.createFile(dir.resolve("helper.log"));
+        EarlyStart taken = s.take(helper, false, plan).orElseThrow();
+        Process p = taken.process();
+        assertThat(p.pid()).as("the process the create gets is the one started before it").isEqualTo(before.get(0).pid());
+        assertThat(s.take(helper, false, plan)).as("taken once only").isEmpty();
+        taken.go(log);
+        String named = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!named.contains(plan.toString()) && System.nanoTime() < deadline) {
+            named = p.info().commandLine().orElse("");
+            Thread.sleep(10);
+        }
+        assertThat(named).as("its command line, as ps shows it").contains(plan + " standby").doesNotContain("---");
+        try (OutputStream w = Files.newOutputStream(plan)) {
+            w.write("not a plan\n".getBytes(StandardCharsets.UTF_8));
+        }
+        try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
+            StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
+            assertThat(((StatusLine.Error) status).failure().step()).isEqualTo("plan");
+        }
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log)).as("the log named on the line is its stderr").contains("supervisor: error plan");
+    }
+
+    @Test
+    void aStandbyNotTakenWithinTheIdleTimeIsDiscardedAndLeavesNoProcess() throws Exception {
+        Standbys s = standbys(Duration.ofMillis(300));
+        s.refill(helper, false, Standbys.roomFor(dir));
+        List<ProcessHandle> started = await(StandbysTest::waiting, 1);
+        assertThat(started).hasSize(1);
+        assertThat(started.get(0).onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(s.take(helper, false, dir.resolve("c1/plan"))).as("nothing held after the idle time").isEmpty();
+        assertThat(await(StandbysTest::waiting, 0)).isEmpty();
+    }
+
+    @Test
+    void aTakenStandbyThatIsDiscardedBeforeItsPlanLeavesNoProcess() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        s.refill(helper, false, Standbys.roomFor(dir));
+        EarlyStart taken = s.take(helper, false, dir.resolve("c1/plan")).orElseThrow();
+        Process p = taken.process();
+        // What a create does when it fails on the Java side before the plan is written.
+        taken.discard();
+        assertThat(p.isAlive()).isFalse();
+        assertThat(p.exitValue()).as("end of file before its line: nothing made").isZero();
+        assertThat(helpers().toList()).isEmpty();
+    }
+
+    @Test
+    void concurrentTakesNeverShareAStandby() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        for (int round = 0; round < 10; round++) {
+            s.refill(helper, false, Standbys.roomFor(dir));
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Optional<EarlyStart>>> takes = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Path plan = dir.resolve("c" + i).resolve("plan");
+                takes.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return s.take(helper, false, plan);
+                }));
+            }
+            go.countDown();
+            List<EarlyStart> got = new ArrayList<>();
+            for (CompletableFuture<Optional<EarlyStart>> t : takes) {
+                t.get(10, TimeUnit.SECONDS).ifPresent(got::add);
+            }
+            assertThat(got).as("round " + round).hasSize(1);
+            got.forEach(EarlyStart::discard);
+        }
+        assertThat(helpers().toList()).isEmpty();
+    }
+
+    @Test
+    void oneStandbyIsHeldPerHelperAndModeHoweverOftenItIsRefilled() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        for (int i = 0; i < 5; i++) {
+            s.refill(helper, false, Standbys.roomFor(dir));
+        }
+        assertThat(await(StandbysTest::waiting, 1)).hasSize(1);
+        Thread.sleep(100);
+        assertThat(waiting()).hasSize(1);
+        s.discardAll();
+        assertThat(helpers().toList()).isEmpty();
+    }
+
+    @Test
+    void aStandbyWithTooLittleRoomForThePlansPathIsDiscardedNotGiven() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        s.refill(helper, false, 8);
+        assertThat(await(StandbysTest::waiting, 1)).hasSize(1);
+        assertThat(s.take(helper, false, dir.resolve("c1/plan"))).isEmpty();
+        assertThat(helpers().toList()).isEmpty();
+    }
+
+    /** The helper's own check, should Java ever size the room wrong: the line is refused, nothing is overwritten. */
+    @Test
+    void theHelperRefusesAPlanPathLongerThanItsRoom() throws Exception {
+        Path log = Files.createFile(dir.resolve("helper.log"));
+        EarlyStart start = EarlyStart.standby(helper, 8, false).forPlan(dir.resolve("c1/plan"));
+        Process p = start.process();
+        start.go(log);
+        try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
+            StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
+            HelperFailure f = ((StatusLine.Error) status).failure();
+            assertThat(f.step()).isEqualTo("plan");
+            assertThat(f.errnoName()).isEqualTo("ENAMETOOLONG");
+        }
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+    }
+}
