@@ -39,6 +39,11 @@ int cv_standby_wait(const char **plan_path, struct cv_fail *f)
 {
     /* Up to two percent-encoded paths: at most three bytes per byte, a space and a newline. */
     static char line[2 * 3 * CV_PATH_MAX + 3];
+    /* A standby may wait long: it must not keep the JVM's working directory busy meanwhile. */
+    if (plan_path && chdir("/") != 0) {
+        cv_fail_set(f, CV_STEP_SETUP, "chdir", errno, "/", NULL);
+        return -1;
+    }
     size_t len = 0;
     char *nl = NULL;
     while (!nl) {
