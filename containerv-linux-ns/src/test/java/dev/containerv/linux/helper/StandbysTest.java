@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -97,8 +98,11 @@ class StandbysTest {
             Thread.sleep(10);
         }
         assertThat(named).as("its command line, as ps shows it").contains(plan + " standby").doesNotContain("---");
+        // Opening it lets the supervisor on: it refuses a plan that is not a regular file (and may close it first).
         try (OutputStream w = Files.newOutputStream(plan)) {
             w.write("not a plan\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // EPIPE: it has refused it already
         }
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
             StatusLine status = InitLauncher.readStatus(p, "op", "c1", r);
@@ -198,5 +202,21 @@ class StandbysTest {
         }
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
+    }
+
+    /** Its orderly exit waits for the standby's end: a JVM that has ended has no standby left (none lingers a moment). */
+    @Test
+    void aJvmThatEndsLeavesNoStandbyBehind() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData",
+                    "-cp", System.getProperty("java.class.path"), StandbyExitProbe.class.getName(), helper.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String pid = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(pid).as("the standby's pid").matches("[0-9]+");
+            Optional<ProcessHandle> standby = ProcessHandle.of(Long.parseLong(pid));
+            assertThat(standby.map(ProcessHandle::isAlive).orElse(false)).as("round " + round + ": standby " + pid + " alive after its JVM ended")
+                    .isFalse();
+        }
     }
 }
