@@ -29,16 +29,17 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
-        /* init <plan> [early|standby] [userns-self | <mark>]: "early" when started before the plan
-         * is written, "standby" when started before its create is known (its first word is then
+        /* init <plan> [early|standby:<idle-ms>] [userns-self | <mark>]: "early" when started before
+         * the plan is written, "standby" when started before its create is known (its first word is then
          * room for the plan path, which its stdin line names; standby.c); "userns-self" asks
          * either to make its user namespace first; a mark is the rootless supervisor's sign on
          * its own re-execution (userns.c). */
-        static const char usage[] = "usage: containerv-helper init <plan-path> [early|standby [userns-self]]";
+        static const char usage[] = "usage: containerv-helper init <plan-path> [early|standby:<idle-ms> [userns-self]]";
         if (argc < 3 || argc > 5)
             return cv_report_usage(usage);
-        int mode = argc < 4 ? CV_START_PLAN : strcmp(argv[3], "early") == 0 ? CV_START_EARLY
-                   : strcmp(argv[3], "standby") == 0 ? CV_START_STANDBY : CV_START_PLAN;
+        int mode = argc < 4 ? CV_START_PLAN : cv_start_parse(argv[3]);
+        if (mode < 0)
+            return cv_report_usage(usage);
         const char *last = argc == 5 ? argv[4] : argc == 4 && !mode ? argv[3] : NULL;
         if (argc == 5 && !mode)
             return cv_report_usage(usage);

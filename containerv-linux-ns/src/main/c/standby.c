@@ -6,9 +6,10 @@
  * log, "<log-path>\n", percent-encoded as a plan field; the log becomes the supervisor's stderr,
  * as the log file Java gives a supervisor it starts when the plan is there.
  *
- * A warm standby (`init <room> standby`, started before the create that takes it is known) gets
+ * A warm standby (`init <room> standby:<idle-ms>`, started before the create that takes it is known) gets
  * the plan path on the same line, "<plan-path> <log-path>\n"; its command line then names the
- * plan as any supervisor's does (title.c writes it over the room Java left for it).
+ * plan as any supervisor's does (title.c writes it over the room Java left for it). A standby
+ * no create has taken within its idle limit exits by itself: Java keeps no thread to end it.
  *
  * Never: reads past that line (the rest of stdin is the owner pipe, whose end of file stops the
  * container), or opens the log through a symbolic link.
@@ -18,7 +19,46 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+
+const char *cv_start_word;
+int64_t cv_standby_idle_ms;
+
+int cv_start_parse(const char *word)
+{
+    static const char standby[] = "standby:";
+    static char kept[32];
+    if (strcmp(word, "early") == 0) {
+        cv_start_word = "early";
+        return CV_START_EARLY;
+    }
+    if (strncmp(word, standby, sizeof standby - 1) != 0)
+        return CV_START_PLAN;
+    uint64_t ms = 0;
+    if (strlen(word) >= sizeof kept || cv_parse_u64(word + sizeof standby - 1, &ms) != 0 || ms == 0 || ms > 3600000)
+        return -1;
+    strcpy(kept, word);
+    cv_start_word = kept;
+    cv_standby_idle_ms = (int64_t)ms;
+    return CV_START_STANDBY;
+}
+
+/* A standby: 1 once stdin is readable, 0 when its idle limit has passed first, -1 on error. */
+static int await_first_byte(int64_t deadline)
+{
+    for (;;) {
+        int64_t left = deadline - cv_now_ms();
+        if (left <= 0)
+            return 0;
+        struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
+        int r = poll(&pf, 1, left > 60000 ? 60000 : (int)left);
+        if (r > 0)
+            return 1;
+        if (r < 0 && errno != EINTR)
+            return -1;
+    }
+}
 
 /* Decodes one percent-encoded absolute path of the line in place; what names it in a failure. */
 static int decode_path(char *s, const char *what, struct cv_fail *f)
@@ -46,6 +86,16 @@ int cv_standby_wait(const char **plan_path, struct cv_fail *f)
     }
     size_t len = 0;
     char *nl = NULL;
+    /* Idle from its start (a rootless standby re-executed: from the re-execution, a few ms later). */
+    if (plan_path) {
+        int ready = await_first_byte(cv_now_ms() + cv_standby_idle_ms);
+        if (ready < 0) {
+            cv_fail_set(f, CV_STEP_PLAN, "poll", errno, "stdin", "the line naming plan and log");
+            return -1;
+        }
+        if (ready == 0)
+            return 1; /* not taken: nothing was made, nothing to report */
+    }
     while (!nl) {
         if (len == sizeof line - 1) {
             cv_fail_set(f, CV_STEP_PLAN, "read", ENAMETOOLONG, "stdin", "no end of line in %zu bytes", len);

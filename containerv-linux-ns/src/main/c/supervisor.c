@@ -204,7 +204,7 @@ int cv_supervisor_main(const char *plan_path, int early, int early_userns)
      * wait until the plan is there. */
     if (early)
         (void)setsid();
-    if (early_userns && cv_userns_self_early(plan_path, early == CV_START_STANDBY ? "standby" : "early", &f) != 0)
+    if (early_userns && cv_userns_self_early(plan_path, cv_start_word, &f) != 0)
         return fail_early(&f, EXIT_CREATE_FAILED);
     if (early) {
         /* A standby's first word is only room: the line names its plan. */

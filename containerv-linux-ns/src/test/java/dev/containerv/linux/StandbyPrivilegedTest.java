@@ -10,6 +10,7 @@ import dev.containerv.linux.helper.Standbys;
 import dev.containerv.spi.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,6 +44,12 @@ class StandbyPrivilegedTest {
         work = Files.createTempDirectory("cv-standby-test");
         rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
         runtime = new LinuxNamespacesProvider().createRuntime();
+    }
+
+    /** Other test classes of this JVM leave standbys of their runtimes' helpers (one per helper and mode). */
+    @BeforeEach
+    void onlyThisRuntimesStandby() {
+        Standbys.shared().discardAll();
     }
 
     @AfterAll

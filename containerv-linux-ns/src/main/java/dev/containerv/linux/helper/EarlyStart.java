@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionException;
  * {@link InitLauncher#readStatus}. Used by one create, on one thread.
  *
  * <p>A warm standby ({@link #standby}, held by {@link Standbys}) is started before its create is known, as
- * {@code init <room> standby [userns-self]}: {@link #forPlan} names the plan it is given, and its line then names
+ * {@code init <room> standby:<idle-ms> [userns-self]}: {@link #forPlan} names the plan it is given, and its line then names
  * the plan too ({@code <plan-path> <log-path>}), which it writes over the room on its command line.
  */
 public final class EarlyStart {
@@ -46,13 +46,15 @@ public final class EarlyStart {
     }
 
     /**
-     * Starts a standby on a new daemon thread: {@code init <room> standby [userns-self]}, the room {@code room}
-     * characters that a plan path of at most as many bytes replaces on its command line.
+     * Starts a standby on a new daemon thread: {@code init <room> standby:<idle-ms> [userns-self]}, the room {@code room}
+     * characters that a plan path of at most as many bytes replaces on its command line; not given a line within
+     * {@code idle}, it exits by itself.
      */
-    static EarlyStart standby(Path helper, int room, boolean usernsSelf) {
+    static EarlyStart standby(Path helper, int room, boolean usernsSelf, Duration idle) {
         String placeholder = "-".repeat(room);
-        List<String> command = usernsSelf ? List.of(helper.toString(), "init", placeholder, "standby", "userns-self")
-                : List.of(helper.toString(), "init", placeholder, "standby");
+        String word = "standby:" + Math.max(1, idle.toMillis());
+        List<String> command = usernsSelf ? List.of(helper.toString(), "init", placeholder, word, "userns-self")
+                : List.of(helper.toString(), "init", placeholder, word);
         return new EarlyStart(start(command), null);
     }
 

@@ -1,7 +1,5 @@
 package dev.containerv.linux.helper;
 
-import dev.containerv.spi.IdleTimer;
-
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,15 +20,17 @@ import java.util.Optional;
  * own helper, in root mode or rootless with the user's own ids only (a plan with subordinate ids gets its namespace
  * from newuidmap after the plan is read).
  *
- * <p>A standby costs one sleeping process. Its stdin is the owner pipe, held by this JVM only: when the JVM ends it
- * reads end of file and exits having made nothing. One not taken within the idle time is discarded; at the JVM's
- * orderly exit every held one is discarded and waited for (a hook), so a JVM that ends leaves none behind. Take is
- * atomic: two creates never get the same standby, the second starts its own. Thread-safe.
+ * <p>A standby costs one sleeping process and no thread. Its stdin is the owner pipe, held by this JVM only: when the
+ * JVM ends it reads end of file and exits having made nothing. It ends itself when no create has sent it a line within
+ * its idle limit ({@link #IDLE}, protocol section 1); a create takes only one younger than half of it, so that a create
+ * slow between its take and its line never finds it gone, and discards an older one. At the JVM's orderly exit every
+ * held one is discarded and waited for (a hook), so a JVM that ends leaves none behind. Take is atomic: two creates
+ * never get the same standby, the second starts its own. Thread-safe.
  */
 public final class Standbys {
     private static final System.Logger LOG = System.getLogger(Standbys.class.getName());
-    /** How long a standby waits for a create before it is discarded. */
-    static final Duration IDLE = Duration.ofSeconds(30);
+    /** How long a standby waits for a create before it ends itself; it is taken only in the first half. */
+    static final Duration IDLE = Duration.ofSeconds(60);
     /** The longest id (ContainerSpec) and {@code /<id>/plan} around it. */
     private static final int PLAN_NAME_ROOM = 1 + 64 + "/plan".length();
     private static final Standbys SHARED = new Standbys(IDLE);
@@ -40,18 +40,16 @@ public final class Standbys {
     private record Key(Path helper, boolean usernsSelf) {
     }
 
-    private record Held(EarlyStart start, int room, IdleTimer.Scheduled expiry) {
+    private record Held(EarlyStart start, int room, long startedNanos) {
     }
 
     private final Duration idle;
-    private final IdleTimer timer;
     private final Map<Key, Held> held = new HashMap<>();
     private boolean hookAdded;
     private boolean closed;
 
     Standbys(Duration idle) {
         this.idle = Objects.requireNonNull(idle, "idle");
-        this.timer = new IdleTimer("containerv-standby", Duration.ofSeconds(2));
     }
 
     /** This JVM's standbys. */
@@ -82,9 +80,8 @@ public final class Standbys {
         if (h == null) {
             return Optional.empty();
         }
-        h.expiry().cancel();
-        if (h.room() < planFile.toString().getBytes(StandardCharsets.UTF_8).length || h.start().hasEnded()) {
-            LOG.log(Level.DEBUG, () -> "discarding the standby of " + helper + ": it has ended or has no room for " + planFile);
+        if (h.room() < planFile.toString().getBytes(StandardCharsets.UTF_8).length || !usable(h)) {
+            LOG.log(Level.DEBUG, () -> "discarding the standby of " + helper + ": it has ended, is too old or has no room for " + planFile);
             h.start().discard();
             return Optional.empty();
         }
@@ -94,35 +91,32 @@ public final class Standbys {
 
     /**
      * Starts a standby for {@code helper} and this mode in the background, with {@code room} for the plan path, unless
-     * one is held already (or this JVM is shutting down). It is discarded if not taken within the idle time.
+     * a usable one is held already (or this JVM is shutting down); one that has ended or is too old is discarded.
      */
     public void refill(Path helper, boolean usernsSelf, int room) {
         Key key = new Key(helper, usernsSelf);
+        Held stale;
         synchronized (this) {
-            if (closed || held.containsKey(key)) {
+            stale = held.get(key);
+            if (closed || stale != null && usable(stale)) {
                 return;
             }
             if (!hookAdded) {
                 hookAdded = true;
                 addShutdownHook();
             }
-            EarlyStart start = EarlyStart.standby(helper, room, usernsSelf);
-            IdleTimer.Scheduled expiry = timer.schedule(() -> expire(key, start), idle);
-            held.put(key, new Held(start, room, expiry));
+            held.put(key, new Held(EarlyStart.standby(helper, room, usernsSelf, idle), room, System.nanoTime()));
         }
         LOG.log(Level.DEBUG, () -> "starting a standby of " + helper + (usernsSelf ? " in a user namespace of its own" : ""));
+        if (stale != null) {
+            LOG.log(Level.DEBUG, () -> "discarding the standby of " + helper + ": it has ended or is too old");
+            stale.start().discard();
+        }
     }
 
-    private void expire(Key key, EarlyStart start) {
-        synchronized (this) {
-            Held h = held.get(key);
-            if (h == null || h.start() != start) {
-                return;
-            }
-            held.remove(key);
-        }
-        LOG.log(Level.DEBUG, () -> "discarding the standby of " + key.helper() + ": not taken within " + idle);
-        start.discard();
+    /** Still starting or waiting, and young enough that it cannot reach its idle limit before the create's line. */
+    private boolean usable(Held h) {
+        return System.nanoTime() - h.startedNanos() < idle.toNanos() / 2 && !h.start().hasEnded();
     }
 
     /** Discards every standby held (end of file on its stdin; waits for its exit). Later refills start new ones. */
@@ -133,7 +127,6 @@ public final class Standbys {
             held.clear();
         }
         for (Held h : all) {
-            h.expiry().cancel();
             LOG.log(Level.DEBUG, () -> "discarding a standby");
             h.start().discard();
         }

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Warm standbys ({@code containerv-helper init <room> standby}) with the helper this build made: one is started ahead
+ * Warm standbys ({@code containerv-helper init <room> standby:<idle-ms>}) with the helper this build made: one is started ahead
  * and given to one create only, names the plan it is given on its command line, and leaves no process when it is
- * discarded (idle, unused, or too small for the plan's path). Runs as any user: a standby without {@code userns-self}
+ * discarded (unused, too old, or too small for the plan's path) or ends itself (idle). Runs as any user: a standby without {@code userns-self}
  * only waits for its line, and these plans are refused before anything is made.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -112,8 +112,9 @@ class StandbysTest {
         assertThat(Files.readString(log)).as("the log named on the line is its stderr").contains("supervisor: error plan");
     }
 
+    /** It ends itself: this JVM keeps no thread to end it. */
     @Test
-    void aStandbyNotTakenWithinTheIdleTimeIsDiscardedAndLeavesNoProcess() throws Exception {
+    void aStandbyNotTakenWithinItsIdleLimitEndsAndLeavesNoProcess() throws Exception {
         Standbys s = standbys(Duration.ofMillis(300));
         s.refill(helper, false, Standbys.roomFor(dir));
         List<ProcessHandle> started = await(StandbysTest::waiting, 1);
@@ -121,6 +122,21 @@ class StandbysTest {
         assertThat(started.get(0).onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
         assertThat(s.take(helper, false, dir.resolve("c1/plan"))).as("nothing held after the idle time").isEmpty();
         assertThat(await(StandbysTest::waiting, 0)).isEmpty();
+    }
+
+    /** A create could otherwise send its line just after the standby gave up waiting for it. */
+    @Test
+    void aStandbyOlderThanHalfItsIdleLimitIsDiscardedNotGiven() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(4));
+        s.refill(helper, false, Standbys.roomFor(dir));
+        List<ProcessHandle> started = await(StandbysTest::waiting, 1);
+        assertThat(started).hasSize(1);
+        Thread.sleep(2100);
+        assertThat(started.get(0).isAlive()).as("still within its limit").isTrue();
+        assertThat(s.take(helper, false, dir.resolve("c1/plan"))).isEmpty();
+        assertThat(started.get(0).isAlive()).as("discarded").isFalse();
+        s.refill(helper, false, Standbys.roomFor(dir));
+        assertThat(s.take(helper, false, dir.resolve("c1/plan"))).as("a new one").isPresent().get().satisfies(EarlyStart::discard);
     }
 
     @Test
@@ -191,7 +207,7 @@ class StandbysTest {
     @Test
     void theHelperRefusesAPlanPathLongerThanItsRoom() throws Exception {
         Path log = Files.createFile(dir.resolve("helper.log"));
-        EarlyStart start = EarlyStart.standby(helper, 8, false).forPlan(dir.resolve("c1/plan"));
+        EarlyStart start = EarlyStart.standby(helper, 8, false, Duration.ofSeconds(30)).forPlan(dir.resolve("c1/plan"));
         Process p = start.process();
         start.go(log);
         try (RandomAccessFile r = new RandomAccessFile(log.toFile(), "r")) {
