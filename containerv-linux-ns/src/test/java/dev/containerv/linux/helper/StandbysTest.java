@@ -88,7 +88,17 @@ class StandbysTest {
         Path log = Files.createFile(dir.resolve("helper.log"));
         EarlyStart taken = s.take(helper, false, plan).orElseThrow();
         Process p = taken.process();
-        assertThat(p.pid()).as("the process the create gets is the one started before it").isEqualTo(before.get(0).pid());
+        try {
+            takenAndNamed(s, taken, p, before.get(0), plan, log);
+        } finally {
+            // Blocked opening the FIFO it would not end at the end of its stdin: this test must not leave it.
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void takenAndNamed(Standbys s, EarlyStart taken, Process p, ProcessHandle before, Path plan, Path log) throws Exception {
+        assertThat(p.pid()).as("the process the create gets is the one started before it").isEqualTo(before.pid());
         assertThat(s.take(helper, false, plan)).as("taken once only").isEmpty();
         taken.go(log);
         String named = "";
