@@ -13,7 +13,9 @@
 #include "supervisor.h"
 #include "userns.h"
 #include "seccomp_check.h"
+#include "standby.h"
 #include "syscalls.h"
+#include "title.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -27,18 +29,30 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
-        /* init <plan> [early] [userns-self | <mark>]: "early" when started before the plan is
-         * written (standby.c); "userns-self" asks an early start to make its user namespace
-         * first; a mark is the rootless supervisor's sign on its own re-execution (userns.c). */
+        /* init <plan> [early|standby:<idle-ms>] [userns-self | <mark>]: "early" when started before
+         * the plan is written, "standby" when started before its create is known (its first word is then
+         * room for the plan path, which its stdin line names; standby.c); "userns-self" asks
+         * either to make its user namespace first; a mark is the rootless supervisor's sign on
+         * its own re-execution (userns.c). */
+        static const char usage[] = "usage: containerv-helper init <plan-path> [early|standby:<idle-ms> [userns-self]]";
         if (argc < 3 || argc > 5)
-            return cv_report_usage("usage: containerv-helper init <plan-path> [early [userns-self]]");
-        int early = argc >= 4 && strcmp(argv[3], "early") == 0;
-        const char *last = argc == 5 ? argv[4] : argc == 4 && !early ? argv[3] : NULL;
-        if (argc == 5 && !early)
-            return cv_report_usage("usage: containerv-helper init <plan-path> [early [userns-self]]");
-        int early_userns = early && last && strcmp(last, "userns-self") == 0;
-        cv_userns_self_mark = early_userns ? NULL : last;
-        return cv_supervisor_main(argv[2], early, early_userns);
+            return cv_report_usage(usage);
+        int mode = argc < 4 ? CV_START_PLAN : cv_start_parse(argv[3]);
+        if (mode < 0)
+            return cv_report_usage(usage);
+        const char *last = argc == 5 ? argv[4] : argc == 4 && !mode ? argv[3] : NULL;
+        if (argc == 5 && !mode)
+            return cv_report_usage(usage);
+        int early_userns = mode && last && strcmp(last, "userns-self") == 0;
+        /* A copy: a standby's words move when its plan path fills the room (title.c). */
+        static char mark[64];
+        if (last && !early_userns && strlen(last) >= sizeof mark)
+            return cv_report_usage(usage);
+        if (last && !early_userns)
+            strcpy(mark, last);
+        cv_userns_self_mark = last && !early_userns ? mark : NULL;
+        cv_title_remember(argc, argv);
+        return cv_supervisor_main(argv[2], mode, early_userns);
     }
     if (argc >= 2 && strcmp(argv[1], "check-plan") == 0) {
         if (argc != 3)

@@ -205,10 +205,11 @@ int cv_supervisor_main(const char *plan_path, int early, int early_userns)
      * wait until the plan is there. */
     if (early)
         (void)setsid();
-    if (early_userns && cv_userns_self_early(plan_path, &f) != 0)
+    if (early_userns && cv_userns_self_early(plan_path, cv_start_word, &f) != 0)
         return fail_early(&f, EXIT_CREATE_FAILED);
     if (early) {
-        int w = cv_standby_wait(&f);
+        /* A standby's first word is only room: the line names its plan. */
+        int w = cv_standby_wait(early == CV_START_STANDBY ? &plan_path : NULL, &f);
         if (w != 0)
             return w > 0 ? EXIT_CLEAN : fail_early(&f, EXIT_PLAN);
     }

@@ -14,4 +14,13 @@
  * the rest reads as NUL bytes. */
 void cv_title_hide_host_paths(void);
 
+/* Keeps init's argv (main.c) for cv_title_fill_room. */
+void cv_title_remember(int argc, char **argv);
+
+/* A standby (`init <room> standby:<idle-ms> [<mark>]`): writes value over argv[2], the room Java left for
+ * the plan path, the words after it following it and NUL bytes after them, so that its command
+ * line names its plan like any supervisor's (ps, the tests' leftover checks). -1 when value and
+ * those words do not fit the area (nothing changed). */
+int cv_title_fill_room(const char *value);
+
 #endif

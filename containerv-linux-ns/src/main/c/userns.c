@@ -107,9 +107,9 @@ static int own_userns_id(char *buf, size_t n, struct cv_fail *f)
     return 0;
 }
 
-/* Executes this program again as `init <plan-path> [early] <mark>`, the mark naming the user
- * namespace it is in now; returns only on failure. */
-static int reexec_inside(const char *plan_path, int early, struct cv_fail *f)
+/* Executes this program again as `init <plan-path> [early|standby] <mark>` (a standby's first
+ * word is its room), the mark naming the user namespace it is in now; returns only on failure. */
+static int reexec_inside(const char *plan_path, const char *mode, struct cv_fail *f)
 {
     char id[64];
     if (own_userns_id(id, sizeof id, f) != 0)
@@ -127,7 +127,7 @@ static int reexec_inside(const char *plan_path, int early, struct cv_fail *f)
     self[n] = '\0';
     /* The mark as a word of the command line, which title.c blanks in the init (an environment
      * variable would stay readable in /proc/1/environ after unsetenv). */
-    char *argv[] = { self, "init", (char *)plan_path, early ? "early" : id, early ? id : NULL, NULL };
+    char *argv[] = { self, "init", (char *)plan_path, mode ? (char *)mode : id, mode ? id : NULL, NULL };
     execv(self, argv);
     cv_fail_set(f, CV_STEP_USER_NAMESPACE, "execv", errno, self, NULL);
     return -1;
@@ -201,10 +201,10 @@ int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fai
     }
     if (unshare_self(p, f) != 0)
         return -1;
-    return reexec_inside(plan_path, 0, f);
+    return reexec_inside(plan_path, NULL, f);
 }
 
-int cv_userns_self_early(const char *plan_path, struct cv_fail *f)
+int cv_userns_self_early(const char *plan_path, const char *mode, struct cv_fail *f)
 {
     /* The one map a user may write for itself: its own ids as 0 (read before unshare, after
      * which they show as the overflow id). */
@@ -218,7 +218,7 @@ int cv_userns_self_early(const char *plan_path, struct cv_fail *f)
     own.ngid_map = 1;
     if (unshare_self(&own, f) != 0)
         return -1;
-    return reexec_inside(plan_path, 1, f);
+    return reexec_inside(plan_path, mode, f);
 }
 
 int cv_userns_create(const struct cv_plan *p, struct cv_fail *f)

@@ -32,12 +32,13 @@ int cv_userns_write_maps(pid_t pid, const struct cv_plan *p, struct cv_fail *f);
  * -1 with f (step user-namespace). */
 int cv_userns_self(const struct cv_plan *p, const char *plan_path, struct cv_fail *f);
 
-/* Rootless, started before its plan is written (`init <plan> early userns-self`): unshares a
- * user namespace, writes the one mapping an unprivileged process may write for itself (its own
- * uid and gid as 0, setgroups denied) and executes itself again inside it as `init <plan> early
- * <mark>`; cv_userns_self later requires the plan to name exactly these maps. Returns only on
- * failure, -1 with f (step user-namespace). */
-int cv_userns_self_early(const char *plan_path, struct cv_fail *f);
+/* Rootless, started before its plan is written (`init <plan> early userns-self`, or a standby's
+ * `init <room> standby:<idle-ms> userns-self`): unshares a user namespace, writes the one mapping an
+ * unprivileged process may write for itself (its own uid and gid as 0, setgroups denied) and
+ * executes itself again inside it as `init <plan> <mode> <mark>` (mode "early" or "standby:<ms>");
+ * cv_userns_self later requires the plan to name exactly these maps. Returns only on failure, -1
+ * with f (step user-namespace). */
+int cv_userns_self_early(const char *plan_path, const char *mode, struct cv_fail *f);
 
 /* The mark cv_userns_self passes to its re-execution as init's fourth word (never through the
  * environment, which /proc/1/environ would show the container); NULL on a first start. */

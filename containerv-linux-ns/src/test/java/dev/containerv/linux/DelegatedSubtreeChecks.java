@@ -12,6 +12,7 @@ import dev.containerv.api.Layer;
 import dev.containerv.api.ProcessSpec;
 import dev.containerv.api.ResourceLimits;
 import dev.containerv.api.RuntimeFeature;
+import dev.containerv.linux.helper.Standbys;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.testkit.TestRootfs;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +78,8 @@ class DelegatedSubtreeChecks {
     private void assertNothingLeft(String id) throws InterruptedException {
         LinuxOptions roots = LinuxOptions.defaults();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // The standby started for a next create is a child too, and no container's.
+        Standbys.shared().discardAll();
         // The supervisor is this JVM's child (the creating one) until Java's process reaper has waited for it.
         while ((Files.exists(parent.resolve(id)) || Files.exists(roots.stateRoot().resolve(id)) || Supervisors.of(id).isPresent()
                 || ProcessHandle.current().children().findAny().isPresent()) && System.nanoTime() < deadline) {

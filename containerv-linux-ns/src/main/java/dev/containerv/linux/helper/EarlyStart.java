@@ -22,12 +22,19 @@ import java.util.concurrent.CompletionException;
  * plan is written (the log becomes the helper's stderr); {@link #discard} ends a start that a failed create no longer needs (end of file on its stdin:
  * it exits having made nothing). stdin is the owner pipe and stdout the status pipe, as for
  * {@link InitLauncher#readStatus}. Used by one create, on one thread.
+ *
+ * <p>A warm standby ({@link #standby}, held by {@link Standbys}) is started before its create is known, as
+ * {@code init <room> standby:<idle-ms> [userns-self]}: {@link #forPlan} names the plan it is given, and its line then names
+ * the plan too ({@code <plan-path> <log-path>}), which it writes over the room on its command line.
  */
 public final class EarlyStart {
     private final CompletableFuture<Process> started;
+    /** A standby's plan, named on its line; {@code null} for a start whose command line names it. */
+    private final Path standbyPlan;
 
-    private EarlyStart(CompletableFuture<Process> started) {
+    private EarlyStart(CompletableFuture<Process> started, Path standbyPlan) {
         this.started = started;
+        this.standbyPlan = standbyPlan;
     }
 
     /** Starts the helper on a new daemon thread ({@code containerv-helper-start}, which ends with the start). */
@@ -35,6 +42,33 @@ public final class EarlyStart {
         // The command line names the plan, as a supervisor started after it: ps (and the tests) find it by that.
         List<String> command = usernsSelf ? List.of(helper.toString(), "init", planFile.toString(), "early", "userns-self")
                 : List.of(helper.toString(), "init", planFile.toString(), "early");
+        return new EarlyStart(start(command), null);
+    }
+
+    /**
+     * Starts a standby on a new daemon thread: {@code init <room> standby:<idle-ms> [userns-self]}, the room {@code room}
+     * characters that a plan path of at most as many bytes replaces on its command line; not given a line within
+     * {@code idle}, it exits by itself.
+     */
+    static EarlyStart standby(Path helper, int room, boolean usernsSelf, Duration idle) {
+        String placeholder = "-".repeat(room);
+        String word = "standby:" + Math.max(1, idle.toMillis());
+        List<String> command = usernsSelf ? List.of(helper.toString(), "init", placeholder, word, "userns-self")
+                : List.of(helper.toString(), "init", placeholder, word);
+        return new EarlyStart(start(command), null);
+    }
+
+    /** This standby, given to the create of {@code planFile}: its line will name that plan. */
+    EarlyStart forPlan(Path planFile) {
+        return new EarlyStart(started, planFile);
+    }
+
+    /** Whether the start has ended, and the process with it (a standby that can no longer be given a plan). */
+    boolean hasEnded() {
+        return started.isDone() && (started.isCompletedExceptionally() || !started.join().isAlive());
+    }
+
+    private static CompletableFuture<Process> start(List<String> command) {
         // Its stderr is the log once it has read the line; before, it has nothing to say that the status line does not.
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE)
                 .redirectError(Redirect.DISCARD);
@@ -52,7 +86,7 @@ public final class EarlyStart {
         }, "containerv-helper-start");
         t.setDaemon(true);
         t.start();
-        return new EarlyStart(started);
+        return started;
     }
 
     /**
@@ -73,7 +107,8 @@ public final class EarlyStart {
      */
     public void go(Path log) throws IOException {
         Process p = join();
-        byte[] line = (Percent.encode(log.toString()) + "\n").getBytes(StandardCharsets.UTF_8);
+        String plan = standbyPlan == null ? "" : Percent.encode(standbyPlan.toString()) + " ";
+        byte[] line = (plan + Percent.encode(log.toString()) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             OutputStream in = p.getOutputStream();
             in.write(line);

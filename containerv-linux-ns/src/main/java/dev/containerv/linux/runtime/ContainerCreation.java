@@ -11,6 +11,7 @@ import dev.containerv.linux.helper.EarlyStart;
 import dev.containerv.linux.helper.HelperFailure;
 import dev.containerv.linux.helper.HelperLog;
 import dev.containerv.linux.helper.InitLauncher;
+import dev.containerv.linux.helper.Standbys;
 import dev.containerv.linux.helper.StatusLine;
 import dev.containerv.linux.network.HostLinks;
 import dev.containerv.linux.plan.CgroupSetup;
@@ -44,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code create}, in order: spec checks, root, the helper, the supervisor started (before its plan,
- * {@link EarlyStart}), the state directory claimed, the container's cgroup with its limits, the plan written and sent to the
+ * {@link EarlyStart}; or one started before the create, taken from {@link Standbys}), the state directory claimed, the container's cgroup with its limits, the plan written and sent to the
  * supervisor, {@code state.json} (creating, naming the supervisor), its status line read, the control
  * socket joined, {@code state.json} (running). Any failure after the claim aborts the create: the supervisor
  * is stopped (it kills the init and cleans up) and the leftovers (cgroup included) are removed, so nothing half-made
@@ -103,7 +104,16 @@ final class ContainerCreation {
         // Only the one mapping a user may write for itself is made before the plan is read; a plan with other maps
         // (subordinate ids) gets its namespace from the plan, after it is read.
         boolean ownIdsOnly = spec.uidMappings().isEmpty() && spec.gidMappings().isEmpty();
-        EarlyStart early = EarlyStart.begin(helperPath, planFile, rootless && ownIdsOnly);
+        boolean usernsSelf = rootless && ownIdsOnly;
+        // A standby started before this create (Standbys) fits when its start did not depend on the spec: the runtime's
+        // own helper, and rootless the user's own ids only. It is taken, and the next one started, for the next create.
+        boolean standbyFits = Standbys.enabled() && options.helperPath().isEmpty() && (!rootless || ownIdsOnly);
+        EarlyStart early = (standbyFits ? runtime.standbys().take(helperPath, usernsSelf, planFile) : Optional.<EarlyStart>empty())
+                .orElseGet(() -> EarlyStart.begin(helperPath, planFile, usernsSelf));
+        if (standbyFits) {
+            // Now, not once this create is done: started later it would not be ready for a create that follows at once.
+            runtime.standbys().refill(helperPath, usernsSelf, Standbys.roomFor(options.stateRoot()));
+        }
         try {
             store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir, judgedRoots);
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import dev.containerv.linux.cgroup.CgroupFiles;
 import dev.containerv.linux.cgroup.CgroupLayout;
 import dev.containerv.linux.cgroup.CgroupManager;
 import dev.containerv.linux.cgroup.HostCgroups;
+import dev.containerv.linux.helper.Standbys;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.rootless.DelegatedCgroups;
 import dev.containerv.linux.rootless.UserPlaces;
@@ -246,5 +247,10 @@ public final class LinuxRuntime implements ContainerRuntime {
 
     HostCgroups cgroups() {
         return cgroups;
+    }
+
+    /** The supervisors started ahead of their creates: this JVM's, shared by its runtimes (one per helper and mode). */
+    Standbys standbys() {
+        return Standbys.shared();
     }
 }

@@ -29,6 +29,8 @@ class EarlyStartTest {
     void helper() {
         helper = TestSupport.builtHelper();
         assumeThat(helper).as("the native helper is not built (no C compiler?)").isNotNull();
+        // The creates of other test classes in this JVM leave this JVM's standby of the runtime's helper.
+        Standbys.shared().discardAll();
     }
 
     private static java.util.stream.Stream<ProcessHandle> helpers() {
