@@ -16,8 +16,11 @@ import dev.containerv.linux.helper.Standbys;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.testkit.TestRootfs;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that subtree (not by Surefire: the name does not end in Test).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DelegatedSubtreeChecks {
     /** The delegated subtree, an absolute directory of the v2 tree. */
     static final String SUBTREE_PROPERTY = "containerv.test.delegatedSubtree";
@@ -74,6 +78,16 @@ class DelegatedSubtreeChecks {
         return Set.of(Files.readString(subtree.resolve("cgroup.controllers")).strip().split("\\s+"));
     }
 
+    /**
+     * No process in the subtree's own cgroup once a container exists: the JVM moved into its leaf before it started any
+     * helper (the container's supervisor, the standby for the next create), or a process left there would keep the
+     * subtree from enabling a controller for its children (cgroup v2's no-internal-processes rule: EBUSY).
+     */
+    private void assertSubtreeRootHoldsNoProcess() throws IOException {
+        assertThat(Files.readString(subtree.resolve("cgroup.procs")).lines().map(l -> l + " " + ProcessHandle.of(Long.parseLong(l.strip()))
+                .flatMap(h -> h.info().commandLine()).orElse("?")).toList()).as("the processes in the subtree's own cgroup").isEmpty();
+    }
+
     /** The container's cgroup, state, layer and supervisor (a child of this JVM, or of a killed one) are gone. */
     private void assertNothingLeft(String id) throws InterruptedException {
         LinuxOptions roots = LinuxOptions.defaults();
@@ -94,10 +108,13 @@ class DelegatedSubtreeChecks {
                 .as("this JVM's children (supervisors not yet reaped)").isEmpty();
     }
 
+    /** First: its create is this JVM's first use of cgroups, where the JVM leaves the subtree's own cgroup. */
     @Test
+    @Order(1)
     void theJvmMovesIntoALeafAndEachContainerRunsInAChildCgroupOfTheSubtree() throws Exception {
         String id = newId();
         try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(TestRootfs.shared()).build())) {
+            assertSubtreeRootHoldsNoProcess();
             assertThat(cgroupOf(ProcessHandle.current().pid())).as("this JVM, out of the subtree's own cgroup").isEqualTo(relative(subtree.resolve("jvm")));
             ContainerProcess sleep = c.spawn(ProcessSpec.of("/bin/sleep", "60"));
             assertThat(cgroupOf(sleep.pid())).isEqualTo(relative(parent.resolve(id)));
@@ -113,6 +130,7 @@ class DelegatedSubtreeChecks {
         try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(TestRootfs.shared())
                 .capabilities(dev.containerv.api.Capability.FILESYSTEM, dev.containerv.api.Capability.PROCESS_CONTROL,
                         dev.containerv.api.Capability.CGROUPS).build())) {
+            assertSubtreeRootHoldsNoProcess();
             var r = c.exec(ProcessSpec.of("/bin/sh", "-c",
                     "grep '^0::' /proc/self/cgroup; test -f /sys/fs/cgroup/cgroup.procs && echo procs; test -d /sys/fs/cgroup/jvm || echo no-jvm;"
                             + " echo 1 > /sys/fs/cgroup/cgroup.kill 2>/dev/null || echo read-only"));
@@ -128,6 +146,7 @@ class DelegatedSubtreeChecks {
     void cpuTimeComesFromTheContainersCgroupAndMemoryFromWhatCanBeRead() throws Exception {
         String id = newId();
         try (Container c = runtime.create(ContainerSpec.builder().id(id).rootfs(TestRootfs.shared()).build())) {
+            assertSubtreeRootHoldsNoProcess();
             c.spawn(ProcessSpec.of("/bin/sleep", "60"));
             c.exec(ProcessSpec.of("/bin/sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
             long before = usageNanos(id);

@@ -99,6 +99,13 @@ final class ContainerCreation {
         Path socket = paths.controlSocket();
         SpecChecks.requireSocketPathFits(options, socket);
         StateStore store = runtime.store();
+        if (rootless) {
+            // In a delegated cgroup v2 subtree the JVM leaves the subtree's own cgroup at the first use of cgroups
+            // (DelegatedCgroups). That must come before this create starts a helper: a supervisor or standby started
+            // there stays there, and a process in the subtree's own cgroup keeps it from enabling controllers for its
+            // children (cgroup v2's no-internal-processes rule, EBUSY). Once per runtime; later calls only read a field.
+            runtime.cgroups().manager();
+        }
         // The supervisor starts now (rootless, it makes its user namespace too), while the rest is prepared.
         Path planFile = stateDir.resolve("plan");
         // Only the one mapping a user may write for itself is made before the plan is read; a plan with other maps
