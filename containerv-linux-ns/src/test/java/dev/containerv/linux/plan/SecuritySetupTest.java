@@ -72,6 +72,37 @@ class SecuritySetupTest {
         assertThat(l).contains("seccomp-default errno:EPERM", "seccomp execve allow", "landlock ro /usr", "landlock rw /work%20dir");
     }
 
+    /**
+     * The default caps and deny-list lines are made once per runtime, not per create: a create with a policy, log-only
+     * denials or added capabilities between two default ones still gets its own lines, and the default ones after it
+     * are the default's again (each compared with what {@link SecuritySetup#filter} and {@link CapabilitySet} give).
+     */
+    @Test
+    void theLinesMadeOnceForTheDefaultNeverServeASpecOrOptionsThatDiffer() {
+        ContainerSpec plain = ContainerSpec.builder().id("c1").rootfs(tmp).build();
+        ContainerSpec withPolicy = ContainerSpec.builder().id("c1").rootfs(tmp).policy(SecurityPolicy.builder(PolicyProfile.BUILD).build()).build();
+        LinuxOptions netAdmin = LinuxOptions.builder().addCapabilities("cap_net_admin").build();
+        Map<String, String> logOnly = Map.of("CONTAINERV_SECCOMP_LOG", "1");
+        for (int round = 0; round < 2; round++) {
+            assertSeccompAndCaps(plain, LinuxOptions.defaults(), Map.of(), false);
+            assertSeccompAndCaps(withPolicy, LinuxOptions.defaults(), Map.of(), false);
+            assertSeccompAndCaps(plain, LinuxOptions.defaults(), logOnly, false);
+            assertSeccompAndCaps(withPolicy, LinuxOptions.defaults(), logOnly, false);
+            assertSeccompAndCaps(plain, netAdmin, Map.of(), true);
+        }
+    }
+
+    private void assertSeccompAndCaps(ContainerSpec spec, LinuxOptions options, Map<String, String> env, boolean netAdmin) {
+        List<String> l = lines(SecuritySetup.apply(plan(), spec, tmp, options, List.of(), env));
+        assertThat(l.stream().filter(s -> s.startsWith("seccomp")).toList()).isEqualTo(SecuritySetup.filter(spec, env).planLines());
+        String caps = l.stream().filter(s -> s.startsWith("caps ")).findFirst().orElseThrow();
+        assertThat(caps.contains("NET_ADMIN")).as(caps).isEqualTo(netAdmin);
+        if (!netAdmin) {
+            String d = CapabilitySet.planText(CapabilitySet.DEFAULT);
+            assertThat(caps).isEqualTo("caps " + d + " " + d + " " + d + " " + d + " -");
+        }
+    }
+
     /** Sharing the host's network namespace (no NETWORK), a container is kept from the host's abstract Unix sockets. */
     @Test
     void withoutItsOwnNetworkNamespaceAContainerIsScopedFromAbstractSockets() {

@@ -16,6 +16,24 @@ class HostRootViewTest {
     @TempDir
     Path tmp;
 
+    /** The fifth field of every line, escapes undone, the last line with or without its newline. */
+    @Test
+    void mountPointsAreTheFifthFieldOfEachMountinfoLine() {
+        String text = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+                + "23 22 0:5 / /proc rw,nosuid shared:2 - proc proc rw\n"
+                + "24 22 0:40 / /srv/my\\040data rw - tmpfs tmpfs rw";
+        assertThat(HostRootView.mountPoints(text)).containsExactly(Path.of("/"), Path.of("/proc"), Path.of("/srv/my data"));
+        assertThat(HostRootView.mountPoints(text + "\n")).containsExactly(Path.of("/"), Path.of("/proc"), Path.of("/srv/my data"));
+    }
+
+    /** This process's own mount table, read whole, gives what reading it line by line gives. */
+    @Test
+    void theLiveMountTableReadsAsLineByLine() throws IOException {
+        List<Path> lineByLine = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(l -> l.split(" ")[4].replace("\\040", " ")).map(Path::of).toList();
+        assertThat(HostRootView.mountPoints()).isNotEmpty().containsExactlyElementsOf(lineByLine);
+    }
+
     @Test
     void onlyATreeWithMountsBelowItNeedsComposing() {
         Path root = Path.of("/srv/root");
