@@ -107,10 +107,19 @@ class LinuxCgroupPrivilegedTest {
         String id = newId();
         try (Container c = create(id, ResourceLimits.builder().cpuPercent(percent).build())) {
             long before = c.stats().cpuTimeNanos();
+            double idleBefore = hostIdleSeconds();
             ExecResult r = sh(c, "timeout 2 sh -c 'while :; do :; done'; true");
+            double idle = hostIdleSeconds() - idleBefore;
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             double seconds = (c.stats().cpuTimeNanos() - before) / 1e9;
-            assertThat(seconds).as("cpu seconds of a 2 s busy loop capped at half a CPU").isBetween(0.7, 1.3);
+            assertThat(seconds).as("cpu seconds of a 2 s busy loop capped at half a CPU").isLessThanOrEqualTo(1.3);
+            // Other work on the host only takes CPU away from the loop; the lower bound says the cap is not stricter
+            // than asked, which only a host with CPU to spare can show.
+            if (idle >= 2.0) {
+                assertThat(seconds).as("cpu seconds of the capped loop while the host had %.2f s of CPU idle", idle).isGreaterThanOrEqualTo(0.7);
+            } else {
+                System.out.println("LinuxCgroupPrivilegedTest: the cap's lower bound not checked: the host had only " + idle + " s of CPU idle");
+            }
         }
         PrivilegedBed.assertGone(id);
     }
@@ -119,7 +128,9 @@ class LinuxCgroupPrivilegedTest {
     void statsFromTheCgroupMoveAfterCpuWorkAndAnFsyncedWrite() throws Exception {
         String id = newId();
         try (Container c = create(id, ResourceLimits.builder().memoryMax("512M").build())) {
+            double idleBefore = hostIdleSeconds();
             ExecResult r = sh(c, "timeout 1 sh -c 'while :; do :; done'; dd if=/dev/zero of=/big bs=1M count=100 conv=fsync 2>&1");
+            double idle = hostIdleSeconds() - idleBefore;
             assertThat(r.exitCode()).as(r.stdout()).isZero();
             c.spawn(ProcessSpec.of("/bin/sleep", "30"));
             c.spawn(ProcessSpec.of("/bin/sleep", "30"));
@@ -129,7 +140,9 @@ class LinuxCgroupPrivilegedTest {
                 Thread.sleep(20);
                 s = c.stats();
             }
-            assertThat(s.cpuTimeNanos()).as("cpu time").isGreaterThanOrEqualTo(500_000_000L);
+            // A busy host leaves the loop less than the half second it gets with a CPU to spare; it still gets some.
+            assertThat(s.cpuTimeNanos()).as("cpu time (the host had %.2f s of CPU idle meanwhile)", idle)
+                    .isGreaterThanOrEqualTo(idle >= 1.0 ? 500_000_000L : 10_000_000L);
             assertThat(s.memoryUsageBytes()).as("memory").isPositive();
             assertThat(s.activeProcesses()).as("the init and two sleeps").isEqualTo(3);
             assertThat(s.totalProcesses()).as("processes started since create").isGreaterThanOrEqualTo(5);
@@ -230,6 +243,12 @@ class LinuxCgroupPrivilegedTest {
      * on this CI machine (virtio disk, v1 blkio) it reads {@code Total 0} even after direct writes. A v2 tree
      * without the io controller counts nothing either.
      */
+    /** The host's idle CPU time so far, all CPUs summed, in seconds ({@code /proc/stat}'s idle and iowait, in USER_HZ). */
+    private static double hostIdleSeconds() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        return (Long.parseLong(f[4]) + Long.parseLong(f[5])) / 100.0;
+    }
+
     private static String hostDoesNotAccountBlockIo() throws IOException {
         for (Path mount : HostCgroupDirs.mounts()) {
             Path v1 = mount.resolve("blkio.throttle.io_service_bytes");
