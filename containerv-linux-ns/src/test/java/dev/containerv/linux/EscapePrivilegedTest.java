@@ -481,7 +481,7 @@ class EscapePrivilegedTest {
     void aSocketInTheUsersHomeDoesNotConnectFromAHostRootContainer() throws Exception {
         Path home = Path.of(System.getProperty("user.home")).toRealPath();
         Path top = Path.of("/").resolve(home.getName(0));
-        Assumptions.assumeFalse(rootless && dev.containerv.linux.rootless.HostRootView.needed(top, dev.containerv.linux.rootless.HostRootView.mountPoints()),
+        Assumptions.assumeFalse(rootless && dev.containerv.linux.rootless.HostRootView.needed(top, dev.containerv.linux.proc.Proc.HOST.mountPoints()),
                 top + " has mounts below it: a rootless host-root view binds it (a limit linux-provider.md documents)");
         Path socket = home.resolve("cv-home-" + UUID.randomUUID().toString().substring(0, 8));
         try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {

@@ -69,12 +69,13 @@ public final class PlanBuilder {
         for (Path lower : concat(lowers, rootfs)) {
             nested |= layerReal.startsWith(lower) || lower.startsWith(layerReal);
         }
-        if (rootless && lowers.isEmpty() && HostRootView.needed(rootfs, HostRootView.mountPoints())) {
+        List<Path> mountPoints = rootless && lowers.isEmpty() ? Proc.HOST.mountPoints() : List.of();
+        if (rootless && lowers.isEmpty() && HostRootView.needed(rootfs, mountPoints)) {
             // The host's root (or any tree with mounts below it): composed, as a user namespace allows.
             // Every writable layer of the view on one tmpfs, outside every host directory (the home holding the layer root too).
             Path scratch = Files.createDirectories(layerDir.resolve("scratch"));
             Files.createDirectories(merged);
-            Path base = HostRootView.apply(plan, rootfs, layerDir, scratch, HostRootView.mountPoints());
+            Path base = HostRootView.apply(plan, rootfs, layerDir, scratch, mountPoints);
             plan.overlayOnTmpfs(base, scratch, 0, merged);
         } else if (nested) {
             Path scratch = layerDir.resolve("scratch");

@@ -1,6 +1,7 @@
 package dev.containerv.linux.rootless;
 
 import dev.containerv.linux.plan.LaunchPlan;
+import dev.containerv.linux.proc.Proc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +23,8 @@ class HostRootViewTest {
         String text = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
                 + "23 22 0:5 / /proc rw,nosuid shared:2 - proc proc rw\n"
                 + "24 22 0:40 / /srv/my\\040data rw - tmpfs tmpfs rw";
-        assertThat(HostRootView.mountPoints(text)).containsExactly(Path.of("/"), Path.of("/proc"), Path.of("/srv/my data"));
-        assertThat(HostRootView.mountPoints(text + "\n")).containsExactly(Path.of("/"), Path.of("/proc"), Path.of("/srv/my data"));
+        assertThat(Proc.mountPoints(text)).containsExactly(Path.of("/"), Path.of("/proc"), Path.of("/srv/my data"));
+        assertThat(Proc.mountPoints(text + "\n")).containsExactly(Path.of("/"), Path.of("/proc"), Path.of("/srv/my data"));
     }
 
     /** This process's own mount table, read whole, gives what reading it line by line gives. */
@@ -31,7 +32,7 @@ class HostRootViewTest {
     void theLiveMountTableReadsAsLineByLine() throws IOException {
         List<Path> lineByLine = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .map(l -> l.split(" ")[4].replace("\\040", " ")).map(Path::of).toList();
-        assertThat(HostRootView.mountPoints()).isNotEmpty().containsExactlyElementsOf(lineByLine);
+        assertThat(Proc.HOST.mountPoints()).isNotEmpty().containsExactlyElementsOf(lineByLine);
     }
 
     @Test
