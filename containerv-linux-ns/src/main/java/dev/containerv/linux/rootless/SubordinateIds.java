@@ -111,13 +111,8 @@ public final class SubordinateIds {
 
     /**
      * Why this user's containers cannot have mappings at all (USERS is then not offered), or empty when the tools are
-     * installed and both files grant the user at least one range.
+     * installed and both files grant the user at least one range, as {@code grants} read them.
      */
-    public static Optional<String> unavailable(String user, long uid, Path etc, List<Path> binaries) throws IOException {
-        return unavailable(user, uid, Grants.read(etc, binaries));
-    }
-
-    /** {@link #unavailable(String, long, Path, List)} with what {@code grants} read. */
     public static Optional<String> unavailable(String user, long uid, Grants grants) throws IOException {
         Optional<String> tool = missingTool(grants);
         if (tool.isPresent()) {
@@ -168,17 +163,8 @@ public final class SubordinateIds {
      *
      * @param user     the user's name
      * @param uid      the user's uid, {@code gid} its primary gid
-     * @param binaries where {@code newuidmap} and {@code newgidmap} are looked for (/usr/bin, /bin)
+     * @param grants   the user's ranges and the tools, as read on the host ({@link Grants#here})
      */
-    public static Optional<String> problem(List<IdMapping> uidMaps, List<IdMapping> gidMaps, String user, long uid, long gid, Path etc,
-                                           List<Path> binaries) throws IOException {
-        if (uidMaps.isEmpty() && gidMaps.isEmpty()) {
-            return Optional.empty();
-        }
-        return problem(uidMaps, gidMaps, user, uid, gid, Grants.read(etc, binaries));
-    }
-
-    /** {@link #problem(List, List, String, long, long, Path, List)} with what {@code grants} read. */
     public static Optional<String> problem(List<IdMapping> uidMaps, List<IdMapping> gidMaps, String user, long uid, long gid, Grants grants)
             throws IOException {
         if (uidMaps.isEmpty() && gidMaps.isEmpty()) {
