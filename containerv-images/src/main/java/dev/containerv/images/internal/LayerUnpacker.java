@@ -82,6 +82,11 @@ public final class LayerUnpacker {
         this.root = SpecialFiles.isRoot();
     }
 
+    /** @return the most uncompressed tar bytes one layer may have */
+    long maxBytes() {
+        return maxBytes;
+    }
+
     /**
      * Unpacks {@code tar} into the directory {@code dir}, which must exist and be empty.
      *
