@@ -137,7 +137,7 @@ public final class LayerCache {
      *         kept them, or only from sources that name no blob digest)
      * @throws IOException when the record cannot be read
      */
-    public Set<Digest> recordedBlobs(Digest diffId) throws IOException {
+    Set<Digest> recordedBlobs(Digest diffId) throws IOException {
         Path record = blobRecords.resolve(diffId.hex());
         if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
             return Set.of();
