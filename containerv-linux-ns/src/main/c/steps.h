@@ -25,7 +25,7 @@
     X(VETH_CONTAINER, "veth-container")                                                       \
     X(ROUTE, "route")                                                                         \
     X(USER_NAMESPACE, "user-namespace")                                                       \
-    /* init setup (init.c, mount.c, net.c) */                                                 \
+    /* init setup (init.c, mount*.c, net.c) */                                                \
     X(MOUNT_PRIVATE, "mount-private")                                                         \
     X(CONTROL_SOCKET, "control-socket")                                                       \
     X(TMPFS_UPPER, "tmpfs-upper")                                                             \
