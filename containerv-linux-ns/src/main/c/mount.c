@@ -94,8 +94,11 @@ int cv_open_in_root(int rootfd, const char *path, int create, struct cv_fail *f,
                 int e2 = errno;
                 if (parent != rootfd)
                     close(parent);
+                /* Only a read-only root refuses one here (mount points below read-only binds are made
+                 * before those are made read-only: mountpoints.c). */
                 cv_fail_set(f, CV_STEP_MOUNTPOINT, last && create == 2 ? "openat" : "mkdirat", e2, path,
-                            "creating '%s'", rel);
+                            e2 == EROFS ? "creating '%s': a read-only root must already hold every mount point" : "creating '%s'",
+                            rel);
                 return -1;
             }
             cur = openat2_in_root(rootfd, rel, O_PATH);

@@ -151,10 +151,10 @@ static int mount_layered_overlay_string(const struct cv_plan *p, const char *upp
     for (size_t i = 0; r == 0 && i < p->nlowers; i++)
         r = append2(data, sizeof data, &len, p->lowers[i], ":");
     if (r == 0)
-        r = append2(data, sizeof data, &len, p->rootfs, ",upperdir=");
-    if (r == 0)
+        r = append2(data, sizeof data, &len, p->rootfs, upper ? ",upperdir=" : "");
+    if (r == 0 && upper)
         r = append2(data, sizeof data, &len, upper, ",workdir=");
-    if (r == 0)
+    if (r == 0 && upper)
         r = append2(data, sizeof data, &len, work, volatile_option(p));
     if (r != 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "", ENAMETOOLONG, p->merged,
@@ -162,7 +162,8 @@ static int mount_layered_overlay_string(const struct cv_plan *p, const char *upp
                     "(Linux >= 6.8)", p->nlowers + 1);
         return -1;
     }
-    if (mount("overlay", p->merged, "overlay", MS_NODEV, data) != 0) {
+    /* Without an upper, overlayfs is read-only anyway; MS_RDONLY says so in mountinfo too. */
+    if (mount("overlay", p->merged, "overlay", MS_NODEV | (upper ? 0 : MS_RDONLY), data) != 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "mount", errno, p->merged, "%s", data);
         return -1;
     }
@@ -172,7 +173,8 @@ static int mount_layered_overlay_string(const struct cv_plan *p, const char *upp
 /* The overlay of a layered root through the new mount API: every lower is its own fsconfig
  * "lowerdir+" call (Linux >= 6.8), so the stack is not bound by mount(2)'s page of options and
  * no path is parsed for ':' or ','. A kernel without fsopen (ENOSYS) or "lowerdir+" (EINVAL on
- * the first one, before anything else is set) gets the option string instead. */
+ * the first one, before anything else is set) gets the option string instead. upper and work
+ * NULL (root-readonly): an overlay of the lowers alone, read-only. */
 static int mount_layered_overlay(const struct cv_plan *p, const char *upper, const char *work, struct cv_fail *f)
 {
     for (size_t i = 0; i < p->nlowers; i++)
@@ -203,14 +205,14 @@ static int mount_layered_overlay(const struct cv_plan *p, const char *upper, con
     }
     const char *keys[] = { "upperdir", "workdir" };
     const char *vals[] = { upper, work };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; upper && i < 2; i++) {
         if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], vals[i], 0) != 0) {
             cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, vals[i], "%s", keys[i]);
             fs_context_message(fs, f);
             return -1;
         }
     }
-    if (p->overlay_volatile && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0) != 0) {
+    if (upper && p->overlay_volatile && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0) != 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "fsconfig", errno, p->merged, "volatile");
         fs_context_message(fs, f);
         return -1;
@@ -221,7 +223,7 @@ static int mount_layered_overlay(const struct cv_plan *p, const char *upper, con
         fs_context_message(fs, f);
         return -1;
     }
-    int mnt cleanup_fd = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
+    int mnt cleanup_fd = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV | (upper ? 0 : MOUNT_ATTR_RDONLY));
     if (mnt < 0) {
         cv_fail_set(f, CV_STEP_OVERLAY, "fsmount", errno, p->merged, NULL);
         return -1;
@@ -231,6 +233,87 @@ static int mount_layered_overlay(const struct cv_plan *p, const char *upper, con
         return -1;
     }
     return 0;
+}
+
+/* Makes the root read-only once the setup operations have made their mount points in its writable
+ * layer on a tmpfs (root-readonly with tmpfs-upper: a rootless view of the host's root): the root
+ * overlay, and each overlay-dir no later operation mounts over, as they are parts of the root. */
+static int readonly_after_setup(int rootfd, const struct cv_plan *p, struct cv_fail *f)
+{
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    if (syscall(SYS_mount_setattr, rootfd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+        cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, "/", "read-only root");
+        return -1;
+    }
+    for (size_t i = 0; i < p->nsetup; i++) {
+        if (p->setup[i].kind != CV_SETUP_OVERLAY_DIR)
+            continue;
+        int covered = 0;
+        for (size_t j = i + 1; j < p->nsetup; j++)
+            covered |= strcmp(p->setup[j].dst, p->setup[i].dst) == 0;
+        if (covered)
+            continue;
+        int fd cleanup_fd = cv_open_in_root(rootfd, p->setup[i].dst, 0, f, CV_STEP_ROOT_READONLY);
+        if (fd < 0)
+            return -1;
+        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+            cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, p->setup[i].dst, "read-only part of the root");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The plan's setup operations in the root mounted on merged (then made read-only, when the plan
+ * says so and the root had a writable layer on a tmpfs for their mount points). */
+static int setup_in_root(const struct cv_plan *p, struct cv_fail *f)
+{
+    int rootfd cleanup_fd = CV_RETRY(open(p->merged, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (rootfd < 0) {
+        cv_fail_set(f, CV_STEP_OVERLAY, "open", errno, p->merged, NULL);
+        return -1;
+    }
+    if (cv_mount_setup_ops(rootfd, p, f) != 0)
+        return -1;
+    return p->root_readonly && p->tmpfs_upper ? readonly_after_setup(rootfd, p, f) : 0;
+}
+
+/* root-readonly without a writable layer: nothing of the root is on disk but its lowers. A layered
+ * root is an overlay of its lowers alone; a single rootfs a read-only, nodev clone of its mount
+ * (seen through the id maps with idmap-lower), attached on merged, which is the rootfs itself (the
+ * clone is taken before it covers it). Read-only before it is attached, so nothing ever writes to
+ * the rootfs through it, and every mount point the setup operations need must be there already. */
+static int mount_readonly_root(const struct cv_plan *p, struct cv_fail *f)
+{
+    if (p->nlowers > 0) {
+        if (mount_layered_overlay(p, NULL, NULL, f) != 0)
+            return -1;
+    } else if (p->idmap_lower) {
+        if (cv_idmap_lower(p, f) != 0)
+            return -1;
+    } else {
+        int tree cleanup_fd = (int)syscall(SYS_open_tree, AT_FDCWD, p->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (tree < 0) {
+            cv_fail_set(f, CV_STEP_ROOT_READONLY, "open_tree", errno, p->rootfs, "clone of the rootfs");
+            return -1;
+        }
+        /* mount_setattr only adds flags, so those the host's mount has locked (rootless) stay. */
+        struct mount_attr attr;
+        memset(&attr, 0, sizeof attr);
+        attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV;
+        attr.propagation = MS_PRIVATE;
+        if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+            cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, p->rootfs, "read-only, nodev");
+            return -1;
+        }
+        if (syscall(SYS_move_mount, tree, "", AT_FDCWD, p->merged, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+            cv_fail_set(f, CV_STEP_ROOT_READONLY, "move_mount", errno, p->merged, "read-only rootfs");
+            return -1;
+        }
+    }
+    return setup_in_root(p, f);
 }
 
 int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
@@ -245,6 +328,8 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
     if (cv_check_dir(p->rootfs, CV_STEP_OVERLAY, f) || cv_check_dir(p->merged, CV_STEP_OVERLAY, f) ||
         overlay_safe(p->rootfs, f))
         return -1;
+    if (p->root_readonly && !p->tmpfs_upper)
+        return mount_readonly_root(p, f);
 
     char upper[CV_PATH_MAX], work[CV_PATH_MAX];
     if (p->tmpfs_upper) {
@@ -306,12 +391,7 @@ int cv_mount_rootfs(const struct cv_plan *p, struct cv_fail *f)
         }
     }
 
-    int rootfd cleanup_fd = CV_RETRY(open(p->merged, O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (rootfd < 0) {
-        cv_fail_set(f, CV_STEP_OVERLAY, "open", errno, p->merged, NULL);
-        return -1;
-    }
-    return cv_mount_setup_ops(rootfd, p, f);
+    return setup_in_root(p, f);
 }
 
 int cv_mount_pivot(const struct cv_plan *p, struct cv_fail *f)

@@ -143,8 +143,10 @@ static int check_complete(struct cv_plan_ctx *c, struct cv_plan *p)
         return cv_plan_perr(c, "'veth' needs 'namespaces' to include net");
     if (p->tmpfs_upper && (p->upper || p->work))
         return cv_plan_perr(c, "'tmpfs-upper' excludes 'upper' and 'work'");
-    if (!p->tmpfs_upper && (!p->upper || !p->work))
-        return cv_plan_perr(c, "either 'upper' and 'work' or 'tmpfs-upper' is required");
+    if (p->root_readonly && (p->upper || p->work))
+        return cv_plan_perr(c, "'root-readonly' excludes 'upper' and 'work' (a read-only root has no writable layer on disk)");
+    if (!p->root_readonly && !p->tmpfs_upper && (!p->upper || !p->work))
+        return cv_plan_perr(c, "either 'upper' and 'work' or 'tmpfs-upper' is required (or 'root-readonly')");
     size_t hl = strlen(p->hostname);
     if (hl == 0 || hl > 64)
         return cv_plan_perr(c, "hostname must be 1 to 64 bytes");

@@ -195,6 +195,11 @@ int cv_plan_directive(struct cv_plan_ctx *c, struct cv_plan *p, char **argv, int
             return -1;
         return cv_plan_set_once_flag(c, &p->overlay_userxattr, kw);
     }
+    if (strcmp(kw, "root-readonly") == 0) {
+        if (cv_plan_arity(c, kw, n, 0))
+            return -1;
+        return cv_plan_set_once_flag(c, &p->root_readonly, kw);
+    }
     if (strcmp(kw, "overlay-volatile") == 0) {
         if (cv_plan_arity(c, kw, n, 0))
             return -1;

@@ -30,6 +30,7 @@
     X(CONTROL_SOCKET, "control-socket")                                                       \
     X(TMPFS_UPPER, "tmpfs-upper")                                                             \
     X(OVERLAY, "overlay")                                                                     \
+    X(ROOT_READONLY, "root-readonly")                                                         \
     X(BIND, "bind")                                                                           \
     X(BIND_REMOUNT_RO, "bind-remount-ro")                                                     \
     X(TMPFS, "tmpfs")                                                                         \

@@ -38,6 +38,7 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("control-socket", "binding the control socket"),
             Map.entry("tmpfs-upper", "mounting the tmpfs for the writable layer"),
             Map.entry("overlay", "mounting the overlay root file system"),
+            Map.entry("root-readonly", "mounting the read-only root file system"),
             Map.entry("bind", "bind-mounting a host directory"),
             Map.entry("bind-remount-ro", "making a bind mount read-only"),
             Map.entry("tmpfs", "mounting a tmpfs layer"),
