@@ -143,6 +143,29 @@ class ReadOnlyRootPrivilegedTest {
         assertGone(id);
     }
 
+    /**
+     * Rootless, the host's own root is a composed view (an overlay per top-level directory, on a tmpfs layer): with a
+     * read-only root, the root and each of those overlays refuse writes once the view is set up.
+     */
+    @Test
+    void aRootlessViewOfTheHostsRootIsReadOnly() throws Exception {
+        Assumptions.assumeTrue(BED.rootless(), "the host-root view is how a rootless container sees a tree with mounts below it");
+        String id = newId();
+        try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(Path.of("/")).readOnlyRoot(true)
+                .layer(Layer.tmpfs("/tmp", "1M")).build())) {
+            for (String write : List.of("touch /x", "touch /etc/cv-rofs-" + id, "mkdir /usr/cv-rofs-" + id, "touch /root/x")) {
+                ExecResult r = sh(c, write);
+                assertThat(r.exitCode()).as(write).isNotZero();
+                assertThat(r.stderr()).as(write).containsAnyOf(EROFS, "Permission denied");
+            }
+            assertThat(sh(c, "touch /etc/cv-rofs-" + id).stderr()).contains(EROFS);
+            assertThat(sh(c, "echo t > /tmp/f && cat /tmp/f").stdout()).isEqualTo("t\n");
+            assertThat(sh(c, "test -x /usr/bin/env && echo usr").stdout()).isEqualTo("usr\n");
+        }
+        assertThat(Path.of("/etc/cv-rofs-" + id)).doesNotExist();
+        assertGone(id);
+    }
+
     @Test
     void anIdMappedRootIsReadOnlyToo() throws Exception {
         Assumptions.assumeFalse(BED.rootless(), "id maps of subordinate ranges are checked by the rootless suite's own tests");
