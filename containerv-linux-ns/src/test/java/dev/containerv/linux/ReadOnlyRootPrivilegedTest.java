@@ -144,12 +144,12 @@ class ReadOnlyRootPrivilegedTest {
     }
 
     /**
-     * Rootless, the host's own root is a composed view (an overlay per top-level directory, on a tmpfs layer): with a
-     * read-only root, the root and each of those overlays refuse writes once the view is set up.
+     * The host's own root, read-only. As root it is a read-only clone of the root mount, attached in the state directory
+     * (the helper's own root directory never shows a mount stacked on it); rootless it is a composed view (an overlay per
+     * top-level directory, on a tmpfs layer), whose root and overlays refuse writes once the view is set up.
      */
     @Test
-    void aRootlessViewOfTheHostsRootIsReadOnly() throws Exception {
-        Assumptions.assumeTrue(BED.rootless(), "the host-root view is how a rootless container sees a tree with mounts below it");
+    void theHostsOwnRootIsReadOnly() throws Exception {
         String id = newId();
         try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(Path.of("/")).readOnlyRoot(true)
                 .layer(Layer.tmpfs("/tmp", "1M")).build())) {

@@ -89,15 +89,15 @@ public final class LaunchPlan {
 
     /**
      * A read-only root with no writable layer ({@code root-readonly}, no {@code upper}, {@code work} or {@code tmpfs-upper}):
-     * the base root (or the overlay of the {@link #lowers} over it, which then has no upper) mounted read-only on the base
-     * root's own directory, in the init's mount namespace. Nothing is made on disk for it.
+     * the base root (or the overlay of the {@link #lowers} over it, which then has no upper) mounted read-only on
+     * {@code mountPoint} (the base root's own directory, or any existing one), in the init's mount namespace.
      */
-    public LaunchPlan readOnlyRoot(Path lower) {
+    public LaunchPlan readOnlyRoot(Path lower, Path mountPoint) {
         this.rootfs = lower;
         this.upper = null;
         this.work = null;
         this.tmpfsUpper = null;
-        this.merged = lower;
+        this.merged = mountPoint;
         this.rootReadOnly = true;
         return this;
     }

@@ -80,7 +80,9 @@ public final class PlanBuilder {
         } else if (readOnlyRoot) {
             // No writable layer: the rootfs (or the overlay of the root layers, without an upper) read-only, mounted on the
             // rootfs itself in the init's mount namespace; nothing is made on the layer root's disk, nothing removed after.
-            plan.readOnlyRoot(rootfs);
+            // The host's own root is the helper's root directory, whose lookups never see a mount stacked on it: that one
+            // goes on a directory of the state directory instead (removed with it; a tmpfs as root).
+            plan.readOnlyRoot(rootfs, rootfs.getParent() == null ? Files.createDirectories(stateDir.resolve("root")) : rootfs);
         } else if (nested(layerDir, lowers, rootfs)) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
