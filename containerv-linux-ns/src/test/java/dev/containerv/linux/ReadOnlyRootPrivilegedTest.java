@@ -9,6 +9,7 @@ import dev.containerv.api.ErrorKind;
 import dev.containerv.api.ExecResult;
 import dev.containerv.api.IdMapping;
 import dev.containerv.api.Layer;
+import dev.containerv.api.NetworkSpec;
 import dev.containerv.api.ProcessSpec;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,34 @@ class ReadOnlyRootPrivilegedTest {
             assertThat(sh(c, "touch /missing/deep/f && echo ok").stdout()).isEqualTo("ok\n");
         }
         assertGone(writable);
+    }
+
+    /** The files a NetworkSpec binds are mount points too: the test tree has no /etc/resolv.conf until the test writes one. */
+    @Test
+    void aNetworkSpecNeedsItsFilesInTheReadOnlyRoot() throws Exception {
+        Assumptions.assumeFalse(BED.rootless(), "rootless linux-ns does not offer NETWORK_ADDRESSING");
+        Path resolv = BED.rootfs().resolve("etc/resolv.conf");
+        assertThat(resolv).doesNotExist();
+        NetworkSpec net = NetworkSpec.builder().containerAddress("10.219.41.2/24").hostAddress("10.219.41.1").dns("10.219.41.1").build();
+        ContainerSpec.Builder spec = ContainerSpec.builder().rootfs(BED.rootfs()).readOnlyRoot(true)
+                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.NETWORK).network(net);
+        String id = newId();
+        assertThatThrownBy(() -> BED.runtime().create(spec.id(id).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("lacks /etc/resolv.conf");
+        assertThat(resolv).doesNotExist();
+        assertGone(id);
+        Files.writeString(resolv, "nameserver 192.0.2.1\n");
+        try {
+            String withFile = newId();
+            try (Container c = BED.runtime().create(spec.id(withFile).build())) {
+                assertThat(sh(c, "cat /etc/resolv.conf").stdout()).contains("10.219.41.1");
+            }
+            assertThat(resolv).hasContent("nameserver 192.0.2.1");
+            assertGone(withFile);
+        } finally {
+            Files.delete(resolv);
+        }
     }
 
     @Test
