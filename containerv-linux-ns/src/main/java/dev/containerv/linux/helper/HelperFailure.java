@@ -123,6 +123,9 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
         if (step.equals("landlock") && (errnoName.equals("ENOSYS") || errnoName.equals("EOPNOTSUPP"))) {
             return ErrorKind.NOT_SUPPORTED; // the kernel lacks Landlock: the policy's path rules cannot be honoured here
         }
+        if (step.equals("root-readonly") && errnoName.equals("ENOSYS")) {
+            return ErrorKind.NOT_SUPPORTED; // a kernel before 5.12: no open_tree/mount_setattr for the read-only root
+        }
         if (step.equals("idmap") && syscall.equals("mount_setattr") && errnoName.equals("EINVAL")) {
             return ErrorKind.NOT_SUPPORTED; // the file system (or kernel) has no idmapped mounts; linux-ns never chowns instead
         }

@@ -215,7 +215,9 @@ final class ContainerCreation {
             case "overlay", "tmpfs-upper" -> spec.readOnlyRoot() && !Files.isDirectory(layerDir)
                     ? "cannot mount the read-only root of container " + spec.id() + " from " + spec.rootfsLayers()
                     : "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
-            case "root-readonly" -> "cannot make the root of container " + spec.id() + " (rootfs " + rootfs + ") read-only";
+            case "root-readonly" -> f.kind() == ErrorKind.NOT_SUPPORTED
+                    ? "cannot give container " + spec.id() + " a read-only root: this kernel lacks open_tree or mount_setattr (Linux 5.12 or later)"
+                    : "cannot make the root of container " + spec.id() + " (rootfs " + rootfs + ") read-only";
             case "idmap" -> f.kind() == ErrorKind.NOT_SUPPORTED
                     ? "cannot show " + f.path() + " to container " + spec.id() + " through its id maps: its file system does not "
                     + "support idmapped mounts (Capability.USERS needs them for the rootfs and read-only layers; linux-ns never "
