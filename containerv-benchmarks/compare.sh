@@ -8,7 +8,8 @@
 #                                               # rootless ones of that user (run again as it with setpriv)
 #
 # 1. Runs the JMH benchmarks (target/benchmarks.jar, built here if missing): the ProcessBuilder("/bin/true")
-#    baseline, spawn+wait in a running container, create+destroy (also with a memory limit, with a NetworkSpec, and with USERS),
+#    baseline, spawn+wait in a running container, create+destroy (also with a read-only root, with a memory limit, with a
+#    NetworkSpec, and with USERS),
 #    create alone from a cached two-layer image beside the same tree as a plain directory, and create+run+destroy. SampleTime mode, one
 #    fork, 2 warm-up and 3 measured iterations: about a minute on 2 cores.
 # 2. Times the equivalents of crun, runc and bubblewrap on the same busybox root file system with hyperfine (or
@@ -16,7 +17,8 @@
 #    with a line saying why. Nothing is installed except busybox-static (from apt, when missing and root).
 # 3. Times create from a cached image against a directory root in interleaved pairs (IMAGE_PAIRS, default 150),
 #    which a loaded machine skews less than JMH's one-after-the-other runs.
-# 4. Prints every median and its ratio to the ProcessBuilder median of this same run.
+# 4. Prints every median and its ratio to the ProcessBuilder median of this same run, then create+destroy against bwrap:
+#    the default (a writable layer on disk) and the read-only root (like bwrap's --ro-bind, the like-for-like one).
 # README.md explains how to read the table.
 set -euo pipefail
 
@@ -72,7 +74,7 @@ fi
 
 jmh_args=(-rf json -rff "$work/jmh.json" -jvmArgsAppend "-Dcontainerv.bench.busybox=$busybox")
 if $containers && ! $is_root; then
-    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark.(createDestroy|createRunTrueDestroy)$')
+    jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark.(createDestroy|createDestroyReadOnlyRoot|createRunTrueDestroy)$')
 elif $containers; then
     jmh_args+=('HostProcessBenchmark|ContainerSpawnBenchmark|ContainerLifecycleBenchmark|ImageRootBenchmark')
 else
@@ -208,6 +210,7 @@ rows = [
     ("containerv: spawn+waitFor /bin/true in a running container, 3 pipes (JMH)", jmh.get("ContainerSpawnBenchmark.spawnTrue", (None,))[0]),
     ("containerv: the same without streams (/dev/null, discard) (JMH)", jmh.get("ContainerSpawnBenchmark.spawnTrueWithoutStreams", (None,))[0]),
     ("containerv: create+destroy (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroy", (None,))[0]),
+    ("containerv: create+destroy, read-only root, no writable layer (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyReadOnlyRoot", (None,))[0]),
     ("containerv: create+destroy with a 256M memory limit (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithMemoryLimit", (None,))[0]),
     ("containerv: create+destroy with a NetworkSpec (veth) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithNetwork", (None,))[0]),
     ("containerv: create+destroy with USERS (uid/gid maps, idmapped rootfs) (JMH)", jmh.get("ContainerLifecycleBenchmark.createDestroyWithUsers", (None,))[0]),
@@ -232,6 +235,13 @@ for what, median in rows:
     else:
         ratio = f"{median / base:.2f}" if base else "-"
         print(f"{what:<{width}}  {median:8.3f}  {ratio:>6}")
+bwrap = external("bwrap")
+if bwrap:
+    print(f"\ncreate+destroy against bwrap /bin/true ({bwrap:.3f} ms), ratio = containerv median / bwrap median:")
+    for what, key in (("default, a private writable layer on disk", "createDestroy"),
+                      ("read-only root: the like-for-like comparison with bwrap's --ro-bind root", "createDestroyReadOnlyRoot")):
+        m = jmh.get("ContainerLifecycleBenchmark." + key, (None,))[0]
+        print(f"  {what:<72}  {m:8.3f}  {m / bwrap:5.2f}x" if m is not None else f"  {what:<72}  not measured")
 plain = jmh.get("ImageRootBenchmark.createFromDirectory", (None,))[0]
 image = jmh.get("ImageRootBenchmark.createFromCachedImage", (None,))[0]
 if plain is not None and image is not None:

@@ -97,6 +97,8 @@ struct cv_plan {
     char *merged;          /* merged */
     int overlay_userxattr; /* overlay-userxattr: the overlay keeps its xattrs in user.* (in a user namespace) */
     int overlay_volatile;  /* overlay-volatile: overlays with an upper on disk never sync it (no syncfs at umount) */
+    int root_readonly;     /* root-readonly: the root is read-only; without tmpfs-upper it has no writable layer at
+                              all (no upper, no work: rootfs alone, or an overlay of lowers only, mounted on merged) */
     int persistent;        /* persistent */
     uint64_t stop_grace_ms;      /* stop-grace-ms, default 10000 */
     uint64_t stream_timeout_ms;  /* stream-timeout-ms, default 10000 */

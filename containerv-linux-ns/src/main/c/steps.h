@@ -25,11 +25,12 @@
     X(VETH_CONTAINER, "veth-container")                                                       \
     X(ROUTE, "route")                                                                         \
     X(USER_NAMESPACE, "user-namespace")                                                       \
-    /* init setup (init.c, mount.c, net.c) */                                                 \
+    /* init setup (init.c, mount*.c, net.c) */                                                \
     X(MOUNT_PRIVATE, "mount-private")                                                         \
     X(CONTROL_SOCKET, "control-socket")                                                       \
     X(TMPFS_UPPER, "tmpfs-upper")                                                             \
     X(OVERLAY, "overlay")                                                                     \
+    X(ROOT_READONLY, "root-readonly")                                                         \
     X(BIND, "bind")                                                                           \
     X(BIND_REMOUNT_RO, "bind-remount-ro")                                                     \
     X(TMPFS, "tmpfs")                                                                         \

@@ -217,6 +217,29 @@ int main(void)
     expect_error(with("tmpfs-upper /x 0"), "plan:0", "excludes");
     expect_error("containerv-plan 2\nid a\n", "plan:0", "required directive 'hostname'");
 
+    /* A read-only root: rootfs and merged alone, no upper/work; with tmpfs-upper (a rootless host-root view) too. */
+    static const char RO[] = "containerv-plan 2\nid c1\nhostname h\nstate-dir /s\ncontrol-socket /s/c\nrootfs /img\n"
+                             "merged /img\nroot-readonly\n";
+    CHECK(cv_plan_parse(RO, strlen(RO), "plan", &p, &f) == 0);
+    CHECK(p.root_readonly == 1 && p.upper == NULL && p.work == NULL && p.tmpfs_upper == NULL);
+    cv_plan_free(&p);
+    CHECK(cv_plan_parse(GOOD, strlen(GOOD), "plan", &p, &f) == 0);
+    CHECK(p.root_readonly == 0);
+    cv_plan_free(&p);
+    static char ro_tmpfs[512];
+    snprintf(ro_tmpfs, sizeof ro_tmpfs, "%stmpfs-upper /l/scratch 0\n", RO);
+    CHECK(cv_plan_parse(ro_tmpfs, strlen(ro_tmpfs), "plan", &p, &f) == 0);
+    CHECK(p.root_readonly == 1 && p.tmpfs_upper != NULL);
+    cv_plan_free(&p);
+    expect_error(with("root-readonly"), "plan:0", "'root-readonly' excludes 'upper' and 'work'");
+    expect_error(with("root-readonly x"), "plan:30", "takes 0 arguments");
+    static char ro_twice[512];
+    snprintf(ro_twice, sizeof ro_twice, "%sroot-readonly\n", RO);
+    expect_error(ro_twice, "plan:9", "more than once");
+    /* Without it, a plan with no writable layer is incomplete. */
+    expect_error("containerv-plan 2\nid c1\nhostname h\nstate-dir /s\ncontrol-socket /s/c\nrootfs /img\nmerged /img\n", "plan:0",
+                 "or 'root-readonly'");
+
     /* Hardening directives (issue 12). */
     static char sec[8192];
     snprintf(sec, sizeof sec, "%s%s", GOOD,

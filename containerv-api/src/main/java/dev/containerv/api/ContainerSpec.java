@@ -47,6 +47,7 @@ public final class ContainerSpec {
     private final List<IdMapping> gidMappings;
     private final SecurityPolicy policy;
     private final boolean persistent;
+    private final boolean readOnlyRoot;
     private final Map<Class<?>, Object> extensions;
     private final ProcessDefaults processDefaults;
 
@@ -62,6 +63,7 @@ public final class ContainerSpec {
         this.gidMappings = List.copyOf(b.gidMappings);
         this.policy = b.policy;
         this.persistent = b.persistent;
+        this.readOnlyRoot = b.readOnlyRoot;
         this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
         this.processDefaults = b.processDefaults;
     }
@@ -104,6 +106,7 @@ public final class ContainerSpec {
         b.gidMappings.addAll(gidMappings);
         b.policy = policy;
         b.persistent = persistent;
+        b.readOnlyRoot = readOnlyRoot;
         b.extensions.putAll(extensions);
         b.processDefaults = processDefaults;
         return b;
@@ -125,7 +128,8 @@ public final class ContainerSpec {
     /**
      * The read-only layers of the root file system, top first; the last is {@link #rootfs()}. One element unless
      * the spec was given {@link Builder#rootfsLayers(List)}. A file in a higher layer hides the same path in the
-     * layers below it; the container's private writable layer lies over them all.
+     * layers below it; the container's private writable layer lies over them all (none with
+     * {@link #readOnlyRoot()}).
      */
     public List<Path> rootfsLayers() {
         return rootfsLayers;
@@ -181,6 +185,14 @@ public final class ContainerSpec {
         return persistent;
     }
 
+    /**
+     * {@code true} if the container's root is read-only: see {@link Builder#readOnlyRoot(boolean)}. Default
+     * {@code false}: the root has a private writable layer.
+     */
+    public boolean readOnlyRoot() {
+        return readOnlyRoot;
+    }
+
     /** The platform options of the given type, if any were given. */
     public <T> Optional<T> extension(Class<T> type) {
         return Optional.ofNullable(extensions.get(type)).map(type::cast);
@@ -201,7 +213,7 @@ public final class ContainerSpec {
         return "ContainerSpec[id=" + id + ", rootfs=" + (rootfsLayers.size() == 1 ? rootfs() : rootfsLayers) + ", layers=" + layers + ", capabilities=" + capabilities
                 + ", hostname=" + hostname + ", network=" + network + ", limits=" + limits + ", uidMappings=" + uidMappings
                 + ", gidMappings=" + gidMappings + ", policy=" + policy + ", persistent=" + persistent
-                + ", extensions=" + extensions.keySet() + "]";
+                + ", readOnlyRoot=" + readOnlyRoot + ", extensions=" + extensions.keySet() + "]";
     }
 
     /**
@@ -220,6 +232,9 @@ public final class ContainerSpec {
         private final List<IdMapping> gidMappings = new ArrayList<>();
         private SecurityPolicy policy;
         private boolean persistent;
+        private boolean readOnlyRoot;
+        /** The writable overlay was named as a layer (it conflicts with a read-only root). */
+        private Layer writableOverlayNamed;
         private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
         private ProcessDefaults processDefaults = ProcessDefaults.none();
 
@@ -252,7 +267,7 @@ public final class ContainerSpec {
          * hides the same path below it, and the whiteouts of a layer (the form the provider reads, such as
          * overlayfs' 0/0 character devices and opaque directories on Linux) remove paths of the layers below.
          * The last element is the base, {@link ContainerSpec#rootfs()}. None is ever written to; the container
-         * writes to its private writable layer over them all. One element is the same as {@link #rootfs(Path)};
+         * writes to its private writable layer over them all (or nowhere: {@link #readOnlyRoot(boolean)}). One element is the same as {@link #rootfs(Path)};
          * replaces an earlier root. Providers without {@link RuntimeFeature#LAYERED_ROOTFS} refuse more than one
          * layer with {@code NOT_SUPPORTED}.
          *
@@ -283,7 +298,8 @@ public final class ContainerSpec {
                     rootfs(base);
                 }
                 case WRITABLE_OVERLAY -> {
-                    // Always present; naming it changes nothing.
+                    // Present unless the root is read-only; naming it changes nothing, but build() refuses it with readOnlyRoot.
+                    writableOverlayNamed = layer;
                 }
                 default -> layers.add(layer);
             }
@@ -356,6 +372,27 @@ public final class ContainerSpec {
         }
 
         /**
+         * {@code true} for a read-only root file system, as {@code docker run --read-only} or bubblewrap's
+         * {@code --ro-bind rootfs /}: the root (the base root file system, or the stack of
+         * {@link #rootfsLayers(List)}) is mounted read-only and there is no private writable layer at all, so
+         * nothing is made on the host's disk for it. Any write to the root, by any user of the container, fails
+         * with {@code EROFS}, and the container cannot make it writable again. {@link Layer#tmpfs tmpfs layers}
+         * and {@link Access#READ_WRITE} {@link Layer#hostDirectory host directory layers} stay writable; the
+         * provider's standard mounts ({@code /proc}, {@code /dev}, ...) stay as they are.
+         *
+         * <p>Every mount point the container needs must already exist in the root, since none can be made in
+         * it: the directories of the provider's standard mounts (on Linux {@code /proc}, {@code /sys},
+         * {@code /dev}), the container paths of the layers, and the files a provider binds (on Linux
+         * {@code /etc/hosts}, {@code /etc/resolv.conf}, {@code /etc/hostname} with a {@link NetworkSpec}).
+         * A missing one fails {@code create} with the path named. Default {@code false}. Providers without
+         * {@link RuntimeFeature#READ_ONLY_ROOT} refuse {@code true} with {@code NOT_SUPPORTED}.
+         */
+        public Builder readOnlyRoot(boolean readOnly) {
+            this.readOnlyRoot = readOnly;
+            return this;
+        }
+
+        /**
          * Environment, working directory and user for every process of the container unless its
          * {@link ProcessSpec} names its own. Default: {@link ProcessDefaults#none()}.
          */
@@ -379,7 +416,8 @@ public final class ContainerSpec {
          *
          * @throws ContainerException {@code INVALID_SPEC} naming the field, for a missing root file system, an
          *                            empty {@code rootfsLayers} list or one naming a directory twice, two layers at one container path, a network without NETWORK, id
-         *                            mappings without USERS or overlapping each other
+         *                            mappings without USERS or overlapping each other, a read-only root together with
+         *                            an explicitly named {@link Layer#writableOverlay()}
          */
         public ContainerSpec build() {
             if (rootfsLayers.isEmpty()) {
@@ -406,6 +444,10 @@ public final class ContainerSpec {
             }
             if (network != null && !caps.contains(Capability.NETWORK)) {
                 throw ContainerException.invalidSpec("network", network, "a network only together with Capability.NETWORK");
+            }
+            if (readOnlyRoot && writableOverlayNamed != null) {
+                throw ContainerException.invalidSpec("readOnlyRoot", true, "either readOnlyRoot(true) or layers naming "
+                        + writableOverlayNamed + " (Layer.writableOverlay()), not both: a read-only root has no writable layer");
             }
             checkMappings("uidMappings", uidMappings, caps);
             checkMappings("gidMappings", gidMappings, caps);

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One piece of a container's file system. The root is always the base root file system with a private
- * writable layer over it (the base is never written to); further layers are mounted over it in the
- * order given.
+ * One piece of a container's file system. The root is the base root file system with a private
+ * writable layer over it (the base is never written to), except with
+ * {@link ContainerSpec.Builder#readOnlyRoot(boolean) readOnlyRoot(true)}, where the root is the base
+ * alone, read-only, with no writable layer; further layers are mounted over it in the order given.
  *
  * <pre>{@code
  * Layer.hostDirectory(Path.of("/home/me/src"), "/src", Access.READ_ONLY)
@@ -27,7 +28,10 @@ public final class Layer {
         HOST_DIRECTORY,
         /** An empty in-memory file system at a container path. */
         TMPFS,
-        /** The private writable layer over the base; always present, may be named explicitly. */
+        /**
+         * The private writable layer over the base; present unless the root is read-only, may be named explicitly
+         * (not together with {@link ContainerSpec.Builder#readOnlyRoot(boolean) readOnlyRoot(true)}).
+         */
         WRITABLE_OVERLAY
     }
 
@@ -77,7 +81,10 @@ public final class Layer {
         return new Layer(Kind.TMPFS, null, at, Access.READ_WRITE, bytes.isPresent() ? bytes.getAsLong() : null);
     }
 
-    /** The private writable layer over the base; present whether or not it is named. */
+    /**
+     * The private writable layer over the base; present whether or not it is named, unless the root is read-only
+     * ({@link ContainerSpec.Builder#readOnlyRoot(boolean)}, which refuses it named).
+     */
     public static Layer writableOverlay() {
         return new Layer(Kind.WRITABLE_OVERLAY, null, null, Access.READ_WRITE, null);
     }

@@ -33,5 +33,10 @@ public enum RuntimeFeature {
     /** Every {@link Signal}, not only termination. */
     POSIX_SIGNALS,
     /** Root file systems of several read-only layers ({@link ContainerSpec.Builder#rootfsLayers(java.util.List)}). */
-    LAYERED_ROOTFS
+    LAYERED_ROOTFS,
+    /**
+     * A read-only root file system with no writable layer ({@link ContainerSpec.Builder#readOnlyRoot(boolean)}):
+     * writes to the root fail with {@code EROFS}, tmpfs and read-write host directory layers stay writable.
+     */
+    READ_ONLY_ROOT
 }

@@ -73,6 +73,11 @@ public class ContainerLifecycleBenchmark {
             return ContainerSpec.builder().rootfs(rootfs).build();
         }
 
+        /** The same with a read-only root and no writable layer: the like of bwrap's {@code --ro-bind rootfs /}. */
+        ContainerSpec readOnlyRootSpec() {
+            return ContainerSpec.builder().rootfs(rootfs).readOnlyRoot(true).build();
+        }
+
         /** The same with a user namespace: uid and gid 0 -> 100000 (65536 ids), the rootfs seen through an idmapped mount. */
         ContainerSpec usersSpec() {
             java.util.EnumSet<Capability> caps = java.util.EnumSet.copyOf(spec().capabilities());
@@ -107,6 +112,17 @@ public class ContainerLifecycleBenchmark {
     @Benchmark
     public String createDestroy(Rootfs s) {
         try (Container c = s.runtime.create(s.spec())) {
+            return c.id();
+        }
+    }
+
+    /**
+     * {@link #createDestroy} with a read-only root: no writable layer to make, mount and remove (the like-for-like
+     * comparison with bwrap's {@code --ro-bind rootfs /}, which has none either).
+     */
+    @Benchmark
+    public String createDestroyReadOnlyRoot(Rootfs s) {
+        try (Container c = s.runtime.create(s.readOnlyRootSpec())) {
             return c.id();
         }
     }

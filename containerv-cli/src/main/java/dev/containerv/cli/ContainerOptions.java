@@ -49,6 +49,12 @@ final class ContainerOptions {
             description = "Mounts an empty in-memory file system at PATH, of at most SIZE (64M, 1G, max). Repeatable.")
     List<Args.Tmpfs> tmpfs = new ArrayList<>();
 
+    @Option(names = "--read-only",
+            description = "The root file system is read-only, with no writable layer (as docker run --read-only): writes to it fail "
+                    + "(EROFS), --tmpfs and read-write --bind paths stay writable, and each of their mount points must already exist "
+                    + "in the root.")
+    boolean readOnly;
+
     @Option(names = "--cap", paramLabel = "CAPABILITY", split = ",",
             description = "The isolation to ask for, replacing the default (FILESYSTEM, PROCESS_CONTROL, IPC); repeatable or "
                     + "comma-separated. One of: ${COMPLETION-CANDIDATES} (any case). Without NETWORK the container shares "
@@ -87,6 +93,7 @@ final class ContainerOptions {
         if (hostname != null) {
             b.hostname(hostname);
         }
+        b.readOnlyRoot(readOnly);
         // Binds first, then tmpfs, each in command-line order: the mount order a user can predict.
         for (Args.Bind bind : binds) {
             b.layer(Layer.hostDirectory(context.workingDir().resolve(bind.hostPath()), bind.containerPath(), bind.access()));

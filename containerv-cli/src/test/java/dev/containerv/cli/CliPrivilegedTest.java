@@ -223,6 +223,20 @@ class CliPrivilegedTest {
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
     }
 
+    @Test
+    void run_readOnlyGivesARootThatRefusesWritesWhileATmpfsTakesThem() {
+        String id = newId();
+        CliHarness.Result run = inProcess("run", "--no-stdin", "--id", id, "--read-only", "--tmpfs", "/tmp", "--",
+                "/bin/sh", "-c", "touch /cv-cli-read-only 2>&1; echo t > /tmp/f && cat /tmp/f");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Read-only file system").endsWith("t\n");
+        assertThat(Path.of("/cv-cli-read-only")).doesNotExist();
+        assertThat(Path.of("/var/lib/containerv").resolve(id)).doesNotExist();
+        CliHarness.Result writable = inProcess("run", "--no-stdin", "--id", newId(), "--tmpfs", "/tmp", "--",
+                "/bin/sh", "-c", "touch /cv-cli-read-only && echo written");
+        assertThat(writable.out()).as("without --read-only the same write goes to the private layer").isEqualTo("written\n");
+    }
+
     private String newId() {
         String id = "cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         ids.add(id);

@@ -84,6 +84,21 @@ class RunCommandTest {
     }
 
     @Test
+    void run_readOnlyMakesARootWithoutAWritableLayer() {
+        CliHarness.Result r = cli.run("run", "--read-only", "--tmpfs", "/tmp", "--", "true");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(only().spec().readOnlyRoot()).isTrue();
+        assertThat(only().spec().layers()).containsExactly(Layer.tmpfs("/tmp"));
+    }
+
+    @Test
+    void run_withoutReadOnlyTheRootIsWritable() {
+        CliHarness.Result r = cli.run("run", "--", "true");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(only().spec().readOnlyRoot()).isFalse();
+    }
+
+    @Test
     void run_pumpsTheTerminalsInputToTheCommand() {
         cli.stdin("line one\nline two\n");
         cli.runtime.behaviour = spec -> FakeProcess.cat();

@@ -36,7 +36,8 @@ import java.util.function.Function;
  *
  * <p>The rules live in one interface per area ({@link LifecycleRules}, {@link ProcessRules}, {@link FileRules} and
  * {@link CopyRules},
- * {@link IsolationRules}, {@link SecurityRules}, {@link ResourceRules}, {@link NetworkRules}, {@link ErrorRules}) as JUnit default test
+ * {@link IsolationRules}, {@link SecurityRules}, {@link ResourceRules}, {@link NetworkRules}, {@link ErrorRules},
+ * {@link RootLayerRules}, {@link ReadOnlyRootRules}) as JUnit default test
  * methods; this class implements them all and holds what a provider supplies and may override. Rules are named
  * {@code required_<area>_<what>}, or {@code optional_<area>_<what>} when they first require a capability or
  * feature ({@link #requires}, {@link #requiresFeatures}) that a provider may legitimately lack: a provider that
@@ -52,7 +53,7 @@ import java.util.function.Function;
 @ExtendWith(ConformanceTimeout.class)
 public abstract class ContainerConformanceSuite
         implements LifecycleRules, ProcessRules, FileRules, CopyRules, IsolationRules, SecurityRules, ResourceRules, NetworkRules, ErrorRules,
-        RootLayerRules {
+        RootLayerRules, ReadOnlyRootRules {
     /**
      * Environment variable with the per-test timeout in seconds (default {@value #DEFAULT_TIMEOUT_SECONDS}); see
      * {@link #testTimeout()}.

@@ -141,6 +141,7 @@ class ConformanceSuiteMetaTest {
                         "required_lifecycle_twoContainersAtOnceAreSeparate", "required_lifecycle_destroyTwiceIsHarmless")),
                 Arguments.of(Flaw.ACCEPTS_UNDECLARED_CAPABILITIES, List.of("required_errors_aCapabilityTheProviderLacksIsRefused")),
                 Arguments.of(Flaw.IGNORES_ROOT_LAYERS, List.of("required_rootfs_layersAreHonouredOrRefusedNeverIgnored")),
+                Arguments.of(Flaw.IGNORES_READ_ONLY_ROOT, List.of("required_rootfs_readOnlyRootIsHonouredOrRefusedNeverIgnored")),
                 Arguments.of(Flaw.CLAIMS_LIMITS_BUT_IGNORES_THEM, List.of("optional_resources_memoryLimitIsEnforced",
                         "optional_resources_pidsLimitIsEnforced")),
                 Arguments.of(Flaw.FOLLOWS_SYMLINKS, List.of("optional_files_uploadOntoAContainerSymlinkToAHostPathLeavesTheHostFileAlone",

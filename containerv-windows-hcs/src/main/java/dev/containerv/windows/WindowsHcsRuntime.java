@@ -172,6 +172,10 @@ public final class WindowsHcsRuntime implements ContainerRuntime {
             what = "host directory layers";
         } else if (spec.rootfsLayers().size() > 1 && !features.contains(RuntimeFeature.LAYERED_ROOTFS)) {
             what = "a root of several layers";
+        } else if (spec.readOnlyRoot() && !features.contains(RuntimeFeature.READ_ONLY_ROOT)) {
+            what = "a read-only root (readOnlyRoot, RuntimeFeature.READ_ONLY_ROOT): HCS gives a container its root only as its image "
+                    + "layers under a writable scratch layer (Storage.Path, the mounted scratch volume), and its schema has no read-only "
+                    + "form of it";
         }
         if (what != null) {
             throw ContainerException.builder(ErrorKind.NOT_SUPPORTED, what + ": this runtime does not offer it (features " + features + ")")

@@ -38,6 +38,7 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
             Map.entry("control-socket", "binding the control socket"),
             Map.entry("tmpfs-upper", "mounting the tmpfs for the writable layer"),
             Map.entry("overlay", "mounting the overlay root file system"),
+            Map.entry("root-readonly", "mounting the read-only root file system"),
             Map.entry("bind", "bind-mounting a host directory"),
             Map.entry("bind-remount-ro", "making a bind mount read-only"),
             Map.entry("tmpfs", "mounting a tmpfs layer"),
@@ -124,6 +125,9 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
         }
         if (realtimePolicy() != null) {
             return ErrorKind.NOT_SUPPORTED; // a real-time JVM cannot put its containers into budget-less cpu cgroups
+        }
+        if (step.equals("root-readonly") && errnoName.equals("ENOSYS")) {
+            return ErrorKind.NOT_SUPPORTED; // a kernel before 5.12: no open_tree/mount_setattr for the read-only root
         }
         if (step.equals("idmap") && syscall.equals("mount_setattr") && errnoName.equals("EINVAL")) {
             return ErrorKind.NOT_SUPPORTED; // the file system (or kernel) has no idmapped mounts; linux-ns never chowns instead

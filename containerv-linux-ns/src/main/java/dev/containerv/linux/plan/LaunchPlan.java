@@ -32,6 +32,7 @@ public final class LaunchPlan {
     private Path merged;
     private boolean overlayUserXattr;
     private boolean overlayVolatile;
+    private boolean rootReadOnly;
     private final List<String> setup = new ArrayList<>();
     private String defaultPath;
     private boolean persistent;
@@ -70,6 +71,7 @@ public final class LaunchPlan {
         this.work = workDir;
         this.tmpfsUpper = null;
         this.merged = mergedDir;
+        this.rootReadOnly = false;
         return this;
     }
 
@@ -81,7 +83,41 @@ public final class LaunchPlan {
         this.upper = null;
         this.work = null;
         this.merged = mergedDir;
+        this.rootReadOnly = false;
         return this;
+    }
+
+    /**
+     * A read-only root with no writable layer ({@code root-readonly}, no {@code upper}, {@code work} or {@code tmpfs-upper}):
+     * the base root (or the overlay of the {@link #lowers} over it, which then has no upper) mounted read-only on
+     * {@code mountPoint} (the base root's own directory, or any existing one), in the init's mount namespace.
+     */
+    public LaunchPlan readOnlyRoot(Path lower, Path mountPoint) {
+        this.rootfs = lower;
+        this.upper = null;
+        this.work = null;
+        this.tmpfsUpper = null;
+        this.merged = mountPoint;
+        this.rootReadOnly = true;
+        return this;
+    }
+
+    /**
+     * The root made read-only once the setup operations have made their mount points in its writable layer on a tmpfs
+     * ({@code root-readonly} with {@code tmpfs-upper}: a rootless view of the host's root); its {@code overlay-dir} parts
+     * too.
+     */
+    public LaunchPlan rootReadOnlyAfterSetup() {
+        if (tmpfsUpper == null) {
+            throw new IllegalStateException("a root made read-only after the setup needs its writable layer on a tmpfs");
+        }
+        this.rootReadOnly = true;
+        return this;
+    }
+
+    /** Whether the root has a writable layer (on disk or on a tmpfs): not after {@link #readOnlyRoot(Path)}. */
+    public boolean hasWritableLayer() {
+        return upper != null || tmpfsUpper != null;
     }
 
     /** Read-only layers over the base root, top first (the {@code lower} lines); replaces earlier calls. */
@@ -347,11 +383,14 @@ public final class LaunchPlan {
         sb.append(line("rootfs", rootfs.toString())).append('\n');
         if (tmpfsUpper != null) {
             sb.append(line("tmpfs-upper", tmpfsUpper.toString(), Long.toString(tmpfsUpperSize))).append('\n');
-        } else {
+        } else if (upper != null) {
             sb.append(line("upper", upper.toString())).append('\n');
             sb.append(line("work", work.toString())).append('\n');
         }
         sb.append(line("merged", merged.toString())).append('\n');
+        if (rootReadOnly) {
+            sb.append("root-readonly\n");
+        }
         if (overlayUserXattr) {
             sb.append("overlay-userxattr\n");
         }

@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * Turns a validated spec into its launch plan: namespaces from the capabilities, the overlay (the spec's root
- * layers as lowers; upper and work on disk, or on a tmpfs when a root layer contains the layer directory), the standard file systems
+ * layers as lowers; upper and work on disk, or on a tmpfs when a root layer contains the layer directory; none at all for
+ * a read-only root, which has no layer directory either), the standard file systems
  * ({@link StandardSetup}), the layers in the spec's order, the stop grace, and the trees the supervisor removes.
  * Creates the layer directories the plan names.
  */
@@ -60,24 +61,29 @@ public final class PlanBuilder {
         // Where the overlay is mounted when the writable layer lies on a tmpfs (the layer directory itself holds that tmpfs's
         // mount point, which later overlay-dir lines name by its host path).
         Path merged = layerDir.resolve("merged");
-        Files.createDirectories(layerDir);
-        // overlayfs refuses an upper or work dir inside (or around) a lower dir: then the writable layer lives on a tmpfs.
-        Path layerReal = layerDir.toRealPath();
         List<Path> lowers = upperRootLayers(spec);
         plan.lowers(lowers);
-        boolean nested = false;
-        for (Path lower : concat(lowers, rootfs)) {
-            nested |= layerReal.startsWith(lower) || lower.startsWith(layerReal);
-        }
         List<Path> mountPoints = rootless && lowers.isEmpty() ? Proc.HOST.mountPoints() : List.of();
+        boolean readOnlyRoot = spec.readOnlyRoot();
         if (rootless && lowers.isEmpty() && HostRootView.needed(rootfs, mountPoints)) {
             // The host's root (or any tree with mounts below it): composed, as a user namespace allows.
             // Every writable layer of the view on one tmpfs, outside every host directory (the home holding the layer root too).
+            Files.createDirectories(layerDir);
             Path scratch = Files.createDirectories(layerDir.resolve("scratch"));
             Files.createDirectories(merged);
             Path base = HostRootView.apply(plan, rootfs, layerDir, scratch, mountPoints);
             plan.overlayOnTmpfs(base, scratch, 0, merged);
-        } else if (nested) {
+            if (readOnlyRoot) {
+                // The view's mount points are made in its tmpfs layer first; then the root and its overlays are made read-only.
+                plan.rootReadOnlyAfterSetup();
+            }
+        } else if (readOnlyRoot) {
+            // No writable layer: the rootfs (or the overlay of the root layers, without an upper) read-only, mounted on the
+            // rootfs itself in the init's mount namespace; nothing is made on the layer root's disk, nothing removed after.
+            // The host's own root is the helper's root directory, whose lookups never see a mount stacked on it: that one
+            // goes on a directory of the state directory instead (removed with it; a tmpfs as root).
+            plan.readOnlyRoot(rootfs, rootfs.getParent() == null ? Files.createDirectories(stateDir.resolve("root")) : rootfs);
+        } else if (nested(layerDir, lowers, rootfs)) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
             Files.createDirectories(merged);
@@ -96,7 +102,7 @@ public final class PlanBuilder {
                 UserNamespaceSetup.ownUpper(upper, maps.get());
             }
         }
-        if (KernelRelease.RUNNING.hasVolatileOverlay()) {
+        if (KernelRelease.RUNNING.hasVolatileOverlay() && plan.hasWritableLayer()) {
             // The writable layer is removed with the container: no unmount waits for it to reach the disk.
             plan.overlayVolatile();
         }
@@ -146,6 +152,20 @@ public final class PlanBuilder {
             real.add(p.toRealPath());
         }
         return real;
+    }
+
+    /**
+     * Whether the layer directory (made here) lies inside, or around, one of the root's layers: overlayfs refuses an upper or
+     * work dir there, so the writable layer then lives on a tmpfs.
+     */
+    private static boolean nested(Path layerDir, List<Path> lowers, Path rootfs) throws IOException {
+        Files.createDirectories(layerDir);
+        Path layerReal = layerDir.toRealPath();
+        boolean nested = false;
+        for (Path lower : concat(lowers, rootfs)) {
+            nested |= layerReal.startsWith(lower) || lower.startsWith(layerReal);
+        }
+        return nested;
     }
 
     private static List<Path> concat(List<Path> lowers, Path base) {

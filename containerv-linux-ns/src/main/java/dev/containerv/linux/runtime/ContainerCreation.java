@@ -202,11 +202,22 @@ final class ContainerCreation {
                                                    Path stateDir, Path layerDir, RandomAccessFile log) {
         // The supervisor cleans up after an error line; its exit says it has finished (exit 2: it has not).
         int code = InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(30));
-        String sentence = switch (f.step()) {
+        // A read-only root refuses a mount point it lacks (the helper cannot make one in it): the spec's root does not fit.
+        boolean missingMountPoint = spec.readOnlyRoot() && f.step().equals("mountpoint") && f.errnoName().equals("EROFS");
+        String sentence = missingMountPoint
+                ? "the read-only root of container " + spec.id() + " lacks " + f.path() + ", a mount point the container needs: "
+                + "with readOnlyRoot(true) every mount point (the standard mounts' directories, the layers' container paths, the "
+                + "files bound for a network) must already exist in the rootfs " + rootfs
+                : switch (f.step()) {
             case "plan", "usage" -> "the helper rejected the launch plan (a containerv bug; please report it with "
                     + stateDir.resolve("plan") + ")";
             case "bind", "bind-remount-ro" -> "cannot mount a host directory layer into container " + spec.id();
-            case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
+            case "overlay", "tmpfs-upper" -> spec.readOnlyRoot() && !Files.isDirectory(layerDir)
+                    ? "cannot mount the read-only root of container " + spec.id() + " from " + spec.rootfsLayers()
+                    : "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
+            case "root-readonly" -> f.kind() == ErrorKind.NOT_SUPPORTED
+                    ? "cannot give container " + spec.id() + " a read-only root: this kernel lacks open_tree or mount_setattr (Linux 5.12 or later)"
+                    : "cannot make the root of container " + spec.id() + " (rootfs " + rootfs + ") read-only";
             case "idmap" -> f.kind() == ErrorKind.NOT_SUPPORTED
                     ? "cannot show " + f.path() + " to container " + spec.id() + " through its id maps: its file system does not "
                     + "support idmapped mounts (Capability.USERS needs them for the rootfs and read-only layers; linux-ns never "
@@ -215,7 +226,8 @@ final class ContainerCreation {
             case "user-namespace", "enter-userns" -> "cannot give container " + spec.id() + " its user namespace";
             default -> "cannot create container " + spec.id() + " from rootfs " + rootfs;
         };
-        ErrorKind kind = f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE
+        ErrorKind kind = missingMountPoint ? ErrorKind.INVALID_SPEC
+                : f.step().equals("plan") || f.step().equals("usage") ? ErrorKind.PLATFORM_FAILURE
                 : f.step().equals("bind") && f.errnoName().equals("ENOTDIR") ? ErrorKind.INVALID_SPEC : f.kind();
         // The log goes with the state directory: its end travels as the cause, so that it is never lost unseen.
         String tail = InitLauncher.tail(log);

@@ -48,7 +48,8 @@ public final class LinuxRuntime implements ContainerRuntime {
             RuntimeFeature.PERSISTENT, RuntimeFeature.HOST_DIRECTORY_LAYERS, RuntimeFeature.TMPFS_LAYERS,
             RuntimeFeature.RUN_AS_USER, RuntimeFeature.POSIX_SIGNALS, RuntimeFeature.RESOURCE_LIMITS,
             RuntimeFeature.SECURITY_POLICY,
-            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING, RuntimeFeature.LAYERED_ROOTFS));
+            RuntimeFeature.NETWORK_ADDRESSING, RuntimeFeature.ID_MAPPING, RuntimeFeature.LAYERED_ROOTFS,
+            RuntimeFeature.READ_ONLY_ROOT));
     /**
      * Rootless, the container's user namespace is the user's alone unless newuidmap/newgidmap and subordinate ranges
      * are there: USERS (spec mappings) is then added ({@link #rootlessIdMapping}).

@@ -40,6 +40,8 @@ class HelperFailureTest {
         assertThat(new HelperFailure("landlock", "landlock_create_ruleset", "EOPNOTSUPP", 95, "", "not enabled").kind())
                 .isEqualTo(ErrorKind.NOT_SUPPORTED);
         assertThat(new HelperFailure("landlock", "landlock_create_ruleset", "ENOSYS", 38, "", "").kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(new HelperFailure("root-readonly", "mount_setattr", "ENOSYS", 38, "/img", "").kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(new HelperFailure("root-readonly", "move_mount", "ENOENT", 2, "/img", "").kind()).isEqualTo(ErrorKind.NOT_FOUND);
         assertThat(new HelperFailure("landlock", "open", "ENOENT", 2, "/opt", "").kind()).isEqualTo(ErrorKind.NOT_FOUND);
     }
 

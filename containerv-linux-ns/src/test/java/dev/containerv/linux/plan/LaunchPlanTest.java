@@ -187,4 +187,31 @@ class LaunchPlanTest {
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).isEqualTo("ok");
     }
+
+    /** A read-only root: rootfs mounted on itself, no upper, work or tmpfs-upper, no layer directory; the helper accepts it. */
+    @Test
+    void runtimePlanForAReadOnlyRootHasNoWritableLayerAndMakesNothingOnDisk() throws Exception {
+        Path image = Files.createDirectories(tmp.resolve("image"));
+        Path top = Files.createDirectories(tmp.resolve("top"));
+        Path layers = tmp.resolve("layers/c5");
+        Path state = Files.createDirectories(tmp.resolve("state/c5"));
+        for (ContainerSpec spec : java.util.List.of(ContainerSpec.builder().id("c5").rootfs(image).readOnlyRoot(true).build(),
+                ContainerSpec.builder().id("c5").rootfsLayers(java.util.List.of(top, image)).readOnlyRoot(true).build())) {
+            String text = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), state, layers, state.resolve("control")).render();
+            assertThat(text).contains("rootfs " + image + "\nmerged " + image + "\nroot-readonly\n");
+            assertThat(text).doesNotContain("\nupper ", "\nwork ", "tmpfs-upper", "overlay-volatile");
+            assertThat(layers).as("no layer directory").doesNotExist();
+            Path helper = TestSupport.builtHelper();
+            if (helper != null) {
+                Path planFile = state.resolve("plan");
+                Files.writeString(planFile, text);
+                Process p = new ProcessBuilder(helper.toString(), "check-plan", planFile.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                assertThat(p.waitFor()).as(out).isZero();
+            }
+        }
+        String writable = PlanBuilder.plan(ContainerSpec.builder().id("c5").rootfs(image).build(), image, LinuxOptions.defaults(), state, layers,
+                state.resolve("control")).render();
+        assertThat(writable).doesNotContain("root-readonly");
+    }
 }

@@ -58,6 +58,8 @@ public enum Flaw {
     CLAIMS_ISOLATION,
     /** Accepts a root of several layers without declaring LAYERED_ROOTFS and uses only the base. */
     IGNORES_ROOT_LAYERS,
+    /** Accepts a read-only root without declaring READ_ONLY_ROOT and gives the container its usual writable root. */
+    IGNORES_READ_ONLY_ROOT,
     /** Create fails as it would without root. */
     NO_PRIVILEGES,
     /**

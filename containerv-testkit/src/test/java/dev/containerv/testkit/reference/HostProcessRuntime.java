@@ -108,6 +108,9 @@ public final class HostProcessRuntime implements ContainerRuntime {
         if (spec.rootfsLayers().size() > 1 && !has(Flaw.IGNORES_ROOT_LAYERS)) {
             throw refuse(op, spec.id(), "a root of several layers " + spec.rootfsLayers());
         }
+        if (spec.readOnlyRoot() && !has(Flaw.IGNORES_READ_ONLY_ROOT)) {
+            throw refuse(op, spec.id(), "a read-only root (no READ_ONLY_ROOT)");
+        }
         if (!spec.layers().isEmpty()) {
             throw refuse(op, spec.id(), "layers " + spec.layers());
         }
