@@ -122,7 +122,7 @@ final class ContainerCreation {
             runtime.standbys().refill(helperPath, usernsSelf, Standbys.roomFor(options.stateRoot()));
         }
         try {
-            store.claim(op, id, options.stateRoot(), options.layerRoot(), stateDir, layerDir, judgedRoots);
+            store.claim(op, id, options.stateRoot(), options.layerRoot(), paths, judgedRoots);
         } catch (RuntimeException e) {
             early.discard();
             throw e;
@@ -132,10 +132,10 @@ final class ContainerCreation {
             // Written once the supervisor has its plan (below), naming it: until then the new directory has no
             // state, which a concurrent look judges young, not stale.
             StateFile state = store.creating(spec, rootfs, options.stopGrace().toMillis());
-            // The id is ours now; a layer tree without a state dir is debris of an earlier crash.
-            List<Exception> debris = store.removeTrees(layerDir);
+            // The id is ours now; a layer tree without a state dir is debris of an earlier crash (or version).
+            List<Exception> debris = store.removeTrees(paths.layerTrees().toArray(Path[]::new));
             if (!debris.isEmpty()) {
-                IOException e = new IOException("cannot remove the old layer directory " + layerDir + ": " + debris);
+                IOException e = new IOException("cannot remove the old layer directories " + paths.layerTrees() + ": " + debris);
                 debris.forEach(e::addSuppressed);
                 throw e;
             }
@@ -188,12 +188,12 @@ final class ContainerCreation {
                 return new LinuxContainer(runtime, spec, state, paths, () -> helperPath, helperProcess, control);
             }
         } catch (ContainerException e) {
-            abort(store, helperProcess, early, stateDir, layerDir, e);
+            abort(store, helperProcess, early, paths, e);
             throw e;
         } catch (IOException | RuntimeException e) {
             ContainerException ce = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "cannot create container " + id + ": " + e.getMessage())
                     .operation(op).containerId(id).cause(e).build();
-            abort(store, helperProcess, early, stateDir, layerDir, ce);
+            abort(store, helperProcess, early, paths, ce);
             throw ce;
         }
     }
@@ -206,7 +206,7 @@ final class ContainerCreation {
             case "plan", "usage" -> "the helper rejected the launch plan (a containerv bug; please report it with "
                     + stateDir.resolve("plan") + ")";
             case "bind", "bind-remount-ro" -> "cannot mount a host directory layer into container " + spec.id();
-            case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir;
+            case "overlay", "tmpfs-upper" -> "cannot mount rootfs " + rootfs + " with its writable layer under " + layerDir.getParent();
             case "idmap" -> f.kind() == ErrorKind.NOT_SUPPORTED
                     ? "cannot show " + f.path() + " to container " + spec.id() + " through its id maps: its file system does not "
                     + "support idmapped mounts (Capability.USERS needs them for the rootfs and read-only layers; linux-ns never "
@@ -226,7 +226,7 @@ final class ContainerCreation {
         return e;
     }
 
-    private static void abort(StateStore store, Process helperProcess, EarlyStart early, Path stateDir, Path layerDir,
+    private static void abort(StateStore store, Process helperProcess, EarlyStart early, StatePaths paths,
                               ContainerException primary) {
         if (helperProcess == null) {
             // Never told a plan: it exits at the end of its stdin, having made nothing.
@@ -239,7 +239,7 @@ final class ContainerCreation {
                 InitLauncher.waitQuietly(helperProcess, Duration.ofSeconds(5));
             }
         }
-        OWNER_PIPES.remove(stateDir.toString());
-        store.removeLeftovers(stateDir, layerDir).forEach(primary::addSuppressed);
+        OWNER_PIPES.remove(paths.stateDir().toString());
+        store.removeLeftovers(paths).forEach(primary::addSuppressed);
     }
 }

@@ -83,7 +83,7 @@ final class ContainerStop {
             // The supervisor reaps the init before its cleanup; only a killed supervisor leaves it behind.
             awaitGone(s.initPid(), Duration.ofSeconds(5));
         }
-        List<Exception> left = store.removeLeftovers(paths.stateDir(), paths.layerDir());
+        List<Exception> left = store.removeLeftovers(paths);
         if (!left.isEmpty() || proc.alive(s.initPid(), s.initStartTime())) {
             ContainerException e = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "container " + id
                     + " could not be removed completely: " + left).operation(op).containerId(id).build();
