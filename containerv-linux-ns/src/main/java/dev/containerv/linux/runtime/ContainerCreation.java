@@ -118,8 +118,10 @@ final class ContainerCreation {
         EarlyStart early = (standbyFits ? runtime.standbys().take(helperPath, usernsSelf, planFile) : Optional.<EarlyStart>empty())
                 .orElseGet(() -> EarlyStart.begin(helperPath, planFile, usernsSelf));
         if (standbyFits) {
-            // Now, not once this create is done: started later it would not be ready for a create that follows at once.
-            runtime.standbys().refill(helperPath, usernsSelf, Standbys.roomFor(options.stateRoot()));
+            // Asked for now, not once this create is done: started later it would not be ready for a create that follows
+            // at once. Started on another thread, in parallel with the rest of this create's work before the standby's go
+            // (0.1 to 0.15 ms off the create); not after the go, where it slowed the supervisor's setup more than that.
+            runtime.standbys().refillInBackground(helperPath, usernsSelf, Standbys.roomFor(options.stateRoot()));
         }
         try {
             store.claim(op, id, options.stateRoot(), options.layerRoot(), paths, judgedRoots);
