@@ -49,13 +49,23 @@ public final class StateStore {
      * the host's layout, never from a path in the state file.
      */
     public List<Exception> removeLeftovers(StatePaths paths) {
+        return removeLeftovers(paths, true);
+    }
+
+    /**
+     * {@link #removeLeftovers(StatePaths)}, looking for the host side of a veth only when {@code mayHaveLink}: a container
+     * without a network namespace of its own never had one (the look hashes the state directory's path, 0.04 ms).
+     */
+    public List<Exception> removeLeftovers(StatePaths paths, boolean mayHaveLink) {
         Path stateDir = paths.stateDir();
         List<Exception> problems = new ArrayList<>(cgroups.removeDead(stateDir.getFileName().toString()));
         // The layer's trees of this version and of earlier ones (StatePaths), then the state directory.
         List<Path> trees = new ArrayList<>(paths.layerTrees());
         trees.add(stateDir);
         problems.addAll(leftovers.remove(trees.toArray(Path[]::new)));
-        problems.addAll(leftovers.removeLink(HostLinkName.of(stateDir)));
+        if (mayHaveLink) {
+            problems.addAll(leftovers.removeLink(HostLinkName.of(stateDir)));
+        }
         return problems;
     }
 
