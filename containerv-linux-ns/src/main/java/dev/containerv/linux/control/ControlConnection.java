@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,14 +41,23 @@ public final class ControlConnection implements AutoCloseable {
     private final AtomicLong nextReqId = new AtomicLong(1);
     private final Object writeLock = new Object();
     private final CompletableFuture<IOException> closed = new CompletableFuture<>();
-    private final Thread reader;
+    private final String name;
+    /**
+     * The reader threads, kept a while once their connection has ended: a create then takes a waiting thread instead of
+     * starting one (a thread's start is about 0.05 to 0.1 ms on the create's path). Each runs under its connection's name.
+     */
+    private static final String IDLE_READER = "containerv-control-idle";
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, IDLE_READER);
+        t.setDaemon(true);
+        return t;
+    });
 
     private ControlConnection(SocketChannel channel, Path socket, String helperVersion, String name) {
         this.channel = channel;
         this.socket = socket;
         this.helperVersion = helperVersion;
-        this.reader = new Thread(this::readLoop, "containerv-control-" + name);
-        this.reader.setDaemon(true);
+        this.name = name;
     }
 
     /**
@@ -82,7 +93,7 @@ public final class ControlConnection implements AutoCloseable {
                 throw new IOException("the container's init answered HELLO with " + m + ", expected HELLO version " + Wire.VERSION);
             }
             ControlConnection c = new ControlConnection(ch, socket, h.helperVersion(), name);
-            c.reader.start();
+            c.startReader();
             return c;
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -174,6 +185,18 @@ public final class ControlConnection implements AutoCloseable {
 
     public boolean isOpen() {
         return !closed.isDone();
+    }
+
+    private void startReader() {
+        READERS.execute(() -> {
+            Thread t = Thread.currentThread();
+            t.setName("containerv-control-" + name);
+            try {
+                readLoop();
+            } finally {
+                t.setName(IDLE_READER);
+            }
+        });
     }
 
     private void readLoop() {
