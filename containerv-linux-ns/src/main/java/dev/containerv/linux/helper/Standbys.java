@@ -1,5 +1,7 @@
 package dev.containerv.linux.helper;
 
+import dev.containerv.spi.IdleTimer;
+
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,12 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Warm standbys: supervisors started before the create that will use them is known ({@link EarlyStart#standby}, protocol
@@ -51,12 +47,13 @@ public final class Standbys {
 
     private final Duration idle;
     private final Map<Key, Held> held = new HashMap<>();
-    /** Runs {@link #refillInBackground}'s starts in order, one at a time; its thread ends when idle. */
-    private final ExecutorService starter = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "containerv-standby-start");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Runs {@link #refillInBackground}'s starts in order on one thread, which exists only while there is work (it ends
+     * after a second without, or when interrupted: issue 18).
+     */
+    private final IdleTimer starter = new IdleTimer("containerv-standby-start", Duration.ofSeconds(1));
+    /** Background starts asked for and not yet done; guarded by {@code this}. */
+    private int startsPending;
     private boolean hookAdded;
     private boolean closed;
 
@@ -132,17 +129,21 @@ public final class Standbys {
      * for the starts asked for before it.
      */
     public void refillInBackground(Path helper, boolean usernsSelf, int room) {
-        try {
-            starter.execute(() -> {
-                try {
-                    refill(helper, usernsSelf, room);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, () -> "cannot start a standby of " + helper + ": " + e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, () -> "no standby started for " + helper + ": " + e);
+        synchronized (this) {
+            startsPending++;
         }
+        starter.schedule(() -> {
+            try {
+                refill(helper, usernsSelf, room);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, () -> "cannot start a standby of " + helper + ": " + e);
+            } finally {
+                synchronized (this) {
+                    startsPending--;
+                    notifyAll();
+                }
+            }
+        }, Duration.ZERO);
     }
 
     /** Still starting or waiting, and young enough that it cannot reach its idle limit before the create's line. */
@@ -165,14 +166,13 @@ public final class Standbys {
     }
 
     /** Waits until the starts asked for by {@link #refillInBackground} so far have happened. */
-    private void awaitBackgroundStarts() {
+    private synchronized void awaitBackgroundStarts() {
         try {
-            starter.submit(() -> {
-            }).get();
+            while (startsPending > 0) {
+                wait();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, () -> "waiting for the standby starts: " + e);
         }
     }
 
