@@ -1,6 +1,6 @@
 /*
  * cleanup.c - removal of the container's host-side leftovers once the init is gone:
- * detach stray mount points under a path, then remove the tree with openat/unlinkat
+ * detach stray mount points under the paths (one read of the mount table), then remove each tree with openat/unlinkat
  * (O_NOFOLLOW, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR) without ever following a symlink or
  * descending into another device; rmdir cgroup directories (cgroup.c, which retries EBUSY).
  *
@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -45,7 +46,15 @@ static int cmp_len_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-static void detach_mounts_under(const char *path)
+static int is_at_or_under(const char *mnt, const char *path)
+{
+    size_t pl = strlen(path);
+    return strncmp(mnt, path, pl) == 0 && (mnt[pl] == '\0' || mnt[pl] == '/');
+}
+
+/* One read of the mount table for every path: a plan names several trees (the layer's upper and
+ * work, the state directory), and each read costs the whole table. */
+static void detach_mounts_under(const char *const *paths, size_t npaths)
 {
     FILE *fp = fopen("/proc/self/mountinfo", "re");
     if (!fp)
@@ -54,7 +63,6 @@ static void detach_mounts_under(const char *path)
     size_t cap = 0;
     char **found = NULL;
     size_t n = 0;
-    size_t pl = strlen(path);
     while (getline(&line, &cap, fp) > 0) {
         char *save = NULL, *tok = strtok_r(line, " ", &save);
         for (int i = 0; tok && i < 4; i++)
@@ -62,7 +70,10 @@ static void detach_mounts_under(const char *path)
         if (!tok)
             continue;
         unescape(tok);
-        if (strncmp(tok, path, pl) == 0 && (tok[pl] == '\0' || tok[pl] == '/')) {
+        int under = 0;
+        for (size_t j = 0; j < npaths && !under; j++)
+            under = is_at_or_under(tok, paths[j]);
+        if (under) {
             char **nf = realloc(found, (n + 1) * sizeof *nf);
             if (!nf)
                 break;
@@ -152,9 +163,9 @@ static int remove_entry(int parent, const char *name, const char *path, dev_t de
     return rc;
 }
 
-int cv_cleanup_tree(const char *path)
+/* Removes the tree at path; its mounts were detached before. */
+static int remove_tree(const char *path)
 {
-    detach_mounts_under(path);
     char parent[CV_PATH_MAX];
     snprintf(parent, sizeof parent, "%s", path);
     size_t l = strlen(parent);
@@ -182,6 +193,16 @@ int cv_cleanup_tree(const char *path)
     return remove_entry(pfd, name, path, st.st_dev, 0);
 }
 
+int cv_cleanup_trees(const char *const *paths, size_t n)
+{
+    detach_mounts_under(paths, n);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (remove_tree(paths[i]) != 0)
+            rc = -1;
+    return rc;
+}
+
 static int cleanup_rmdir(const char *path)
 {
     if (cv_cgroup_remove(path) == 0)
@@ -192,10 +213,22 @@ static int cleanup_rmdir(const char *path)
 
 int cv_cleanup_run(const struct cv_plan *p)
 {
+    const char **trees = calloc(p->ncleanup ? p->ncleanup : 1, sizeof *trees);
+    size_t ntrees = 0;
+    for (size_t i = 0; trees && i < p->ncleanup; i++)
+        if (p->cleanup[i].kind == CV_CLEANUP_TREE)
+            trees[ntrees++] = p->cleanup[i].path;
+    int detached = trees != NULL;
+    if (detached) {
+        detach_mounts_under(trees, ntrees);
+        free(trees);
+    }
     int rc = 0;
     for (size_t i = 0; i < p->ncleanup; i++) {
         const struct cv_cleanup_op *c = &p->cleanup[i];
-        int r = c->kind == CV_CLEANUP_TREE ? cv_cleanup_tree(c->path) : cleanup_rmdir(c->path);
+        /* Without the list (no memory), each tree detaches its own mounts. */
+        int r = c->kind == CV_CLEANUP_RMDIR ? cleanup_rmdir(c->path) : detached ? remove_tree(c->path)
+                                                                         : cv_cleanup_trees((const char *const *)&c->path, 1);
         if (r != 0)
             rc = -1;
         else

@@ -8,13 +8,16 @@
 
 #include "plan.h"
 
+#include <stddef.h>
+
 /* Run every cleanup directive in order; returns 0 when all succeeded, else -1 (each
  * failure is logged and the next directive still runs). */
 int cv_cleanup_run(const struct cv_plan *p);
 
-/* Detach every mount at or under path (deepest first), then remove the tree without following
- * symlinks or crossing devices; a missing path is fine. Returns 0, or -1 (failures logged).
- * Also `containerv-helper cleanup`, which Java uses for leftovers of dead containers. */
-int cv_cleanup_tree(const char *path);
+/* Detach every mount at or under any of the n paths (deepest first, from one read of the mount
+ * table), then remove each tree without following symlinks or crossing devices; a missing path is
+ * fine. Returns 0, or -1 (failures logged, every tree still tried). Also `containerv-helper
+ * cleanup`, which Java uses for leftovers of dead containers. */
+int cv_cleanup_trees(const char *const *paths, size_t n);
 
 #endif

@@ -76,11 +76,7 @@ int main(int argc, char **argv)
             if (argv[i][0] != '/' || strcmp(argv[i], "/") == 0)
                 return cv_report_usage("cleanup paths must be absolute and not '/'");
         cv_log_role = "cleanup";
-        int rc = 0;
-        for (int i = 2; i < argc; i++)
-            if (cv_cleanup_tree(argv[i]) != 0)
-                rc = 3;
-        return rc;
+        return cv_cleanup_trees((const char *const *)(argv + 2), (size_t)(argc - 2)) != 0 ? 3 : 0;
     }
     if (argc >= 2 && strcmp(argv[1], "remove-link") == 0) {
         /* Java names the host side of a dead container's veth (derived from its id). */

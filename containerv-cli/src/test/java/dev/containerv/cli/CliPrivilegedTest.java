@@ -103,7 +103,10 @@ class CliPrivilegedTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(143);
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
-        assertThat(Path.of("/var/lib/containerv").resolve(id)).doesNotExist();
+        // The writable layer: <id>+upper and <id>+work (and <id> of earlier versions or a tmpfs layout).
+        for (String layer : List.of(id, id + "+upper", id + "+work")) {
+            assertThat(Path.of("/var/lib/containerv").resolve(layer)).doesNotExist();
+        }
     }
 
     @Test

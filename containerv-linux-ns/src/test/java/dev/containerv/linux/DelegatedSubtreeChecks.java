@@ -89,7 +89,7 @@ class DelegatedSubtreeChecks {
     }
 
     /** The container's cgroup, state, layer and supervisor (a child of this JVM, or of a killed one) are gone. */
-    private void assertNothingLeft(String id) throws InterruptedException {
+    private void assertNothingLeft(String id) throws InterruptedException, java.io.IOException {
         LinuxOptions roots = LinuxOptions.defaults();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         // The standby started for a next create is a child too, and no container's.
@@ -102,7 +102,7 @@ class DelegatedSubtreeChecks {
         assertThat(runtime.list()).doesNotContain(id);
         assertThat(parent.resolve(id)).as("the container's cgroup").doesNotExist();
         assertThat(roots.stateRoot().resolve(id)).as("the container's state").doesNotExist();
-        assertThat(roots.layerRoot().resolve(id)).as("the container's layer").doesNotExist();
+        assertThat(LayerEntries.of(roots.layerRoot(), id)).as("the container's layer").isEmpty();
         assertThat(Supervisors.of(id)).as("the container's supervisor").isEmpty();
         assertThat(ProcessHandle.current().children().map(h -> h.pid() + " " + h.info().command().orElse("?")).toList())
                 .as("this JVM's children (supervisors not yet reaped)").isEmpty();

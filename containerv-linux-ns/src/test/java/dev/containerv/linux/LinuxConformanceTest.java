@@ -47,8 +47,10 @@ class LinuxConformanceTest extends ContainerConformanceSuite {
         if (Files.exists(STATE_ROOT.resolve(id))) {
             left.add("state directory " + STATE_ROOT.resolve(id));
         }
-        if (Files.exists(LAYER_ROOT.resolve(id))) {
-            left.add("layer directory " + LAYER_ROOT.resolve(id));
+        try {
+            LayerEntries.of(LAYER_ROOT, id).forEach(n -> left.add("layer directory " + LAYER_ROOT.resolve(n)));
+        } catch (java.io.IOException e) {
+            left.add("layer root " + LAYER_ROOT + " unreadable: " + e);
         }
         HostCgroupDirs.of(id).forEach(d -> left.add("cgroup " + d));
         Path link = Path.of("/sys/class/net", dev.containerv.linux.network.HostLinkName.of(STATE_ROOT.resolve(id)));

@@ -627,11 +627,15 @@ class LinuxContainerPrivilegedTest {
         String id = newId();
         Path dir = Files.createDirectories(PrivilegedBed.STATE_ROOT.resolve(id));
         Path layer = Files.createDirectories(PrivilegedBed.LAYER_ROOT.resolve(id).resolve("upper"));
+        // The writable layer of this version (<id>+upper, <id>+work, overlayfs's own work/work) beside an earlier version's (<id>/upper).
+        Files.writeString(Files.createDirectories(PrivilegedBed.LAYER_ROOT.resolve(id + "+upper/etc")).resolve("f"), "x");
+        Files.createDirectories(PrivilegedBed.LAYER_ROOT.resolve(id + "+work/work"));
         Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"id\":\"" + id + "\",\"phase\":\"running\",\"initPid\":999999999,"
                 + "\"initStartTime\":1,\"layerDir\":\"" + layer.getParent() + "\",\"stateDir\":\"" + dir + "\"}");
+        assertThat(LayerEntries.of(PrivilegedBed.LAYER_ROOT, id)).containsExactly(id, id + "+upper", id + "+work");
         assertThat(BED.runtime().list()).doesNotContain(id);
         assertThat(dir).doesNotExist();
-        assertThat(layer.getParent()).doesNotExist();
+        assertThat(LayerEntries.of(PrivilegedBed.LAYER_ROOT, id)).isEmpty();
         assertThatThrownBy(() -> BED.runtime().open("no-such-" + id)).isInstanceOfSatisfying(ContainerException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }

@@ -98,7 +98,7 @@ class LinuxUserNamespacePrivilegedTest {
             // Set-id files made by the container's root, new or copied up from the host-root-owned base (busybox), belong
             // to 100000 in the writable layer on the host: nothing there is setuid host root.
             sh(c, "chmod 4755 /bin/busybox /made-in-layer");
-            Path upper = Path.of("/var/lib/containerv", id, "upper");
+            Path upper = dev.containerv.linux.state.StatePaths.upperOf(Path.of("/var/lib/containerv", id));
             for (String f : new String[] {"bin/busybox", "made-in-layer"}) {
                 assertThat(hostId(upper.resolve(f), "uid")).as(f).isEqualTo(100000);
                 assertThat(hostId(upper.resolve(f), "gid")).as(f).isEqualTo(100000);

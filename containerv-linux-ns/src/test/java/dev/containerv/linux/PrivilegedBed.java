@@ -135,7 +135,7 @@ final class PrivilegedBed implements BeforeAllCallback, AfterAllCallback {
      */
     static void assertGone(String id) throws IOException {
         assertThat(STATE_ROOT.resolve(id)).doesNotExist();
-        assertThat(LAYER_ROOT.resolve(id)).doesNotExist();
+        assertThat(LayerEntries.of(LAYER_ROOT, id)).as("layer directories of " + id).isEmpty();
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/" + id + "/");
         assertThat(HostCgroupDirs.of(id)).as("cgroup directories of " + id).isEmpty();
         assertThat(hostLinkOf(id)).as("the host side of the veth of " + id).doesNotExist();

@@ -168,7 +168,10 @@ class RedTeamPrivilegedTest {
     void aLayerInsideContainervsOwnDirectoriesIsRefused() {
         // A neighbour's process is outside the victim's pid namespace, so PID 1's peer check cannot tell it from the
         // JVM: a bind of the victim's state directory (its control socket) or layer directory must never be made.
-        for (Path inside : List.of(BED.roots().resolve("state").resolve(victim.id()), BED.roots().resolve("layers").resolve(victim.id()))) {
+        Path layers = BED.roots().resolve("layers");
+        for (Path inside : List.of(BED.roots().resolve("state").resolve(victim.id()), layers.resolve(victim.id() + "+upper"),
+                layers.resolve(victim.id() + "+work"))) {
+            assertThat(inside).as("the victim's directory").isDirectory();
             String id = newId();
             assertThatThrownBy(() -> BED.runtime().create(spec(id, BED.rootfs()).layer(Layer.hostDirectory(inside, "/victim", Access.READ_ONLY)).build()))
                     .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))

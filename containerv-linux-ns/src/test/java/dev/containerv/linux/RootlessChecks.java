@@ -203,10 +203,10 @@ class RootlessChecks {
         ContainerRuntime rt = new LinuxNamespacesProvider().createRuntime();
         Path shared = Files.createTempDirectory("rw-bind");
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path layer = null;
+        String made = null;
         try (var c = rt.create(mapped(subuid, subgid).layer(dev.containerv.api.Layer.hostDirectory(shared, "/shared",
                 dev.containerv.api.Access.READ_WRITE)).build())) {
-            layer = LinuxOptions.defaults().layerRoot().resolve(c.id());
+            made = c.id();
             var r = c.exec(dev.containerv.api.ProcessSpec.of("/bin/sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map"));
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             assertThat(r.stdout().lines().map(l -> String.join(" ", l.strip().split("\\s+"))).toList()).containsExactly("0", "0",
@@ -232,7 +232,7 @@ class RootlessChecks {
             assertThat(owner(shared.resolve("by-tester"))).as("host owner of tester's file in the read-write bind").isEqualTo(subuid[0] + 999);
             assertThat(owner(shared.resolve("by-root"))).as("host owner of root's file in the read-write bind").isEqualTo(uid);
             // The writable layer: the upper dir (the user's, as container root) takes files of every mapped id.
-            Path upper = LinuxOptions.defaults().layerRoot().resolve(c.id()).resolve("upper");
+            Path upper = dev.containerv.linux.state.StatePaths.upperOf(LinuxOptions.defaults().layerRoot().resolve(c.id()));
             assertThat(owner(upper.resolve("tmp/by-tester"))).as("host owner of tester's file in the writable layer").isEqualTo(subuid[0] + 999);
             assertThat(owner(upper.resolve("by-root"))).as("host owner of root's file in the writable layer").isEqualTo(uid);
             // An upload takes the owner of its destination's parent (/tmp: root), a download belongs to this user.
@@ -253,7 +253,7 @@ class RootlessChecks {
             Files.delete(shared);
         }
         assertThat(rt.list()).isEmpty();
-        assertThat(layer).as("the writable layer, files of subordinate ids included, is removed at destroy").doesNotExist();
+        assertThat(LayerEntries.of(LinuxOptions.defaults().layerRoot(), made)).as("the writable layer, files of subordinate ids included, is removed at destroy").isEmpty();
     }
 
     private static long owner(Path p) throws IOException {

@@ -106,8 +106,10 @@ class RootlessConformance extends ContainerConformanceSuite {
         if (Files.exists(roots.stateRoot().resolve(id))) {
             left.add("state directory " + roots.stateRoot().resolve(id));
         }
-        if (Files.exists(roots.layerRoot().resolve(id))) {
-            left.add("layer directory " + roots.layerRoot().resolve(id));
+        try {
+            LayerEntries.of(roots.layerRoot(), id).forEach(n -> left.add("layer directory " + roots.layerRoot().resolve(n)));
+        } catch (java.io.IOException e) {
+            left.add("layer root " + roots.layerRoot() + " unreadable: " + e);
         }
         // Run inside a delegated cgroup subtree (RootlessCgroupDelegationPrivilegedTest), each container has a cgroup there.
         String subtree = System.getProperty(DelegatedSubtreeChecks.SUBTREE_PROPERTY);

@@ -39,14 +39,13 @@ public final class ControlConnection implements AutoCloseable {
     private final AtomicLong nextReqId = new AtomicLong(1);
     private final Object writeLock = new Object();
     private final CompletableFuture<IOException> closed = new CompletableFuture<>();
-    private final Thread reader;
+    private final String name;
 
     private ControlConnection(SocketChannel channel, Path socket, String helperVersion, String name) {
         this.channel = channel;
         this.socket = socket;
         this.helperVersion = helperVersion;
-        this.reader = new Thread(this::readLoop, "containerv-control-" + name);
-        this.reader.setDaemon(true);
+        this.name = name;
     }
 
     /**
@@ -82,7 +81,7 @@ public final class ControlConnection implements AutoCloseable {
                 throw new IOException("the container's init answered HELLO with " + m + ", expected HELLO version " + Wire.VERSION);
             }
             ControlConnection c = new ControlConnection(ch, socket, h.helperVersion(), name);
-            c.reader.start();
+            c.startReader();
             return c;
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -174,6 +173,11 @@ public final class ControlConnection implements AutoCloseable {
 
     public boolean isOpen() {
         return !closed.isDone();
+    }
+
+    /** On a thread kept from an ended connection when one waits ({@link ReaderThreads}). */
+    private void startReader() {
+        ReaderThreads.run(name, this::readLoop);
     }
 
     private void readLoop() {

@@ -1,5 +1,7 @@
 package dev.containerv.linux.helper;
 
+import dev.containerv.spi.IdleTimer;
+
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * section 1), at most one per helper and mode, so that a create's process start (the JVM's posix_spawn through
  * jspawnhelper, and rootless the user namespace and the re-execution inside it) is off its critical path. A create
  * {@link #take}s the one held (even while it is still starting: waiting for it is never slower than a start of its own),
- * and {@link #refill}s for the next create. Only a start that does not depend on the spec can be prepared: the runtime's
+ * and {@link #refill}s for the next create (in the background, {@link #refillInBackground}). Only a start that does not depend on the spec can be prepared: the runtime's
  * own helper, in root mode or rootless with the user's own ids only (a plan with subordinate ids gets its namespace
  * from newuidmap after the plan is read).
  *
@@ -45,6 +47,13 @@ public final class Standbys {
 
     private final Duration idle;
     private final Map<Key, Held> held = new HashMap<>();
+    /**
+     * Runs {@link #refillInBackground}'s starts in order on one thread, which exists only while there is work (it ends
+     * after a second without, or when interrupted: issue 18).
+     */
+    private final IdleTimer starter = new IdleTimer("containerv-standby-start", Duration.ofSeconds(1));
+    /** Background starts asked for and not yet done; guarded by {@code this}. */
+    private int startsPending;
     private boolean hookAdded;
     private boolean closed;
 
@@ -114,6 +123,29 @@ public final class Standbys {
         }
     }
 
+    /**
+     * {@link #refill}, on a thread of its own: the start of a process (the JVM's posix_spawn through jspawnhelper, about
+     * 0.15 ms) then overlaps the rest of the create that asks for it, instead of preceding it. {@link #discardAll} waits
+     * for the starts asked for before it.
+     */
+    public void refillInBackground(Path helper, boolean usernsSelf, int room) {
+        synchronized (this) {
+            startsPending++;
+        }
+        starter.schedule(() -> {
+            try {
+                refill(helper, usernsSelf, room);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, () -> "cannot start a standby of " + helper + ": " + e);
+            } finally {
+                synchronized (this) {
+                    startsPending--;
+                    notifyAll();
+                }
+            }
+        }, Duration.ZERO);
+    }
+
     /** Still starting or waiting, and young enough that it cannot reach its idle limit before the create's line. */
     private boolean usable(Held h) {
         return System.nanoTime() - h.startedNanos() < idle.toNanos() / 2 && !h.start().hasEnded();
@@ -121,6 +153,7 @@ public final class Standbys {
 
     /** Discards every standby held (end of file on its stdin; waits for its exit). Later refills start new ones. */
     public void discardAll() {
+        awaitBackgroundStarts();
         List<Held> all;
         synchronized (this) {
             all = new ArrayList<>(held.values());
@@ -129,6 +162,17 @@ public final class Standbys {
         for (Held h : all) {
             LOG.log(Level.DEBUG, () -> "discarding a standby");
             h.start().discard();
+        }
+    }
+
+    /** Waits until the starts asked for by {@link #refillInBackground} so far have happened. */
+    private synchronized void awaitBackgroundStarts() {
+        try {
+            while (startsPending > 0) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

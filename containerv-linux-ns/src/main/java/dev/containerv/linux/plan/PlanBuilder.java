@@ -9,6 +9,7 @@ import dev.containerv.linux.network.NetworkSetup;
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.rootless.HostRootView;
 import dev.containerv.linux.rootless.SubordinateIds;
+import dev.containerv.linux.state.StatePaths;
 import dev.containerv.linux.userns.IdMaps;
 import dev.containerv.linux.userns.UserNamespaceSetup;
 
@@ -61,8 +62,11 @@ public final class PlanBuilder {
         // Where the overlay is mounted when the writable layer lies on a tmpfs (the layer directory itself holds that tmpfs's
         // mount point, which later overlay-dir lines name by its host path).
         Path merged = layerDir.resolve("merged");
+        Path upper = StatePaths.upperOf(layerDir);
+        Path work = StatePaths.workOf(layerDir);
         List<Path> lowers = upperRootLayers(spec);
         plan.lowers(lowers);
+        boolean layerOnDisk = false;
         List<Path> mountPoints = rootless && lowers.isEmpty() ? Proc.HOST.mountPoints() : List.of();
         boolean readOnlyRoot = spec.readOnlyRoot();
         if (rootless && lowers.isEmpty() && HostRootView.needed(rootfs, mountPoints)) {
@@ -83,21 +87,20 @@ public final class PlanBuilder {
             // The host's own root is the helper's root directory, whose lookups never see a mount stacked on it: that one
             // goes on a directory of the state directory instead (removed with it; a tmpfs as root).
             plan.readOnlyRoot(rootfs, rootfs.getParent() == null ? Files.createDirectories(stateDir.resolve("root")) : rootfs);
-        } else if (nested(layerDir, lowers, rootfs)) {
+        } else if (nested(layerDir, upper, work, lowers, rootfs)) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
             Files.createDirectories(merged);
             plan.overlayOnTmpfs(rootfs, scratch, 0, merged);
         } else {
-            Path upper = layerDir.resolve("upper");
-            Path work = layerDir.resolve("work");
+            layerOnDisk = true;
             Files.createDirectories(upper);
             Files.createDirectories(work);
-            // Mounted on the layer directory itself, in the init's mount namespace only (where it hides upper and work, which
-            // overlayfs gets as descriptors opened before): no merged directory to make and remove on the layer root's disk,
-            // where each directory removed costs a journal update (and, on a file system mounted with discard, such as the CI
-            // machine's, a synchronous discard: 7 per destroy before, 0.16 ms each under load).
-            plan.overlay(rootfs, upper, work, layerDir);
+            // Only upper and work on the layer root's disk, where each directory removed costs a journal update (and, on a
+            // file system mounted with discard, such as the CI machine's, a synchronous discard, 0.16 ms each under load):
+            // the overlay is mounted on the upper directory itself, in the init's mount namespace only, where it hides the
+            // upper directory that overlayfs was given as a descriptor opened before. No directory is made for it.
+            plan.overlay(rootfs, upper, work, upper);
             if (maps.isPresent() && !rootless) {
                 UserNamespaceSetup.ownUpper(upper, maps.get());
             }
@@ -139,7 +142,12 @@ public final class PlanBuilder {
         plan.persistent(spec.persistent());
         plan.stopGraceMs(options.stopGrace().toMillis());
         plan.streamTimeoutMs(STREAM_TIMEOUT_MS);
-        plan.cleanupTree(layerDir);
+        if (layerOnDisk) {
+            plan.cleanupTree(upper);
+            plan.cleanupTree(work);
+        } else {
+            plan.cleanupTree(layerDir);
+        }
         plan.cleanupTree(stateDir);
         return plan;
     }
@@ -155,15 +163,18 @@ public final class PlanBuilder {
     }
 
     /**
-     * Whether the layer directory (made here) lies inside, or around, one of the root's layers: overlayfs refuses an upper or
-     * work dir there, so the writable layer then lives on a tmpfs.
+     * Whether the layer's entries ({@code <id>}, or its upper and work directories) would lie inside, or around, one of the
+     * root's layers: overlayfs refuses an upper or work dir there, so the writable layer then lives on a tmpfs. Only the layer
+     * root is made here (it is the user's, and holds every container's layer).
      */
-    private static boolean nested(Path layerDir, List<Path> lowers, Path rootfs) throws IOException {
-        Files.createDirectories(layerDir);
-        Path layerReal = layerDir.toRealPath();
+    private static boolean nested(Path layerDir, Path upper, Path work, List<Path> lowers, Path rootfs) throws IOException {
+        Path layerRootReal = Files.createDirectories(layerDir.getParent()).toRealPath();
         boolean nested = false;
         for (Path lower : concat(lowers, rootfs)) {
-            nested |= layerReal.startsWith(lower) || lower.startsWith(layerReal);
+            for (Path mine : List.of(layerDir, upper, work)) {
+                Path real = layerRootReal.resolve(mine.getFileName());
+                nested |= real.startsWith(lower) || lower.startsWith(real);
+            }
         }
         return nested;
     }

@@ -1,5 +1,6 @@
 package dev.containerv.linux.runtime;
 
+import dev.containerv.api.Capability;
 import dev.containerv.api.ContainerException;
 import dev.containerv.api.ErrorKind;
 import dev.containerv.linux.control.ControlConnection;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContainerStop {
     private static final System.Logger LOG = System.getLogger(ContainerStop.class.getName());
+
+    /**
+     * The supervisor's exit codes once it has reaped the init (protocol: clean, cleanup incomplete, abnormal end of the
+     * init): the init is gone then, and only the final check looks for it.
+     */
+    private static final Set<Integer> REAPED_INIT = Set.of(0, 3, 4);
 
     private ContainerStop() {
     }
@@ -60,12 +68,16 @@ final class ContainerStop {
             problems.add(e);
         }
         control.close();
+        // Whether the init may still be there: not once the supervisor has ended its watch of the init (it reaps it first).
+        boolean initMayLive = true;
         if (supervisor != null) {
-            if (InitLauncher.waitQuietly(supervisor, Duration.ofSeconds(15)) == Integer.MIN_VALUE) {
+            int code = InitLauncher.waitQuietly(supervisor, Duration.ofSeconds(15));
+            if (code == Integer.MIN_VALUE) {
                 LOG.log(Level.WARNING, () -> "the supervisor of " + id + " did not exit; killing it");
                 supervisor.destroyForcibly();
                 InitLauncher.waitQuietly(supervisor, Duration.ofSeconds(5));
             }
+            initMayLive = !REAPED_INIT.contains(code);
             ContainerCreation.OWNER_PIPES.remove(paths.stateDir().toString());
             try {
                 supervisor.getOutputStream().close();
@@ -79,11 +91,14 @@ final class ContainerStop {
                 awaitGone(s.supervisorPid(), Duration.ofSeconds(15));
             }
         }
-        if (proc.alive(s.initPid(), s.initStartTime())) {
+        if (initMayLive && proc.alive(s.initPid(), s.initStartTime())) {
             // The supervisor reaps the init before its cleanup; only a killed supervisor leaves it behind.
             awaitGone(s.initPid(), Duration.ofSeconds(5));
         }
-        List<Exception> left = store.removeLeftovers(paths.stateDir(), paths.layerDir());
+        // The container's own state, known to this JVM (its creator), says whether it had a network namespace (a veth);
+        // a state read from state.json (an opened container) is not trusted to skip a look.
+        boolean mayHaveLink = supervisor == null || s.capabilities().contains(Capability.NETWORK.name());
+        List<Exception> left = store.removeLeftovers(paths, mayHaveLink);
         if (!left.isEmpty() || proc.alive(s.initPid(), s.initStartTime())) {
             ContainerException e = ContainerException.builder(ErrorKind.PLATFORM_FAILURE, "container " + id
                     + " could not be removed completely: " + left).operation(op).containerId(id).build();

@@ -112,6 +112,51 @@ class ControlConnectionTest {
         assertThat(readers("wrong")).isEmpty();
     }
 
+    /**
+     * A connection's reader runs under its name, and a connection made after an earlier one ended takes the earlier
+     * one's reader thread (idle in the pool) instead of starting a thread of its own.
+     */
+    @Test
+    void theNextConnectionTakesTheReaderThreadOfOneThatEnded() throws Exception {
+        Path first = tmp.resolve("first");
+        CompletableFuture<Void> s1 = serveOnce(first, (client, in) -> {
+            send(client, new Wire.Hello(Wire.VERSION, 0, 0, 0, "test-1", true));
+            assertThat(in.next()).isNull();
+        });
+        ControlConnection c1 = ControlConnection.connect(first, "first", () -> { });
+        Thread reader = awaitOne("first");
+        c1.close();
+        c1.onClose().get(10, TimeUnit.SECONDS);
+        s1.get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // Back in the pool: renamed, and waiting for the next connection's work.
+        while ((!readers("first").isEmpty() || reader.getState() != Thread.State.TIMED_WAITING) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(readers("first")).isEmpty();
+
+        Path second = tmp.resolve("second");
+        CompletableFuture<Void> s2 = serveOnce(second, (client, in) -> {
+            send(client, new Wire.Hello(Wire.VERSION, 0, 0, 0, "test-1", true));
+            assertThat(in.next()).isNull();
+        });
+        try (ControlConnection c2 = ControlConnection.connect(second, "second", () -> { })) {
+            assertThat(awaitOne("second")).as("the reader of the connection that ended").isSameAs(reader);
+        }
+        s2.get(10, TimeUnit.SECONDS);
+    }
+
+    private static Thread awaitOne(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Thread> seen = readers(name);
+        while (seen.size() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            seen = readers(name);
+        }
+        assertThat(seen).as("reader threads named for " + name).hasSize(1);
+        return seen.get(0);
+    }
+
     /** meanwhile fails (the create's state.json write): the connection is closed, its reader gone, the failure thrown. */
     @Test
     void aFailingMeanwhileClosesTheConnectionAndLeavesNoReaderThread() throws Exception {

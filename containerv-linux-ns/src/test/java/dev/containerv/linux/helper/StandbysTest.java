@@ -122,6 +122,32 @@ class StandbysTest {
         assertThat(Files.readString(log)).as("the log named on the line is its stderr").contains("supervisor: error plan");
     }
 
+    /** A create asks for the next standby in the background; the one started there is held and taken as any other. */
+    @Test
+    void aStandbyStartedInTheBackgroundIsHeldForTheNextCreate() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        s.refillInBackground(helper, false, Standbys.roomFor(dir));
+        assertThat(await(StandbysTest::waiting, 1)).as("the standby, started on the standbys' own thread").hasSize(1);
+        EarlyStart taken = s.take(helper, false, dir.resolve("c1/plan")).orElseThrow();
+        taken.discard();
+        assertThat(await(StandbysTest::waiting, 0)).isEmpty();
+    }
+
+    /**
+     * A discard right after a background start asked for waits for that start and ends what it started: a test (or the
+     * JVM's exit hook) that discards every standby must not see one appear afterwards.
+     */
+    @Test
+    void discardingAllWaitsForTheStartsAskedForBeforeIt() throws Exception {
+        Standbys s = standbys(Duration.ofSeconds(30));
+        s.refillInBackground(helper, false, Standbys.roomFor(dir));
+        s.discardAll();
+        assertThat(waiting()).as("standbys right after the discard").isEmpty();
+        Thread.sleep(300);
+        assertThat(waiting()).as("standbys started after the discard returned").isEmpty();
+        assertThat(s.take(helper, false, dir.resolve("c1/plan"))).as("nothing held after the discard").isEmpty();
+    }
+
     /** It ends itself: this JVM keeps no thread to end it. */
     @Test
     void aStandbyNotTakenWithinItsIdleLimitEndsAndLeavesNoProcess() throws Exception {

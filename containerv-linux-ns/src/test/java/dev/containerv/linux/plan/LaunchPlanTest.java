@@ -93,14 +93,18 @@ class LaunchPlanTest {
         ContainerSpec spec = ContainerSpec.builder().id("c3").rootfs(image)
                 .layer(Layer.hostDirectory(src, "/src", Access.READ_WRITE)).layer(Layer.tmpfs("/scratch", "64M")).build();
         String text = PlanBuilder.plan(spec, image, LinuxOptions.defaults(), tmp.resolve("state/c3"), layers, tmp.resolve("state/c3/control")).render();
-        assertThat(text).contains("namespaces ipc\n", "upper " + layers.resolve("upper") + "\n", "work " + layers.resolve("work") + "\n",
+        assertThat(text).contains("namespaces ipc\n", "upper " + tmp.resolve("layers/c3+upper") + "\n", "work " + tmp.resolve("layers/c3+work") + "\n",
                 "bind " + Percent.encode(src.toString()) + " /src rw\ntmpfs /scratch 67108864 1777\n", "stop-grace-ms 10000\n");
         assertThat(text).doesNotContain("persistent");
-        // The overlay goes on the layer directory itself: no merged directory on the layer root's disk.
-        assertThat(text).contains("merged " + layers + "\n");
-        try (var entries = Files.list(layers)) {
-            assertThat(entries.map(e -> e.getFileName().toString())).containsExactlyInAnyOrder("upper", "work");
+        // Only upper and work on the layer root's disk: the overlay goes on the upper directory itself.
+        assertThat(text).contains("merged " + tmp.resolve("layers/c3+upper") + "\n",
+                "cleanup-tree " + tmp.resolve("layers/c3+upper") + "\ncleanup-tree " + tmp.resolve("layers/c3+work")
+                        + "\ncleanup-tree " + tmp.resolve("state/c3") + "\n");
+        assertThat(text).doesNotContain("cleanup-tree " + layers + "\n");
+        try (var entries = Files.list(layers.getParent())) {
+            assertThat(entries.map(e -> e.getFileName().toString())).containsExactlyInAnyOrder("c3+upper", "c3+work");
         }
+        assertThat(tmp.resolve("state/c3")).doesNotExist();
         // The writable layer on disk is never synced (this build machine's kernel is 5.10 or later).
         assertThat(KernelRelease.RUNNING.hasVolatileOverlay()).isTrue();
         assertThat(text).contains("overlay-volatile\n");

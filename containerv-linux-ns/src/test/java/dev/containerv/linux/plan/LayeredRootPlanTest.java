@@ -49,7 +49,7 @@ class LayeredRootPlanTest {
         Path layers = tmp.resolve("layers/l1");
         String text = planText(spec, rootfs, layers);
         assertThat(text).containsSubsequence("lower " + top.toRealPath() + "\n", "lower " + middle.toRealPath() + "\n",
-                "rootfs " + base.toRealPath() + "\n", "upper " + layers.resolve("upper") + "\n");
+                "rootfs " + base.toRealPath() + "\n", "upper " + tmp.resolve("layers/l1+upper") + "\n");
     }
 
     @Test

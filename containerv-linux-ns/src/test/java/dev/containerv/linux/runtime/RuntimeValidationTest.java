@@ -2,6 +2,7 @@ package dev.containerv.linux.runtime;
 
 import dev.containerv.linux.proc.Proc;
 import dev.containerv.linux.state.StateRootLock;
+import dev.containerv.linux.state.StatePaths;
 
 import dev.containerv.api.Access;
 import dev.containerv.api.Capability;
@@ -262,7 +263,7 @@ class RuntimeValidationTest {
         Files.setPosixFilePermissions(layers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.setAttribute(layers, "unix:uid", 65534);
         Path stateDir = options.stateRoot().resolve("c1");
-        assertThatThrownBy(() -> owners.store().claim("test", "c1", options.stateRoot(), layers, stateDir, layers.resolve("c1"), judged))
+        assertThatThrownBy(() -> owners.store().claim("test", "c1", options.stateRoot(), layers, new StatePaths(stateDir, layers.resolve("c1")), judged))
                 .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                 .hasMessageContaining("layer root").hasMessageContaining("belongs to uid 65534");
         assertThat(stateDir).doesNotExist();

@@ -65,6 +65,43 @@ class LeftoversTest {
         }
     }
 
+    /**
+     * The supervisor's cleanup and {@code containerv-helper cleanup a b} read the mount table once for all their trees:
+     * a mount under each tree (the second one's too) is detached, and both trees are removed.
+     */
+    @Test
+    void severalTreesWithMountsAreDetachedAndRemovedInOneHelperRun() throws Exception {
+        Path helper = TestSupport.builtHelper();
+        String missing = helper == null ? "the native helper is not built" : !isRoot() ? "mounting needs root" : null;
+        if (missing != null) {
+            if (Privileges.privilegedRequired()) {
+                Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
+            }
+            Assumptions.abort(missing);
+        }
+        Path upper = Files.createDirectories(tmp.resolve("layers/c3+upper"));
+        Path state = Files.createDirectories(tmp.resolve("state/c3"));
+        Path first = Files.createDirectories(upper.resolve("m1"));
+        Path second = Files.createDirectories(state.resolve("deep/m2"));
+        run("mount", "-t", "tmpfs", "leftover-test-1", first.toString());
+        run("mount", "-t", "tmpfs", "leftover-test-2", second.toString());
+        try {
+            Files.writeString(second.resolve("inside"), "on the tmpfs");
+            Process p = new ProcessBuilder(helper.toString(), "cleanup", upper.toString(), state.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(upper).doesNotExist();
+            assertThat(state).doesNotExist();
+            assertThat(Proc.HOST.mountsUnder(tmp)).isEmpty();
+        } finally {
+            for (Path m : List.of(first, second)) {
+                if (!Proc.HOST.mountsUnder(m).isEmpty()) {
+                    run("umount", "--lazy", m.toString());
+                }
+            }
+        }
+    }
+
     private static boolean isRoot() {
         try {
             return Proc.HOST.euid() == 0;

@@ -80,7 +80,7 @@ class StateRootLockTest {
             throw new AssertionError("no helper needed");
         }, dev.containerv.linux.proc.Proc.HOST), null);
         Path state = tmp.resolve("state");
-        assertThatThrownBy(() -> store.claim("test", "c1", state, layers, state.resolve("c1"), layers.resolve("c1")))
+        assertThatThrownBy(() -> store.claim("test", "c1", state, layers, new StatePaths(state.resolve("c1"), layers.resolve("c1"))))
                 .isInstanceOfSatisfying(dev.containerv.api.ContainerException.class,
                         e -> assertThat(e.kind()).isEqualTo(dev.containerv.api.ErrorKind.PERMISSION_DENIED))
                 .hasMessageContaining("layer root").hasMessageContaining("belongs to uid 65534");
