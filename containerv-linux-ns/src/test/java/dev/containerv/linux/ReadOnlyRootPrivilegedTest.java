@@ -76,7 +76,7 @@ class ReadOnlyRootPrivilegedTest {
         String id = newId();
         try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(rootfs).readOnlyRoot(true)
                 .layer(Layer.tmpfs("/tmp", "1M")).layer(Layer.hostDirectory(out, "/out", Access.READ_WRITE)).build())) {
-            assertThat(LAYER_ROOT.resolve(id)).as("no layer directory for a read-only root").doesNotExist();
+            assertThat(LayerEntries.of(LAYER_ROOT, id)).as("no layer entries for a read-only root").isEmpty();
             for (String write : List.of("touch /x", "mkdir /newdir", "echo changed > /etc/marker", "touch /etc/new", "rm /etc/hostname",
                     "mkdir /home/tester/sub", "ln -s /x /link")) {
                 ExecResult r = sh(c, write);
@@ -160,7 +160,7 @@ class ReadOnlyRootPrivilegedTest {
         String id = newId();
         try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfsLayers(List.of(top, BED.rootfs()))
                 .readOnlyRoot(true).build())) {
-            assertThat(LAYER_ROOT.resolve(id)).as("no layer directory for a read-only root").doesNotExist();
+            assertThat(LayerEntries.of(LAYER_ROOT, id)).as("no layer entries for a read-only root").isEmpty();
             assertThat(sh(c, "cat /etc/marker; cat /etc/hostname").stdout()).isEqualTo("top\ntestkit\n");
             for (String write : List.of("touch /x", "echo changed > /etc/marker", "rm /etc/hostname")) {
                 ExecResult r = sh(c, write);
@@ -203,7 +203,7 @@ class ReadOnlyRootPrivilegedTest {
         try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(BED.rootfs()).readOnlyRoot(true)
                 .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.USERS)
                 .uidMappings(map).gidMappings(map).build())) {
-            assertThat(LAYER_ROOT.resolve(id)).doesNotExist();
+            assertThat(LayerEntries.of(LAYER_ROOT, id)).isEmpty();
             // Seen through the maps: the rootfs's root-owned files belong to the container's root.
             assertThat(sh(c, "stat -c %u /etc/marker").stdout()).isEqualTo("0\n");
             ExecResult r = sh(c, "touch /x");
