@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,24 @@ int cv_cgroup_clone_fd(const struct cv_plan *p)
     return -1;
 }
 
-static int write_number(const char *path, const char *num, struct cv_fail *f)
+/* The real-time scheduling policy of `pid` (0: this thread) by name, NULL for any other policy. */
+static const char *realtime_policy(pid_t pid)
+{
+    switch (sched_getscheduler(pid) & ~SCHED_RESET_ON_FORK) {
+    case SCHED_FIFO:
+        return "SCHED_FIFO";
+    case SCHED_RR:
+        return "SCHED_RR";
+    default:
+        return NULL;
+    }
+}
+
+/* Writes a pid into a cgroup's procs or tasks file; `mover` is the task being moved (0: this
+ * thread). The kernel refuses (EINVAL) to move a real-time task into a cpu cgroup without a
+ * real-time budget (a new v1 cgroup's cpu.rt_runtime_us is 0), and EINVAL says nothing more:
+ * the task's policy goes in the detail as a fact, for Java to word. */
+static int write_number(const char *path, const char *num, pid_t mover, struct cv_fail *f)
 {
     int fd cleanup_fd = CV_RETRY(open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd < 0) {
@@ -61,7 +79,12 @@ static int write_number(const char *path, const char *num, struct cv_fail *f)
         return -1;
     }
     if (cv_write_all(fd, num, strlen(num)) != 0) {
-        cv_fail_set(f, CV_STEP_CGROUP_PROCS, "write", errno, path, NULL);
+        int err = errno;
+        const char *rt = err == EINVAL ? realtime_policy(mover) : NULL;
+        if (rt)
+            cv_fail_set(f, CV_STEP_CGROUP_PROCS, "write", err, path, "sched_policy %s", rt);
+        else
+            cv_fail_set(f, CV_STEP_CGROUP_PROCS, "write", err, path, NULL);
         return -1;
     }
     return 0;
@@ -80,7 +103,7 @@ int cv_cgroup_join(const struct cv_plan *p, pid_t init, int cloned_into, struct 
         }
         char num[32];
         snprintf(num, sizeof num, "%d\n", (int)init);
-        if (write_number(p->cgroup_procs[i], num, f) != 0)
+        if (write_number(p->cgroup_procs[i], num, init, f) != 0)
             return -1;
     }
     return 0;
@@ -97,7 +120,7 @@ int cv_cgroup_join_self(const struct cv_plan *p, struct cv_fail *f)
             cv_fail_set(f, CV_STEP_CGROUP_PROCS, "open", ENAMETOOLONG, p->cgroup_procs[i], "its tasks file");
             return -1;
         }
-        if (write_number(tasks, "0\n", f) != 0)
+        if (write_number(tasks, "0\n", 0, f) != 0)
             return -1;
         joined++;
     }

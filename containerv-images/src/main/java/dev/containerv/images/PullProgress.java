@@ -11,7 +11,8 @@ public interface PullProgress {
     PullProgress NONE = new PullProgress() { };
 
     /**
-     * A layer is needed and not in the cache: its blob starts streaming.
+     * A layer's blob starts streaming: the layer is not in the cache, or it is but the cache has not yet seen this
+     * blob decompress to it (the blob is then read to verify it, and the layer is not unpacked again).
      *
      * @param layer the layer's uncompressed digest
      * @param size  the blob's size in bytes as the manifest states it, -1 when unknown
@@ -30,7 +31,8 @@ public interface PullProgress {
      * A layer is in the cache.
      *
      * @param layer  the layer's uncompressed digest
-     * @param cached true when it was there already (nothing was downloaded or unpacked)
+     * @param cached true when it was there already (nothing was unpacked; the blob was read only if this image's
+     *               blob digest was not yet known to decompress to it)
      */
     default void layerDone(Digest layer, boolean cached) { }
 }

@@ -64,6 +64,83 @@ class ImageStoreRedTeamTest {
     }
 
     /**
+     * Broke: a layer whose diff_id was in the cache was given to any image whose config listed that diff_id, its
+     * blob never read, so an image could name another image's layer (its private files, say) without having its
+     * bytes. Now a cached layer is reused only for a blob digest the cache saw decompress to it; another blob, a
+     * missing one, or a source with no blob digest must be read and verified first.
+     */
+    @Test
+    void anImageCannotGetAnotherImagesCachedLayerByNamingItsDiffId() throws Exception {
+        byte[] secret = Fixtures.tar(t -> t.file("secret", "A's"));
+        byte[] mine = Fixtures.tar(t -> t.file("mine", "B's"));
+        byte[] configNamingSecret = Fixtures.config(List.of(secret), List.of("/secret"), List.of(), "/");
+        Fixtures.ociLayout(tmp.resolve("a"), "1", List.of(secret), configNamingSecret);
+        ImageStore store = ImageStore.builder().root(tmp.resolve("store")).build();
+        Image a = store.importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", PullProgress.NONE);
+
+        // B's manifest names a blob of its own, B's config names A's diff_id.
+        Fixtures.ociLayout(tmp.resolve("other-blob"), "1", List.of(mine), configNamingSecret);
+        assertThatThrownBy(() -> store.importOciLayout(tmp.resolve("other-blob"), "1", "example.test/b:1", PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
+                    assertThat(e.getMessage()).contains("uncompressed content has digest " + Digest.of(mine),
+                            "the image config says " + Digest.of(secret));
+                });
+        // B's manifest names a blob B does not have.
+        Fixtures.ociLayout(tmp.resolve("no-blob"), "1", List.of(mine), configNamingSecret);
+        Files.delete(tmp.resolve("no-blob/blobs/sha256").resolve(Digest.of(Fixtures.gzip(mine)).hex()));
+        assertThatThrownBy(() -> store.importOciLayout(tmp.resolve("no-blob"), "1", "example.test/b:1", PullProgress.NONE))
+                .isInstanceOf(ContainerException.class);
+        // A docker-save archive names no blob digest: its layer tar is the proof.
+        Fixtures.dockerArchive(tmp.resolve("b.tar"), "b:1", List.of(mine), configNamingSecret);
+        assertThatThrownBy(() -> store.importDockerArchive(tmp.resolve("b.tar"), null, "example.test/b:1", PullProgress.NONE))
+                .isInstanceOfSatisfying(ContainerException.class, e ->
+                        assertThat(e.getMessage()).contains("uncompressed content has digest " + Digest.of(mine)));
+
+        assertThat(store.find("example.test/b:1")).isEmpty();
+        assertThat(a.layerDirs().get(0).resolve("secret")).hasContent("A's"); // A's layer stays
+        try (var s = Files.list(tmp.resolve("store/tmp"))) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    /**
+     * A second import of the same image reads no layer blob (the blob file may be gone); a layer cached before the
+     * cache recorded blob digests is verified on its first use, then recorded.
+     */
+    @Test
+    void aSecondImportReusesItsLayersWithoutTheirBlobsAndAnOldCacheIsVerifiedOnce() throws Exception {
+        byte[] layer = Fixtures.tar(t -> t.file("f", "x"));
+        Fixtures.ociLayout(tmp.resolve("a"), "1", List.of(layer), Fixtures.config(List.of(layer), List.of("/f"), List.of(), "/"));
+        Path blob = tmp.resolve("a/blobs/sha256").resolve(Digest.of(Fixtures.gzip(layer)).hex());
+        byte[] blobBytes = Files.readAllBytes(blob);
+        Path store = tmp.resolve("store");
+        ImageStore.builder().root(store).build().importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", PullProgress.NONE);
+
+        Files.delete(blob);
+        var again = new ImageStoreTest.Recorder();
+        ImageStore.builder().root(store).build().importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", again);
+        assertThat(again.cached).containsExactly(Digest.of(layer));
+
+        // A cache from before the records: the blob is needed once, and only once.
+        try (var s = Files.list(store.resolve("layer-blobs"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.delete(p);
+            }
+        }
+        assertThatThrownBy(() -> ImageStore.builder().root(store).build()
+                .importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", PullProgress.NONE))
+                .isInstanceOf(ContainerException.class);
+        Files.write(blob, blobBytes);
+        var verified = new ImageStoreTest.Recorder();
+        ImageStore.builder().root(store).build().importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", verified);
+        assertThat(verified.cached).containsExactly(Digest.of(layer));
+        assertThat(verified.unpacked).isEmpty();
+        Files.delete(blob);
+        ImageStore.builder().root(store).build().importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", PullProgress.NONE);
+    }
+
+    /**
      * Held: an OCI layout's descriptors name blobs by digest, and a digest that is a path ({@code sha256:../../x})
      * would read a file outside the layout; a manifest blob whose bytes are not those its digest names (swapped for
      * another image's) would be believed. Digests are 64 hex digits, and every blob is hashed as it is read. Broke:

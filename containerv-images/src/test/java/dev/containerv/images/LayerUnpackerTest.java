@@ -123,6 +123,43 @@ class LayerUnpackerTest {
         assertThat(xattr(dir.resolve("f"), "user.origin")).isEqualTo("fixture");
     }
 
+    @Test
+    void overlayAndTrustedXattrsOfEntriesAreDroppedOthersKept() throws Exception {
+        assumeTrue(isRoot(), "trusted.* and security.* attributes need root");
+        Path dir = unpack(t -> {
+            var d = new TarArchiveEntry("var/");
+            d.setMode(040755);
+            d.addPaxHeader("SCHILY.xattr.trusted.overlay.opaque", "y");
+            d.addPaxHeader("SCHILY.xattr.user.overlay.opaque", "y");
+            d.addPaxHeader("SCHILY.xattr.trusted.overlay.redirect", "/etc");
+            d.addPaxHeader("LIBARCHIVE.xattr.trusted.overlay.opaque", "eQ==");
+            d.addPaxHeader("SCHILY.xattr.user.kept", "k");
+            t.put(d, new byte[0]);
+            var f = new TarArchiveEntry("var/f");
+            f.setMode(0100755);
+            f.setSize(0);
+            f.addPaxHeader("SCHILY.xattr.trusted.overlay.metacopy", "");
+            f.addPaxHeader("SCHILY.xattr.trusted.overlay.origin", "x");
+            f.addPaxHeader("SCHILY.xattr.user.overlay.whiteout", "y");
+            f.addPaxHeader("SCHILY.xattr.trusted.other", "t");
+            // file capabilities (VFS_CAP_REVISION_2, cap_net_bind_service permitted): legitimate, kept
+            f.addPaxHeader("SCHILY.xattr.security.capability", "\u0001\u0000\u0000\u0002\u0000\u0004\u0000\u0000"
+                    + "\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000");
+            t.put(f, new byte[0]);
+        });
+        assertThat(xattrNames(dir.resolve("var"))).containsExactly("user.kept");
+        assertThat(xattrNames(dir.resolve("var/f"))).containsExactly("security.capability");
+    }
+
+    /** Every xattr name of a file, all namespaces (getfattr -m -). */
+    static java.util.List<String> xattrNames(Path p) throws Exception {
+        Process pr = new ProcessBuilder("getfattr", "-h", "--absolute-names", "-m", "-", p.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        pr.waitFor();
+        return out.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).sorted().toList();
+    }
+
     static String xattr(Path p, String name) throws Exception {
         Process pr = new ProcessBuilder("getfattr", "-h", "--absolute-names", "--only-values", "-n", name,
                 p.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();

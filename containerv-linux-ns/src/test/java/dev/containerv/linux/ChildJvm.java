@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code created <id> <init-pid>} and waits to be killed; {@code open <id>} joins one and prints what
  * {@code hostname} says in it; {@code inherit-stdin <id> <rootfs>} lets a container program read this JVM's
  * standard input and then reports whether that input is still open; {@code fresh-roots <id> <rootfs> <stateRoot>
- * <layerRoot>} creates, lists and destroys a container with roots it makes itself.
+ * <layerRoot>} creates, lists and destroys a container with roots it makes itself; {@code try-create <id> <rootfs>}
+ * creates and destroys one, printing {@code created <id>} or {@code failed <kind> <message>}.
  */
 public final class ChildJvm {
     private ChildJvm() {
@@ -77,6 +78,14 @@ public final class ChildJvm {
                     System.out.println("exit " + r.exitCode() + " listed " + fresh.list());
                 }
                 System.out.println("after " + fresh.list());
+            }
+            case "try-create" -> {
+                // args: id rootfs; prints "created" (and destroys it) or "failed <kind> <message>", one line
+                try (Container c = rt.create(ContainerSpec.builder().id(args[1]).rootfs(Path.of(args[2])).build())) {
+                    System.out.println("created " + c.id());
+                } catch (dev.containerv.api.ContainerException e) {
+                    System.out.println("failed " + e.kind() + " " + e.getMessage().replace('\n', ' '));
+                }
             }
             default -> throw new IllegalArgumentException(args[0]);
         }

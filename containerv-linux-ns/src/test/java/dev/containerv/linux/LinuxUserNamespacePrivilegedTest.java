@@ -223,4 +223,17 @@ class LinuxUserNamespacePrivilegedTest {
                 .hasMessageContaining("container id 0");
         assertThat(Path.of("/run/containerv").resolve(id)).doesNotExist();
     }
+
+    @Test
+    void aMappingToTheHostsRootIsRefusedAndNothingIsLeft() throws IOException {
+        String id = newId();
+        assertThatThrownBy(() -> BED.runtime().create(spec(id).uidMappings(new IdMapping(0, 0, 65536)).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("uidMappings").hasMessageContaining("hostStart=0").hasMessageContaining("leaves out host id 0");
+        assertGone(id);
+        assertThatThrownBy(() -> BED.runtime().create(spec(id).gidMappings(new IdMapping(0, 100000, 10), new IdMapping(10, 0, 1)).build()))
+                .isInstanceOfSatisfying(ContainerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC))
+                .hasMessageContaining("gidMappings").hasMessageContaining("maps container id 10 to the host's root");
+        assertGone(id);
+    }
 }

@@ -43,11 +43,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Every refusal names the layer and the entry.
  *
  * <p>Whiteouts become what overlayfs reads: {@code .wh.NAME} a character device 0/0 named NAME,
- * {@code .wh..wh..opq} the {@code trusted.overlay.opaque=y} attribute on its directory.
+ * {@code .wh..wh..opq} the {@code trusted.overlay.opaque=y} attribute on its directory. Those are the only
+ * overlayfs attributes a layer gets: entries' own {@code trusted.*} and {@code user.overlay.*} xattrs are dropped
+ * ({@link #isForbiddenXattr}).
  */
 public final class LayerUnpacker {
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
+    /**
+     * The PAX record prefix of an xattr, as GNU tar, Go's archive/tar and Docker write it. libarchive's own form
+     * ({@code LIBARCHIVE.xattr.}, base64 values) is not read: its xattrs are not applied at all.
+     */
+    static final String PAX_XATTR = "SCHILY.xattr.";
     private static final int COPY_BUFFER = 1 << 18;
     /**
      * Most bytes the tar reader may take for one entry's headers: its own block, a GNU long name or link name, PAX
@@ -73,6 +80,11 @@ public final class LayerUnpacker {
         this.maxBytes = maxBytes;
         this.maxEntries = maxEntries;
         this.root = SpecialFiles.isRoot();
+    }
+
+    /** @return the most uncompressed tar bytes one layer may have */
+    long maxBytes() {
+        return maxBytes;
     }
 
     /**
@@ -116,6 +128,10 @@ public final class LayerUnpacker {
         } catch (IOException ex) {
             throw new ContainerException(ErrorKind.PLATFORM_FAILURE,
                     "layer " + layer + ": entry " + current + ": " + ex.getMessage(), ex);
+        }
+        if (w.droppedXattrs > 0) {
+            LOG.log(System.Logger.Level.DEBUG, "layer {0}: {1} trusted.* or user.overlay.* xattrs dropped",
+                    layer, w.droppedXattrs);
         }
         // Directory modes and times last: children written later would change the times, and a read-only mode
         // set early would block them. Only directories the unpack still knows: a later entry may have replaced
@@ -384,11 +400,32 @@ public final class LayerUnpacker {
             Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
         for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-            if (h.getKey().startsWith("SCHILY.xattr.")) {
-                String name = h.getKey().substring("SCHILY.xattr.".length());
+            if (h.getKey().startsWith(PAX_XATTR)) {
+                String name = h.getKey().substring(PAX_XATTR.length());
+                if (isForbiddenXattr(name)) {
+                    w.droppedXattrs++;
+                    LOG.log(System.Logger.Level.DEBUG, "layer {0}: xattr {1} on {2} dropped (overlayfs and host "
+                            + "software read it; whiteouts and opaque directories come only from .wh. names)",
+                            layer, name, e.getName());
+                    continue;
+                }
                 setXattr(target, name, h.getValue().getBytes(StandardCharsets.UTF_8), layer, e.getName());
             }
         }
+    }
+
+    /**
+     * Whether a layer entry's xattr is dropped rather than applied. overlayfs reads {@code trusted.overlay.*} (and,
+     * mounted with {@code userxattr} as rootless containers are, {@code user.overlay.*}) on its lower layers as
+     * instructions: opaque, redirect, metacopy, origin, whiteout markers. A layer that carried them would make
+     * overlay hide, merge or redirect what the image format did not say; the OCI {@code .wh.} names are the only
+     * whiteouts and opaque directories, and this unpacker writes their attributes itself. The rest of
+     * {@code trusted.*} is dropped too: that namespace is for host software holding CAP_SYS_ADMIN (overlayfs,
+     * file system daemons), no image format gives it a meaning, and a rootless store could not write it anyway.
+     * {@code security.*} (file capabilities, labels), {@code system.*} (ACLs) and other {@code user.*} are kept.
+     */
+    static boolean isForbiddenXattr(String name) {
+        return name.startsWith("trusted.") || name.startsWith("user.overlay.");
     }
 
     private void setXattr(Path target, String name, byte[] value, String layer, String entry) throws IOException {
@@ -453,6 +490,8 @@ public final class LayerUnpacker {
         /** Most bytes of file content this unpack writes, and how many it wrote so far. */
         final long maxBytes;
         long written;
+        /** Entry xattrs not applied ({@link #isForbiddenXattr}). */
+        long droppedXattrs;
 
         Work(Path dir, String layer, List<DeferredDir> dirs, long maxBytes) throws IOException {
             this.dir = dir;

@@ -123,6 +123,9 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
         if (step.equals("landlock") && (errnoName.equals("ENOSYS") || errnoName.equals("EOPNOTSUPP"))) {
             return ErrorKind.NOT_SUPPORTED; // the kernel lacks Landlock: the policy's path rules cannot be honoured here
         }
+        if (realtimePolicy() != null) {
+            return ErrorKind.NOT_SUPPORTED; // a real-time JVM cannot put its containers into budget-less cpu cgroups
+        }
         if (step.equals("idmap") && syscall.equals("mount_setattr") && errnoName.equals("EINVAL")) {
             return ErrorKind.NOT_SUPPORTED; // the file system (or kernel) has no idmapped mounts; linux-ns never chowns instead
         }
@@ -159,6 +162,38 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
     }
 
     /**
+     * The real-time policy ({@code SCHED_FIFO}, {@code SCHED_RR}) of a task the kernel refused (EINVAL) to move into
+     * a cgroup, as the helper reports it in the detail ({@code sched_policy SCHED_FIFO}), or null.
+     */
+    String realtimePolicy() {
+        if (!step.equals("cgroup-procs") || !errnoName.equals("EINVAL") || !detail.startsWith("sched_policy SCHED_")) {
+            return null;
+        }
+        return detail.substring("sched_policy ".length());
+    }
+
+    /**
+     * What to do about a failure whose errno alone misleads, or empty: a bare EINVAL from a cgroup's
+     * {@code tasks} file says nothing of real-time budgets.
+     */
+    String hint() {
+        String policy = realtimePolicy();
+        if (policy == null) {
+            return "";
+        }
+        String cgroup = path.isEmpty() ? "the container's cgroup" : path.substring(0, Math.max(0, path.lastIndexOf('/')));
+        String why = path.endsWith("/tasks")
+                ? "the kernel moves a real-time task only into a cgroup v1 cpu cgroup with a real-time budget, and "
+                + cgroup + " has none (cpu.rt_runtime_us is 0 in every new cgroup; linux-ns gives its containers none, "
+                + "since a budget is taken from the host's real-time bandwidth and would let the container's real-time tasks "
+                + "hold a CPU for that share of every period)"
+                : "the kernel does not let a real-time task into a cgroup whose cpu controller is enabled (" + cgroup
+                + "; real-time group scheduling, cpu.rt_runtime_us)";
+        return "; the container's init runs at real-time priority (" + policy + ", inherited from the JVM that "
+                + "started the helper) and " + why + ". Run the JVM at SCHED_OTHER (not under chrt -f or chrt -r)";
+    }
+
+    /**
      * A {@link ContainerException} whose message is {@code sentence}, then the step and technical facts.
      *
      * @param operation such as {@code linux::Runtime::create}
@@ -171,7 +206,7 @@ public record HelperFailure(String step, String syscall, String errnoName, int e
     /** As {@link #toException(String, String, ErrorKind, String)}, with a cause (such as the helper's {@link HelperLog}). */
     public ContainerException toException(String operation, String containerId, ErrorKind kind, String sentence, Throwable cause) {
         String tech = technical();
-        String message = sentence + " (while " + stepDescription() + (tech.isEmpty() ? "" : ": " + tech) + ")";
+        String message = sentence + " (while " + stepDescription() + (tech.isEmpty() ? "" : ": " + tech) + ")" + hint();
         return ContainerException.builder(kind, message).operation(operation).containerId(containerId)
                 .platformCode(platformCode()).cause(cause).build();
     }

@@ -30,7 +30,8 @@ public record IdMaps(List<IdMapping> uid, List<IdMapping> gid) {
      *
      * @throws ContainerException {@code INVALID_SPEC} naming the field: USERS without uid or gid mappings (linux-ns
      *                            has no default range), container id 0 unmapped (the container's init runs as its
-     *                            root), or more than {@value #MAX_LINES} mappings
+     *                            root), a mapping whose host range holds host id 0 (the host's root), or more
+     *                            than {@value #MAX_LINES} mappings
      */
     public static Optional<IdMaps> of(ContainerSpec spec) {
         if (!spec.has(Capability.USERS)) {
@@ -48,6 +49,17 @@ public record IdMaps(List<IdMapping> uid, List<IdMapping> gid) {
         }
         if (mappings.size() > MAX_LINES) {
             throw ContainerException.invalidSpec(field, mappings.size() + " mappings", "at most " + MAX_LINES + " (the kernel's limit)");
+        }
+        for (IdMapping m : mappings) {
+            // Host id 0 behind any container id is the host's root (uid) or root group (gid): a process running with
+            // it owns root's files on the host and its files (setuid ones too) land there as root's. A mapping that
+            // names it undoes the user namespace; a container meant to run as the host's root leaves USERS out.
+            if (m.hostStart() == 0) {
+                throw ContainerException.invalidSpec(field, m, "mappings whose host range leaves out host id 0 ("
+                        + m + " maps container id " + m.containerStart() + " to the host's root, which a user namespace "
+                        + "exists to keep out; map to an unused range, e.g. new IdMapping(0, 100000, 65536), or leave "
+                        + "Capability.USERS out for a container whose root is the host's root)");
+            }
         }
         if (mappings.stream().noneMatch(m -> m.containerStart() == 0)) {
             throw ContainerException.invalidSpec(field, mappings, "a mapping of container id 0 (the container's init and its "

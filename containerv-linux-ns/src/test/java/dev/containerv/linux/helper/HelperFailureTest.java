@@ -66,4 +66,17 @@ class HelperFailureTest {
         assertThat(f.platformCode()).isNull();
         assertThat(f.technical()).isEqualTo("later version");
     }
+    @Test
+    void aCgroupMoveRefusedForARealTimeTaskSaysSoAndWhatToDo() {
+        HelperFailure rt = new HelperFailure("cgroup-procs", "write", "EINVAL", 22, "/sys/fs/cgroup/cpu/containerv/c1/tasks",
+                "sched_policy SCHED_FIFO");
+        ContainerException e = rt.toException("linux::Runtime::create", "c1", rt.kind(), "cannot create container c1");
+        assertThat(e.kind()).isEqualTo(ErrorKind.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("real-time priority (SCHED_FIFO", "/sys/fs/cgroup/cpu/containerv/c1 has none",
+                "cpu.rt_runtime_us is 0", "Run the JVM at SCHED_OTHER");
+        HelperFailure plain = new HelperFailure("cgroup-procs", "write", "EINVAL", 22, "/sys/fs/cgroup/cpu/containerv/c1/tasks", "");
+        assertThat(plain.kind()).isEqualTo(ErrorKind.PLATFORM_FAILURE);
+        assertThat(plain.toException("op", "c1", plain.kind(), "cannot create container c1").getMessage())
+                .doesNotContain("real-time").endsWith("tasks) (errno EINVAL)");
+    }
 }

@@ -51,6 +51,18 @@ class IdMapsTest {
         assertThat(IdMaps.of(users().uidMappings(enough).gidMappings(new IdMapping(0, 1, 1)).build())).isPresent();
     }
 
+    @Test
+    void noHostRangeMayHoldHostIdZeroWhicheverContainerIdMapsToIt() {
+        IdMapping ok = new IdMapping(0, 100000, 65536);
+        assertInvalid(users().uidMappings(new IdMapping(0, 0, 65536)).gidMappings(ok).build(), "uidMappings",
+                "leaves out host id 0");
+        assertInvalid(users().uidMappings(ok).gidMappings(new IdMapping(0, 0, 1)).build(), "gidMappings",
+                "IdMapping[containerStart=0, hostStart=0, count=1]");
+        assertInvalid(users().uidMappings(new IdMapping(0, 100000, 1000), new IdMapping(1000, 0, 1)).gidMappings(ok).build(),
+                "uidMappings", "maps container id 1000 to the host's root");
+        assertThat(IdMaps.of(users().uidMappings(new IdMapping(0, 1, 1)).gidMappings(new IdMapping(0, 1, 1)).build())).isPresent();
+    }
+
     private static void assertInvalid(ContainerSpec spec, String field, String accepted) {
         assertThatThrownBy(() -> IdMaps.of(spec)).isInstanceOfSatisfying(ContainerException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_SPEC)).hasMessageContaining(field).hasMessageContaining(accepted);
