@@ -148,6 +148,25 @@ class ReadOnlyRootEscapePrivilegedTest {
         assertGone(id);
     }
 
+    /** The host side's copies cannot write the read-only root either: an upload there fails by name, one to a tmpfs works. */
+    @Test
+    void anUploadIntoTheReadOnlyRootFailsAndChangesNothing() throws Exception {
+        requireProbe();
+        Path src = Files.writeString(BED.work().resolve("up-" + UUID.randomUUID()), "changed\n");
+        String before = snapshot(BED.rootfs());
+        String id = newId();
+        try (Container c = BED.runtime().create(spec(id).rootfs(BED.rootfs()).build())) {
+            for (String to : List.of("/etc/marker", "/etc/new", "/")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.upload(src, to)).as(to)
+                        .isInstanceOf(dev.containerv.api.ContainerException.class).hasMessageContaining("EROFS");
+            }
+            c.upload(src, "/tmp/f");
+            assertThat(c.exec(ProcessSpec.of("/bin/cat", "/tmp/f", "/etc/marker")).stdout()).isEqualTo("changed\nbase\n");
+        }
+        assertThat(snapshot(BED.rootfs())).isEqualTo(before);
+        assertGone(id);
+    }
+
     /**
      * The host's own root, read-only: as root a read-only clone of the root mount, rootless a composed view (overlays per
      * top-level directory on a tmpfs layer) made read-only after its setup. The victim is a file of the host seen in
