@@ -148,6 +148,45 @@ class ReadOnlyRootEscapePrivilegedTest {
         assertGone(id);
     }
 
+    /**
+     * A read-only root is attached on the rootfs directory itself, so its layers' mount points are looked up from
+     * there: a symbolic link of the image at a layer's container path is followed inside the root (an absolute
+     * {@code /etc} is the root's {@code /etc}; {@code ../..} stops at the root), never on the host, and the layer
+     * lands there, the rootfs untouched.
+     */
+    @Test
+    void aLinkOfTheImageAtALayersPathIsFollowedInsideTheRoot() throws Exception {
+        Path rootfs = BED.rootfs();
+        Path up = Files.createDirectories(BED.work().resolve("victim-" + UUID.randomUUID()));
+        Files.writeString(up.resolve("host-file"), "host\n");
+        Files.createSymbolicLink(rootfs.resolve("abs-link"), Path.of("/etc"));
+        Files.createSymbolicLink(rootfs.resolve("up-link"), Path.of("../../../../../../../.." + up));
+        Path out = Files.createDirectories(BED.work().resolve("out-" + UUID.randomUUID()));
+        String before = snapshot(rootfs);
+        String hostBefore = snapshot(up);
+        String id = newId();
+        try {
+            try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).rootfs(rootfs).readOnlyRoot(true)
+                    .layer(Layer.hostDirectory(out, "/abs-link", Access.READ_WRITE)).build())) {
+                assertThat(c.exec(ProcessSpec.of("/bin/sh", "-c", "echo w > /etc/f && cat /abs-link/f; test -e /etc/marker || echo covered"))
+                        .stdout()).isEqualTo("w\ncovered\n");
+            }
+            assertThat(Files.readString(out.resolve("f"))).isEqualTo("w\n");
+            assertGone(id);
+            // ../.. stops at the root: the host directory's path is not in the rootfs (the link dangles there), so the create fails.
+            String second = newId();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> BED.runtime().create(ContainerSpec.builder().id(second)
+                    .rootfs(rootfs).readOnlyRoot(true).layer(Layer.tmpfs("/up-link", "1M")).build()))
+                    .isInstanceOf(dev.containerv.api.ContainerException.class).hasMessageContaining("up-link");
+            assertGone(second);
+            assertThat(snapshot(rootfs)).isEqualTo(before);
+            assertThat(snapshot(up)).isEqualTo(hostBefore);
+        } finally {
+            Files.deleteIfExists(rootfs.resolve("abs-link"));
+            Files.deleteIfExists(rootfs.resolve("up-link"));
+        }
+    }
+
     /** The host side's copies cannot write the read-only root either: an upload there fails by name, one to a tmpfs works. */
     @Test
     void anUploadIntoTheReadOnlyRootFailsAndChangesNothing() throws Exception {
@@ -198,6 +237,44 @@ class ReadOnlyRootEscapePrivilegedTest {
             assertGone(id);
         } finally {
             dev.containerv.spi.FileTrees.deleteTree(victim);
+        }
+    }
+
+    /**
+     * The writable view of the host's root is an overlay, through which no Unix socket of the host connects and no
+     * lock reaches the host's file; the read-only one must not be a way around that (a bind of {@code /} would be), nor
+     * show containerv's own layer root.
+     */
+    @Test
+    void theHostsSocketsAndContainervsOwnFilesStayOutOfReachOfAReadOnlyHostRoot() throws Exception {
+        Assumptions.assumeFalse(BED.rootless(), "rootless, the view is an overlay per top-level directory (linux-provider.md)");
+        PrivilegedBed.requireEscapeProbe();
+        Path dir = Files.createDirectories(Path.of("/var/tmp/cv-rofs-sock-" + UUID.randomUUID()));
+        String socket = dir.resolve("s").toString();
+        Process listener = new ProcessBuilder(PROBE_DIR.resolve("escape-probe").toString(), "listen", socket, "60").start();
+        // Something of containerv's own that must not show inside (the layer root is on the root file system here).
+        Path marker = Files.createDirectories(PrivilegedBed.LAYER_ROOT.resolve("rr-marker-" + UUID.randomUUID().toString().substring(0, 8)));
+        try {
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine();
+            assertThat(ready).isEqualTo("listening " + socket);
+            for (boolean readOnly : new boolean[] {false, true}) {
+                String id = newId();
+                try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).readOnlyRoot(readOnly).rootfs(Path.of("/"))
+                        .layer(Layer.tmpfs("/mnt", "1M"))
+                        .layer(Layer.hostDirectory(PROBE_DIR, "/mnt/probe", Access.READ_ONLY)).build())) {
+                    ExecResult r = c.exec(ProcessSpec.of("/mnt/probe/escape-probe", "unix", socket));
+                    assertThat(r.stdout().strip()).as("readOnlyRoot(%s): %s", readOnly, r.stderr()).startsWith("unix " + socket + " blocked");
+                    ExecResult layers = c.exec(ProcessSpec.of("/bin/sh", "-c", "ls -A " + PrivilegedBed.LAYER_ROOT + " 2>&1 | head -3"));
+                    assertThat(layers.stdout()).as("readOnlyRoot(%s): containerv's layer root inside", readOnly)
+                            .doesNotContain(marker.getFileName().toString());
+                }
+                assertGone(id);
+            }
+        } finally {
+            listener.destroyForcibly();
+            listener.waitFor();
+            dev.containerv.spi.FileTrees.deleteTree(dir);
+            Files.deleteIfExists(marker);
         }
     }
 
