@@ -257,15 +257,26 @@ class ReadOnlyRootEscapePrivilegedTest {
         try {
             String ready = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine();
             assertThat(ready).isEqualTo("listening " + socket);
-            for (boolean readOnly : new boolean[] {false, true}) {
+            IdMapping map = new IdMapping(0, 100000, 65536);
+            for (int variant = 0; variant < 3; variant++) {
+                boolean readOnly = variant > 0;
                 String id = newId();
-                try (Container c = BED.runtime().create(ContainerSpec.builder().id(id).readOnlyRoot(readOnly).rootfs(Path.of("/"))
+                ContainerSpec.Builder b = ContainerSpec.builder().id(id).readOnlyRoot(readOnly).rootfs(Path.of("/"))
                         .layer(Layer.tmpfs("/mnt", "1M"))
-                        .layer(Layer.hostDirectory(PROBE_DIR, "/mnt/probe", Access.READ_ONLY)).build())) {
+                        .layer(Layer.hostDirectory(PROBE_DIR, "/mnt/probe", Access.READ_ONLY));
+                if (variant == 2) {
+                    b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.USERS)
+                            .uidMappings(map).gidMappings(map);
+                }
+                try (Container c = BED.runtime().create(b.build())) {
                     ExecResult r = c.exec(ProcessSpec.of("/mnt/probe/escape-probe", "unix", socket));
-                    assertThat(r.stdout().strip()).as("readOnlyRoot(%s): %s", readOnly, r.stderr()).startsWith("unix " + socket + " blocked");
+                    assertThat(r.stdout().strip()).as("variant %s: %s", variant, r.stderr()).startsWith("unix " + socket + " blocked");
+                    if (readOnly) {
+                        ExecResult w = c.exec(ProcessSpec.of("/bin/sh", "-c", "touch " + dir + "/x"));
+                        assertThat(w.stderr()).as("variant %s", variant).contains("Read-only file system");
+                    }
                     ExecResult layers = c.exec(ProcessSpec.of("/bin/sh", "-c", "ls -A " + PrivilegedBed.LAYER_ROOT + " 2>&1 | head -3"));
-                    assertThat(layers.stdout()).as("readOnlyRoot(%s): containerv's layer root inside", readOnly)
+                    assertThat(layers.stdout()).as("variant %s: containerv's layer root inside", variant)
                             .doesNotContain(marker.getFileName().toString());
                 }
                 assertGone(id);

@@ -82,7 +82,7 @@ public final class PlanBuilder {
             // rootfs itself in the init's mount namespace; nothing is made on the layer root's disk, nothing removed after.
             // The host's own root is the helper's root directory, whose lookups never see a mount stacked on it: that one
             // goes on a directory of the state directory instead (removed with it; a tmpfs as root).
-            if (rootfs.getParent() == null && maps.isEmpty()) {
+            if (rootfs.getParent() == null) {
                 // The host's root as an overlay, as the writable view is, not a clone of its mount: through a bind the host's
                 // Unix sockets connect and its file locks are shared. overlayfs takes / as a lower only beside an upper on
                 // another file system: a tmpfs in the state directory that holds the mount points alone, the root made
