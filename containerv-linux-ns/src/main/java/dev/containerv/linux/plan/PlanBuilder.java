@@ -91,7 +91,7 @@ public final class PlanBuilder {
                 plan.overlayOnTmpfs(rootfs, scratch, 0, Files.createDirectories(stateDir.resolve("root")));
                 plan.rootReadOnlyAfterSetup();
             } else {
-                plan.readOnlyRoot(rootfs, rootfs.getParent() == null ? Files.createDirectories(stateDir.resolve("root")) : rootfs);
+                plan.readOnlyRoot(rootfs, rootfs);
             }
         } else if (nested(layerDir, lowers, rootfs)) {
             Path scratch = layerDir.resolve("scratch");
