@@ -105,6 +105,43 @@ class ImageStoreRedTeamTest {
     }
 
     /**
+     * Forged or damaged records ({@code layer-blobs/<diff_id>}): a line that is no digest, a symbolic link to a file
+     * listing the attacker's blob digest, a directory. None may make the cache hand out the layer without its blob; a
+     * record that cannot be read as one is treated as none (the blob is read and verified, the record rewritten)
+     * rather than failing every later import of the image.
+     */
+    @Test
+    void aForgedOrDamagedBlobRecordGivesNoLayerAndBlocksNoImport() throws Exception {
+        byte[] layer = Fixtures.tar(t -> t.file("f", "x"));
+        Fixtures.ociLayout(tmp.resolve("a"), "1", List.of(layer), Fixtures.config(List.of(layer), List.of("/f"), List.of(), "/"));
+        Path blob = tmp.resolve("a/blobs/sha256").resolve(Digest.of(Fixtures.gzip(layer)).hex());
+        Path store = tmp.resolve("store");
+        ImageStore.builder().root(store).build().importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", PullProgress.NONE);
+        Path record = store.resolve("layer-blobs").resolve(Digest.of(layer).hex());
+        String good = Files.readString(record);
+
+        // Another image's blob digest, listed in a file the record links to: not a record.
+        Path forged = Files.writeString(tmp.resolve("forged"), good);
+        Files.delete(record);
+        Files.createSymbolicLink(record, forged);
+        byte[] blobBytes = Files.readAllBytes(blob);
+        Files.delete(blob);
+        assertThatThrownBy(() -> ImageStore.builder().root(store).build()
+                .importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", PullProgress.NONE))
+                .as("a linked record proves nothing: the blob is needed").isInstanceOf(ContainerException.class);
+        Files.write(blob, blobBytes);
+
+        for (String damaged : List.of("garbage\n", "sha256:zz\n", good + "not a digest\n", "\u00e9\n", "x".repeat(2 << 20))) {
+            Files.deleteIfExists(record);
+            Files.write(record, damaged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var r = new ImageStoreTest.Recorder();
+            ImageStore.builder().root(store).build().importOciLayout(tmp.resolve("a"), "1", "example.test/a:1", r);
+            assertThat(r.cached).as(damaged.substring(0, Math.min(20, damaged.length()))).containsExactly(Digest.of(layer));
+            assertThat(Files.readString(record)).as("rewritten").isEqualTo(good);
+        }
+    }
+
+    /**
      * A second import of the same image reads no layer blob (the blob file may be gone); a layer cached before the
      * cache recorded blob digests is verified on its first use, then recorded.
      */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -149,6 +150,42 @@ class LayerUnpackerTest {
         });
         assertThat(xattrNames(dir.resolve("var"))).containsExactly("user.kept");
         assertThat(xattrNames(dir.resolve("var/f"))).containsExactly("security.capability");
+    }
+
+    /**
+     * setfattr(1) decodes backslash-octal escapes in an attribute name ({@code \\164} is {@code t}): a name the filter
+     * saw as something else must not reach the file as {@code trusted.overlay.*} or {@code user.overlay.*} (it is
+     * written as spelled, which no namespace accepts, so the layer is refused), and a name that really holds a
+     * backslash keeps it.
+     */
+    @Test
+    void xattrNamesSpelledWithOctalEscapesStayWhatTheFilterSaw() throws Exception {
+        assumeTrue(isRoot(), "trusted.* attributes need root");
+        for (String name : List.of("\\164rusted.overlay.opaque", "\\165ser.overlay.opaque", "trusted\\056overlay.opaque")) {
+            Path dir = Files.createTempDirectory(tmp, "esc");
+            try {
+                new LayerUnpacker(1L << 30, 10_000).unpack(new ByteArrayInputStream(Fixtures.tar(t -> {
+                    var d = new TarArchiveEntry("var/");
+                    d.setMode(040755);
+                    d.addPaxHeader("SCHILY.xattr." + name, "y");
+                    t.put(d, new byte[0]);
+                })), dir, "L1");
+            } catch (ContainerException refused) {
+                assertThat(refused).hasMessageContaining("var/");
+            }
+            if (Files.exists(dir.resolve("var"))) {
+                assertThat(xattrNames(dir.resolve("var"))).as(name)
+                        .noneMatch(n -> n.startsWith("trusted.") || n.startsWith("user.overlay."));
+            }
+        }
+        Path dir = unpack(t -> {
+            var f = new TarArchiveEntry("f");
+            f.setMode(0100644);
+            f.setSize(0);
+            f.addPaxHeader("SCHILY.xattr.security.back\\slash", "b");
+            t.put(f, new byte[0]);
+        });
+        assertThat(xattr(dir.resolve("f"), "security.back\\slash")).isEqualTo("b");
     }
 
     /** Every xattr name of a file, all namespaces (getfattr -m -). */

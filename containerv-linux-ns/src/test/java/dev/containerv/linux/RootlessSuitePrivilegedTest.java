@@ -34,7 +34,7 @@ class RootlessSuitePrivilegedTest {
     /** What the child runs, as the unprivileged user. */
     static final List<String> CHILD_CLASSES = List.of(RootlessChecks.class.getName(), RootlessConformance.class.getName(),
             EscapePrivilegedTest.class.getName(), RedTeamPrivilegedTest.class.getName(), LinuxContainerPrivilegedTest.class.getName(),
-            ReadOnlyRootPrivilegedTest.class.getName());
+            ReadOnlyRootPrivilegedTest.class.getName(), ReadOnlyRootEscapePrivilegedTest.class.getName());
     /** Variables of this JVM the child sees too. */
     private static final List<String> PASS_THROUGH = List.of(Privileges.REQUIRE_PRIVILEGED_ENV, "CONTAINERV_TCK_TIMEOUT",
             "CONTAINERV_TESTKIT_ROOTFS", "CONTAINERV_SECCOMP_LOG");

@@ -43,6 +43,9 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * digest is then recorded.
  */
 public final class LayerCache {
+    private static final System.Logger LOG = System.getLogger(LayerCache.class.getName());
+    /** Most bytes a blob record is read from: 16 Ki digest lines, far more than one layer's compressions. */
+    private static final long MAX_RECORD_BYTES = 1L << 20;
     private static final ConcurrentHashMap<String, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     private final Path layers;
     private final Path locks;
@@ -143,9 +146,21 @@ public final class LayerCache {
             return Set.of();
         }
         var out = new LinkedHashSet<Digest>();
-        for (String line : Files.readAllLines(record, StandardCharsets.US_ASCII)) {
+        // A record only ever saves a read: one that is not a short list of digests (damaged, or edited by hand) counts as
+        // none, so the blob is verified and the record rewritten, instead of every later import failing on it.
+        if (Files.size(record) > MAX_RECORD_BYTES) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: larger than {1} bytes, ignored", record, MAX_RECORD_BYTES);
+            return Set.of();
+        }
+        for (String line : Files.readAllLines(record, StandardCharsets.ISO_8859_1)) {
             if (!line.isBlank()) {
-                out.add(Digest.parse(line.strip()));
+                try {
+                    out.add(Digest.parse(line.strip()));
+                } catch (ContainerException notADigest) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: a line is no digest ({1}), record ignored", record,
+                            notADigest.getMessage());
+                    return Set.of();
+                }
             }
         }
         return out;

@@ -38,7 +38,10 @@ final class SpecialFiles {
     static void setXattr(Path path, String name, byte[] value) throws IOException {
         // -h: act on a symlink itself; 0s…: base64, so any bytes survive the command line.
         String encoded = "0s" + java.util.Base64.getEncoder().encodeToString(value);
-        run(List.of("setfattr", "-h", "-n", name, "-v", encoded, path.toString()), "setfattr " + name + " " + path);
+        // setfattr decodes backslash-octal escapes in the name (\\164 is t): every backslash goes as \\134, so the
+        // file gets the name the caller checked, never a trusted.overlay.* spelled \\164rusted.overlay.*.
+        String literal = name.replace("\\", "\\134");
+        run(List.of("setfattr", "-h", "-n", literal, "-v", encoded, path.toString()), "setfattr " + name + " " + path);
     }
 
     private static void run(List<String> command, String what) throws IOException {

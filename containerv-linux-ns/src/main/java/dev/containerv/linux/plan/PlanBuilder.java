@@ -86,7 +86,17 @@ public final class PlanBuilder {
             // rootfs itself in the init's mount namespace; nothing is made on the layer root's disk, nothing removed after.
             // The host's own root is the helper's root directory, whose lookups never see a mount stacked on it: that one
             // goes on a directory of the state directory instead (removed with it; a tmpfs as root).
-            plan.readOnlyRoot(rootfs, rootfs.getParent() == null ? Files.createDirectories(stateDir.resolve("root")) : rootfs);
+            if (rootfs.getParent() == null) {
+                // The host's root as an overlay, as the writable view is, not a clone of its mount: through a bind the host's
+                // Unix sockets connect and its file locks are shared. overlayfs takes / as a lower only beside an upper on
+                // another file system: a tmpfs in the state directory that holds the mount points alone, the root made
+                // read-only after the setup (as a rootless host-root view is).
+                Path scratch = Files.createDirectories(stateDir.resolve("scratch"));
+                plan.overlayOnTmpfs(rootfs, scratch, 0, Files.createDirectories(stateDir.resolve("root")));
+                plan.rootReadOnlyAfterSetup();
+            } else {
+                plan.readOnlyRoot(rootfs, rootfs);
+            }
         } else if (nested(layerDir, upper, work, lowers, rootfs)) {
             Path scratch = layerDir.resolve("scratch");
             Files.createDirectories(scratch);
