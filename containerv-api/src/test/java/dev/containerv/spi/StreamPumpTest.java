@@ -134,15 +134,7 @@ class StreamPumpTest {
         };
         Closing out = new Closing();
         StreamPump pump = StreamPump.start("late-after-read", socketLike, out);
-        Thread scheduler = new Thread(() -> {
-            try {
-                Thread.sleep(400);
-            } catch (InterruptedException e) {
-                return;
-            }
-            scheduled.countDown();
-        });
-        scheduler.start();
+        Thread scheduler = countDownAfter(scheduled, 400);
 
         boolean ended = pump.drain(Duration.ofMillis(100));
 
@@ -168,6 +160,20 @@ class StreamPumpTest {
         writer.close();
         p.done().get(10, TimeUnit.SECONDS);
         assertThat(out.closed).isTrue();
+    }
+
+    /** A started thread that counts {@code latch} down after {@code millis}: the late scheduling of a pump thread. */
+    private static Thread countDownAfter(java.util.concurrent.CountDownLatch latch, long millis) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            latch.countDown();
+        });
+        t.start();
+        return t;
     }
 
     private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
@@ -224,15 +230,7 @@ class StreamPumpTest {
         };
         Closing out = new Closing();
         StreamPump pump = StreamPump.start("late", late, out);
-        Thread scheduler = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            }
-            scheduled.countDown();
-        });
-        scheduler.start();
+        Thread scheduler = countDownAfter(scheduled, 300);
 
         boolean ended = pump.drain(Duration.ofMillis(50));
 

@@ -35,6 +35,17 @@ class LayerUnpackerTest {
         return dir;
     }
 
+    /** Unpacks one empty regular file {@code f} carrying the xattr {@code name=value} as a PAX record. */
+    private Path unpackFileWithXattr(String name, String value) throws IOException {
+        return unpack(t -> {
+            var f = new TarArchiveEntry("f");
+            f.setMode(0100644);
+            f.setSize(0);
+            f.addPaxHeader("SCHILY.xattr." + name, value);
+            t.put(f, new byte[0]);
+        });
+    }
+
     static boolean isRoot() throws IOException {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0;
     }
@@ -114,13 +125,7 @@ class LayerUnpackerTest {
 
     @Test
     void paxXattrsAreKept() throws Exception {
-        Path dir = unpack(t -> {
-            var e = new TarArchiveEntry("f");
-            e.setMode(0100644);
-            e.setSize(0);
-            e.addPaxHeader("SCHILY.xattr.user.origin", "fixture");
-            t.put(e, new byte[0]);
-        });
+        Path dir = unpackFileWithXattr("user.origin", "fixture");
         assertThat(xattr(dir.resolve("f"), "user.origin")).isEqualTo("fixture");
     }
 
@@ -178,13 +183,7 @@ class LayerUnpackerTest {
                         .noneMatch(n -> n.startsWith("trusted.") || n.startsWith("user.overlay."));
             }
         }
-        Path dir = unpack(t -> {
-            var f = new TarArchiveEntry("f");
-            f.setMode(0100644);
-            f.setSize(0);
-            f.addPaxHeader("SCHILY.xattr.security.back\\slash", "b");
-            t.put(f, new byte[0]);
-        });
+        Path dir = unpackFileWithXattr("security.back\\slash", "b");
         assertThat(xattr(dir.resolve("f"), "security.back\\slash")).isEqualTo("b");
     }
 

@@ -93,7 +93,7 @@ public final class DockerArchiveSource implements ImageSource {
     /** The archive's regular files by name, from one pass over its headers (the files' bytes are skipped). */
     private Map<String, Span> index(String what) throws IOException {
         var entries = new HashMap<String, Span>();
-        String current = "(tar header)";
+        String current = null; // the last entry read, for errors
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
             var counted = new LayerUnpacker.CappedInputStream(raw, Long.MAX_VALUE, what);
             var in = new TarArchiveInputStream(counted);
@@ -110,8 +110,7 @@ public final class DockerArchiveSource implements ImageSource {
                 }
             }
         } catch (LayerUnpacker.CappedInputStream.HeaderLimitException ex) {
-            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, what + ": the entry after " + current + " has more than "
-                    + LayerUnpacker.MAX_HEADER_BYTES + " bytes of headers (long name, PAX records or sparse map)");
+            throw LayerUnpacker.headersTooLong(what, current);
         }
         return entries;
     }

@@ -120,8 +120,7 @@ public final class LayerUnpacker {
                 extract(in, e, w);
             }
         } catch (CappedInputStream.HeaderLimitException ex) {
-            throw new ContainerException(ErrorKind.RESOURCE_LIMIT, "layer " + layer + ": "
-                    + (entries == 0 ? "the first entry" : "the entry after " + current) + " has more than " + MAX_HEADER_BYTES + " bytes of headers (long name, PAX records or sparse map)");
+            throw headersTooLong("layer " + layer, entries == 0 ? null : current);
         } catch (CappedInputStream.LimitException ex) {
             throw new ContainerException(ErrorKind.RESOURCE_LIMIT,
                     "layer " + layer + ": more than " + maxBytes + " uncompressed bytes (at entry " + current + ")");
@@ -167,6 +166,18 @@ public final class LayerUnpacker {
         } finally {
             counted.limitHeaders(-1);
         }
+    }
+
+    /**
+     * The refusal of an entry whose headers pass {@link #MAX_HEADER_BYTES} ({@link CappedInputStream.HeaderLimitException}).
+     *
+     * @param where    the tar's name for errors
+     * @param previous the name of the entry before the refused one, null when it is the first
+     */
+    static ContainerException headersTooLong(String where, String previous) {
+        return new ContainerException(ErrorKind.RESOURCE_LIMIT, where + ": "
+                + (previous == null ? "the first entry" : "the entry after " + previous) + " has more than "
+                + MAX_HEADER_BYTES + " bytes of headers (long name, PAX records or sparse map)");
     }
 
     private void extract(TarArchiveInputStream in, TarArchiveEntry e, Work w) throws IOException {
