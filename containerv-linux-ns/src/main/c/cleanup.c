@@ -57,8 +57,10 @@ static int is_at_or_under(const char *mnt, const char *path)
 static void detach_mounts_under(const char *const *paths, size_t npaths)
 {
     FILE *fp = fopen("/proc/self/mountinfo", "re");
-    if (!fp)
+    if (!fp) {
+        log_fail("mounts", "fopen", errno, "/proc/self/mountinfo");
         return;
+    }
     char *line = NULL;
     size_t cap = 0;
     char **found = NULL;
@@ -75,11 +77,15 @@ static void detach_mounts_under(const char *const *paths, size_t npaths)
             under = is_at_or_under(tok, paths[j]);
         if (under) {
             char **nf = realloc(found, (n + 1) * sizeof *nf);
-            if (!nf)
+            if (!nf) {
+                log_fail("mounts", "realloc", ENOMEM, tok);
                 break;
+            }
             found = nf;
             if ((found[n] = strdup(tok)))
                 n++;
+            else
+                log_fail("mounts", "strdup", ENOMEM, tok);
         }
     }
     free(line);

@@ -235,18 +235,29 @@ static int mount_layered_overlay(const struct cv_plan *p, const char *upper, con
     return 0;
 }
 
+/* Adds attr_set (and a propagation, when not 0) to the mount at fd; mount_setattr only adds flags,
+ * so those the host's mount has locked (rootless) stay. A failure names path and what. */
+static int root_setattr(int fd, uint64_t attr_set, uint64_t propagation, const char *path, const char *what,
+                        struct cv_fail *f)
+{
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = attr_set;
+    attr.propagation = propagation;
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+        cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, path, "%s", what);
+        return -1;
+    }
+    return 0;
+}
+
 /* Makes the root read-only once the setup operations have made their mount points in its writable
  * layer on a tmpfs (root-readonly with tmpfs-upper: a rootless view of the host's root): the root
  * overlay, and each overlay-dir no later operation mounts over, as they are parts of the root. */
 static int readonly_after_setup(int rootfd, const struct cv_plan *p, struct cv_fail *f)
 {
-    struct mount_attr attr;
-    memset(&attr, 0, sizeof attr);
-    attr.attr_set = MOUNT_ATTR_RDONLY;
-    if (syscall(SYS_mount_setattr, rootfd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
-        cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, "/", "read-only root");
+    if (root_setattr(rootfd, MOUNT_ATTR_RDONLY, 0, "/", "read-only root", f) != 0)
         return -1;
-    }
     for (size_t i = 0; i < p->nsetup; i++) {
         if (p->setup[i].kind != CV_SETUP_OVERLAY_DIR)
             continue;
@@ -258,10 +269,8 @@ static int readonly_after_setup(int rootfd, const struct cv_plan *p, struct cv_f
         int fd cleanup_fd = cv_open_in_root(rootfd, p->setup[i].dst, 0, f, CV_STEP_ROOT_READONLY);
         if (fd < 0)
             return -1;
-        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
-            cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, p->setup[i].dst, "read-only part of the root");
+        if (root_setattr(fd, MOUNT_ATTR_RDONLY, 0, p->setup[i].dst, "read-only part of the root", f) != 0)
             return -1;
-        }
     }
     return 0;
 }
@@ -299,15 +308,8 @@ static int mount_readonly_root(const struct cv_plan *p, struct cv_fail *f)
             cv_fail_set(f, CV_STEP_ROOT_READONLY, "open_tree", errno, p->rootfs, "clone of the rootfs");
             return -1;
         }
-        /* mount_setattr only adds flags, so those the host's mount has locked (rootless) stay. */
-        struct mount_attr attr;
-        memset(&attr, 0, sizeof attr);
-        attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV;
-        attr.propagation = MS_PRIVATE;
-        if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
-            cv_fail_set(f, CV_STEP_ROOT_READONLY, "mount_setattr", errno, p->rootfs, "read-only, nodev");
+        if (root_setattr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, MS_PRIVATE, p->rootfs, "read-only, nodev", f) != 0)
             return -1;
-        }
         if (syscall(SYS_move_mount, tree, "", AT_FDCWD, p->merged, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
             cv_fail_set(f, CV_STEP_ROOT_READONLY, "move_mount", errno, p->merged, "read-only rootfs");
             return -1;

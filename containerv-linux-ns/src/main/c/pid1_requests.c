@@ -46,7 +46,10 @@ void pid1_on_frame(struct conn *c, uint16_t type, const uint8_t *pl, size_t n)
         if (cv_rd_done(&r) != 0)
             break;
         if (pid < 2 || sig < 0 || sig > 64 || (flags & ~(uint32_t)CV_KILL_GROUP)) {
-            pid1_send_error(c, req, CV_STEP_KILL, "", EINVAL, "", "pid must be >= 2, signal 0..64, flags only GROUP");
+            char bad[160];
+            snprintf(bad, sizeof bad, "pid %d signal %d flags 0x%x: pid must be >= 2, signal 0..64, flags only GROUP",
+                     pid, sig, flags);
+            pid1_send_error(c, req, CV_STEP_KILL, "", EINVAL, "", bad);
             return;
         }
         if (kill((flags & CV_KILL_GROUP) ? -pid : pid, sig) != 0) {

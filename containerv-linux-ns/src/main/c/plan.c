@@ -45,6 +45,14 @@ int cv_plan_set_once_str(struct cv_plan_ctx *c, char **slot, const char *kw, con
     return 0;
 }
 
+int cv_plan_seen_once(struct cv_plan_ctx *c, const char *kw, unsigned *seen_flags, unsigned bit)
+{
+    if (*seen_flags & bit)
+        return cv_plan_perr(c, "directive '%s' given more than once", kw);
+    *seen_flags |= bit;
+    return 0;
+}
+
 /* A flag directive (no argument) that may be given once. */
 int cv_plan_set_once_flag(struct cv_plan_ctx *c, int *slot, const char *kw)
 {

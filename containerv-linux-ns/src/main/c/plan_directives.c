@@ -218,25 +218,21 @@ int cv_plan_directive(struct cv_plan_ctx *c, struct cv_plan *p, char **argv, int
     if (strcmp(kw, "persistent") == 0) {
         if (cv_plan_arity(c, kw, n, 0))
             return -1;
-        if (*seen_flags & 1)
-            return cv_plan_perr(c, "directive '%s' given more than once", kw);
-        *seen_flags |= 1;
+        if (cv_plan_seen_once(c, kw, seen_flags, CV_SEEN_PERSISTENT))
+            return -1;
         p->persistent = 1;
         return 0;
     }
     if (strcmp(kw, "stop-grace-ms") == 0 || strcmp(kw, "stream-timeout-ms") == 0) {
-        unsigned bit = strcmp(kw, "stop-grace-ms") == 0 ? 2 : 4;
-        if (cv_plan_arity(c, kw, n, 1))
+        unsigned bit = strcmp(kw, "stop-grace-ms") == 0 ? CV_SEEN_STOP_GRACE : CV_SEEN_STREAM_TIMEOUT;
+        if (cv_plan_arity(c, kw, n, 1) || cv_plan_seen_once(c, kw, seen_flags, bit))
             return -1;
-        if (*seen_flags & bit)
-            return cv_plan_perr(c, "directive '%s' given more than once", kw);
-        *seen_flags |= bit;
         uint64_t v;
         if (cv_plan_parse_num(c, kw, a[0], &v))
             return -1;
         if (v > 86400000ull)
             return cv_plan_perr(c, "directive '%s': value '%s' is above 86400000", kw, a[0]);
-        if (bit == 2)
+        if (bit == CV_SEEN_STOP_GRACE)
             p->stop_grace_ms = v;
         else
             p->stream_timeout_ms = v;

@@ -36,6 +36,17 @@ struct cv_setup_op *cv_plan_add_op(struct cv_plan_ctx *c, struct cv_plan *p, enu
                                    const char *src);
 int cv_plan_arity(struct cv_plan_ctx *c, const char *kw, int have, int want);
 
+/* The directives whose presence the parser tracks in seen_flags (later checks read some). */
+enum cv_plan_seen {
+    CV_SEEN_PERSISTENT = 1,
+    CV_SEEN_STOP_GRACE = 2,
+    CV_SEEN_STREAM_TIMEOUT = 4,
+    CV_SEEN_SECCOMP_DEFAULT = 8,
+    CV_SEEN_SETGROUPS = 16,
+};
+/* Marks bit in *seen_flags; an error naming kw when it was already there. */
+int cv_plan_seen_once(struct cv_plan_ctx *c, const char *kw, unsigned *seen_flags, unsigned bit);
+
 /* One directive line (argv[0] is the keyword); plan_directives.c. */
 int cv_plan_directive(struct cv_plan_ctx *c, struct cv_plan *p, char **argv, int argc, unsigned *seen_ns,
                       unsigned *seen_flags);

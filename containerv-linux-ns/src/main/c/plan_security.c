@@ -35,11 +35,8 @@ int cv_plan_security_directive(struct cv_plan_ctx *c, struct cv_plan *p, const c
         return 0;
     }
     if (strcmp(kw, "seccomp-default") == 0) {
-        if (cv_plan_arity(c, kw, n, 1))
+        if (cv_plan_arity(c, kw, n, 1) || cv_plan_seen_once(c, kw, seen_flags, CV_SEEN_SECCOMP_DEFAULT))
             return -1;
-        if (*seen_flags & 8)
-            return cv_plan_perr(c, "directive '%s' given more than once", kw);
-        *seen_flags |= 8;
         if (cv_seccomp_parse_action(a[0], &p->seccomp_default) != 0)
             return cv_plan_perr(c, "directive '%s': bad action '%s'", kw, a[0]);
         p->has_seccomp = 1;

@@ -46,11 +46,8 @@ int cv_plan_userns_directive(struct cv_plan_ctx *c, struct cv_plan *p, const cha
         return 0;
     }
     if (strcmp(kw, "setgroups") == 0) {
-        if (cv_plan_arity(c, kw, n, 1))
+        if (cv_plan_arity(c, kw, n, 1) || cv_plan_seen_once(c, kw, seen_flags, CV_SEEN_SETGROUPS))
             return -1;
-        if (*seen_flags & 16)
-            return cv_plan_perr(c, "directive '%s' given more than once", kw);
-        *seen_flags |= 16;
         if (strcmp(a[0], "allow") != 0 && strcmp(a[0], "deny") != 0)
             return cv_plan_perr(c, "directive 'setgroups': argument must be 'allow' or 'deny', got '%s'", a[0]);
         p->setgroups_deny = a[0][0] == 'd';
@@ -105,7 +102,7 @@ int cv_plan_check_userns(struct cv_plan_ctx *c, struct cv_plan *p, unsigned seen
     for (size_t i = 0; i < p->nsetup; i++)
         idmapped_binds |= p->setup[i].kind == CV_SETUP_BIND_IDMAP;
     if (p->nuid_map == 0) {
-        if ((seen_flags & 16) || p->idmap_lower || idmapped_binds || p->userns_self || p->newuidmap || p->newgidmap)
+        if ((seen_flags & CV_SEEN_SETGROUPS) || p->idmap_lower || idmapped_binds || p->userns_self || p->newuidmap || p->newgidmap)
             return cv_plan_perr(c, "'setgroups', 'idmap-lower', 'bind-idmap', 'userns-self', 'newuidmap' and 'newgidmap' need 'uid-map'"
                            " and 'gid-map'");
         return 0;
@@ -113,7 +110,7 @@ int cv_plan_check_userns(struct cv_plan_ctx *c, struct cv_plan *p, unsigned seen
     /* The tools write setgroups themselves ("allow" once a subordinate gid range is mapped). */
     if ((p->newuidmap != NULL) != (p->newgidmap != NULL) || (p->newuidmap && !p->userns_self))
         return cv_plan_perr(c, "'newuidmap' and 'newgidmap' come together and need 'userns-self'");
-    if (p->newuidmap && (seen_flags & 16))
+    if (p->newuidmap && (seen_flags & CV_SEEN_SETGROUPS))
         return cv_plan_perr(c, "'setgroups' is written by newgidmap with 'newuidmap' and 'newgidmap'");
     /* A normal user cannot idmap a mount of the host's (that needs CAP_SYS_ADMIN where it was mounted). */
     if (p->userns_self && (p->idmap_lower || idmapped_binds))

@@ -11,6 +11,7 @@
  * Java empties, follows it).
  */
 #include "title.h"
+#include "report.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,7 +26,8 @@ void cv_title_hide_host_paths(void)
     char buf[8192];
     int fd = CV_RETRY(open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC));
     if (fd < 0) {
-        cv_log("title: open /proc/self/cmdline: %s", strerror(errno));
+        char eb[16];
+        cv_log("title: open %s /proc/self/cmdline", cv_errno_name(errno, eb, sizeof eb));
         return;
     }
     ssize_t got = cv_read_full(fd, buf, sizeof buf);
@@ -40,8 +42,10 @@ void cv_title_hide_host_paths(void)
     if (len < sizeof TITLE)
         return; /* a shorter area stays all NUL bytes: still nothing of the host */
     memcpy(start, TITLE, sizeof TITLE);
-    if (prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)(start + sizeof TITLE), 0, 0) != 0)
-        cv_log("title: prctl(PR_SET_MM_ARG_END): %s", strerror(errno));
+    if (prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)(start + sizeof TITLE), 0, 0) != 0) {
+        char eb[16];
+        cv_log("title: prctl(PR_SET_MM_ARG_END) %s /proc/self/cmdline", cv_errno_name(errno, eb, sizeof eb));
+    }
 }
 
 static int kept_argc;

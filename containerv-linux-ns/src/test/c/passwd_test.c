@@ -19,6 +19,26 @@ static void write_file(const char *path, const char *text)
     fclose(fp);
 }
 
+/* The file at fifo_path (the passwd or the group file) is replaced by a FIFO with no writer:
+ * resolving "bob" must fail at once (not block PID 1) with the step, EINVAL and that path;
+ * then the file gets text back. */
+static void expect_fifo_refused(const char *fifo_path, const char *pw, const char *gr, enum cv_step step,
+                                const char *text)
+{
+    struct cv_cred c;
+    struct cv_fail f;
+    unlink(fifo_path);
+    CHECK(mkfifo(fifo_path, 0600) == 0);
+    alarm(10);
+    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) != 0);
+    alarm(0);
+    CHECK(f.step == step);
+    CHECK(f.err == EINVAL);
+    CHECK_STR(f.path, fifo_path);
+    unlink(fifo_path);
+    write_file(fifo_path, text);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/cv-user-test-XXXXXX";
@@ -69,16 +89,7 @@ int main(void)
     CHECK(c.gid == 11);
 
     /* A group file replaced by a FIFO (no writer) must fail at once, not block PID 1. */
-    unlink(gr);
-    CHECK(mkfifo(gr, 0600) == 0);
-    alarm(10);
-    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) != 0);
-    alarm(0);
-    CHECK(f.step == CV_STEP_GROUP);
-    CHECK(f.err == EINVAL);
-    CHECK_STR(f.path, gr);
-    unlink(gr);
-    write_file(gr, "wheel:x:10:bob\n");
+    expect_fifo_refused(gr, pw, gr, CV_STEP_GROUP, "wheel:x:10:bob\n");
 
     /* The home of the user (HOME when the SPAWN asks for it): the entry's, "/" when empty, "/root" or "/"
      * without an entry, "/root" for no user at all. */
@@ -138,16 +149,7 @@ int main(void)
     cv_strv_free(req.envp);
 
     /* A passwd file replaced by a FIFO (no writer): the user cannot be resolved, at once. */
-    unlink(pw);
-    CHECK(mkfifo(pw, 0600) == 0);
-    alarm(10);
-    CHECK(cv_passwd_resolve("bob", pw, gr, &c, &f) != 0);
-    alarm(0);
-    CHECK(f.step == CV_STEP_USER);
-    CHECK(f.err == EINVAL);
-    CHECK_STR(f.path, pw);
-    unlink(pw);
-    write_file(pw, "bob:x:1000:1000::/home/bob:/bin/sh\n");
+    expect_fifo_refused(pw, pw, gr, CV_STEP_USER, "bob:x:1000:1000::/home/bob:/bin/sh\n");
 
     CHECK(cv_passwd_resolve("bob:", pw, gr, &c, &f) != 0);
     CHECK(cv_passwd_resolve(":x", pw, gr, &c, &f) != 0);
