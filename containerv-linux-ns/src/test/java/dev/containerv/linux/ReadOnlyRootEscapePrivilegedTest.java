@@ -98,6 +98,13 @@ class ReadOnlyRootEscapePrivilegedTest {
                 .layer(Layer.tmpfs("/tmp", "1M"));
     }
 
+    /** Root mode's USERS with container ids 0-65535 mapped to host ids 100000-165535 (uid and gid). */
+    private static ContainerSpec.Builder idMapped(ContainerSpec.Builder b) {
+        IdMapping map = new IdMapping(0, 100000, 65536);
+        return b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.USERS)
+                .uidMappings(map).gidMappings(map);
+    }
+
     private static void requireProbe() throws IOException {
         assertThat(PROBE_DIR.resolve("rofs-probe")).as("built by make test (process-test-classes)").isExecutable();
         Files.createDirectories(BED.rootfs().resolve("probe"));
@@ -136,12 +143,9 @@ class ReadOnlyRootEscapePrivilegedTest {
     void noWritePathChangesAnIdMappedReadOnlyRoot() throws Exception {
         Assumptions.assumeFalse(BED.rootless(), "id maps of subordinate ranges are checked by the rootless suite's own tests");
         requireProbe();
-        IdMapping map = new IdMapping(0, 100000, 65536);
         String before = snapshot(BED.rootfs());
         String id = newId();
-        try (Container c = BED.runtime().create(spec(id).rootfs(BED.rootfs())
-                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.USERS)
-                .uidMappings(map).gidMappings(map).build())) {
+        try (Container c = BED.runtime().create(idMapped(spec(id).rootfs(BED.rootfs())).build())) {
             probeIsRefusedEverything(c, "/etc/marker", "/etc");
         }
         assertThat(snapshot(BED.rootfs())).isEqualTo(before);
@@ -257,7 +261,6 @@ class ReadOnlyRootEscapePrivilegedTest {
         try {
             String ready = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine();
             assertThat(ready).isEqualTo("listening " + socket);
-            IdMapping map = new IdMapping(0, 100000, 65536);
             for (int variant = 0; variant < 3; variant++) {
                 boolean readOnly = variant > 0;
                 String id = newId();
@@ -265,8 +268,7 @@ class ReadOnlyRootEscapePrivilegedTest {
                         .layer(Layer.tmpfs("/mnt", "1M"))
                         .layer(Layer.hostDirectory(PROBE_DIR, "/mnt/probe", Access.READ_ONLY));
                 if (variant == 2) {
-                    b.capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.USERS)
-                            .uidMappings(map).gidMappings(map);
+                    idMapped(b);
                 }
                 try (Container c = BED.runtime().create(b.build())) {
                     ExecResult r = c.exec(ProcessSpec.of("/mnt/probe/escape-probe", "unix", socket));
@@ -301,12 +303,9 @@ class ReadOnlyRootEscapePrivilegedTest {
     void withUsersNotEvenSysAdminAndTheMountFamilyMakeTheRootWritable() throws Exception {
         Assumptions.assumeFalse(BED.rootless(), "root mode's USERS (the rootless user namespace is the container's own)");
         requireProbe();
-        IdMapping map = new IdMapping(0, 100000, 65536);
         String before = snapshot(BED.rootfs());
         String id = newId();
-        try (Container c = BED.runtime().create(spec(id).rootfs(BED.rootfs())
-                .capabilities(Capability.FILESYSTEM, Capability.PROCESS_CONTROL, Capability.IPC, Capability.USERS)
-                .uidMappings(map).gidMappings(map)
+        try (Container c = BED.runtime().create(idMapped(spec(id).rootfs(BED.rootfs()))
                 .extension(LinuxOptions.builder().addCapabilities("SYS_ADMIN").build())
                 .policy(SecurityPolicy.builder(PolicyProfile.BUILD).allowPaths(Access.READ_WRITE, "/")
                         .allowSyscalls("mount", "umount2", "mount_setattr", "fspick", "fsconfig", "open_tree", "fsopen",

@@ -115,7 +115,7 @@ public final class LaunchPlan {
         return this;
     }
 
-    /** Whether the root has a writable layer (on disk or on a tmpfs): not after {@link #readOnlyRoot(Path)}. */
+    /** Whether the root has a writable layer (on disk or on a tmpfs): not after {@link #readOnlyRoot(Path, Path)}. */
     public boolean hasWritableLayer() {
         return upper != null || tmpfsUpper != null;
     }

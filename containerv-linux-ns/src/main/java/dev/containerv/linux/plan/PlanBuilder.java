@@ -179,14 +179,16 @@ public final class PlanBuilder {
      */
     private static boolean nested(Path layerDir, Path upper, Path work, List<Path> lowers, Path rootfs) throws IOException {
         Path layerRootReal = Files.createDirectories(layerDir.getParent()).toRealPath();
-        boolean nested = false;
-        for (Path lower : concat(lowers, rootfs)) {
-            for (Path mine : List.of(layerDir, upper, work)) {
-                Path real = layerRootReal.resolve(mine.getFileName());
-                nested |= real.startsWith(lower) || lower.startsWith(real);
+        List<Path> roots = concat(lowers, rootfs);
+        for (Path mine : List.of(layerDir, upper, work)) {
+            Path real = layerRootReal.resolve(mine.getFileName());
+            for (Path lower : roots) {
+                if (real.startsWith(lower) || lower.startsWith(real)) {
+                    return true;
+                }
             }
         }
-        return nested;
+        return false;
     }
 
     private static List<Path> concat(List<Path> lowers, Path base) {

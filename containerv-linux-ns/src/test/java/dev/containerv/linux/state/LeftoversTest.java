@@ -37,14 +37,7 @@ class LeftoversTest {
 
     @Test
     void aTreeWithAMountIsDetachedAndRemovedThroughTheHelper() throws Exception {
-        Path helper = TestSupport.builtHelper();
-        String missing = helper == null ? "the native helper is not built" : !isRoot() ? "mounting needs root" : null;
-        if (missing != null) {
-            if (Privileges.privilegedRequired()) {
-                Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
-            }
-            Assumptions.abort(missing);
-        }
+        Path helper = helperAsRoot();
         Path outside = Files.writeString(tmp.resolve("outside.txt"), "keep me");
         Path tree = Files.createDirectories(tmp.resolve("layers/c2"));
         Path mnt = Files.createDirectories(tree.resolve("merged"));
@@ -71,14 +64,7 @@ class LeftoversTest {
      */
     @Test
     void severalTreesWithMountsAreDetachedAndRemovedInOneHelperRun() throws Exception {
-        Path helper = TestSupport.builtHelper();
-        String missing = helper == null ? "the native helper is not built" : !isRoot() ? "mounting needs root" : null;
-        if (missing != null) {
-            if (Privileges.privilegedRequired()) {
-                Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
-            }
-            Assumptions.abort(missing);
-        }
+        Path helper = helperAsRoot();
         Path upper = Files.createDirectories(tmp.resolve("layers/c3+upper"));
         Path state = Files.createDirectories(tmp.resolve("state/c3"));
         Path first = Files.createDirectories(upper.resolve("m1"));
@@ -100,6 +86,19 @@ class LeftoversTest {
                 }
             }
         }
+    }
+
+    /** The built helper, as root (mounting needs both): fails when CONTAINERV_REQUIRE_PRIVILEGED is set, skips otherwise. */
+    private static Path helperAsRoot() {
+        Path helper = TestSupport.builtHelper();
+        String missing = helper == null ? "the native helper is not built" : !isRoot() ? "mounting needs root" : null;
+        if (missing != null) {
+            if (Privileges.privilegedRequired()) {
+                Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
+            }
+            Assumptions.abort(missing);
+        }
+        return helper;
     }
 
     private static boolean isRoot() {
