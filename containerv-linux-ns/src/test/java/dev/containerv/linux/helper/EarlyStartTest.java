@@ -27,8 +27,7 @@ class EarlyStartTest {
 
     @BeforeEach
     void helper() {
-        helper = TestSupport.builtHelper();
-        assumeThat(helper).as("the native helper is not built (no C compiler?)").isNotNull();
+        helper = TestSupport.requireBuiltHelper();
         // The creates of other test classes in this JVM leave this JVM's standby of the runtime's helper.
         Standbys.shared().discardAll();
     }

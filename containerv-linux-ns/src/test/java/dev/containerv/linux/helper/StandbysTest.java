@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Warm standbys ({@code containerv-helper init <room> standby:<idle-ms>}) with the helper this build made: one is started ahead
@@ -39,8 +38,7 @@ class StandbysTest {
 
     @BeforeEach
     void helper() {
-        helper = TestSupport.builtHelper();
-        assumeThat(helper).as("the native helper is not built (no C compiler?)").isNotNull();
+        helper = TestSupport.requireBuiltHelper();
         // The creates of other test classes in this JVM leave this JVM's standby of the runtime's helper.
         Standbys.shared().discardAll();
     }

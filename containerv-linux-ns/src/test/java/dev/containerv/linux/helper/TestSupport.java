@@ -20,6 +20,21 @@ public final class TestSupport {
     }
 
     /**
+     * The built helper, or the test stops: it fails when CONTAINERV_REQUIRE_PRIVILEGED is set (CI builds the helper, so
+     * a missing one is a broken build there, never a skip), and is skipped otherwise (no C compiler).
+     */
+    public static Path requireBuiltHelper() {
+        Path helper = builtHelper();
+        if (helper == null) {
+            if (dev.containerv.testkit.Privileges.privilegedRequired()) {
+                org.junit.jupiter.api.Assertions.fail("the native helper is not built although CONTAINERV_REQUIRE_PRIVILEGED is set");
+            }
+            org.junit.jupiter.api.Assumptions.abort("the native helper is not built (no C compiler?)");
+        }
+        return helper;
+    }
+
+    /**
      * Another process holding a shared POSIX lock on {@code file} (as a supervisor holds its plan's, or another JVM
      * the helper cache's): python3 takes it, prints "locked", and holds it until its stdin closes, then exits.
      *

@@ -90,8 +90,8 @@ class LeftoversTest {
 
     /** The built helper, as root (mounting needs both): fails when CONTAINERV_REQUIRE_PRIVILEGED is set, skips otherwise. */
     private static Path helperAsRoot() {
-        Path helper = TestSupport.builtHelper();
-        String missing = helper == null ? "the native helper is not built" : !isRoot() ? "mounting needs root" : null;
+        Path helper = TestSupport.requireBuiltHelper();
+        String missing = !isRoot() ? "mounting needs root" : null;
         if (missing != null) {
             if (Privileges.privilegedRequired()) {
                 Assertions.fail("privileged test cannot run although CONTAINERV_REQUIRE_PRIVILEGED is set: " + missing);
